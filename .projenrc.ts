@@ -1,0 +1,126 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * The source of package.json, tsconfig*.json and .projen/tasks.json.
+ * Change this file, then run `npx projen` and commit what it generates.
+ */
+
+/** Framework versions known to work together here (see docs/toolchain.md). */
+const frameworks: Record<string, string> = {
+  'aws-cdk-lib': '2.276.0',
+  'constructs': '10.8.1',
+  'cdk8s': '2.70.106',
+  'cdk8s-plus-28': '2.5.6',
+  '@pulumi/pulumi': '3.270.0',
+  '@pulumi/gcp': '9.37.0',
+  '@pulumi/azure-native': '3.28.0',
+};
+
+/** One subpath export per adapter, so a cdk8s-only user never loads aws-cdk-lib or Pulumi. */
+const subpaths = ['k8s', 'aws', 'gcp', 'azure'];
+
+const project = new typescript.TypeScriptProject({
+  name: 'read-write-split',
+  description:
+    'Constructs that deploy Spice (spiced) in its read/write separation pattern: a writer cluster, read sidecars and a shared snapshot bucket.',
+  license: 'Apache-2.0',
+  copyrightOwner: 'read-write-split authors',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.19.0',
+  projenrcTs: true,
+  projenrcTsOptions: { filename: '.projenrc.ts' },
+  runner: typescript.TypeScriptRunner.tsx(),
+  typescriptVersion: '5.9.3',
+  srcdir: 'lib',
+  libdir: 'dist',
+  testdir: 'test',
+  artifactsDirectory: 'dist-package',
+  entrypoint: 'dist/index.js',
+  entrypointTypes: 'dist/index.d.ts',
+  sampleCode: false,
+  jest: false,
+  eslint: false,
+  prettier: false,
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  vscode: false,
+  deps: ['yaml@2.9.1'],
+  peerDeps: Object.entries(frameworks).map(([name, version]) => `${name}@^${version}`),
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    ...Object.entries(frameworks).map(([name, version]) => `${name}@${version}`),
+    'projen@0.103.25',
+    'tsx@4.23.15',
+    'vitest@4.1.12',
+    'ajv@8.20.0',
+    'fast-check@4.10.2',
+    '@types/node@20.19.43',
+  ],
+  tsconfig: {
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2022'],
+      module: 'node16',
+      moduleResolution: javascript.TypeScriptModuleResolution.NODE16,
+      skipLibCheck: true,
+      esModuleInterop: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noImplicitReturns: true,
+      noFallthroughCasesInSwitch: true,
+      strict: true,
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../vitest.config.mts'],
+    compilerOptions: {},
+  },
+  gitignore: ['/out/', '/test-results/', '/cdk.out/', '*.tsbuildinfo'],
+  npmignoreEnabled: true,
+});
+
+project.package.addField('exports', {
+  '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+  ...Object.fromEntries(
+    subpaths.map((subpath) => [
+      `./${subpath}`,
+      { types: `./dist/${subpath}/index.d.ts`, default: `./dist/${subpath}/index.js` },
+    ]),
+  ),
+  './package.json': './package.json',
+});
+project.package.addField(
+  'peerDependenciesMeta',
+  Object.fromEntries(Object.keys(frameworks).map((name) => [name, { optional: true }])),
+);
+
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check the tests, examples and benchmarks',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.reset();
+project.testTask.spawn(project.compileTask);
+project.testTask.spawn(typecheck);
+project.testTask.exec('vitest run');
+
+const synth = project.addTask('synth', {
+  description: 'Synthesize every example into out/ with the real tools',
+});
+// Examples import the package by its name, as users do, so they run against the compiled dist/.
+synth.spawn(project.compileTask);
+const synthSpicepods = project.addTask('synth:spicepods', {
+  description: 'Render the writer and reader Spicepods of every example split into out/spicepods/',
+  exec: 'tsx examples/spicepods/main.ts out/spicepods',
+});
+synth.spawn(synthSpicepods);
+
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/',
+  exec: 'vitest bench --run',
+});
+
+project.synth();

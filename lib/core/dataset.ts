@@ -1,0 +1,235 @@
+import { parseDurationSeconds } from './duration';
+import { Findings, quote } from './errors';
+import {
+  AccelerationEngine,
+  DatasetSpec,
+  ReaderPlacement,
+  RefreshMode,
+  SnapshotCreationPolicy,
+  SnapshotTrigger,
+} from './dataset-spec';
+import { parseQuantity } from './quantity';
+import { checkSecretRef, SecretRef } from './secret-ref';
+import { ParamValue } from './snapshot-store';
+
+/** A file-backed engine: where its file goes and under which param. */
+export interface EngineFile {
+  readonly param: string;
+  readonly extension: string;
+}
+
+/** Engines this library renders, and the file param of the file-backed ones. */
+export const ENGINE_FILES: Readonly<Record<AccelerationEngine, EngineFile | undefined>> = {
+  duckdb: { param: 'duckdb_file', extension: '.duckdb' },
+  sqlite: { param: 'sqlite_file', extension: '.sqlite' },
+  arrow: undefined,
+};
+
+/** A dataset after defaults. */
+export interface ResolvedDataset {
+  readonly name: string;
+  readonly from: string;
+  /** Connector name: what stands before the first `:` of `from` (`s3`, `postgres`, `spice.ai`). */
+  readonly connector: string;
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly secretParams: Readonly<Record<string, SecretRef>>;
+  readonly readers: ReaderPlacement;
+  readonly engine: AccelerationEngine;
+  /** File param and extension; undefined for in-memory engines. */
+  readonly engineFile?: EngineFile;
+  readonly engineParams: Readonly<Record<string, ParamValue>>;
+  readonly refresh: ResolvedRefresh;
+  /** Snapshot settings; only accelerated datasets are snapshotted. */
+  readonly snapshots?: ResolvedDatasetSnapshots;
+  readonly timeColumn?: string;
+  readonly description?: string;
+  readonly expectedSizeBytes?: number;
+}
+
+/** Refresh settings after defaults. */
+export interface ResolvedRefresh {
+  readonly mode: RefreshMode;
+  readonly checkInterval?: string;
+  readonly cron?: string;
+  readonly sql?: string;
+  readonly dataWindow?: string;
+  readonly onStartup: 'auto' | 'always';
+}
+
+/** Snapshot settings after defaults. */
+export interface ResolvedDatasetSnapshots {
+  readonly trigger: SnapshotTrigger;
+  readonly threshold?: string;
+  readonly compaction: boolean;
+  readonly creationPolicy: SnapshotCreationPolicy;
+}
+
+const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const FROM = /^([a-z][a-z0-9_.]*):/;
+const PLACEMENTS: readonly ReaderPlacement[] = ['accelerated', 'delegated', 'writer-only'];
+const REFRESH_MODES: readonly RefreshMode[] = ['full', 'append', 'changes', 'caching'];
+const TRIGGERS_BY_MODE: Readonly<Record<RefreshMode, readonly SnapshotTrigger[]>> = {
+  full: ['refresh_complete', 'time_interval'],
+  append: ['refresh_complete', 'time_interval', 'stream_batches'],
+  changes: ['time_interval', 'stream_batches'],
+  caching: ['time_interval'],
+};
+/** Param names that carry credentials in spiced's connectors (`pg_pass`, `s3_secret`, `spiceai_api_key`, …). */
+const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
+const SECRET_VALUE = /\$\{\s*(secrets|env):/;
+const DEFAULT_CHECK_INTERVAL = '10m';
+
+/** Checks one dataset and applies its defaults. */
+export function resolveDataset(spec: DatasetSpec, path: string, findings: Findings): ResolvedDataset {
+  const name = checkName(spec.name, `${path}.name`, findings);
+  const connector = checkFrom(spec.from, `${path}.from`, findings);
+  const readers = spec.readers ?? 'accelerated';
+  if (!PLACEMENTS.includes(readers)) {
+    findings.problem(`${path}.readers`, `${quote(readers)} is not a placement`, "use 'accelerated', 'delegated' or 'writer-only'");
+  }
+  const engine = resolveEngine(spec, readers, path, findings);
+  const refresh = resolveRefresh(spec, path, findings);
+  checkParams(spec.params ?? {}, `${path}.params`, findings, `${path}.secretParams`);
+  checkParams(spec.engineParams ?? {}, `${path}.engineParams`, findings);
+  for (const [param, ref] of Object.entries(spec.secretParams ?? {})) {
+    checkSecretRef(ref, `${path}.secretParams.${param}`, findings);
+  }
+  return {
+    name,
+    from: spec.from,
+    connector,
+    params: spec.params ?? {},
+    secretParams: spec.secretParams ?? {},
+    readers,
+    engine,
+    engineFile: ENGINE_FILES[engine],
+    engineParams: spec.engineParams ?? {},
+    refresh,
+    snapshots: readers === 'accelerated' ? resolveSnapshots(spec, engine, refresh, path, findings) : undefined,
+    timeColumn: spec.timeColumn,
+    description: spec.description,
+    expectedSizeBytes: resolveSize(spec.expectedSize, `${path}.expectedSize`, findings),
+  };
+}
+
+function checkName(name: unknown, path: string, findings: Findings): string {
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    findings.problem(path, `${quote(name)} is not a dataset name`, 'use lowercase letters, digits and _ (at most 63, not starting with a digit)');
+  }
+  return String(name);
+}
+
+function checkFrom(from: unknown, path: string, findings: Findings): string {
+  const match = typeof from === 'string' ? FROM.exec(from) : null;
+  if (!match) {
+    findings.problem(path, `${quote(from)} is not a source`, "write it as spiced does, '<connector>:<path>', e.g. 's3://lake/orders/' or 'postgres:public.orders'");
+    return '';
+  }
+  return match[1];
+}
+
+function resolveEngine(spec: DatasetSpec, readers: ReaderPlacement, path: string, findings: Findings): AccelerationEngine {
+  const engine = spec.engine ?? 'duckdb';
+  if (!(engine in ENGINE_FILES)) {
+    findings.problem(
+      `${path}.engine`,
+      `${quote(engine)} is not an engine this library renders`,
+      "use 'duckdb' or 'sqlite' (file-backed, snapshot-capable) or 'arrow' (in memory)",
+    );
+    return 'duckdb';
+  }
+  if (readers === 'accelerated' && ENGINE_FILES[engine] === undefined) {
+    findings.problem(
+      `${path}.engine`,
+      `${quote(engine)} accelerates in memory and cannot be snapshotted to readers`,
+      "use 'duckdb' or 'sqlite', or set 'readers' to 'delegated'",
+    );
+  }
+  return engine;
+}
+
+function resolveRefresh(spec: DatasetSpec, path: string, findings: Findings): ResolvedRefresh {
+  const given = spec.refresh ?? {};
+  const mode = given.mode ?? 'full';
+  if (!REFRESH_MODES.includes(mode)) {
+    findings.problem(`${path}.refresh.mode`, `${quote(mode)} is not a refresh mode`, "use 'full', 'append', 'changes' or 'caching'");
+  }
+  if (given.checkInterval !== undefined && parseDurationSeconds(given.checkInterval) === undefined) {
+    findings.problem(`${path}.refresh.checkInterval`, `${quote(given.checkInterval)} is not a duration`, "use e.g. '30s', '10m' or '1h'");
+  }
+  if (given.checkInterval !== undefined && given.cron !== undefined) {
+    findings.problem(`${path}.refresh.cron`, 'is set together with refresh.checkInterval', 'set only one of them');
+  }
+  if (given.dataWindow !== undefined && spec.timeColumn === undefined) {
+    findings.problem(`${path}.refresh.dataWindow`, `${quote(given.dataWindow)} needs a time column`, `set '${path}.timeColumn'`);
+  }
+  const scheduled = mode === 'full' || mode === 'append';
+  const checkInterval = given.checkInterval ?? (scheduled && given.cron === undefined ? DEFAULT_CHECK_INTERVAL : undefined);
+  return { mode, checkInterval, cron: given.cron, sql: given.sql, dataWindow: given.dataWindow, onStartup: given.onStartup ?? 'auto' };
+}
+
+function defaultTrigger(mode: RefreshMode, timeColumn: string | undefined): SnapshotTrigger {
+  if (mode === 'full' || (mode === 'append' && timeColumn !== undefined)) return 'refresh_complete';
+  return 'time_interval';
+}
+
+function resolveSnapshots(
+  spec: DatasetSpec,
+  engine: AccelerationEngine,
+  refresh: ResolvedRefresh,
+  path: string,
+  findings: Findings,
+): ResolvedDatasetSnapshots {
+  const given = spec.snapshots ?? {};
+  const trigger = given.trigger ?? defaultTrigger(refresh.mode, spec.timeColumn);
+  const allowed = TRIGGERS_BY_MODE[refresh.mode] ?? [];
+  if (!allowed.includes(trigger)) {
+    findings.problem(
+      `${path}.snapshots.trigger`,
+      `${quote(trigger)} does not work with refresh mode ${quote(refresh.mode)}`,
+      `use one of ${allowed.map((t) => `'${t}'`).join(', ')}`,
+    );
+  }
+  if (given.threshold !== undefined && trigger === 'refresh_complete') {
+    findings.problem(`${path}.snapshots.threshold`, `${quote(given.threshold)} has no effect with trigger 'refresh_complete'`, "remove it, or set trigger 'time_interval'");
+  }
+  if (given.threshold !== undefined && trigger === 'time_interval' && parseDurationSeconds(given.threshold) === undefined) {
+    findings.problem(`${path}.snapshots.threshold`, `${quote(given.threshold)} is not a duration`, "use e.g. '30m'");
+  }
+  if (given.compaction === true && engine !== 'duckdb') {
+    findings.problem(`${path}.snapshots.compaction`, `compaction works only with DuckDB, not ${quote(engine)}`, 'remove it or use the duckdb engine');
+  }
+  const policy = given.creationPolicy ?? 'on_change';
+  if (policy !== 'on_change' && policy !== 'always') {
+    findings.problem(`${path}.snapshots.creationPolicy`, `${quote(policy)} is not a creation policy`, "use 'on_change' or 'always'");
+  }
+  return { trigger, threshold: given.threshold, compaction: given.compaction ?? engine === 'duckdb', creationPolicy: policy };
+}
+
+function checkParams(params: Readonly<Record<string, ParamValue>>, path: string, findings: Findings, secretPath?: string): void {
+  if (typeof params !== 'object' || params === null) {
+    findings.problem(path, `${quote(params)} is not a map of params`, "use e.g. { file_format: 'parquet' }");
+    return;
+  }
+  for (const [param, value] of Object.entries(params)) {
+    const looksSecret = CREDENTIAL_PARAM.test(param) || (typeof value === 'string' && SECRET_VALUE.test(value));
+    if (looksSecret) {
+      findings.problem(
+        `${path}.${param}`,
+        'is a credential and would reach every reader',
+        secretPath ? `move it to '${secretPath}.${param}' as { secretName, key }` : 'engine params cannot hold credentials',
+      );
+    } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
+      findings.problem(`${path}.${param}`, `${quote(value)} is not a param value`, 'use a string, number or boolean');
+    }
+  }
+}
+
+function resolveSize(size: string | undefined, path: string, findings: Findings): number | undefined {
+  if (size === undefined) return undefined;
+  const bytes = parseQuantity(size);
+  if (bytes === undefined || bytes <= 0) {
+    findings.problem(path, `${quote(size)} is not a size`, "use a Kubernetes quantity, e.g. '4Gi'");
+  }
+  return bytes;
+}

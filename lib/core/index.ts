@@ -1,0 +1,18 @@
+export * from './errors';
+export * from './spice-image';
+export * from './snapshot-store';
+export * from './secret-ref';
+export * from './dataset-spec';
+export * from './dataset';
+export * from './tiers';
+export * from './retention';
+export * from './sizing';
+export * from './reader-dataset-form';
+export * from './split';
+export * from './spicepod';
+export * from './writer-spicepod';
+export * from './reader-spicepod';
+export * from './naming';
+export * from './synthesize';
+export { parseQuantity } from './quantity';
+export { parseDurationSeconds } from './duration';

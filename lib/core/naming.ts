@@ -1,0 +1,23 @@
+/** Ports spiced listens on in both tiers (the Spice Helm chart's values). */
+export const SPICE_PORTS = { http: 8090, flight: 50051, metrics: 9090 } as const;
+
+/** Where the writer's persistent volume is mounted: one acceleration file per dataset. */
+export const WRITER_DATA_DIR = '/data';
+
+/** Where the reader's local disk (emptyDir) is mounted: one acceleration file per accelerated dataset. */
+export const READER_DATA_DIR = '/local';
+
+/** Name of the writer cluster's Service that serves Arrow Flight to readers. */
+export function writerServiceName(splitName: string): string {
+  return `${splitName}-writer`;
+}
+
+/** In-cluster Flight endpoint of the writer cluster, as readers' `spiceai_endpoint`. */
+export function defaultFlightEndpoint(splitName: string, namespace: string): string {
+  return `http://${writerServiceName(splitName)}.${namespace}.svc.cluster.local:${SPICE_PORTS.flight}`;
+}
+
+/** Default Kubernetes Secret holding the cluster API key. */
+export function defaultApiKeySecretName(splitName: string): string {
+  return `${splitName}-cluster-api-key`;
+}

@@ -1,0 +1,28 @@
+/** Kubernetes quantity suffixes and their multipliers. */
+const SUFFIX: Record<string, number> = {
+  '': 1,
+  'm': 1e-3,
+  'k': 1e3,
+  'M': 1e6,
+  'G': 1e9,
+  'T': 1e12,
+  'Ki': 2 ** 10,
+  'Mi': 2 ** 20,
+  'Gi': 2 ** 30,
+  'Ti': 2 ** 40,
+};
+
+const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+
+/** Parses a Kubernetes quantity (`500m`, `2`, `512Mi`, `10Gi`) into a number; undefined if invalid. */
+export function parseQuantity(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const match = QUANTITY.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) * SUFFIX[match[2] ?? ''];
+}
+
+/** Renders a byte count as whole gibibytes, rounded up (`10Gi`). */
+export function toGibibytes(bytes: number): string {
+  return `${Math.ceil(bytes / SUFFIX.Gi)}Gi`;
+}

@@ -1,0 +1,186 @@
+import { resolveDataset, ResolvedDataset } from './dataset';
+import { DatasetSpec } from './dataset-spec';
+import { Findings, quote, SplitValidationError, SplitWarning } from './errors';
+import { checkReaderHotSwap, readerDatasetForm, ReaderDatasetForm } from './reader-dataset-form';
+import { resolveRetention, ResolvedRetention, RetentionSpec } from './retention';
+import { bucketEstimate, BucketEstimate, readerLocalDisk, writerStorageSize } from './sizing';
+import { resolveSnapshotStore, ResolvedSnapshotStore, SnapshotStoreSpec } from './snapshot-store';
+import { ResolvedSpiceImage, resolveSpiceImage, SpiceImageSpec } from './spice-image';
+import {
+  ReaderTierSpec,
+  ResolvedReaderSettings,
+  ResolvedWriterSettings,
+  resolveReaderSettings,
+  resolveWriterSettings,
+  WriterTierSpec,
+} from './tiers';
+
+/** The one description of a read/write split that every adapter maps. */
+export interface SplitSpec {
+  /** Name of the split: a DNS label (lowercase letters, digits, `-`), at most 40 characters. */
+  readonly name: string;
+  /**
+   * Kubernetes namespace of both tiers.
+   *
+   * @default - the split name
+   */
+  readonly namespace?: string;
+  /**
+   * The `spiced` image and edition.
+   *
+   * @default - OSS `spiceai/spiceai:1.11.5`
+   */
+  readonly image?: SpiceImageSpec;
+  /** The snapshot bucket both tiers share. */
+  readonly store: SnapshotStoreSpec;
+  /** The datasets, in the order they appear in the Spicepods. */
+  readonly datasets: readonly DatasetSpec[];
+  /**
+   * Snapshot retention.
+   *
+   * @default - refresh snapshots 72h, daily archive 30d
+   */
+  readonly retention?: RetentionSpec;
+  /**
+   * The writer cluster.
+   *
+   * @default - 3 replicas with the seed's sizing
+   */
+  readonly writer?: WriterTierSpec;
+  /**
+   * The read tier.
+   *
+   * @default - `fallback` bootstrap, no source access, the seed's sizing
+   */
+  readonly reader?: ReaderTierSpec;
+}
+
+/** The writer tier after defaults and sizing. */
+export interface ResolvedWriter extends ResolvedWriterSettings {
+  readonly storageSize: string;
+}
+
+/** The read tier after defaults and sizing. */
+export interface ResolvedReader extends ResolvedReaderSettings {
+  readonly localDisk: string;
+}
+
+/** A checked split with every default applied: the input of every renderer. */
+export interface ResolvedSplit {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: ResolvedSpiceImage;
+  readonly store: ResolvedSnapshotStore;
+  readonly datasets: readonly ResolvedDataset[];
+  readonly readerForms: ReadonlyMap<string, ReaderDatasetForm>;
+  readonly retention: ResolvedRetention;
+  readonly writer: ResolvedWriter;
+  readonly reader: ResolvedReader;
+  /** Valid but risky choices, for adapters to surface at synth time. */
+  readonly warnings: readonly SplitWarning[];
+}
+
+const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function checkNames(spec: SplitSpec, findings: Findings): void {
+  if (typeof spec.name !== 'string' || !SPLIT_NAME.test(spec.name)) {
+    findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 40 characters: lowercase letters, digits and '-', starting with a letter");
+  }
+  if (spec.namespace !== undefined && !NAMESPACE.test(spec.namespace)) {
+    findings.problem('namespace', `${quote(spec.namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  }
+}
+
+function resolveDatasets(spec: SplitSpec, findings: Findings): ResolvedDataset[] {
+  if (!Array.isArray(spec.datasets) || spec.datasets.length === 0) {
+    findings.problem('datasets', 'is empty', 'describe at least one dataset');
+    return [];
+  }
+  const datasets = spec.datasets.map((dataset, i) => resolveDataset(dataset, `datasets[${i}]`, findings));
+  const firstIndex = new Map<string, number>();
+  datasets.forEach((dataset, i) => {
+    const first = firstIndex.get(dataset.name);
+    if (first === undefined) firstIndex.set(dataset.name, i);
+    else findings.problem(`datasets[${i}].name`, `${quote(dataset.name)} is already the name of datasets[${first}]`, 'give every dataset its own name');
+  });
+  if (!datasets.some((dataset) => dataset.readers !== 'writer-only')) {
+    findings.warn('datasets', 'every dataset is writer-only: readers will serve nothing');
+  }
+  return datasets;
+}
+
+function planReaderForms(
+  datasets: readonly ResolvedDataset[],
+  image: ResolvedSpiceImage,
+  store: ResolvedSnapshotStore | undefined,
+  reader: ResolvedReaderSettings,
+  findings: Findings,
+): Map<string, ReaderDatasetForm> {
+  const forms = new Map<string, ReaderDatasetForm>();
+  if (!store) return forms;
+  datasets.forEach((dataset, i) => {
+    if (dataset.readers !== 'accelerated') return;
+    forms.set(dataset.name, readerDatasetForm(dataset, image, store, reader, `datasets[${i}]`, findings));
+  });
+  return forms;
+}
+
+/**
+ * Checks a split description, reporting every problem at once, and applies every default.
+ *
+ * @throws SplitValidationError listing each problem with its property path, value and fix
+ */
+export function resolveSplit(spec: SplitSpec): ResolvedSplit {
+  const findings = new Findings();
+  if (!spec || typeof spec !== 'object') {
+    findings.problem('(split)', `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
+    throw new SplitValidationError('<unnamed>', findings.problems);
+  }
+  checkNames(spec, findings);
+  const namespace = spec.namespace ?? spec.name;
+  const image = resolveSpiceImage(spec.image, findings);
+  const store = resolveSnapshotStore(spec.store, spec.name, findings);
+  const datasets = resolveDatasets(spec, findings);
+  const retention = resolveRetention(spec.retention, findings);
+  const writerSettings = resolveWriterSettings(spec.writer, spec.name, namespace, findings);
+  const readerSettings = resolveReaderSettings(spec.reader, findings);
+  checkReaderHotSwap(image, readerSettings, findings);
+  const readerForms = planReaderForms(datasets, image, store, readerSettings, findings);
+  const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
+  const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
+  if (findings.problems.length > 0 || !store) {
+    throw new SplitValidationError(typeof spec.name === 'string' && spec.name ? spec.name : '<unnamed>', findings.problems);
+  }
+  return { name: spec.name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings: findings.warnings };
+}
+
+/** Sizes of both tiers and of the bucket, for capacity planning and the adapters. */
+export interface TierSizing {
+  readonly writer: {
+    readonly replicas: number;
+    /** Replicas that upload snapshots: always exactly one. */
+    readonly snapshotOwners: 1;
+    /** Replicas that only bootstrap from snapshots and serve queries. */
+    readonly queryReplicas: number;
+    readonly resources: ResolvedWriter['resources'];
+    readonly storageSize: string;
+  };
+  readonly reader: { readonly resources: ResolvedReader['resources']; readonly localDisk: string };
+  readonly bucket: BucketEstimate;
+}
+
+/** Sizing of a resolved split. */
+export function tierSizing(split: ResolvedSplit): TierSizing {
+  return {
+    writer: {
+      replicas: split.writer.replicas,
+      snapshotOwners: 1,
+      queryReplicas: split.writer.replicas - 1,
+      resources: split.writer.resources,
+      storageSize: split.writer.storageSize,
+    },
+    reader: { resources: split.reader.resources, localDisk: split.reader.localDisk },
+    bucket: bucketEstimate(split.datasets, split.retention),
+  };
+}

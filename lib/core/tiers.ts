@@ -1,0 +1,220 @@
+import { parseDurationSeconds } from './duration';
+import { Findings, quote } from './errors';
+import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
+import { parseQuantity } from './quantity';
+import { checkSecretRef, SecretRef } from './secret-ref';
+
+/** A request and a limit, as Kubernetes quantities. */
+export interface ResourceRange {
+  /** @default - the tier's default request */
+  readonly request?: string;
+  /** @default - the tier's default limit */
+  readonly limit?: string;
+}
+
+/** CPU and memory of one `spiced` container. */
+export interface ResourcesSpec {
+  /** @default - the tier's default */
+  readonly cpu?: ResourceRange;
+  /** @default - the tier's default */
+  readonly memory?: ResourceRange;
+}
+
+/** Resources after defaults. */
+export interface ResolvedResources {
+  readonly cpu: { readonly request: string; readonly limit: string };
+  readonly memory: { readonly request: string; readonly limit: string };
+}
+
+/** The writer cluster: a StatefulSet that owns refresh, acceleration and the source credentials. */
+export interface WriterTierSpec {
+  /**
+   * Replicas. Exactly one of them (the snapshot owner) uploads snapshots; the others bootstrap
+   * from them and serve delegated queries.
+   *
+   * @default 3
+   */
+  readonly replicas?: number;
+  /**
+   * Resources of each writer. Memory is sized for the largest accelerated dataset.
+   *
+   * @default - cpu 2 / 4, memory 8Gi / 8Gi
+   */
+  readonly resources?: ResourcesSpec;
+  /**
+   * Size of each replica's persistent volume, as a Kubernetes quantity.
+   *
+   * @default - twice the datasets' expectedSize, at least 20Gi
+   */
+  readonly storageSize?: string;
+  /**
+   * Storage class of the persistent volumes.
+   *
+   * @default - the cluster's default storage class
+   */
+  readonly storageClass?: string;
+  /**
+   * The cluster API key: the writer requires it (spiced's `spice.ai` connector fails "Unauthorized"
+   * against a writer without auth) and readers present it for delegated queries.
+   *
+   * @default - key `api-key` of the Secret `<split>-cluster-api-key`
+   */
+  readonly apiKey?: SecretRef;
+  /**
+   * Flight endpoint readers use for delegated datasets (`http://`, `https://` or `grpc+tls://`).
+   *
+   * @default - `http://<split>-writer.<namespace>.svc.cluster.local:50051`
+   */
+  readonly flightEndpoint?: string;
+}
+
+/** What a reader does when no snapshot loads. */
+export type BootstrapOnFailure = 'fallback' | 'retry' | 'warn';
+
+/** The read tier: `spiced` sidecars that restore snapshots and hold no source credentials. */
+export interface ReaderTierSpec {
+  /**
+   * When a snapshot fails to load: `fallback` tries older snapshots, `retry` retries the newest;
+   * `warn` boots empty and refreshes from the source, so it needs `allowSourceAccess`.
+   *
+   * @default 'fallback'
+   */
+  readonly bootstrapOnFailure?: BootstrapOnFailure;
+  /**
+   * Let readers contact sources themselves (they still never receive source credentials).
+   *
+   * @default false
+   */
+  readonly allowSourceAccess?: boolean;
+  /**
+   * How often readers look for a newer snapshot and hot-swap it (Enterprise 2.x only).
+   *
+   * @default '1m' where hot swap exists; not rendered otherwise
+   */
+  readonly snapshotCheckInterval?: string;
+  /**
+   * Resources of each sidecar.
+   *
+   * @default - cpu 500m / 2, memory 512Mi / 4Gi (the seed's read-instance shape)
+   */
+  readonly resources?: ResourcesSpec;
+  /**
+   * Size limit of the local disk holding the restored files, as a Kubernetes quantity.
+   *
+   * @default - twice the accelerated datasets' expectedSize, at least 10Gi
+   */
+  readonly localDisk?: string;
+}
+
+/** Defaults from the seed's sizing table. */
+export const WRITER_RESOURCES: ResolvedResources = {
+  cpu: { request: '2', limit: '4' },
+  memory: { request: '8Gi', limit: '8Gi' },
+};
+export const READER_RESOURCES: ResolvedResources = {
+  cpu: { request: '500m', limit: '2' },
+  memory: { request: '512Mi', limit: '4Gi' },
+};
+
+/** Checks resources and fills what is missing from the tier defaults. */
+export function resolveResources(
+  spec: ResourcesSpec | undefined,
+  defaults: ResolvedResources,
+  path: string,
+  findings: Findings,
+): ResolvedResources {
+  const resolved: ResolvedResources = {
+    cpu: { request: spec?.cpu?.request ?? defaults.cpu.request, limit: spec?.cpu?.limit ?? defaults.cpu.limit },
+    memory: { request: spec?.memory?.request ?? defaults.memory.request, limit: spec?.memory?.limit ?? defaults.memory.limit },
+  };
+  for (const kind of ['cpu', 'memory'] as const) {
+    const request = parseQuantity(resolved[kind].request);
+    const limit = parseQuantity(resolved[kind].limit);
+    if (request === undefined) findings.problem(`${path}.${kind}.request`, `${quote(resolved[kind].request)} is not a quantity`, "use e.g. '500m' or '512Mi'");
+    if (limit === undefined) findings.problem(`${path}.${kind}.limit`, `${quote(resolved[kind].limit)} is not a quantity`, "use e.g. '2' or '4Gi'");
+    if (request !== undefined && limit !== undefined && request > limit) {
+      findings.problem(
+        `${path}.${kind}.request`,
+        `${quote(resolved[kind].request)} is more than the limit ${quote(resolved[kind].limit)}`,
+        `lower the request or raise '${path}.${kind}.limit'`,
+      );
+    }
+  }
+  return resolved;
+}
+
+/** Writer tier settings after checks (sizes are filled in by sizing). */
+export interface ResolvedWriterSettings {
+  readonly replicas: number;
+  readonly resources: ResolvedResources;
+  readonly storageClass?: string;
+  readonly apiKey: SecretRef;
+  readonly flightEndpoint: string;
+}
+
+const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
+
+/** Checks the writer tier and applies defaults. */
+export function resolveWriterSettings(
+  spec: WriterTierSpec | undefined,
+  splitName: string,
+  namespace: string,
+  findings: Findings,
+): ResolvedWriterSettings {
+  const replicas = spec?.replicas ?? 3;
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    findings.problem('writer.replicas', `${quote(replicas)} is not a replica count`, 'use a whole number, 3 or more for production');
+  } else if (replicas < 3) {
+    findings.warn('writer.replicas', `${replicas} writer replica(s): the pattern runs 3 or more so that delegated queries survive a node loss`);
+  }
+  const apiKey = spec?.apiKey ?? { secretName: defaultApiKeySecretName(splitName), key: 'api-key' };
+  checkSecretRef(apiKey, 'writer.apiKey', findings);
+  const flightEndpoint = spec?.flightEndpoint ?? defaultFlightEndpoint(splitName, namespace);
+  if (!FLIGHT_ENDPOINT.test(flightEndpoint)) {
+    findings.problem(
+      'writer.flightEndpoint',
+      `${quote(flightEndpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`,
+      "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'",
+    );
+  }
+  return {
+    replicas,
+    resources: resolveResources(spec?.resources, WRITER_RESOURCES, 'writer.resources', findings),
+    storageClass: spec?.storageClass,
+    apiKey,
+    flightEndpoint,
+  };
+}
+
+/** Reader tier settings after checks (the local disk is filled in by sizing). */
+export interface ResolvedReaderSettings {
+  readonly bootstrapOnFailure: BootstrapOnFailure;
+  readonly allowSourceAccess: boolean;
+  readonly snapshotCheckInterval?: string;
+  readonly resources: ResolvedResources;
+}
+
+/** Checks the reader tier and applies defaults. */
+export function resolveReaderSettings(spec: ReaderTierSpec | undefined, findings: Findings): ResolvedReaderSettings {
+  const bootstrapOnFailure = spec?.bootstrapOnFailure ?? 'fallback';
+  const allowSourceAccess = spec?.allowSourceAccess ?? false;
+  if (!['fallback', 'retry', 'warn'].includes(bootstrapOnFailure)) {
+    findings.problem('reader.bootstrapOnFailure', `${quote(bootstrapOnFailure)} is not a behaviour`, "use 'fallback' or 'retry'");
+  } else if (bootstrapOnFailure === 'warn' && !allowSourceAccess) {
+    findings.problem(
+      'reader.bootstrapOnFailure',
+      "'warn' boots an empty reader that refreshes from the source, but readers hold no source access",
+      "use 'fallback' or 'retry', or set 'reader.allowSourceAccess: true' if readers may reach sources",
+    );
+  }
+  const interval = spec?.snapshotCheckInterval;
+  if (interval !== undefined && parseDurationSeconds(interval) === undefined) {
+    findings.problem('reader.snapshotCheckInterval', `${quote(interval)} is not a duration`, "use e.g. '30s' or '1m'");
+  }
+  return {
+    bootstrapOnFailure,
+    allowSourceAccess,
+    snapshotCheckInterval: interval,
+    resources: resolveResources(spec?.resources, READER_RESOURCES, 'reader.resources', findings),
+  };
+}

@@ -1,0 +1,109 @@
+import { ResolvedDataset } from './dataset';
+import { WRITER_DATA_DIR } from './naming';
+import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
+import { ResolvedSplit } from './split';
+import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
+
+/**
+ * Role of a writer replica. Exactly one replica is the `snapshot-owner` and uploads snapshots;
+ * every `query-replica` bootstraps from them and never uploads, so replicas cannot race on the
+ * location's `metadata.json`.
+ */
+export type WriterRole = 'snapshot-owner' | 'query-replica';
+
+/** Spicepod name for each role. */
+export function writerSpicepodName(split: ResolvedSplit, role: WriterRole): string {
+  return role === 'snapshot-owner' ? `${split.name}-writer` : `${split.name}-writer-replica`;
+}
+
+function sourceParams(dataset: ResolvedDataset): SpicepodParams | undefined {
+  const secrets = Object.keys(dataset.secretParams).map((param) => [param, secretPlaceholder(datasetSecretEnv(dataset.name, param))]);
+  const params = { ...dataset.params, ...Object.fromEntries(secrets) };
+  return Object.keys(params).length > 0 ? params : undefined;
+}
+
+function snapshotKeys(dataset: ResolvedDataset, role: WriterRole): Partial<SpicepodAcceleration> {
+  const snapshots = dataset.snapshots;
+  if (!snapshots) return {};
+  if (role === 'query-replica') return { snapshots: 'bootstrap_only' };
+  return compact({
+    snapshots: 'enabled' as const,
+    snapshots_trigger: snapshots.trigger,
+    snapshots_trigger_threshold: snapshots.threshold,
+    snapshots_compaction: dataset.engine === 'duckdb' ? (snapshots.compaction ? 'enabled' as const : 'disabled' as const) : undefined,
+    snapshots_creation_policy: snapshots.creationPolicy,
+  });
+}
+
+/** Acceleration of a dataset on a writer: its own file on the replica's volume. */
+export function writerAcceleration(dataset: ResolvedDataset, role: WriterRole): SpicepodAcceleration {
+  const file = dataset.engineFile;
+  const params = file ? { [file.param]: `${WRITER_DATA_DIR}/${dataset.name}${file.extension}`, ...dataset.engineParams } : { ...dataset.engineParams };
+  const { refresh } = dataset;
+  return compact({
+    enabled: true,
+    engine: dataset.engine,
+    mode: file ? ('file' as const) : ('memory' as const),
+    refresh_mode: refresh.mode,
+    refresh_check_interval: refresh.checkInterval,
+    refresh_cron: refresh.cron,
+    refresh_sql: refresh.sql,
+    refresh_data_window: refresh.dataWindow,
+    refresh_on_startup: refresh.onStartup,
+    ...snapshotKeys(dataset, role),
+    params: Object.keys(params).length > 0 ? params : undefined,
+  });
+}
+
+function writerDataset(dataset: ResolvedDataset, role: WriterRole): SpicepodDataset {
+  return compact({
+    from: dataset.from,
+    name: dataset.name,
+    description: dataset.description,
+    time_column: dataset.timeColumn,
+    params: sourceParams(dataset),
+    acceleration: writerAcceleration(dataset, role),
+  });
+}
+
+/** Secrets a writer needs: every source credential and the cluster API key. */
+export function writerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
+  const sources = split.datasets.flatMap((dataset) =>
+    Object.entries(dataset.secretParams).map(([param, secret]) => ({
+      envVar: datasetSecretEnv(dataset.name, param),
+      secret,
+      purpose: 'source-credential' as const,
+    })),
+  );
+  return [...sources, { envVar: CLUSTER_API_KEY_ENV, secret: split.writer.apiKey, purpose: 'cluster-api-key' }];
+}
+
+/**
+ * Renders the writer Spicepod for one role. Both roles hold the source credentials and require
+ * the cluster API key (spiced 1.x's `spice.ai` connector fails "Unauthorized" without it).
+ */
+export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): TierSpicepod {
+  const { store } = split;
+  const hasSnapshots = split.datasets.some((dataset) => dataset.snapshots);
+  return {
+    spicepod: compact({
+      version: 'v1' as const,
+      kind: 'Spicepod' as const,
+      name: writerSpicepodName(split, role),
+      metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'writer', 'role': role },
+      secrets: [{ from: 'env', name: 'env' }],
+      runtime: { auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } } },
+      snapshots: hasSnapshots
+        ? compact({
+          enabled: true,
+          location: store.refresh.uri,
+          // A writer that finds no usable snapshot boots empty and refreshes from its source.
+          bootstrap_on_failure_behavior: 'warn' as const,
+          params: Object.keys(store.params).length > 0 ? { ...store.params } : undefined,
+        })
+        : undefined,
+      datasets: split.datasets.map((dataset) => writerDataset(dataset, role)),
+    }),
+    secretEnv: writerSecretEnv(split),
+  };
+}
