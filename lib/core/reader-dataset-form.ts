@@ -32,11 +32,12 @@ export function readerDatasetForm(
 ): ReaderDatasetForm {
   if (image.capabilities.snapshotFileFormat && store.cloud === 'aws') return 'snapshot-file-format';
   if (image.capabilities.snapshotRefreshMode) return 'snapshot-refresh';
-  if (!NO_IO_SOURCES.has(dataset.connector) && !reader.allowSourceAccess) {
+  // An unparsable source is already reported; do not report it twice.
+  if (dataset.connector && !NO_IO_SOURCES.has(dataset.connector) && !reader.allowSourceAccess) {
     findings.problem(
       `${path}.from`,
       `${quote(dataset.from)}: a spiced ${formatVersion(image.version)} reader contacts a ${quote(dataset.connector)} source when it registers the dataset and, without credentials, never becomes ready`,
-      "set 'readers: \"delegated\"' to query it on the writer cluster, use an 's3://' source, or use an Enterprise 2.x image",
+      `set '${path}.readers' to 'delegated' to query it on the writer cluster, use an 's3://' source, or use an Enterprise 2.x image`,
     );
   }
   return 'restored-source';

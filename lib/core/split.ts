@@ -83,13 +83,19 @@ export interface ResolvedSplit {
 const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-function checkNames(spec: SplitSpec, findings: Findings): void {
-  if (typeof spec.name !== 'string' || !SPLIT_NAME.test(spec.name)) {
+/** Placeholder that names derive from while the split name is invalid, so its error is reported once. */
+const PLACEHOLDER_NAME = 'split';
+
+/** Checks the names; returns the name other names derive from. */
+function checkNames(spec: SplitSpec, findings: Findings): string {
+  const valid = typeof spec.name === 'string' && SPLIT_NAME.test(spec.name);
+  if (!valid) {
     findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 40 characters: lowercase letters, digits and '-', starting with a letter");
   }
-  if (spec.namespace !== undefined && !NAMESPACE.test(spec.namespace)) {
+  if (spec.namespace !== undefined && (typeof spec.namespace !== 'string' || !NAMESPACE.test(spec.namespace))) {
     findings.problem('namespace', `${quote(spec.namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   }
+  return valid ? spec.name : PLACEHOLDER_NAME;
 }
 
 function resolveDatasets(spec: SplitSpec, findings: Findings): ResolvedDataset[] {
@@ -137,13 +143,13 @@ export function resolveSplit(spec: SplitSpec): ResolvedSplit {
     findings.problem('(split)', `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
     throw new SplitValidationError('<unnamed>', findings.problems);
   }
-  checkNames(spec, findings);
-  const namespace = spec.namespace ?? spec.name;
+  const name = checkNames(spec, findings);
+  const namespace = spec.namespace ?? name;
   const image = resolveSpiceImage(spec.image, findings);
-  const store = resolveSnapshotStore(spec.store, spec.name, findings);
+  const store = resolveSnapshotStore(spec.store, name, findings);
   const datasets = resolveDatasets(spec, findings);
   const retention = resolveRetention(spec.retention, findings);
-  const writerSettings = resolveWriterSettings(spec.writer, spec.name, namespace, findings);
+  const writerSettings = resolveWriterSettings(spec.writer, name, namespace, findings);
   const readerSettings = resolveReaderSettings(spec.reader, findings);
   checkReaderHotSwap(image, readerSettings, findings);
   const readerForms = planReaderForms(datasets, image, store, readerSettings, findings);
@@ -152,7 +158,7 @@ export function resolveSplit(spec: SplitSpec): ResolvedSplit {
   if (findings.problems.length > 0 || !store) {
     throw new SplitValidationError(typeof spec.name === 'string' && spec.name ? spec.name : '<unnamed>', findings.problems);
   }
-  return { name: spec.name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings: findings.warnings };
+  return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings: findings.warnings };
 }
 
 /** Sizes of both tiers and of the bucket, for capacity planning and the adapters. */

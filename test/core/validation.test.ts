@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { DatasetSpec, resolveSplit, SplitSpec, SplitValidationError } from '../../lib';
+import { awsSplit, ENTERPRISE_2, problemAt, validationError } from '../support/splits';
+
+const orders: DatasetSpec = { name: 'orders', from: 's3://lake/orders/' };
+
+function withDataset(dataset: Partial<DatasetSpec>, extra: Partial<SplitSpec> = {}): SplitSpec {
+  return awsSplit({ datasets: [{ ...orders, ...dataset } as DatasetSpec], ...extra });
+}
+
+/** [what is wrong, the description, the path it is reported at, what the message says, what the fix says] */
+const cases: [string, unknown, string, RegExp, RegExp][] = [
+  ['split that is not an object', 'shop', '(split)', /not a split description/, /name, store and datasets/],
+  ['split name', awsSplit({ name: 'Shop_1' }), 'name', /"Shop_1" is not a split name/, /DNS label/],
+  ['namespace', awsSplit({ namespace: 'Team A' }), 'namespace', /"Team A"/, /lowercase/],
+  ['edition', awsSplit({ image: { edition: 'pro' as never } }), 'image.edition', /"pro" is not an edition/, /'oss' or 'enterprise'/],
+  ['Enterprise without repository', awsSplit({ image: { edition: 'enterprise', tag: '2.0.1' } }), 'image.repository', /required for the Enterprise/, /Enterprise image repository/],
+  ['Enterprise without tag', awsSplit({ image: { edition: 'enterprise', repository: 'r' } }), 'image.tag', /required for the Enterprise/, /pin a tag/],
+  ['floating tag', awsSplit({ image: { tag: 'latest-models' } }), 'image.tag', /"latest-models" is a floating tag/, /pin a release tag/],
+  ['tag without version', awsSplit({ image: { tag: 'my-build' } }), 'image.tag', /does not start with a Spice version/, /image.version/],
+  ['version before snapshots', awsSplit({ image: { tag: '1.7.2' } }), 'image.tag', /predates acceleration snapshots/, /1.8.0 or later/],
+  ['OSS 2.x without the snapshots feature', awsSplit({ image: { tag: '2.0.1' } }), 'image.edition', /built without acceleration snapshots.*silently/, /snapshotsFeature: true/],
+  ['missing store', awsSplit({ store: undefined as never }), 'store', /is required/, /cloud: 'aws'/],
+  ['unknown cloud', awsSplit({ store: { cloud: 'ibm', bucket: 'b', region: 'r' } as never }), 'store.cloud', /"ibm"/, /'aws', 'gcp' or 'azure'/],
+  ['S3 bucket name', awsSplit({ store: { cloud: 'aws', bucket: 'My_Bucket', region: 'eu-west-1' } }), 'store.bucket', /"My_Bucket" is not a S3 bucket name/, /3-63 lowercase/],
+  ['GCS bucket name', awsSplit({ store: { cloud: 'gcp', bucket: 'x', region: 'europe-west4' } }), 'store.bucket', /not a GCS bucket name/, /3-63/],
+  ['Azure account', awsSplit({ store: { cloud: 'azure', account: 'Shop-Snaps', container: 'snaps', region: 'westeurope' } }), 'store.account', /"Shop-Snaps"/, /3-24 lowercase/],
+  ['Azure container', awsSplit({ store: { cloud: 'azure', account: 'shopsnaps', container: 'a--b', region: 'westeurope' } }), 'store.container', /"a--b"/, /single '-'/],
+  ['region', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'europe' } }), 'store.region', /"europe" is not a aws region/, /eu-west-1/],
+  ['prefix with a wildcard', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1', prefix: 'spice/*' } }), 'store.prefix', /literal: no wildcards/, /'spice\/orders'/],
+  ['prefix with a trailing slash', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1', prefix: 'spice/' } }), 'store.prefix', /no leading or trailing/, /between folders/],
+  ['no datasets', awsSplit({ datasets: [] }), 'datasets', /is empty/, /at least one dataset/],
+  ['dataset name', withDataset({ name: 'Orders!' }), 'datasets[0].name', /"Orders!" is not a dataset name/, /use lowercase letters, digits and _/],
+  ['duplicate dataset name', awsSplit({ datasets: [orders, { ...orders, from: 's3://lake/o2/' }] }), 'datasets[1].name', /already the name of datasets\[0\]/, /its own name/],
+  ['source', withDataset({ from: 'lake/orders' }), 'datasets[0].from', /"lake\/orders" is not a source/, /<connector>:<path>/],
+  ['placement', withDataset({ readers: 'cached' as never }), 'datasets[0].readers', /"cached"/, /'accelerated', 'delegated' or 'writer-only'/],
+  ['engine', withDataset({ engine: 'cayenne' as never }), 'datasets[0].engine', /"cayenne" is not an engine/, /'duckdb' or 'sqlite'/],
+  ['in-memory engine for readers', withDataset({ engine: 'arrow' }), 'datasets[0].engine', /cannot be snapshotted/, /'delegated'/],
+  ['refresh mode', withDataset({ refresh: { mode: 'incremental' as never } }), 'datasets[0].refresh.mode', /"incremental"/, /'full', 'append'/],
+  ['refresh interval', withDataset({ refresh: { checkInterval: 'often' } }), 'datasets[0].refresh.checkInterval', /"often" is not a duration/, /'10m'/],
+  ['interval and cron', withDataset({ refresh: { checkInterval: '5m', cron: '0 * * * *' } }), 'datasets[0].refresh.cron', /together with refresh.checkInterval/, /only one/],
+  ['data window without time column', withDataset({ refresh: { dataWindow: '7d' } }), 'datasets[0].refresh.dataWindow', /needs a time column/, /timeColumn/],
+  ['trigger for caching', withDataset({ refresh: { mode: 'caching' }, snapshots: { trigger: 'refresh_complete' } }), 'datasets[0].snapshots.trigger', /does not work with refresh mode "caching"/, /'time_interval'/],
+  ['threshold with refresh_complete', withDataset({ snapshots: { threshold: '5m' } }), 'datasets[0].snapshots.threshold', /no effect with trigger 'refresh_complete'/, /time_interval/],
+  ['threshold that is no duration', withDataset({ snapshots: { trigger: 'time_interval', threshold: 'hourly' } }), 'datasets[0].snapshots.threshold', /"hourly" is not a duration/, /'30m'/],
+  ['compaction for SQLite', withDataset({ engine: 'sqlite', snapshots: { compaction: true } }), 'datasets[0].snapshots.compaction', /only with DuckDB, not "sqlite"/, /duckdb engine/],
+  ['creation policy', withDataset({ snapshots: { creationPolicy: 'never' as never } }), 'datasets[0].snapshots.creationPolicy', /"never"/, /'on_change' or 'always'/],
+  ['credential in params', withDataset({ params: { s3_secret: 'abc' } }), 'datasets[0].params.s3_secret', /credential and would reach every reader/, /datasets\[0\].secretParams.s3_secret/],
+  ['secret placeholder in params', withDataset({ params: { endpoint_auth: '${secrets:X}' } }), 'datasets[0].params.endpoint_auth', /credential/, /secretParams/],
+  ['credential in engine params', withDataset({ engineParams: { pg_pass: 'x' } }), 'datasets[0].engineParams.pg_pass', /credential/, /cannot hold credentials/],
+  ['param that is not a scalar', withDataset({ params: { file_format: ['parquet'] as never } }), 'datasets[0].params.file_format', /not a param value/, /string, number or boolean/],
+  ['secret reference', withDataset({ secretParams: { s3_secret: { secretName: 'Lake Keys', key: 'k' } } }), 'datasets[0].secretParams.s3_secret.secretName', /"Lake Keys"/, /lowercase/],
+  ['expected size', withDataset({ expectedSize: 'big' }), 'datasets[0].expectedSize', /"big" is not a size/, /'4Gi'/],
+  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /contacts a "postgres" source.*never becomes ready/, /'delegated'.*Enterprise 2.x/],
+  ['writer replicas', awsSplit({ writer: { replicas: 0 } }), 'writer.replicas', /0 is not a replica count/, /3 or more/],
+  ['API key secret', awsSplit({ writer: { apiKey: { secretName: 'k', key: '' } } }), 'writer.apiKey.key', /"" is not a Secret key/, /letters, digits/],
+  ['grpc:// Flight endpoint', awsSplit({ writer: { flightEndpoint: 'grpc://shop-writer:50051' } }), 'writer.flightEndpoint', /grpc:\/\/ and grpcs:\/\/ are rejected/, /'http:\/\/host:50051'/],
+  ['grpcs:// Flight endpoint', awsSplit({ writer: { flightEndpoint: 'grpcs://shop-writer:50051' } }), 'writer.flightEndpoint', /not a Flight endpoint/, /grpc\+tls/],
+  ['writer CPU', awsSplit({ writer: { resources: { cpu: { request: 'two' } } } }), 'writer.resources.cpu.request', /"two" is not a quantity/, /'500m'/],
+  ['request above limit', awsSplit({ reader: { resources: { memory: { request: '8Gi', limit: '4Gi' } } } }), 'reader.resources.memory.request', /"8Gi" is more than the limit "4Gi"/, /raise 'reader.resources.memory.limit'/],
+  ['writer storage', awsSplit({ writer: { storageSize: '20 GB' } }), 'writer.storageSize', /"20 GB" is not a size/, /'20Gi'/],
+  ['reader disk', awsSplit({ reader: { localDisk: 'lots' } }), 'reader.localDisk', /"lots" is not a size/, /quantity/],
+  ['warn bootstrap without source access', awsSplit({ reader: { bootstrapOnFailure: 'warn' } }), 'reader.bootstrapOnFailure', /boots an empty reader that refreshes from the source/, /allowSourceAccess: true/],
+  ['bootstrap behaviour', awsSplit({ reader: { bootstrapOnFailure: 'ignore' as never } }), 'reader.bootstrapOnFailure', /"ignore" is not a behaviour/, /'fallback' or 'retry'/],
+  ['snapshot check interval', awsSplit({ image: ENTERPRISE_2, reader: { snapshotCheckInterval: 'soon' } }), 'reader.snapshotCheckInterval', /"soon" is not a duration/, /'30s'/],
+  ['snapshot check interval on 1.x', awsSplit({ reader: { snapshotCheckInterval: '30s' } }), 'reader.snapshotCheckInterval', /no effect: oss 1.11.5 readers cannot poll/, /restart with an empty local disk/],
+  ['sub-day retention', awsSplit({ retention: { refreshSnapshots: '36h' } }), 'retention.refreshSnapshots', /"36h" is not a whole number of days/, /'24h', '48h' or '72h'/],
+  ['refresh retention beyond 72h', awsSplit({ retention: { refreshSnapshots: '7d' } }), 'retention.refreshSnapshots', /longer than 72h/, /retention.dailyArchive/],
+  ['retention that is no duration', awsSplit({ retention: { refreshSnapshots: 'forever' } }), 'retention.refreshSnapshots', /"forever" is not a duration/, /whole days/],
+  ['archive not longer than refresh', awsSplit({ retention: { refreshSnapshots: '72h', dailyArchive: '2d' } }), 'retention.dailyArchive', /longer than the refresh snapshots \(3d\)/, /'30d', or false/],
+  ['sub-day abort', awsSplit({ retention: { abortIncompleteUploads: '12h' } }), 'retention.abortIncompleteUploads', /whole number of days/, /round it/],
+];
+
+describe('bad input', () => {
+  it.each(cases)('%s is refused with its path, value and fix', (_what, spec, path, message, fix) => {
+    const problem = problemAt(spec, path);
+    expect(problem.message).toMatch(message);
+    expect(problem.fix).toMatch(fix);
+  });
+
+  it('reports every problem at once, in one error type with a stable code', () => {
+    const error = validationError(awsSplit({
+      name: 'Bad Name',
+      datasets: [{ name: 'ok', from: 's3://l/' }, { name: 'Orders!', from: 's3://l/' }, { name: 'ok', from: 'nowhere' }],
+      retention: { refreshSnapshots: '36h' },
+    }));
+    expect(error).toBeInstanceOf(SplitValidationError);
+    expect(error.code).toBe('ReadWriteSplitInvalid');
+    expect(error.problems.map((p) => p.path)).toEqual(['name', 'datasets[1].name', 'datasets[2].from', 'datasets[2].name', 'retention.refreshSnapshots']);
+    expect(error.message).toContain('Invalid read-write split "<unnamed>"'.replace('<unnamed>', 'Bad Name'));
+    expect(error.message).toContain('  - datasets[1].name: "Orders!" is not a dataset name; use lowercase letters, digits and _');
+  });
+});
+
+describe('explicit choices that relax a default', () => {
+  it('an OSS 2.x build compiled with the snapshots feature is accepted', () => {
+    expect(resolveSplit(awsSplit({ image: { tag: '2.0.1', snapshotsFeature: true } })).image.capabilities.snapshots).toBe(true);
+  });
+
+  it('readers with source access may boot empty and keep a database source', () => {
+    const split = resolveSplit(withDataset({ from: 'postgres:public.orders' }, { reader: { bootstrapOnFailure: 'warn', allowSourceAccess: true } }));
+    expect(split.reader.bootstrapOnFailure).toBe('warn');
+    expect(split.readerForms.get('orders')).toBe('restored-source');
+  });
+
+  it('no daily archive when retention.dailyArchive is false', () => {
+    expect(resolveSplit(awsSplit({ retention: { dailyArchive: false } })).retention.archiveDays).toBeUndefined();
+  });
+});
+
+describe('warnings for valid but risky choices', () => {
+  it('warns that OSS 1.x readers cannot hot-swap', () => {
+    const { warnings } = resolveSplit(awsSplit());
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.edition', message: expect.stringMatching(/cannot hot-swap/) }));
+  });
+
+  it('warns below 3 writer replicas', () => {
+    const { warnings } = resolveSplit(awsSplit({ writer: { replicas: 2 } }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'writer.replicas' }));
+  });
+
+  it('warns when readers would serve nothing', () => {
+    const { warnings } = resolveSplit(awsSplit({ datasets: [{ ...orders, readers: 'writer-only' }] }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'datasets' }));
+  });
+
+  it('warns when the reader disk goes beyond the seed\'s read-instance shape', () => {
+    const { warnings } = resolveSplit(withDataset({ expectedSize: '40Gi' }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'reader.localDisk', message: expect.stringMatching(/80Gi per reader/) }));
+  });
+
+  it('says nothing about Enterprise 2.x with three replicas', () => {
+    expect(resolveSplit(awsSplit({ image: ENTERPRISE_2 })).warnings).toEqual([]);
+  });
+});
