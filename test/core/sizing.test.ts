@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { synthesizeSplit } from '../../lib';
+import { awsSplit } from '../support/splits';
+
+describe('tier sizing', () => {
+  it('uses the seed\'s shapes by default: 3 writers with one snapshot owner, small sidecars', () => {
+    const { sizing } = synthesizeSplit(awsSplit());
+    expect(sizing.writer).toEqual({
+      replicas: 3,
+      snapshotOwners: 1,
+      queryReplicas: 2,
+      resources: { cpu: { request: '2', limit: '4' }, memory: { request: '8Gi', limit: '8Gi' } },
+      storageSize: '20Gi',
+    });
+    expect(sizing.reader).toEqual({
+      resources: { cpu: { request: '500m', limit: '2' }, memory: { request: '512Mi', limit: '4Gi' } },
+      localDisk: '10Gi',
+    });
+  });
+
+  it('sizes volumes from expected dataset sizes with room for a second copy', () => {
+    const { sizing } = synthesizeSplit(awsSplit({
+      datasets: [
+        { name: 'orders', from: 's3://lake/orders/', expectedSize: '8Gi' },
+        { name: 'history', from: 's3://lake/history/', readers: 'delegated', expectedSize: '12Gi' },
+      ],
+    }));
+    expect(sizing.reader.localDisk).toBe('16Gi');
+    expect(sizing.writer.storageSize).toBe('40Gi');
+  });
+
+  it('keeps sizes the user gives', () => {
+    const { sizing } = synthesizeSplit(awsSplit({ writer: { storageSize: '200Gi', replicas: 5 }, reader: { localDisk: '30Gi' } }));
+    expect(sizing.writer).toMatchObject({ storageSize: '200Gi', replicas: 5, queryReplicas: 4 });
+    expect(sizing.reader.localDisk).toBe('30Gi');
+  });
+
+  it('estimates the bucket from refresh frequency x datasets x retention', () => {
+    const { sizing } = synthesizeSplit(awsSplit({
+      datasets: [
+        // every 10 minutes: 144 snapshots a day; DuckDB compaction counted as 30% smaller
+        { name: 'orders', from: 's3://lake/orders/', expectedSize: '1Gi' },
+        // SQLite, every hour: 24 a day, not compacted
+        { name: 'items', from: 's3://lake/items/', engine: 'sqlite', refresh: { checkInterval: '1h' }, expectedSize: '1Gi' },
+      ],
+      retention: { refreshSnapshots: '48h', dailyArchive: '10d' },
+    }));
+    const gi = 2 ** 30;
+    expect(sizing.bucket.snapshotsPerDay).toBe(168);
+    expect(sizing.bucket.refreshBytes).toBeCloseTo((144 * 0.7 + 24) * gi * 2);
+    expect(sizing.bucket.archiveBytes).toBeCloseTo((0.7 + 1) * gi * 10);
+  });
+
+  it('leaves the estimate open when sizes are unknown', () => {
+    expect(synthesizeSplit(awsSplit()).sizing.bucket).toEqual({ snapshotsPerDay: 144, refreshBytes: undefined, archiveBytes: undefined });
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { run } from '../support/run';
+
+/** These tests load the compiled dist/ (built by `npm test` first) under plain Node, as users do. */
+const FRAMEWORKS = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-28', '@pulumi/pulumi', '@pulumi/gcp', '@pulumi/azure-native'];
+
+function node(script: string) {
+  return run(process.execPath, ['-e', script]);
+}
+
+describe('the compiled package under plain Node', () => {
+  it.each(['read-write-split', 'read-write-split/k8s', 'read-write-split/aws', 'read-write-split/gcp', 'read-write-split/azure'])(
+    'require(%j) loads',
+    (subpath) => {
+      const result = node(`require(${JSON.stringify(subpath)}); console.log('loaded')`);
+      expect(result.stdout.trim(), result.output).toBe('loaded');
+    },
+  );
+
+  it('import() of the core works from ESM with named exports', () => {
+    const result = run(process.execPath, ['--input-type=module', '-e', `
+      import { synthesizeSplit, SplitValidationError } from 'read-write-split';
+      const r = synthesizeSplit({ name: 'esm', store: { cloud: 'gcp', bucket: 'esm-snaps', region: 'europe-west4' },
+        datasets: [{ name: 'orders', from: 's3://lake/orders/' }] });
+      console.log(r.reader.spicepod.name, typeof SplitValidationError);`]);
+    expect(result.stdout.trim(), result.output).toBe('esm-reader function');
+  });
+
+  it('loading the core loads no framework', () => {
+    const result = node(`
+      require('read-write-split');
+      const loaded = Object.keys(require.cache).filter((f) => f.includes('node_modules'));
+      console.log(JSON.stringify(loaded));`);
+    const loaded: string[] = JSON.parse(result.stdout);
+    for (const framework of FRAMEWORKS) expect(loaded.filter((file) => file.includes(`/node_modules/${framework}/`))).toEqual([]);
+  });
+
+  it('does not export internals beyond the declared subpaths', () => {
+    const result = node(`try { require('read-write-split/dist/core/split'); console.log('open'); } catch (e) { console.log(e.code); }`);
+    expect(result.stdout.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+});
