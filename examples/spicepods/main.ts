@@ -1,9 +1,9 @@
 /**
  * Renders every example split into `<outDir>/<split>/`: `writer.yaml` (the snapshot owner),
- * `writer-replica.yaml` (the other writer replicas), `reader.yaml` and `plan.json` (retention,
- * sizing and warnings). Usage: tsx examples/spicepods/main.ts out/spicepods
+ * `writer-replica.yaml` (the other writer replicas), `reader.yaml`, `archiver.yaml` (writes the
+ * daily archive) and `plan.json` (retention, sizing and warnings). Usage: tsx examples/spicepods/main.ts out/spicepods
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spicepodToYaml, SplitValidationError, synthesizeSplit } from 'read-write-split';
 import { exampleSplits } from '../splits';
@@ -17,10 +17,11 @@ function main(outDir: string): void {
     writeFileSync(join(dir, 'writer.yaml'), spicepodToYaml(result.writer.snapshotOwner.spicepod));
     writeFileSync(join(dir, 'writer-replica.yaml'), spicepodToYaml(result.writer.queryReplica.spicepod));
     writeFileSync(join(dir, 'reader.yaml'), spicepodToYaml(result.reader.spicepod));
+    if (result.archiver) writeFileSync(join(dir, 'archiver.yaml'), spicepodToYaml(result.archiver.spicepod));
     const plan = { retention: result.retention, sizing: result.sizing, warnings: result.warnings };
     writeFileSync(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
     for (const warning of result.warnings) console.warn(`[WARNING] ${result.split.name}: ${warning.path}: ${warning.message}`);
-    console.log(`${dir}/{writer,writer-replica,reader}.yaml`);
+    console.log(`${dir}/: ${readdirSync(dir).join(', ')}`);
   }
 }
 

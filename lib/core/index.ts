@@ -12,6 +12,7 @@ export * from './split';
 export * from './spicepod';
 export * from './writer-spicepod';
 export * from './reader-spicepod';
+export * from './archiver-spicepod';
 export * from './naming';
 export * from './synthesize';
 export { parseQuantity } from './quantity';

@@ -1,3 +1,4 @@
+import { renderArchiverSpicepod } from './archiver-spicepod';
 import { SplitWarning } from './errors';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { retentionPlan, RetentionPlan } from './retention';
@@ -15,6 +16,8 @@ export interface SynthesizedSplit {
     readonly queryReplica: TierSpicepod;
   };
   readonly reader: TierSpicepod;
+  /** Writes the daily archive; undefined when no archive is kept or nothing is accelerated. */
+  readonly archiver?: TierSpicepod;
   readonly retention: RetentionPlan;
   readonly sizing: TierSizing;
   readonly warnings: readonly SplitWarning[];
@@ -34,6 +37,7 @@ export function synthesizeSplit(spec: SplitSpec): SynthesizedSplit {
       queryReplica: renderWriterSpicepod(split, 'query-replica'),
     },
     reader: renderReaderSpicepod(split),
+    archiver: renderArchiverSpicepod(split),
     retention: retentionPlan(split.store, split.retention),
     sizing: tierSizing(split),
     warnings: split.warnings,

@@ -22,13 +22,13 @@ describe('the Spicepods example (npm run synth:spicepods)', () => {
     expect(result.status, result.output).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['catalog', 'inventory', 'orders', 'telemetry']);
     for (const split of readdirSync(out)) {
-      expect(readdirSync(join(out, split)).sort()).toEqual(['plan.json', 'reader.yaml', 'writer-replica.yaml', 'writer.yaml']);
+      expect(readdirSync(join(out, split)).sort()).toEqual(['archiver.yaml', 'plan.json', 'reader.yaml', 'writer-replica.yaml', 'writer.yaml']);
     }
   });
 
   it('writes only schema-valid Spicepods', () => {
     for (const split of readdirSync(out)) {
-      for (const file of ['writer.yaml', 'writer-replica.yaml', 'reader.yaml']) expectValidSpicepod(read(split, file));
+      for (const file of ['writer.yaml', 'writer-replica.yaml', 'reader.yaml', 'archiver.yaml']) expectValidSpicepod(read(split, file));
     }
   });
 
