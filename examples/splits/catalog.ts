@@ -1,19 +1,31 @@
 import type { SplitSpec } from 'read-write-split';
 
-/** A GCP split on the Enterprise 2.x image: readers restore and hot-swap snapshots from GCS. */
+/**
+ * A GCP split on the Enterprise 2.x image: readers restore and hot-swap snapshots from GCS.
+ * Products come from parquet exports read through GCS's S3-compatible endpoint (HMAC keys on the
+ * writer only); reviews live in MySQL and are queried live on the writer cluster.
+ */
 export const catalog: SplitSpec = {
   name: 'catalog',
   namespace: 'storefront',
-  image: { edition: 'enterprise', repository: 'ghcr.io/spicehq/spiceai-enterprise', tag: '2.0.1-models' },
+  image: {
+    edition: 'enterprise',
+    repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol',
+    tag: '2.0.1-enterprise',
+  },
   store: { cloud: 'gcp', bucket: 'acme-catalog-snapshots', region: 'europe-west4' },
   datasets: [
     {
       name: 'products',
-      from: 'mysql:catalog.products',
-      params: { mysql_host: 'catalog-db.internal', mysql_db: 'catalog' },
-      secretParams: { mysql_pass: { secretName: 'catalog-db', key: 'password' } },
+      from: 's3://acme-catalog-exports/products/',
+      params: { file_format: 'parquet', s3_endpoint: 'https://storage.googleapis.com', s3_auth: 'key' },
+      secretParams: {
+        s3_key: { secretName: 'catalog-exports-hmac', key: 'access-id' },
+        s3_secret: { secretName: 'catalog-exports-hmac', key: 'secret' },
+      },
       engine: 'sqlite',
       expectedSize: '500Mi',
+      snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' },
     },
     {
       name: 'reviews',

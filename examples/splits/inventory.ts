@@ -30,5 +30,5 @@ export const inventory: SplitSpec = {
       readers: 'delegated',
     },
   ],
-  reader: { bootstrapOnFailure: 'retry', snapshotCheckInterval: '30s' },
+  reader: { snapshotCheckInterval: '30s' },
 };

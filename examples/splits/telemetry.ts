@@ -1,16 +1,32 @@
 import type { SplitSpec } from 'read-write-split';
 
-/** An Azure split on the Enterprise 2.x image, with snapshots in an ADLS container. */
+/**
+ * An Azure split on the Enterprise 2.x image, with snapshots in an ADLS container. Device models
+ * (reference data published as parquet in S3) are snapshotted to the readers; device state and
+ * events stay in the lake and are queried live on the writer cluster.
+ */
 export const telemetry: SplitSpec = {
   name: 'telemetry',
-  image: { edition: 'enterprise', repository: 'ghcr.io/spicehq/spiceai-enterprise', tag: '2.0.1' },
+  image: {
+    edition: 'enterprise',
+    repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol',
+    tag: '2.0.1-enterprise',
+  },
   store: { cloud: 'azure', account: 'acmetelemetry', container: 'spice-snapshots', region: 'westeurope' },
   datasets: [
+    {
+      name: 'device_models',
+      from: 's3://acme-reference-data/device_models/',
+      params: { file_format: 'parquet', s3_region: 'us-east-1' },
+      refresh: { checkInterval: '1h' },
+      snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' },
+    },
     {
       name: 'device_state',
       from: 'abfss://raw@acmelake.dfs.core.windows.net/device_state/',
       params: { file_format: 'parquet' },
       secretParams: { abfs_access_key: { secretName: 'lake-access', key: 'key' } },
+      readers: 'delegated',
       refresh: { mode: 'full', checkInterval: '2m' },
     },
     {

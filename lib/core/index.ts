@@ -10,6 +10,7 @@ export * from './sizing';
 export * from './reader-dataset-form';
 export * from './split';
 export * from './spicepod';
+export * from './spicepod-blocks';
 export * from './writer-spicepod';
 export * from './reader-spicepod';
 export * from './archiver-spicepod';

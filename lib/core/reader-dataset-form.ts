@@ -9,12 +9,14 @@ import { ResolvedReaderSettings } from './tiers';
  * - `snapshot-file-format`: Enterprise 2.x with an S3 store. The dataset reads the published
  *   snapshots directly (`file_format: snapshot`); its connector never touches a source.
  * - `snapshot-refresh`: Enterprise 2.x with a GCS or Azure store. The dataset restores the
- *   snapshot and hot-swaps newer ones (`refresh_mode: snapshot`); spiced 2.x serves it from the
- *   restored file before the source connector exists, and never refreshes from the source.
- * - `restored-source`: spiced 1.x. The dataset restores the snapshot and keeps its `s3://` source
- *   without credentials: building that connector does no I/O, so the dataset is served from the
- *   restored file while the connector retries in the background. A database source would be
- *   contacted at registration and never become ready.
+ *   snapshot and hot-swaps newer ones (`refresh_mode: snapshot`), never refreshing from the source.
+ * - `restored-source`: older images. The dataset restores the snapshot and never refreshes.
+ *
+ * Outside `snapshot-file-format` the source connector is still built. Only an `s3://` source is
+ * known to register from the restored file without credentials (building it does no I/O); a
+ * database source is contacted at registration and never becomes ready on 1.x. Newer spiced trunk
+ * code serves restored datasets before building the connector, but no release is known to ship
+ * it, so database sources are refused there too.
  */
 export type ReaderDatasetForm = 'snapshot-file-format' | 'snapshot-refresh' | 'restored-source';
 
@@ -31,16 +33,38 @@ export function readerDatasetForm(
   findings: Findings,
 ): ReaderDatasetForm {
   if (image.capabilities.snapshotFileFormat && store.cloud === 'aws') return 'snapshot-file-format';
-  if (image.capabilities.snapshotRefreshMode) return 'snapshot-refresh';
   // An unparsable source is already reported; do not report it twice.
   if (dataset.connector && !NO_IO_SOURCES.has(dataset.connector) && !reader.allowSourceAccess) {
     findings.problem(
       `${path}.from`,
-      `${quote(dataset.from)}: a spiced ${formatVersion(image.version)} reader contacts a ${quote(dataset.connector)} source when it registers the dataset and, without credentials, never becomes ready`,
-      `set '${path}.readers' to 'delegated' to query it on the writer cluster, use an 's3://' source, or use an Enterprise 2.x image`,
+      `${quote(dataset.from)}: a ${image.edition} ${formatVersion(image.version)} reader with a ${store.cloud} store builds the ${quote(dataset.connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`,
+      `set '${path}.readers' to 'delegated' to query it on the writer cluster, use an 's3://' source, or use an Enterprise 2.x image with an S3 store (readers then read the snapshots directly)`,
     );
   }
-  return 'restored-source';
+  return image.capabilities.snapshotRefreshMode ? 'snapshot-refresh' : 'restored-source';
+}
+
+/** Warns about reader settings that the chosen image and store do not honour as users expect. */
+export function checkReaderStore(
+  image: ResolvedSpiceImage,
+  store: ResolvedSnapshotStore | undefined,
+  forms: ReadonlyMap<string, ReaderDatasetForm>,
+  bootstrapGiven: boolean,
+  findings: Findings,
+): void {
+  if (store?.cloud === 'azure' && image.version.major < 2) {
+    findings.warn(
+      'store.cloud',
+      `spiced ${formatVersion(image.version)} opens abfss:// snapshot locations with a generic builder that reads no params and authenticates only with an IMDS managed identity: AKS Workload Identity is not used, so grant the storage role to the nodes' (kubelet) identity`,
+    );
+  }
+  const allForms = [...forms.values()];
+  if (bootstrapGiven && allForms.length > 0 && allForms.every((form) => form === 'snapshot-file-format')) {
+    findings.warn(
+      'reader.bootstrapOnFailure',
+      "has no effect: every accelerated dataset reads published snapshots directly (file_format: snapshot) and becomes ready only once one is restored",
+    );
+  }
 }
 
 /** Checks reader settings that only some images honour. */

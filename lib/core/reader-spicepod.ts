@@ -1,23 +1,17 @@
 import { ResolvedDataset } from './dataset';
 import { READER_DATA_DIR } from './naming';
 import { ReaderDatasetForm } from './reader-dataset-form';
-import { CLUSTER_API_KEY_ENV, SecretEnvBinding, secretPlaceholder } from './secret-ref';
+import { SecretEnvBinding } from './secret-ref';
 import { ResolvedSplit } from './split';
-import { compact, SpicepodAcceleration, SpicepodDataset, TierSpicepod } from './spicepod';
+import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
+import { clusterApiKeyBinding, engineParams, nonEmpty, snapshotsBlock, writerClusterSource } from './spicepod-blocks';
 
 /** How often hot-swapping readers look for a newer snapshot, when not set. */
 const DEFAULT_SNAPSHOT_CHECK_INTERVAL = '1m';
 
 /** The reader's own acceleration file on its local disk, with the keys of the chosen form. */
 function localAcceleration(dataset: ResolvedDataset, keys: SpicepodAcceleration): SpicepodAcceleration {
-  const file = dataset.engineFile!;
-  return {
-    enabled: true,
-    engine: dataset.engine,
-    mode: 'file',
-    ...keys,
-    params: { [file.param]: `${READER_DATA_DIR}/${dataset.name}${file.extension}`, ...dataset.engineParams },
-  };
+  return { enabled: true, engine: dataset.engine, mode: 'file', ...keys, params: engineParams(dataset, READER_DATA_DIR) };
 }
 
 function checkInterval(split: ResolvedSplit): string {
@@ -35,6 +29,13 @@ function fromPublishedSnapshots(split: ResolvedSplit, dataset: ResolvedDataset):
   });
 }
 
+/** Auth-mode params (`s3_auth: key`, …) would make a credential-less connector fail to build. */
+const AUTH_MODE_PARAM = /(^|_)auth$/;
+
+function withoutAuthMode(params: ResolvedDataset['params']): SpicepodParams {
+  return Object.fromEntries(Object.entries(params).filter(([param]) => !AUTH_MODE_PARAM.test(param)));
+}
+
 /** Enterprise 2.x elsewhere: restore, then hot-swap newer snapshots; never refresh from the source. */
 function hotSwapped(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodDataset {
   return compact({
@@ -42,6 +43,7 @@ function hotSwapped(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodDat
     name: dataset.name,
     description: dataset.description,
     ready_state: 'on_load' as const,
+    params: nonEmpty(withoutAuthMode(dataset.params)),
     acceleration: localAcceleration(dataset, {
       refresh_mode: 'snapshot',
       refresh_check_interval: checkInterval(split),
@@ -61,7 +63,7 @@ function restored(dataset: ResolvedDataset): SpicepodDataset {
     description: dataset.description,
     time_column: dataset.timeColumn,
     ready_state: 'on_load' as const,
-    params: Object.keys(dataset.params).length > 0 ? { ...dataset.params } : undefined,
+    params: nonEmpty(withoutAuthMode(dataset.params)),
     acceleration: localAcceleration(dataset, {
       refresh_mode: 'full',
       refresh_on_startup: 'auto',
@@ -73,15 +75,7 @@ function restored(dataset: ResolvedDataset): SpicepodDataset {
 
 /** A delegated dataset: queried live on the writer cluster over Arrow Flight. */
 function delegated(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodDataset {
-  return compact({
-    from: `spice.ai:${dataset.name}`,
-    name: dataset.name,
-    description: dataset.description,
-    params: {
-      spiceai_endpoint: split.writer.flightEndpoint,
-      spiceai_api_key: secretPlaceholder(CLUSTER_API_KEY_ENV),
-    },
-  });
+  return compact({ ...writerClusterSource(split, dataset), name: dataset.name, description: dataset.description });
 }
 
 function acceleratedDataset(split: ResolvedSplit, dataset: ResolvedDataset, form: ReaderDatasetForm): SpicepodDataset {
@@ -106,7 +100,7 @@ function readerDatasets(split: ResolvedSplit): SpicepodDataset[] {
 /** Secrets a reader needs: only the cluster API key, and only when it delegates. */
 export function readerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
   const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated');
-  return delegates ? [{ envVar: CLUSTER_API_KEY_ENV, secret: split.writer.apiKey, purpose: 'cluster-api-key' }] : [];
+  return delegates ? [clusterApiKeyBinding(split)] : [];
 }
 
 /**
@@ -123,14 +117,7 @@ export function renderReaderSpicepod(split: ResolvedSplit): TierSpicepod {
       name: `${split.name}-reader`,
       metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'reader' },
       secrets: secretEnv.length > 0 ? [{ from: 'env', name: 'env' }] : undefined,
-      snapshots: needsLocation
-        ? compact({
-          enabled: true,
-          location: split.store.refresh.uri,
-          bootstrap_on_failure_behavior: split.reader.bootstrapOnFailure,
-          params: Object.keys(split.store.params).length > 0 ? { ...split.store.params } : undefined,
-        })
-        : undefined,
+      snapshots: needsLocation ? snapshotsBlock(split.store, split.store.refresh, split.reader.bootstrapOnFailure) : undefined,
       datasets: readerDatasets(split),
     }),
     secretEnv,

@@ -66,6 +66,8 @@ export interface SpiceVersion {
   readonly major: number;
   readonly minor: number;
   readonly patch: number;
+  /** Release-candidate number of a `-rc.N` tag; undefined for a release. */
+  readonly rc?: number;
 }
 
 /** The OSS image used when none is given. */
@@ -74,23 +76,30 @@ export const DEFAULT_OSS_IMAGE = { repository: 'spiceai/spiceai', tag: '1.11.5' 
 /** First release with acceleration snapshots (v1.8.0, preview). */
 const FIRST_SNAPSHOT_VERSION: SpiceVersion = { major: 1, minor: 8, patch: 0 };
 
-const VERSION = /^v?(\d+)\.(\d+)\.(\d+)/;
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-rc\.?(\d+))?/;
+/** `refresh_mode: snapshot` and `file_format: snapshot` arrived in 2.0.0-rc.5 (Enterprise). */
+const FIRST_HOT_SWAP_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0, rc: 5 };
 const FLOATING_TAG = /^(latest|stable|nightly)(-|$)/;
 
 function parseVersion(value: string | undefined): SpiceVersion | undefined {
   const match = value === undefined ? null : VERSION.exec(value);
-  return match ? { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]) } : undefined;
+  if (!match) return undefined;
+  const rc = match[4] === undefined ? undefined : Number(match[4]);
+  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), rc };
 }
 
 function atLeast(version: SpiceVersion, floor: SpiceVersion): boolean {
   if (version.major !== floor.major) return version.major > floor.major;
   if (version.minor !== floor.minor) return version.minor > floor.minor;
-  return version.patch >= floor.patch;
+  if (version.patch !== floor.patch) return version.patch > floor.patch;
+  // A release is newer than any of its release candidates.
+  return (version.rc ?? Infinity) >= (floor.rc ?? Infinity);
 }
 
 /** Renders a version as `1.11.5`. */
 export function formatVersion(version: SpiceVersion): string {
-  return `${version.major}.${version.minor}.${version.patch}`;
+  const rc = version.rc === undefined ? '' : `-rc.${version.rc}`;
+  return `${version.major}.${version.minor}.${version.patch}${rc}`;
 }
 
 function snapshotsCompiledIn(spec: SpiceImageSpec, edition: SpiceEdition, version: SpiceVersion): boolean {
@@ -130,6 +139,12 @@ export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Fi
   const resolvedVersion = version ?? { major: 0, minor: 0, patch: 0 };
   const capabilities = capabilitiesOf(given, edition, resolvedVersion);
   if (version) checkSnapshotSupport(given, edition, version, findings);
+  if (version && capabilities.snapshots && !capabilities.snapshotRefreshMode) {
+    findings.warn(
+      'image.tag',
+      `${edition} ${formatVersion(version)} readers cannot hot-swap newer snapshots (Enterprise 2.0.0-rc.5 and later only): a reader picks up a new snapshot only when it restarts with an empty local disk`,
+    );
+  }
   return {
     edition,
     repository,
@@ -154,8 +169,8 @@ function checkTag(tag: string, findings: Findings): void {
 
 function capabilitiesOf(spec: SpiceImageSpec, edition: SpiceEdition, version: SpiceVersion): SpiceCapabilities {
   const snapshots = atLeast(version, FIRST_SNAPSHOT_VERSION) && snapshotsCompiledIn(spec, edition, version);
-  const v2 = version.major >= 2;
-  return { snapshots, snapshotRefreshMode: snapshots && v2, snapshotFileFormat: snapshots && v2 };
+  const hotSwap = snapshots && edition === 'enterprise' && atLeast(version, FIRST_HOT_SWAP_VERSION);
+  return { snapshots, snapshotRefreshMode: hotSwap, snapshotFileFormat: hotSwap };
 }
 
 function checkSnapshotSupport(
@@ -184,6 +199,6 @@ function checkSnapshotSupport(
   }
   findings.warn(
     'image.edition',
-    `OSS ${shown}: acceleration snapshots are an Enterprise feature in current spiced builds; this OSS 1.x image still ships them as a default feature. Readers cannot hot-swap newer snapshots (Enterprise 2.x only): a reader picks up a new snapshot only when it restarts with an empty acceleration file.`,
+    `OSS ${shown}: acceleration snapshots are an Enterprise feature in current spiced builds; this OSS 1.x image still ships them as a default cargo feature`,
   );
 }

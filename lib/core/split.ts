@@ -1,7 +1,7 @@
 import { resolveDataset, ResolvedDataset } from './dataset';
 import { DatasetSpec } from './dataset-spec';
 import { Findings, quote, SplitValidationError, SplitWarning } from './errors';
-import { checkReaderHotSwap, readerDatasetForm, ReaderDatasetForm } from './reader-dataset-form';
+import { checkReaderHotSwap, checkReaderStore, readerDatasetForm, ReaderDatasetForm } from './reader-dataset-form';
 import { resolveRetention, ResolvedRetention, RetentionSpec } from './retention';
 import { bucketEstimate, BucketEstimate, readerLocalDisk, writerStorageSize } from './sizing';
 import { resolveSnapshotStore, ResolvedSnapshotStore, SnapshotStoreSpec } from './snapshot-store';
@@ -116,6 +116,19 @@ function resolveDatasets(spec: SplitSpec, findings: Findings): ResolvedDataset[]
   return datasets;
 }
 
+/**
+ * With `on_change`, a dataset that does not change gets no new snapshot; once lifecycle rules
+ * expire its last one, new readers cannot bootstrap it.
+ */
+function warnQuietDatasets(datasets: readonly ResolvedDataset[], findings: Findings): void {
+  const onChange = datasets.filter((dataset) => dataset.snapshots?.creationPolicy === 'on_change').map((dataset) => dataset.name);
+  if (onChange.length === 0) return;
+  findings.warn(
+    'datasets[].snapshots.creationPolicy',
+    `${onChange.join(', ')} snapshot only when their data changes ('on_change'): if one stays unchanged longer than retention.refreshSnapshots, its last snapshot expires and new readers cannot bootstrap it; for such datasets set snapshots { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }`,
+  );
+}
+
 function planReaderForms(
   datasets: readonly ResolvedDataset[],
   image: ResolvedSpiceImage,
@@ -153,6 +166,8 @@ export function resolveSplit(spec: SplitSpec): ResolvedSplit {
   const readerSettings = resolveReaderSettings(spec.reader, findings);
   checkReaderHotSwap(image, readerSettings, findings);
   const readerForms = planReaderForms(datasets, image, store, readerSettings, findings);
+  checkReaderStore(image, store, readerForms, spec.reader?.bootstrapOnFailure !== undefined, findings);
+  warnQuietDatasets(datasets, findings);
   const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   if (findings.problems.length > 0 || !store) {

@@ -3,6 +3,7 @@ import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSplit } from './split';
 import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
+import { clusterApiKeyBinding, compactionKey, engineParams, nonEmpty, snapshotsBlock } from './spicepod-blocks';
 
 /**
  * Role of a writer replica. Exactly one replica is the `snapshot-owner` and uploads snapshots;
@@ -18,8 +19,7 @@ export function writerSpicepodName(split: ResolvedSplit, role: WriterRole): stri
 
 function sourceParams(dataset: ResolvedDataset): SpicepodParams | undefined {
   const secrets = Object.keys(dataset.secretParams).map((param) => [param, secretPlaceholder(datasetSecretEnv(dataset.name, param))]);
-  const params = { ...dataset.params, ...Object.fromEntries(secrets) };
-  return Object.keys(params).length > 0 ? params : undefined;
+  return nonEmpty({ ...dataset.params, ...Object.fromEntries(secrets) });
 }
 
 function snapshotKeys(dataset: ResolvedDataset, role: WriterRole): Partial<SpicepodAcceleration> {
@@ -30,20 +30,18 @@ function snapshotKeys(dataset: ResolvedDataset, role: WriterRole): Partial<Spice
     snapshots: 'enabled' as const,
     snapshots_trigger: snapshots.trigger,
     snapshots_trigger_threshold: snapshots.threshold,
-    snapshots_compaction: dataset.engine === 'duckdb' ? (snapshots.compaction ? 'enabled' as const : 'disabled' as const) : undefined,
+    snapshots_compaction: compactionKey(dataset),
     snapshots_creation_policy: snapshots.creationPolicy,
   });
 }
 
 /** Acceleration of a dataset on a writer: its own file on the replica's volume. */
 export function writerAcceleration(dataset: ResolvedDataset, role: WriterRole): SpicepodAcceleration {
-  const file = dataset.engineFile;
-  const params = file ? { [file.param]: `${WRITER_DATA_DIR}/${dataset.name}${file.extension}`, ...dataset.engineParams } : { ...dataset.engineParams };
   const { refresh } = dataset;
   return compact({
     enabled: true,
     engine: dataset.engine,
-    mode: file ? ('file' as const) : ('memory' as const),
+    mode: dataset.engineFile ? ('file' as const) : ('memory' as const),
     refresh_mode: refresh.mode,
     refresh_check_interval: refresh.checkInterval,
     refresh_cron: refresh.cron,
@@ -51,7 +49,7 @@ export function writerAcceleration(dataset: ResolvedDataset, role: WriterRole): 
     refresh_data_window: refresh.dataWindow,
     refresh_on_startup: refresh.onStartup,
     ...snapshotKeys(dataset, role),
-    params: Object.keys(params).length > 0 ? params : undefined,
+    params: nonEmpty(engineParams(dataset, WRITER_DATA_DIR)),
   });
 }
 
@@ -75,7 +73,7 @@ export function writerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
       purpose: 'source-credential' as const,
     })),
   );
-  return [...sources, { envVar: CLUSTER_API_KEY_ENV, secret: split.writer.apiKey, purpose: 'cluster-api-key' }];
+  return [...sources, clusterApiKeyBinding(split)];
 }
 
 /**
@@ -83,7 +81,6 @@ export function writerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
  * the cluster API key (spiced 1.x's `spice.ai` connector fails "Unauthorized" without it).
  */
 export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): TierSpicepod {
-  const { store } = split;
   const hasSnapshots = split.datasets.some((dataset) => dataset.snapshots);
   return {
     spicepod: compact({
@@ -93,15 +90,8 @@ export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): Ti
       metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'writer', 'role': role },
       secrets: [{ from: 'env', name: 'env' }],
       runtime: { auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } } },
-      snapshots: hasSnapshots
-        ? compact({
-          enabled: true,
-          location: store.refresh.uri,
-          // A writer that finds no usable snapshot boots empty and refreshes from its source.
-          bootstrap_on_failure_behavior: 'warn' as const,
-          params: Object.keys(store.params).length > 0 ? { ...store.params } : undefined,
-        })
-        : undefined,
+      // A writer that finds no usable snapshot boots empty and refreshes from its source ('warn').
+      snapshots: hasSnapshots ? snapshotsBlock(split.store, split.store.refresh, 'warn') : undefined,
       datasets: split.datasets.map((dataset) => writerDataset(dataset, role)),
     }),
     secretEnv: writerSecretEnv(split),

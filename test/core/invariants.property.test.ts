@@ -35,8 +35,8 @@ const splits = fc
     datasets: names.map((name, i): DatasetSpec => {
       const shape = shapes[i];
       const accelerated = shape.readers === 'accelerated';
-      // spiced 1.x readers can only restore datasets whose source needs no I/O to register.
-      const database = shape.database && (enterprise || !accelerated);
+      // Readers restore a database source only from published snapshots (Enterprise 2.x, S3).
+      const database = shape.database && ((enterprise && store.cloud === 'aws') || !accelerated);
       return {
         name,
         from: database ? `postgres:public.${name}` : `s3://lake/${name}/`,

@@ -64,6 +64,18 @@ describe('the reader Spicepod', () => {
     });
   });
 
+  it('drops auth-mode params, which would make the credential-less connector fail to build', () => {
+    const keyed = reader(awsSplit({
+      datasets: [{
+        name: 'orders',
+        from: 's3://lake/orders/',
+        params: { file_format: 'parquet', s3_region: 'eu-west-1', s3_auth: 'key' },
+        secretParams: { s3_key: { secretName: 'lake', key: 'id' }, s3_secret: { secretName: 'lake', key: 'secret' } },
+      }],
+    }));
+    expect(keyed.spicepod.datasets[0].params).toEqual({ file_format: 'parquet', s3_region: 'eu-west-1' });
+  });
+
   it('delegates with the spice.ai connector, spiceai_-prefixed params and an http:// Flight endpoint', () => {
     expect(oss.spicepod.datasets[1]).toEqual({
       from: 'spice.ai:history',
@@ -110,7 +122,7 @@ describe('the reader Spicepod', () => {
     ['GCS', gcsStore, 'gs://shop-snapshots/shop/refresh/'],
     ['Azure', azureStore, 'abfss://snapshots@shopsnaps.dfs.core.windows.net/shop/refresh/'],
   ] as const) {
-    it(`on Enterprise 2.x with ${cloud} hot-swaps snapshots and drops every source param`, () => {
+    it(`on Enterprise 2.x with ${cloud} hot-swaps snapshots and keeps only non-secret source params`, () => {
       const spec = awsSplit({ image: ENTERPRISE_2, store });
       const hot = reader(spec);
       expect(hot.spicepod.snapshots).toEqual({ enabled: true, location, bootstrap_on_failure_behavior: 'fallback' });
@@ -118,6 +130,7 @@ describe('the reader Spicepod', () => {
         from: 's3://lake/orders/',
         name: 'orders',
         ready_state: 'on_load',
+        params: { file_format: 'parquet' },
         acceleration: {
           enabled: true,
           engine: 'duckdb',

@@ -51,7 +51,8 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['param that is not a scalar', withDataset({ params: { file_format: ['parquet'] as never } }), 'datasets[0].params.file_format', /not a param value/, /string, number or boolean/],
   ['secret reference', withDataset({ secretParams: { s3_secret: { secretName: 'Lake Keys', key: 'k' } } }), 'datasets[0].secretParams.s3_secret.secretName', /"Lake Keys"/, /lowercase/],
   ['expected size', withDataset({ expectedSize: 'big' }), 'datasets[0].expectedSize', /"big" is not a size/, /'4Gi'/],
-  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /contacts a "postgres" source.*never becomes ready/, /'delegated'.*Enterprise 2.x/],
+  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /oss 1.11.5 reader with a aws store builds the "postgres" connector.*never becomes ready/, /'datasets\[0\].readers' to 'delegated'.*Enterprise 2.x image with an S3 store/],
+  ['database source on an Enterprise 2.x reader with GCS', withDataset({ from: 'mysql:shop.orders' }, { image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' } }), 'datasets[0].from', /enterprise 2.0.1 reader with a gcp store builds the "mysql" connector/, /'delegated'/],
   ['writer replicas', awsSplit({ writer: { replicas: 0 } }), 'writer.replicas', /0 is not a replica count/, /3 or more/],
   ['API key secret', awsSplit({ writer: { apiKey: { secretName: 'k', key: '' } } }), 'writer.apiKey.key', /"" is not a Secret key/, /letters, digits/],
   ['grpc:// Flight endpoint', awsSplit({ writer: { flightEndpoint: 'grpc://shop-writer:50051' } }), 'writer.flightEndpoint', /grpc:\/\/ and grpcs:\/\/ are rejected/, /'http:\/\/host:50051'/],
@@ -92,6 +93,26 @@ describe('bad input', () => {
   });
 });
 
+describe('image capabilities', () => {
+  const forms = (image: SplitSpec['image'], cloud: 'aws' | 'gcp' = 'gcp') => {
+    const store = cloud === 'aws' ? awsSplit().store : { cloud, bucket: 'shop-snaps', region: 'europe-west4' } as const;
+    return resolveSplit(awsSplit({ image, store })).readerForms.get('orders');
+  };
+
+  it('hot-swap exists only in Enterprise 2.0.0-rc.5 and later', () => {
+    expect(forms({ ...ENTERPRISE_2, tag: '2.0.0-rc.5-enterprise' })).toBe('snapshot-refresh');
+    expect(forms({ ...ENTERPRISE_2, tag: '2.0.0-rc.4-enterprise' })).toBe('restored-source');
+    expect(forms({ ...ENTERPRISE_2, tag: '2.1.0' })).toBe('snapshot-refresh');
+    expect(forms({ tag: '2.0.1', snapshotsFeature: true })).toBe('restored-source');
+  });
+
+  it('reading published snapshots directly needs Enterprise 2.x and an S3 store', () => {
+    expect(forms(ENTERPRISE_2, 'aws')).toBe('snapshot-file-format');
+    expect(forms(ENTERPRISE_2, 'gcp')).toBe('snapshot-refresh');
+    expect(forms({ tag: '1.11.5' }, 'aws')).toBe('restored-source');
+  });
+});
+
 describe('explicit choices that relax a default', () => {
   it('an OSS 2.x build compiled with the snapshots feature is accepted', () => {
     expect(resolveSplit(awsSplit({ image: { tag: '2.0.1', snapshotsFeature: true } })).image.capabilities.snapshots).toBe(true);
@@ -109,9 +130,33 @@ describe('explicit choices that relax a default', () => {
 });
 
 describe('warnings for valid but risky choices', () => {
-  it('warns that OSS 1.x readers cannot hot-swap', () => {
+  it('warns that OSS 1.x images ship snapshots only as a default feature, and that their readers cannot hot-swap', () => {
     const { warnings } = resolveSplit(awsSplit());
-    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.edition', message: expect.stringMatching(/cannot hot-swap/) }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.edition', message: expect.stringMatching(/Enterprise feature in current spiced builds/) }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.tag', message: expect.stringMatching(/oss 1.11.5 readers cannot hot-swap/) }));
+  });
+
+  it('warns that Enterprise 1.x readers cannot hot-swap either', () => {
+    const { warnings } = resolveSplit(awsSplit({ image: { ...ENTERPRISE_2, tag: '1.11.2-enterprise' } }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.tag', message: expect.stringMatching(/enterprise 1.11.2 readers cannot hot-swap/) }));
+  });
+
+  it('warns that on_change datasets can lose their last snapshot to lifecycle expiry', () => {
+    const { warnings } = resolveSplit(awsSplit());
+    expect(warnings).toContainEqual(expect.objectContaining({
+      path: 'datasets[].snapshots.creationPolicy',
+      message: expect.stringMatching(/^orders snapshot only when their data changes.*cannot bootstrap/),
+    }));
+  });
+
+  it('warns that spiced 1.x reaches Azure snapshot locations only with an IMDS managed identity', () => {
+    const { warnings } = resolveSplit(awsSplit({ store: { cloud: 'azure', account: 'shopsnaps', container: 'snaps', region: 'westeurope' } }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'store.cloud', message: expect.stringMatching(/IMDS managed identity/) }));
+  });
+
+  it('warns that bootstrapOnFailure does nothing when readers read published snapshots directly', () => {
+    const { warnings } = resolveSplit(awsSplit({ image: ENTERPRISE_2, reader: { bootstrapOnFailure: 'retry' } }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'reader.bootstrapOnFailure', message: expect.stringMatching(/has no effect/) }));
   });
 
   it('warns below 3 writer replicas', () => {
@@ -129,7 +174,8 @@ describe('warnings for valid but risky choices', () => {
     expect(warnings).toContainEqual(expect.objectContaining({ path: 'reader.localDisk', message: expect.stringMatching(/80Gi per reader/) }));
   });
 
-  it('says nothing about Enterprise 2.x with three replicas', () => {
-    expect(resolveSplit(awsSplit({ image: ENTERPRISE_2 })).warnings).toEqual([]);
+  it('says nothing about Enterprise 2.x with three replicas and snapshots on a schedule', () => {
+    const scheduled = { ...orders, snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' } } as const;
+    expect(resolveSplit(awsSplit({ image: ENTERPRISE_2, datasets: [scheduled] })).warnings).toEqual([]);
   });
 });

@@ -1,0 +1,47 @@
+import { ResolvedDataset } from './dataset';
+import { CLUSTER_API_KEY_ENV, SecretEnvBinding, secretPlaceholder } from './secret-ref';
+import { ResolvedSnapshotStore, SnapshotLocation } from './snapshot-store';
+import { ResolvedSplit } from './split';
+import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, SpicepodSnapshots } from './spicepod';
+
+/** Params only when there are some, so the YAML holds no empty maps. */
+export function nonEmpty(params: SpicepodParams): SpicepodParams | undefined {
+  return Object.keys(params).length > 0 ? params : undefined;
+}
+
+/** The top-level `snapshots` block for one location of the store. */
+export function snapshotsBlock(
+  store: ResolvedSnapshotStore,
+  location: SnapshotLocation,
+  onFailure: SpicepodSnapshots['bootstrap_on_failure_behavior'],
+): SpicepodSnapshots {
+  return compact({ enabled: true, location: location.uri, bootstrap_on_failure_behavior: onFailure, params: nonEmpty({ ...store.params }) });
+}
+
+/**
+ * A dataset served by the writer cluster over Arrow Flight: the `spice.ai` connector with
+ * `spiceai_`-prefixed params (unprefixed ones are ignored by spiced) and the cluster API key.
+ */
+export function writerClusterSource(split: ResolvedSplit, dataset: ResolvedDataset): Pick<SpicepodDataset, 'from' | 'params'> {
+  return {
+    from: `spice.ai:${dataset.name}`,
+    params: { spiceai_endpoint: split.writer.flightEndpoint, spiceai_api_key: secretPlaceholder(CLUSTER_API_KEY_ENV) },
+  };
+}
+
+/** Engine params with the dataset's own acceleration file in `dir` (none for in-memory engines). */
+export function engineParams(dataset: ResolvedDataset, dir: string): SpicepodParams {
+  const file = dataset.engineFile;
+  return file ? { [file.param]: `${dir}/${dataset.name}${file.extension}`, ...dataset.engineParams } : { ...dataset.engineParams };
+}
+
+/** `snapshots_compaction` for DuckDB datasets; other engines have no such key. */
+export function compactionKey(dataset: ResolvedDataset): SpicepodAcceleration['snapshots_compaction'] {
+  if (dataset.engine !== 'duckdb') return undefined;
+  return dataset.snapshots?.compaction ? 'enabled' : 'disabled';
+}
+
+/** The cluster API key as an environment variable: the one secret readers and the archiver hold. */
+export function clusterApiKeyBinding(split: ResolvedSplit): SecretEnvBinding {
+  return { envVar: CLUSTER_API_KEY_ENV, secret: split.writer.apiKey, purpose: 'cluster-api-key' };
+}
