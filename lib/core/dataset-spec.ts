@@ -10,10 +10,12 @@ import { SecretRef } from './secret-ref';
 export type ReaderPlacement = 'accelerated' | 'delegated' | 'writer-only';
 
 /**
- * Acceleration engine. `duckdb` and `sqlite` accelerate into a file and can be snapshotted;
- * `arrow` accelerates in memory (writer-only and delegated datasets only).
+ * Acceleration engine. `duckdb`, `sqlite` and `turso` accelerate into a file and can be
+ * snapshotted; `arrow` accelerates in memory (writer-only and delegated datasets only).
+ * `cayenne` (a data directory plus a metastore) and `postgres` (an external database with its own
+ * credentials) are not rendered by this library.
  */
-export type AccelerationEngine = 'duckdb' | 'sqlite' | 'arrow';
+export type AccelerationEngine = 'duckdb' | 'sqlite' | 'turso' | 'arrow';
 
 /** How the writer refreshes a dataset from its source. */
 export type RefreshMode = 'full' | 'append' | 'changes' | 'caching';

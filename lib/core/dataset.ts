@@ -18,11 +18,23 @@ export interface EngineFile {
   readonly extension: string;
 }
 
-/** Engines this library renders, and the file param of the file-backed ones. */
+/**
+ * Engines this library renders, and the file param of the file-backed ones. spiced refuses a file
+ * whose extension its engine does not list (duckdb: db, ddb, duckdb; sqlite: sqlite, db; turso:
+ * turso, db, sqlite, sqlite3). Turso's param is `turso_file` in spiced, although the schema
+ * generator prints it as `turso_turso_file`.
+ */
 export const ENGINE_FILES: Readonly<Record<AccelerationEngine, EngineFile | undefined>> = {
   duckdb: { param: 'duckdb_file', extension: '.duckdb' },
   sqlite: { param: 'sqlite_file', extension: '.sqlite' },
+  turso: { param: 'turso_file', extension: '.turso' },
   arrow: undefined,
+};
+
+/** Why the engines the schema allows beyond ENGINE_FILES are refused. */
+const UNSUPPORTED_ENGINES: Readonly<Record<string, string>> = {
+  cayenne: 'it accelerates into a data directory plus a metastore that this library does not lay out yet',
+  postgres: 'it accelerates into an external Postgres that needs its own credentials and storage',
 };
 
 /** A dataset after defaults. */
@@ -130,11 +142,12 @@ function checkFrom(from: unknown, path: string, findings: Findings): string {
 
 function resolveEngine(spec: DatasetSpec, readers: ReaderPlacement, path: string, findings: Findings): AccelerationEngine {
   const engine = spec.engine ?? 'duckdb';
-  if (!(engine in ENGINE_FILES)) {
+  if (!Object.prototype.hasOwnProperty.call(ENGINE_FILES, engine)) {
+    const why = UNSUPPORTED_ENGINES[engine];
     findings.problem(
       `${path}.engine`,
-      `${quote(engine)} is not an engine this library renders`,
-      "use 'duckdb' or 'sqlite' (file-backed, snapshot-capable) or 'arrow' (in memory)",
+      why ? `${quote(engine)} is not rendered by this library: ${why}` : `${quote(engine)} is not an engine this library renders`,
+      "use 'duckdb', 'sqlite' or 'turso' (file-backed, snapshot-capable) or 'arrow' (in memory)",
     );
     return 'duckdb';
   }
@@ -142,7 +155,7 @@ function resolveEngine(spec: DatasetSpec, readers: ReaderPlacement, path: string
     findings.problem(
       `${path}.engine`,
       `${quote(engine)} accelerates in memory and cannot be snapshotted to readers`,
-      "use 'duckdb' or 'sqlite', or set 'readers' to 'delegated'",
+      "use 'duckdb', 'sqlite' or 'turso', or set 'readers' to 'delegated'",
     );
   }
   return engine;

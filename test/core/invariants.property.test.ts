@@ -12,7 +12,7 @@ const stores: SnapshotStoreSpec[] = [
 
 const datasetShape = fc.record({
   readers: fc.constantFrom('accelerated', 'delegated', 'writer-only' as const),
-  engine: fc.constantFrom('duckdb', 'sqlite', 'arrow' as const),
+  engine: fc.constantFrom('duckdb', 'sqlite', 'turso', 'arrow' as const),
   database: fc.boolean(),
   mode: fc.constantFrom('full', 'append', 'changes', 'caching' as const),
   secret: fc.boolean(),

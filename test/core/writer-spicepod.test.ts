@@ -89,15 +89,17 @@ describe('writer Spicepods', () => {
     });
   });
 
-  it('render in-memory and SQLite engines, and compaction only for DuckDB', () => {
+  it('render SQLite, Turso and in-memory engines, and compaction only for DuckDB', () => {
     const custom = resolveSplit(awsSplit({
       datasets: [
         { name: 'small', from: 's3://lake/small/', engine: 'sqlite' },
         { name: 'hot', from: 's3://lake/hot/', engine: 'arrow', readers: 'delegated' },
         { name: 'raw', from: 's3://lake/raw/', snapshots: { compaction: false, creationPolicy: 'always' } },
+        { name: 'edge', from: 's3://lake/edge/', engine: 'turso' },
       ],
     }));
-    const [small, hot, raw] = renderWriterSpicepod(custom, 'snapshot-owner').spicepod.datasets;
+    const [small, hot, raw, edge] = renderWriterSpicepod(custom, 'snapshot-owner').spicepod.datasets;
+    expect(edge.acceleration).toMatchObject({ engine: 'turso', mode: 'file', snapshots: 'enabled', params: { turso_file: '/data/edge.turso' } });
     expect(small.acceleration).toMatchObject({ engine: 'sqlite', mode: 'file', params: { sqlite_file: '/data/small.sqlite' } });
     expect(small.acceleration?.snapshots_compaction).toBeUndefined();
     expect(hot.acceleration).toMatchObject({ engine: 'arrow', mode: 'memory' });
