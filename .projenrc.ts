@@ -58,6 +58,9 @@ const project = new typescript.TypeScriptProject({
     'vitest@4.1.12',
     'ajv@8.20.0',
     'fast-check@4.10.2',
+    'kubernetes-models@5.1.0',
+    '@kubernetes-models/prometheus-operator@6.0.0',
+    'cdk8s-cli@2.207.60',
     '@types/node@20.19.43',
   ],
   tsconfig: {

@@ -21,3 +21,13 @@ export function defaultFlightEndpoint(splitName: string, namespace: string): str
 export function defaultApiKeySecretName(splitName: string): string {
   return `${splitName}-cluster-api-key`;
 }
+
+/** ServiceAccount of the writer cluster and the archiver: bound to the read-write bucket identity. */
+export function writerServiceAccountName(splitName: string): string {
+  return `${splitName}-writer`;
+}
+
+/** ServiceAccount of pods that run the reader sidecar: bound to the read-only bucket identity. */
+export function readerServiceAccountName(splitName: string): string {
+  return `${splitName}-reader`;
+}

@@ -1,4 +1,5 @@
 import { ResolvedDataset } from './dataset';
+import { Findings, quote, SplitValidationError } from './errors';
 import { READER_DATA_DIR } from './naming';
 import { ReaderDatasetForm } from './reader-dataset-form';
 import { SecretEnvBinding } from './secret-ref';
@@ -89,27 +90,62 @@ function acceleratedDataset(split: ResolvedSplit, dataset: ResolvedDataset, form
   }
 }
 
-function readerDatasets(split: ResolvedSplit): SpicepodDataset[] {
+/** Options for one reader's Spicepod. */
+export interface ReaderSpicepodOptions {
+  /**
+   * The datasets this reader serves, by name: an application may need only some of them.
+   *
+   * @default - every accelerated and delegated dataset of the split
+   */
+  readonly datasets?: readonly string[];
+}
+
+function readerDatasets(split: ResolvedSplit, names: ReadonlySet<string>): SpicepodDataset[] {
   return split.datasets.flatMap((dataset) => {
+    if (!names.has(dataset.name)) return [];
     if (dataset.readers === 'delegated') return [delegated(split, dataset)];
-    if (dataset.readers === 'writer-only') return [];
     return [acceleratedDataset(split, dataset, split.readerForms.get(dataset.name)!)];
   });
 }
 
+/** Checks a requested subset; every name must be a dataset readers can see. */
+function selectDatasets(split: ResolvedSplit, requested: readonly string[] | undefined): ResolvedDataset[] {
+  const visible = split.datasets.filter((dataset) => dataset.readers !== 'writer-only');
+  if (requested === undefined) return visible;
+  const findings = new Findings();
+  if (requested.length === 0) findings.problem('reader.datasets', 'is empty', 'name at least one dataset, or leave it out for all');
+  requested.forEach((name, i) => {
+    const dataset = split.datasets.find((d) => d.name === name);
+    if (!dataset) {
+      findings.problem(`reader.datasets[${i}]`, `${quote(name)} is not a dataset of the split`, `use one of ${visible.map((d) => d.name).join(', ')}`);
+    } else if (dataset.readers === 'writer-only') {
+      findings.problem(`reader.datasets[${i}]`, `${quote(name)} is writer-only: readers never see it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
+    }
+  });
+  if (findings.problems.length > 0) throw new SplitValidationError(split.name, findings.problems);
+  return visible.filter((dataset) => requested.includes(dataset.name));
+}
+
 /** Secrets a reader needs: only the cluster API key, and only when it delegates. */
-export function readerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
-  const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated');
+export function readerSecretEnv(split: ResolvedSplit, datasets: readonly ResolvedDataset[] = split.datasets): SecretEnvBinding[] {
+  const delegates = datasets.some((dataset) => dataset.readers === 'delegated');
   return delegates ? [clusterApiKeyBinding(split)] : [];
 }
 
 /**
  * Renders the reader Spicepod: `bootstrap_only` snapshots, no source credentials, delegated
  * datasets pointed at the writer cluster.
+ *
+ * @throws SplitValidationError when `options.datasets` names a dataset readers cannot see
  */
-export function renderReaderSpicepod(split: ResolvedSplit): TierSpicepod {
-  const needsLocation = [...split.readerForms.values()].some((form) => form !== 'snapshot-file-format');
-  const secretEnv = readerSecretEnv(split);
+export function renderReaderSpicepod(split: ResolvedSplit, options: ReaderSpicepodOptions = {}): TierSpicepod {
+  const selected = selectDatasets(split, options.datasets);
+  const names = new Set(selected.map((dataset) => dataset.name));
+  const needsLocation = selected.some((dataset) => {
+    const form = split.readerForms.get(dataset.name);
+    return form !== undefined && form !== 'snapshot-file-format';
+  });
+  const secretEnv = readerSecretEnv(split, selected);
   return {
     spicepod: compact({
       version: 'v1' as const,
@@ -118,7 +154,7 @@ export function renderReaderSpicepod(split: ResolvedSplit): TierSpicepod {
       metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'reader' },
       secrets: secretEnv.length > 0 ? [{ from: 'env', name: 'env' }] : undefined,
       snapshots: needsLocation ? snapshotsBlock(split.store, split.store.refresh, split.reader.bootstrapOnFailure) : undefined,
-      datasets: readerDatasets(split),
+      datasets: readerDatasets(split, names),
     }),
     secretEnv,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReaderSpicepod, resolveSplit, SplitSpec } from '../../lib';
+import { renderReaderSpicepod, resolveSplit, SplitSpec, SplitValidationError } from '../../lib';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 
@@ -147,5 +147,23 @@ describe('the reader Spicepod', () => {
   it('on spiced 1.x with GCS or Azure renders no snapshot params (spiced reads none there)', () => {
     expect(reader(awsSplit({ store: gcsStore })).spicepod.snapshots?.params).toBeUndefined();
     expect(reader(awsSplit({ store: azureStore })).spicepod.snapshots?.location).toBe('abfss://snapshots@shopsnaps.dfs.core.windows.net/shop/refresh/');
+  });
+});
+
+describe('a reader serving some of the datasets', () => {
+  const split = resolveSplit(awsSplit());
+
+  it('renders only those, and needs no API key without a delegated one', () => {
+    const only = renderReaderSpicepod(split, { datasets: ['orders'] });
+    expectValidSpicepod(only.spicepod);
+    expect(only.spicepod.datasets.map((d) => d.name)).toEqual(['orders']);
+    expect(only.secretEnv).toEqual([]);
+  });
+
+  it('refuses a dataset the writer does not have, and a writer-only one', () => {
+    const attempt = () => renderReaderSpicepod(split, { datasets: ['orders', 'invoices', 'customers'] });
+    expect(attempt).toThrow(SplitValidationError);
+    expect(attempt).toThrow(/reader.datasets\[1\]: "invoices" is not a dataset of the split; use one of orders, history/);
+    expect(attempt).toThrow(/reader.datasets\[2\]: "customers" is writer-only: readers never see it/);
   });
 });

@@ -1,0 +1,67 @@
+import { Construct } from 'constructs';
+import { ResolvedSplit, TierSpicepod, WRITER_DATA_DIR } from '../core';
+import { IdentityBinding } from './identity';
+import { tierLabels } from './labels';
+import { manifest } from './manifest';
+import { DEFAULT_PORTS, SPICE_HOME, SPICEPOD_DIR, spicedArgs } from './spice-container';
+import { spicePodTemplate } from './spice-pod';
+import { SpicepodConfigMap } from './spicepod-config-map';
+
+/** Options of the archiver. */
+export interface ArchiverOptions {
+  readonly split: ResolvedSplit;
+  readonly spicepod: TierSpicepod;
+  /** The writer's ServiceAccount: the archiver uploads with the read-write identity. */
+  readonly serviceAccountName: string;
+  readonly identity: IdentityBinding;
+}
+
+/**
+ * The archiver: one spiced that copies the accelerated datasets from the writer cluster once a day
+ * and uploads them to the archive location. Its files are scratch (an emptyDir): every start
+ * copies afresh, which is what a daily archive wants.
+ */
+export class Archiver extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, options: ArchiverOptions) {
+    super(scope, id);
+    const { split } = options;
+    this.name = `${split.name}-archiver`;
+    const labels = tierLabels(split.name, 'archiver');
+    const config = new SpicepodConfigMap(this, 'Spicepod', { name: `${this.name}-spicepod`, namespace: split.namespace, labels, spicepod: options.spicepod.spicepod });
+    manifest(this, 'Resource', 'apps/v1', 'Deployment', { name: this.name, namespace: split.namespace, labels }, {
+      spec: {
+        replicas: 1,
+        // Never two archivers at once: both would upload to the archive location.
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: labels },
+        template: spicePodTemplate({
+          labels,
+          checksum: config.checksum,
+          serviceAccountName: options.serviceAccountName,
+          identity: options.identity,
+          container: {
+            name: 'spiced',
+            image: split.image.reference,
+            args: spicedArgs(DEFAULT_PORTS),
+            ports: DEFAULT_PORTS,
+            env: options.spicepod.secretEnv,
+            resources: split.reader.resources,
+            mounts: [
+              { volume: 'data', mountPath: WRITER_DATA_DIR },
+              { volume: 'data', mountPath: SPICE_HOME, subPath: 'home' },
+              { volume: 'spicepod', mountPath: SPICEPOD_DIR, readOnly: true },
+              { volume: 'tmp', mountPath: '/tmp' },
+            ],
+          },
+          volumes: [
+            { name: 'data', emptyDir: { sizeLimit: split.reader.localDisk } },
+            { name: 'spicepod', configMap: { name: config.name } },
+            { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+          ],
+        }),
+      },
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The cloud identity a ServiceAccount is bound to. The cloud adapters produce these values; the
+ * Kubernetes side only renders the annotations and labels each mechanism reads.
+ */
+export type WorkloadIdentity =
+  /** EKS IAM Roles for Service Accounts: the ServiceAccount names the role. */
+  | { readonly type: 'aws-irsa'; readonly roleArn: string }
+  /** EKS Pod Identity: the association lives on the AWS side; nothing to annotate. */
+  | { readonly type: 'aws-pod-identity' }
+  /**
+   * GKE Workload Identity Federation. Without a Google service account, IAM grants go to the
+   * Kubernetes ServiceAccount's principal directly; with one, the ServiceAccount impersonates it.
+   */
+  | { readonly type: 'gke-workload-identity'; readonly googleServiceAccountEmail?: string }
+  /** AKS Workload Identity: the ServiceAccount names the managed identity's client id. */
+  | { readonly type: 'azure-workload-identity'; readonly clientId: string; readonly tenantId?: string };
+
+/** What a ServiceAccount and its pods carry for an identity. */
+export interface IdentityBinding {
+  readonly serviceAccountAnnotations: Record<string, string>;
+  /** Labels on the pod template (AKS mutates only labelled pods). */
+  readonly podLabels: Record<string, string>;
+  /**
+   * Whether pods mount the ServiceAccount token. IRSA, Pod Identity and AKS inject their own
+   * projected token, but turning automount off has been reported to break IRSA pods, so they keep
+   * it; GKE uses the metadata server, and pods without an identity need no token at all.
+   */
+  readonly automountServiceAccountToken: boolean;
+}
+
+/** The annotations, labels and token setting one identity needs. */
+export function identityBinding(identity: WorkloadIdentity | undefined): IdentityBinding {
+  switch (identity?.type) {
+    case 'aws-irsa':
+      return { serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': identity.roleArn }, podLabels: {}, automountServiceAccountToken: true };
+    case 'aws-pod-identity':
+      return { serviceAccountAnnotations: {}, podLabels: {}, automountServiceAccountToken: true };
+    case 'gke-workload-identity':
+      return {
+        serviceAccountAnnotations: identity.googleServiceAccountEmail ? { 'iam.gke.io/gcp-service-account': identity.googleServiceAccountEmail } : {},
+        podLabels: {},
+        automountServiceAccountToken: false,
+      };
+    case 'azure-workload-identity':
+      return {
+        serviceAccountAnnotations: {
+          'azure.workload.identity/client-id': identity.clientId,
+          ...(identity.tenantId ? { 'azure.workload.identity/tenant-id': identity.tenantId } : {}),
+        },
+        podLabels: { 'azure.workload.identity/use': 'true' },
+        automountServiceAccountToken: true,
+      };
+    default:
+      return { serviceAccountAnnotations: {}, podLabels: {}, automountServiceAccountToken: false };
+  }
+}

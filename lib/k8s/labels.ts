@@ -1,0 +1,19 @@
+/** Label keys this library puts on the objects it renders. */
+export const LABELS = {
+  split: 'read-write-split.io/split',
+  tier: 'read-write-split.io/tier',
+  role: 'read-write-split.io/role',
+  /** On application pods that run a reader sidecar: the writer cluster accepts queries from them. */
+  readerOf: 'read-write-split.io/reader-of',
+} as const;
+
+/** Pod template annotation holding the SHA-256 of the Spicepod: pods roll when it changes. */
+export const SPICEPOD_CHECKSUM_ANNOTATION = 'read-write-split.io/spicepod-checksum';
+
+/** Tiers of a split's pods. */
+export type PodTier = 'writer' | 'archiver';
+
+/** Selector labels of one tier of one split. */
+export function tierLabels(split: string, tier: PodTier): Record<string, string> {
+  return { [LABELS.split]: split, [LABELS.tier]: tier };
+}

@@ -1,0 +1,37 @@
+import { Construct } from 'constructs';
+import { ResolvedSplit } from '../core';
+import { LABELS, tierLabels } from './labels';
+import { Json, manifest } from './manifest';
+import { DEFAULT_PORTS } from './spice-container';
+
+/** Namespaces allowed to scrape metrics, by name. */
+function fromNamespace(name: string): Json {
+  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } };
+}
+
+const tcp = (port: number) => ({ protocol: 'TCP', port });
+
+/**
+ * Ingress rules for the split's own pods: the writers' Flight and HTTP ports accept only pods that
+ * run a reader of this split (in any namespace) and the archiver; metrics only the monitoring
+ * namespace; the archiver accepts nothing but metrics scrapes.
+ */
+export class SplitNetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: { split: ResolvedSplit; monitoringNamespace: string }) {
+    super(scope, id);
+    const { split, monitoringNamespace } = props;
+    const readers = { namespaceSelector: {}, podSelector: { matchLabels: { [LABELS.readerOf]: split.name } } };
+    const archiver = { podSelector: { matchLabels: tierLabels(split.name, 'archiver') } };
+    const metrics = { from: [fromNamespace(monitoringNamespace)], ports: [tcp(DEFAULT_PORTS.metrics)] };
+    manifest(this, 'Writer', 'networking.k8s.io/v1', 'NetworkPolicy', { name: `${split.name}-writer`, namespace: split.namespace }, {
+      spec: {
+        podSelector: { matchLabels: tierLabels(split.name, 'writer') },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [readers, archiver], ports: [tcp(DEFAULT_PORTS.http), tcp(DEFAULT_PORTS.flight)] }, metrics],
+      },
+    });
+    manifest(this, 'Archiver', 'networking.k8s.io/v1', 'NetworkPolicy', { name: `${split.name}-archiver`, namespace: split.namespace }, {
+      spec: { podSelector: { matchLabels: tierLabels(split.name, 'archiver') }, policyTypes: ['Ingress'], ingress: [metrics] },
+    });
+  }
+}

@@ -1,0 +1,100 @@
+import { ResolvedResources, SecretEnvBinding, SPICE_PORTS } from '../core';
+import { restrictedContainerSecurity } from './pod-security';
+
+/** Where the Spicepod ConfigMap is mounted; spiced is given this file (it otherwise reads its working directory). */
+export const SPICEPOD_DIR = '/spicepod';
+export const SPICEPOD_FILE = 'spicepod.yaml';
+/** spiced's working directory and HOME (`.spice/` lives here); a writable volume, as the root filesystem is read-only. */
+export const SPICE_HOME = '/app';
+
+/** A volume mount of the spiced container. */
+export interface SpiceMount {
+  readonly volume: string;
+  readonly mountPath: string;
+  readonly subPath?: string;
+  readonly readOnly?: boolean;
+}
+
+/** Ports of one spiced container. */
+export interface SpicePorts {
+  readonly http: number;
+  readonly flight: number;
+  readonly metrics: number;
+}
+
+/** Everything that describes one spiced container, mapped to plain manifests or cdk8s-plus props. */
+export interface SpiceContainerModel {
+  readonly name: string;
+  readonly image: string;
+  readonly args: readonly string[];
+  readonly ports: SpicePorts;
+  readonly env: readonly SecretEnvBinding[];
+  readonly resources: ResolvedResources;
+  readonly mounts: readonly SpiceMount[];
+}
+
+/** The default ports, as the Spice Helm chart runs them. */
+export const DEFAULT_PORTS: SpicePorts = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: SPICE_PORTS.metrics };
+
+/**
+ * spiced's arguments: listen beyond loopback (kubelet probes reach the pod IP; NetworkPolicies keep
+ * the ports private) and read the mounted Spicepod.
+ */
+export function spicedArgs(ports: SpicePorts): string[] {
+  return [
+    '--http', `0.0.0.0:${ports.http}`,
+    '--flight', `0.0.0.0:${ports.flight}`,
+    '--metrics', `0.0.0.0:${ports.metrics}`,
+    `${SPICEPOD_DIR}/${SPICEPOD_FILE}`,
+  ];
+}
+
+/** Probe timings: startup allows a long snapshot download before liveness takes over. */
+export const PROBES = {
+  startup: { path: '/health', periodSeconds: 5, failureThreshold: 60 },
+  liveness: { path: '/health', periodSeconds: 10, failureThreshold: 3 },
+  readiness: { path: '/v1/ready', periodSeconds: 5, failureThreshold: 3 },
+} as const;
+
+function probe(kind: keyof typeof PROBES, port: number) {
+  const { path, periodSeconds, failureThreshold } = PROBES[kind];
+  return { httpGet: { path, port }, periodSeconds, failureThreshold };
+}
+
+/** The container as a plain Kubernetes manifest (for L1 objects and JSON patches). */
+export function toContainerManifest(model: SpiceContainerModel, sidecar = false): Record<string, unknown> {
+  return {
+    name: model.name,
+    image: model.image,
+    imagePullPolicy: 'IfNotPresent',
+    args: [...model.args],
+    workingDir: SPICE_HOME,
+    ports: [
+      { name: 'http', containerPort: model.ports.http, protocol: 'TCP' },
+      { name: 'flight', containerPort: model.ports.flight, protocol: 'TCP' },
+      { name: 'metrics', containerPort: model.ports.metrics, protocol: 'TCP' },
+    ],
+    env: [
+      { name: 'HOME', value: SPICE_HOME },
+      ...model.env.map((binding) => ({
+        name: binding.envVar,
+        valueFrom: { secretKeyRef: { name: binding.secret.secretName, key: binding.secret.key } },
+      })),
+    ],
+    resources: {
+      requests: { cpu: model.resources.cpu.request, memory: model.resources.memory.request },
+      limits: { cpu: model.resources.cpu.limit, memory: model.resources.memory.limit },
+    },
+    startupProbe: probe('startup', model.ports.http),
+    livenessProbe: probe('liveness', model.ports.http),
+    readinessProbe: probe('readiness', model.ports.http),
+    volumeMounts: model.mounts.map((mount) => ({
+      name: mount.volume,
+      mountPath: mount.mountPath,
+      ...(mount.subPath ? { subPath: mount.subPath } : {}),
+      ...(mount.readOnly ? { readOnly: true } : {}),
+    })),
+    securityContext: restrictedContainerSecurity(),
+    ...(sidecar ? { restartPolicy: 'Always' } : {}),
+  };
+}
