@@ -120,6 +120,12 @@ const synthSpicepods = project.addTask('synth:spicepods', {
   exec: 'tsx examples/spicepods/main.ts out/spicepods',
 });
 synth.spawn(synthSpicepods);
+const synthK8s = project.addTask('synth:k8s', {
+  description: 'Synthesize the example cdk8s app with cdk8s-cli into out/k8s/',
+  cwd: 'examples/k8s',
+  exec: 'cdk8s synth --no-check-upgrade --output ../../out/k8s',
+});
+synth.spawn(synthK8s);
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/',

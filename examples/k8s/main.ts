@@ -1,0 +1,61 @@
+/**
+ * cdk8s app: the writer side of every example split, and the reader sidecar added to two
+ * applications of the `orders` split: one built with cdk8s-plus, one existing manifest.
+ * Synthesize with `cdk8s synth` (npm run synth writes to out/k8s/).
+ */
+import { join } from 'node:path';
+import { App, Chart, Include } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
+import { catalog } from '../splits/catalog';
+import { inventory } from '../splits/inventory';
+import { orders } from '../splits/orders';
+import { telemetry } from '../splits/telemetry';
+
+const app = new App();
+
+// Identities come from the cloud stacks (the AWS, GCP and Azure adapters produce these values).
+const awsRole = (name: string): WorkloadIdentity => ({ type: 'aws-irsa', roleArn: `arn:aws:iam::111122223333:role/${name}` });
+
+const ordersSplit = new ReadWriteSplitChart(app, 'orders', { split: orders, writerIdentity: awsRole('orders-writer') });
+new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } });
+new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: { type: 'gke-workload-identity' } });
+new ReadWriteSplitChart(app, 'telemetry', {
+  split: telemetry,
+  writerIdentity: { type: 'azure-workload-identity', clientId: '00000000-0000-0000-0000-000000000001' },
+});
+
+// An application built with cdk8s-plus, reading only the datasets it needs.
+const storefront = new Chart(app, 'storefront', { namespace: 'shop' });
+const web = new kplus.Deployment(storefront, 'web', {
+  metadata: { name: 'storefront-web' },
+  replicas: 3,
+  securityContext: { user: 10001, group: 10001, ensureNonRoot: true },
+  containers: [{
+    name: 'web',
+    image: 'ghcr.io/acme/storefront:1.8.3',
+    ports: [{ name: 'http', number: 8080 }],
+    envVariables: { SPICE_HTTP_URL: kplus.EnvValue.fromValue('http://127.0.0.1:8090') },
+    resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) } },
+    securityContext: {
+      user: 10001,
+      group: 10001,
+      capabilities: { drop: [kplus.Capability.ALL] },
+      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+    },
+  }],
+});
+const reader = ordersSplit.readerSidecar(storefront, 'orders-reader', { identity: awsRole('orders-reader') });
+reader.addTo(web);
+
+// An application whose manifest already exists: include it and patch the sidecar in.
+const legacy = new Chart(app, 'legacy', { namespace: 'shop' });
+const included = new Include(legacy, 'legacy-api', { url: join(__dirname, 'manifests', 'legacy-api.yaml') });
+const legacyReader = ordersSplit.readerSidecar(legacy, 'orders-reader', {
+  identity: awsRole('orders-reader'),
+  datasets: ['orders'],
+  createServiceAccount: false, // the storefront chart already renders it in this namespace
+});
+legacyReader.addToManifest(included.apiObjects[0]);
+
+app.synth();

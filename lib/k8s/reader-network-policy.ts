@@ -1,0 +1,41 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Json, manifest } from './manifest';
+
+/** Options of the NetworkPolicy that keeps a sidecar's ports private to its pod. */
+export interface ReaderNetworkPolicyOptions {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly podSelector: Record<string, string>;
+  /** The application's ports, or a producer resolved at synth (cdk8s-plus workloads gain ports later). */
+  readonly appPorts: readonly number[] | { produce(): number[] };
+  readonly metricsPort: number;
+  readonly monitoringNamespace: string;
+}
+
+function ports(appPorts: ReaderNetworkPolicyOptions['appPorts']): number[] {
+  return 'produce' in appPorts ? appPorts.produce() : [...appPorts];
+}
+
+/**
+ * Admits traffic to the application's ports only, so the sidecar's HTTP and Flight ports (which
+ * listen beyond loopback for kubelet probes) are reachable from inside the pod alone; metrics from
+ * the monitoring namespace. Kubelet probes are not subject to NetworkPolicies.
+ */
+export function readerNetworkPolicy(scope: Construct, id: string, options: ReaderNetworkPolicyOptions): void {
+  const metrics = {
+    from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } } }],
+    ports: [{ protocol: 'TCP', port: options.metricsPort }],
+  };
+  const appRule = (): Json[] => {
+    const open = ports(options.appPorts);
+    return open.length > 0 ? [{ ports: open.map((port) => ({ protocol: 'TCP', port })) }] : [];
+  };
+  manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
+    spec: {
+      podSelector: { matchLabels: options.podSelector },
+      policyTypes: ['Ingress'],
+      ingress: Lazy.any({ produce: () => [...appRule(), metrics] }),
+    },
+  });
+}
