@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { expectValidManifests, find, K8sObject, podTemplates, restrictedViolations, spicepodOf } from '../support/k8s';
+import { bin, ROOT, run } from '../support/run';
+import { expectValidSpicepod } from '../support/spicepod-schema';
+
+/** Runs the example cdk8s app with the real cdk8s-cli, as `npm run synth:k8s` does. */
+let out: string;
+let result: ReturnType<typeof run>;
+let docs: K8sObject[];
+
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'rws-k8s-'));
+  result = run(bin('cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: join(ROOT, 'examples', 'k8s') });
+  docs = readdirSync(out).flatMap((file) => parseAllDocuments(readFileSync(join(out, file), 'utf8')).map((d) => d.toJS()));
+}, 240_000);
+
+describe('the example cdk8s app (cdk8s synth)', () => {
+  it('synthesizes one file per chart', () => {
+    expect(result.status, result.output).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([
+      'catalog.k8s.yaml', 'inventory.k8s.yaml', 'legacy.k8s.yaml', 'orders.k8s.yaml', 'storefront.k8s.yaml', 'telemetry.k8s.yaml',
+    ]);
+  });
+
+  it('writes only manifests valid against the Kubernetes schemas, and schema-valid Spicepods', async () => {
+    await expectValidManifests(docs);
+    for (const config of docs.filter((d) => d.kind === 'ConfigMap' && d.data?.['spicepod.yaml'])) expectValidSpicepod(config.data['spicepod.yaml']);
+  });
+
+  it('meets the restricted Pod Security Standard in every pod', () => {
+    const pods = podTemplates(docs);
+    expect(pods.length).toBeGreaterThanOrEqual(12);
+    for (const { name, template } of pods) expect(restrictedViolations(template.spec), name).toEqual([]);
+  });
+
+  it('adds the reader to the cdk8s-plus app and to the included manifest', () => {
+    const storefront = find(docs, 'Deployment', 'storefront-web').spec.template.spec;
+    const legacy = find(docs, 'Deployment', 'legacy-api').spec.template.spec;
+    for (const spec of [storefront, legacy]) {
+      expect(spec.initContainers.map((c: K8sObject) => c.name)).toEqual(['spice-reader']);
+      expect(spec.serviceAccountName).toBe('orders-reader');
+    }
+    // The legacy app reads only the accelerated dataset, so it holds no Secret at all.
+    expect(legacy.initContainers[0].env).toEqual([{ name: 'HOME', value: '/app' }]);
+  });
+
+  it('binds each cloud\'s identity to the writer ServiceAccounts', () => {
+    const sa = (name: string, namespace: string) => docs.find((d) => d.kind === 'ServiceAccount' && d.metadata.name === name && d.metadata.namespace === namespace)!;
+    expect(sa('orders-writer', 'shop').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/orders-writer' });
+    expect(sa('catalog-writer', 'storefront').automountServiceAccountToken).toBe(false);
+    const telemetry = find(docs, 'StatefulSet', 'telemetry-writer-owner').spec.template.metadata.labels;
+    expect(telemetry['azure.workload.identity/use']).toBe('true');
+  });
+
+  it('points the GCP snapshot owner at its GCS location', () => {
+    const owner = spicepodOf(find(docs, 'ConfigMap', 'catalog-writer-owner-spicepod'));
+    expect(owner.snapshots.location).toBe('gs://acme-catalog-snapshots/catalog/refresh/');
+  });
+
+  it('makes no network call to check for upgrades', () => {
+    expect(result.output).not.toMatch(/new version/i);
+  });
+});

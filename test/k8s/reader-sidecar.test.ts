@@ -1,0 +1,257 @@
+import { join } from 'node:path';
+import { ApiObject, Chart, Include, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SplitValidationError, synthesizeSplit } from '../../lib';
+import { SpiceReaderSidecar, SpiceReaderSidecarProps, toContainerManifest } from '../../lib/k8s';
+import { awsSplit } from '../support/splits';
+import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
+import { ROOT } from '../support/run';
+
+const split = synthesizeSplit(awsSplit());
+const LEGACY = join(ROOT, 'examples', 'k8s', 'manifests', 'legacy-api.yaml');
+
+function appChart() {
+  return new Chart(Testing.app(), 'app', { namespace: 'shop-app' });
+}
+
+function restrictedApp(chart: Chart, containers: kplus.ContainerProps[] = [{ name: 'web', image: 'web:1', portNumber: 8080 }]) {
+  const secure = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
+  return new kplus.Deployment(chart, 'web', {
+    metadata: { name: 'web' },
+    containers: containers.map((c) => ({ ...c, securityContext: secure })),
+  });
+}
+
+function sidecar(chart: Chart, props: Partial<SpiceReaderSidecarProps> = {}) {
+  return new SpiceReaderSidecar(chart, 'reader', { split, identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-reader' }, ...props });
+}
+
+const podSpec = (docs: K8sObject[], kind: string, name: string) => find(docs, kind, name).spec.template.spec;
+
+describe('the reader sidecar on a cdk8s-plus Deployment', () => {
+  let docs: K8sObject[];
+  beforeEach(() => {
+    const chart = appChart();
+    sidecar(chart).addTo(restrictedApp(chart));
+    docs = Testing.synth(chart);
+  });
+
+  it('renders valid manifests: the Deployment, its NetworkPolicy, the reader ConfigMap and ServiceAccount', async () => {
+    expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'ConfigMap/shop-reader-spicepod', 'ServiceAccount/shop-reader', 'Deployment/web', 'NetworkPolicy/web-spice-reader',
+    ]);
+    await expectValidManifests(docs);
+  });
+
+  it('runs as a native sidecar with the reader Spicepod, probes and the seed\'s sizing', () => {
+    const spec = podSpec(docs, 'Deployment', 'web');
+    expect(spec.initContainers).toHaveLength(1);
+    const reader = spec.initContainers[0];
+    expect(reader).toMatchObject({
+      name: 'spice-reader',
+      image: 'spiceai/spiceai:1.11.5',
+      restartPolicy: 'Always',
+      args: ['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '0.0.0.0:9090', '/spicepod/spicepod.yaml'],
+      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2000m', memory: '4096Mi' } },
+    });
+    expect(reader.readinessProbe.httpGet).toMatchObject({ path: '/v1/ready', port: 8090 });
+    expect(reader.livenessProbe.httpGet).toMatchObject({ path: '/health', port: 8090 });
+    expect(spicepodOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')).name).toBe('shop-reader');
+  });
+
+  it('restores into a size-limited emptyDir at /local, one file per accelerated dataset', () => {
+    const spec = podSpec(docs, 'Deployment', 'web');
+    expect(spec.volumes).toContainEqual({ name: 'spice-reader-local', emptyDir: { sizeLimit: '10240Mi' } });
+    expect(spec.initContainers[0].volumeMounts).toContainEqual({ name: 'spice-reader-local', mountPath: '/local', subPath: 'acceleration' });
+    const files = spicepodOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')).datasets.flatMap((d: K8sObject) => Object.values(d.acceleration?.params ?? {}));
+    expect(files).toEqual(['/local/orders.duckdb']);
+  });
+
+  it('holds no Secret but the cluster API key', () => {
+    const env = podSpec(docs, 'Deployment', 'web').initContainers[0].env;
+    const secrets = env.filter((e: K8sObject) => e.valueFrom).map((e: K8sObject) => e.valueFrom.secretKeyRef);
+    expect(secrets).toEqual([{ key: 'api-key', name: 'shop-cluster-api-key' }]);
+  });
+
+  it('binds the pod to the read-only identity and labels it as a reader of the split', () => {
+    const deployment = find(docs, 'Deployment', 'web');
+    expect(deployment.spec.template.spec.serviceAccountName).toBe('shop-reader');
+    expect(deployment.spec.template.metadata.labels['read-write-split.io/reader-of']).toBe('shop');
+    expect(deployment.spec.template.metadata.annotations['read-write-split.io/spicepod-checksum']).toBe(checksumOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')));
+    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/shop-reader' });
+  });
+
+  it('keeps the sidecar\'s ports private: the NetworkPolicy admits the app\'s ports and metrics scrapes only', () => {
+    const deployment = find(docs, 'Deployment', 'web');
+    expect(find(docs, 'NetworkPolicy', 'web-spice-reader').spec).toEqual({
+      podSelector: { matchLabels: deployment.spec.selector.matchLabels },
+      policyTypes: ['Ingress'],
+      ingress: [
+        { ports: [{ protocol: 'TCP', port: 8080 }] },
+        { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
+      ],
+    });
+  });
+
+  it('meets the restricted Pod Security Standard with a restricted app', () => {
+    expect(restrictedViolations(podSpec(docs, 'Deployment', 'web'))).toEqual([]);
+  });
+
+  it('renders the same container as the manifest path', () => {
+    const fromKplus = podSpec(docs, 'Deployment', 'web').initContainers[0];
+    const chart = appChart();
+    const plain = toContainerManifest((sidecar(chart) as any).model, true) as K8sObject;
+    const normalize = (c: K8sObject) => JSON.parse(JSON.stringify({
+      ...c,
+      resources: undefined,
+      startupProbe: { ...c.startupProbe, httpGet: { path: c.startupProbe.httpGet.path, port: c.startupProbe.httpGet.port } },
+      livenessProbe: { ...c.livenessProbe, httpGet: { path: c.livenessProbe.httpGet.path, port: c.livenessProbe.httpGet.port } },
+      readinessProbe: { ...c.readinessProbe, httpGet: { path: c.readinessProbe.httpGet.path, port: c.readinessProbe.httpGet.port } },
+    }));
+    expect(normalize(fromKplus)).toEqual(normalize(plain));
+  });
+});
+
+describe('the reader sidecar in other shapes', () => {
+  it('runs as a classic container on older clusters', () => {
+    const chart = appChart();
+    sidecar(chart, { mode: 'classic' }).addTo(restrictedApp(chart));
+    const spec = podSpec(Testing.synth(chart), 'Deployment', 'web');
+    expect(spec.initContainers).toBeUndefined();
+    expect(spec.containers.map((c: K8sObject) => c.name)).toEqual(['web', 'spice-reader']);
+    expect(spec.containers[1].restartPolicy).toBeUndefined();
+  });
+
+  it('joins a cdk8s-plus StatefulSet', async () => {
+    const chart = appChart();
+    const sts = new kplus.StatefulSet(chart, 'db', { metadata: { name: 'db' }, containers: [{ image: 'db:1', portNumber: 5432 }] });
+    sidecar(chart).addTo(sts);
+    const docs = Testing.synth(chart);
+    expect(podSpec(docs, 'StatefulSet', 'db').initContainers[0].name).toBe('spice-reader');
+    await expectValidManifests(docs);
+  });
+
+  it('binds Azure workload identity with the pod label AKS needs', () => {
+    const chart = appChart();
+    sidecar(chart, { identity: { type: 'azure-workload-identity', clientId: 'c1' } }).addTo(restrictedApp(chart));
+    const docs = Testing.synth(chart);
+    expect(find(docs, 'Deployment', 'web').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': 'c1' });
+  });
+
+  it('binds GKE workload identity without a token mount', () => {
+    const chart = appChart();
+    sidecar(chart, { identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'r@p.iam.gserviceaccount.com' } }).addTo(restrictedApp(chart));
+    const docs = Testing.synth(chart);
+    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'r@p.iam.gserviceaccount.com' });
+    expect(podSpec(docs, 'Deployment', 'web').automountServiceAccountToken).toBe(false);
+  });
+});
+
+describe('the reader sidecar on an existing manifest (Include)', () => {
+  function included(props: Partial<SpiceReaderSidecarProps> = {}) {
+    const chart = new Chart(Testing.app(), 'legacy', { namespace: 'shop' });
+    const include = new Include(chart, 'legacy', { url: LEGACY });
+    sidecar(chart, props).addToManifest(include.apiObjects[0]);
+    return Testing.synth(chart) as K8sObject[];
+  }
+
+  it('patches the sidecar, its volumes, labels, checksum and ServiceAccount in, keeping the app as it was', async () => {
+    const docs = included();
+    await expectValidManifests(docs);
+    const template = find(docs, 'Deployment', 'legacy-api').spec.template;
+    expect(template.spec.containers.map((c: K8sObject) => c.name)).toEqual(['api']);
+    expect(template.spec.initContainers.map((c: K8sObject) => [c.name, c.restartPolicy])).toEqual([['spice-reader', 'Always']]);
+    expect(template.spec.volumes.map((v: K8sObject) => v.name)).toEqual(['spice-reader-local', 'spice-reader-spicepod', 'spice-reader-tmp']);
+    expect(template.metadata.labels).toEqual({ 'app': 'legacy-api', 'read-write-split.io/reader-of': 'shop' });
+    expect(template.metadata.annotations['read-write-split.io/spicepod-checksum']).toBe(checksumOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')));
+    expect(template.spec.serviceAccountName).toBe('shop-reader');
+    expect(restrictedViolations(template.spec)).toEqual([]);
+    expect(find(docs, 'NetworkPolicy', 'legacy-api-spice-reader').spec.ingress[0]).toEqual({ ports: [{ protocol: 'TCP', port: 8080 }] });
+  });
+
+  it('serves a subset of the datasets', () => {
+    const pod = spicepodOf(find(included({ datasets: ['history'] }), 'ConfigMap', 'shop-reader-spicepod'));
+    expect(pod.datasets.map((d: K8sObject) => d.name)).toEqual(['history']);
+  });
+});
+
+describe('bad input at synth time', () => {
+  it('refuses a reader for a dataset the writer does not have', () => {
+    expect(() => sidecar(appChart(), { datasets: ['invoices'] })).toThrow(/reader.datasets\[0\]: "invoices" is not a dataset of the split/);
+  });
+
+  it('refuses the sidecar added twice', () => {
+    const chart = appChart();
+    const web = restrictedApp(chart);
+    const reader = sidecar(chart);
+    reader.addTo(web);
+    expect(() => reader.addTo(web)).toThrow(SplitValidationError);
+    expect(() => reader.addTo(web)).toThrow(/already has a "spice-reader" container: the reader sidecar was added twice/);
+  });
+
+  it('refuses a port clash with the app container, even one added after the sidecar', () => {
+    const chart = appChart();
+    const web = restrictedApp(chart);
+    sidecar(chart).addTo(web);
+    web.addContainer({ name: 'exporter', image: 'exporter:1', portNumber: 9090, securityContext: { user: 10001 } });
+    expect(() => Testing.synth(chart)).toThrow(/containers\[exporter\]: port 9090 is also the sidecar's metrics port.*set the sidecar's 'metricsPort' to a free port/);
+  });
+
+  it('accepts the clash once the metrics port moves', () => {
+    const chart = appChart();
+    sidecar(chart, { metricsPort: 9464 }).addTo(restrictedApp(chart, [{ name: 'web', image: 'web:1', portNumber: 9090 }]));
+    expect(podSpec(Testing.synth(chart), 'Deployment', 'web').initContainers[0].args).toContain('0.0.0.0:9464');
+  });
+
+  it('refuses an app without ports unless appPorts says which', () => {
+    const chart = appChart();
+    sidecar(chart).addTo(restrictedApp(chart, [{ name: 'worker', image: 'worker:1' }]));
+    expect(() => Testing.synth(chart)).toThrow(/declare no ports: the NetworkPolicy .* would admit no traffic/);
+    const ok = appChart();
+    sidecar(ok, { appPorts: [] }).addTo(restrictedApp(ok, [{ name: 'worker', image: 'worker:1' }]));
+    expect(find(Testing.synth(ok), 'NetworkPolicy', 'web-spice-reader').spec.ingress).toHaveLength(1);
+  });
+
+  it('refuses a manifest that uses another ServiceAccount, or is no workload', () => {
+    const chart = new Chart(Testing.app(), 'legacy');
+    const deployment = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
+      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8090 }] }] } } },
+    });
+    const reader = sidecar(chart);
+    const attempt = () => reader.addToManifest(deployment);
+    expect(attempt).toThrow(/Deployment\/api.serviceAccountName: is "api", but the reader's read-only bucket identity is bound to "shop-reader"/);
+    expect(attempt).toThrow(/Deployment\/api.containers\[api\]: port 8090 is also the sidecar's http port/);
+    const service = new ApiObject(chart, 's', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' } });
+    expect(() => sidecar(new Chart(Testing.app(), 'x')).addToManifest(service)).toThrow(/Service\/api: is not a workload with a pod template/);
+  });
+});
+
+describe('the test helpers can fail', () => {
+  it('the Kubernetes validator rejects a broken manifest', async () => {
+    const broken = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'x' }, spec: { replicas: 'three', selector: {}, serviceName: 'x', template: {} } };
+    await expect(expectValidManifests([broken])).rejects.toThrow(/StatefulSet\/x: .*replicas must be integer/);
+  });
+
+  it('the restricted check rejects a pod that escalates, keeps capabilities and runs as root', () => {
+    const violations = restrictedViolations({
+      hostNetwork: true,
+      volumes: [{ name: 'host', hostPath: { path: '/' } }],
+      containers: [{ name: 'bad', securityContext: { privileged: true, runAsUser: 0 } }],
+    });
+    expect(violations).toEqual([
+      'hostNetwork is true',
+      'volume host is of type hostPath',
+      'container bad is privileged',
+      'container bad allows privilege escalation',
+      'container bad does not drop ALL capabilities',
+      'container bad may run as root',
+      'container bad runs as user 0',
+      'container bad has no RuntimeDefault seccomp profile',
+    ]);
+  });
+});
+
+vi.spyOn(console, 'warn').mockImplementation(() => undefined);
