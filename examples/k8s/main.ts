@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { App, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
+import { ReaderRestartSchedule, ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
 import { catalog } from '../splits/catalog';
 import { inventory } from '../splits/inventory';
 import { orders } from '../splits/orders';
@@ -17,7 +17,11 @@ const app = new App();
 // Identities come from the cloud stacks (the AWS, GCP and Azure adapters produce these values).
 const awsRole = (name: string): WorkloadIdentity => ({ type: 'aws-irsa', roleArn: `arn:aws:iam::111122223333:role/${name}` });
 
-const ordersSplit = new ReadWriteSplitChart(app, 'orders', { split: orders, writerIdentity: awsRole('orders-writer') });
+const ordersSplit = new ReadWriteSplitChart(app, 'orders', {
+  split: orders,
+  writerIdentity: awsRole('orders-writer'),
+  observability: { labels: { release: 'prometheus' } }, // PodMonitors and alerts (Prometheus Operator)
+});
 new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } });
 new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: { type: 'gke-workload-identity' } });
 new ReadWriteSplitChart(app, 'telemetry', {
@@ -47,6 +51,9 @@ const web = new kplus.Deployment(storefront, 'web', {
 });
 const reader = ordersSplit.readerSidecar(storefront, 'orders-reader', { identity: awsRole('orders-reader') });
 reader.addTo(web);
+// orders runs the OSS 1.x image: its readers cannot hot-swap snapshots, so roll them every 6 hours
+// to pick up the newest one (fresh pods start with an empty local disk and bootstrap it).
+new ReaderRestartSchedule(storefront, 'orders-refresh', { workload: web, schedule: '0 */6 * * *', kubectlImage: 'registry.k8s.io/kubectl:v1.31.0' });
 
 // An application whose manifest already exists: include it and patch the sidecar in.
 const legacy = new Chart(app, 'legacy', { namespace: 'shop' });

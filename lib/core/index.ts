@@ -18,3 +18,4 @@ export * from './naming';
 export * from './synthesize';
 export { parseQuantity } from './quantity';
 export { parseDurationSeconds } from './duration';
+export * from './alerts';

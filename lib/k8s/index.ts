@@ -12,3 +12,5 @@ export * from './writer-cluster';
 export * from './reader-pod-checks';
 export * from './reader-sidecar';
 export * from './split-chart';
+export * from './observability';
+export * from './reader-restart-schedule';

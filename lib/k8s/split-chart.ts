@@ -5,6 +5,7 @@ import { WorkloadIdentity } from './identity';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
 import { SpiceReaderSidecar, SpiceReaderSidecarProps } from './reader-sidecar';
+import { SplitObservability, SplitObservabilityProps } from './observability';
 import { NodeSpread } from './spice-pod';
 import { SpiceWriterCluster } from './writer-cluster';
 
@@ -36,6 +37,12 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'> 
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Render PodMonitors and a PrometheusRule (needs the Prometheus Operator's CRDs).
+   *
+   * @default - off
+   */
+  readonly observability?: Omit<SplitObservabilityProps, 'split'>;
 }
 
 /**
@@ -64,6 +71,7 @@ export class ReadWriteSplitChart extends Chart {
       nodeSpread: props.nodeSpread,
       monitoringNamespace: this.monitoringNamespace,
     });
+    if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, split: synthesized });
     for (const warning of synthesized.warnings) {
       console.warn(`[read-write-split] ${synthesized.split.name}: ${warning.path}: ${warning.message}`);
     }

@@ -3,7 +3,7 @@ import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SplitValidationError, synthesizeSplit } from '../../lib';
-import { SpiceReaderSidecar, SpiceReaderSidecarProps, toContainerManifest } from '../../lib/k8s';
+import { ReaderRestartSchedule, SpiceReaderSidecar, SpiceReaderSidecarProps, toContainerManifest } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
 import { ROOT } from '../support/run';
@@ -255,3 +255,22 @@ describe('the test helpers can fail', () => {
 });
 
 vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+describe('scheduled restarts for readers that cannot hot-swap', () => {
+  it('roll the workload with a least-privilege CronJob that meets the restricted standard', async () => {
+    const chart = appChart();
+    const web = restrictedApp(chart);
+    sidecar(chart).addTo(web);
+    new ReaderRestartSchedule(chart, 'restart', { workload: web, schedule: '0 */6 * * *', kubectlImage: 'registry.k8s.io/kubectl:v1.31.0' });
+    const docs = Testing.synth(chart);
+    await expectValidManifests(docs);
+    expect(find(docs, 'Role', 'web-spice-restart').rules).toEqual([{ apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['web'], verbs: ['get', 'patch'] }]);
+    const job = find(docs, 'CronJob', 'web-spice-restart').spec;
+    expect(job.schedule).toBe('0 */6 * * *');
+    expect(job.concurrencyPolicy).toBe('Forbid');
+    const pod = job.jobTemplate.spec.template.spec;
+    expect(pod.containers[0].args).toEqual(['rollout', 'restart', 'deployment/web']);
+    expect(restrictedViolations(pod)).toEqual([]);
+    expect(() => new ReaderRestartSchedule(chart, 'bad', { workload: web, schedule: 'every 6h', kubectlImage: 'k:1' })).toThrow(/"every 6h" is not a cron schedule/);
+  });
+});

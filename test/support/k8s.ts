@@ -31,9 +31,12 @@ export async function expectValidManifests(docs: readonly K8sObject[]): Promise<
 
 /** Pod templates of every workload, with the workload's name. */
 export function podTemplates(docs: readonly K8sObject[]): { name: string; template: K8sObject }[] {
-  return docs
-    .filter((d) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(d.kind))
-    .map((d) => ({ name: `${d.kind}/${d.metadata.name}`, template: d.spec.template }));
+  return docs.flatMap((d) => {
+    const name = `${d.kind}/${d.metadata.name}`;
+    if (['Deployment', 'StatefulSet', 'DaemonSet'].includes(d.kind)) return [{ name, template: d.spec.template }];
+    if (d.kind === 'CronJob') return [{ name, template: d.spec.jobTemplate.spec.template }];
+    return [];
+  });
 }
 
 const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];

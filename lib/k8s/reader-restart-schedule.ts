@@ -1,0 +1,82 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SplitValidationError } from '../core';
+import { manifest } from './manifest';
+import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
+
+/** Props of a scheduled rolling restart of reader pods. */
+export interface ReaderRestartScheduleProps {
+  /** The application workload that runs the reader sidecar. */
+  readonly workload: kplus.Deployment | kplus.StatefulSet | ApiObject;
+  /** Cron schedule of the restart, e.g. `0 *\/6 * * *`; pick it from how fresh readers must be. */
+  readonly schedule: string;
+  /** A pinned kubectl image, e.g. `registry.k8s.io/kubectl:v1.31.0`. */
+  readonly kubectlImage: string;
+  /**
+   * Namespace of the workload.
+   *
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+}
+
+const CRON = /^(\S+\s+){4}\S+$/;
+
+/**
+ * A CronJob that rolls a workload's pods on a schedule. Readers that cannot hot-swap snapshots
+ * (OSS and spiced 1.x) restore a snapshot only when they start with an empty local disk, so a
+ * rolling restart is how they pick up newer ones. The job may patch that one workload only.
+ */
+export class ReaderRestartSchedule extends Construct {
+  constructor(scope: Construct, id: string, props: ReaderRestartScheduleProps) {
+    super(scope, id);
+    const target = ApiObject.of(props.workload);
+    const kind = target.kind;
+    const workloadName = target.metadata.name!;
+    if (!CRON.test(props.schedule.trim())) {
+      throw new SplitValidationError(workloadName, [{ path: 'ReaderRestartSchedule.schedule', message: `"${props.schedule}" is not a cron schedule`, fix: "use five fields, e.g. '0 */6 * * *'" }]);
+    }
+    const name = `${workloadName}-spice-restart`;
+    const meta = { name, namespace: props.namespace };
+    const resource = kind === 'StatefulSet' ? 'statefulsets' : 'deployments';
+    manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', meta, { automountServiceAccountToken: true });
+    manifest(this, 'Role', 'rbac.authorization.k8s.io/v1', 'Role', meta, {
+      rules: [{ apiGroups: ['apps'], resources: [resource], resourceNames: [workloadName], verbs: ['get', 'patch'] }],
+    });
+    manifest(this, 'RoleBinding', 'rbac.authorization.k8s.io/v1', 'RoleBinding', meta, {
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      subjects: [{ kind: 'ServiceAccount', name, namespace: props.namespace ?? target.metadata.namespace }],
+    });
+    manifest(this, 'CronJob', 'batch/v1', 'CronJob', meta, {
+      spec: {
+        schedule: props.schedule,
+        concurrencyPolicy: 'Forbid',
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+          spec: {
+            backoffLimit: 2,
+            template: {
+              spec: {
+                serviceAccountName: name,
+                restartPolicy: 'Never',
+                securityContext: restrictedPodSecurity(),
+                containers: [{
+                  name: 'restart',
+                  image: props.kubectlImage,
+                  args: ['rollout', 'restart', `${kind.toLowerCase()}/${workloadName}`],
+                  env: [{ name: 'HOME', value: '/tmp' }],
+                  resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '128Mi' } },
+                  securityContext: restrictedContainerSecurity(),
+                  volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+                }],
+                volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+              },
+            },
+          },
+        },
+      },
+    });
+  }
+}
