@@ -1,4 +1,4 @@
-import { parseDurationSeconds } from './duration';
+import { ResolvedDataset, snapshotIntervalSeconds } from './dataset';
 import { ResolvedSplit } from './split';
 
 /** One Prometheus alerting rule, as a PrometheusRule (or any Prometheus rule file) holds it. */
@@ -23,12 +23,8 @@ const MIN_STALE_SECONDS = 30 * 60;
 const UNKNOWN_INTERVAL_SECONDS = 24 * 3600;
 
 /** Seconds after which a dataset's newest snapshot counts as stale. */
-export function staleSnapshotSeconds(split: ResolvedSplit, dataset: string): number {
-  const found = split.datasets.find((d) => d.name === dataset);
-  const snapshots = found?.snapshots;
-  if (!found || !snapshots) return UNKNOWN_INTERVAL_SECONDS;
-  const every = snapshots.trigger === 'refresh_complete' ? found.refresh.checkInterval : (snapshots.threshold ?? '10m');
-  const seconds = parseDurationSeconds(every);
+export function staleSnapshotSeconds(dataset: ResolvedDataset): number {
+  const seconds = snapshotIntervalSeconds(dataset);
   return seconds === undefined ? UNKNOWN_INTERVAL_SECONDS : Math.max(MIN_STALE_SECONDS, STALE_INTERVALS * seconds);
 }
 
@@ -42,7 +38,7 @@ export function alertRules(split: ResolvedSplit, jobs: MetricJobs): AlertRule[] 
   const writer = `job="${jobs.writer}"`;
   const labels = { severity: 'warning', split: split.name };
   const stale = split.datasets.filter((d) => d.snapshots).map((dataset): AlertRule => {
-    const seconds = staleSnapshotSeconds(split, dataset.name);
+    const seconds = staleSnapshotSeconds(dataset);
     return {
       alert: 'SpiceSnapshotStale',
       expr: `time() - max(dataset_acceleration_snapshot_write_timestamp{${writer}, dataset="${dataset.name}"}) > ${seconds}`,

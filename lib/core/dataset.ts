@@ -246,3 +246,14 @@ function resolveSize(size: string | undefined, path: string, findings: Findings)
   }
   return bytes;
 }
+
+/**
+ * Seconds between a dataset's snapshots: its refresh interval for `refresh_complete`, its threshold
+ * (spiced's default 10m) otherwise. Undefined when not snapshotted or not on an interval (cron).
+ */
+export function snapshotIntervalSeconds(dataset: ResolvedDataset): number | undefined {
+  const snapshots = dataset.snapshots;
+  if (!snapshots) return undefined;
+  const every = snapshots.trigger === 'refresh_complete' ? dataset.refresh.checkInterval : (snapshots.threshold ?? '10m');
+  return parseDurationSeconds(every);
+}

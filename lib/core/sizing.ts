@@ -1,5 +1,4 @@
-import { ResolvedDataset } from './dataset';
-import { parseDurationSeconds } from './duration';
+import { ResolvedDataset, snapshotIntervalSeconds } from './dataset';
 import { Findings, quote } from './errors';
 import { parseQuantity, toGibibytes } from './quantity';
 import { ResolvedRetention } from './retention';
@@ -60,10 +59,8 @@ export interface BucketEstimate {
 }
 
 function snapshotsPerDay(dataset: ResolvedDataset): number | undefined {
-  const snapshots = dataset.snapshots;
-  if (!snapshots) return 0;
-  const every = snapshots.trigger === 'refresh_complete' ? dataset.refresh.checkInterval : (snapshots.threshold ?? '10m');
-  const seconds = parseDurationSeconds(every);
+  if (!dataset.snapshots) return 0;
+  const seconds = snapshotIntervalSeconds(dataset);
   return seconds === undefined ? undefined : Math.ceil(86400 / seconds);
 }
 
