@@ -26,13 +26,20 @@ describe('the compiled package under plain Node', () => {
     expect(result.stdout.trim(), result.output).toBe('esm-reader function');
   });
 
-  it('loading the core loads no framework', () => {
+  function loadedBy(subpath: string): string[] {
     const result = node(`
-      require('read-write-split');
-      const loaded = Object.keys(require.cache).filter((f) => f.includes('node_modules'));
-      console.log(JSON.stringify(loaded));`);
-    const loaded: string[] = JSON.parse(result.stdout);
-    for (const framework of FRAMEWORKS) expect(loaded.filter((file) => file.includes(`/node_modules/${framework}/`))).toEqual([]);
+      require(${JSON.stringify(subpath)});
+      console.log(JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('node_modules'))));`);
+    return JSON.parse(result.stdout);
+  }
+  const frameworksIn = (files: string[]) => FRAMEWORKS.filter((framework) => files.some((file) => file.includes(`/node_modules/${framework}/`)));
+
+  it('loading the core loads no framework', () => {
+    expect(frameworksIn(loadedBy('read-write-split'))).toEqual([]);
+  });
+
+  it('loading the Kubernetes adapter loads cdk8s only, never aws-cdk-lib or Pulumi', () => {
+    expect(frameworksIn(loadedBy('read-write-split/k8s'))).toEqual(['constructs', 'cdk8s', 'cdk8s-plus-28']);
   });
 
   it('does not export internals beyond the declared subpaths', () => {
