@@ -60,8 +60,7 @@ const legacy = new Chart(app, 'legacy', { namespace: 'shop' });
 const included = new Include(legacy, 'legacy-api', { url: join(__dirname, 'manifests', 'legacy-api.yaml') });
 const legacyReader = ordersSplit.readerSidecar(legacy, 'orders-reader', {
   identity: awsRole('orders-reader'),
-  datasets: ['orders'],
-  createServiceAccount: false, // the storefront chart already renders it in this namespace
+  datasets: ['orders'], // only what this app reads; its own ConfigMap, no API key needed
 });
 legacyReader.addToManifest(included.apiObjects[0]);
 

@@ -19,3 +19,5 @@ export * from './synthesize';
 export { parseQuantity } from './quantity';
 export { parseDurationSeconds } from './duration';
 export * from './alerts';
+export * from './access-plan';
+export * from './workload-identity';

@@ -1,19 +1,6 @@
-/**
- * The cloud identity a ServiceAccount is bound to. The cloud adapters produce these values; the
- * Kubernetes side only renders the annotations and labels each mechanism reads.
- */
-export type WorkloadIdentity =
-  /** EKS IAM Roles for Service Accounts: the ServiceAccount names the role. */
-  | { readonly type: 'aws-irsa'; readonly roleArn: string }
-  /** EKS Pod Identity: the association lives on the AWS side; nothing to annotate. */
-  | { readonly type: 'aws-pod-identity' }
-  /**
-   * GKE Workload Identity Federation. Without a Google service account, IAM grants go to the
-   * Kubernetes ServiceAccount's principal directly; with one, the ServiceAccount impersonates it.
-   */
-  | { readonly type: 'gke-workload-identity'; readonly googleServiceAccountEmail?: string }
-  /** AKS Workload Identity: the ServiceAccount names the managed identity's client id. */
-  | { readonly type: 'azure-workload-identity'; readonly clientId: string; readonly tenantId?: string };
+import { WorkloadIdentity } from '../core';
+
+export type { WorkloadIdentity } from '../core';
 
 /** What a ServiceAccount and its pods carry for an identity. */
 export interface IdentityBinding {

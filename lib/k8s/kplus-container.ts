@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseQuantity } from '../core';
 import { SPICE_USER } from './pod-security';
-import { PROBES, SPICE_HOME, SpiceContainerModel } from './spice-container';
+import { PORT_NAMES, PROBES, SPICE_HOME, SpiceContainerModel } from './spice-container';
 
 const MI = 2 ** 20;
 const KI = 2 ** 10;
@@ -44,9 +44,9 @@ export function toKplusContainerProps(
     args: [...model.args],
     workingDir: SPICE_HOME,
     ports: [
-      { name: 'http', number: model.ports.http, protocol: kplus.Protocol.TCP },
-      { name: 'flight', number: model.ports.flight, protocol: kplus.Protocol.TCP },
-      { name: 'metrics', number: model.ports.metrics, protocol: kplus.Protocol.TCP },
+      { name: PORT_NAMES.http, number: model.ports.http, protocol: kplus.Protocol.TCP },
+      { name: PORT_NAMES.flight, number: model.ports.flight, protocol: kplus.Protocol.TCP },
+      { name: PORT_NAMES.metrics, number: model.ports.metrics, protocol: kplus.Protocol.TCP },
     ],
     envVariables: env,
     resources: {

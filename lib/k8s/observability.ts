@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { alertRules, SynthesizedSplit } from '../core';
-import { LABELS } from './labels';
+import { LABELS, tierLabels } from './labels';
+import { PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
 
 /** Props of the split's monitoring objects (Prometheus Operator). */
@@ -21,7 +22,7 @@ export interface SplitObservabilityProps {
 }
 
 /**
- * PodMonitors for the writer tier (writers and archiver) and for every pod running a reader of
+ * PodMonitors for the writers, the archiver and every pod running a reader of
  * the split (in any namespace), and a PrometheusRule with the split's alerts.
  */
 export class SplitObservability extends Construct {
@@ -29,18 +30,16 @@ export class SplitObservability extends Construct {
     super(scope, id);
     const { split } = props.split;
     const labels = { [LABELS.split]: split.name, ...props.labels };
-    const endpoint = { port: 'metrics', path: '/metrics', interval: props.interval ?? '30s' };
+    const endpoint = { port: PORT_NAMES.metrics, path: '/metrics', interval: props.interval ?? '30s' };
     const writerName = `${split.name}-writer`;
     const readerName = `${split.name}-reader`;
-    manifest(this, 'Writer', 'monitoring.coreos.com/v1', 'PodMonitor', { name: writerName, namespace: split.namespace, labels }, {
-      spec: {
-        selector: {
-          matchLabels: { [LABELS.split]: split.name },
-          matchExpressions: [{ key: LABELS.tier, operator: 'In', values: ['writer', 'archiver'] }],
-        },
-        podMetricsEndpoints: [endpoint],
-      },
-    });
+    // Writers and the archiver are scraped under separate jobs: the archiver writes the archive
+    // location, and its daily snapshot must not hide a stalled snapshot owner.
+    for (const tier of ['writer', 'archiver'] as const) {
+      manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: `${split.name}-${tier}`, namespace: split.namespace, labels }, {
+        spec: { selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [endpoint] },
+      });
+    }
     manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace: split.namespace, labels }, {
       spec: {
         namespaceSelector: { any: true },

@@ -6,7 +6,8 @@ import { Json, manifest } from './manifest';
 export interface ReaderNetworkPolicyOptions {
   readonly name: string;
   readonly namespace?: string;
-  readonly podSelector: Record<string, string>;
+  /** The workload's own pod selector. */
+  readonly podSelector: Record<string, unknown>;
   /** The application's ports, or a producer resolved at synth (cdk8s-plus workloads gain ports later). */
   readonly appPorts: readonly number[] | { produce(): number[] };
   readonly metricsPort: number;
@@ -33,7 +34,7 @@ export function readerNetworkPolicy(scope: Construct, id: string, options: Reade
   };
   manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
     spec: {
-      podSelector: { matchLabels: options.podSelector },
+      podSelector: options.podSelector,
       policyTypes: ['Ingress'],
       ingress: Lazy.any({ produce: () => [...appRule(), metrics] }),
     },

@@ -4,19 +4,30 @@ import { SpicePorts } from './spice-container';
 /** Name of the reader sidecar container. */
 export const SIDECAR_NAME = 'spice-reader';
 
-/** The parts of an application pod that the sidecar must fit into. */
+/** A container of the application pod: its name and ports. */
+export interface AppContainerShape {
+  readonly name: string;
+  readonly ports: readonly { readonly number: number; readonly name?: string }[];
+}
+
+/** The parts of an application pod that the sidecar must fit into (without the sidecar). */
 export interface AppPodShape {
-  readonly containers: readonly { readonly name: string; readonly ports: readonly number[] }[];
-  readonly initContainers: readonly string[];
+  readonly containers: readonly AppContainerShape[];
+  readonly initContainers: readonly AppContainerShape[];
   readonly volumes: readonly string[];
   readonly serviceAccountName?: string;
+  /** Namespace of the workload; undefined when it has none. */
+  readonly namespace?: string;
 }
 
 /** What the sidecar brings into the pod. */
 export interface SidecarFootprint {
   readonly ports: SpicePorts;
+  readonly portNames: readonly string[];
   readonly volumes: readonly string[];
   readonly serviceAccountName: string;
+  /** Namespace of the sidecar's ConfigMap and ServiceAccount. */
+  readonly namespace?: string;
   /** Ports the application takes traffic on; undefined to read them from the containers. */
   readonly appPorts?: readonly number[];
   readonly keepWorkloadServiceAccount: boolean;
@@ -24,20 +35,19 @@ export interface SidecarFootprint {
 
 /** Ports the application takes traffic on: given, or declared by its containers. */
 export function appPortsOf(pod: AppPodShape, footprint: SidecarFootprint): number[] {
-  return [...(footprint.appPorts ?? [...new Set(pod.containers.flatMap((c) => c.ports))])];
+  return [...(footprint.appPorts ?? [...new Set(pod.containers.flatMap((c) => c.ports.map((p) => p.number)))])];
 }
 
-/** Every reason the sidecar cannot join this pod as it is. */
-export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
+function portProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
-  const names = [...pod.containers.map((c) => c.name), ...pod.initContainers];
-  if (names.includes(SIDECAR_NAME)) {
-    problems.push({ path: where, message: `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice`, fix: 'add it once per workload' });
-  }
   const sidecarPorts = Object.entries(footprint.ports);
-  for (const container of pod.containers) {
+  const numbers = sidecarPorts.map(([, port]) => port);
+  if (new Set(numbers).size !== numbers.length) {
+    problems.push({ path: `${where}.metricsPort`, message: `${footprint.ports.metrics} is also the sidecar's HTTP or Flight port`, fix: 'give metricsPort a port of its own' });
+  }
+  for (const container of [...pod.containers, ...pod.initContainers]) {
     for (const [name, port] of sidecarPorts) {
-      if (container.ports.includes(port)) {
+      if (container.ports.some((p) => p.number === port)) {
         problems.push({
           path: `${where}.containers[${container.name}]`,
           message: `port ${port} is also the sidecar's ${name} port (containers of a pod share its network)`,
@@ -45,7 +55,19 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
         });
       }
     }
+    for (const clash of container.ports.filter((p) => p.name !== undefined && footprint.portNames.includes(p.name))) {
+      problems.push({ path: `${where}.containers[${container.name}]`, message: `port name "${clash.name}" is also a port name of the sidecar`, fix: 'rename the application port' });
+    }
   }
+  for (const port of (footprint.appPorts ?? []).filter((p) => numbers.includes(p))) {
+    problems.push({ path: `${where}.appPorts`, message: `${port} is a port of the sidecar and would be opened to every source`, fix: "list only the application's own ports" });
+  }
+  return problems;
+}
+
+/** Every reason the sidecar cannot join this pod as it is. */
+export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
+  const problems = portProblems(pod, footprint, where);
   for (const volume of footprint.volumes.filter((v) => pod.volumes.includes(v))) {
     problems.push({ path: `${where}.volumes[${volume}]`, message: 'is also a volume of the sidecar', fix: 'rename the application volume' });
   }
@@ -54,6 +76,13 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
       path: `${where}.serviceAccountName`,
       message: `is "${pod.serviceAccountName}", but the reader's read-only bucket identity is bound to "${footprint.serviceAccountName}"`,
       fix: "remove it from the workload, or set 'keepWorkloadServiceAccount: true' and bind the read-only identity to that ServiceAccount yourself",
+    });
+  }
+  if (pod.namespace !== footprint.namespace) {
+    problems.push({
+      path: `${where}.namespace`,
+      message: `is ${pod.namespace ?? '(none)'}, but the sidecar's ConfigMap and ServiceAccount go to ${footprint.namespace ?? '(none)'}`,
+      fix: "create the sidecar in the workload's chart, or set its 'namespace' to the workload's",
     });
   }
   if (footprint.appPorts === undefined && appPortsOf(pod, footprint).length === 0) {

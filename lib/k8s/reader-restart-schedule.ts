@@ -8,7 +8,7 @@ import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-securi
 /** Props of a scheduled rolling restart of reader pods. */
 export interface ReaderRestartScheduleProps {
   /** The application workload that runs the reader sidecar. */
-  readonly workload: kplus.Deployment | kplus.StatefulSet | ApiObject;
+  readonly workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet | ApiObject;
   /** Cron schedule of the restart, e.g. `0 *\/6 * * *`; pick it from how fresh readers must be. */
   readonly schedule: string;
   /** A pinned kubectl image, e.g. `registry.k8s.io/kubectl:v1.31.0`. */
@@ -22,6 +22,7 @@ export interface ReaderRestartScheduleProps {
 }
 
 const CRON = /^(\S+\s+){4}\S+$/;
+const RESOURCES: Readonly<Record<string, string>> = { Deployment: 'deployments', StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
 
 /**
  * A CronJob that rolls a workload's pods on a schedule. Readers that cannot hot-swap snapshots
@@ -39,7 +40,10 @@ export class ReaderRestartSchedule extends Construct {
     }
     const name = `${workloadName}-spice-restart`;
     const meta = { name, namespace: props.namespace };
-    const resource = kind === 'StatefulSet' ? 'statefulsets' : 'deployments';
+    const resource = RESOURCES[kind];
+    if (!resource) {
+      throw new SplitValidationError(workloadName, [{ path: 'ReaderRestartSchedule.workload', message: `is a ${kind}, which has no rolling restart`, fix: 'pass a Deployment, StatefulSet or DaemonSet' }]);
+    }
     manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', meta, { automountServiceAccountToken: true });
     manifest(this, 'Role', 'rbac.authorization.k8s.io/v1', 'Role', meta, {
       rules: [{ apiGroups: ['apps'], resources: [resource], resourceNames: [workloadName], verbs: ['get', 'patch'] }],

@@ -33,6 +33,9 @@ export interface SpiceContainerModel {
   readonly mounts: readonly SpiceMount[];
 }
 
+/** Container port names: prefixed, so they never clash with an application's `http` or `metrics`. */
+export const PORT_NAMES = { http: 'spice-http', flight: 'spice-flight', metrics: 'spice-metrics' } as const;
+
 /** The default ports, as the Spice Helm chart runs them. */
 export const DEFAULT_PORTS: SpicePorts = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: SPICE_PORTS.metrics };
 
@@ -70,9 +73,9 @@ export function toContainerManifest(model: SpiceContainerModel, sidecar = false)
     args: [...model.args],
     workingDir: SPICE_HOME,
     ports: [
-      { name: 'http', containerPort: model.ports.http, protocol: 'TCP' },
-      { name: 'flight', containerPort: model.ports.flight, protocol: 'TCP' },
-      { name: 'metrics', containerPort: model.ports.metrics, protocol: 'TCP' },
+      { name: PORT_NAMES.http, containerPort: model.ports.http, protocol: 'TCP' },
+      { name: PORT_NAMES.flight, containerPort: model.ports.flight, protocol: 'TCP' },
+      { name: PORT_NAMES.metrics, containerPort: model.ports.metrics, protocol: 'TCP' },
     ],
     env: [
       { name: 'HOME', value: SPICE_HOME },

@@ -5,7 +5,7 @@ import { identityBinding, WorkloadIdentity } from './identity';
 import { tierLabels } from './labels';
 import { manifest } from './manifest';
 import { SplitNetworkPolicies } from './network-policies';
-import { DEFAULT_PORTS } from './spice-container';
+import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { WriterStatefulSet } from './writer-statefulset';
 
@@ -66,8 +66,8 @@ export class SpiceWriterCluster extends Construct {
         type: 'ClusterIP',
         selector: labels,
         ports: [
-          { name: 'flight', port: DEFAULT_PORTS.flight, targetPort: 'flight', protocol: 'TCP' },
-          { name: 'http', port: DEFAULT_PORTS.http, targetPort: 'http', protocol: 'TCP' },
+          { name: 'flight', port: DEFAULT_PORTS.flight, targetPort: PORT_NAMES.flight, protocol: 'TCP' },
+          { name: 'http', port: DEFAULT_PORTS.http, targetPort: PORT_NAMES.http, protocol: 'TCP' },
         ],
       },
     });

@@ -3,7 +3,7 @@ import { ResolvedSplit, TierSpicepod, WRITER_DATA_DIR, WriterRole } from '../cor
 import { IdentityBinding } from './identity';
 import { LABELS, tierLabels } from './labels';
 import { manifest } from './manifest';
-import { DEFAULT_PORTS, SPICE_HOME, SPICEPOD_DIR, spicedArgs } from './spice-container';
+import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICEPOD_DIR, spicedArgs } from './spice-container';
 import { NodeSpread, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
 
@@ -45,7 +45,7 @@ export class WriterStatefulSet extends Construct {
     });
     const headlessName = `${this.name}-headless`;
     manifest(this, 'Headless', 'v1', 'Service', { name: headlessName, namespace: split.namespace, labels }, {
-      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: DEFAULT_PORTS.http, targetPort: 'http' }] },
+      spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: DEFAULT_PORTS.http, targetPort: PORT_NAMES.http }] },
     });
     manifest(this, 'Resource', 'apps/v1', 'StatefulSet', { name: this.name, namespace: split.namespace, labels }, {
       spec: {

@@ -16,15 +16,15 @@ describe('observability', () => {
 
   const docs = synth({ observability: { labels: { release: 'prometheus' } } });
 
-  it('renders valid PodMonitors for writers (and archiver) and for reader pods in any namespace', async () => {
+  it('renders valid PodMonitors for writers, the archiver (a job of its own) and reader pods in any namespace', async () => {
     await expectValidManifests(docs);
-    expect(find(docs, 'PodMonitor', 'shop-writer').spec).toEqual({
-      selector: {
-        matchLabels: { 'read-write-split.io/split': 'shop' },
-        matchExpressions: [{ key: 'read-write-split.io/tier', operator: 'In', values: ['writer', 'archiver'] }],
-      },
-      podMetricsEndpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }],
-    });
+    const endpoints = [{ port: 'spice-metrics', path: '/metrics', interval: '30s' }];
+    for (const tier of ['writer', 'archiver']) {
+      expect(find(docs, 'PodMonitor', `shop-${tier}`).spec).toEqual({
+        selector: { matchLabels: { 'read-write-split.io/split': 'shop', 'read-write-split.io/tier': tier } },
+        podMetricsEndpoints: endpoints,
+      });
+    }
     const reader = find(docs, 'PodMonitor', 'shop-reader');
     expect(reader.spec.namespaceSelector).toEqual({ any: true });
     expect(reader.spec.selector).toEqual({ matchLabels: { 'read-write-split.io/reader-of': 'shop' } });

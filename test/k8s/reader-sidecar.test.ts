@@ -39,7 +39,7 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
 
   it('renders valid manifests: the Deployment, its NetworkPolicy, the reader ConfigMap and ServiceAccount', async () => {
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
-      'ConfigMap/shop-reader-spicepod', 'ServiceAccount/shop-reader', 'Deployment/web', 'NetworkPolicy/web-spice-reader',
+      'ServiceAccount/shop-reader', 'ConfigMap/web-spice-reader', 'Deployment/web', 'NetworkPolicy/web-spice-reader',
     ]);
     await expectValidManifests(docs);
   });
@@ -57,14 +57,14 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     });
     expect(reader.readinessProbe.httpGet).toMatchObject({ path: '/v1/ready', port: 8090 });
     expect(reader.livenessProbe.httpGet).toMatchObject({ path: '/health', port: 8090 });
-    expect(spicepodOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')).name).toBe('shop-reader');
+    expect(spicepodOf(find(docs, 'ConfigMap', 'web-spice-reader')).name).toBe('shop-reader');
   });
 
   it('restores into a size-limited emptyDir at /local, one file per accelerated dataset', () => {
     const spec = podSpec(docs, 'Deployment', 'web');
     expect(spec.volumes).toContainEqual({ name: 'spice-reader-local', emptyDir: { sizeLimit: '10240Mi' } });
     expect(spec.initContainers[0].volumeMounts).toContainEqual({ name: 'spice-reader-local', mountPath: '/local', subPath: 'acceleration' });
-    const files = spicepodOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')).datasets.flatMap((d: K8sObject) => Object.values(d.acceleration?.params ?? {}));
+    const files = spicepodOf(find(docs, 'ConfigMap', 'web-spice-reader')).datasets.flatMap((d: K8sObject) => Object.values(d.acceleration?.params ?? {}));
     expect(files).toEqual(['/local/orders.duckdb']);
   });
 
@@ -78,7 +78,7 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     const deployment = find(docs, 'Deployment', 'web');
     expect(deployment.spec.template.spec.serviceAccountName).toBe('shop-reader');
     expect(deployment.spec.template.metadata.labels['read-write-split.io/reader-of']).toBe('shop');
-    expect(deployment.spec.template.metadata.annotations['read-write-split.io/spicepod-checksum']).toBe(checksumOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')));
+    expect(deployment.spec.template.metadata.annotations['read-write-split.io/spicepod-checksum']).toBe(checksumOf(find(docs, 'ConfigMap', 'web-spice-reader')));
     expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/shop-reader' });
   });
 
@@ -165,14 +165,14 @@ describe('the reader sidecar on an existing manifest (Include)', () => {
     expect(template.spec.initContainers.map((c: K8sObject) => [c.name, c.restartPolicy])).toEqual([['spice-reader', 'Always']]);
     expect(template.spec.volumes.map((v: K8sObject) => v.name)).toEqual(['spice-reader-local', 'spice-reader-spicepod', 'spice-reader-tmp']);
     expect(template.metadata.labels).toEqual({ 'app': 'legacy-api', 'read-write-split.io/reader-of': 'shop' });
-    expect(template.metadata.annotations['read-write-split.io/spicepod-checksum']).toBe(checksumOf(find(docs, 'ConfigMap', 'shop-reader-spicepod')));
+    expect(template.metadata.annotations['read-write-split.io/spicepod-checksum']).toBe(checksumOf(find(docs, 'ConfigMap', 'legacy-api-spice-reader')));
     expect(template.spec.serviceAccountName).toBe('shop-reader');
     expect(restrictedViolations(template.spec)).toEqual([]);
     expect(find(docs, 'NetworkPolicy', 'legacy-api-spice-reader').spec.ingress[0]).toEqual({ ports: [{ protocol: 'TCP', port: 8080 }] });
   });
 
   it('serves a subset of the datasets', () => {
-    const pod = spicepodOf(find(included({ datasets: ['history'] }), 'ConfigMap', 'shop-reader-spicepod'));
+    const pod = spicepodOf(find(included({ datasets: ['history'] }), 'ConfigMap', 'legacy-api-spice-reader'));
     expect(pod.datasets.map((d: K8sObject) => d.name)).toEqual(['history']);
   });
 });
@@ -214,6 +214,42 @@ describe('bad input at synth time', () => {
     expect(find(Testing.synth(ok), 'NetworkPolicy', 'web-spice-reader').spec.ingress).toHaveLength(1);
   });
 
+  it('refuses clashes with init containers, port names, and a metrics port on another sidecar port', () => {
+    const chart = new Chart(Testing.app(), 'x', { namespace: 'shop' });
+    const object = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
+      spec: {
+        selector: { matchLabels: { app: 'api' } },
+        template: {
+          metadata: { labels: { app: 'api' } },
+          spec: {
+            initContainers: [{ name: 'proxy', image: 'proxy:1', restartPolicy: 'Always', ports: [{ containerPort: 9090 }] }],
+            containers: [{ name: 'api', image: 'api:1', ports: [{ name: 'spice-http', containerPort: 8080 }] }],
+          },
+        },
+      },
+    });
+    const reader = sidecar(chart, { metricsPort: 50051 });
+    const attempt = () => reader.addToManifest(object);
+    expect(attempt).toThrow(/Deployment\/api.metricsPort: 50051 is also the sidecar's HTTP or Flight port/);
+    expect(attempt).toThrow(/Deployment\/api.containers\[api\]: port name "spice-http" is also a port name of the sidecar/);
+    const plain = sidecar(new Chart(Testing.app(), 'y', { namespace: 'shop' }));
+    expect(() => plain.addToManifest(object)).toThrow(/containers\[proxy\]: port 9090 is also the sidecar's metrics port/);
+  });
+
+  it('refuses appPorts that would open the sidecar\'s ports', () => {
+    const chart = appChart();
+    sidecar(chart, { appPorts: [8080, 50051] }).addTo(restrictedApp(chart));
+    expect(() => Testing.synth(chart)).toThrow(/appPorts: 50051 is a port of the sidecar and would be opened to every source/);
+  });
+
+  it('refuses a workload in another namespace than the sidecar', () => {
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const other = new Chart(app, 'other', { namespace: 'other' });
+    expect(() => sidecar(shop).addTo(restrictedApp(other))).toThrow(/namespace: is other, but the sidecar's ConfigMap and ServiceAccount go to shop/);
+  });
+
   it('refuses a manifest that uses another ServiceAccount, or is no workload', () => {
     const chart = new Chart(Testing.app(), 'legacy');
     const deployment = new ApiObject(chart, 'd', {
@@ -226,6 +262,49 @@ describe('bad input at synth time', () => {
     expect(attempt).toThrow(/Deployment\/api.containers\[api\]: port 8090 is also the sidecar's http port/);
     const service = new ApiObject(chart, 's', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' } });
     expect(() => sidecar(new Chart(Testing.app(), 'x')).addToManifest(service)).toThrow(/Service\/api: is not a workload with a pod template/);
+  });
+});
+
+describe('several applications and existing settings', () => {
+  it('gives each workload its own Spicepod ConfigMap, and one reader ServiceAccount per namespace', async () => {
+    const app = Testing.app();
+    const one = new Chart(app, 'one', { namespace: 'shop' });
+    const two = new Chart(app, 'two', { namespace: 'shop' });
+    sidecar(one).addTo(restrictedApp(one));
+    const include = new Include(two, 'legacy', { url: LEGACY });
+    sidecar(two, { datasets: ['orders'] }).addToManifest(include.apiObjects[0]);
+    const docs = [...Testing.synth(one), ...Testing.synth(two)];
+    await expectValidManifests(docs);
+    expect(docs.filter((d) => d.kind === 'ServiceAccount').map((d) => d.metadata.name)).toEqual(['shop-reader']);
+    expect(spicepodOf(find(docs, 'ConfigMap', 'web-spice-reader')).datasets.map((d: K8sObject) => d.name)).toEqual(['orders', 'history']);
+    expect(spicepodOf(find(docs, 'ConfigMap', 'legacy-api-spice-reader')).datasets.map((d: K8sObject) => d.name)).toEqual(['orders']);
+    expect(find(docs, 'Deployment', 'legacy-api').spec.template.spec.volumes).toContainEqual({ name: 'spice-reader-spicepod', configMap: { name: 'legacy-api-spice-reader' } });
+  });
+
+  it('keeps the workload\'s ServiceAccount when asked to', () => {
+    const chart = appChart();
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web-sa' } });
+    const web = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, serviceAccount: sa, containers: [{ image: 'web:1', portNumber: 8080 }] });
+    sidecar(chart, { keepWorkloadServiceAccount: true }).addTo(web);
+    expect(podSpec(Testing.synth(chart), 'Deployment', 'web').serviceAccountName).toBe('web-sa');
+  });
+
+  it('keeps a token the application mounts, even when the identity needs none', () => {
+    const chart = appChart();
+    const web = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, automountServiceAccountToken: true, containers: [{ image: 'web:1', portNumber: 8080 }] });
+    sidecar(chart, { identity: { type: 'gke-workload-identity' } }).addTo(web);
+    expect(podSpec(Testing.synth(chart), 'Deployment', 'web').automountServiceAccountToken).toBe(true);
+  });
+
+  it('selects the included workload\'s pods with its own selector, expressions included', () => {
+    const chart = new Chart(Testing.app(), 'x', { namespace: 'shop' });
+    const selector = { matchExpressions: [{ key: 'app', operator: 'In', values: ['api'] }] };
+    const object = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
+      spec: { selector, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8080 }] }] } } },
+    });
+    sidecar(chart).addToManifest(object);
+    expect(find(Testing.synth(chart), 'NetworkPolicy', 'api-spice-reader').spec.podSelector).toEqual(selector);
   });
 });
 
@@ -272,5 +351,16 @@ describe('scheduled restarts for readers that cannot hot-swap', () => {
     expect(pod.containers[0].args).toEqual(['rollout', 'restart', 'deployment/web']);
     expect(restrictedViolations(pod)).toEqual([]);
     expect(() => new ReaderRestartSchedule(chart, 'bad', { workload: web, schedule: 'every 6h', kubectlImage: 'k:1' })).toThrow(/"every 6h" is not a cron schedule/);
+  });
+
+  it('grant each workload kind its own resource, and refuse what cannot roll', () => {
+    const chart = appChart();
+    const daemons = new kplus.DaemonSet(chart, 'agent', { metadata: { name: 'agent' }, containers: [{ image: 'agent:1' }] });
+    new ReaderRestartSchedule(chart, 'restart', { workload: daemons, schedule: '0 * * * *', kubectlImage: 'k:1' });
+    const docs = Testing.synth(chart);
+    expect(find(docs, 'Role', 'agent-spice-restart').rules[0].resources).toEqual(['daemonsets']);
+    expect(find(docs, 'CronJob', 'agent-spice-restart').spec.jobTemplate.spec.template.spec.containers[0].args).toEqual(['rollout', 'restart', 'daemonset/agent']);
+    const job = new ApiObject(chart, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' } });
+    expect(() => new ReaderRestartSchedule(chart, 'bad', { workload: job, schedule: '0 * * * *', kubectlImage: 'k:1' })).toThrow(/is a Job, which has no rolling restart/);
   });
 });

@@ -96,8 +96,8 @@ describe('the writer cluster', () => {
       type: 'ClusterIP',
       selector: { 'read-write-split.io/split': 'shop', 'read-write-split.io/tier': 'writer' },
       ports: [
-        { name: 'flight', port: 50051, targetPort: 'flight', protocol: 'TCP' },
-        { name: 'http', port: 8090, targetPort: 'http', protocol: 'TCP' },
+        { name: 'flight', port: 50051, targetPort: 'spice-flight', protocol: 'TCP' },
+        { name: 'http', port: 8090, targetPort: 'spice-http', protocol: 'TCP' },
       ],
     });
     expect(find(docs, 'StatefulSet', 'shop-writer-owner').spec.serviceName).toBe('shop-writer-owner-headless');
