@@ -61,6 +61,8 @@ const project = new typescript.TypeScriptProject({
     'kubernetes-models@5.1.0',
     '@kubernetes-models/prometheus-operator@6.0.0',
     'cdk8s-cli@2.207.60',
+    'aws-cdk@2.1148.1',
+    'cdk-nag@3.0.2',
     '@types/node@20.19.43',
   ],
   tsconfig: {

@@ -1,3 +1,7 @@
-// Adapter for aws: arrives with its own issue. The subpath export exists now so that
-// `read-write-split/aws` is a stable import path.
-export {};
+// AWS adapter (aws-cdk-lib): the snapshot bucket, its private path and the split identities.
+export * from './lifecycle-rules';
+export * from './vpc-endpoint-access';
+export * from './prefix-grants';
+export * from './snapshot-bucket';
+export * from './workload-role';
+export * from './read-write-split-aws';

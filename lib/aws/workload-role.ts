@@ -1,0 +1,75 @@
+import { CfnJson, Token } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  accessPlan, awsRoleName, IdentityTier, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
+} from '../core';
+import { grantPrefix } from './prefix-grants';
+
+/** How EKS pods assume the role. */
+export type EksTrust =
+  /** IAM Roles for Service Accounts: the cluster's IAM OIDC provider (it must exist). */
+  | { readonly type: 'irsa'; readonly oidcProviderArn: string }
+  /** EKS Pod Identity: the eks-pod-identity-agent add-on must run on the nodes. */
+  | { readonly type: 'pod-identity'; readonly clusterName: string };
+
+/** Props of one tier's role. */
+export interface SpiceWorkloadRoleProps {
+  readonly split: SynthesizedSplit;
+  readonly tier: IdentityTier;
+  readonly bucket: s3.IBucket;
+  readonly trust: EksTrust;
+  /** Namespaces whose ServiceAccount of this tier may assume the role. */
+  readonly namespaces: readonly string[];
+}
+
+/**
+ * The role of one tier, named deterministically (`<split>-<region>-spice-<tier>`) so that
+ * Kubernetes manifests can name it: writers (and the archiver) read, write and delete under the
+ * split's prefix; readers only read its refresh location.
+ */
+export class SpiceWorkloadRole extends Construct {
+  public readonly role: iam.Role;
+  /** What the Kubernetes ServiceAccount of this tier must carry. */
+  public readonly identity: WorkloadIdentity;
+
+  constructor(scope: Construct, id: string, props: SpiceWorkloadRoleProps) {
+    super(scope, id);
+    const { split } = props.split;
+    const serviceAccount = props.tier === 'writer' ? writerServiceAccountName(split.name) : readerServiceAccountName(split.name);
+    this.role = new iam.Role(this, 'Role', {
+      roleName: awsRoleName(split.name, split.store.region, props.tier),
+      description: `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`,
+      assumedBy: props.trust.type === 'irsa'
+        ? this.irsaPrincipal(props.trust.oidcProviderArn, props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`))
+        : new iam.ServicePrincipal('pods.eks.amazonaws.com'),
+    });
+    if (props.trust.type === 'pod-identity') {
+      // Pod Identity needs sts:TagSession beside sts:AssumeRole.
+      this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+        actions: ['sts:TagSession'],
+        principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
+      }));
+      const { clusterName } = props.trust;
+      props.namespaces.forEach((namespace, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
+        clusterName, namespace, serviceAccount, roleArn: this.role.roleArn,
+      }));
+      this.identity = { type: 'aws-pod-identity' };
+    } else {
+      this.identity = { type: 'aws-irsa', roleArn: this.role.roleArn };
+    }
+    const plan = accessPlan(split);
+    for (const access of props.tier === 'writer' ? plan.writer : plan.reader) grantPrefix(props.bucket, this.role, access);
+  }
+
+  /** Web-identity trust on `sub` and `aud`; CfnJson when the issuer is a token (it cannot be a JSON key). */
+  private irsaPrincipal(oidcProviderArn: string, subjects: string[]): iam.IPrincipal {
+    const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(this, 'Oidc', oidcProviderArn);
+    const issuer = provider.openIdConnectProviderIssuer;
+    const conditions = { [`${issuer}:sub`]: subjects.length === 1 ? subjects[0] : subjects, [`${issuer}:aud`]: 'sts.amazonaws.com' };
+    const resolved = Token.isUnresolved(issuer) ? new CfnJson(this, 'TrustConditions', { value: conditions }) : conditions;
+    return new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: resolved });
+  }
+}
