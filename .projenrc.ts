@@ -128,6 +128,13 @@ const synthK8s = project.addTask('synth:k8s', {
   exec: 'cdk8s synth --no-check-upgrade --output ../../out/k8s',
 });
 synth.spawn(synthK8s);
+const synthAws = project.addTask('synth:aws', {
+  description: 'Synthesize the example CDK app with the aws-cdk CLI (offline) into out/aws/',
+  cwd: 'examples/aws',
+  env: { CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
+  exec: 'cdk synth --quiet --no-notices --output ../../out/aws',
+});
+synth.spawn(synthAws);
 
 project.addTask('bench', {
   description: 'Run the benchmarks in bench/',

@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import { App, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { awsRoleArn, IdentityTier } from 'read-write-split';
 import { ReaderRestartSchedule, ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
+import { EXAMPLE_AWS_ACCOUNT } from '../splits/aws-account';
 import { catalog } from '../splits/catalog';
 import { inventory } from '../splits/inventory';
 import { orders } from '../splits/orders';
@@ -14,12 +16,15 @@ import { telemetry } from '../splits/telemetry';
 
 const app = new App();
 
-// Identities come from the cloud stacks (the AWS, GCP and Azure adapters produce these values).
-const awsRole = (name: string): WorkloadIdentity => ({ type: 'aws-irsa', roleArn: `arn:aws:iam::111122223333:role/${name}` });
+// IRSA roles of the AWS stacks (examples/aws): their names are deterministic, so no ARN is copied.
+const irsa = (tier: IdentityTier): WorkloadIdentity => ({
+  type: 'aws-irsa',
+  roleArn: awsRoleArn(EXAMPLE_AWS_ACCOUNT, orders.name, orders.store.region, tier),
+});
 
 const ordersSplit = new ReadWriteSplitChart(app, 'orders', {
   split: orders,
-  writerIdentity: awsRole('orders-writer'),
+  writerIdentity: irsa('writer'),
   observability: { labels: { release: 'prometheus' } }, // PodMonitors and alerts (Prometheus Operator)
 });
 new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } });
@@ -49,7 +54,7 @@ const web = new kplus.Deployment(storefront, 'web', {
     },
   }],
 });
-const reader = ordersSplit.readerSidecar(storefront, 'orders-reader', { identity: awsRole('orders-reader') });
+const reader = ordersSplit.readerSidecar(storefront, 'orders-reader', { identity: irsa('reader') });
 reader.addTo(web);
 // orders runs the OSS 1.x image: its readers cannot hot-swap snapshots, so roll them every 6 hours
 // to pick up the newest one (fresh pods start with an empty local disk and bootstrap it).
@@ -59,7 +64,7 @@ new ReaderRestartSchedule(storefront, 'orders-refresh', { workload: web, schedul
 const legacy = new Chart(app, 'legacy', { namespace: 'shop' });
 const included = new Include(legacy, 'legacy-api', { url: join(__dirname, 'manifests', 'legacy-api.yaml') });
 const legacyReader = ordersSplit.readerSidecar(legacy, 'orders-reader', {
-  identity: awsRole('orders-reader'),
+  identity: irsa('reader'),
   datasets: ['orders'], // only what this app reads; its own ConfigMap, no API key needed
 });
 legacyReader.addToManifest(included.apiObjects[0]);

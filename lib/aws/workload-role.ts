@@ -1,4 +1,4 @@
-import { CfnJson, Token } from 'aws-cdk-lib';
+import { CfnJson, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -61,7 +61,31 @@ export class SpiceWorkloadRole extends Construct {
       this.identity = { type: 'aws-irsa', roleArn: this.role.roleArn };
     }
     const plan = accessPlan(split);
-    for (const access of props.tier === 'writer' ? plan.writer : plan.reader) grantPrefix(props.bucket, this.role, access);
+    const grants = props.tier === 'writer' ? plan.writer : plan.reader;
+    for (const access of grants) grantPrefix(props.bucket, this.role, access);
+    this.acknowledgePrefixWildcards(props.bucket, grants.map((access) => access.prefix));
+  }
+
+  /**
+   * cdk-nag flags `<bucket>/<prefix>*` as a wildcard; it is the narrowest grant that works, since
+   * spiced names snapshot objects by date and time. KMS grants carry the key's own wildcards.
+   */
+  private acknowledgePrefixWildcards(bucket: s3.IBucket, prefixes: readonly string[]): void {
+    const cfnBucket = bucket.node.defaultChild;
+    if (!(cfnBucket instanceof s3.CfnBucket)) return;
+    const logicalId = Stack.of(this).getLogicalId(cfnBucket);
+    const policy = Validations.of(this.role);
+    for (const prefix of prefixes) {
+      policy.acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
+        reason: `Snapshot objects are named by spiced (month=/day=/dataset=/<name>_<timestamp>): access is limited to objects under ${prefix}, the split's own prefix.`,
+      });
+    }
+    if (bucket.encryptionKey) {
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        policy.acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: 'Granted by Key.grantEncryptDecrypt on the snapshot bucket key only, as S3 needs for SSE-KMS uploads.' });
+      }
+    }
   }
 
   /** Web-identity trust on `sub` and `aud`; CfnJson when the issuer is a token (it cannot be a JSON key). */

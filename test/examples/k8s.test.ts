@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { awsRoleArn } from '../../lib';
+import { EXAMPLE_AWS_ACCOUNT } from '../../examples/splits/aws-account';
 import { expectValidManifests, find, K8sObject, podTemplates, restrictedViolations, spicepodOf } from '../support/k8s';
 import { bin, ROOT, run } from '../support/run';
 import { expectValidSpicepod } from '../support/spicepod-schema';
@@ -50,7 +52,9 @@ describe('the example cdk8s app (cdk8s synth)', () => {
 
   it('binds each cloud\'s identity to the writer ServiceAccounts', () => {
     const sa = (name: string, namespace: string) => docs.find((d) => d.kind === 'ServiceAccount' && d.metadata.name === name && d.metadata.namespace === namespace)!;
-    expect(sa('orders-writer', 'shop').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/orders-writer' });
+    // The role the AWS example creates, by its deterministic name: no ARN copied by hand.
+    expect(sa('orders-writer', 'shop').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': awsRoleArn(EXAMPLE_AWS_ACCOUNT, 'orders', 'eu-west-1', 'writer') });
+    expect(sa('orders-reader', 'shop').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': awsRoleArn(EXAMPLE_AWS_ACCOUNT, 'orders', 'eu-west-1', 'reader') });
     expect(sa('catalog-writer', 'storefront').automountServiceAccountToken).toBe(false);
     const telemetry = find(docs, 'StatefulSet', 'telemetry-writer-owner').spec.template.metadata.labels;
     expect(telemetry['azure.workload.identity/use']).toBe('true');
