@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,9 @@ import { awsStack } from '../support/aws';
 
 function nagApp() {
   const outdir = mkdtempSync(join(tmpdir(), 'rws-nag-'));
-  const app = new App({ outdir });
+  // Strict: aws-cdk-lib's own CloudFormation validation fails synthesis on any error or warning
+  // instead of downgrading them, so a passing synth proves it found nothing either.
+  const app = new App({ outdir, context: { '@aws-cdk/core:validateAgainstDefaultRules': true, '@aws-cdk/core:strictCfnValidateErrors': true } });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, outdir };
 }
@@ -21,7 +23,7 @@ const variants: [string, Partial<ReadWriteSplitAwsProps>][] = [
   ['KMS and versioning', { bucket: { encryption: 'kms', versioned: true } }],
 ];
 
-describe('cdk-nag AwsSolutions checks', () => {
+describe('cdk-nag AwsSolutions checks and CloudFormation validation', () => {
   it.each(variants)('find nothing unacknowledged with %s', (_name, props) => {
     const { app, outdir } = nagApp();
     awsStack(props, app);
@@ -44,6 +46,13 @@ describe('cdk-nag AwsSolutions checks', () => {
       ['/Shop/Shop/Reader/Role', expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<ShopSnapshotsBucket\w+\.Arn>\/shop\/refresh\/\*\]$/)],
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);
+  });
+
+  it('CloudFormation validation does run strictly: an invalid property fails synthesis', () => {
+    const { app } = nagApp();
+    const { stack } = awsStack({}, app);
+    new CfnResource(stack, 'Broken', { type: 'AWS::S3::Bucket', properties: { LifecycleConfiguration: { Rules: [{ Status: 'Enabled', ExpirationInDays: 'three' }] } } });
+    expect(() => app.synth()).toThrow(/ExpirationInDays: 'three' is not of type 'integer'/);
   });
 
   it('do run: a plain bucket beside the construct fails synthesis', () => {
