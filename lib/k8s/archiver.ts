@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
-import { ResolvedSplit, TierSpicepod, WRITER_DATA_DIR } from '../core';
+import { ResolvedSplit, TierSpicepod } from '../core';
 import { IdentityBinding } from './identity';
 import { tierLabels } from './labels';
 import { manifest } from './manifest';
-import { DEFAULT_PORTS, SPICE_HOME, SPICEPOD_DIR, spicedArgs } from './spice-container';
-import { spicePodTemplate } from './spice-pod';
+import { DATA_VOLUME, dataTierContainer, dataTierVolumes, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
 
 /** Options of the archiver. */
@@ -41,25 +40,8 @@ export class Archiver extends Construct {
           checksum: config.checksum,
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
-          container: {
-            name: 'spiced',
-            image: split.image.reference,
-            args: spicedArgs(DEFAULT_PORTS),
-            ports: DEFAULT_PORTS,
-            env: options.spicepod.secretEnv,
-            resources: split.reader.resources,
-            mounts: [
-              { volume: 'data', mountPath: WRITER_DATA_DIR },
-              { volume: 'data', mountPath: SPICE_HOME, subPath: 'home' },
-              { volume: 'spicepod', mountPath: SPICEPOD_DIR, readOnly: true },
-              { volume: 'tmp', mountPath: '/tmp' },
-            ],
-          },
-          volumes: [
-            { name: 'data', emptyDir: { sizeLimit: split.reader.localDisk } },
-            { name: 'spicepod', configMap: { name: config.name } },
-            { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
-          ],
+          container: dataTierContainer(split, options.spicepod, split.reader.resources),
+          volumes: [{ name: DATA_VOLUME, emptyDir: { sizeLimit: split.reader.localDisk } }, ...dataTierVolumes(config.name)],
         }),
       },
     });

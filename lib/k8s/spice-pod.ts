@@ -2,7 +2,8 @@ import { IdentityBinding } from './identity';
 import { SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { restrictedPodSecurity } from './pod-security';
-import { SpiceContainerModel, toContainerManifest } from './spice-container';
+import { ResolvedResources, ResolvedSplit, TierSpicepod, WRITER_DATA_DIR } from '../core';
+import { DEFAULT_PORTS, SPICE_HOME, SpiceContainerModel, SPICEPOD_DIR, spicedArgs, toContainerManifest } from './spice-container';
 
 /** How pods of one tier spread over nodes: `required` refuses two on one node, `preferred` only avoids it. */
 export type NodeSpread = 'required' | 'preferred';
@@ -44,4 +45,36 @@ export function spicePodTemplate(options: SpicePodOptions): Json {
       volumes: [...options.volumes],
     },
   };
+}
+
+/** Name of the volume holding a data-tier pod's acceleration files and spiced's home. */
+export const DATA_VOLUME = 'data';
+
+/**
+ * The spiced container of a pod the library owns (writer or archiver): acceleration files at
+ * /data and spiced's home on the `data` volume, the Spicepod read-only, a scratch /tmp.
+ */
+export function dataTierContainer(split: ResolvedSplit, spicepod: TierSpicepod, resources: ResolvedResources): SpiceContainerModel {
+  return {
+    name: 'spiced',
+    image: split.image.reference,
+    args: spicedArgs(DEFAULT_PORTS),
+    ports: DEFAULT_PORTS,
+    env: spicepod.secretEnv,
+    resources,
+    mounts: [
+      { volume: DATA_VOLUME, mountPath: WRITER_DATA_DIR },
+      { volume: DATA_VOLUME, mountPath: SPICE_HOME, subPath: 'home' },
+      { volume: 'spicepod', mountPath: SPICEPOD_DIR, readOnly: true },
+      { volume: 'tmp', mountPath: '/tmp' },
+    ],
+  };
+}
+
+/** The volumes of `dataTierContainer` but `data` itself (a PVC template or an emptyDir). */
+export function dataTierVolumes(configMap: string): Json[] {
+  return [
+    { name: 'spicepod', configMap: { name: configMap } },
+    { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+  ];
 }

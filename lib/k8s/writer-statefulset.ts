@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { ResolvedSplit, TierSpicepod, WRITER_DATA_DIR, WriterRole } from '../core';
+import { ResolvedSplit, TierSpicepod, WriterRole } from '../core';
 import { IdentityBinding } from './identity';
 import { LABELS, tierLabels } from './labels';
 import { manifest } from './manifest';
-import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICEPOD_DIR, spicedArgs } from './spice-container';
-import { NodeSpread, spicePodTemplate } from './spice-pod';
+import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
+import { DATA_VOLUME, dataTierContainer, dataTierVolumes, NodeSpread, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
 
 /** Options of one writer StatefulSet. */
@@ -22,8 +22,6 @@ export interface WriterStatefulSetOptions {
 export function writerStatefulSetName(split: ResolvedSplit, role: WriterRole): string {
   return `${split.name}-writer-${role === 'snapshot-owner' ? 'owner' : 'replica'}`;
 }
-
-const DATA_VOLUME = 'data';
 
 /**
  * One StatefulSet of writers sharing a role: its Spicepod ConfigMap, its headless Service and a
@@ -60,24 +58,8 @@ export class WriterStatefulSet extends Construct {
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
           spread: { labels: tierLabels(split.name, 'writer'), nodes: options.nodeSpread },
-          container: {
-            name: 'spiced',
-            image: split.image.reference,
-            args: spicedArgs(DEFAULT_PORTS),
-            ports: DEFAULT_PORTS,
-            env: options.spicepod.secretEnv,
-            resources: split.writer.resources,
-            mounts: [
-              { volume: DATA_VOLUME, mountPath: WRITER_DATA_DIR },
-              { volume: DATA_VOLUME, mountPath: SPICE_HOME, subPath: 'home' },
-              { volume: 'spicepod', mountPath: SPICEPOD_DIR, readOnly: true },
-              { volume: 'tmp', mountPath: '/tmp' },
-            ],
-          },
-          volumes: [
-            { name: 'spicepod', configMap: { name: config.name } },
-            { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
-          ],
+          container: dataTierContainer(split, options.spicepod, split.writer.resources),
+          volumes: dataTierVolumes(config.name),
         }),
         volumeClaimTemplates: [
           {
