@@ -11,7 +11,7 @@ export const inventory: SplitSpec = {
     repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol',
     tag: '2.0.1-enterprise',
   },
-  store: { cloud: 'aws', bucket: 'acme-spice-snapshots', region: 'us-east-1', prefix: 'spice/inventory' },
+  store: { cloud: 'aws', bucket: 'acme-inventory-snapshots', region: 'us-east-1', prefix: 'spice/inventory' },
   datasets: [
     {
       name: 'stock_levels',

@@ -8,7 +8,7 @@ export const orders: SplitSpec = {
   name: 'orders',
   namespace: 'shop',
   image: { edition: 'oss', repository: 'spiceai/spiceai', tag: '1.11.5' },
-  store: { cloud: 'aws', bucket: 'acme-spice-snapshots', region: 'eu-west-1' },
+  store: { cloud: 'aws', bucket: 'acme-orders-snapshots', region: 'eu-west-1' },
   datasets: [
     {
       name: 'orders',

@@ -20,7 +20,8 @@ export function lifecycleRules(plan: RetentionPlan, versioned: boolean): s3.Life
     id: 'abort-incomplete-uploads',
     prefix: plan.abortIncompleteUploads.prefix,
     abortIncompleteMultipartUploadAfter: Duration.days(plan.abortIncompleteUploads.afterDays),
-    ...(versioned ? { expiredObjectDeleteMarker: true } : {}),
+    // spiced rewrites metadata.json on every snapshot: its old versions expire too.
+    ...(versioned ? { expiredObjectDeleteMarker: true, noncurrentVersionExpiration: Duration.days(1) } : {}),
   };
   return [...expiring, cleanup];
 }

@@ -20,8 +20,10 @@ export interface ReadWriteSplitAwsProps {
   /** The cluster running both tiers. */
   readonly cluster: EksClusterRef;
   /**
-   * VPC of the cluster: a gateway endpoint for S3 is added to it, and the bucket denies data
-   * access from anywhere else. Give this or `vpcEndpointId`.
+   * VPC of the cluster: a gateway endpoint for S3 is added to it (on all its subnets' route
+   * tables), and the bucket denies data access from anywhere else. Give this or `vpcEndpointId`;
+   * a VPC that already has an S3 gateway endpoint needs `vpcEndpointId` (a route table holds one
+   * route to S3).
    *
    * @default - none
    */

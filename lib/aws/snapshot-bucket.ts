@@ -2,7 +2,7 @@ import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { SplitValidationError, SynthesizedSplit, ValidationProblem } from '../core';
 import { lifecycleRules } from './lifecycle-rules';
 import { denyOutsideEndpoint } from './vpc-endpoint-access';
@@ -64,6 +64,18 @@ export const SNAPSHOT_BUCKET_DEFAULTS = {
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
 
+/** Snapshot buckets created in an app, by name, with the split that owns each. */
+const bucketsByApp = new WeakMap<IConstruct, Map<string, string>>();
+
+/** Records that a split creates a bucket; returns the split that already did, if any. */
+function claimBucket(scope: Construct, bucket: string, split: string): string | undefined {
+  const claims = bucketsByApp.get(scope.node.root) ?? new Map<string, string>();
+  bucketsByApp.set(scope.node.root, claims);
+  const owner = claims.get(bucket);
+  if (owner === undefined) claims.set(bucket, split);
+  return owner;
+}
+
 /** Checks that the stack deploys the bucket where the split says it lives. */
 export function regionProblems(scope: Construct, split: SynthesizedSplit, path: string): ValidationProblem[] {
   const region = Stack.of(scope).region;
@@ -79,7 +91,8 @@ export function regionProblems(scope: Construct, split: SynthesizedSplit, path: 
 
 /**
  * The split's snapshot bucket: private, encrypted, TLS-only, retained, with the lifecycle rules of
- * the split's retention plan and, optionally, access only through a VPC endpoint.
+ * the split's retention plan and, optionally, access only through a VPC endpoint. One bucket per
+ * split: a bucket has a single lifecycle configuration.
  */
 export class SpiceSnapshotBucket extends Construct {
   public readonly bucket: s3.Bucket;
@@ -90,6 +103,14 @@ export class SpiceSnapshotBucket extends Construct {
     const problems = regionProblems(this, props.split, 'store.region');
     if (props.encryptionKey && props.encryption === 's3-managed') {
       problems.push({ path: 'encryptionKey', message: "is set, but encryption is 's3-managed'", fix: "set encryption to 'kms' or drop the key" });
+    }
+    const claimedBy = claimBucket(this, split.store.bucket, split.name);
+    if (claimedBy) {
+      problems.push({
+        path: 'store.bucket',
+        message: `"${split.store.bucket}" is already the snapshot bucket of split "${claimedBy}": a bucket has one lifecycle configuration, so each split needs its own`,
+        fix: 'give this split a bucket of its own',
+      });
     }
     if (problems.length > 0) throw new SplitValidationError(split.name, problems);
     const kmsEncryption = props.encryption === 'kms' || props.encryptionKey !== undefined;

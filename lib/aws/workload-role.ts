@@ -44,13 +44,13 @@ export class SpiceWorkloadRole extends Construct {
       description: `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`,
       assumedBy: props.trust.type === 'irsa'
         ? this.irsaPrincipal(props.trust.oidcProviderArn, props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`))
-        : new iam.ServicePrincipal('pods.eks.amazonaws.com'),
+        : podIdentityPrincipal(props.trust.clusterName, props.namespaces, serviceAccount),
     });
     if (props.trust.type === 'pod-identity') {
-      // Pod Identity needs sts:TagSession beside sts:AssumeRole.
+      // Pod Identity needs sts:TagSession beside sts:AssumeRole, under the same conditions.
       this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
         actions: ['sts:TagSession'],
-        principals: [new iam.ServicePrincipal('pods.eks.amazonaws.com')],
+        principals: [podIdentityPrincipal(props.trust.clusterName, props.namespaces, serviceAccount)],
       }));
       const { clusterName } = props.trust;
       props.namespaces.forEach((namespace, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
@@ -68,7 +68,7 @@ export class SpiceWorkloadRole extends Construct {
 
   /**
    * cdk-nag flags `<bucket>/<prefix>*` as a wildcard; it is the narrowest grant that works, since
-   * spiced names snapshot objects by date and time. KMS grants carry the key's own wildcards.
+   * spiced names snapshot objects by date and time.
    */
   private acknowledgePrefixWildcards(bucket: s3.IBucket, prefixes: readonly string[]): void {
     const cfnBucket = bucket.node.defaultChild;
@@ -81,11 +81,6 @@ export class SpiceWorkloadRole extends Construct {
         reason: `Snapshot objects are named by spiced (month=/day=/dataset=/<name>_<timestamp>): access is limited to objects under ${prefix}, the split's own prefix.`,
       });
     }
-    if (bucket.encryptionKey) {
-      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-        policy.acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: 'Granted by Key.grantEncryptDecrypt on the snapshot bucket key only, as S3 needs for SSE-KMS uploads.' });
-      }
-    }
   }
 
   /** Web-identity trust on `sub` and `aud`; CfnJson when the issuer is a token (it cannot be a JSON key). */
@@ -96,4 +91,18 @@ export class SpiceWorkloadRole extends Construct {
     const resolved = Token.isUnresolved(issuer) ? new CfnJson(this, 'TrustConditions', { value: conditions }) : conditions;
     return new iam.OpenIdConnectPrincipal(provider).withConditions({ StringEquals: resolved });
   }
+}
+
+/**
+ * The EKS Pod Identity service, limited by the session tags the agent sets to this cluster, these
+ * namespaces and this ServiceAccount: an association elsewhere in the account cannot use the role.
+ */
+function podIdentityPrincipal(clusterName: string, namespaces: readonly string[], serviceAccount: string): iam.IPrincipal {
+  return new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
+    StringEquals: {
+      'aws:RequestTag/eks-cluster-name': clusterName,
+      'aws:RequestTag/kubernetes-namespace': namespaces.length === 1 ? namespaces[0] : [...namespaces],
+      'aws:RequestTag/kubernetes-service-account': serviceAccount,
+    },
+  });
 }

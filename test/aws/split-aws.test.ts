@@ -86,14 +86,22 @@ describe('the snapshot bucket', () => {
     });
   });
 
-  it('with versioning expires noncurrent versions and cleans expired delete markers', () => {
+  it('with KMS lets writers encrypt and readers decrypt, with that key only and only through S3', () => {
+    const { template: kms } = awsStack({ bucket: { encryption: 'kms' } });
+    const via = { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } };
+    const encryption = (role: string) => policyStatements(kms, role).find((s) => s.Sid === 'SnapshotEncryption')!;
+    expect(encryption(WRITER)).toMatchObject({ Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: via, Resource: { 'Fn::GetAtt': [expect.stringMatching(/Key/), 'Arn'] } });
+    expect(encryption(READER)).toMatchObject({ Action: 'kms:Decrypt', Condition: via });
+  });
+
+  it('with versioning expires noncurrent versions (metadata.json included) and cleans expired delete markers', () => {
     const { template: versioned } = awsStack({ bucket: { versioned: true } });
     versioned.hasResourceProperties('AWS::S3::Bucket', {
       VersioningConfiguration: { Status: 'Enabled' },
       LifecycleConfiguration: {
         Rules: Match.arrayWith([
           Match.objectLike({ Id: 'expire-refresh-snapshots', NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
-          Match.objectLike({ Id: 'abort-incomplete-uploads', ExpiredObjectDeleteMarker: true }),
+          Match.objectLike({ Id: 'abort-incomplete-uploads', ExpiredObjectDeleteMarker: true, NoncurrentVersionExpiration: { NoncurrentDays: 1 } }),
         ]),
       },
     });
@@ -136,7 +144,10 @@ describe('the writer and reader roles', () => {
     expect(actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect(actions.some((a) => /^s3:(Put|Delete)/.test(a))).toBe(false);
     expect(JSON.stringify(statements)).toContain('/shop/refresh/*');
-    expect(statements.find((s) => s.Action === 's3:ListBucket')!.Condition).toEqual({ StringLike: { 's3:prefix': ['shop/refresh/*'] } });
+    // Listing the bucket (the split's own) lets S3 answer a missing metadata.json with 404, not 403.
+    const list = statements.find((s) => s.Action === 's3:ListBucket')!;
+    expect(list.Condition).toBeUndefined();
+    expect(list.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^ShopSnapshotsBucket/), 'Arn'] });
   });
 
   it('no wildcard resource reaches outside the snapshot bucket', () => {
@@ -164,15 +175,15 @@ describe('the writer and reader roles', () => {
 
   it('with EKS Pod Identity trust pods.eks.amazonaws.com for AssumeRole and TagSession, with one association per namespace', () => {
     const { template: pods, construct } = awsStack({ cluster: { region: 'eu-west-1', trust: { type: 'pod-identity', clusterName: 'prod' } }, readerNamespaces: ['shop', 'storefront'] });
-    pods.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: WRITER,
-      AssumeRolePolicyDocument: {
-        Statement: [
-          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } },
-          { Action: 'sts:TagSession', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' } },
-        ],
-      },
+    const trust = (name: string) => (Object.values(pods.findResources('AWS::IAM::Role', { Properties: { RoleName: name } }))[0] as any).Properties.AssumeRolePolicyDocument.Statement;
+    const tags = (namespaces: string | string[], serviceAccount: string) => ({
+      StringEquals: { 'aws:RequestTag/eks-cluster-name': 'prod', 'aws:RequestTag/kubernetes-namespace': namespaces, 'aws:RequestTag/kubernetes-service-account': serviceAccount },
     });
+    expect(trust(WRITER)).toEqual([
+      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Condition: tags('shop', 'shop-writer') },
+      { Action: 'sts:TagSession', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Condition: tags('shop', 'shop-writer') },
+    ]);
+    expect(trust(READER)[0].Condition).toEqual(tags(['shop', 'storefront'], 'shop-reader'));
     pods.resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);
     pods.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'prod', Namespace: 'storefront', ServiceAccount: 'shop-reader' });
     expect(construct.identities.writer).toEqual({ type: 'aws-pod-identity' });
@@ -191,6 +202,13 @@ describe('bad input', () => {
     expect(() => new ReadWriteSplitAws(elsewhere, 'X', props)).toThrow(/store.region: the stack deploys to us-east-1, but the split's store is in eu-west-1/);
     const agnostic = new Stack(new App(), 'S');
     expect(() => new ReadWriteSplitAws(agnostic, 'X', props)).toThrow(/the stack has no region.*set the stack's env.region to 'eu-west-1'/);
+  });
+
+  it('refuses two splits that claim one bucket', () => {
+    const { app } = awsStack();
+    const other = new Stack(app, 'Other', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const props = { split: awsSplit({ name: 'other' }), cluster: { region: 'eu-west-1', trust: { type: 'pod-identity' as const, clusterName: 'c' } }, allowAccessOutsideVpc: true };
+    expect(() => new ReadWriteSplitAws(other, 'Other', props)).toThrow(/store.bucket: "shop-snapshots" is already the snapshot bucket of split "shop"/);
   });
 
   it('refuses a bucket without a private path unless that is explicit', () => {
