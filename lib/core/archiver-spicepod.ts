@@ -2,7 +2,7 @@ import { ResolvedDataset } from './dataset';
 import { WRITER_DATA_DIR } from './naming';
 import { ResolvedSplit } from './split';
 import { compact, SpicepodDataset, TierSpicepod } from './spicepod';
-import { clusterApiKeyBinding, compactionKey, engineParams, snapshotsBlock, writerClusterSource } from './spicepod-blocks';
+import { clusterApiKeyBinding, compactionKey, engineParams, snapshotsBlock, spicepodHeader, writerClusterSource } from './spicepod-blocks';
 
 /** The archiver copies each dataset once a day; each copy is one archive snapshot. */
 export const ARCHIVE_INTERVAL = '24h';
@@ -39,10 +39,7 @@ export function renderArchiverSpicepod(split: ResolvedSplit): TierSpicepod | und
   if (split.retention.archiveDays === undefined || archived.length === 0) return undefined;
   return {
     spicepod: compact({
-      version: 'v1' as const,
-      kind: 'Spicepod' as const,
-      name: `${split.name}-archiver`,
-      metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'archiver' },
+      ...spicepodHeader(split, `${split.name}-archiver`, 'archiver'),
       secrets: [{ from: 'env', name: 'env' }],
       snapshots: snapshotsBlock(split.store, split.store.archive, 'warn'),
       datasets: archived.map((dataset) => archivedDataset(split, dataset)),

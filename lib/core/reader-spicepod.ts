@@ -5,7 +5,7 @@ import { ReaderDatasetForm } from './reader-dataset-form';
 import { SecretEnvBinding } from './secret-ref';
 import { ResolvedSplit } from './split';
 import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
-import { clusterApiKeyBinding, engineParams, nonEmpty, snapshotsBlock, writerClusterSource } from './spicepod-blocks';
+import { clusterApiKeyBinding, engineParams, nonEmpty, snapshotsBlock, spicepodHeader, writerClusterSource } from './spicepod-blocks';
 
 /** How often hot-swapping readers look for a newer snapshot, when not set. */
 const DEFAULT_SNAPSHOT_CHECK_INTERVAL = '1m';
@@ -148,10 +148,7 @@ export function renderReaderSpicepod(split: ResolvedSplit, options: ReaderSpicep
   const secretEnv = readerSecretEnv(split, selected);
   return {
     spicepod: compact({
-      version: 'v1' as const,
-      kind: 'Spicepod' as const,
-      name: `${split.name}-reader`,
-      metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'reader' },
+      ...spicepodHeader(split, `${split.name}-reader`, 'reader'),
       secrets: secretEnv.length > 0 ? [{ from: 'env', name: 'env' }] : undefined,
       snapshots: needsLocation ? snapshotsBlock(split.store, split.store.refresh, split.reader.bootstrapOnFailure) : undefined,
       datasets: readerDatasets(split, names),

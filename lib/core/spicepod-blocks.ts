@@ -2,7 +2,7 @@ import { ResolvedDataset } from './dataset';
 import { CLUSTER_API_KEY_ENV, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSnapshotStore, SnapshotLocation } from './snapshot-store';
 import { ResolvedSplit } from './split';
-import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, SpicepodSnapshots } from './spicepod';
+import { compact, Spicepod, SpicepodAcceleration, SpicepodDataset, SpicepodParams, SpicepodSnapshots } from './spicepod';
 
 /** Params only when there are some, so the YAML holds no empty maps. */
 export function nonEmpty(params: SpicepodParams): SpicepodParams | undefined {
@@ -44,4 +44,9 @@ export function compactionKey(dataset: ResolvedDataset): SpicepodAcceleration['s
 /** The cluster API key as an environment variable: the one secret readers and the archiver hold. */
 export function clusterApiKeyBinding(split: ResolvedSplit): SecretEnvBinding {
   return { envVar: CLUSTER_API_KEY_ENV, secret: split.writer.apiKey, purpose: 'cluster-api-key' };
+}
+
+/** The start of every Spicepod the library renders: its name and where it comes from. */
+export function spicepodHeader(split: ResolvedSplit, name: string, tier: string, extra: Record<string, string> = {}): Pick<Spicepod, 'version' | 'kind' | 'name' | 'metadata'> {
+  return { version: 'v1', kind: 'Spicepod', name, metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': tier, ...extra } };
 }

@@ -3,7 +3,7 @@ import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSplit } from './split';
 import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
-import { clusterApiKeyBinding, compactionKey, engineParams, nonEmpty, snapshotsBlock } from './spicepod-blocks';
+import { clusterApiKeyBinding, compactionKey, engineParams, nonEmpty, snapshotsBlock, spicepodHeader } from './spicepod-blocks';
 
 /**
  * Role of a writer replica. Exactly one replica is the `snapshot-owner` and uploads snapshots;
@@ -84,10 +84,7 @@ export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): Ti
   const hasSnapshots = split.datasets.some((dataset) => dataset.snapshots);
   return {
     spicepod: compact({
-      version: 'v1' as const,
-      kind: 'Spicepod' as const,
-      name: writerSpicepodName(split, role),
-      metadata: { 'generated-by': 'read-write-split', 'split': split.name, 'tier': 'writer', 'role': role },
+      ...spicepodHeader(split, writerSpicepodName(split, role), 'writer', { role }),
       secrets: [{ from: 'env', name: 'env' }],
       runtime: { auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } } },
       // A writer that finds no usable snapshot boots empty and refreshes from its source ('warn').

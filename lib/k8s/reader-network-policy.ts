@@ -8,14 +8,10 @@ export interface ReaderNetworkPolicyOptions {
   readonly namespace?: string;
   /** The workload's own pod selector. */
   readonly podSelector: Record<string, unknown>;
-  /** The application's ports, or a producer resolved at synth (cdk8s-plus workloads gain ports later). */
-  readonly appPorts: readonly number[] | { produce(): number[] };
+  /** The application's ports, produced at synth (cdk8s-plus workloads can gain ports later). */
+  readonly appPorts: { produce(): number[] };
   readonly metricsPort: number;
   readonly monitoringNamespace: string;
-}
-
-function ports(appPorts: ReaderNetworkPolicyOptions['appPorts']): number[] {
-  return 'produce' in appPorts ? appPorts.produce() : [...appPorts];
 }
 
 /**
@@ -29,7 +25,7 @@ export function readerNetworkPolicy(scope: Construct, id: string, options: Reade
     ports: [{ protocol: 'TCP', port: options.metricsPort }],
   };
   const appRule = (): Json[] => {
-    const open = ports(options.appPorts);
+    const open = options.appPorts.produce();
     return open.length > 0 ? [{ ports: open.map((port) => ({ protocol: 'TCP', port })) }] : [];
   };
   manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
