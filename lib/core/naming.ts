@@ -31,3 +31,43 @@ export function writerServiceAccountName(splitName: string): string {
 export function readerServiceAccountName(splitName: string): string {
   return `${splitName}-reader`;
 }
+
+/** Name of the StatefulSet of a writer role (and the prefix of its ConfigMap and headless Service). */
+export function writerStatefulSetName(splitName: string, role: 'snapshot-owner' | 'query-replica'): string {
+  return `${splitName}-writer-${role === 'snapshot-owner' ? 'owner' : 'replica'}`;
+}
+
+/** Name of a StatefulSet's headless Service (its `serviceName`). */
+export function headlessServiceName(statefulSet: string): string {
+  return `${statefulSet}-headless`;
+}
+
+/** Name of the ConfigMap holding a workload's Spicepod. */
+export function spicepodConfigMapName(workload: string): string {
+  return `${workload}-spicepod`;
+}
+
+/** Name of the archiver Deployment. */
+export function archiverName(splitName: string): string {
+  return `${splitName}-archiver`;
+}
+
+/** Name of the PodMonitor of a tier. */
+export function podMonitorName(splitName: string, tier: 'writer' | 'archiver' | 'reader'): string {
+  return `${splitName}-${tier}`;
+}
+
+/** Name of the split's PrometheusRule and its rule group. */
+export function alertRulesName(splitName: string): string {
+  return `${splitName}-spice`;
+}
+
+/** Name of the ConfigMap and NetworkPolicy of the reader sidecar in an application workload. */
+export function readerObjectsName(workload: string): string {
+  return `${workload}-spice-reader`;
+}
+
+/** Name of the CronJob (and its ServiceAccount and Role) that restarts a reader workload. */
+export function readerRestartName(workload: string): string {
+  return `${workload}-spice-restart`;
+}

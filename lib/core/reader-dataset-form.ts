@@ -1,5 +1,5 @@
 import { ResolvedDataset } from './dataset';
-import { Findings, quote } from './errors';
+import { DISPLAY_NAMES, Findings, named, quote } from './errors';
 import { formatVersion, ResolvedSpiceImage } from './spice-image';
 import { ResolvedSnapshotStore } from './snapshot-store';
 import { ResolvedReaderSettings } from './tiers';
@@ -37,7 +37,7 @@ export function readerDatasetForm(
   if (dataset.connector && !NO_IO_SOURCES.has(dataset.connector) && !reader.allowSourceAccess) {
     findings.problem(
       `${path}.from`,
-      `${quote(dataset.from)}: a ${image.edition} ${formatVersion(image.version)} reader with a ${store.cloud} store builds the ${quote(dataset.connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`,
+      `${quote(dataset.from)}: ${named(image.edition)} ${formatVersion(image.version)} reader with ${named(store.cloud)} store builds the ${quote(dataset.connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`,
       `set '${path}.readers' to 'delegated' to query it on the writer cluster, use an 's3://' source, or use an Enterprise 2.x image with an S3 store (readers then read the snapshots directly)`,
     );
   }
@@ -54,6 +54,7 @@ export function checkReaderStore(
 ): void {
   if (store?.cloud === 'azure' && image.version.major < 2) {
     findings.warn(
+      'azure-node-identity',
       'store.cloud',
       `spiced ${formatVersion(image.version)} opens abfss:// snapshot locations with a generic builder that reads no params and authenticates only with an IMDS managed identity: AKS Workload Identity is not used, so grant the storage role to the nodes' (kubelet) identity`,
     );
@@ -61,6 +62,7 @@ export function checkReaderStore(
   const allForms = [...forms.values()];
   if (bootstrapGiven && allForms.length > 0 && allForms.every((form) => form === 'snapshot-file-format')) {
     findings.warn(
+      'bootstrap-setting-moot',
       'reader.bootstrapOnFailure',
       "has no effect: every accelerated dataset reads published snapshots directly (file_format: snapshot) and becomes ready only once one is restored",
     );
@@ -72,7 +74,7 @@ export function checkReaderHotSwap(image: ResolvedSpiceImage, reader: ResolvedRe
   if (reader.snapshotCheckInterval !== undefined && !image.capabilities.snapshotRefreshMode) {
     findings.problem(
       'reader.snapshotCheckInterval',
-      `${quote(reader.snapshotCheckInterval)} has no effect: ${image.edition} ${formatVersion(image.version)} readers cannot poll for snapshots (hot swap is Enterprise 2.x)`,
+      `${quote(reader.snapshotCheckInterval)} has no effect: ${DISPLAY_NAMES[image.edition]} ${formatVersion(image.version)} readers cannot poll for snapshots (hot swap is Enterprise 2.x)`,
       'remove it; such readers pick up a newer snapshot when they restart with an empty local disk',
     );
   }

@@ -1,5 +1,5 @@
 import { ResolvedDataset } from './dataset';
-import { Findings, quote, SplitValidationError } from './errors';
+import { Findings, quote } from './errors';
 import { READER_DATA_DIR } from './naming';
 import { ReaderDatasetForm } from './reader-dataset-form';
 import { SecretEnvBinding } from './secret-ref';
@@ -108,11 +108,10 @@ function readerDatasets(split: ResolvedSplit, names: ReadonlySet<string>): Spice
   });
 }
 
-/** Checks a requested subset; every name must be a dataset readers can see. */
-function selectDatasets(split: ResolvedSplit, requested: readonly string[] | undefined): ResolvedDataset[] {
+/** Checks a requested subset of datasets: every name must be a dataset readers can see. */
+export function checkReaderDatasets(split: ResolvedSplit, requested: readonly string[] | undefined, findings: Findings): void {
+  if (requested === undefined) return;
   const visible = split.datasets.filter((dataset) => dataset.readers !== 'writer-only');
-  if (requested === undefined) return visible;
-  const findings = new Findings();
   if (requested.length === 0) findings.problem('reader.datasets', 'is empty', 'name at least one dataset, or leave it out for all');
   requested.forEach((name, i) => {
     const dataset = split.datasets.find((d) => d.name === name);
@@ -122,8 +121,14 @@ function selectDatasets(split: ResolvedSplit, requested: readonly string[] | und
       findings.problem(`reader.datasets[${i}]`, `${quote(name)} is writer-only: readers never see it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
     }
   });
-  if (findings.problems.length > 0) throw new SplitValidationError(split.name, findings.problems);
-  return visible.filter((dataset) => requested.includes(dataset.name));
+}
+
+function selectDatasets(split: ResolvedSplit, requested: readonly string[] | undefined): ResolvedDataset[] {
+  const findings = new Findings();
+  checkReaderDatasets(split, requested, findings);
+  findings.throwIfProblems(split.name);
+  const visible = split.datasets.filter((dataset) => dataset.readers !== 'writer-only');
+  return requested === undefined ? visible : visible.filter((dataset) => requested.includes(dataset.name));
 }
 
 /** Secrets a reader needs: only the cluster API key, and only when it delegates. */

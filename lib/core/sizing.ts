@@ -41,6 +41,7 @@ export function readerLocalDisk(given: string | undefined, datasets: readonly Re
   const bytes = parseQuantity(disk);
   if (bytes !== undefined && bytes > MAX_READER_DISK) {
     findings.warn(
+      'large-reader-disk',
       'reader.localDisk',
       `${disk} per reader is beyond the seed's read-instance shape (10-50Gi): consider delegating the largest datasets`,
     );

@@ -1,4 +1,4 @@
-import { Findings, quote } from './errors';
+import { article, Findings, named, quote } from './errors';
 
 /** Cloud that hosts the snapshot bucket. */
 export type SnapshotCloud = 'aws' | 'gcp' | 'azure';
@@ -137,10 +137,10 @@ export function resolveSnapshotStore(
   }
   checkStoreNames(spec, findings);
   const region = REGION[spec.cloud];
-  if (typeof spec.region !== 'string' || !region.pattern.test(spec.region)) {
+  if (!findings.isLateBound(spec.region) && (typeof spec.region !== 'string' || !region.pattern.test(spec.region))) {
     findings.problem(
       'store.region',
-      `${quote(spec.region)} is not a ${spec.cloud} region`,
+      `${quote(spec.region)} is not ${named(spec.cloud)} region`,
       `use the region of your cluster, e.g. '${region.example}'`,
     );
   }
@@ -180,10 +180,11 @@ function checkStoreNames(spec: SnapshotStoreSpec, findings: Findings): void {
     return;
   }
   const pattern = spec.cloud === 'aws' ? S3_BUCKET : GCS_BUCKET;
+  if (findings.isLateBound(spec.bucket)) return;
   if (typeof spec.bucket !== 'string' || !pattern.test(spec.bucket) || spec.bucket.includes('..')) {
     findings.problem(
       'store.bucket',
-      `${quote(spec.bucket)} is not a ${spec.cloud === 'aws' ? 'S3' : 'GCS'} bucket name`,
+      `${quote(spec.bucket)} is not ${article(spec.cloud === 'aws' ? 'S3' : 'GCS')} bucket name`,
       "use 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
     );
   }

@@ -1,4 +1,4 @@
-import { Findings, quote } from './errors';
+import { DISPLAY_NAMES, Findings, quote } from './errors';
 
 /** Spice distribution: the open-source image or the Enterprise image. */
 export type SpiceEdition = 'oss' | 'enterprise';
@@ -141,8 +141,9 @@ export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Fi
   if (version) checkSnapshotSupport(given, edition, version, findings);
   if (version && capabilities.snapshots && !capabilities.snapshotRefreshMode) {
     findings.warn(
+      'no-hot-swap',
       'image.tag',
-      `${edition} ${formatVersion(version)} readers cannot hot-swap newer snapshots (Enterprise 2.0.0-rc.5 and later only): a reader picks up a new snapshot only when it restarts with an empty local disk`,
+      `${DISPLAY_NAMES[edition] ?? edition} ${formatVersion(version)} readers cannot hot-swap newer snapshots (Enterprise 2.0.0-rc.5 and later only): a reader picks up a new snapshot only when it restarts with an empty local disk`,
     );
   }
   return {
@@ -198,6 +199,7 @@ function checkSnapshotSupport(
     return;
   }
   findings.warn(
+    'oss-snapshots',
     'image.edition',
     `OSS ${shown}: acceleration snapshots are an Enterprise feature in current spiced builds; this OSS 1.x image still ships them as a default cargo feature`,
   );

@@ -48,6 +48,13 @@ export interface SplitSpec {
    */
   readonly writer?: WriterTierSpec;
   /**
+   * Warnings you have read and accept, by id (e.g. `no-hot-swap` for an OSS image on purpose):
+   * adapters no longer show them.
+   *
+   * @default - none
+   */
+  readonly acknowledgedWarnings?: readonly string[];
+  /**
    * The read tier.
    *
    * @default - `fallback` bootstrap, no source access, the seed's sizing
@@ -111,7 +118,7 @@ function resolveDatasets(spec: SplitSpec, findings: Findings): ResolvedDataset[]
     else findings.problem(`datasets[${i}].name`, `${quote(dataset.name)} is already the name of datasets[${first}]`, 'give every dataset its own name');
   });
   if (!datasets.some((dataset) => dataset.readers !== 'writer-only')) {
-    findings.warn('datasets', 'every dataset is writer-only: readers will serve nothing');
+    findings.warn('no-reader-datasets', 'datasets', 'every dataset is writer-only: readers will serve nothing');
   }
   return datasets;
 }
@@ -124,6 +131,7 @@ function warnQuietDatasets(datasets: readonly ResolvedDataset[], findings: Findi
   const onChange = datasets.filter((dataset) => dataset.snapshots?.creationPolicy === 'on_change').map((dataset) => dataset.name);
   if (onChange.length === 0) return;
   findings.warn(
+    'on-change-snapshots-expire',
     'datasets[].snapshots.creationPolicy',
     `${onChange.join(', ')} snapshot only when their data changes ('on_change'): if one stays unchanged longer than retention.refreshSnapshots, its last snapshot expires and new readers cannot bootstrap it; for such datasets set snapshots { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }`,
   );
@@ -145,17 +153,33 @@ function planReaderForms(
   return forms;
 }
 
-/**
- * Checks a split description, reporting every problem at once, and applies every default.
- *
- * @throws SplitValidationError listing each problem with its property path, value and fix
- */
-export function resolveSplit(spec: SplitSpec): ResolvedSplit {
-  const findings = new Findings();
-  if (!spec || typeof spec !== 'object') {
-    findings.problem('(split)', `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
-    throw new SplitValidationError('<unnamed>', findings.problems);
+/** Identifiers of the warnings a description can raise (see `SplitSpec.acknowledgedWarnings`). */
+export const SPLIT_WARNING_IDS = [
+  'oss-snapshots',
+  'no-hot-swap',
+  'few-writer-replicas',
+  'no-reader-datasets',
+  'on-change-snapshots-expire',
+  'azure-node-identity',
+  'bootstrap-setting-moot',
+  'large-reader-disk',
+] as const;
+
+function acknowledged(spec: SplitSpec, findings: Findings): ReadonlySet<string> {
+  const ids = spec.acknowledgedWarnings ?? [];
+  if (!Array.isArray(ids)) {
+    findings.problem('acknowledgedWarnings', `${quote(ids)} is not a list`, "list warning ids, e.g. ['no-hot-swap']");
+    return new Set();
   }
+  ids.forEach((id, i) => {
+    if (!(SPLIT_WARNING_IDS as readonly string[]).includes(id)) {
+      findings.problem(`acknowledgedWarnings[${i}]`, `${quote(id)} is not a warning of this library`, `use one of ${SPLIT_WARNING_IDS.join(', ')}`);
+    }
+  });
+  return new Set(ids);
+}
+
+function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | undefined {
   const name = checkNames(spec, findings);
   const namespace = spec.namespace ?? name;
   const image = resolveSpiceImage(spec.image, findings);
@@ -170,10 +194,45 @@ export function resolveSplit(spec: SplitSpec): ResolvedSplit {
   warnQuietDatasets(datasets, findings);
   const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
-  if (findings.problems.length > 0 || !store) {
-    throw new SplitValidationError(typeof spec.name === 'string' && spec.name ? spec.name : '<unnamed>', findings.problems);
+  const quiet = acknowledged(spec, findings);
+  const warnings = findings.warnings.filter((warning) => !quiet.has(warning.id));
+  if (findings.problems.length > 0 || !store) return undefined;
+  return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings };
+}
+
+/** The split's name for messages, even when it is missing or invalid. */
+export function splitNameOf(spec: unknown): string {
+  const name = (spec as SplitSpec | undefined)?.name;
+  return typeof name === 'string' && name ? name : '<unnamed>';
+}
+
+/**
+ * Checks a split description without throwing: every problem and unacknowledged warning goes
+ * into `findings` (whose paths may be rooted, e.g. at `split`). Returns the resolved split when
+ * the description has no problem.
+ */
+export function checkResolvedSplit(spec: SplitSpec, findings: Findings): ResolvedSplit | undefined {
+  if (!spec || typeof spec !== 'object') {
+    findings.problem('(split)', `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
+    return undefined;
   }
-  return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings: findings.warnings };
+  const own = new Findings(findings.isLateBound);
+  const split = resolveChecked(spec, own);
+  for (const problem of own.problems) findings.problem(problem.path, problem.message, problem.fix);
+  for (const warning of split?.warnings ?? []) findings.warn(warning.id, warning.path, warning.message);
+  return split;
+}
+
+/**
+ * Checks a split description, reporting every problem at once, and applies every default.
+ *
+ * @throws SplitValidationError listing each problem with its property path, value and fix
+ */
+export function resolveSplit(spec: SplitSpec): ResolvedSplit {
+  const findings = new Findings();
+  const split = checkResolvedSplit(spec, findings);
+  if (!split) throw new SplitValidationError(splitNameOf(spec), findings.problems);
+  return split;
 }
 
 /** Sizes of both tiers and of the bucket, for capacity planning and the adapters. */

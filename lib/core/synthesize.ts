@@ -1,8 +1,8 @@
 import { renderArchiverSpicepod } from './archiver-spicepod';
-import { SplitWarning } from './errors';
+import { Findings, SplitWarning, ValidationProblem } from './errors';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { retentionPlan, RetentionPlan } from './retention';
-import { resolveSplit, ResolvedSplit, SplitSpec, tierSizing, TierSizing } from './split';
+import { checkResolvedSplit, resolveSplit, ResolvedSplit, SplitSpec, tierSizing, TierSizing } from './split';
 import { TierSpicepod } from './spicepod';
 import { renderWriterSpicepod } from './writer-spicepod';
 
@@ -23,13 +23,7 @@ export interface SynthesizedSplit {
   readonly warnings: readonly SplitWarning[];
 }
 
-/**
- * Checks a split description and renders everything from it.
- *
- * @throws SplitValidationError listing every problem of the description
- */
-export function synthesizeSplit(spec: SplitSpec): SynthesizedSplit {
-  const split = resolveSplit(spec);
+function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
   return {
     split,
     writer: {
@@ -42,4 +36,38 @@ export function synthesizeSplit(spec: SplitSpec): SynthesizedSplit {
     sizing: tierSizing(split),
     warnings: split.warnings,
   };
+}
+
+/**
+ * Checks a split description and renders everything from it.
+ *
+ * @throws SplitValidationError listing every problem of the description
+ */
+export function synthesizeSplit(spec: SplitSpec): SynthesizedSplit {
+  return synthesizeResolved(resolveSplit(spec));
+}
+
+/**
+ * The adapters' way in: checks a description without throwing, adding its problems and warnings
+ * to `findings` (rooted where the description sits in the adapter's props, e.g. `split`), and
+ * renders it when it has no problem.
+ */
+export function checkSplit(spec: SplitSpec, findings: Findings): SynthesizedSplit | undefined {
+  const split = checkResolvedSplit(spec, findings);
+  return split && synthesizeResolved(split);
+}
+
+/** What checking a description found, without throwing. */
+export interface SplitValidation {
+  /** Every problem; empty when the description is valid. */
+  readonly problems: readonly ValidationProblem[];
+  /** Valid but risky choices that are not acknowledged. */
+  readonly warnings: readonly SplitWarning[];
+}
+
+/** Checks a description and returns every problem and warning (for editors, CLIs and CI checks). */
+export function validateSplit(spec: SplitSpec): SplitValidation {
+  const findings = new Findings();
+  checkResolvedSplit(spec, findings);
+  return { problems: findings.problems, warnings: findings.warnings };
 }

@@ -165,7 +165,7 @@ export function resolveWriterSettings(
   if (!Number.isInteger(replicas) || replicas < 1) {
     findings.problem('writer.replicas', `${quote(replicas)} is not a replica count`, 'use a whole number, 3 or more for production');
   } else if (replicas < 3) {
-    findings.warn('writer.replicas', `${replicas} writer replica(s): the pattern runs 3 or more so that delegated queries survive a node loss`);
+    findings.warn('few-writer-replicas', 'writer.replicas', `${replicas} writer replica(s): the pattern runs 3 or more so that delegated queries survive a node loss`);
   }
   const apiKey = spec?.apiKey ?? { secretName: defaultApiKeySecretName(splitName), key: 'api-key' };
   checkSecretRef(apiKey, 'writer.apiKey', findings);

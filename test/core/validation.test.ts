@@ -22,11 +22,11 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['OSS 2.x without the snapshots feature', awsSplit({ image: { tag: '2.0.1' } }), 'image.edition', /built without acceleration snapshots.*silently/, /snapshotsFeature: true/],
   ['missing store', awsSplit({ store: undefined as never }), 'store', /is required/, /cloud: 'aws'/],
   ['unknown cloud', awsSplit({ store: { cloud: 'ibm', bucket: 'b', region: 'r' } as never }), 'store.cloud', /"ibm"/, /'aws', 'gcp' or 'azure'/],
-  ['S3 bucket name', awsSplit({ store: { cloud: 'aws', bucket: 'My_Bucket', region: 'eu-west-1' } }), 'store.bucket', /"My_Bucket" is not a S3 bucket name/, /3-63 lowercase/],
+  ['S3 bucket name', awsSplit({ store: { cloud: 'aws', bucket: 'My_Bucket', region: 'eu-west-1' } }), 'store.bucket', /"My_Bucket" is not an S3 bucket name/, /3-63 lowercase/],
   ['GCS bucket name', awsSplit({ store: { cloud: 'gcp', bucket: 'x', region: 'europe-west4' } }), 'store.bucket', /not a GCS bucket name/, /3-63/],
   ['Azure account', awsSplit({ store: { cloud: 'azure', account: 'Shop-Snaps', container: 'snaps', region: 'westeurope' } }), 'store.account', /"Shop-Snaps"/, /3-24 lowercase/],
   ['Azure container', awsSplit({ store: { cloud: 'azure', account: 'shopsnaps', container: 'a--b', region: 'westeurope' } }), 'store.container', /"a--b"/, /single '-'/],
-  ['region', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'europe' } }), 'store.region', /"europe" is not a aws region/, /eu-west-1/],
+  ['region', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'europe' } }), 'store.region', /"europe" is not an AWS region/, /eu-west-1/],
   ['prefix with a wildcard', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1', prefix: 'spice/*' } }), 'store.prefix', /literal: no wildcards/, /'spice\/orders'/],
   ['prefix with a trailing slash', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1', prefix: 'spice/' } }), 'store.prefix', /no leading or trailing/, /between folders/],
   ['no datasets', awsSplit({ datasets: [] }), 'datasets', /is empty/, /at least one dataset/],
@@ -53,8 +53,8 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['param that is not a scalar', withDataset({ params: { file_format: ['parquet'] as never } }), 'datasets[0].params.file_format', /not a param value/, /string, number or boolean/],
   ['secret reference', withDataset({ secretParams: { s3_secret: { secretName: 'Lake Keys', key: 'k' } } }), 'datasets[0].secretParams.s3_secret.secretName', /"Lake Keys"/, /lowercase/],
   ['expected size', withDataset({ expectedSize: 'big' }), 'datasets[0].expectedSize', /"big" is not a size/, /'4Gi'/],
-  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /oss 1.11.5 reader with a aws store builds the "postgres" connector.*never becomes ready/, /'datasets\[0\].readers' to 'delegated'.*Enterprise 2.x image with an S3 store/],
-  ['database source on an Enterprise 2.x reader with GCS', withDataset({ from: 'mysql:shop.orders' }, { image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' } }), 'datasets[0].from', /enterprise 2.0.1 reader with a gcp store builds the "mysql" connector/, /'delegated'/],
+  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /an OSS 1.11.5 reader with an AWS store builds the "postgres" connector.*never becomes ready/, /'datasets\[0\].readers' to 'delegated'.*Enterprise 2.x image with an S3 store/],
+  ['database source on an Enterprise 2.x reader with GCS', withDataset({ from: 'mysql:shop.orders' }, { image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' } }), 'datasets[0].from', /an Enterprise 2.0.1 reader with a GCP store builds the "mysql" connector/, /'delegated'/],
   ['writer replicas', awsSplit({ writer: { replicas: 0 } }), 'writer.replicas', /0 is not a replica count/, /3 or more/],
   ['API key secret', awsSplit({ writer: { apiKey: { secretName: 'k', key: '' } } }), 'writer.apiKey.key', /"" is not a Secret key/, /letters, digits/],
   ['grpc:// Flight endpoint', awsSplit({ writer: { flightEndpoint: 'grpc://shop-writer:50051' } }), 'writer.flightEndpoint', /grpc:\/\/ and grpcs:\/\/ are rejected/, /'http:\/\/host:50051'/],
@@ -66,7 +66,7 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['warn bootstrap without source access', awsSplit({ reader: { bootstrapOnFailure: 'warn' } }), 'reader.bootstrapOnFailure', /boots an empty reader that refreshes from the source/, /allowSourceAccess: true/],
   ['bootstrap behaviour', awsSplit({ reader: { bootstrapOnFailure: 'ignore' as never } }), 'reader.bootstrapOnFailure', /"ignore" is not a behaviour/, /'fallback' or 'retry'/],
   ['snapshot check interval', awsSplit({ image: ENTERPRISE_2, reader: { snapshotCheckInterval: 'soon' } }), 'reader.snapshotCheckInterval', /"soon" is not a duration/, /'30s'/],
-  ['snapshot check interval on 1.x', awsSplit({ reader: { snapshotCheckInterval: '30s' } }), 'reader.snapshotCheckInterval', /no effect: oss 1.11.5 readers cannot poll/, /restart with an empty local disk/],
+  ['snapshot check interval on 1.x', awsSplit({ reader: { snapshotCheckInterval: '30s' } }), 'reader.snapshotCheckInterval', /no effect: OSS 1.11.5 readers cannot poll/, /restart with an empty local disk/],
   ['sub-day retention', awsSplit({ retention: { refreshSnapshots: '36h' } }), 'retention.refreshSnapshots', /"36h" is not a whole number of days/, /'24h', '48h' or '72h'/],
   ['refresh retention beyond 72h', awsSplit({ retention: { refreshSnapshots: '7d' } }), 'retention.refreshSnapshots', /longer than 72h/, /retention.dailyArchive/],
   ['retention that is no duration', awsSplit({ retention: { refreshSnapshots: 'forever' } }), 'retention.refreshSnapshots', /"forever" is not a duration/, /whole days/],
@@ -135,12 +135,12 @@ describe('warnings for valid but risky choices', () => {
   it('warns that OSS 1.x images ship snapshots only as a default feature, and that their readers cannot hot-swap', () => {
     const { warnings } = resolveSplit(awsSplit());
     expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.edition', message: expect.stringMatching(/Enterprise feature in current spiced builds/) }));
-    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.tag', message: expect.stringMatching(/oss 1.11.5 readers cannot hot-swap/) }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.tag', message: expect.stringMatching(/OSS 1.11.5 readers cannot hot-swap/) }));
   });
 
   it('warns that Enterprise 1.x readers cannot hot-swap either', () => {
     const { warnings } = resolveSplit(awsSplit({ image: { ...ENTERPRISE_2, tag: '1.11.2-enterprise' } }));
-    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.tag', message: expect.stringMatching(/enterprise 1.11.2 readers cannot hot-swap/) }));
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'image.tag', message: expect.stringMatching(/Enterprise 1.11.2 readers cannot hot-swap/) }));
   });
 
   it('warns that on_change datasets can lose their last snapshot to lifecycle expiry', () => {

@@ -65,7 +65,7 @@ describe('the Spicepods example (npm run synth:spicepods)', () => {
       try { synthesizeSplit({ name: 'x', store: { cloud: 'aws', bucket: 'b', region: 'eu-west-1' }, datasets: [] }); }
       catch (e) { console.error(e.message); process.exit(1); }`]);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('store.bucket: "b" is not a S3 bucket name');
+    expect(bad.stderr).toContain('store.bucket: "b" is not an S3 bucket name');
     expect(bad.stderr).toContain('datasets: is empty; describe at least one dataset');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
