@@ -78,6 +78,10 @@ const project = new typescript.TypeScriptProject({
       noImplicitReturns: true,
       noFallthroughCasesInSwitch: true,
       strict: true,
+      // No source maps: the package ships no .ts sources for a map to point into, and inline maps
+      // with their sources made the JavaScript in dist/ more than three times larger.
+      inlineSourceMap: false,
+      inlineSources: false,
     },
   },
   tsconfigDev: {
@@ -98,6 +102,17 @@ project.package.addField('exports', {
   ),
   './package.json': './package.json',
 });
+// TypeScript's node10 resolution (`"module": "commonjs"`, common in older CDK apps) ignores
+// `exports`: typesVersions maps each subpath to its declarations there.
+project.package.addField('typesVersions', {
+  '*': Object.fromEntries(subpaths.map((subpath) => [subpath, [`dist/${subpath}/index.d.ts`]])),
+});
+// Ship what a user needs: the compiled JavaScript and its declarations (npm always adds
+// package.json, README.md and LICENSE). An allow-list, so that new folders stay out by default.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts']);
+// projen ignores `dist` for jsii's artifacts; here dist/ is the libdir, so that line only contradicts
+// the `!/dist/**` lines above it (the `files` allow-list decides what ships either way).
+project.npmignore?.removePatterns('dist');
 project.package.addField(
   'peerDependenciesMeta',
   Object.fromEntries(Object.keys(frameworks).map((name) => [name, { optional: true }])),

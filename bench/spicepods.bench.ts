@@ -1,5 +1,5 @@
 import { bench, describe } from 'vitest';
-import { DatasetSpec, resolveSplit, spicepodToYaml, SplitSpec, synthesizeSplit } from '../lib';
+import { DatasetSpec, resolveSplit, spicepodToYaml, SplitSpec, synthesizeSplit } from '../lib/core';
 
 /** A large split: 300 datasets across the three placements, as a big platform team might run. */
 function largeSplit(count: number): SplitSpec {

@@ -1,2 +1,38 @@
 // The cloud-neutral core: one split description in, Spicepods, retention and sizing out.
-export * from './core';
+// This is the package's public API; everything else under lib/core is internal to the adapters.
+
+// Checking and rendering a description.
+export { synthesizeSplit, validateSplit } from './core/synthesize';
+export type { SplitValidation, SynthesizedSplit } from './core/synthesize';
+export { SPLIT_WARNING_IDS } from './core/split';
+export { spicepodToYaml } from './core/spicepod';
+export { formatProblem, formatWarning, ReadWriteSplitError, SplitValidationError } from './core/errors';
+export type { SplitWarning, ValidationProblem } from './core/errors';
+
+// The description.
+export type { SplitSpec } from './core/split';
+export type {
+  AccelerationEngine, DatasetRefreshSpec, DatasetSnapshotSpec, DatasetSpec, ReaderPlacement, RefreshMode, SnapshotCreationPolicy, SnapshotTrigger,
+} from './core/dataset-spec';
+export type { AzureSnapshotStoreSpec, GcsSnapshotStoreSpec, S3SnapshotStoreSpec, SnapshotCloud, SnapshotStoreSpec } from './core/snapshot-store';
+export type { SpiceEdition, SpiceImageSpec } from './core/spice-image';
+export type { SecretRef } from './core/secret-ref';
+export type { RetentionSpec } from './core/retention';
+export type { BootstrapOnFailure, ReaderTierSpec, ResourceRange, ResourcesSpec, WriterTierSpec } from './core/tiers';
+
+// What synthesizeSplit returns.
+export type { ResolvedReader, ResolvedSplit, ResolvedWriter, TierSizing } from './core/split';
+export type { Spicepod, SpicepodAcceleration, SpicepodDataset, SpicepodSnapshots, TierSpicepod } from './core/spicepod';
+export type { SecretEnvBinding, SecretPurpose } from './core/secret-ref';
+export type { RetentionPlan, RetentionRule, ResolvedRetention } from './core/retention';
+export type { BucketEstimate } from './core/sizing';
+export type { ResolvedSnapshotStore, SnapshotLocation, ParamValue } from './core/snapshot-store';
+export type { ResolvedSpiceImage, SpiceCapabilities, SpiceVersion } from './core/spice-image';
+export type { ResolvedDataset, ResolvedDatasetSnapshots, ResolvedRefresh } from './core/dataset';
+export type { ReaderDatasetForm } from './core/reader-dataset-form';
+export type { ResolvedResources } from './core/tiers';
+
+// Identities and the names adapters give the split's objects.
+export { awsRoleArn, awsRoleName } from './core/workload-identity';
+export type { IdentityTier, WorkloadIdentity } from './core/workload-identity';
+export { readerServiceAccountName, SPICE_PORTS, writerServiceAccountName, writerServiceName } from './core/naming';

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spicepodToYaml, SplitValidationError, synthesizeSplit } from 'read-write-split';
+import { formatWarning, spicepodToYaml, SplitValidationError, synthesizeSplit } from 'read-write-split';
 import { exampleSplits } from '../splits';
 
 function main(outDir: string): void {
@@ -20,7 +20,7 @@ function main(outDir: string): void {
     if (result.archiver) writeFileSync(join(dir, 'archiver.yaml'), spicepodToYaml(result.archiver.spicepod));
     const plan = { retention: result.retention, sizing: result.sizing, warnings: result.warnings };
     writeFileSync(join(dir, 'plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
-    for (const warning of result.warnings) console.warn(`[WARNING] ${result.split.name}: ${warning.path}: ${warning.message}`);
+    for (const warning of result.warnings) console.warn(`[Warning at ${result.split.name}] ${formatWarning(warning)} [ack: ${warning.id}]`);
     console.log(`${dir}/: ${readdirSync(dir).join(', ')}`);
   }
 }

@@ -19,7 +19,7 @@ export const inventory: SplitSpec = {
       params: { pg_host: 'inventory-db.internal', pg_db: 'inventory' },
       secretParams: { pg_pass: { secretName: 'inventory-db', key: 'password' } },
       refresh: { checkInterval: '1m' },
-      snapshots: { trigger: 'time_interval', threshold: '15m' },
+      snapshots: { trigger: 'time_interval', threshold: '15m', creationPolicy: 'always' },
       expectedSize: '1Gi',
     },
     {

@@ -16,6 +16,8 @@ export const orders: SplitSpec = {
       params: { file_format: 'parquet', s3_region: 'eu-west-1', s3_auth: 'iam_role' },
       readers: 'accelerated',
       refresh: { mode: 'full', checkInterval: '5m' },
+      // A snapshot every 6 hours even when nothing changed, so one always outlives retention.
+      snapshots: { trigger: 'time_interval', threshold: '6h', creationPolicy: 'always' },
       expectedSize: '2Gi',
     },
     {
@@ -43,4 +45,6 @@ export const orders: SplitSpec = {
     },
   ],
   retention: { refreshSnapshots: '72h', dailyArchive: '30d' },
+  // OSS on purpose: readers pick up new snapshots through a scheduled restart (examples/k8s).
+  acknowledgedWarnings: ['oss-snapshots', 'no-hot-swap'],
 };

@@ -26,9 +26,9 @@ export interface SplitWarning {
   readonly message: string;
 }
 
-/** Renders one warning the way every adapter shows it. */
+/** Renders one warning's text; adapters add where it was raised and its id, as their framework does. */
 export function formatWarning(warning: SplitWarning): string {
-  return `${warning.path}: ${warning.message} [${warning.id}]`;
+  return `${warning.path}: ${warning.message}`;
 }
 
 /** Keeps a thrown error short for people: its message, then the caller's frames, not this library's. */

@@ -1,3 +1,5 @@
+import { Findings, quote } from './errors';
+
 /**
  * The cloud identity a Kubernetes ServiceAccount is bound to. The cloud adapters produce these
  * values; the Kubernetes adapter renders the annotations and labels each mechanism reads.
@@ -29,4 +31,41 @@ export function awsRoleName(splitName: string, region: string, tier: IdentityTie
 /** ARN of a tier's role in an account (`aws` partition unless given). */
 export function awsRoleArn(account: string, splitName: string, region: string, tier: IdentityTier, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:role/${awsRoleName(splitName, region, tier)}`;
+}
+
+const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const IDENTITY_TYPES = ['aws-irsa', 'aws-pod-identity', 'gke-workload-identity', 'azure-workload-identity'];
+
+/**
+ * Checks an identity: a value that would be rendered but never work (a role name where an ARN
+ * belongs, a client id that is not a GUID) is a problem. Late-bound values are skipped.
+ */
+export function checkWorkloadIdentity(identity: WorkloadIdentity | undefined, path: string, findings: Findings): void {
+  if (identity === undefined) return;
+  const late = findings.isLateBound;
+  if (!identity || !IDENTITY_TYPES.includes(identity.type)) {
+    findings.problem(`${path}.type`, `${quote(identity?.type)} is not an identity type`, `use one of ${IDENTITY_TYPES.map((t) => `'${t}'`).join(', ')}`);
+    return;
+  }
+  if (identity.type === 'aws-irsa' && !late(identity.roleArn) && !IAM_ROLE_ARN.test(String(identity.roleArn))) {
+    findings.problem(`${path}.roleArn`, `${quote(identity.roleArn)} is not an IAM role ARN`, "use 'arn:aws:iam::<account>:role/<name>' (see awsRoleArn)");
+  }
+  if (identity.type === 'gke-workload-identity' && identity.googleServiceAccountEmail !== undefined
+    && !late(identity.googleServiceAccountEmail) && !GOOGLE_SERVICE_ACCOUNT.test(identity.googleServiceAccountEmail)) {
+    findings.problem(
+      `${path}.googleServiceAccountEmail`,
+      `${quote(identity.googleServiceAccountEmail)} is not a Google service account email`,
+      "use '<name>@<project>.iam.gserviceaccount.com', or leave it out to grant the Kubernetes ServiceAccount directly",
+    );
+  }
+  if (identity.type === 'azure-workload-identity') {
+    if (!late(identity.clientId) && !GUID.test(String(identity.clientId))) {
+      findings.problem(`${path}.clientId`, `${quote(identity.clientId)} is not a managed identity client id`, 'use the GUID of the user-assigned identity (its clientId)');
+    }
+    if (identity.tenantId !== undefined && !late(identity.tenantId) && !GUID.test(identity.tenantId)) {
+      findings.problem(`${path}.tenantId`, `${quote(identity.tenantId)} is not a tenant id`, 'use the GUID of the Entra tenant, or leave it out for the cluster default');
+    }
+  }
 }

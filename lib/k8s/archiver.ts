@@ -1,10 +1,13 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ResolvedSplit, TierSpicepod } from '../core';
+import { archiverName, ResolvedSplit, spicepodConfigMapName, TierSpicepod } from '../core';
 import { IdentityBinding } from './identity';
 import { tierLabels } from './labels';
 import { manifest } from './manifest';
+import { SpicePodSettings } from './pod-settings';
 import { DATA_VOLUME, dataTierContainer, dataTierVolumes, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
+import { emptyDirVolume } from './spice-volumes';
 
 /** Options of the archiver. */
 export interface ArchiverOptions {
@@ -13,6 +16,7 @@ export interface ArchiverOptions {
   /** The writer's ServiceAccount: the archiver uploads with the read-write identity. */
   readonly serviceAccountName: string;
   readonly identity: IdentityBinding;
+  readonly settings?: SpicePodSettings;
 }
 
 /**
@@ -22,14 +26,20 @@ export interface ArchiverOptions {
  */
 export class Archiver extends Construct {
   public readonly name: string;
+  /** The Deployment, for JSON patches. */
+  public readonly apiObject: ApiObject;
+  /** The ConfigMap holding the archiver's Spicepod. */
+  public readonly spicepodConfigMap: SpicepodConfigMap;
 
   constructor(scope: Construct, id: string, options: ArchiverOptions) {
     super(scope, id);
     const { split } = options;
-    this.name = `${split.name}-archiver`;
+    this.name = archiverName(split.name);
     const labels = tierLabels(split.name, 'archiver');
-    const config = new SpicepodConfigMap(this, 'Spicepod', { name: `${this.name}-spicepod`, namespace: split.namespace, labels, spicepod: options.spicepod.spicepod });
-    manifest(this, 'Resource', 'apps/v1', 'Deployment', { name: this.name, namespace: split.namespace, labels }, {
+    this.spicepodConfigMap = new SpicepodConfigMap(this, 'Spicepod', {
+      name: spicepodConfigMapName(this.name), namespace: split.namespace, labels, spicepod: options.spicepod.spicepod,
+    });
+    this.apiObject = manifest(this, 'Resource', 'apps/v1', 'Deployment', { name: this.name, namespace: split.namespace, labels }, {
       spec: {
         replicas: 1,
         // Never two archivers at once: both would upload to the archive location.
@@ -37,11 +47,12 @@ export class Archiver extends Construct {
         selector: { matchLabels: labels },
         template: spicePodTemplate({
           labels,
-          checksum: config.checksum,
+          checksum: this.spicepodConfigMap.checksum,
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
-          container: dataTierContainer(split, options.spicepod, split.reader.resources),
-          volumes: [{ name: DATA_VOLUME, emptyDir: { sizeLimit: split.reader.localDisk } }, ...dataTierVolumes(config.name)],
+          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings),
+          volumes: [emptyDirVolume(DATA_VOLUME, split.reader.localDisk), ...dataTierVolumes(this.spicepodConfigMap.name)],
+          settings: options.settings,
         }),
       },
     });

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ResolvedSplit } from '../core';
+import { archiverName, ResolvedSplit, writerServiceName } from '../core';
 import { LABELS, tierLabels } from './labels';
 import { Json, manifest } from './manifest';
 import { DEFAULT_PORTS } from './spice-container';
@@ -23,14 +23,14 @@ export class SplitNetworkPolicies extends Construct {
     const readers = { namespaceSelector: {}, podSelector: { matchLabels: { [LABELS.readerOf]: split.name } } };
     const archiver = { podSelector: { matchLabels: tierLabels(split.name, 'archiver') } };
     const metrics = { from: [fromNamespace(monitoringNamespace)], ports: [tcp(DEFAULT_PORTS.metrics)] };
-    manifest(this, 'Writer', 'networking.k8s.io/v1', 'NetworkPolicy', { name: `${split.name}-writer`, namespace: split.namespace }, {
+    manifest(this, 'Writer', 'networking.k8s.io/v1', 'NetworkPolicy', { name: writerServiceName(split.name), namespace: split.namespace }, {
       spec: {
         podSelector: { matchLabels: tierLabels(split.name, 'writer') },
         policyTypes: ['Ingress'],
         ingress: [{ from: [readers, archiver], ports: [tcp(DEFAULT_PORTS.http), tcp(DEFAULT_PORTS.flight)] }, metrics],
       },
     });
-    manifest(this, 'Archiver', 'networking.k8s.io/v1', 'NetworkPolicy', { name: `${split.name}-archiver`, namespace: split.namespace }, {
+    manifest(this, 'Archiver', 'networking.k8s.io/v1', 'NetworkPolicy', { name: archiverName(split.name), namespace: split.namespace }, {
       spec: { podSelector: { matchLabels: tierLabels(split.name, 'archiver') }, policyTypes: ['Ingress'], ingress: [metrics] },
     });
   }

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
-import { alertRules, SynthesizedSplit } from '../core';
+import { alertRules, alertRulesName, podMonitorName, SynthesizedSplit } from '../core';
 import { LABELS, tierLabels } from './labels';
 import { PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
 
 /** Props of the split's monitoring objects (Prometheus Operator). */
-export interface SplitObservabilityProps {
-  readonly split: SynthesizedSplit;
+export interface SplitObservabilityOptions {
   /**
    * Extra labels on the PodMonitors and PrometheusRule, e.g. the `release` label your Prometheus selects.
    *
@@ -21,6 +20,12 @@ export interface SplitObservabilityProps {
   readonly interval?: string;
 }
 
+/** Props of the split's monitoring objects. */
+export interface SplitObservabilityProps extends SplitObservabilityOptions {
+  /** The synthesized split (see `synthesizeSplit`). */
+  readonly synthesized: SynthesizedSplit;
+}
+
 /**
  * PodMonitors for the writers, the archiver and every pod running a reader of
  * the split (in any namespace), and a PrometheusRule with the split's alerts.
@@ -28,15 +33,15 @@ export interface SplitObservabilityProps {
 export class SplitObservability extends Construct {
   constructor(scope: Construct, id: string, props: SplitObservabilityProps) {
     super(scope, id);
-    const { split } = props.split;
+    const { split } = props.synthesized;
     const labels = { [LABELS.split]: split.name, ...props.labels };
     const endpoint = { port: PORT_NAMES.metrics, path: '/metrics', interval: props.interval ?? '30s' };
-    const writerName = `${split.name}-writer`;
-    const readerName = `${split.name}-reader`;
+    const writerName = podMonitorName(split.name, 'writer');
+    const readerName = podMonitorName(split.name, 'reader');
     // Writers and the archiver are scraped under separate jobs: the archiver writes the archive
     // location, and its daily snapshot must not hide a stalled snapshot owner.
     for (const tier of ['writer', 'archiver'] as const) {
-      manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: `${split.name}-${tier}`, namespace: split.namespace, labels }, {
+      manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: podMonitorName(split.name, tier), namespace: split.namespace, labels }, {
         spec: { selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [endpoint] },
       });
     }
@@ -49,8 +54,8 @@ export class SplitObservability extends Construct {
     });
     // The Prometheus Operator names a PodMonitor's job `<namespace>/<name>`.
     const rules = alertRules(split, { writer: `${split.namespace}/${writerName}`, reader: `${split.namespace}/${readerName}` });
-    manifest(this, 'Rules', 'monitoring.coreos.com/v1', 'PrometheusRule', { name: `${split.name}-spice`, namespace: split.namespace, labels }, {
-      spec: { groups: [{ name: `${split.name}-spice`, rules }] },
+    manifest(this, 'Rules', 'monitoring.coreos.com/v1', 'PrometheusRule', { name: alertRulesName(split.name), namespace: split.namespace, labels }, {
+      spec: { groups: [{ name: alertRulesName(split.name), rules }] },
     });
   }
 }

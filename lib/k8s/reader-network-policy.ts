@@ -7,7 +7,7 @@ export interface ReaderNetworkPolicyOptions {
   readonly name: string;
   readonly namespace?: string;
   /** The workload's own pod selector. */
-  readonly podSelector: Record<string, unknown>;
+  readonly podSelector: unknown;
   /** The application's ports, produced at synth (cdk8s-plus workloads can gain ports later). */
   readonly appPorts: { produce(): number[] };
   readonly metricsPort: number;

@@ -65,9 +65,26 @@ function portProblems(pod: AppPodShape, footprint: SidecarFootprint, where: stri
   return problems;
 }
 
+/** The sidecar's ConfigMap and ServiceAccount must live in the workload's namespace. */
+export function namespaceProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
+  if (pod.namespace === footprint.namespace) return [];
+  return [{
+    path: `${where}.namespace`,
+    message: `is ${pod.namespace ?? '(none)'}, but the sidecar's ConfigMap and ServiceAccount go to ${footprint.namespace ?? '(none)'}`,
+    fix: "create the sidecar in the workload's chart, or set its 'namespace' to the workload's",
+  }];
+}
+
 /** Every reason the sidecar cannot join this pod as it is. */
 export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
   const problems = portProblems(pod, footprint, where);
+  if ([...pod.containers, ...pod.initContainers].some((c) => c.name === SIDECAR_NAME)) {
+    problems.push({
+      path: where,
+      message: `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice, or an application container has its name`,
+      fix: 'add the sidecar once per workload, and give application containers other names',
+    });
+  }
   for (const volume of footprint.volumes.filter((v) => pod.volumes.includes(v))) {
     problems.push({ path: `${where}.volumes[${volume}]`, message: 'is also a volume of the sidecar', fix: 'rename the application volume' });
   }
@@ -78,13 +95,7 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
       fix: "remove it from the workload, or set 'keepWorkloadServiceAccount: true' and bind the read-only identity to that ServiceAccount yourself",
     });
   }
-  if (pod.namespace !== footprint.namespace) {
-    problems.push({
-      path: `${where}.namespace`,
-      message: `is ${pod.namespace ?? '(none)'}, but the sidecar's ConfigMap and ServiceAccount go to ${footprint.namespace ?? '(none)'}`,
-      fix: "create the sidecar in the workload's chart, or set its 'namespace' to the workload's",
-    });
-  }
+  problems.push(...namespaceProblems(pod, footprint, where));
   if (footprint.appPorts === undefined && appPortsOf(pod, footprint).length === 0) {
     problems.push({
       path: `${where}.containers`,

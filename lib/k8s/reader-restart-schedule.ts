@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SplitValidationError } from '../core';
+import { readerRestartName } from '../core';
+import { article, Findings, quote, ReadWriteSplitError } from '../core/errors';
 import { manifest } from './manifest';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
 
@@ -35,15 +36,17 @@ export class ReaderRestartSchedule extends Construct {
     const target = ApiObject.of(props.workload);
     const kind = target.kind;
     const workloadName = target.metadata.name!;
-    if (!CRON.test(props.schedule.trim())) {
-      throw new SplitValidationError(workloadName, [{ path: 'ReaderRestartSchedule.schedule', message: `"${props.schedule}" is not a cron schedule`, fix: "use five fields, e.g. '0 */6 * * *'" }]);
+    const findings = new Findings();
+    if (typeof props.schedule !== 'string' || !CRON.test(props.schedule.trim())) {
+      findings.problem('props.schedule', `${quote(props.schedule)} is not a cron schedule`, "use five fields, e.g. '0 */6 * * *'");
     }
-    const name = `${workloadName}-spice-restart`;
-    const meta = { name, namespace: props.namespace };
     const resource = RESOURCES[kind];
     if (!resource) {
-      throw new SplitValidationError(workloadName, [{ path: 'ReaderRestartSchedule.workload', message: `is a ${kind}, which has no rolling restart`, fix: 'pass a Deployment, StatefulSet or DaemonSet' }]);
+      findings.problem('props.workload', `is ${article(kind)}, which has no rolling restart`, 'pass a Deployment, StatefulSet or DaemonSet');
     }
+    if (findings.problems.length > 0) throw new ReadWriteSplitError('Invalid reader restart schedule', findings.problems, this.node.path);
+    const name = readerRestartName(workloadName);
+    const meta = { name, namespace: props.namespace };
     manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', meta, { automountServiceAccountToken: true });
     manifest(this, 'Role', 'rbac.authorization.k8s.io/v1', 'Role', meta, {
       rules: [{ apiGroups: ['apps'], resources: [resource], resourceNames: [workloadName], verbs: ['get', 'patch'] }],

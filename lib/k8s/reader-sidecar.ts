@@ -1,23 +1,27 @@
-import { ApiObject, Chart, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { parseQuantity, READER_DATA_DIR, readerServiceAccountName, renderReaderSpicepod, SplitValidationError, SynthesizedSplit, TierSpicepod } from '../core';
-import { IdentityBinding, identityBinding, WorkloadIdentity } from './identity';
-import { toKplusContainerProps } from './kplus-container';
+import {
+  checkReaderDatasets, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, renderReaderSpicepod, SynthesizedSplit, TierSpicepod,
+} from '../core';
+import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
+import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
-import { Json, manifest } from './manifest';
-import { AppContainerShape, AppPodShape, appPortsOf, SIDECAR_NAME, SidecarFootprint, sidecarProblems } from './reader-pod-checks';
+import { Json } from './manifest';
+import { checkPodSettings, SpiceEnvVar } from './pod-settings';
+import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
-import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SpiceContainerModel, SPICEPOD_DIR, spicedArgs, toContainerManifest } from './spice-container';
+import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICE_HOME_ENV, SpiceContainerModel, SPICEPOD_DIR, spicedArgs, toContainerManifest } from './spice-container';
 import { SpicepodConfigMap } from './spicepod-config-map';
+import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
+import { readerServiceAccount } from './reader-service-account';
 
 /** How the sidecar runs: a native sidecar (init container, `restartPolicy: Always`) or a classic container. */
 export type SidecarMode = 'native' | 'classic';
 
-/** Props of the reader sidecar. */
-export interface SpiceReaderSidecarProps {
-  /** The synthesized split (see `synthesizeSplit`). */
-  readonly split: SynthesizedSplit;
+/** Options of the reader sidecar (all but the split, which `ReadWriteSplitChart.readerSidecar` supplies). */
+export interface SpiceReaderSidecarOptions {
   /**
    * Namespace of the application.
    *
@@ -56,8 +60,8 @@ export interface SpiceReaderSidecarProps {
    */
   readonly appPorts?: readonly number[];
   /**
-   * Create the reader ServiceAccount in the namespace. Sidecars of one split in one namespace
-   * share it: the first one in the app renders it.
+   * Create the reader ServiceAccount in the namespace. Every chart with a reader of the split in a
+   * namespace renders it (the same object), so each chart deploys on its own.
    *
    * @default true
    */
@@ -74,50 +78,74 @@ export interface SpiceReaderSidecarProps {
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Secrets to pull the spiced image with, added to the application pod's own.
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * Extra environment variables of the sidecar container.
+   *
+   * @default - none
+   */
+  readonly env?: readonly SpiceEnvVar[];
+}
+
+/** Props of the reader sidecar. */
+export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
+  /** The synthesized split (see `synthesizeSplit`). */
+  readonly synthesized: SynthesizedSplit;
 }
 
 const VOLUMES = { local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp' } as const;
 
-/** ServiceAccounts already rendered in an app, by `<namespace>/<name>`, so sidecars share them. */
-const renderedServiceAccounts = new WeakMap<IConstruct, Set<string>>();
+/** Workloads that already run a reader sidecar. */
+const attached = new WeakSet<IConstruct>();
 
-/** Where a workload is attached: its name, namespace, pod selector and the application side of its pod. */
-interface AttachTarget {
-  readonly scope: Construct;
-  readonly name: string;
-  readonly where: string;
-  readonly podSelector: Record<string, unknown>;
-  readonly shape: () => AppPodShape;
+function portProblems(props: SpiceReaderSidecarOptions, findings: Findings): void {
+  const valid = (port: unknown) => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
+  if (props.metricsPort !== undefined && !valid(props.metricsPort)) findings.problem('metricsPort', `${quote(props.metricsPort)} is not a port`, 'use a number from 1 to 65535');
+  props.appPorts?.forEach((port, i) => {
+    if (!valid(port)) findings.problem(`appPorts[${i}]`, `${quote(port)} is not a port`, 'use a number from 1 to 65535');
+  });
+  if (props.mode !== undefined && !['native', 'classic'].includes(props.mode)) findings.problem('mode', `${quote(props.mode)} is not a sidecar mode`, "use 'native' or 'classic'");
 }
 
 /**
  * The reader sidecar of a split, added to application workloads with `addTo` (cdk8s-plus) or
- * `addToManifest` (an existing manifest brought in with `Include`). Each workload gets its own
- * Spicepod ConfigMap and NetworkPolicy; the app reaches the reader on 127.0.0.1:8090 (HTTP) and
- * 127.0.0.1:50051 (Arrow Flight).
+ * `addToManifest` (an existing manifest brought in with `Include`). Both paths build the pod the
+ * same way; each workload gets its own Spicepod ConfigMap and NetworkPolicy. The app reaches the
+ * reader on 127.0.0.1:8090 (HTTP) and 127.0.0.1:50051 (Arrow Flight).
  */
 export class SpiceReaderSidecar extends Construct {
   /** The reader Spicepod and the one secret it may hold (the cluster API key). */
   public readonly spicepod: TierSpicepod;
   public readonly serviceAccountName: string;
+  /** The reader ServiceAccount in this chart; undefined when `createServiceAccount` is false. */
+  public readonly serviceAccount?: ApiObject;
   private readonly namespace?: string;
   private readonly identity: IdentityBinding;
   private readonly model: SpiceContainerModel;
 
   constructor(scope: Construct, id: string, private readonly props: SpiceReaderSidecarProps) {
     super(scope, id);
-    const { split } = props.split;
+    const { split } = props.synthesized;
+    const findings = new Findings();
+    checkReaderDatasets(split, props.datasets, findings);
+    const own = findings.under('props');
+    checkWorkloadIdentity(props.identity, 'identity', own);
+    portProblems(props, own);
+    const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
+    checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
+    findings.throwIfProblems(split.name, this.node.path);
+
     this.spicepod = renderReaderSpicepod(split, { datasets: props.datasets });
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.identity = identityBinding(props.identity);
-    if ((props.createServiceAccount ?? true) && this.firstServiceAccountInNamespace()) {
-      manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', {
-        name: this.serviceAccountName,
-        namespace: this.namespace,
-        labels: { [LABELS.split]: split.name, [LABELS.tier]: 'reader' },
-        annotations: this.identity.serviceAccountAnnotations,
-      }, { automountServiceAccountToken: this.identity.automountServiceAccountToken });
+    if (props.createServiceAccount ?? true) {
+      this.serviceAccount = readerServiceAccount(this, { splitName: split.name, name: this.serviceAccountName, namespace: this.namespace, identity: this.identity });
     }
     const ports = { ...DEFAULT_PORTS, metrics: props.metricsPort ?? DEFAULT_PORTS.metrics };
     this.model = {
@@ -133,17 +161,26 @@ export class SpiceReaderSidecar extends Construct {
         { volume: VOLUMES.spicepod, mountPath: SPICEPOD_DIR, readOnly: true },
         { volume: VOLUMES.tmp, mountPath: '/tmp' },
       ],
+      extraEnv: props.env,
     };
   }
 
-  private firstServiceAccountInNamespace(): boolean {
-    const root = this.node.root;
-    const seen = renderedServiceAccounts.get(root) ?? new Set<string>();
-    renderedServiceAccounts.set(root, seen);
-    const key = `${this.namespace ?? ''}/${this.serviceAccountName}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+  /**
+   * Adds the sidecar to a Deployment, StatefulSet or DaemonSet built with cdk8s-plus. The pod is
+   * checked again at synth, so containers and ports added afterwards are taken into account.
+   */
+  public addTo(workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet): void {
+    const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
+    this.attach(ApiObject.of(workload), workload.node.path, namespace, 'at-synth');
+  }
+
+  /**
+   * Adds the sidecar to a Deployment, StatefulSet or DaemonSet manifest the user already has,
+   * e.g. one brought in with cdk8s `Include`.
+   */
+  public addToManifest(object: ApiObject): void {
+    const json = object.toJson();
+    this.attach(object, `${json.kind}/${json.metadata?.name}`, json.metadata?.namespace ?? Chart.of(object).namespace, 'now');
   }
 
   private get footprint(): SidecarFootprint {
@@ -158,141 +195,73 @@ export class SpiceReaderSidecar extends Construct {
     };
   }
 
-  private get native(): boolean {
-    return (this.props.mode ?? 'native') === 'native';
-  }
+  /**
+   * Checks the workload, renders its ConfigMap and NetworkPolicy, and puts the sidecar into its pod
+   * template whenever the workload renders (`withReaderSidecar`). cdk8s has no hook after a
+   * workload renders, and JSON patches are fixed when added, so the rendering is wrapped.
+   */
+  private attach(object: ApiObject, where: string, namespace: string | undefined, checkAt: 'now' | 'at-synth'): void {
+    const render = object.toJson.bind(object);
+    const problems: ValidationProblem[] = [];
+    if (!WORKLOAD_KINDS.includes(object.kind)) {
+      problems.push({ path: where, message: 'is not a workload with a pod template', fix: 'pass a Deployment, StatefulSet or DaemonSet' });
+    } else if (attached.has(object)) {
+      problems.push({ path: where, message: `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice`, fix: 'add it once per workload' });
+    } else {
+      const shapeNow = { containers: [], initContainers: [], volumes: [], namespace };
+      problems.push(...(checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where)));
+    }
+    const findings = new Findings();
+    for (const problem of problems) findings.problem(problem.path, problem.message, problem.fix);
+    findings.throwIfProblems(this.props.synthesized.split.name, this.node.path);
+    attached.add(object);
 
-  private podLabels(): Record<string, string> {
-    return { [LABELS.readerOf]: this.props.split.split.name, ...this.identity.podLabels };
-  }
-
-  private fail(problems: ReturnType<typeof sidecarProblems>): void {
-    if (problems.length > 0) throw new SplitValidationError(this.props.split.split.name, problems);
-  }
-
-  /** The ServiceAccount the pod runs as: the reader's, unless the workload's own is kept. */
-  private podServiceAccount(own: string | undefined): string {
-    return this.props.keepWorkloadServiceAccount && own ? own : this.serviceAccountName;
-  }
-
-  /** A token is mounted when the identity or the application needs one. */
-  private automount(own: boolean | undefined): boolean {
-    return this.identity.automountServiceAccountToken || own === true;
-  }
-
-  /** The workload's own ConfigMap, checksum and NetworkPolicy. */
-  private attach(target: AttachTarget): SpicepodConfigMap {
-    const config = new SpicepodConfigMap(this, `${target.name}-Spicepod`, {
-      name: `${target.name}-spice-reader`,
+    const name = object.name;
+    const config = new SpicepodConfigMap(this, `${name}-Spicepod`, {
+      name: readerObjectsName(name),
       namespace: this.namespace,
-      labels: { [LABELS.split]: this.props.split.split.name, [LABELS.tier]: 'reader' },
+      labels: { [LABELS.split]: this.props.synthesized.split.name, [LABELS.tier]: 'reader' },
       spicepod: this.spicepod.spicepod,
     });
-    readerNetworkPolicy(target.scope, `${target.name}NetworkPolicy`, {
-      name: `${target.name}-spice-reader`,
+    readerNetworkPolicy(checkAt === 'now' ? this : object, `${name}NetworkPolicy`, {
+      name: readerObjectsName(name),
       namespace: this.namespace,
-      podSelector: target.podSelector,
-      appPorts: { produce: () => appPortsOf(target.shape(), this.footprint) },
+      podSelector: Lazy.any({ produce: () => render().spec?.selector ?? {} }),
+      appPorts: { produce: () => appPortsOf(podShapeOf(render(), namespace), this.footprint) },
       metricsPort: this.model.ports.metrics,
       monitoringNamespace: this.props.monitoringNamespace ?? 'monitoring',
     });
-    return config;
+    const additions = this.additions(config);
+    object.toJson = () => {
+      const json = render();
+      return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
+    };
+    if (checkAt === 'at-synth') {
+      object.node.addValidation({ validate: () => this.podProblems(render(), where, namespace).map(formatProblem) });
+    }
   }
 
-  /** Adds the sidecar to a Deployment or StatefulSet built with cdk8s-plus (checked again at synth). */
-  public addTo(workload: kplus.Deployment | kplus.StatefulSet): void {
-    const ours = new Set<string>(Object.values(VOLUMES));
-    const containerShape = (c: kplus.Container): AppContainerShape => ({ name: c.name ?? '', ports: c.ports.map((p) => ({ number: p.number, name: p.name })) });
-    // The application's side of the pod, without the sidecar: containers can still be added after this call.
-    const shape = (): AppPodShape => ({
-      containers: workload.containers.filter((c) => c.name !== SIDECAR_NAME).map(containerShape),
-      initContainers: workload.initContainers.filter((c) => c.name !== SIDECAR_NAME).map(containerShape),
-      volumes: workload.volumes.map((v) => v.name).filter((name) => !ours.has(name)),
-      serviceAccountName: workload.serviceAccount?.name,
-      namespace: workload.metadata.namespace ?? Chart.of(workload).namespace,
-    });
-    const where = workload.node.path;
-    if ([...workload.containers, ...workload.initContainers].some((c) => c.name === SIDECAR_NAME)) {
-      this.fail([{ path: where, message: `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice`, fix: 'add it once per workload' }]);
-    }
-    this.fail(sidecarProblems(shape(), this.footprint, where).filter((p) => p.path.endsWith('.namespace')));
-    const config = this.attach({ scope: workload, name: workload.name, where, podSelector: { matchLabels: workload.matchLabels }, shape });
-    const volumes = {
-      [VOLUMES.local]: kplus.Volume.fromEmptyDir(workload, 'SpiceReaderLocal', VOLUMES.local, { sizeLimit: mebibytes(this.props.split.split.reader.localDisk) }),
-      [VOLUMES.spicepod]: kplus.Volume.fromConfigMap(workload, 'SpiceReaderSpicepod', kplus.ConfigMap.fromConfigMapName(workload, 'SpiceReaderConfig', config.name), { name: VOLUMES.spicepod }),
-      [VOLUMES.tmp]: kplus.Volume.fromEmptyDir(workload, 'SpiceReaderTmp', VOLUMES.tmp, { sizeLimit: mebibytes('1Gi') }),
-    };
-    const container = toKplusContainerProps(workload, this.model, volumes, this.native);
-    if (this.native) workload.addInitContainer(container);
-    else workload.addContainer(container);
-    for (const [key, value] of Object.entries(this.podLabels())) workload.podMetadata.addLabel(key, value);
-    workload.podMetadata.addAnnotation(SPICEPOD_CHECKSUM_ANNOTATION, config.checksum);
-    ApiObject.of(workload).addJsonPatch(
-      JsonPatch.add('/spec/template/spec/serviceAccountName', this.podServiceAccount(workload.serviceAccount?.name)),
-      JsonPatch.add('/spec/template/spec/automountServiceAccountToken', this.automount(workload.automountServiceAccountToken)),
-    );
-    workload.node.addValidation({
-      validate: () => sidecarProblems(shape(), this.footprint, where).map((p) => `${p.path}: ${p.message}; ${p.fix}`),
-    });
-  }
-
-  /**
-   * Adds the sidecar to a Deployment, StatefulSet or DaemonSet manifest the user already has,
-   * e.g. one brought in with cdk8s `Include`, by JSON patches.
-   */
-  public addToManifest(object: ApiObject): void {
-    const json = object.toJson();
-    const where = `${json.kind}/${json.metadata?.name}`;
-    if (!['Deployment', 'StatefulSet', 'DaemonSet'].includes(json.kind)) {
-      this.fail([{ path: where, message: 'is not a workload with a pod template', fix: 'pass a Deployment, StatefulSet or DaemonSet' }]);
-    }
-    const podSpec = json.spec?.template?.spec ?? {};
-    const containerShape = (c: Json): AppContainerShape => ({
-      name: String(c.name),
-      ports: ((c.ports as Json[]) ?? []).map((p) => ({ number: Number(p.containerPort), name: p.name as string | undefined })),
-    });
-    const shape: AppPodShape = {
-      containers: (podSpec.containers ?? []).map(containerShape),
-      initContainers: (podSpec.initContainers ?? []).map(containerShape),
-      volumes: (podSpec.volumes ?? []).map((v: Json) => String(v.name)),
-      serviceAccountName: podSpec.serviceAccountName ?? podSpec.serviceAccount,
-      namespace: json.metadata?.namespace ?? Chart.of(object).namespace,
-    };
-    const selector = json.spec?.selector ?? {};
-    const problems = sidecarProblems(shape, this.footprint, where);
-    if (!selector.matchLabels && !selector.matchExpressions) {
+  private podProblems(workload: Json, where: string, namespace: string | undefined): ValidationProblem[] {
+    const problems = sidecarProblems(podShapeOf(workload, namespace), this.footprint, where);
+    const selector = (workload.spec as Json | undefined)?.selector as Json | undefined;
+    if (!selector?.matchLabels && !selector?.matchExpressions) {
       problems.push({ path: `${where}.spec.selector`, message: 'is empty: the NetworkPolicy would select every pod of the namespace', fix: 'give the workload a selector' });
     }
-    if ([...shape.containers, ...shape.initContainers].some((c) => c.name === SIDECAR_NAME)) {
-      problems.push({ path: where, message: `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice`, fix: 'add it once per workload' });
-    }
-    this.fail(problems);
-    const config = this.attach({ scope: this, name: String(json.metadata.name), where, podSelector: selector, shape: () => shape });
-    const list = this.native ? 'initContainers' : 'containers';
-    const metadata = json.spec.template.metadata ?? {};
-    object.addJsonPatch(
-      JsonPatch.add(`/spec/template/spec/${list}`, [...(podSpec[list] ?? []), toContainerManifest(this.model, this.native)]),
-      JsonPatch.add('/spec/template/spec/volumes', [...(podSpec.volumes ?? []), ...this.volumesJson(config.name)]),
-      JsonPatch.add('/spec/template/spec/serviceAccountName', this.podServiceAccount(shape.serviceAccountName)),
-      JsonPatch.add('/spec/template/spec/automountServiceAccountToken', this.automount(podSpec.automountServiceAccountToken)),
-      JsonPatch.add('/spec/template/metadata', {
-        ...metadata,
-        labels: { ...(metadata.labels ?? {}), ...this.podLabels() },
-        annotations: { ...(metadata.annotations ?? {}), [SPICEPOD_CHECKSUM_ANNOTATION]: config.checksum },
-      }),
-    );
+    return problems;
   }
 
-  private volumesJson(configMap: string): Json[] {
-    return [
-      { name: VOLUMES.local, emptyDir: { sizeLimit: this.props.split.split.reader.localDisk } },
-      { name: VOLUMES.spicepod, configMap: { name: configMap } },
-      { name: VOLUMES.tmp, emptyDir: { sizeLimit: '1Gi' } },
-    ];
+  private additions(config: SpicepodConfigMap) {
+    const { localDisk } = this.props.synthesized.split.reader;
+    return {
+      container: toContainerManifest(this.model, (this.props.mode ?? 'native') === 'native'),
+      native: (this.props.mode ?? 'native') === 'native',
+      volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE)],
+      serviceAccountName: this.serviceAccountName,
+      keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
+      identityMountsToken: this.identity.automountServiceAccountToken,
+      labels: { [LABELS.readerOf]: this.props.synthesized.split.name, ...this.identity.podLabels },
+      annotations: { [SPICEPOD_CHECKSUM_ANNOTATION]: config.checksum },
+      imagePullSecrets: this.props.imagePullSecrets ?? [],
+    };
   }
-}
-
-/** An emptyDir size limit in whole mebibytes. */
-function mebibytes(quantity: string): Size {
-  return Size.mebibytes(Math.ceil(parseQuantity(quantity)! / 2 ** 20));
 }

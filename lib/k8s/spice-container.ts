@@ -1,11 +1,15 @@
 import { ResolvedResources, SecretEnvBinding, SPICE_PORTS } from '../core';
 import { restrictedContainerSecurity } from './pod-security';
+import { SpiceEnvVar } from './pod-settings';
+import { cpuQuantity, memoryQuantity } from './quantities';
 
 /** Where the Spicepod ConfigMap is mounted; spiced is given this file (it otherwise reads its working directory). */
 export const SPICEPOD_DIR = '/spicepod';
 export const SPICEPOD_FILE = 'spicepod.yaml';
 /** spiced's working directory and HOME (`.spice/` lives here); a writable volume, as the root filesystem is read-only. */
 export const SPICE_HOME = '/app';
+/** The variable that points spiced's HOME at `SPICE_HOME`. */
+export const SPICE_HOME_ENV = 'HOME';
 
 /** A volume mount of the spiced container. */
 export interface SpiceMount {
@@ -31,6 +35,8 @@ export interface SpiceContainerModel {
   readonly env: readonly SecretEnvBinding[];
   readonly resources: ResolvedResources;
   readonly mounts: readonly SpiceMount[];
+  /** Extra environment variables (plain Kubernetes `EnvVar`s), after the library's own. */
+  readonly extraEnv?: readonly SpiceEnvVar[];
 }
 
 /** Container port names: prefixed, so they never clash with an application's `http` or `metrics`. */
@@ -64,7 +70,10 @@ function probe(kind: keyof typeof PROBES, port: number) {
   return { httpGet: { path, port }, periodSeconds, failureThreshold };
 }
 
-/** The container as a plain Kubernetes manifest (for L1 objects and JSON patches). */
+/**
+ * The one renderer of the spiced container, for the library's own pods and for the reader sidecar
+ * in any application workload. Quantities are written in one canonical form (`2000m`, `4096Mi`).
+ */
 export function toContainerManifest(model: SpiceContainerModel, sidecar = false): Record<string, unknown> {
   return {
     name: model.name,
@@ -78,15 +87,16 @@ export function toContainerManifest(model: SpiceContainerModel, sidecar = false)
       { name: PORT_NAMES.metrics, containerPort: model.ports.metrics, protocol: 'TCP' },
     ],
     env: [
-      { name: 'HOME', value: SPICE_HOME },
+      { name: SPICE_HOME_ENV, value: SPICE_HOME },
       ...model.env.map((binding) => ({
         name: binding.envVar,
         valueFrom: { secretKeyRef: { name: binding.secret.secretName, key: binding.secret.key } },
       })),
+      ...(model.extraEnv ?? []).map((variable) => ({ ...variable })),
     ],
     resources: {
-      requests: { cpu: model.resources.cpu.request, memory: model.resources.memory.request },
-      limits: { cpu: model.resources.cpu.limit, memory: model.resources.memory.limit },
+      requests: { cpu: cpuQuantity(model.resources.cpu.request), memory: memoryQuantity(model.resources.memory.request) },
+      limits: { cpu: cpuQuantity(model.resources.cpu.limit), memory: memoryQuantity(model.resources.memory.limit) },
     },
     startupProbe: probe('startup', model.ports.http),
     livenessProbe: probe('liveness', model.ports.http),

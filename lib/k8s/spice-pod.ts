@@ -2,8 +2,10 @@ import { IdentityBinding } from './identity';
 import { SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { restrictedPodSecurity } from './pod-security';
+import { podSpecSettings, SpicePodSettings } from './pod-settings';
 import { ResolvedResources, ResolvedSplit, TierSpicepod, WRITER_DATA_DIR } from '../core';
 import { DEFAULT_PORTS, SPICE_HOME, SpiceContainerModel, SPICEPOD_DIR, spicedArgs, toContainerManifest } from './spice-container';
+import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 
 /** How pods of one tier spread over nodes: `required` refuses two on one node, `preferred` only avoids it. */
 export type NodeSpread = 'required' | 'preferred';
@@ -18,6 +20,8 @@ export interface SpicePodOptions {
   readonly volumes: readonly Json[];
   /** Spread pods with these labels over nodes and zones. @default - no spread */
   readonly spread?: { readonly labels: Record<string, string>; readonly nodes: NodeSpread };
+  /** The tier's pod settings. @default - none */
+  readonly settings?: SpicePodSettings;
 }
 
 function topologySpread(spread: NonNullable<SpicePodOptions['spread']>): Json[] {
@@ -32,10 +36,11 @@ function topologySpread(spread: NonNullable<SpicePodOptions['spread']>): Json[] 
 export function spicePodTemplate(options: SpicePodOptions): Json {
   return {
     metadata: {
-      labels: { ...options.labels, ...options.identity.podLabels },
-      annotations: { [SPICEPOD_CHECKSUM_ANNOTATION]: options.checksum },
+      labels: { ...options.settings?.podLabels, ...options.labels, ...options.identity.podLabels },
+      annotations: { ...options.settings?.podAnnotations, [SPICEPOD_CHECKSUM_ANNOTATION]: options.checksum },
     },
     spec: {
+      ...podSpecSettings(options.settings),
       serviceAccountName: options.serviceAccountName,
       automountServiceAccountToken: options.identity.automountServiceAccountToken,
       securityContext: restrictedPodSecurity(),
@@ -54,7 +59,7 @@ export const DATA_VOLUME = 'data';
  * The spiced container of a pod the library owns (writer or archiver): acceleration files at
  * /data and spiced's home on the `data` volume, the Spicepod read-only, a scratch /tmp.
  */
-export function dataTierContainer(split: ResolvedSplit, spicepod: TierSpicepod, resources: ResolvedResources): SpiceContainerModel {
+export function dataTierContainer(split: ResolvedSplit, spicepod: TierSpicepod, resources: ResolvedResources, settings?: SpicePodSettings): SpiceContainerModel {
   return {
     name: 'spiced',
     image: split.image.reference,
@@ -68,13 +73,14 @@ export function dataTierContainer(split: ResolvedSplit, spicepod: TierSpicepod, 
       { volume: 'spicepod', mountPath: SPICEPOD_DIR, readOnly: true },
       { volume: 'tmp', mountPath: '/tmp' },
     ],
+    extraEnv: settings?.env,
   };
 }
 
 /** The volumes of `dataTierContainer` but `data` itself (a PVC template or an emptyDir). */
 export function dataTierVolumes(configMap: string): Json[] {
   return [
-    { name: 'spicepod', configMap: { name: configMap } },
-    { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
+    configMapVolume('spicepod', configMap),
+    emptyDirVolume('tmp', TMP_SIZE),
   ];
 }

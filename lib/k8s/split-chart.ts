@@ -1,16 +1,16 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SplitSpec, SynthesizedSplit, synthesizeSplit } from '../core';
-import { WorkloadIdentity } from './identity';
+import { checkSplit, SplitSpec, splitNameOf, SynthesizedSplit } from '../core';
+import { Findings, quote } from '../core/errors';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
-import { SpiceReaderSidecar, SpiceReaderSidecarProps } from './reader-sidecar';
-import { SplitObservability, SplitObservabilityProps } from './observability';
-import { NodeSpread } from './spice-pod';
-import { SpiceWriterCluster } from './writer-cluster';
+import { SpiceReaderSidecar, SpiceReaderSidecarOptions } from './reader-sidecar';
+import { SplitObservability, SplitObservabilityOptions } from './observability';
+import { reportWarnings } from './warnings';
+import { checkWriterClusterOptions, SpiceWriterCluster, WriterClusterOptions } from './writer-cluster';
 
 /** Props of the split's chart. */
-export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'> {
+export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>, Omit<WriterClusterOptions, 'identity'> {
   /** The split description; the chart's namespace is the split's. */
   readonly split: SplitSpec;
   /**
@@ -18,7 +18,7 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'> 
    *
    * @default - none
    */
-  readonly writerIdentity?: WorkloadIdentity;
+  readonly writerIdentity?: WriterClusterOptions['identity'];
   /**
    * Render the split's Namespace, enforcing the restricted Pod Security Standard.
    *
@@ -26,62 +26,59 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'> 
    */
   readonly createNamespace?: boolean;
   /**
-   * Whether two writers may share a node.
-   *
-   * @default 'required'
-   */
-  readonly nodeSpread?: NodeSpread;
-  /**
-   * Namespace allowed to scrape metrics.
-   *
-   * @default 'monitoring'
-   */
-  readonly monitoringNamespace?: string;
-  /**
    * Render PodMonitors and a PrometheusRule (needs the Prometheus Operator's CRDs).
    *
    * @default - off
    */
-  readonly observability?: Omit<SplitObservabilityProps, 'split'>;
+  readonly observability?: SplitObservabilityOptions;
+}
+
+const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+
+function checkChartProps(props: ReadWriteSplitChartProps, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
+  checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings);
+  const interval = props.observability?.interval;
+  if (interval !== undefined && !PROMETHEUS_DURATION.test(interval)) {
+    findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
+  }
 }
 
 /**
  * The writer side of a split: namespace, writer cluster, archiver and NetworkPolicies. Readers go
  * into application charts with `readerSidecar`.
  *
- * @throws SplitValidationError at construction when the description is invalid
+ * @throws SplitValidationError at construction, listing every problem of the description and the props
  */
 export class ReadWriteSplitChart extends Chart {
   /** Everything the core derived from the description. */
   public readonly synthesized: SynthesizedSplit;
   public readonly writer: SpiceWriterCluster;
+  /** The Namespace; undefined when `createNamespace` is false. */
+  public readonly namespaceObject?: ApiObject;
   private readonly monitoringNamespace: string;
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
-    const synthesized = synthesizeSplit(props.split);
-    super(scope, id, { ...props, namespace: synthesized.split.namespace });
-    this.synthesized = synthesized;
+    const findings = new Findings();
+    const synthesized = checkSplit(props.split, findings.under('split'));
+    super(scope, id, { ...props, namespace: synthesized?.split.namespace ?? props.split?.namespace });
+    checkChartProps(props, synthesized, findings.under('props'));
+    findings.throwIfProblems(splitNameOf(props.split), this.node.path);
+    this.synthesized = synthesized!;
+    const { split } = this.synthesized;
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     if (props.createNamespace ?? true) {
-      manifest(this, 'Namespace', 'v1', 'Namespace', { name: synthesized.split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } }, {});
+      this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } }, {});
     }
-    this.writer = new SpiceWriterCluster(this, 'Writer', {
-      split: synthesized,
-      identity: props.writerIdentity,
-      nodeSpread: props.nodeSpread,
-      monitoringNamespace: this.monitoringNamespace,
-    });
-    if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, split: synthesized });
-    for (const warning of synthesized.warnings) {
-      console.warn(`[read-write-split] ${synthesized.split.name}: ${warning.path}: ${warning.message}`);
-    }
+    this.writer = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
+    if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized });
+    reportWarnings(this, split.name, findings.warnings);
   }
 
   /**
    * The reader sidecar of this split for an application chart; add it to workloads with `addTo`
    * or `addToManifest`.
    */
-  public readerSidecar(scope: Construct, id: string, props: Omit<SpiceReaderSidecarProps, 'split'> = {}): SpiceReaderSidecar {
-    return new SpiceReaderSidecar(scope, id, { monitoringNamespace: this.monitoringNamespace, ...props, split: this.synthesized });
+  public readerSidecar(scope: Construct, id: string, options: SpiceReaderSidecarOptions = {}): SpiceReaderSidecar {
+    return new SpiceReaderSidecar(scope, id, { monitoringNamespace: this.monitoringNamespace, ...options, synthesized: this.synthesized });
   }
 }

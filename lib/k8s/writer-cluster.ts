@@ -1,18 +1,19 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
+import { checkWorkloadIdentity, SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
+import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
 import { tierLabels } from './labels';
 import { manifest } from './manifest';
 import { SplitNetworkPolicies } from './network-policies';
-import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
+import { checkPodSettings, WriterPodSettings } from './pod-settings';
+import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { WriterStatefulSet } from './writer-statefulset';
 
-/** Props of the writer cluster. */
-export interface SpiceWriterClusterProps {
-  /** The synthesized split (see `synthesizeSplit`). */
-  readonly split: SynthesizedSplit;
+/** The writer-side settings a chart and a standalone writer cluster share. */
+export interface WriterClusterOptions {
   /**
    * Cloud identity of the writers and the archiver: read-write on the snapshot location.
    *
@@ -31,6 +32,34 @@ export interface SpiceWriterClusterProps {
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Pod settings of the writers and the archiver: image pull secrets, node placement, priority,
+   * extra env, pod labels and annotations, and the writers' update strategy.
+   *
+   * @default - none
+   */
+  readonly pods?: WriterPodSettings;
+}
+
+/** Props of the writer cluster. */
+export interface SpiceWriterClusterProps extends WriterClusterOptions {
+  /** The synthesized split (see `synthesizeSplit`). */
+  readonly synthesized: SynthesizedSplit;
+}
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Checks the writer-side options; paths are rooted where `findings` is. */
+export function checkWriterClusterOptions(options: WriterClusterOptions, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
+  checkWorkloadIdentity(options.identity, 'identity', findings);
+  if (options.nodeSpread !== undefined && !['required', 'preferred'].includes(options.nodeSpread)) {
+    findings.problem('nodeSpread', `${quote(options.nodeSpread)} is not a node spread`, "use 'required' or 'preferred'");
+  }
+  if (options.monitoringNamespace !== undefined && !NAMESPACE.test(options.monitoringNamespace)) {
+    findings.problem('monitoringNamespace', `${quote(options.monitoringNamespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  }
+  const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
+  checkPodSettings(options.pods, reserved, findings.under('pods'));
 }
 
 /**
@@ -43,25 +72,38 @@ export class SpiceWriterCluster extends Construct {
   public readonly serviceName: string;
   /** The ServiceAccount of writers and archiver (bind the read-write identity to it). */
   public readonly serviceAccountName: string;
+  /** The snapshot owner's StatefulSet (one replica). */
+  public readonly owner: WriterStatefulSet;
+  /** The query replicas' StatefulSet; undefined with a single writer. */
+  public readonly replicas?: WriterStatefulSet;
+  /** The archiver; undefined when no daily archive is kept. */
+  public readonly archiver?: Archiver;
+  /** The ServiceAccount, Service and PodDisruptionBudget, for JSON patches. */
+  public readonly serviceAccount: ApiObject;
+  public readonly service: ApiObject;
+  public readonly budget: ApiObject;
 
   constructor(scope: Construct, id: string, props: SpiceWriterClusterProps) {
     super(scope, id);
-    const { split, writer, archiver } = props.split;
+    const findings = new Findings();
+    checkWriterClusterOptions(props, props.synthesized, findings.under('props'));
+    findings.throwIfProblems(props.synthesized.split.name, this.node.path);
+    const { split, writer, archiver } = props.synthesized;
     this.serviceName = writerServiceName(split.name);
     this.serviceAccountName = writerServiceAccountName(split.name);
     const identity = identityBinding(props.identity);
     const labels = tierLabels(split.name, 'writer');
-    manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', {
+    this.serviceAccount = manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', {
       name: this.serviceAccountName, namespace: split.namespace, labels, annotations: identity.serviceAccountAnnotations,
     }, { automountServiceAccountToken: identity.automountServiceAccountToken });
 
-    const common = { split, serviceAccountName: this.serviceAccountName, identity, nodeSpread: props.nodeSpread ?? 'required' };
-    new WriterStatefulSet(this, 'Owner', { ...common, role: 'snapshot-owner', spicepod: writer.snapshotOwner, replicas: 1 });
+    const common = { split, serviceAccountName: this.serviceAccountName, identity, nodeSpread: props.nodeSpread ?? 'required', settings: props.pods };
+    this.owner = new WriterStatefulSet(this, 'Owner', { ...common, role: 'snapshot-owner', spicepod: writer.snapshotOwner, replicas: 1 });
     if (split.writer.replicas > 1) {
-      new WriterStatefulSet(this, 'Replicas', { ...common, role: 'query-replica', spicepod: writer.queryReplica, replicas: split.writer.replicas - 1 });
+      this.replicas = new WriterStatefulSet(this, 'Replicas', { ...common, role: 'query-replica', spicepod: writer.queryReplica, replicas: split.writer.replicas - 1 });
     }
 
-    manifest(this, 'Service', 'v1', 'Service', { name: this.serviceName, namespace: split.namespace, labels }, {
+    this.service = manifest(this, 'Service', 'v1', 'Service', { name: this.serviceName, namespace: split.namespace, labels }, {
       spec: {
         type: 'ClusterIP',
         selector: labels,
@@ -71,10 +113,12 @@ export class SpiceWriterCluster extends Construct {
         ],
       },
     });
-    manifest(this, 'Budget', 'policy/v1', 'PodDisruptionBudget', { name: `${split.name}-writer`, namespace: split.namespace, labels }, {
+    this.budget = manifest(this, 'Budget', 'policy/v1', 'PodDisruptionBudget', { name: writerServiceName(split.name), namespace: split.namespace, labels }, {
       spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
     });
-    if (archiver) new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity });
+    if (archiver) {
+      this.archiver = new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity, settings: props.pods });
+    }
     new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring' });
   }
 }

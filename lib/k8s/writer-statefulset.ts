@@ -1,8 +1,10 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ResolvedSplit, TierSpicepod, WriterRole } from '../core';
+import { headlessServiceName, ResolvedSplit, spicepodConfigMapName, TierSpicepod, WriterRole, writerStatefulSetName } from '../core';
 import { IdentityBinding } from './identity';
 import { LABELS, tierLabels } from './labels';
 import { manifest } from './manifest';
+import { WriterPodSettings, writerUpdateStrategy } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { DATA_VOLUME, dataTierContainer, dataTierVolumes, NodeSpread, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
@@ -16,50 +18,54 @@ export interface WriterStatefulSetOptions {
   readonly serviceAccountName: string;
   readonly identity: IdentityBinding;
   readonly nodeSpread: NodeSpread;
-}
-
-/** Name of the StatefulSet (and its ConfigMap and headless Service) for a writer role. */
-export function writerStatefulSetName(split: ResolvedSplit, role: WriterRole): string {
-  return `${split.name}-writer-${role === 'snapshot-owner' ? 'owner' : 'replica'}`;
+  readonly settings?: WriterPodSettings;
 }
 
 /**
  * One StatefulSet of writers sharing a role: its Spicepod ConfigMap, its headless Service and a
- * persistent volume per replica for the acceleration files.
+ * persistent volume per replica for the acceleration files. Its name, `serviceName` and claim
+ * template are frozen: changing them orphans every writer's volume on upgrade.
  */
 export class WriterStatefulSet extends Construct {
   public readonly name: string;
+  /** The StatefulSet, for JSON patches. */
+  public readonly apiObject: ApiObject;
+  /** The headless Service named by the StatefulSet's `serviceName`. */
+  public readonly headlessService: ApiObject;
+  /** The ConfigMap holding this role's Spicepod. */
+  public readonly spicepodConfigMap: SpicepodConfigMap;
 
   constructor(scope: Construct, id: string, options: WriterStatefulSetOptions) {
     super(scope, id);
     const { split, role } = options;
-    this.name = writerStatefulSetName(split, role);
+    this.name = writerStatefulSetName(split.name, role);
     const labels = { ...tierLabels(split.name, 'writer'), [LABELS.role]: role };
-    const config = new SpicepodConfigMap(this, 'Spicepod', {
-      name: `${this.name}-spicepod`,
+    this.spicepodConfigMap = new SpicepodConfigMap(this, 'Spicepod', {
+      name: spicepodConfigMapName(this.name),
       namespace: split.namespace,
       labels,
       spicepod: options.spicepod.spicepod,
     });
-    const headlessName = `${this.name}-headless`;
-    manifest(this, 'Headless', 'v1', 'Service', { name: headlessName, namespace: split.namespace, labels }, {
+    const headlessName = headlessServiceName(this.name);
+    this.headlessService = manifest(this, 'Headless', 'v1', 'Service', { name: headlessName, namespace: split.namespace, labels }, {
       spec: { clusterIP: 'None', selector: labels, ports: [{ name: 'http', port: DEFAULT_PORTS.http, targetPort: PORT_NAMES.http }] },
     });
-    manifest(this, 'Resource', 'apps/v1', 'StatefulSet', { name: this.name, namespace: split.namespace, labels }, {
+    this.apiObject = manifest(this, 'Resource', 'apps/v1', 'StatefulSet', { name: this.name, namespace: split.namespace, labels }, {
       spec: {
         serviceName: headlessName,
         replicas: options.replicas,
         podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate' },
+        updateStrategy: writerUpdateStrategy(options.settings),
         selector: { matchLabels: labels },
         template: spicePodTemplate({
           labels,
-          checksum: config.checksum,
+          checksum: this.spicepodConfigMap.checksum,
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
           spread: { labels: tierLabels(split.name, 'writer'), nodes: options.nodeSpread },
-          container: dataTierContainer(split, options.spicepod, split.writer.resources),
-          volumes: dataTierVolumes(config.name),
+          container: dataTierContainer(split, options.spicepod, split.writer.resources, options.settings),
+          volumes: dataTierVolumes(this.spicepodConfigMap.name),
+          settings: options.settings,
         }),
         volumeClaimTemplates: [
           {

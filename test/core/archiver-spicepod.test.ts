@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderArchiverSpicepod, resolveSplit } from '../../lib';
+import { renderArchiverSpicepod, resolveSplit } from '../../lib/core';
 import { awsSplit } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DatasetSpec, SnapshotStoreSpec, SplitSpec, synthesizeSplit } from '../../lib';
+import { DatasetSpec, SnapshotStoreSpec, SplitSpec, synthesizeSplit } from '../../lib/core';
 import { ENTERPRISE_2 } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 

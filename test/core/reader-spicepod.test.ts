@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReaderSpicepod, resolveSplit, SplitSpec, SplitValidationError } from '../../lib';
+import { renderReaderSpicepod, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 

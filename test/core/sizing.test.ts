@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synthesizeSplit } from '../../lib';
+import { synthesizeSplit } from '../../lib/core';
 import { awsSplit } from '../support/splits';
 
 describe('tier sizing', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderWriterSpicepod, resolveSplit } from '../../lib';
+import { renderWriterSpicepod, resolveSplit } from '../../lib/core';
 import { awsSplit } from '../support/splits';
 import { expectValidSpicepod, SCHEMA_PATH, spicepodSchemaErrors } from '../support/spicepod-schema';
 

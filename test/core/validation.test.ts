@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetSpec, resolveSplit, SplitSpec, SplitValidationError } from '../../lib';
+import { DatasetSpec, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
 import { awsSplit, ENTERPRISE_2, problemAt, validationError } from '../support/splits';
 
 const orders: DatasetSpec = { name: 'orders', from: 's3://lake/orders/' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderWriterSpicepod, resolveSplit, spicepodToYaml, WriterRole } from '../../lib';
+import { renderWriterSpicepod, resolveSplit, spicepodToYaml, WriterRole } from '../../lib/core';
 import { awsSplit } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 import { parse } from 'yaml';

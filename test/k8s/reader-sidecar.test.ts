@@ -3,7 +3,7 @@ import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SplitValidationError, synthesizeSplit } from '../../lib';
-import { ReaderRestartSchedule, SpiceReaderSidecar, SpiceReaderSidecarProps, toContainerManifest } from '../../lib/k8s';
+import { ReaderRestartSchedule, SpiceReaderSidecar, SpiceReaderSidecarProps } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
 import { ROOT } from '../support/run';
@@ -24,7 +24,7 @@ function restrictedApp(chart: Chart, containers: kplus.ContainerProps[] = [{ nam
 }
 
 function sidecar(chart: Chart, props: Partial<SpiceReaderSidecarProps> = {}) {
-  return new SpiceReaderSidecar(chart, 'reader', { split, identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-reader' }, ...props });
+  return new SpiceReaderSidecar(chart, 'reader', { synthesized: split, identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-reader' }, ...props });
 }
 
 const podSpec = (docs: K8sObject[], kind: string, name: string) => find(docs, kind, name).spec.template.spec;
@@ -98,18 +98,18 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     expect(restrictedViolations(podSpec(docs, 'Deployment', 'web'))).toEqual([]);
   });
 
-  it('renders the same container as the manifest path', () => {
-    const fromKplus = podSpec(docs, 'Deployment', 'web').initContainers[0];
+  it('renders the same container and volumes as the manifest path, compared as they are', () => {
+    const fromKplus = podSpec(docs, 'Deployment', 'web');
     const chart = appChart();
-    const plain = toContainerManifest((sidecar(chart) as any).model, true) as K8sObject;
-    const normalize = (c: K8sObject) => JSON.parse(JSON.stringify({
-      ...c,
-      resources: undefined,
-      startupProbe: { ...c.startupProbe, httpGet: { path: c.startupProbe.httpGet.path, port: c.startupProbe.httpGet.port } },
-      livenessProbe: { ...c.livenessProbe, httpGet: { path: c.livenessProbe.httpGet.path, port: c.livenessProbe.httpGet.port } },
-      readinessProbe: { ...c.readinessProbe, httpGet: { path: c.readinessProbe.httpGet.path, port: c.readinessProbe.httpGet.port } },
-    }));
-    expect(normalize(fromKplus)).toEqual(normalize(plain));
+    const object = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:1', ports: [{ containerPort: 8080 }] }] } } },
+    });
+    sidecar(chart).addToManifest(object);
+    const fromManifest = podSpec(Testing.synth(chart), 'Deployment', 'web');
+    expect(fromKplus.initContainers[0]).toEqual(fromManifest.initContainers[0]);
+    const ours = (spec: K8sObject) => spec.volumes.filter((v: K8sObject) => v.name.startsWith('spice-reader-'));
+    expect(ours(fromKplus)).toEqual(ours(fromManifest));
   });
 });
 
@@ -134,17 +134,17 @@ describe('the reader sidecar in other shapes', () => {
 
   it('binds Azure workload identity with the pod label AKS needs', () => {
     const chart = appChart();
-    sidecar(chart, { identity: { type: 'azure-workload-identity', clientId: 'c1' } }).addTo(restrictedApp(chart));
+    sidecar(chart, { identity: { type: 'azure-workload-identity', clientId: '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' } }).addTo(restrictedApp(chart));
     const docs = Testing.synth(chart);
     expect(find(docs, 'Deployment', 'web').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
-    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': 'c1' });
+    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' });
   });
 
   it('binds GKE workload identity without a token mount', () => {
     const chart = appChart();
-    sidecar(chart, { identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'r@p.iam.gserviceaccount.com' } }).addTo(restrictedApp(chart));
+    sidecar(chart, { identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'shop-reader@acme-prod.iam.gserviceaccount.com' } }).addTo(restrictedApp(chart));
     const docs = Testing.synth(chart);
-    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'r@p.iam.gserviceaccount.com' });
+    expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'shop-reader@acme-prod.iam.gserviceaccount.com' });
     expect(podSpec(docs, 'Deployment', 'web').automountServiceAccountToken).toBe(false);
   });
 });
@@ -266,7 +266,7 @@ describe('bad input at synth time', () => {
 });
 
 describe('several applications and existing settings', () => {
-  it('gives each workload its own Spicepod ConfigMap, and one reader ServiceAccount per namespace', async () => {
+  it('gives each workload its own Spicepod ConfigMap, and each chart the reader ServiceAccount its pods run as', async () => {
     const app = Testing.app();
     const one = new Chart(app, 'one', { namespace: 'shop' });
     const two = new Chart(app, 'two', { namespace: 'shop' });
@@ -275,7 +275,11 @@ describe('several applications and existing settings', () => {
     sidecar(two, { datasets: ['orders'] }).addToManifest(include.apiObjects[0]);
     const docs = [...Testing.synth(one), ...Testing.synth(two)];
     await expectValidManifests(docs);
-    expect(docs.filter((d) => d.kind === 'ServiceAccount').map((d) => d.metadata.name)).toEqual(['shop-reader']);
+    // One ServiceAccount per namespace and chart: each chart deploys on its own, and both render the same object.
+    expect(Testing.synth(one).filter((d) => d.kind === 'ServiceAccount').map((d) => d.metadata.name)).toEqual(['shop-reader']);
+    expect(Testing.synth(two).filter((d) => d.kind === 'ServiceAccount').map((d) => d.metadata.name)).toEqual(['shop-reader']);
+    const [first, second] = docs.filter((d) => d.kind === 'ServiceAccount');
+    expect(second).toEqual(first);
     expect(spicepodOf(find(docs, 'ConfigMap', 'web-spice-reader')).datasets.map((d: K8sObject) => d.name)).toEqual(['orders', 'history']);
     expect(spicepodOf(find(docs, 'ConfigMap', 'legacy-api-spice-reader')).datasets.map((d: K8sObject) => d.name)).toEqual(['orders']);
     expect(find(docs, 'Deployment', 'legacy-api').spec.template.spec.volumes).toContainEqual({ name: 'spice-reader-spicepod', configMap: { name: 'legacy-api-spice-reader' } });

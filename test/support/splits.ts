@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { resolveSplit, SplitSpec, SplitValidationError } from '../../lib';
+import { resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
 
 /** A small valid split on AWS with the default OSS 1.11 image and one dataset of each placement. */
 export function awsSplit(overrides: Partial<SplitSpec> = {}): SplitSpec {

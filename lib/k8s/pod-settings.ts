@@ -1,0 +1,188 @@
+import { Findings, quote } from '../core/errors';
+import { SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
+import { Json } from './manifest';
+
+/** An environment variable of the spiced container, as in a Kubernetes `EnvVar`. */
+export interface SpiceEnvVar {
+  readonly name: string;
+  /**
+   * A literal value.
+   *
+   * @default - none: give `value` or `valueFrom`
+   */
+  readonly value?: string;
+  /**
+   * Where the value comes from: a Kubernetes `EnvVarSource` (`secretKeyRef`, `configMapKeyRef`, `fieldRef`, ...).
+   *
+   * @default - none: give `value` or `valueFrom`
+   */
+  readonly valueFrom?: Readonly<Record<string, unknown>>;
+}
+
+/** A Kubernetes toleration. */
+export interface SpiceToleration {
+  /** @default - every key (with operator `Exists`) */
+  readonly key?: string;
+  /** @default 'Equal' */
+  readonly operator?: 'Equal' | 'Exists';
+  /** @default - none */
+  readonly value?: string;
+  /** @default - every effect */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /** @default - tolerate forever */
+  readonly tolerationSeconds?: number;
+}
+
+/** Settings platform teams give every pod of a tier, as the Spice Helm chart offers them. */
+export interface SpicePodSettings {
+  /**
+   * Secrets to pull the spiced image with (the Enterprise image lives in a private registry).
+   *
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+  /**
+   * Node labels the pods must run on.
+   *
+   * @default - any node
+   */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /**
+   * Taints the pods tolerate.
+   *
+   * @default - none
+   */
+  readonly tolerations?: readonly SpiceToleration[];
+  /**
+   * A Kubernetes `Affinity`, as plain JSON; the library's own topology spread stays.
+   *
+   * @default - none
+   */
+  readonly affinity?: Readonly<Record<string, unknown>>;
+  /**
+   * Priority class of the pods.
+   *
+   * @default - the cluster's default priority
+   */
+  readonly priorityClassName?: string;
+  /**
+   * Extra environment variables of the spiced container, after the library's own.
+   *
+   * @default - none
+   */
+  readonly env?: readonly SpiceEnvVar[];
+  /**
+   * Extra pod labels (the library's `read-write-split.io/*` labels cannot be overridden).
+   *
+   * @default - none
+   */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * Extra pod annotations.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+}
+
+/** How a writer StatefulSet rolls out a new pod template. */
+export interface WriterUpdateStrategy {
+  /** `OnDelete` waits for you to delete each pod. */
+  readonly type: 'RollingUpdate' | 'OnDelete';
+  /**
+   * With `RollingUpdate`: pods with an ordinal below this keep the old template (a canary).
+   *
+   * @default 0
+   */
+  readonly partition?: number;
+}
+
+/** Pod settings of the writer tier: the writer StatefulSets and the archiver. */
+export interface WriterPodSettings extends SpicePodSettings {
+  /**
+   * Update strategy of the writer StatefulSets.
+   *
+   * @default - RollingUpdate, one pod at a time
+   */
+  readonly updateStrategy?: WriterUpdateStrategy;
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const LABEL_VALUE = /^([a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)?$/;
+const OUR_PREFIX = 'read-write-split.io/';
+
+function checkNames(names: readonly string[] | undefined, path: string, what: string, findings: Findings): void {
+  names?.forEach((name, i) => {
+    if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) findings.problem(`${path}[${i}]`, `${quote(name)} is not ${what}`, "use lowercase letters, digits, '-' and '.'");
+  });
+}
+
+function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, findings: Findings): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!LABEL_KEY.test(key)) findings.problem(`${path}`, `${quote(key)} is not a label key`, "use e.g. 'team' or 'example.com/team'");
+    else if (key.startsWith(OUR_PREFIX)) findings.problem(`${path}.${key}`, 'is a label of this library (selectors and NetworkPolicies rely on it)', 'use a key of your own');
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) findings.problem(`${path}.${key}`, `${quote(value)} is not a label value`, "use at most 63 letters, digits, '-', '_' and '.'");
+  }
+}
+
+function checkEnv(env: readonly SpiceEnvVar[] | undefined, reserved: readonly string[], path: string, findings: Findings): void {
+  const seen = new Set<string>();
+  env?.forEach((variable, i) => {
+    const at = `${path}[${i}]`;
+    if (typeof variable?.name !== 'string' || !ENV_NAME.test(variable.name)) {
+      findings.problem(`${at}.name`, `${quote(variable?.name)} is not an environment variable name`, "use letters, digits, '_', '-' and '.'");
+    } else if (reserved.includes(variable.name) || seen.has(variable.name)) {
+      findings.problem(`${at}.name`, `${quote(variable.name)} is already set${seen.has(variable.name) ? ' above' : ' by the library'}`, 'use another name');
+    }
+    seen.add(variable?.name);
+    if ((variable?.value === undefined) === (variable?.valueFrom === undefined)) {
+      findings.problem(at, 'needs exactly one of value and valueFrom', 'give a literal value or a valueFrom source');
+    }
+  });
+}
+
+/** Checks pod settings; `reservedEnv` are the variables the library sets itself. */
+export function checkPodSettings(settings: WriterPodSettings | undefined, reservedEnv: readonly string[], findings: Findings): void {
+  if (!settings) return;
+  checkNames(settings.imagePullSecrets, 'imagePullSecrets', 'a Secret name', findings);
+  if (settings.priorityClassName !== undefined) checkNames([settings.priorityClassName], 'priorityClassName', 'a PriorityClass name', findings);
+  checkLabels(settings.nodeSelector, 'nodeSelector', findings);
+  checkLabels(settings.podLabels, 'podLabels', findings);
+  if (settings.podAnnotations?.[SPICEPOD_CHECKSUM_ANNOTATION] !== undefined) {
+    findings.problem(`podAnnotations.${SPICEPOD_CHECKSUM_ANNOTATION}`, 'is set by the library to roll pods when the Spicepod changes', 'use another key');
+  }
+  settings.tolerations?.forEach((toleration, i) => {
+    if (toleration.operator === 'Exists' && toleration.value !== undefined) {
+      findings.problem(`tolerations[${i}].value`, "is set, but operator 'Exists' matches any value", "drop the value or use operator 'Equal'");
+    }
+  });
+  checkEnv(settings.env, reservedEnv, 'env', findings);
+  const strategy = settings.updateStrategy;
+  if (strategy && !['RollingUpdate', 'OnDelete'].includes(strategy.type)) {
+    findings.problem('updateStrategy.type', `${quote(strategy.type)} is not a StatefulSet update strategy`, "use 'RollingUpdate' or 'OnDelete'");
+  }
+  if (strategy?.partition !== undefined && (!Number.isInteger(strategy.partition) || strategy.partition < 0 || strategy.type !== 'RollingUpdate')) {
+    findings.problem('updateStrategy.partition', `${quote(strategy.partition)} is not a partition of a RollingUpdate`, "use a whole number with type 'RollingUpdate'");
+  }
+}
+
+/** The pod-level fields of the settings, for a pod spec. */
+export function podSpecSettings(settings: SpicePodSettings | undefined): Json {
+  if (!settings) return {};
+  return {
+    ...(settings.imagePullSecrets?.length ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+    ...(settings.nodeSelector ? { nodeSelector: { ...settings.nodeSelector } } : {}),
+    ...(settings.tolerations?.length ? { tolerations: settings.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(settings.affinity ? { affinity: { ...settings.affinity } } : {}),
+    ...(settings.priorityClassName ? { priorityClassName: settings.priorityClassName } : {}),
+  };
+}
+
+/** The StatefulSet update strategy of the settings. */
+export function writerUpdateStrategy(settings: WriterPodSettings | undefined): Json {
+  const strategy = settings?.updateStrategy;
+  if (!strategy || strategy.type === 'OnDelete') return { type: strategy?.type ?? 'RollingUpdate' };
+  return { type: 'RollingUpdate', ...(strategy.partition !== undefined ? { rollingUpdate: { partition: strategy.partition } } : {}) };
+}

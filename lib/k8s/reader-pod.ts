@@ -1,0 +1,75 @@
+import { Json } from './manifest';
+import { AppContainerShape, AppPodShape } from './reader-pod-checks';
+
+/** Kinds of workload the reader sidecar joins. */
+export const WORKLOAD_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** What the reader sidecar adds to an application's pod template. */
+export interface ReaderPodAdditions {
+  /** The spiced container, as `toContainerManifest` renders it. */
+  readonly container: Json;
+  /** A native sidecar (an init container with `restartPolicy: Always`) or a regular container. */
+  readonly native: boolean;
+  readonly volumes: readonly Json[];
+  /** The reader ServiceAccount. */
+  readonly serviceAccountName: string;
+  /** Keep a ServiceAccount the pod already names. */
+  readonly keepWorkloadServiceAccount: boolean;
+  /** The reader's identity needs the ServiceAccount token mounted. */
+  readonly identityMountsToken: boolean;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Secrets to pull the spiced image with, added to the pod's own. */
+  readonly imagePullSecrets: readonly string[];
+}
+
+function pullSecrets(own: readonly Json[] | undefined, added: readonly string[]): Json[] {
+  const all = [...(own ?? [])];
+  for (const name of added) if (!all.some((secret) => secret.name === name)) all.push({ name });
+  return all;
+}
+
+/**
+ * The application's pod template with the reader sidecar in it: the one place both attach paths
+ * (cdk8s-plus workloads and existing manifests) build the pod, so both render the same pod.
+ */
+export function withReaderSidecar(template: Json, add: ReaderPodAdditions): Json {
+  const metadata = (template.metadata ?? {}) as Json;
+  const spec = (template.spec ?? {}) as Json;
+  const list = add.native ? 'initContainers' : 'containers';
+  const own = (spec.serviceAccountName ?? spec.serviceAccount) as string | undefined;
+  const secrets = pullSecrets(spec.imagePullSecrets as Json[] | undefined, add.imagePullSecrets);
+  return {
+    ...template,
+    metadata: {
+      ...metadata,
+      labels: { ...(metadata.labels as Json | undefined), ...add.labels },
+      annotations: { ...(metadata.annotations as Json | undefined), ...add.annotations },
+    },
+    spec: {
+      ...spec,
+      [list]: [...((spec[list] as Json[] | undefined) ?? []), add.container],
+      volumes: [...((spec.volumes as Json[] | undefined) ?? []), ...add.volumes],
+      serviceAccountName: add.keepWorkloadServiceAccount && own ? own : add.serviceAccountName,
+      automountServiceAccountToken: add.identityMountsToken || spec.automountServiceAccountToken === true,
+      ...(secrets.length > 0 ? { imagePullSecrets: secrets } : {}),
+    },
+  };
+}
+
+function containerShape(container: Json): AppContainerShape {
+  const ports = (container.ports as Json[] | undefined) ?? [];
+  return { name: String(container.name), ports: ports.map((p) => ({ number: Number(p.containerPort), name: p.name as string | undefined })) };
+}
+
+/** The application side of a rendered workload, as the sidecar checks see it. */
+export function podShapeOf(workload: Json, defaultNamespace: string | undefined): AppPodShape {
+  const spec = ((workload.spec as Json | undefined)?.template as Json | undefined)?.spec as Json | undefined ?? {};
+  return {
+    containers: ((spec.containers as Json[] | undefined) ?? []).map(containerShape),
+    initContainers: ((spec.initContainers as Json[] | undefined) ?? []).map(containerShape),
+    volumes: ((spec.volumes as Json[] | undefined) ?? []).map((v) => String(v.name)),
+    serviceAccountName: (spec.serviceAccountName ?? spec.serviceAccount) as string | undefined,
+    namespace: ((workload.metadata as Json | undefined)?.namespace as string | undefined) ?? defaultNamespace,
+  };
+}

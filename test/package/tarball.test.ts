@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, run } from '../support/run';
+
+/** What `npm pack` would publish, from the compiled dist/ (built by `npm test` first). */
+const SUBPATHS = ['k8s', 'aws', 'gcp', 'azure'];
+
+interface PackResult {
+  files: { path: string; size: number }[];
+  entryCount: number;
+  unpackedSize: number;
+}
+
+function pack(): PackResult {
+  // Packs the working tree without writing a tarball or running lifecycle scripts; no network.
+  const result = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '--offline']);
+  expect(result.status, result.output).toBe(0);
+  const [packed] = JSON.parse(result.stdout) as PackResult[];
+  return packed;
+}
+
+describe('the published tarball', () => {
+  let paths: string[];
+  beforeAll(() => {
+    paths = pack().files.map((file) => file.path);
+  });
+
+  it('ships only the compiled JavaScript, its declarations, package.json, README.md and LICENSE', () => {
+    const allowed = (path: string) =>
+      ['package.json', 'README.md', 'LICENSE'].includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path);
+    expect(paths.filter((path) => !allowed(path))).toEqual([]);
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
+  });
+
+  it('ships the entry point and declarations of the root and of every subpath', () => {
+    const entries = ['dist/index.js', 'dist/index.d.ts', ...SUBPATHS.flatMap((subpath) => [`dist/${subpath}/index.js`, `dist/${subpath}/index.d.ts`])];
+    expect(paths).toEqual(expect.arrayContaining(entries));
+  });
+
+  it('ships no source maps, no TypeScript sources and none of the repository tooling', () => {
+    expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
+    expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
+    const tooling = ['.ci/', 'bench/', 'docs/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
+    expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)))).toEqual([]);
+  });
+
+  it('ships JavaScript without inline (or any) source maps', () => {
+    const js = paths.filter((path) => path.endsWith('.js'));
+    expect(js.length).toBeGreaterThan(SUBPATHS.length);
+    const withMaps = js.filter((path) => readFileSync(join(ROOT, path), 'utf8').includes('sourceMappingURL='));
+    expect(withMaps).toEqual([]);
+  });
+
+  it('ships every file that package.json points at', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const targets: string[] = [manifest.main, manifest.types];
+    for (const target of Object.values(manifest.exports as Record<string, string | Record<string, string>>)) {
+      targets.push(...(typeof target === 'string' ? [target] : Object.values(target)));
+    }
+    for (const mapped of Object.values(manifest.typesVersions['*'] as Record<string, string[]>)) targets.push(...mapped);
+    expect(targets.map((target) => target.replace(/^\.\//, '')).filter((target) => !paths.includes(target))).toEqual([]);
+  });
+
+  it('maps every subpath export for node10 resolution in typesVersions, and nothing else', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const exported = Object.keys(manifest.exports).filter((key) => key !== '.' && key !== './package.json');
+    expect(exported).toEqual(SUBPATHS.map((subpath) => `./${subpath}`));
+    expect(manifest.typesVersions).toEqual({
+      '*': Object.fromEntries(SUBPATHS.map((subpath) => [subpath, [manifest.exports[`./${subpath}`].types.replace(/^\.\//, '')]])),
+    });
+  });
+});
