@@ -28,10 +28,13 @@ const ordersSplit = new ReadWriteSplitChart(app, 'orders', {
   observability: { labels: { release: 'prometheus' } }, // PodMonitors and alerts (Prometheus Operator)
 });
 new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } });
-new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: { type: 'gke-workload-identity' } });
+// The Enterprise image lives in AWS Marketplace ECR: GKE and AKS nodes pull it with a Secret of yours.
+const enterprisePull = { imagePullSecrets: ['spice-enterprise-pull'] };
+new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: { type: 'gke-workload-identity' }, pods: enterprisePull });
 new ReadWriteSplitChart(app, 'telemetry', {
   split: telemetry,
   writerIdentity: { type: 'azure-workload-identity', clientId: '00000000-0000-0000-0000-000000000001' },
+  pods: { ...enterprisePull, priorityClassName: 'spice-critical' },
 });
 
 // An application built with cdk8s-plus, reading only the datasets it needs.

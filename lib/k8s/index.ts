@@ -3,9 +3,10 @@ export { ReadWriteSplitChart } from './split-chart';
 export type { ReadWriteSplitChartProps } from './split-chart';
 export { SpiceWriterCluster } from './writer-cluster';
 export type { SpiceWriterClusterProps, WriterClusterOptions } from './writer-cluster';
-export { WriterStatefulSet } from './writer-statefulset';
-export { Archiver } from './archiver';
-export { SpicepodConfigMap } from './spicepod-config-map';
+// The writer cluster's parts, as types of its escape hatches (`chart.writer.owner.apiObject`, ...).
+export type { WriterStatefulSet } from './writer-statefulset';
+export type { Archiver } from './archiver';
+export type { SpicepodConfigMap } from './spicepod-config-map';
 export { SpiceReaderSidecar } from './reader-sidecar';
 export type { SidecarMode, SpiceReaderSidecarOptions, SpiceReaderSidecarProps } from './reader-sidecar';
 export { ReaderRestartSchedule } from './reader-restart-schedule';

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitError, SplitValidationError } from '../../lib';
 import { ReaderRestartSchedule, ReadWriteSplitChart, ReadWriteSplitChartProps, WARNING_METADATA } from '../../lib/k8s';
@@ -9,7 +10,7 @@ import { find, K8sObject } from '../support/k8s';
 
 const WRITER_ARN = 'arn:aws:iam::111122223333:role/shop-writer';
 
-function chartOf(props: Partial<ReadWriteSplitChartProps> = {}, app = Testing.app()) {
+function chartOf(props: Partial<ReadWriteSplitChartProps> = {}, app: Construct = Testing.app()) {
   return new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-irsa', roleArn: WRITER_ARN }, ...props });
 }
 
@@ -55,7 +56,7 @@ describe('one validation path for the chart', () => {
   it('reports a bad restart schedule and a workload without rolling restarts at once, as its own error, not a split error', () => {
     const chart = new Chart(Testing.app(), 'app');
     const job = new kplus.Job(chart, 'job', { containers: [{ image: 'j:1' }] });
-    const error = thrown(() => new ReaderRestartSchedule(chart, 'bad', { workload: job, schedule: 'hourly', kubectlImage: 'k:1' }));
+    const error = thrown(() => new ReaderRestartSchedule(chart, 'bad', { workload: job as never, schedule: 'hourly', kubectlImage: 'k:1' }));
     expect(error).not.toBeInstanceOf(SplitValidationError);
     expect(error.problems.map((p) => p.path)).toEqual(['props.schedule', 'props.workload']);
     expect(error.message).toMatch(/^Invalid reader restart schedule at app\/bad \(2 problems\)/);

@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/run';
+
+/**
+ * The public API of every subpath, pinned: what a user can import from the built package. A name
+ * added here is a promise; a name removed is a breaking change. Internals stay out.
+ */
+const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
+  'index': {
+    values: [
+      'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
+      'readerServiceAccountName', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writerServiceAccountName', 'writerServiceName',
+    ],
+    types: [
+      'AccelerationEngine', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketEstimate', 'DatasetRefreshSpec', 'DatasetSnapshotSpec', 'DatasetSpec',
+      'GcsSnapshotStoreSpec', 'IdentityTier', 'ParamValue', 'ReaderDatasetForm', 'ReaderPlacement', 'ReaderTierSpec', 'RefreshMode', 'ResolvedDataset',
+      'ResolvedDatasetSnapshots', 'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore',
+      'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter', 'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec',
+      'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation',
+      'SnapshotStoreSpec', 'SnapshotTrigger', 'SpiceCapabilities', 'SpiceEdition', 'SpiceImageSpec', 'SpiceVersion', 'Spicepod', 'SpicepodAcceleration',
+      'SpicepodDataset', 'SpicepodSnapshots', 'SplitSpec', 'SplitValidation', 'SplitWarning', 'SynthesizedSplit', 'TierSizing', 'TierSpicepod',
+      'ValidationProblem', 'WorkloadIdentity', 'WriterTierSpec',
+    ],
+  },
+  'k8s/index': {
+    values: [
+      'LABELS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SpiceReaderSidecar', 'SpiceWriterCluster', 'SplitObservability',
+      'WARNING_METADATA',
+    ],
+    types: [
+      'Archiver', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
+      'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitObservabilityOptions',
+      'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
+    ],
+  },
+  'aws/index': {
+    values: ['ReadWriteSplitAws', 'SpiceSnapshotBucket', 'SpiceWorkloadRole'],
+    types: ['EksClusterRef', 'EksTrust', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps'],
+  },
+  'gcp/index': { values: [], types: [] },
+  'azure/index': { values: [], types: [] },
+};
+
+/** Every name a module's declarations export, read by the TypeScript compiler as a consumer's would. */
+function declaredExports(file: string): string[] {
+  const program = ts.createProgram([file], { skipLibCheck: true, types: [], noEmit: true });
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(file)!);
+  return module ? checker.getExportsOfModule(module).map((symbol) => symbol.name).sort() : [];
+}
+
+describe('the public API of the built package', () => {
+  it.each(Object.keys(PUBLIC_API))('%s exports exactly the pinned names', (subpath) => {
+    const values = Object.keys(require(join(ROOT, 'dist', `${subpath}.js`))).sort();
+    const declared = declaredExports(join(ROOT, 'dist', `${subpath}.d.ts`));
+    expect(values).toEqual(PUBLIC_API[subpath].values);
+    expect(declared.filter((name) => !values.includes(name))).toEqual(PUBLIC_API[subpath].types);
+  });
+
+  it('keeps the internals out', () => {
+    const all = Object.values(PUBLIC_API).flatMap((api) => [...api.values, ...api.types]);
+    for (const internal of ['Findings', 'quote', 'compact', 'resolveDataset', 'spicePodTemplate', 'sidecarProblems', 'grantPrefix', 'lifecycleRules', 'regionProblems']) {
+      expect(all).not.toContain(internal);
+    }
+  });
+});
