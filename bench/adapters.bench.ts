@@ -15,7 +15,7 @@ describe('adapters', () => {
   bench('ReadWriteSplitAws synth (aws-cdk-lib)', () => {
     const app = new App();
     const stack = new Stack(app, 'S', { env: { account: '111122223333', region: 'us-east-1' } });
-    new ReadWriteSplitAws(stack, 'I', { split: inventory, cluster: { region: 'us-east-1', trust: { type: 'pod-identity', clusterName: 'c' } }, vpcEndpointId: 'vpce-1' });
+    new ReadWriteSplitAws(stack, 'I', { split: inventory, cluster: { region: 'us-east-1', trust: { type: 'aws-pod-identity', clusterName: 'c' } }, vpcEndpointId: 'vpce-1' });
     app.synth();
   });
   console.warn = warn;

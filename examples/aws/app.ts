@@ -25,7 +25,7 @@ const vpc = ec2.Vpc.fromVpcAttributes(ordersStack, 'ClusterVpc', {
 });
 new ReadWriteSplitAws(ordersStack, 'Orders', {
   split: orders,
-  cluster: { region: 'eu-west-1', trust: { type: 'irsa', oidcProviderArn: EXAMPLE_OIDC_PROVIDER_ARN } },
+  cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: EXAMPLE_OIDC_PROVIDER_ARN } },
   vpc,
   readerNamespaces: ['shop'],
   // Break-glass: this role may reach the data from outside the VPC endpoint.
@@ -36,7 +36,7 @@ new ReadWriteSplitAws(ordersStack, 'Orders', {
 const inventoryStack = new Stack(app, 'InventorySnapshots', { env: { account: EXAMPLE_AWS_ACCOUNT, region: inventory.store.region } });
 new ReadWriteSplitAws(inventoryStack, 'Inventory', {
   split: inventory,
-  cluster: { region: 'us-east-1', trust: { type: 'pod-identity', clusterName: 'prod-us-east-1' } },
+  cluster: { region: 'us-east-1', trust: { type: 'aws-pod-identity', clusterName: 'prod-us-east-1' } },
   vpcEndpointId: 'vpce-0123456789abcdef0',
   bucket: { encryption: 'kms' },
 });

@@ -1,7 +1,7 @@
 // AWS adapter (aws-cdk-lib): the snapshot bucket, its private path and the split identities.
-export * from './lifecycle-rules';
-export * from './vpc-endpoint-access';
-export * from './prefix-grants';
-export * from './snapshot-bucket';
-export * from './workload-role';
-export * from './read-write-split-aws';
+export { ReadWriteSplitAws } from './read-write-split-aws';
+export type { EksClusterRef, ReadWriteSplitAwsProps } from './read-write-split-aws';
+export { SpiceSnapshotBucket } from './snapshot-bucket';
+export type { SnapshotBucketEncryption, SpiceSnapshotBucketProps } from './snapshot-bucket';
+export { SpiceWorkloadRole } from './workload-role';
+export type { EksTrust, SpiceWorkloadRoleProps } from './workload-role';

@@ -1,8 +1,9 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { SplitSpec, SplitValidationError, SynthesizedSplit, synthesizeSplit, ValidationProblem, WorkloadIdentity } from '../core';
-import { regionProblems, SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
+import { checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { cdkFindings, checked, checkNamespaces, checkNetwork, checkSnapshotBucket, checkTrust, StoreFacts } from './checks';
+import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { EksTrust, SpiceWorkloadRole } from './workload-role';
 
 /** The EKS cluster that runs both tiers. */
@@ -57,20 +58,26 @@ export interface ReadWriteSplitAwsProps {
    *
    * @default - S3-managed encryption, no versioning, no access logs
    */
-  readonly bucket?: Omit<SpiceSnapshotBucketProps, 'split' | 'restrictToVpcEndpoint' | 'exemptPrincipalArns'>;
+  readonly bucket?: Omit<SpiceSnapshotBucketProps, 'synthesized' | 'restrictToVpcEndpoint' | 'exemptPrincipalArns'>;
 }
 
-function networkProblems(props: ReadWriteSplitAwsProps): ValidationProblem[] {
-  const given = [props.vpc, props.vpcEndpointId].filter((v) => v !== undefined).length;
-  if (given > 1) return [{ path: 'vpcEndpointId', message: 'is set together with vpc', fix: 'give vpc (a new gateway endpoint) or vpcEndpointId (an existing one), not both' }];
-  if (given === 0 && !props.allowAccessOutsideVpc) {
-    return [{
-      path: 'vpc',
-      message: 'is missing: the snapshot bucket would be reachable from anywhere with credentials',
-      fix: "give the cluster's vpc or an existing vpcEndpointId, or set allowAccessOutsideVpc: true to accept that",
-    }];
+/** The description's store when it is usable for the AWS checks, though the description has other problems. */
+function storeOf(spec: SplitSpec, findings: Findings): StoreFacts | undefined {
+  const store = spec && typeof spec === 'object' ? spec.store : undefined;
+  if (!store || typeof store !== 'object' || findings.problems.some((problem) => problem.path.startsWith('split.store'))) return undefined;
+  return { cloud: store.cloud, region: store.region, bucket: store.cloud === 'azure' ? store.container : store.bucket };
+}
+
+function checkCluster(cluster: EksClusterRef | undefined, storeRegion: string | undefined, own: Findings): void {
+  if (!cluster || typeof cluster !== 'object') {
+    own.problem('cluster', `${quote(cluster)} is not a cluster`, "give { region, trust } of the EKS cluster that runs both tiers");
+    return;
   }
-  return [];
+  const late = own.isLateBound;
+  if (storeRegion !== undefined && !late(storeRegion) && !late(cluster.region) && cluster.region !== storeRegion) {
+    own.problem('cluster.region', `${cluster.region} is not the store's region ${storeRegion}`, 'keep the snapshot bucket in the region of the cluster that reads it');
+  }
+  checkTrust(cluster.trust, 'cluster.trust', own);
 }
 
 /**
@@ -78,7 +85,9 @@ function networkProblems(props: ReadWriteSplitAwsProps): ValidationProblem[] {
  * with a bucket policy that denies data access from elsewhere, and the writer (read-write) and
  * reader (read-only) roles for EKS pods.
  *
- * @throws SplitValidationError at construction when the description or the props are invalid
+ * Warnings of the description become CDK warnings on this construct, `@read-write-split/<id>`.
+ *
+ * @throws SplitValidationError at construction, listing every problem of the description and the props
  */
 export class ReadWriteSplitAws extends Construct {
   public readonly synthesized: SynthesizedSplit;
@@ -89,28 +98,30 @@ export class ReadWriteSplitAws extends Construct {
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitAwsProps) {
     super(scope, id);
-    this.synthesized = synthesizeSplit(props.split);
-    const { split } = this.synthesized;
-    const problems = [...networkProblems(props), ...regionProblems(this, this.synthesized, 'store.region')];
-    if (props.cluster.region !== split.store.region) {
-      problems.push({ path: 'cluster.region', message: `${props.cluster.region} is not the store's region ${split.store.region}`, fix: 'keep the snapshot bucket in the region of the cluster that reads it' });
-    }
-    if (problems.length > 0) throw new SplitValidationError(split.name, problems);
+    const findings = cdkFindings();
+    const synthesized = checkSplit(props.split, findings.under('split'));
+    const store = synthesized?.split.store ?? storeOf(props.split, findings);
+    const own = findings.under('props');
+    const bucketOptions = { ...props.bucket, exemptPrincipalArns: props.exemptPrincipalArns };
+    checkSnapshotBucket(this, { ...bucketOptions, splitName: splitNameOf(props.split), store }, { store: findings.under('split.store'), options: own.under('bucket'), exempt: own });
+    checkCluster(props.cluster, store?.region, own);
+    checkNetwork(props, own);
+    if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own);
+    findings.throwIfProblems(splitNameOf(props.split), this.node.path);
+    // checkSplit returns a split whenever it reports no problem.
+    this.synthesized = synthesized!;
+    for (const warning of findings.warnings) Annotations.of(this).addWarningV2(`@read-write-split/${warning.id}`, formatWarning(warning));
 
+    const { split } = this.synthesized;
     this.endpoint = props.vpc
       ? props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 })
       : props.vpcEndpointId ? ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(this, 'S3Endpoint', props.vpcEndpointId) : undefined;
-    this.snapshots = new SpiceSnapshotBucket(this, 'Snapshots', {
-      ...props.bucket,
-      split: this.synthesized,
-      restrictToVpcEndpoint: this.endpoint,
-      exemptPrincipalArns: props.exemptPrincipalArns,
-    });
+    // Each child's props were checked above, in this construct's one error.
+    this.snapshots = new SpiceSnapshotBucket(this, 'Snapshots', checked({ ...bucketOptions, synthesized: this.synthesized, restrictToVpcEndpoint: this.endpoint }));
     const bucket = this.snapshots.bucket;
-    this.writer = new SpiceWorkloadRole(this, 'Writer', { split: this.synthesized, tier: 'writer', bucket, trust: props.cluster.trust, namespaces: [split.namespace] });
-    this.reader = new SpiceWorkloadRole(this, 'Reader', {
-      split: this.synthesized, tier: 'reader', bucket, trust: props.cluster.trust, namespaces: props.readerNamespaces ?? [split.namespace],
-    });
+    const trust = props.cluster.trust;
+    this.writer = new SpiceWorkloadRole(this, 'Writer', checked({ synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace] }));
+    this.reader = new SpiceWorkloadRole(this, 'Reader', checked({ synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace] }));
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Snapshot bucket' });
     new CfnOutput(this, 'WriterRoleArn', { value: this.writer.role.roleArn, description: 'Role of the writer cluster and the archiver' });
     new CfnOutput(this, 'ReaderRoleArn', { value: this.reader.role.roleArn, description: 'Role of the reader sidecars' });

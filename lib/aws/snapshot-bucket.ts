@@ -1,9 +1,10 @@
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IConstruct } from 'constructs';
-import { SplitValidationError, SynthesizedSplit, ValidationProblem } from '../core';
+import { Construct } from 'constructs';
+import { SynthesizedSplit } from '../core';
+import { cdkFindings, checkSnapshotBucket, claimBucket, isChecked } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 import { denyOutsideEndpoint } from './vpc-endpoint-access';
 
@@ -12,8 +13,8 @@ export type SnapshotBucketEncryption = 's3-managed' | 'kms';
 
 /** Props of the snapshot bucket. */
 export interface SpiceSnapshotBucketProps {
-  /** The synthesized split: it names the bucket, its region and its retention. */
-  readonly split: SynthesizedSplit;
+  /** The synthesized split (`synthesizeSplit`): it names the bucket, its region and its retention. */
+  readonly synthesized: SynthesizedSplit;
   /**
    * Encryption at rest.
    *
@@ -55,7 +56,7 @@ export interface SpiceSnapshotBucketProps {
 }
 
 /** Secure defaults of the snapshot bucket; props may only add to them (encryption key, logs, versioning). */
-export const SNAPSHOT_BUCKET_DEFAULTS = {
+const SNAPSHOT_BUCKET_DEFAULTS = {
   blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
   enforceSSL: true,
   minimumTLSVersion: 1.2,
@@ -63,31 +64,6 @@ export const SNAPSHOT_BUCKET_DEFAULTS = {
   // A snapshot bucket is never deleted or replaced by an upgrade.
   removalPolicy: RemovalPolicy.RETAIN,
 } as const;
-
-/** Snapshot buckets created in an app, by name, with the split that owns each. */
-const bucketsByApp = new WeakMap<IConstruct, Map<string, string>>();
-
-/** Records that a split creates a bucket; returns the split that already did, if any. */
-function claimBucket(scope: Construct, bucket: string, split: string): string | undefined {
-  const claims = bucketsByApp.get(scope.node.root) ?? new Map<string, string>();
-  bucketsByApp.set(scope.node.root, claims);
-  const owner = claims.get(bucket);
-  if (owner === undefined) claims.set(bucket, split);
-  return owner;
-}
-
-/** Checks that the stack deploys the bucket where the split says it lives. */
-export function regionProblems(scope: Construct, split: SynthesizedSplit, path: string): ValidationProblem[] {
-  const region = Stack.of(scope).region;
-  const wanted = split.split.store.region;
-  if (Token.isUnresolved(region)) {
-    return [{ path, message: `the stack has no region, so the bucket could land outside ${wanted}`, fix: `set the stack's env.region to '${wanted}'` }];
-  }
-  if (region !== wanted) {
-    return [{ path, message: `the stack deploys to ${region}, but the split's store is in ${wanted}`, fix: `deploy the stack to '${wanted}' or change store.region` }];
-  }
-  return [];
-}
 
 /**
  * The split's snapshot bucket: private, encrypted, TLS-only, retained, with the lifecycle rules of
@@ -97,22 +73,19 @@ export function regionProblems(scope: Construct, split: SynthesizedSplit, path: 
 export class SpiceSnapshotBucket extends Construct {
   public readonly bucket: s3.Bucket;
 
+  /** @throws SplitValidationError at construction, listing every problem of the props */
   constructor(scope: Construct, id: string, props: SpiceSnapshotBucketProps) {
     super(scope, id);
-    const { split, retention } = props.split;
-    const problems = regionProblems(this, props.split, 'store.region');
-    if (props.encryptionKey && props.encryption === 's3-managed') {
-      problems.push({ path: 'encryptionKey', message: "is set, but encryption is 's3-managed'", fix: "set encryption to 'kms' or drop the key" });
+    const { split, retention } = props.synthesized;
+    if (!isChecked(props)) {
+      const findings = cdkFindings();
+      const own = findings.under('props');
+      const { encryption, encryptionKey, exemptPrincipalArns } = props;
+      const bucket = { splitName: split.name, store: split.store, encryption, encryptionKey, exemptPrincipalArns };
+      checkSnapshotBucket(this, bucket, { store: own.under('synthesized.split.store'), options: own, exempt: own });
+      findings.throwIfProblems(split.name, this.node.path);
     }
-    const claimedBy = claimBucket(this, split.store.bucket, split.name);
-    if (claimedBy) {
-      problems.push({
-        path: 'store.bucket',
-        message: `"${split.store.bucket}" is already the snapshot bucket of split "${claimedBy}": a bucket has one lifecycle configuration, so each split needs its own`,
-        fix: 'give this split a bucket of its own',
-      });
-    }
-    if (problems.length > 0) throw new SplitValidationError(split.name, problems);
+    claimBucket(this, split.store.bucket, split.name);
     const kmsEncryption = props.encryption === 'kms' || props.encryptionKey !== undefined;
     const versioned = props.versioned ?? false;
     this.bucket = new s3.Bucket(this, 'Bucket', {

@@ -4,22 +4,27 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  accessPlan, awsRoleName, IdentityTier, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
+  accessPlan, awsRoleName, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
+import { cdkFindings, checkNamespaces, checkTrust, isChecked } from './checks';
 import { grantPrefix } from './prefix-grants';
 
 /** How EKS pods assume the role. */
 export type EksTrust =
   /** IAM Roles for Service Accounts: the cluster's IAM OIDC provider (it must exist). */
-  | { readonly type: 'irsa'; readonly oidcProviderArn: string }
+  | { readonly type: 'aws-irsa'; readonly oidcProviderArn: string }
   /** EKS Pod Identity: the eks-pod-identity-agent add-on must run on the nodes. */
-  | { readonly type: 'pod-identity'; readonly clusterName: string };
+  | { readonly type: 'aws-pod-identity'; readonly clusterName: string };
 
 /** Props of one tier's role. */
 export interface SpiceWorkloadRoleProps {
-  readonly split: SynthesizedSplit;
+  /** The synthesized split (`synthesizeSplit`): it names the role and the prefixes it may reach. */
+  readonly synthesized: SynthesizedSplit;
+  /** Writers (and the archiver) read-write, readers read-only. */
   readonly tier: IdentityTier;
+  /** The split's snapshot bucket. */
   readonly bucket: s3.IBucket;
+  /** How pods assume the role. */
   readonly trust: EksTrust;
   /** Namespaces whose ServiceAccount of this tier may assume the role. */
   readonly namespaces: readonly string[];
@@ -35,18 +40,27 @@ export class SpiceWorkloadRole extends Construct {
   /** What the Kubernetes ServiceAccount of this tier must carry. */
   public readonly identity: WorkloadIdentity;
 
+  /** @throws SplitValidationError at construction, listing every problem of the props */
   constructor(scope: Construct, id: string, props: SpiceWorkloadRoleProps) {
     super(scope, id);
-    const { split } = props.split;
+    const { split } = props.synthesized;
+    if (!isChecked(props)) {
+      const findings = cdkFindings();
+      const own = findings.under('props');
+      if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
+      checkTrust(props.trust, 'trust', own);
+      checkNamespaces(props.namespaces, 'namespaces', own);
+      findings.throwIfProblems(split.name, this.node.path);
+    }
     const serviceAccount = props.tier === 'writer' ? writerServiceAccountName(split.name) : readerServiceAccountName(split.name);
     this.role = new iam.Role(this, 'Role', {
       roleName: awsRoleName(split.name, split.store.region, props.tier),
       description: `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`,
-      assumedBy: props.trust.type === 'irsa'
+      assumedBy: props.trust.type === 'aws-irsa'
         ? this.irsaPrincipal(props.trust.oidcProviderArn, props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`))
         : podIdentityPrincipal(props.trust.clusterName, props.namespaces, serviceAccount),
     });
-    if (props.trust.type === 'pod-identity') {
+    if (props.trust.type === 'aws-pod-identity') {
       // Pod Identity needs sts:TagSession beside sts:AssumeRole, under the same conditions.
       this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
         actions: ['sts:TagSession'],

@@ -81,6 +81,9 @@ export class SplitValidationError extends ReadWriteSplitError {
 /** Tells whether a value is only known at deploy time (a CDK token, a Pulumi output). */
 export type LateBoundCheck = (value: unknown) => boolean;
 
+/** The path of a described value itself, rather than one of its properties. */
+export const ROOT_PATH = '(split)';
+
 interface Sink {
   readonly problems: ValidationProblem[];
   readonly warnings: SplitWarning[];
@@ -129,7 +132,9 @@ export class Findings {
     if (this.problems.length > 0) throw new SplitValidationError(splitName, this.problems, where);
   }
 
+  /** `ROOT_PATH` is the value at the root itself: `split` inside an adapter, `(split)` on its own. */
   private path(path: string): string {
+    if (path === ROOT_PATH) return this.root || ROOT_PATH;
     if (!this.root) return path;
     return path.startsWith('[') ? `${this.root}${path}` : `${this.root}.${path}`;
   }

@@ -1,6 +1,6 @@
 import { resolveDataset, ResolvedDataset } from './dataset';
 import { DatasetSpec } from './dataset-spec';
-import { Findings, quote, SplitValidationError, SplitWarning } from './errors';
+import { Findings, quote, ROOT_PATH, SplitValidationError, SplitWarning } from './errors';
 import { checkReaderHotSwap, checkReaderStore, readerDatasetForm, ReaderDatasetForm } from './reader-dataset-form';
 import { resolveRetention, ResolvedRetention, RetentionSpec } from './retention';
 import { bucketEstimate, BucketEstimate, readerLocalDisk, writerStorageSize } from './sizing';
@@ -213,7 +213,7 @@ export function splitNameOf(spec: unknown): string {
  */
 export function checkResolvedSplit(spec: SplitSpec, findings: Findings): ResolvedSplit | undefined {
   if (!spec || typeof spec !== 'object') {
-    findings.problem('(split)', `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
+    findings.problem(ROOT_PATH, `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
     return undefined;
   }
   const own = new Findings(findings.isLateBound);

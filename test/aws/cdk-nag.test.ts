@@ -19,7 +19,7 @@ function nagApp() {
 
 const variants: [string, Partial<ReadWriteSplitAwsProps>][] = [
   ['IRSA', {}],
-  ['Pod Identity', { cluster: { region: 'eu-west-1', trust: { type: 'pod-identity', clusterName: 'prod' } } }],
+  ['Pod Identity', { cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'prod' } } }],
   ['KMS and versioning', { bucket: { encryption: 'kms', versioned: true } }],
 ];
 

@@ -169,12 +169,12 @@ describe('the writer and reader roles', () => {
   });
 
   it('use CfnJson for trust conditions when the OIDC provider ARN is a token', () => {
-    const { template: tokens } = awsStack({ cluster: { region: 'eu-west-1', trust: { type: 'irsa', oidcProviderArn: Fn.importValue('ClusterOidcProviderArn') } } });
+    const { template: tokens } = awsStack({ cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: Fn.importValue('ClusterOidcProviderArn') } } });
     tokens.resourceCountIs('Custom::AWSCDKCfnJson', 2);
   });
 
   it('with EKS Pod Identity trust pods.eks.amazonaws.com for AssumeRole and TagSession, with one association per namespace', () => {
-    const { template: pods, construct } = awsStack({ cluster: { region: 'eu-west-1', trust: { type: 'pod-identity', clusterName: 'prod' } }, readerNamespaces: ['shop', 'storefront'] });
+    const { template: pods, construct } = awsStack({ cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'prod' } }, readerNamespaces: ['shop', 'storefront'] });
     const trust = (name: string) => (Object.values(pods.findResources('AWS::IAM::Role', { Properties: { RoleName: name } }))[0] as any).Properties.AssumeRolePolicyDocument.Statement;
     const tags = (namespaces: string | string[], serviceAccount: string) => ({
       StringEquals: { 'aws:RequestTag/eks-cluster-name': 'prod', 'aws:RequestTag/kubernetes-namespace': namespaces, 'aws:RequestTag/kubernetes-service-account': serviceAccount },
@@ -192,12 +192,12 @@ describe('the writer and reader roles', () => {
 
 describe('bad input', () => {
   it('refuses a cluster in another region than the bucket', () => {
-    expect(() => awsStack({ cluster: { region: 'us-east-1', trust: { type: 'pod-identity', clusterName: 'c' } } }))
+    expect(() => awsStack({ cluster: { region: 'us-east-1', trust: { type: 'aws-pod-identity', clusterName: 'c' } } }))
       .toThrow(/cluster.region: us-east-1 is not the store's region eu-west-1; keep the snapshot bucket in the region of the cluster that reads it/);
   });
 
   it('refuses a stack in another region, or in no region', () => {
-    const props = { split: awsSplit(), cluster: { region: 'eu-west-1', trust: { type: 'pod-identity' as const, clusterName: 'c' } }, allowAccessOutsideVpc: true };
+    const props = { split: awsSplit(), cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity' as const, clusterName: 'c' } }, allowAccessOutsideVpc: true };
     const elsewhere = new Stack(new App(), 'S', { env: { region: 'us-east-1' } });
     expect(() => new ReadWriteSplitAws(elsewhere, 'X', props)).toThrow(/store.region: the stack deploys to us-east-1, but the split's store is in eu-west-1/);
     const agnostic = new Stack(new App(), 'S');
@@ -207,7 +207,7 @@ describe('bad input', () => {
   it('refuses two splits that claim one bucket', () => {
     const { app } = awsStack();
     const other = new Stack(app, 'Other', { env: { account: '111122223333', region: 'eu-west-1' } });
-    const props = { split: awsSplit({ name: 'other' }), cluster: { region: 'eu-west-1', trust: { type: 'pod-identity' as const, clusterName: 'c' } }, allowAccessOutsideVpc: true };
+    const props = { split: awsSplit({ name: 'other' }), cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity' as const, clusterName: 'c' } }, allowAccessOutsideVpc: true };
     expect(() => new ReadWriteSplitAws(other, 'Other', props)).toThrow(/store.bucket: "shop-snapshots" is already the snapshot bucket of split "shop"/);
   });
 

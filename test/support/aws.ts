@@ -15,7 +15,7 @@ export function awsStack(props: Partial<ReadWriteSplitAwsProps> = {}, app = new 
   });
   const construct = new ReadWriteSplitAws(stack, 'Shop', {
     split: awsSplit(),
-    cluster: { region: 'eu-west-1', trust: { type: 'irsa', oidcProviderArn: OIDC_ARN } },
+    cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
     vpc,
     ...props,
   });

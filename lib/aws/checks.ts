@@ -1,0 +1,207 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { Construct, IConstruct } from 'constructs';
+import { Findings, quote, ResolvedSnapshotStore } from '../core';
+import type { EksTrust } from './workload-role';
+
+// What the AWS constructs refuse: values that would deploy but never work, or would be insecure.
+
+const PARTITION = 'aws(-[a-z]+)*';
+const OIDC_PROVIDER_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:oidc-provider/\\S+$`);
+/** A user, a role or the root; `*` and `?` wildcards allowed in the name, as `ArnLike` reads them. */
+const IAM_PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(root|(role|user)/[\\w+=,.@/*?-]+|[*?][\\w+=,.@/*?-]*)$`);
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]+$/;
+const ENCRYPTIONS = ['s3-managed', 'kms'];
+const TRUST_TYPES = ['aws-irsa', 'aws-pod-identity'];
+const RENAMED_TRUST_TYPES: Readonly<Record<string, string>> = { 'irsa': 'aws-irsa', 'pod-identity': 'aws-pod-identity' };
+
+/** Findings that skip CDK tokens: a value only known at deploy time is not wrong. */
+export function cdkFindings(): Findings {
+  return new Findings((value) => Token.isUnresolved(value));
+}
+
+const checkedProps = new WeakSet<object>();
+
+/** Marks props that a parent construct has checked in its own error, so the child does not check them again. */
+export function checked<T extends object>(props: T): T {
+  checkedProps.add(props);
+  return props;
+}
+
+export function isChecked(props: object): boolean {
+  return checkedProps.has(props);
+}
+
+/** Snapshot buckets of an app, by name, with the split that owns each. */
+const bucketsByApp = new WeakMap<IConstruct, Map<string, string>>();
+
+function bucketClaims(scope: IConstruct): Map<string, string> {
+  const claims = bucketsByApp.get(scope.node.root) ?? new Map<string, string>();
+  bucketsByApp.set(scope.node.root, claims);
+  return claims;
+}
+
+/** Records that a split's bucket is created; only once its checks have passed. */
+export function claimBucket(scope: IConstruct, bucket: string, split: string): void {
+  bucketClaims(scope).set(bucket, split);
+}
+
+/** The parts of the store that the bucket's checks read. */
+export type StoreFacts = Pick<ResolvedSnapshotStore, 'cloud' | 'region' | 'bucket'>;
+
+/** What the snapshot bucket's checks read. */
+export interface BucketCheck {
+  readonly splitName: string;
+  /** Undefined when the description has already reported its store. */
+  readonly store?: StoreFacts;
+  readonly encryption?: unknown;
+  readonly encryptionKey?: unknown;
+  readonly exemptPrincipalArns?: unknown;
+}
+
+/** Where the checked values sit in what the user passed. */
+export interface BucketCheckRoots {
+  /** The description's store. */
+  readonly store: Findings;
+  /** Parent of `encryption` and `encryptionKey`. */
+  readonly options: Findings;
+  /** Parent of `exemptPrincipalArns`. */
+  readonly exempt: Findings;
+}
+
+/**
+ * Every check of the snapshot bucket, shared by `SpiceSnapshotBucket` on its own and
+ * `ReadWriteSplitAws` (which reports them in its one error): the stack's region (checked once),
+ * one bucket per split, encryption and the exempt principals.
+ */
+export function checkSnapshotBucket(scope: Construct, bucket: BucketCheck, at: BucketCheckRoots): void {
+  const { store } = bucket;
+  if (store && store.cloud !== 'aws') {
+    at.store.problem('cloud', `${quote(store.cloud)} is not 'aws': this construct creates an S3 bucket`, "set store.cloud to 'aws', or use the adapter of the store's cloud");
+  } else {
+    checkStackRegion(scope, store?.region, at.store);
+    const owner = store && !Token.isUnresolved(store.bucket) ? bucketClaims(scope).get(store.bucket) : undefined;
+    if (store && owner !== undefined) {
+      at.store.problem(
+        'bucket',
+        `"${store.bucket}" is already the snapshot bucket of split "${owner}": a bucket has one lifecycle configuration, so each split needs its own`,
+        'give this split a bucket of its own',
+      );
+    }
+  }
+  if (bucket.encryption !== undefined && !ENCRYPTIONS.includes(bucket.encryption as string)) {
+    at.options.problem('encryption', `${quote(bucket.encryption)} is not a bucket encryption`, "use 's3-managed' or 'kms'");
+  }
+  if (bucket.encryptionKey && bucket.encryption === 's3-managed') {
+    at.options.problem('encryptionKey', "is set, but encryption is 's3-managed'", "set encryption to 'kms' or drop the key");
+  }
+  checkExemptPrincipals(bucket.exemptPrincipalArns, at.exempt);
+}
+
+/** The stack must deploy the bucket where the description says it lives; `wanted` is undefined when unknown. */
+function checkStackRegion(scope: Construct, wanted: string | undefined, store: Findings): void {
+  const region = Stack.of(scope).region;
+  const known = wanted !== undefined && !Token.isUnresolved(wanted);
+  if (Token.isUnresolved(region)) {
+    store.problem(
+      'region',
+      `the stack has no region, so the bucket could land outside ${known ? wanted : "the store's region"}`,
+      `set the stack's env.region to ${known ? `'${wanted}'` : "the store's region"}`,
+    );
+  } else if (known && region !== wanted) {
+    store.problem('region', `the stack deploys to ${region}, but the split's store is in ${wanted}`, `deploy the stack to '${wanted}' or change store.region`);
+  }
+}
+
+function checkExemptPrincipals(arns: unknown, parent: Findings): void {
+  if (arns === undefined || parent.isLateBound(arns)) return;
+  if (!Array.isArray(arns)) {
+    parent.problem('exemptPrincipalArns', `${quote(arns)} is not a list`, "list principal ARNs, e.g. ['arn:aws:iam::111122223333:role/BreakGlass']");
+    return;
+  }
+  arns.forEach((arn, i) => {
+    if (parent.isLateBound(arn) || (typeof arn === 'string' && IAM_PRINCIPAL_ARN.test(arn))) return;
+    parent.problem(
+      `exemptPrincipalArns[${i}]`,
+      `${quote(arn)} is not an IAM principal ARN, so the bucket policy would exempt no one`,
+      "use 'arn:aws:iam::<account>:role/<name>' (or user/<name>, root); '*' wildcards work in the name, e.g. 'arn:aws:iam::111122223333:role/cdk-*'",
+    );
+  });
+}
+
+/** How pods assume the roles: each type's value must name something that exists. */
+export function checkTrust(trust: EksTrust | undefined, key: string, parent: Findings): void {
+  if (!trust || typeof trust !== 'object') {
+    parent.problem(key, `${quote(trust)} is not an EKS trust`, "give { type: 'aws-irsa', oidcProviderArn } or { type: 'aws-pod-identity', clusterName }");
+    return;
+  }
+  const type: string = trust.type;
+  if (!TRUST_TYPES.includes(type)) {
+    const renamed = RENAMED_TRUST_TYPES[type];
+    parent.problem(`${key}.type`, `${quote(type)} is not a trust type${renamed ? ' (it was renamed)' : ''}`, renamed ? `use '${renamed}'` : "use 'aws-irsa' or 'aws-pod-identity'");
+    return;
+  }
+  if (trust.type === 'aws-irsa' && !parent.isLateBound(trust.oidcProviderArn) && !OIDC_PROVIDER_ARN.test(String(trust.oidcProviderArn))) {
+    parent.problem(
+      `${key}.oidcProviderArn`,
+      `${quote(trust.oidcProviderArn)} is not an IAM OIDC provider ARN`,
+      "use the cluster's provider, 'arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>'",
+    );
+  }
+  if (trust.type === 'aws-pod-identity' && !parent.isLateBound(trust.clusterName)) {
+    const name = trust.clusterName;
+    if (typeof name !== 'string' || !EKS_CLUSTER_NAME.test(name)) {
+      parent.problem(
+        `${key}.clusterName`,
+        typeof name === 'string' && name === '' ? 'is empty' : `${quote(name)} is not an EKS cluster name`,
+        "give the cluster's name: up to 100 letters, digits, '-' and '_', starting with a letter or digit",
+      );
+    }
+  }
+}
+
+/** Namespaces whose ServiceAccounts may assume a role: a non-empty list of distinct namespace names. */
+export function checkNamespaces(namespaces: unknown, key: string, parent: Findings): void {
+  if (parent.isLateBound(namespaces)) return;
+  if (!Array.isArray(namespaces) || namespaces.length === 0) {
+    parent.problem(
+      key,
+      Array.isArray(namespaces) ? 'is empty: no ServiceAccount could assume the role' : `${quote(namespaces)} is not a list`,
+      "list the namespaces of the workloads, e.g. ['shop']",
+    );
+    return;
+  }
+  const first = new Map<string, number>();
+  namespaces.forEach((namespace, i) => {
+    if (parent.isLateBound(namespace)) return;
+    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
+      parent.problem(`${key}[${i}]`, `${quote(namespace)} is not a Kubernetes namespace`, "use a DNS label: up to 63 lowercase letters, digits and '-'");
+    } else if (first.has(namespace)) {
+      parent.problem(`${key}[${i}]`, `${quote(namespace)} is already ${key}[${first.get(namespace)}]`, 'list each namespace once');
+    } else {
+      first.set(namespace, i);
+    }
+  });
+}
+
+/** The private path to the bucket: an endpoint, or an explicit choice to go without. */
+export function checkNetwork(props: { vpc?: unknown; vpcEndpointId?: unknown; allowAccessOutsideVpc?: boolean }, parent: Findings): void {
+  const { vpcEndpointId } = props;
+  if (props.vpc !== undefined && vpcEndpointId !== undefined) {
+    parent.problem('vpcEndpointId', 'is set together with vpc', 'give vpc (a new gateway endpoint) or vpcEndpointId (an existing one), not both');
+  } else if (props.vpc === undefined && vpcEndpointId === undefined && !props.allowAccessOutsideVpc) {
+    parent.problem(
+      'vpc',
+      'is missing: the snapshot bucket would be reachable from anywhere with credentials',
+      "give the cluster's vpc or an existing vpcEndpointId, or set allowAccessOutsideVpc: true to accept that",
+    );
+  }
+  if (vpcEndpointId !== undefined && !parent.isLateBound(vpcEndpointId) && (typeof vpcEndpointId !== 'string' || !VPC_ENDPOINT_ID.test(vpcEndpointId))) {
+    parent.problem(
+      'vpcEndpointId',
+      `${quote(vpcEndpointId)} is not a VPC endpoint id, so the bucket policy would deny every data request`,
+      "use the id of the S3 gateway endpoint, e.g. 'vpce-0123456789abcdef0'",
+    );
+  }
+}
