@@ -1,3 +1,5 @@
+import { sep } from 'node:path';
+
 /**
  * One problem found in a split description or in an adapter's props: where it is, what is wrong
  * and how to fix it.
@@ -34,7 +36,7 @@ export function formatWarning(warning: SplitWarning): string {
 /** Keeps a thrown error short for people: its message, then the caller's frames, not this library's. */
 function callerFrames(stack: string | undefined): string {
   const frames = (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
-  const libraryDir = __dirname.replace(/[\\/]core$/, '');
+  const libraryDir = `${__dirname.replace(/[\\/]core$/, '')}${sep}`;
   return frames.filter((line) => !line.includes(libraryDir) && !line.includes('node:internal')).join('\n');
 }
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** Ports spiced listens on in both tiers (the Spice Helm chart's values). */
 export const SPICE_PORTS = { http: 8090, flight: 50051, metrics: 9090 } as const;
 
@@ -67,7 +69,16 @@ export function readerObjectsName(workload: string): string {
   return `${workload}-spice-reader`;
 }
 
-/** Name of the CronJob (and its ServiceAccount and Role) that restarts a reader workload. */
+/** Longest CronJob name Kubernetes accepts (its Jobs append 11 characters to a 63-character label). */
+const CRONJOB_NAME_MAX = 52;
+
+/**
+ * Name of the CronJob (and its ServiceAccount and Role) that restarts a reader workload; a long
+ * workload name is shortened and made unique with a hash of the whole.
+ */
 export function readerRestartName(workload: string): string {
-  return `${workload}-spice-restart`;
+  const name = `${workload}-spice-restart`;
+  if (name.length <= CRONJOB_NAME_MAX) return name;
+  const hash = createHash('sha256').update(workload).digest('hex').slice(0, 8);
+  return `${workload.slice(0, CRONJOB_NAME_MAX - '-spice-restart'.length - hash.length - 1).replace(/[-.]+$/, '')}-${hash}-spice-restart`;
 }

@@ -17,7 +17,11 @@ import {
 
 /** The one description of a read/write split that every adapter maps. */
 export interface SplitSpec {
-  /** Name of the split: a DNS label (lowercase letters, digits, `-`), at most 40 characters. */
+  /**
+   * Name of the split: a DNS label (lowercase letters, digits, `-`), at most 37 characters, so that
+   * every name derived from it fits Kubernetes' limits (`<name>-writer-replica` is a StatefulSet,
+   * whose pods' revision label must stay within 63 characters).
+   */
   readonly name: string;
   /**
    * Kubernetes namespace of both tiers.
@@ -87,7 +91,7 @@ export interface ResolvedSplit {
   readonly warnings: readonly SplitWarning[];
 }
 
-const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,35}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Placeholder that names derive from while the split name is invalid, so its error is reported once. */
@@ -97,7 +101,7 @@ const PLACEHOLDER_NAME = 'split';
 function checkNames(spec: SplitSpec, findings: Findings): string {
   const valid = typeof spec.name === 'string' && SPLIT_NAME.test(spec.name);
   if (!valid) {
-    findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 40 characters: lowercase letters, digits and '-', starting with a letter");
+    findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter");
   }
   if (spec.namespace !== undefined && (typeof spec.namespace !== 'string' || !NAMESPACE.test(spec.namespace))) {
     findings.problem('namespace', `${quote(spec.namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");

@@ -8,7 +8,7 @@ export type { WriterStatefulSet } from './writer-statefulset';
 export type { Archiver } from './archiver';
 export type { SpicepodConfigMap } from './spicepod-config-map';
 export { SpiceReaderSidecar } from './reader-sidecar';
-export type { SidecarMode, SpiceReaderSidecarOptions, SpiceReaderSidecarProps } from './reader-sidecar';
+export type { ReaderAttachment, SidecarMode, SpiceReaderSidecarOptions, SpiceReaderSidecarProps } from './reader-sidecar';
 export { ReaderRestartSchedule } from './reader-restart-schedule';
 export type { ReaderRestartScheduleProps } from './reader-restart-schedule';
 export { SplitObservability } from './observability';

@@ -90,7 +90,8 @@ export interface WriterUpdateStrategy {
   /** `OnDelete` waits for you to delete each pod. */
   readonly type: 'RollingUpdate' | 'OnDelete';
   /**
-   * With `RollingUpdate`: pods with an ordinal below this keep the old template (a canary).
+   * With `RollingUpdate`: query replicas with an ordinal below this keep the old template (a
+   * canary). The snapshot owner, a single pod, always rolls.
    *
    * @default 0
    */
@@ -119,11 +120,12 @@ function checkNames(names: readonly string[] | undefined, path: string, what: st
   });
 }
 
-function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, findings: Findings): void {
+function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, findings: Findings, ours: 'refuse' | 'allow'): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
-    if (!LABEL_KEY.test(key)) findings.problem(`${path}`, `${quote(key)} is not a label key`, "use e.g. 'team' or 'example.com/team'");
-    else if (key.startsWith(OUR_PREFIX)) findings.problem(`${path}.${key}`, 'is a label of this library (selectors and NetworkPolicies rely on it)', 'use a key of your own');
-    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) findings.problem(`${path}.${key}`, `${quote(value)} is not a label value`, "use at most 63 letters, digits, '-', '_' and '.'");
+    const at = `${path}[${quote(key)}]`;
+    if (!LABEL_KEY.test(key)) findings.problem(at, `${quote(key)} is not a label key`, "use e.g. 'team' or 'example.com/team'");
+    else if (ours === 'refuse' && key.startsWith(OUR_PREFIX)) findings.problem(at, `${quote(key)} is a label of this library (selectors and NetworkPolicies rely on it)`, 'use a key of your own');
+    if (typeof value !== 'string' || !LABEL_VALUE.test(value)) findings.problem(at, `${quote(value)} is not a label value`, "use at most 63 letters, digits, '-', '_' and '.'");
   }
 }
 
@@ -137,8 +139,8 @@ function checkEnv(env: readonly SpiceEnvVar[] | undefined, reserved: readonly st
       findings.problem(`${at}.name`, `${quote(variable.name)} is already set${seen.has(variable.name) ? ' above' : ' by the library'}`, 'use another name');
     }
     seen.add(variable?.name);
-    if ((variable?.value === undefined) === (variable?.valueFrom === undefined)) {
-      findings.problem(at, 'needs exactly one of value and valueFrom', 'give a literal value or a valueFrom source');
+    if (variable?.value !== undefined && variable?.valueFrom !== undefined) {
+      findings.problem(at, 'has both value and valueFrom', 'give a literal value or a valueFrom source, not both');
     }
   });
 }
@@ -148,8 +150,8 @@ export function checkPodSettings(settings: WriterPodSettings | undefined, reserv
   if (!settings) return;
   checkNames(settings.imagePullSecrets, 'imagePullSecrets', 'a Secret name', findings);
   if (settings.priorityClassName !== undefined) checkNames([settings.priorityClassName], 'priorityClassName', 'a PriorityClass name', findings);
-  checkLabels(settings.nodeSelector, 'nodeSelector', findings);
-  checkLabels(settings.podLabels, 'podLabels', findings);
+  checkLabels(settings.nodeSelector, 'nodeSelector', findings, 'allow');
+  checkLabels(settings.podLabels, 'podLabels', findings, 'refuse');
   if (settings.podAnnotations?.[SPICEPOD_CHECKSUM_ANNOTATION] !== undefined) {
     findings.problem(`podAnnotations.${SPICEPOD_CHECKSUM_ANNOTATION}`, 'is set by the library to roll pods when the Spicepod changes', 'use another key');
   }
@@ -180,9 +182,13 @@ export function podSpecSettings(settings: SpicePodSettings | undefined): Json {
   };
 }
 
-/** The StatefulSet update strategy of the settings. */
-export function writerUpdateStrategy(settings: WriterPodSettings | undefined): Json {
+/**
+ * The update strategy of a writer StatefulSet. A partition applies to the query replicas only: the
+ * snapshot owner is a single pod (ordinal 0), which any partition would never roll.
+ */
+export function writerUpdateStrategy(settings: WriterPodSettings | undefined, role: 'snapshot-owner' | 'query-replica'): Json {
   const strategy = settings?.updateStrategy;
   if (!strategy || strategy.type === 'OnDelete') return { type: strategy?.type ?? 'RollingUpdate' };
-  return { type: 'RollingUpdate', ...(strategy.partition !== undefined ? { rollingUpdate: { partition: strategy.partition } } : {}) };
+  const partition = role === 'query-replica' ? strategy.partition : undefined;
+  return { type: 'RollingUpdate', ...(partition !== undefined ? { rollingUpdate: { partition } } : {}) };
 }

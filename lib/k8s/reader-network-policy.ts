@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Json, manifest } from './manifest';
 
@@ -19,7 +19,7 @@ export interface ReaderNetworkPolicyOptions {
  * listen beyond loopback for kubelet probes) are reachable from inside the pod alone; metrics from
  * the monitoring namespace. Kubelet probes are not subject to NetworkPolicies.
  */
-export function readerNetworkPolicy(scope: Construct, id: string, options: ReaderNetworkPolicyOptions): void {
+export function readerNetworkPolicy(scope: Construct, id: string, options: ReaderNetworkPolicyOptions): ApiObject {
   const metrics = {
     from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } } }],
     ports: [{ protocol: 'TCP', port: options.metricsPort }],
@@ -28,7 +28,7 @@ export function readerNetworkPolicy(scope: Construct, id: string, options: Reade
     const open = options.appPorts.produce();
     return open.length > 0 ? [{ ports: open.map((port) => ({ protocol: 'TCP', port })) }] : [];
   };
-  manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
+  return manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
     spec: {
       podSelector: options.podSelector,
       policyTypes: ['Ingress'],

@@ -30,6 +30,15 @@ function pullSecrets(own: readonly Json[] | undefined, added: readonly string[])
 }
 
 /**
+ * Whether the pod mounts its ServiceAccount token: when the identity or the app needs it. The reader
+ * ServiceAccount needs none otherwise; a ServiceAccount the workload keeps keeps the app's setting.
+ */
+function automountToken(own: boolean | undefined, identityNeedsIt: boolean, keeps: boolean): boolean | undefined {
+  if (identityNeedsIt || own === true) return true;
+  return keeps ? own : false;
+}
+
+/**
  * The application's pod template with the reader sidecar in it: the one place both attach paths
  * (cdk8s-plus workloads and existing manifests) build the pod, so both render the same pod.
  */
@@ -39,6 +48,8 @@ export function withReaderSidecar(template: Json, add: ReaderPodAdditions): Json
   const list = add.native ? 'initContainers' : 'containers';
   const own = (spec.serviceAccountName ?? spec.serviceAccount) as string | undefined;
   const secrets = pullSecrets(spec.imagePullSecrets as Json[] | undefined, add.imagePullSecrets);
+  const keeps = add.keepWorkloadServiceAccount && own !== undefined;
+  const automount = automountToken(spec.automountServiceAccountToken as boolean | undefined, add.identityMountsToken, keeps);
   return {
     ...template,
     metadata: {
@@ -50,8 +61,8 @@ export function withReaderSidecar(template: Json, add: ReaderPodAdditions): Json
       ...spec,
       [list]: [...((spec[list] as Json[] | undefined) ?? []), add.container],
       volumes: [...((spec.volumes as Json[] | undefined) ?? []), ...add.volumes],
-      serviceAccountName: add.keepWorkloadServiceAccount && own ? own : add.serviceAccountName,
-      automountServiceAccountToken: add.identityMountsToken || spec.automountServiceAccountToken === true,
+      serviceAccountName: keeps ? own : add.serviceAccountName,
+      ...(automount === undefined ? {} : { automountServiceAccountToken: automount }),
       ...(secrets.length > 0 ? { imagePullSecrets: secrets } : {}),
     },
   };
@@ -71,5 +82,6 @@ export function podShapeOf(workload: Json, defaultNamespace: string | undefined)
     volumes: ((spec.volumes as Json[] | undefined) ?? []).map((v) => String(v.name)),
     serviceAccountName: (spec.serviceAccountName ?? spec.serviceAccount) as string | undefined,
     namespace: ((workload.metadata as Json | undefined)?.namespace as string | undefined) ?? defaultNamespace,
+    hostNetwork: spec.hostNetwork === true,
   };
 }

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readerRestartName } from '../core';
@@ -15,9 +15,9 @@ export interface ReaderRestartScheduleProps {
   /** A pinned kubectl image, e.g. `registry.k8s.io/kubectl:v1.31.0`. */
   readonly kubectlImage: string;
   /**
-   * Namespace of the workload.
+   * Namespace of the workload (the schedule's objects go there too).
    *
-   * @default - the chart's namespace
+   * @default - the workload's namespace
    */
   readonly namespace?: string;
 }
@@ -44,16 +44,22 @@ export class ReaderRestartSchedule extends Construct {
     if (!resource) {
       findings.problem('props.workload', `is ${article(kind)}, which has no rolling restart`, 'pass a Deployment, StatefulSet or DaemonSet');
     }
+    // Everything lives beside the workload: `kubectl rollout restart` acts in its own namespace.
+    const workloadNamespace = target.metadata.namespace ?? Chart.of(target).namespace;
+    const namespace = props.namespace ?? workloadNamespace;
+    if (namespace !== workloadNamespace) {
+      findings.problem('props.namespace', `is ${quote(namespace)}, but the workload is in ${quote(workloadNamespace)}: the job could not restart it`, "leave it out, or set the workload's namespace");
+    }
     if (findings.problems.length > 0) throw new ReadWriteSplitError('Invalid reader restart schedule', findings.problems, this.node.path);
     const name = readerRestartName(workloadName);
-    const meta = { name, namespace: props.namespace };
+    const meta = { name, namespace };
     manifest(this, 'ServiceAccount', 'v1', 'ServiceAccount', meta, { automountServiceAccountToken: true });
     manifest(this, 'Role', 'rbac.authorization.k8s.io/v1', 'Role', meta, {
       rules: [{ apiGroups: ['apps'], resources: [resource], resourceNames: [workloadName], verbs: ['get', 'patch'] }],
     });
     manifest(this, 'RoleBinding', 'rbac.authorization.k8s.io/v1', 'RoleBinding', meta, {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: props.namespace ?? target.metadata.namespace }],
+      subjects: [{ kind: 'ServiceAccount', name, namespace }],
     });
     manifest(this, 'CronJob', 'batch/v1', 'CronJob', meta, {
       spec: {

@@ -36,7 +36,7 @@ function registry<K extends object>(map: WeakMap<K, Map<string, Rendered>>, key:
  */
 export function readerServiceAccount(scope: Construct, options: ReaderServiceAccountOptions): ApiObject {
   const key = `${options.namespace ?? ''}/${options.name}`;
-  const annotations = JSON.stringify(options.identity.serviceAccountAnnotations);
+  const annotations = JSON.stringify([options.identity.serviceAccountAnnotations, options.identity.automountServiceAccountToken]);
   const other = registry(byApp, scope.node.root).get(key);
   if (other && other.annotations !== annotations) {
     const findings = new Findings();

@@ -100,8 +100,16 @@ export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
 
 const VOLUMES = { local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp' } as const;
 
-/** Workloads that already run a reader sidecar. */
-const attached = new WeakSet<IConstruct>();
+/** Workloads that already run a reader sidecar, with the split it reads. */
+const attached = new WeakMap<IConstruct, string>();
+
+/** What attaching the sidecar rendered beside the workload, for JSON patches. */
+export interface ReaderAttachment {
+  /** The ConfigMap holding this workload's reader Spicepod. */
+  readonly spicepodConfigMap: ApiObject;
+  /** The NetworkPolicy that keeps the sidecar's ports private to the pod. */
+  readonly networkPolicy: ApiObject;
+}
 
 function portProblems(props: SpiceReaderSidecarOptions, findings: Findings): void {
   const valid = (port: unknown) => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
@@ -127,6 +135,7 @@ export class SpiceReaderSidecar extends Construct {
   private readonly namespace?: string;
   private readonly identity: IdentityBinding;
   private readonly model: SpiceContainerModel;
+  private readonly native: boolean;
 
   constructor(scope: Construct, id: string, private readonly props: SpiceReaderSidecarProps) {
     super(scope, id);
@@ -144,6 +153,7 @@ export class SpiceReaderSidecar extends Construct {
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.identity = identityBinding(props.identity);
+    this.native = (props.mode ?? 'native') === 'native';
     if (props.createServiceAccount ?? true) {
       this.serviceAccount = readerServiceAccount(this, { splitName: split.name, name: this.serviceAccountName, namespace: this.namespace, identity: this.identity });
     }
@@ -169,18 +179,18 @@ export class SpiceReaderSidecar extends Construct {
    * Adds the sidecar to a Deployment, StatefulSet or DaemonSet built with cdk8s-plus. The pod is
    * checked again at synth, so containers and ports added afterwards are taken into account.
    */
-  public addTo(workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet): void {
+  public addTo(workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet): ReaderAttachment {
     const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
-    this.attach(ApiObject.of(workload), workload.node.path, namespace, 'at-synth');
+    return this.attach(ApiObject.of(workload), workload.node.path, namespace, 'at-synth');
   }
 
   /**
    * Adds the sidecar to a Deployment, StatefulSet or DaemonSet manifest the user already has,
    * e.g. one brought in with cdk8s `Include`.
    */
-  public addToManifest(object: ApiObject): void {
+  public addToManifest(object: ApiObject): ReaderAttachment {
     const json = object.toJson();
-    this.attach(object, `${json.kind}/${json.metadata?.name}`, json.metadata?.namespace ?? Chart.of(object).namespace, 'now');
+    return this.attach(object, `${json.kind}/${json.metadata?.name}`, json.metadata?.namespace ?? Chart.of(object).namespace, 'now');
   }
 
   private get footprint(): SidecarFootprint {
@@ -192,29 +202,43 @@ export class SpiceReaderSidecar extends Construct {
       namespace: this.namespace,
       appPorts: this.props.appPorts,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
+      identityUnused: this.props.identity !== undefined,
     };
   }
 
   /**
    * Checks the workload, renders its ConfigMap and NetworkPolicy, and puts the sidecar into its pod
    * template whenever the workload renders (`withReaderSidecar`). cdk8s has no hook after a
-   * workload renders, and JSON patches are fixed when added, so the rendering is wrapped.
+   * workload renders, and JSON patches are fixed when added, so the rendering is wrapped: the
+   * workload's own JSON patches apply before the sidecar joins (set the sidecar through its props).
    */
-  private attach(object: ApiObject, where: string, namespace: string | undefined, checkAt: 'now' | 'at-synth'): void {
+  private attach(object: ApiObject, where: string, namespace: string | undefined, checkAt: 'now' | 'at-synth'): ReaderAttachment {
     const render = object.toJson.bind(object);
     const problems: ValidationProblem[] = [];
+    const splitName = this.props.synthesized.split.name;
+    const reads = attached.get(object);
     if (!WORKLOAD_KINDS.includes(object.kind)) {
       problems.push({ path: where, message: 'is not a workload with a pod template', fix: 'pass a Deployment, StatefulSet or DaemonSet' });
-    } else if (attached.has(object)) {
-      problems.push({ path: where, message: `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice`, fix: 'add it once per workload' });
+    } else if (reads !== undefined) {
+      const message = reads === splitName
+        ? `already has a "${SIDECAR_NAME}" container: the reader sidecar was added twice`
+        : `already has a "${SIDECAR_NAME}" container reading split "${reads}": a workload reads one split`;
+      problems.push({ path: where, message, fix: 'add one reader sidecar per workload' });
     } else {
       const shapeNow = { containers: [], initContainers: [], volumes: [], namespace };
       problems.push(...(checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where)));
+      if (Chart.of(object) !== Chart.of(this)) {
+        problems.push({
+          path: where,
+          message: `is in chart ${Chart.of(object).node.path}, but the sidecar is in chart ${Chart.of(this).node.path}: the pod would reference a ConfigMap and ServiceAccount its chart does not hold`,
+          fix: "create the sidecar in the workload's chart",
+        });
+      }
     }
     const findings = new Findings();
     for (const problem of problems) findings.problem(problem.path, problem.message, problem.fix);
-    findings.throwIfProblems(this.props.synthesized.split.name, this.node.path);
-    attached.add(object);
+    findings.throwIfProblems(splitName, this.node.path);
+    attached.set(object, splitName);
 
     const name = object.name;
     const config = new SpicepodConfigMap(this, `${name}-Spicepod`, {
@@ -223,7 +247,7 @@ export class SpiceReaderSidecar extends Construct {
       labels: { [LABELS.split]: this.props.synthesized.split.name, [LABELS.tier]: 'reader' },
       spicepod: this.spicepod.spicepod,
     });
-    readerNetworkPolicy(checkAt === 'now' ? this : object, `${name}NetworkPolicy`, {
+    const networkPolicy = readerNetworkPolicy(checkAt === 'now' ? this : object, `${name}NetworkPolicy`, {
       name: readerObjectsName(name),
       namespace: this.namespace,
       podSelector: Lazy.any({ produce: () => render().spec?.selector ?? {} }),
@@ -239,6 +263,7 @@ export class SpiceReaderSidecar extends Construct {
     if (checkAt === 'at-synth') {
       object.node.addValidation({ validate: () => this.podProblems(render(), where, namespace).map(formatProblem) });
     }
+    return { spicepodConfigMap: config.apiObject, networkPolicy };
   }
 
   private podProblems(workload: Json, where: string, namespace: string | undefined): ValidationProblem[] {
@@ -253,8 +278,8 @@ export class SpiceReaderSidecar extends Construct {
   private additions(config: SpicepodConfigMap) {
     const { localDisk } = this.props.synthesized.split.reader;
     return {
-      container: toContainerManifest(this.model, (this.props.mode ?? 'native') === 'native'),
-      native: (this.props.mode ?? 'native') === 'native',
+      container: toContainerManifest(this.model, this.native),
+      native: this.native,
       volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE)],
       serviceAccountName: this.serviceAccountName,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,

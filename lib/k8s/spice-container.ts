@@ -74,7 +74,7 @@ function probe(kind: keyof typeof PROBES, port: number) {
  * The one renderer of the spiced container, for the library's own pods and for the reader sidecar
  * in any application workload. Quantities are written in one canonical form (`2000m`, `4096Mi`).
  */
-export function toContainerManifest(model: SpiceContainerModel, sidecar = false): Record<string, unknown> {
+export function toContainerManifest(model: SpiceContainerModel, nativeSidecar = false): Record<string, unknown> {
   return {
     name: model.name,
     image: model.image,
@@ -108,6 +108,6 @@ export function toContainerManifest(model: SpiceContainerModel, sidecar = false)
       ...(mount.readOnly ? { readOnly: true } : {}),
     })),
     securityContext: restrictedContainerSecurity(),
-    ...(sidecar ? { restartPolicy: 'Always' } : {}),
+    ...(nativeSidecar ? { restartPolicy: 'Always' } : {}),
   };
 }

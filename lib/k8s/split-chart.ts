@@ -1,4 +1,4 @@
-import { ApiObject, Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkSplit, SplitSpec, splitNameOf, SynthesizedSplit } from '../core';
 import { Findings, quote } from '../core/errors';
@@ -36,7 +36,7 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>,
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 function checkChartProps(props: ReadWriteSplitChartProps, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
-  checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings);
+  checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings, 'writerIdentity');
   const interval = props.observability?.interval;
   if (interval !== undefined && !PROMETHEUS_DURATION.test(interval)) {
     findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
@@ -56,6 +56,7 @@ export class ReadWriteSplitChart extends Chart {
   /** The Namespace; undefined when `createNamespace` is false. */
   public readonly namespaceObject?: ApiObject;
   private readonly monitoringNamespace: string;
+  private readonly imagePullSecrets?: readonly string[];
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
     const findings = new Findings();
@@ -66,19 +67,28 @@ export class ReadWriteSplitChart extends Chart {
     this.synthesized = synthesized!;
     const { split } = this.synthesized;
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
+    this.imagePullSecrets = props.pods?.imagePullSecrets;
     if (props.createNamespace ?? true) {
       this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } }, {});
+      // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
+      this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
     this.writer = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
     if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized });
-    reportWarnings(this, split.name, findings.warnings);
+    reportWarnings(this, split, findings.warnings);
   }
 
   /**
    * The reader sidecar of this split for an application chart; add it to workloads with `addTo`
-   * or `addToManifest`.
+   * or `addToManifest`. It pulls the image with the writers' `pods.imagePullSecrets` unless told
+   * otherwise (those Secrets must exist in the application's namespace too).
    */
   public readerSidecar(scope: Construct, id: string, options: SpiceReaderSidecarOptions = {}): SpiceReaderSidecar {
-    return new SpiceReaderSidecar(scope, id, { monitoringNamespace: this.monitoringNamespace, ...options, synthesized: this.synthesized });
+    return new SpiceReaderSidecar(scope, id, {
+      monitoringNamespace: this.monitoringNamespace,
+      imagePullSecrets: this.imagePullSecrets,
+      ...options,
+      synthesized: this.synthesized,
+    });
   }
 }

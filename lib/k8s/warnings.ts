@@ -4,7 +4,7 @@ import { formatWarning, SplitWarning } from '../core/errors';
 /** Metadata type under which warnings are recorded on the construct that raised them. */
 export const WARNING_METADATA = 'read-write-split:warning';
 
-/** Warnings already printed in an app, by `<split>/<id>`: a split's warning shows once per app. */
+/** Warnings already printed in an app, by `<namespace>/<split>/<id>`: a split's warning shows once per app. */
 const printed = new WeakMap<IConstruct, Set<string>>();
 
 /**
@@ -12,12 +12,12 @@ const printed = new WeakMap<IConstruct, Set<string>>();
  * tools and tests) and printed once per app in the format aws-cdk uses for its own warnings.
  * cdk8s has no annotations of its own.
  */
-export function reportWarnings(scope: Construct, splitName: string, warnings: readonly SplitWarning[]): void {
+export function reportWarnings(scope: Construct, split: { readonly name: string; readonly namespace: string }, warnings: readonly SplitWarning[]): void {
   const seen = printed.get(scope.node.root) ?? new Set<string>();
   printed.set(scope.node.root, seen);
   for (const warning of warnings) {
     scope.node.addMetadata(WARNING_METADATA, warning);
-    const key = `${splitName}/${warning.id}`;
+    const key = `${split.namespace}/${split.name}/${warning.id}`;
     if (seen.has(key)) continue;
     seen.add(key);
     console.warn(`[Warning at ${scope.node.path}] ${formatWarning(warning)} [ack: ${warning.id}]`);

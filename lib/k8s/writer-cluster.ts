@@ -50,8 +50,13 @@ export interface SpiceWriterClusterProps extends WriterClusterOptions {
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Checks the writer-side options; paths are rooted where `findings` is. */
-export function checkWriterClusterOptions(options: WriterClusterOptions, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
-  checkWorkloadIdentity(options.identity, 'identity', findings);
+export function checkWriterClusterOptions(
+  options: WriterClusterOptions,
+  synthesized: SynthesizedSplit | undefined,
+  findings: Findings,
+  identityPath = 'identity',
+): void {
+  checkWorkloadIdentity(options.identity, identityPath, findings);
   if (options.nodeSpread !== undefined && !['required', 'preferred'].includes(options.nodeSpread)) {
     findings.problem('nodeSpread', `${quote(options.nodeSpread)} is not a node spread`, "use 'required' or 'preferred'");
   }

@@ -55,7 +55,7 @@ export class WriterStatefulSet extends Construct {
         serviceName: headlessName,
         replicas: options.replicas,
         podManagementPolicy: 'Parallel',
-        updateStrategy: writerUpdateStrategy(options.settings),
+        updateStrategy: writerUpdateStrategy(options.settings, role),
         selector: { matchLabels: labels },
         template: spicePodTemplate({
           labels,

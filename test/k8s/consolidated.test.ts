@@ -35,9 +35,9 @@ describe('one validation path for the chart', () => {
       nodeSpread: 'sometimes' as never,
     }));
     expect(error).toBeInstanceOf(SplitValidationError);
-    expect(error.problems.map((p) => p.path)).toEqual(['split.datasets[0].name', 'props.identity.roleArn', 'props.nodeSpread', 'props.pods.env[0].name']);
+    expect(error.problems.map((p) => p.path)).toEqual(['split.datasets[0].name', 'props.writerIdentity.roleArn', 'props.nodeSpread', 'props.pods.env[0].name']);
     expect(error.message).toMatch(/^Invalid read-write split "shop" at shop \(4 problems\):/);
-    expect(error.message).toContain('props.identity.roleArn: "shop-writer" is not an IAM role ARN');
+    expect(error.message).toContain('props.writerIdentity.roleArn: "shop-writer" is not an IAM role ARN');
   });
 
   it('prints each problem once and no frame of the library', () => {
@@ -50,7 +50,7 @@ describe('one validation path for the chart', () => {
 
   it('refuses an identity that would render but never work', () => {
     const error = thrown(() => chartOf({ writerIdentity: { type: 'azure-workload-identity', clientId: 'my-identity' } }));
-    expect(error.message).toContain('props.identity.clientId: "my-identity" is not a managed identity client id');
+    expect(error.message).toContain('props.writerIdentity.clientId: "my-identity" is not a managed identity client id');
   });
 
   it('reports a bad restart schedule and a workload without rolling restarts at once, as its own error, not a split error', () => {
@@ -122,7 +122,9 @@ describe('pod settings per tier', () => {
       expect(template.metadata.labels['read-write-split.io/split']).toBe('shop');
       expect(template.metadata.annotations['example.com/owner']).toBe('data-platform');
     }
-    expect(find(docs, 'StatefulSet', 'shop-writer-owner').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 1 } });
+    // A canary partition holds back query replicas; the one-pod snapshot owner always rolls.
+    expect(find(docs, 'StatefulSet', 'shop-writer-replica').spec.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { partition: 1 } });
+    expect(find(docs, 'StatefulSet', 'shop-writer-owner').spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
     expect(find(docs, 'StatefulSet', 'shop-writer-owner').spec.volumeClaimTemplates[0].spec.storageClassName).toBe('gp3');
   });
 
@@ -136,7 +138,7 @@ describe('pod settings per tier', () => {
       },
     }));
     expect(error.problems.map((p) => p.path)).toEqual([
-      'props.pods.imagePullSecrets[0]', 'props.pods.podLabels.read-write-split.io/tier', 'props.pods.env[0]', 'props.pods.updateStrategy.partition',
+      'props.pods.imagePullSecrets[0]', 'props.pods.podLabels["read-write-split.io/tier"]', 'props.pods.env[0]', 'props.pods.updateStrategy.partition',
     ]);
   });
 });

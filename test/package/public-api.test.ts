@@ -30,7 +30,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'WARNING_METADATA',
     ],
     types: [
-      'Archiver', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
+      'Archiver', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
       'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitObservabilityOptions',
       'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
     ],

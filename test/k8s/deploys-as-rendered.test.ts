@@ -1,0 +1,144 @@
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { describe, expect, it, vi } from 'vitest';
+import { synthesizeSplit } from '../../lib';
+import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, SpiceReaderSidecarOptions } from '../../lib/k8s';
+import { awsSplit } from '../support/splits';
+import { expectValidManifests, find, K8sObject } from '../support/k8s';
+
+/** What `kubectl apply` and the controllers would refuse or silently break, caught at synth. */
+
+const READER_ARN = 'arn:aws:iam::111122223333:role/shop-reader';
+const quiet = () => vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+
+function web(chart: Chart, name = 'web', extra: Partial<kplus.DeploymentProps> = {}) {
+  return new kplus.Deployment(chart, name, { metadata: { name }, containers: [{ name: 'web', image: 'web:1', portNumber: 8080, securityContext: { user: 10001 } }], ...extra });
+}
+
+function reader(chart: Chart, options: SpiceReaderSidecarOptions = {}, split = synthesizeSplit(awsSplit())) {
+  return new SpiceReaderSidecar(chart, `reader-${split.split.name}`, { synthesized: split, identity: { type: 'aws-irsa', roleArn: READER_ARN }, ...options });
+}
+
+describe('names Kubernetes accepts', () => {
+  it('fit every limit with the longest split name allowed', async () => {
+    quiet();
+    const name = 'a'.repeat(37);
+    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'long', { split: awsSplit({ name, namespace: 'shop' }) })) as K8sObject[];
+    for (const doc of docs) expect(doc.metadata.name.length, `${doc.kind}/${doc.metadata.name}`).toBeLessThanOrEqual(63);
+    // A StatefulSet's pods carry `controller-revision-hash: <name>-<10-character hash>`, a label of at most 63.
+    for (const doc of docs.filter((d) => d.kind === 'StatefulSet')) expect(doc.metadata.name.length).toBeLessThanOrEqual(52);
+    await expectValidManifests(docs);
+  });
+
+  it('refuse a split name one character longer', () => {
+    expect(() => new ReadWriteSplitChart(Testing.app(), 'long', { split: awsSplit({ name: 'a'.repeat(38) }) }))
+      .toThrow(/split.name: "a{38}" is not a split name; use a DNS label of at most 37 characters/);
+  });
+
+  it('shorten a restart CronJob name past 52 characters, uniquely', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const long = web(chart, 'recommendations-and-personalisation-api');
+    const other = web(chart, 'recommendations-and-personalisation-apx');
+    new ReaderRestartSchedule(chart, 'one', { workload: long, schedule: '0 * * * *', kubectlImage: 'k:1' });
+    new ReaderRestartSchedule(chart, 'two', { workload: other, schedule: '0 * * * *', kubectlImage: 'k:1' });
+    const jobs = (Testing.synth(chart) as K8sObject[]).filter((d) => d.kind === 'CronJob').map((d) => d.metadata.name);
+    expect(jobs).toHaveLength(2);
+    expect(new Set(jobs).size).toBe(2);
+    for (const job of jobs) {
+      expect(job.length).toBeLessThanOrEqual(52);
+      expect(job).toMatch(/^recommendations-and-personali-[0-9a-f]{8}-spice-restart$/);
+    }
+  });
+});
+
+describe('every object a pod needs is where the pod is', () => {
+  it('refuses a sidecar created in one chart for a workload in another', () => {
+    const app = Testing.app();
+    const readers = new Chart(app, 'readers', { namespace: 'shop' });
+    const apps = new Chart(app, 'apps', { namespace: 'shop' });
+    expect(() => reader(readers).addTo(web(apps)))
+      .toThrow(/apps\/web: is in chart apps, but the sidecar is in chart readers: the pod would reference a ConfigMap and ServiceAccount its chart does not hold; create the sidecar in the workload's chart/);
+  });
+
+  it('restarts a workload in its own namespace, and refuses another', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const app = web(chart);
+    new ReaderRestartSchedule(chart, 'restart', { workload: app, schedule: '0 * * * *', kubectlImage: 'k:1' });
+    const docs = Testing.synth(chart) as K8sObject[];
+    expect(find(docs, 'RoleBinding', 'web-spice-restart').subjects).toEqual([{ kind: 'ServiceAccount', name: 'web-spice-restart', namespace: 'shop' }]);
+    expect(find(docs, 'CronJob', 'web-spice-restart').metadata.namespace).toBe('shop');
+    expect(() => new ReaderRestartSchedule(chart, 'bad', { workload: app, schedule: '0 * * * *', kubectlImage: 'k:1', namespace: 'jobs' }))
+      .toThrow(/props.namespace: is "jobs", but the workload is in "shop": the job could not restart it/);
+  });
+
+  it('pulls the reader image with the writers\' pull secrets by default', () => {
+    quiet();
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), pods: { imagePullSecrets: ['spice-pull'] } });
+    const apps = new Chart(app, 'apps', { namespace: 'store' });
+    split.readerSidecar(apps, 'reader', { identity: { type: 'aws-irsa', roleArn: READER_ARN } }).addTo(web(apps));
+    expect(find(Testing.synth(apps) as K8sObject[], 'Deployment', 'web').spec.template.spec.imagePullSecrets).toEqual([{ name: 'spice-pull' }]);
+  });
+
+  it('renders the split\'s Namespace without a namespace of its own', () => {
+    quiet();
+    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit() })) as K8sObject[];
+    expect(find(docs, 'Namespace', 'shop').metadata).toEqual({ name: 'shop', labels: expect.any(Object) });
+  });
+});
+
+describe('identities that reach the pod', () => {
+  it('refuses an identity the pod would never use, when the workload keeps its own ServiceAccount', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web-sa' } });
+    reader(chart, { keepWorkloadServiceAccount: true }).addTo(web(chart, 'web', { serviceAccount: sa }));
+    expect(() => Testing.synth(chart)).toThrow(/serviceAccountName: is "web-sa" and kept, so the read-only identity given to the sidecar \(bound to "shop-reader"\) never reaches the pod/);
+  });
+
+  it('leaves a kept ServiceAccount\'s token setting as the manifest has it', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const object = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
+      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8080 }] }] } } },
+    });
+    reader(chart, { keepWorkloadServiceAccount: true, identity: undefined }).addToManifest(object);
+    const spec = find(Testing.synth(chart) as K8sObject[], 'Deployment', 'api').spec.template.spec;
+    expect(spec.serviceAccountName).toBe('api');
+    expect(spec).not.toHaveProperty('automountServiceAccountToken');
+  });
+
+  it('refuses two readers of a split in one namespace whose ServiceAccounts would differ in their token setting', () => {
+    const app = Testing.app();
+    reader(new Chart(app, 'one', { namespace: 'shop' }), { identity: { type: 'aws-pod-identity' } });
+    expect(() => reader(new Chart(app, 'two', { namespace: 'shop' }), { identity: undefined }))
+      .toThrow(/props.identity: differs from the identity of the reader at one\/reader-shop/);
+  });
+});
+
+describe('pods the sidecar cannot keep private', () => {
+  it('refuses a host-network workload', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    reader(chart).addTo(web(chart, 'web', { hostNetwork: true }));
+    expect(() => Testing.synth(chart)).toThrow(/hostNetwork: is true: the sidecar's HTTP, Flight and metrics ports would open on the node/);
+  });
+
+  it('refuses a second split\'s reader on one workload, saying so', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const app = web(chart);
+    reader(chart).addTo(app);
+    const other = synthesizeSplit(awsSplit({ name: 'other', namespace: 'shop' }));
+    expect(() => reader(chart, {}, other).addTo(app)).toThrow(/already has a "spice-reader" container reading split "shop": a workload reads one split/);
+  });
+});
+
+describe('escape hatches of the reader', () => {
+  it('return the workload\'s reader ConfigMap and NetworkPolicy for JSON patches', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const attachment = reader(chart).addTo(web(chart));
+    attachment.networkPolicy.addJsonPatch(JsonPatch.add('/metadata/labels', { team: 'web' }));
+    attachment.spicepodConfigMap.addJsonPatch(JsonPatch.add('/metadata/annotations', { owner: 'web' }));
+    const docs = Testing.synth(chart) as K8sObject[];
+    expect(find(docs, 'NetworkPolicy', 'web-spice-reader').metadata.labels).toEqual({ team: 'web' });
+    expect(find(docs, 'ConfigMap', 'web-spice-reader').metadata.annotations).toEqual({ owner: 'web' });
+  });
+});
