@@ -7,8 +7,8 @@ import type { EksTrust } from './workload-role';
 
 const PARTITION = 'aws(-[a-z]+)*';
 const OIDC_PROVIDER_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:oidc-provider/\\S+$`);
-/** A user, a role or the root; `*` and `?` wildcards allowed in the name, as `ArnLike` reads them. */
-const IAM_PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(root|(role|user)/[\\w+=,.@/*?-]+|[*?][\\w+=,.@/*?-]*)$`);
+/** A user, a role or the root; wildcards only after a literal start of the name, so a pattern never exempts a whole account. */
+const IAM_PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(root|(role|user)/[\\w+=,.@/-]+[\\w+=,.@/*?-]*)$`);
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]+$/;
@@ -19,18 +19,6 @@ const RENAMED_TRUST_TYPES: Readonly<Record<string, string>> = { 'irsa': 'aws-irs
 /** Findings that skip CDK tokens: a value only known at deploy time is not wrong. */
 export function cdkFindings(): Findings {
   return new Findings((value) => Token.isUnresolved(value));
-}
-
-const checkedProps = new WeakSet<object>();
-
-/** Marks props that a parent construct has checked in its own error, so the child does not check them again. */
-export function checked<T extends object>(props: T): T {
-  checkedProps.add(props);
-  return props;
-}
-
-export function isChecked(props: object): boolean {
-  return checkedProps.has(props);
 }
 
 /** Snapshot buckets of an app, by name, with the split that owns each. */
@@ -45,6 +33,59 @@ function bucketClaims(scope: IConstruct): Map<string, string> {
 /** Records that a split's bucket is created; only once its checks have passed. */
 export function claimBucket(scope: IConstruct, bucket: string, split: string): void {
   bucketClaims(scope).set(bucket, split);
+}
+
+/** IAM role names of an app, with the split that owns each: names are global to the account. */
+const rolesByApp = new WeakMap<IConstruct, Map<string, string>>();
+
+function roleClaims(scope: IConstruct): Map<string, string> {
+  const claims = rolesByApp.get(scope.node.root) ?? new Map<string, string>();
+  rolesByApp.set(scope.node.root, claims);
+  return claims;
+}
+
+/** Checks that no other construct of the app creates these IAM role names (`name` is the split name's key). */
+export function checkRoleNames(scope: IConstruct, roleNames: readonly string[], at: Findings): void {
+  for (const roleName of roleNames) {
+    const owner = roleClaims(scope).get(roleName);
+    if (owner === undefined) continue;
+    at.problem('name', `gives the IAM role ${quote(roleName)}, which ${owner} already creates: role names are unique in an account`, 'give each split in an account and region its own name');
+    return;
+  }
+}
+
+/** Records the IAM role name a construct creates; only once its checks have passed. */
+export function claimRoleName(scope: IConstruct, roleName: string): void {
+  roleClaims(scope).set(roleName, scope.node.path);
+}
+
+/** VPCs that already got an S3 gateway endpoint from a split of the app (a route table holds one route to S3). */
+const endpointsByApp = new WeakMap<IConstruct, Map<IConstruct, string>>();
+
+/** Checks that no other split added a gateway endpoint to this VPC, then records this one. */
+export function claimVpcEndpoint(scope: IConstruct, vpc: IConstruct, owner: string, at: Findings): void {
+  const claims = endpointsByApp.get(scope.node.root) ?? new Map<IConstruct, string>();
+  endpointsByApp.set(scope.node.root, claims);
+  const first = claims.get(vpc);
+  if (first !== undefined) {
+    at.problem('vpc', `already has the S3 gateway endpoint of ${first}: a route table holds one route to S3`, `pass that endpoint instead: vpcEndpointId: <the first construct>.endpoint!.vpcEndpointId`);
+    return;
+  }
+  claims.set(vpc, owner);
+}
+
+/**
+ * The description is shared with the Kubernetes side, so it holds literal values: a CDK token
+ * there would name roles and buckets after its placeholder text.
+ */
+export function checkLiteralDescription(value: unknown, path: string, at: Findings): void {
+  if (typeof value === 'string') {
+    if (Token.isUnresolved(value)) at.problem(path, 'is a CDK token, but the description is shared with the Kubernetes side and must hold literal values', 'write the value itself, e.g. \'eu-west-1\'');
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkLiteralDescription(item, `${path}[${i}]`, at));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkLiteralDescription(item, path ? `${path}.${key}` : key, at);
+  }
 }
 
 /** The parts of the store that the bucket's checks read. */

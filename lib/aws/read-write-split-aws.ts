@@ -1,8 +1,8 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
-import { cdkFindings, checked, checkNamespaces, checkNetwork, checkSnapshotBucket, checkTrust, StoreFacts } from './checks';
+import { awsRoleName, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { cdkFindings, checkLiteralDescription, checkNamespaces, checkNetwork, checkRoleNames, checkSnapshotBucket, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { EksTrust, SpiceWorkloadRole } from './workload-role';
 
@@ -99,6 +99,7 @@ export class ReadWriteSplitAws extends Construct {
   constructor(scope: Construct, id: string, props: ReadWriteSplitAwsProps) {
     super(scope, id);
     const findings = cdkFindings();
+    checkLiteralDescription(props.split, '', findings.under('split'));
     const synthesized = checkSplit(props.split, findings.under('split'));
     const store = synthesized?.split.store ?? storeOf(props.split, findings);
     const own = findings.under('props');
@@ -107,6 +108,11 @@ export class ReadWriteSplitAws extends Construct {
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own);
+    if (synthesized) {
+      const { name, store: { region } } = synthesized.split;
+      checkRoleNames(this, [awsRoleName(name, region, 'writer'), awsRoleName(name, region, 'reader')], findings.under('split'));
+    }
+    if (props.vpc) claimVpcEndpoint(this, props.vpc, this.node.path, own);
     findings.throwIfProblems(splitNameOf(props.split), this.node.path);
     // checkSplit returns a split whenever it reports no problem.
     this.synthesized = synthesized!;
@@ -116,12 +122,12 @@ export class ReadWriteSplitAws extends Construct {
     this.endpoint = props.vpc
       ? props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 })
       : props.vpcEndpointId ? ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(this, 'S3Endpoint', props.vpcEndpointId) : undefined;
-    // Each child's props were checked above, in this construct's one error.
-    this.snapshots = new SpiceSnapshotBucket(this, 'Snapshots', checked({ ...bucketOptions, synthesized: this.synthesized, restrictToVpcEndpoint: this.endpoint }));
+    // The children check their props again; they were checked above, so nothing is reported twice.
+    this.snapshots = new SpiceSnapshotBucket(this, 'Snapshots', { ...bucketOptions, synthesized: this.synthesized, restrictToVpcEndpoint: this.endpoint });
     const bucket = this.snapshots.bucket;
     const trust = props.cluster.trust;
-    this.writer = new SpiceWorkloadRole(this, 'Writer', checked({ synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace] }));
-    this.reader = new SpiceWorkloadRole(this, 'Reader', checked({ synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace] }));
+    this.writer = new SpiceWorkloadRole(this, 'Writer', { synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace] });
+    this.reader = new SpiceWorkloadRole(this, 'Reader', { synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace] });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Snapshot bucket' });
     new CfnOutput(this, 'WriterRoleArn', { value: this.writer.role.roleArn, description: 'Role of the writer cluster and the archiver' });
     new CfnOutput(this, 'ReaderRoleArn', { value: this.reader.role.roleArn, description: 'Role of the reader sidecars' });

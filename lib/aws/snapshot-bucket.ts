@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { SynthesizedSplit } from '../core';
-import { cdkFindings, checkSnapshotBucket, claimBucket, isChecked } from './checks';
+import { cdkFindings, checkSnapshotBucket, claimBucket } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 import { denyOutsideEndpoint } from './vpc-endpoint-access';
 
@@ -77,14 +77,12 @@ export class SpiceSnapshotBucket extends Construct {
   constructor(scope: Construct, id: string, props: SpiceSnapshotBucketProps) {
     super(scope, id);
     const { split, retention } = props.synthesized;
-    if (!isChecked(props)) {
-      const findings = cdkFindings();
-      const own = findings.under('props');
-      const { encryption, encryptionKey, exemptPrincipalArns } = props;
-      const bucket = { splitName: split.name, store: split.store, encryption, encryptionKey, exemptPrincipalArns };
-      checkSnapshotBucket(this, bucket, { store: own.under('synthesized.split.store'), options: own, exempt: own });
-      findings.throwIfProblems(split.name, this.node.path);
-    }
+    const findings = cdkFindings();
+    const own = findings.under('props');
+    const { encryption, encryptionKey, exemptPrincipalArns } = props;
+    const bucket = { splitName: split.name, store: split.store, encryption, encryptionKey, exemptPrincipalArns };
+    checkSnapshotBucket(this, bucket, { store: own.under('synthesized.split.store'), options: own, exempt: own });
+    findings.throwIfProblems(split.name, this.node.path);
     claimBucket(this, split.store.bucket, split.name);
     const kmsEncryption = props.encryption === 'kms' || props.encryptionKey !== undefined;
     const versioned = props.versioned ?? false;

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import {
   accessPlan, awsRoleName, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { cdkFindings, checkNamespaces, checkTrust, isChecked } from './checks';
+import { cdkFindings, checkNamespaces, checkRoleNames, checkTrust, claimRoleName } from './checks';
 import { grantPrefix } from './prefix-grants';
 
 /** How EKS pods assume the role. */
@@ -44,17 +44,18 @@ export class SpiceWorkloadRole extends Construct {
   constructor(scope: Construct, id: string, props: SpiceWorkloadRoleProps) {
     super(scope, id);
     const { split } = props.synthesized;
-    if (!isChecked(props)) {
-      const findings = cdkFindings();
-      const own = findings.under('props');
-      if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
-      checkTrust(props.trust, 'trust', own);
-      checkNamespaces(props.namespaces, 'namespaces', own);
-      findings.throwIfProblems(split.name, this.node.path);
-    }
+    const findings = cdkFindings();
+    const own = findings.under('props');
+    if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
+    checkTrust(props.trust, 'trust', own);
+    checkNamespaces(props.namespaces, 'namespaces', own);
+    const roleName = awsRoleName(split.name, split.store.region, props.tier);
+    checkRoleNames(this, [roleName], own.under('synthesized.split'));
+    findings.throwIfProblems(split.name, this.node.path);
+    claimRoleName(this, roleName);
     const serviceAccount = props.tier === 'writer' ? writerServiceAccountName(split.name) : readerServiceAccountName(split.name);
     this.role = new iam.Role(this, 'Role', {
-      roleName: awsRoleName(split.name, split.store.region, props.tier),
+      roleName,
       description: `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`,
       assumedBy: props.trust.type === 'aws-irsa'
         ? this.irsaPrincipal(props.trust.oidcProviderArn, props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`))

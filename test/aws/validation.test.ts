@@ -1,4 +1,4 @@
-import { App, Annotations as CdkAnnotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import { App, Annotations as CdkAnnotations, Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
@@ -138,5 +138,47 @@ describe('warnings of the description', () => {
     const annotations = Annotations.fromStack(stack);
     annotations.hasNoWarning('*', Match.stringLikeRegexp('no-hot-swap|oss-snapshots'));
     expect(annotations.findWarning('*', Match.stringLikeRegexp(split.source))).toHaveLength(1);
+  });
+});
+
+describe('values that would deploy but never work', () => {
+  it('refuses CDK tokens in the description: it is shared with the Kubernetes side and names roles and buckets', () => {
+    const stack = new Stack(new App(), 'Shop', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const error = thrown(() => new ReadWriteSplitAws(stack, 'Shop', {
+      split: awsSplit({ store: { cloud: 'aws', bucket: Fn.importValue('Bucket'), region: Aws.REGION } }),
+      cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+      allowAccessOutsideVpc: true,
+    }));
+    expect(paths(error)).toEqual(expect.arrayContaining(['split.store.bucket', 'split.store.region']));
+    expect(error.message).toContain('split.store.bucket: is a CDK token, but the description is shared with the Kubernetes side and must hold literal values');
+  });
+
+  it('refuses exempt principal patterns that would exempt a whole account', () => {
+    const error = refused({ exemptPrincipalArns: ['arn:aws:iam::111122223333:role/*', 'arn:aws:iam::111122223333:*', 'arn:aws:iam::111122223333:role/cdk-*'] });
+    expect(paths(error)).toEqual(['props.exemptPrincipalArns[0]', 'props.exemptPrincipalArns[1]']);
+  });
+
+  it('refuses a second gateway endpoint in one VPC, naming the way to share the first', () => {
+    const app = new App();
+    const { stack, construct } = awsStack({}, app);
+    const vpc = construct.node.scope!.node.findChild('Vpc') as never;
+    const error = thrown(() => new ReadWriteSplitAws(stack, 'Other', {
+      split: awsSplit({ name: 'other', store: { cloud: 'aws', bucket: 'other-snapshots', region: 'eu-west-1' } }),
+      cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+      vpc,
+    }));
+    expect(error.message).toContain('props.vpc: already has the S3 gateway endpoint of Shop/Shop: a route table holds one route to S3; pass that endpoint instead');
+  });
+
+  it('refuses the same split twice in an app: IAM role names are unique in an account', () => {
+    const app = new App();
+    awsStack({}, app);
+    const other = new Stack(app, 'Again', { env: { account: '111122223333', region: 'eu-west-1' } });
+    const error = thrown(() => new ReadWriteSplitAws(other, 'Shop', {
+      split: awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots-2', region: 'eu-west-1' } }),
+      cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+      allowAccessOutsideVpc: true,
+    }));
+    expect(error.message).toContain('split.name: gives the IAM role "shop-eu-west-1-spice-writer", which Shop/Shop/Writer already creates');
   });
 });
