@@ -10,7 +10,7 @@ describe('adapters', () => {
   const warn = console.warn;
   console.warn = () => undefined;
   bench('ReadWriteSplitChart synth (cdk8s)', () => {
-    Testing.synth(new ReadWriteSplitChart(Testing.app(), 'inventory', { split: inventory }));
+    Testing.synth(new ReadWriteSplitChart(Testing.app(), 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } }));
   });
   bench('ReadWriteSplitAws synth (aws-cdk-lib)', () => {
     const app = new App();

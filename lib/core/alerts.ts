@@ -29,29 +29,62 @@ export function staleSnapshotSeconds(dataset: ResolvedDataset): number {
 }
 
 /**
+ * "Snapshot too old", for datasets whose writer uploads on a schedule whatever the data
+ * (`creationPolicy: 'always'`): with `on_change`, an unchanged source rightly writes no snapshot,
+ * so age says nothing there. The gauge is absent after a writer restart until its first upload,
+ * so a missing gauge over the window counts as stale too.
+ */
+function staleSnapshotRules(split: ResolvedSplit, writer: string, labels: Record<string, string>): AlertRule[] {
+  return split.datasets.filter((d) => d.snapshots?.creationPolicy === 'always').map((dataset): AlertRule => {
+    const seconds = staleSnapshotSeconds(dataset);
+    const series = `dataset_acceleration_snapshot_write_timestamp{${writer}, dataset="${dataset.name}"}`;
+    return {
+      alert: 'SpiceSnapshotStale',
+      expr: `(time() - max(${series}) > ${seconds}) or absent_over_time(${series}[${seconds}s])`,
+      for: '5m',
+      labels: { ...labels, dataset: dataset.name },
+      annotations: {
+        summary: `No snapshot of ${dataset.name} in the last ${seconds / 60} minutes`,
+        description: 'The snapshot owner uploads on a schedule, yet none arrived: it is falling behind on refresh, or cannot upload. New readers bootstrap from stale data.',
+      },
+    };
+  });
+}
+
+/**
+ * Readers whose datasets are in the Error load state. On readers that restore once (1.x, OSS) this
+ * is a failed bootstrap; readers that hot-swap (Enterprise 2.x) also mark a dataset Error when a
+ * poll for a newer snapshot fails while they still serve the previous one, so there it is named so.
+ */
+function readerRule(split: ResolvedSplit, reader: string, labels: Record<string, string>): AlertRule {
+  const hotSwap = split.image.capabilities.snapshotRefreshMode;
+  return {
+    alert: hotSwap ? 'SpiceReaderDatasetError' : 'SpiceReaderBootstrapFailed',
+    expr: `max by (namespace, pod, dataset) (dataset_load_state{${reader}}) == 3`,
+    for: '10m',
+    labels,
+    annotations: hotSwap
+      ? {
+        summary: 'A reader sidecar has a dataset in the Error state',
+        description: 'Either it restored no snapshot, or it cannot fetch a newer one and still serves the previous: check the read-only bucket identity and the snapshot location, and for a delegated dataset the writer endpoint.',
+      }
+      : {
+        summary: 'A reader sidecar could not load a dataset',
+        description: 'No snapshot was restored (check the read-only bucket identity and the snapshot location), or the delegated endpoint is unreachable.',
+      },
+  };
+}
+
+/**
  * Alerting rules for a split, on spiced's metric names (no `_total` suffixes: spiced exports them
- * without). Snapshot age is `time() - dataset_acceleration_snapshot_write_timestamp` on the writer,
- * per accelerated dataset; write failures, refresh errors and readers whose datasets stay in the
- * Error load state (a failed bootstrap) complete the set.
+ * without): snapshot age where uploads are scheduled, write failures, refresh errors, and readers
+ * whose datasets are in the Error load state.
  */
 export function alertRules(split: ResolvedSplit, jobs: MetricJobs): AlertRule[] {
   const writer = `job="${jobs.writer}"`;
   const labels = { severity: 'warning', split: split.name };
-  const stale = split.datasets.filter((d) => d.snapshots).map((dataset): AlertRule => {
-    const seconds = staleSnapshotSeconds(dataset);
-    return {
-      alert: 'SpiceSnapshotStale',
-      expr: `time() - max(dataset_acceleration_snapshot_write_timestamp{${writer}, dataset="${dataset.name}"}) > ${seconds}`,
-      for: '5m',
-      labels: { ...labels, dataset: dataset.name },
-      annotations: {
-        summary: `Newest snapshot of ${dataset.name} is older than ${seconds / 60} minutes`,
-        description: 'The writer cluster is falling behind on refresh, or its snapshot owner cannot upload. New readers bootstrap from stale data.',
-      },
-    };
-  });
   return [
-    ...stale,
+    ...staleSnapshotRules(split, writer, labels),
     {
       alert: 'SpiceSnapshotWriteFailures',
       expr: `sum by (dataset) (increase(dataset_acceleration_snapshot_failure_count{${writer}}[15m])) > 0`,
@@ -66,15 +99,6 @@ export function alertRules(split: ResolvedSplit, jobs: MetricJobs): AlertRule[] 
       labels,
       annotations: { summary: 'Refreshes from the source are failing', description: 'Check the source credentials and connectivity of the writer cluster.' },
     },
-    {
-      alert: 'SpiceReaderBootstrapFailed',
-      expr: `max by (namespace, pod, dataset) (dataset_load_state{job="${jobs.reader}"}) == 3`,
-      for: '10m',
-      labels,
-      annotations: {
-        summary: 'A reader sidecar cannot load a dataset',
-        description: 'The dataset is in the Error load state: no snapshot restored (check the read-only bucket identity and the snapshot location) or the delegated endpoint is unreachable.',
-      },
-    },
+    readerRule(split, `job="${jobs.reader}"`, labels),
   ];
 }

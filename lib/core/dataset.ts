@@ -89,6 +89,8 @@ const TRIGGERS_BY_MODE: Readonly<Record<RefreshMode, readonly SnapshotTrigger[]>
 /** Param names that carry credentials in spiced's connectors (`pg_pass`, `s3_secret`, `spiceai_api_key`, …). */
 const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
 const SECRET_VALUE = /\$\{\s*(secrets|env):/;
+/** Database connectors: they log in, so a source without credentials fails at its first refresh. */
+const DATABASE_CONNECTORS: ReadonlySet<string> = new Set(['postgres', 'mysql', 'mssql', 'clickhouse', 'oracle', 'snowflake', 'databricks', 'dremio']);
 const DEFAULT_CHECK_INTERVAL = '10m';
 
 /** Checks one dataset and applies its defaults. */
@@ -105,6 +107,13 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
   checkParams(spec.engineParams ?? {}, `${path}.engineParams`, findings);
   for (const [param, ref] of Object.entries(spec.secretParams ?? {})) {
     checkSecretRef(ref, `${path}.secretParams.${param}`, findings);
+  }
+  if (DATABASE_CONNECTORS.has(connector) && Object.keys(spec.secretParams ?? {}).length === 0) {
+    findings.problem(
+      `${path}.secretParams`,
+      `is empty: the writer would log in to the ${connector} source ${quote(spec.from)} without credentials, and every refresh would fail`,
+      `give its credentials as Secret references, e.g. secretParams: { ${connector === 'postgres' ? 'pg_pass' : `${connector}_pass`}: { secretName: '<secret>', key: 'password' } }`,
+    );
   }
   return {
     name,

@@ -30,9 +30,19 @@ function sized(given: string | undefined, datasets: readonly ResolvedDataset[], 
   return toGibibytes(Math.max(floor, (totalSize(datasets) ?? 0) * HEADROOM));
 }
 
-/** Size of each writer's persistent volume: every file-backed dataset lives there. */
+/**
+ * While a snapshot uploads, spiced keeps the file, a full temporary copy and, with compaction, a
+ * compacted copy on the same volume: the largest dataset needs about three times its size.
+ */
+const UPLOAD_COPIES = 2;
+
+/** Size of each writer's persistent volume: every file-backed dataset lives there, plus an upload's copies. */
 export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
-  return sized(given, datasets.filter((d) => d.engineFile), MIN_WRITER_STORAGE, 'writer.storageSize', findings);
+  const files = datasets.filter((d) => d.engineFile);
+  if (given !== undefined) return sized(given, files, MIN_WRITER_STORAGE, 'writer.storageSize', findings);
+  const total = totalSize(files) ?? 0;
+  const largest = Math.max(0, ...files.map((d) => d.expectedSizeBytes ?? 0));
+  return toGibibytes(Math.max(MIN_WRITER_STORAGE, total * HEADROOM, total + UPLOAD_COPIES * largest));
 }
 
 /** Size limit of the reader's local disk: only accelerated datasets are restored there. */

@@ -61,7 +61,7 @@ export interface SplitSpec {
   /**
    * The read tier.
    *
-   * @default - `fallback` bootstrap, no source access, the seed's sizing
+   * @default - `retry` bootstrap (readers fail closed), no source access, the seed's sizing
    */
   readonly reader?: ReaderTierSpec;
 }
@@ -137,7 +137,7 @@ function warnQuietDatasets(datasets: readonly ResolvedDataset[], findings: Findi
   findings.warn(
     'on-change-snapshots-expire',
     'datasets[].snapshots.creationPolicy',
-    `${onChange.join(', ')} snapshot only when their data changes ('on_change'): if one stays unchanged longer than retention.refreshSnapshots, its last snapshot expires and new readers cannot bootstrap it; for such datasets set snapshots { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }`,
+    `${onChange.join(', ')} snapshot only when their data changes ('on_change'): if one stays unchanged longer than retention.refreshSnapshots, its snapshots expire; the writer re-creates one at its next refresh (spiced 1.11+), and until then new readers of it cannot bootstrap; for such datasets set snapshots { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }`,
   );
 }
 

@@ -74,10 +74,13 @@ export type BootstrapOnFailure = 'fallback' | 'retry' | 'warn';
 /** The read tier: `spiced` sidecars that restore snapshots and hold no source credentials. */
 export interface ReaderTierSpec {
   /**
-   * When a snapshot fails to load: `fallback` tries older snapshots, `retry` retries the newest;
-   * `warn` boots empty and refreshes from the source, so it needs `allowSourceAccess`.
+   * When a snapshot fails to load. `retry` keeps retrying the download, so the reader stays
+   * unready instead of serving nothing (fail closed). `fallback` moves to an older snapshot only
+   * when the newest is corrupt (checksum, size, schema); on any other error (403, 404, 5xx) it
+   * starts empty, as `warn` does. `warn` boots empty and refreshes from the source, so it needs
+   * `allowSourceAccess`. With no snapshot published yet, every behaviour starts empty.
    *
-   * @default 'fallback'
+   * @default 'retry'
    */
   readonly bootstrapOnFailure?: BootstrapOnFailure;
   /**
@@ -196,7 +199,7 @@ export interface ResolvedReaderSettings {
 
 /** Checks the reader tier and applies defaults. */
 export function resolveReaderSettings(spec: ReaderTierSpec | undefined, findings: Findings): ResolvedReaderSettings {
-  const bootstrapOnFailure = spec?.bootstrapOnFailure ?? 'fallback';
+  const bootstrapOnFailure = spec?.bootstrapOnFailure ?? 'retry';
   const allowSourceAccess = spec?.allowSourceAccess ?? false;
   if (!['fallback', 'retry', 'warn'].includes(bootstrapOnFailure)) {
     findings.problem('reader.bootstrapOnFailure', `${quote(bootstrapOnFailure)} is not a behaviour`, "use 'fallback' or 'retry'");

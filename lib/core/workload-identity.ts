@@ -38,6 +38,31 @@ const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDENTITY_TYPES = ['aws-irsa', 'aws-pod-identity', 'gke-workload-identity', 'azure-workload-identity'];
 
+/** The cloud each identity type belongs to. */
+const IDENTITY_CLOUDS: Readonly<Record<string, string>> = {
+  'aws-irsa': 'aws', 'aws-pod-identity': 'aws', 'gke-workload-identity': 'gcp', 'azure-workload-identity': 'azure',
+};
+
+/**
+ * Checks that a tier's pods get an identity of the store's cloud: on AWS a tier without one cannot
+ * reach the snapshot bucket at all. `optional` is for pods whose ServiceAccount the user binds.
+ */
+export function checkIdentityForStore(identity: WorkloadIdentity | undefined, cloud: string, tier: IdentityTier, path: string, findings: Findings): void {
+  if (identity === undefined) {
+    if (cloud !== 'aws') return;
+    findings.problem(
+      path,
+      `is missing: the ${tier}s would reach the S3 snapshot bucket with no identity, and every ${tier === 'writer' ? 'upload' : 'restore'} would be denied`,
+      `give { type: 'aws-irsa', roleArn: awsRoleArn(account, split, region, '${tier}') } or { type: 'aws-pod-identity' } (see ReadWriteSplitAws)`,
+    );
+    return;
+  }
+  const identityCloud = IDENTITY_CLOUDS[identity?.type];
+  if (identityCloud !== undefined && identityCloud !== cloud) {
+    findings.problem(`${path}.type`, `${quote(identity.type)} is an identity for ${identityCloud.toUpperCase()}, but the snapshot store is on ${cloud.toUpperCase()}`, `use an identity of the store's cloud`);
+  }
+}
+
 /**
  * Checks an identity: a value that would be rendered but never work (a role name where an ARN
  * belongs, a client id that is not a GUID) is a problem. Late-bound values are skipped.

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkReaderDatasets, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, renderReaderSpicepod, SynthesizedSplit, TierSpicepod,
+  checkIdentityForStore, checkReaderDatasets, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, renderReaderSpicepod, SynthesizedSplit, TierSpicepod,
 } from '../core';
 import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
 import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
@@ -144,6 +144,8 @@ export class SpiceReaderSidecar extends Construct {
     checkReaderDatasets(split, props.datasets, findings);
     const own = findings.under('props');
     checkWorkloadIdentity(props.identity, 'identity', own);
+    // A workload that keeps its own ServiceAccount gets its identity from the user.
+    if (!props.keepWorkloadServiceAccount) checkIdentityForStore(props.identity, split.store.cloud, 'reader', 'identity', own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);

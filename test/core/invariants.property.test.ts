@@ -44,7 +44,8 @@ const splits = fc
         engine: accelerated && shape.engine === 'arrow' ? 'duckdb' : shape.engine,
         refresh: { mode: shape.mode },
         timeColumn: shape.mode === 'append' ? 'updated_at' : undefined,
-        secretParams: shape.secret ? { [database ? 'pg_pass' : 's3_secret']: { secretName: 'src', key: name } } : undefined,
+        // A database source always logs in with credentials; an S3 source may use the pod's role.
+        secretParams: shape.secret || database ? { [database ? 'pg_pass' : 's3_secret']: { secretName: 'src', key: name } } : undefined,
       };
     }),
   }));

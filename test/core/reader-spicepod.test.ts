@@ -24,11 +24,11 @@ describe('the reader Spicepod', () => {
     ]);
   });
 
-  it('bootstraps only, with fallback by default', () => {
+  it('bootstraps only, with retry by default: a reader stays unready rather than serving nothing', () => {
     expect(oss.spicepod.snapshots).toEqual({
       enabled: true,
       location: 's3://shop-snapshots/shop/refresh/',
-      bootstrap_on_failure_behavior: 'fallback',
+      bootstrap_on_failure_behavior: 'retry',
       params: { s3_region: 'eu-west-1', s3_auth: 'iam_role' },
     });
     const orders = oss.spicepod.datasets.find((d) => d.name === 'orders')!;
@@ -125,7 +125,7 @@ describe('the reader Spicepod', () => {
     it(`on Enterprise 2.x with ${cloud} hot-swaps snapshots and keeps only non-secret source params`, () => {
       const spec = awsSplit({ image: ENTERPRISE_2, store });
       const hot = reader(spec);
-      expect(hot.spicepod.snapshots).toEqual({ enabled: true, location, bootstrap_on_failure_behavior: 'fallback' });
+      expect(hot.spicepod.snapshots).toEqual({ enabled: true, location, bootstrap_on_failure_behavior: 'retry' });
       expect(hot.spicepod.datasets[0]).toEqual({
         from: 's3://lake/orders/',
         name: 'orders',

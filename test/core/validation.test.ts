@@ -121,7 +121,7 @@ describe('explicit choices that relax a default', () => {
   });
 
   it('readers with source access may boot empty and keep a database source', () => {
-    const split = resolveSplit(withDataset({ from: 'postgres:public.orders' }, { reader: { bootstrapOnFailure: 'warn', allowSourceAccess: true } }));
+    const split = resolveSplit(withDataset({ from: 'postgres:public.orders', secretParams: { pg_pass: { secretName: 'db', key: 'password' } } }, { reader: { bootstrapOnFailure: 'warn', allowSourceAccess: true } }));
     expect(split.reader.bootstrapOnFailure).toBe('warn');
     expect(split.readerForms.get('orders')).toBe('restored-source');
   });

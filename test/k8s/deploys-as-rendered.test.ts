@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { synthesizeSplit } from '../../lib';
 import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, SpiceReaderSidecarOptions } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
-import { expectValidManifests, find, K8sObject } from '../support/k8s';
+import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
 
 /** What `kubectl apply` and the controllers would refuse or silently break, caught at synth. */
 
@@ -23,7 +23,7 @@ describe('names Kubernetes accepts', () => {
   it('fit every limit with the longest split name allowed', async () => {
     quiet();
     const name = 'a'.repeat(37);
-    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'long', { split: awsSplit({ name, namespace: 'shop' }) })) as K8sObject[];
+    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'long', { split: awsSplit({ name, namespace: 'shop' }), writerIdentity: WRITER_IRSA })) as K8sObject[];
     for (const doc of docs) expect(doc.metadata.name.length, `${doc.kind}/${doc.metadata.name}`).toBeLessThanOrEqual(63);
     // A StatefulSet's pods carry `controller-revision-hash: <name>-<10-character hash>`, a label of at most 63.
     for (const doc of docs.filter((d) => d.kind === 'StatefulSet')) expect(doc.metadata.name.length).toBeLessThanOrEqual(52);
@@ -74,7 +74,7 @@ describe('every object a pod needs is where the pod is', () => {
   it('pulls the reader image with the writers\' pull secrets by default', () => {
     quiet();
     const app = Testing.app();
-    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), pods: { imagePullSecrets: ['spice-pull'] } });
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA, pods: { imagePullSecrets: ['spice-pull'] } });
     const apps = new Chart(app, 'apps', { namespace: 'store' });
     split.readerSidecar(apps, 'reader', { identity: { type: 'aws-irsa', roleArn: READER_ARN } }).addTo(web(apps));
     expect(find(Testing.synth(apps) as K8sObject[], 'Deployment', 'web').spec.template.spec.imagePullSecrets).toEqual([{ name: 'spice-pull' }]);
@@ -82,12 +82,24 @@ describe('every object a pod needs is where the pod is', () => {
 
   it('renders the split\'s Namespace without a namespace of its own', () => {
     quiet();
-    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit() })) as K8sObject[];
+    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA })) as K8sObject[];
     expect(find(docs, 'Namespace', 'shop').metadata).toEqual({ name: 'shop', labels: expect.any(Object) });
   });
 });
 
 describe('identities that reach the pod', () => {
+  it('refuse a writer side or a reader without an identity on an AWS store: every request would be denied', () => {
+    expect(() => new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit() }))
+      .toThrow(/props.writerIdentity: is missing: the writers would reach the S3 snapshot bucket with no identity, and every upload would be denied; give \{ type: 'aws-irsa', roleArn: awsRoleArn\(account, split, region, 'writer'\) \} or \{ type: 'aws-pod-identity' \}/);
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    expect(() => reader(chart, { identity: undefined })).toThrow(/props.identity: is missing: the readers would reach the S3 snapshot bucket with no identity, and every restore would be denied/);
+  });
+
+  it('refuse an identity of another cloud than the store', () => {
+    expect(() => new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: { type: 'gke-workload-identity' } }))
+      .toThrow(/props.writerIdentity.type: "gke-workload-identity" is an identity for GCP, but the snapshot store is on AWS/);
+  });
+
   it('refuses an identity the pod would never use, when the workload keeps its own ServiceAccount', () => {
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web-sa' } });
@@ -107,10 +119,10 @@ describe('identities that reach the pod', () => {
     expect(spec).not.toHaveProperty('automountServiceAccountToken');
   });
 
-  it('refuses two readers of a split in one namespace whose ServiceAccounts would differ in their token setting', () => {
+  it('refuses two readers of a split in one namespace whose ServiceAccounts would differ', () => {
     const app = Testing.app();
     reader(new Chart(app, 'one', { namespace: 'shop' }), { identity: { type: 'aws-pod-identity' } });
-    expect(() => reader(new Chart(app, 'two', { namespace: 'shop' }), { identity: undefined }))
+    expect(() => reader(new Chart(app, 'two', { namespace: 'shop' })))
       .toThrow(/props.identity: differs from the identity of the reader at one\/reader-shop/);
   });
 });

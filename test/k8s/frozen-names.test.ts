@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitChart } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
-import { K8sObject } from '../support/k8s';
+import { K8sObject, WRITER_IRSA } from '../support/k8s';
 
 /**
  * Stateful identities never change once released: a new StatefulSet name, `serviceName` or claim
@@ -12,7 +12,7 @@ import { K8sObject } from '../support/k8s';
 describe('frozen stateful identities of the writer cluster', () => {
   it('keep their StatefulSet names, serviceName and volume claim templates', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const chart = new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit({ writer: { replicas: 3, storageClass: 'gp3' } }) });
+    const chart = new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit({ writer: { replicas: 3, storageClass: 'gp3' } }), writerIdentity: WRITER_IRSA });
     const statefulSets = (Testing.synth(chart) as K8sObject[]).filter((d) => d.kind === 'StatefulSet');
     expect(statefulSets.map((s) => ({
       name: s.metadata.name,

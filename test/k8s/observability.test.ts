@@ -2,11 +2,11 @@ import { Testing } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitChart, ReadWriteSplitChartProps } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
-import { expectValidManifests, find, K8sObject } from '../support/k8s';
+import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
 
 function synth(props: Partial<ReadWriteSplitChartProps> = {}): K8sObject[] {
   vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-  return Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), ...props }));
+  return Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA, ...props }));
 }
 
 describe('observability', () => {
@@ -14,7 +14,12 @@ describe('observability', () => {
     expect(synth().filter((d) => d.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
   });
 
-  const docs = synth({ observability: { labels: { release: 'prometheus' } } });
+  // orders uploads after every refresh whatever changed ('always'), so its snapshot age means something.
+  const scheduled = awsSplit();
+  const docs = synth({
+    split: { ...scheduled, datasets: scheduled.datasets.map((d) => (d.name === 'orders' ? { ...d, snapshots: { creationPolicy: 'always' as const } } : d)) },
+    observability: { labels: { release: 'prometheus' } },
+  });
 
   it('renders valid PodMonitors for writers, the archiver (a job of its own) and reader pods in any namespace', async () => {
     await expectValidManifests(docs);
@@ -36,8 +41,10 @@ describe('observability', () => {
     expect(rules.map((r: K8sObject) => r.alert)).toEqual([
       'SpiceSnapshotStale', 'SpiceSnapshotWriteFailures', 'SpiceRefreshErrors', 'SpiceReaderBootstrapFailed',
     ]);
-    // orders refreshes every 10m and snapshots on refresh: stale after three intervals.
-    expect(rules[0].expr).toBe('time() - max(dataset_acceleration_snapshot_write_timestamp{job="shop/shop-writer", dataset="orders"}) > 1800');
+    // orders refreshes every 10m and snapshots on refresh: stale after three intervals, or when no
+    // upload has been seen for as long (after a writer restart the gauge is absent until the first).
+    const series = 'dataset_acceleration_snapshot_write_timestamp{job="shop/shop-writer", dataset="orders"}';
+    expect(rules[0].expr).toBe(`(time() - max(${series}) > 1800) or absent_over_time(${series}[1800s])`);
     expect(rules[0].labels).toEqual({ severity: 'warning', split: 'shop', dataset: 'orders' });
     expect(rules[1].expr).toBe('sum by (dataset) (increase(dataset_acceleration_snapshot_failure_count{job="shop/shop-writer"}[15m])) > 0');
     expect(rules[2].expr).toBe('sum by (dataset) (increase(dataset_acceleration_refresh_errors{job="shop/shop-writer"}[15m])) > 0');
@@ -46,10 +53,10 @@ describe('observability', () => {
 
   it('sizes the staleness window from a time-interval trigger', () => {
     const hourly = synth({
-      split: awsSplit({ datasets: [{ name: 'orders', from: 's3://l/o/', snapshots: { trigger: 'time_interval', threshold: '1h' } }] }),
+      split: awsSplit({ datasets: [{ name: 'orders', from: 's3://l/o/', snapshots: { trigger: 'time_interval', threshold: '1h', creationPolicy: 'always' } }] }),
       observability: {},
     });
     const rules = find(hourly, 'PrometheusRule', 'shop-spice').spec.groups[0].rules;
-    expect(rules[0].expr).toMatch(/> 10800$/);
+    expect(rules[0].expr).toMatch(/> 10800\) or absent_over_time\(.*\[10800s\]\)$/);
   });
 });

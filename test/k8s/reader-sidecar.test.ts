@@ -2,13 +2,16 @@ import { join } from 'node:path';
 import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { SplitValidationError, synthesizeSplit } from '../../lib';
+import { SnapshotStoreSpec, SplitValidationError, synthesizeSplit } from '../../lib';
 import { ReaderRestartSchedule, SpiceReaderSidecar, SpiceReaderSidecarProps } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
 import { ROOT } from '../support/run';
 
 const split = synthesizeSplit(awsSplit());
+const GCS = { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' } as const;
+/** The test split with its snapshots on another cloud (identities must be of the store's cloud). */
+const onStore = (store: SnapshotStoreSpec) => synthesizeSplit(awsSplit({ store, datasets: [{ name: 'orders', from: 's3://lake/orders/' }] }));
 const LEGACY = join(ROOT, 'examples', 'k8s', 'manifests', 'legacy-api.yaml');
 
 function appChart() {
@@ -134,7 +137,7 @@ describe('the reader sidecar in other shapes', () => {
 
   it('binds Azure workload identity with the pod label AKS needs', () => {
     const chart = appChart();
-    sidecar(chart, { identity: { type: 'azure-workload-identity', clientId: '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' } }).addTo(restrictedApp(chart));
+    sidecar(chart, { synthesized: onStore({ cloud: 'azure', account: 'shopsnaps', container: 'snaps', region: 'westeurope' }), identity: { type: 'azure-workload-identity', clientId: '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' } }).addTo(restrictedApp(chart));
     const docs = Testing.synth(chart);
     expect(find(docs, 'Deployment', 'web').spec.template.metadata.labels['azure.workload.identity/use']).toBe('true');
     expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' });
@@ -142,7 +145,7 @@ describe('the reader sidecar in other shapes', () => {
 
   it('binds GKE workload identity without a token mount', () => {
     const chart = appChart();
-    sidecar(chart, { identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'shop-reader@acme-prod.iam.gserviceaccount.com' } }).addTo(restrictedApp(chart));
+    sidecar(chart, { synthesized: onStore(GCS), identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'shop-reader@acme-prod.iam.gserviceaccount.com' } }).addTo(restrictedApp(chart));
     const docs = Testing.synth(chart);
     expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'shop-reader@acme-prod.iam.gserviceaccount.com' });
     expect(podSpec(docs, 'Deployment', 'web').automountServiceAccountToken).toBe(false);
@@ -296,7 +299,7 @@ describe('several applications and existing settings', () => {
   it('keeps a token the application mounts, even when the identity needs none', () => {
     const chart = appChart();
     const web = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, automountServiceAccountToken: true, containers: [{ image: 'web:1', portNumber: 8080 }] });
-    sidecar(chart, { identity: { type: 'gke-workload-identity' } }).addTo(web);
+    sidecar(chart, { synthesized: onStore(GCS), identity: { type: 'gke-workload-identity' } }).addTo(web);
     expect(podSpec(Testing.synth(chart), 'Deployment', 'web').automountServiceAccountToken).toBe(true);
   });
 

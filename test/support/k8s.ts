@@ -86,3 +86,6 @@ export function find(docs: readonly K8sObject[], kind: string, name: string): K8
   if (!found) throw new Error(`no ${kind}/${name} in ${docs.map((d) => `${d.kind}/${d.metadata?.name}`).join(', ')}`);
   return found;
 }
+
+/** The writer identity the Kubernetes tests bind (an AWS store needs one). */
+export const WRITER_IRSA = { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-writer' } as const;

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { spicepodToYaml, synthesizeSplit } from '../../lib';
+import { awsSplit, ENTERPRISE_2, problemAt } from '../support/splits';
+import { parse } from 'yaml';
+
+describe('readers fail closed', () => {
+  it('retry a failed snapshot download by default instead of starting empty', () => {
+    const reader = parse(spicepodToYaml(synthesizeSplit(awsSplit()).reader.spicepod));
+    expect(reader.snapshots.bootstrap_on_failure_behavior).toBe('retry');
+  });
+
+  it('keep fallback when asked: it moves to an older snapshot when the newest is corrupt', () => {
+    const reader = parse(spicepodToYaml(synthesizeSplit(awsSplit({ reader: { bootstrapOnFailure: 'fallback' } })).reader.spicepod));
+    expect(reader.snapshots.bootstrap_on_failure_behavior).toBe('fallback');
+  });
+});
+
+describe('sources the writer can really read', () => {
+  it('refuses a database source without credentials: every refresh would fail', () => {
+    const problem = problemAt(awsSplit({ datasets: [{ name: 'orders', from: 'mysql:shop.orders', params: { mysql_host: 'db' }, readers: 'delegated' }] }), 'datasets[0].secretParams');
+    expect(problem.message).toBe('is empty: the writer would log in to the mysql source "mysql:shop.orders" without credentials, and every refresh would fail');
+    expect(problem.fix).toMatch(/secretParams: \{ mysql_pass: \{ secretName/);
+  });
+
+  it('accepts an S3 source without secrets: the writer reads it with its own identity', () => {
+    expect(() => synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 's3://lake/orders/' }] }))).not.toThrow();
+  });
+});
+
+describe('writer disk', () => {
+  it('holds the files plus a temporary and a compacted copy of the largest while it uploads: about 3x for one dataset', () => {
+    const { sizing } = synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 's3://lake/orders/', expectedSize: '30Gi' }] }));
+    expect(sizing.writer.storageSize).toBe('90Gi');
+  });
+});
+
+describe('the on_change expiry warning', () => {
+  it('says the writer re-creates an expired snapshot, and that new readers wait until it does', () => {
+    const warning = synthesizeSplit(awsSplit({ image: ENTERPRISE_2 })).warnings.find((w) => w.id === 'on-change-snapshots-expire');
+    expect(warning?.message).toMatch(/its snapshots expire; the writer re-creates one at its next refresh \(spiced 1\.11\+\), and until then new readers of it cannot bootstrap/);
+  });
+});
