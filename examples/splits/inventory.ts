@@ -1,8 +1,11 @@
 import type { SplitSpec } from 'read-write-split';
 
 /**
- * An AWS split on the Enterprise 2.x image: readers serve the Postgres-backed inventory straight
- * from the published snapshots (`file_format: snapshot`) and never contact the database.
+ * An AWS split on the Enterprise 2.x image: stock levels, exported from the inventory database to
+ * parquet in S3 every minute, are snapshotted to the readers, which hot-swap newer snapshots
+ * (`refresh_mode: snapshot`) and never contact a source; stock movements stay in Postgres and are
+ * queried live on the writer cluster. Readers could serve the Postgres table itself only from an
+ * image that ships `file_format: snapshot` (`image.snapshotFileFormat`), which no release does yet.
  */
 export const inventory: SplitSpec = {
   name: 'inventory',
@@ -15,9 +18,8 @@ export const inventory: SplitSpec = {
   datasets: [
     {
       name: 'stock_levels',
-      from: 'postgres:public.stock_levels',
-      params: { pg_host: 'inventory-db.internal', pg_db: 'inventory' },
-      secretParams: { pg_pass: { secretName: 'inventory-db', key: 'password' } },
+      from: 's3://acme-inventory-exports/stock_levels/',
+      params: { file_format: 'parquet', s3_region: 'us-east-1', s3_auth: 'iam_role' },
       refresh: { checkInterval: '1m' },
       snapshots: { trigger: 'time_interval', threshold: '15m', creationPolicy: 'always' },
       expectedSize: '1Gi',

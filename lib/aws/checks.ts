@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { Findings, quote, ResolvedSnapshotStore } from '../core';
+import { Findings, quote, ResolvedSnapshotStore, s3SourceLocation } from '../core';
 import type { EksTrust } from './workload-role';
 
 // What the AWS constructs refuse: values that would deploy but never work, or would be insecure.
@@ -14,6 +14,9 @@ const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]+$/;
 const ENCRYPTIONS = ['s3-managed', 'kms'];
 const TRUST_TYPES = ['aws-irsa', 'aws-pod-identity'];
+const SOURCE_ACCESS = ['grant', 'external'];
+/** `s3_auth` values of spiced's S3 connector (unset means the default credential chain, i.e. the pod's role). */
+const S3_AUTH = ['iam_role', 'key', 'public'];
 const RENAMED_TRUST_TYPES: Readonly<Record<string, string>> = { 'irsa': 'aws-irsa', 'pod-identity': 'aws-pod-identity' };
 
 /** Findings that skip CDK tokens: a value only known at deploy time is not wrong. */
@@ -245,4 +248,43 @@ export function checkNetwork(props: { vpc?: unknown; vpcEndpointId?: unknown; al
       "use the id of the S3 gateway endpoint, e.g. 'vpce-0123456789abcdef0'",
     );
   }
+}
+
+/** Where the source checks report: the construct's props, and the datasets (as the user passed them). */
+export interface SourceCheckRoots {
+  /** Parent of `sourceAccess`. */
+  readonly props: Findings;
+  /** The description's `datasets`. */
+  readonly datasets: Findings;
+}
+
+/**
+ * The writer role's read on its `s3://` sources: `sourceAccess` must be known, and with `'grant'`
+ * each source read with the pod's identity must name a bucket (the grant names it) and an
+ * `s3_auth` spiced knows (the grant depends on it).
+ */
+export function checkSourceAccess(sourceAccess: unknown, datasets: unknown, at: SourceCheckRoots): void {
+  if (sourceAccess !== undefined && !at.props.isLateBound(sourceAccess) && !SOURCE_ACCESS.includes(sourceAccess as string)) {
+    at.props.problem('sourceAccess', `${quote(sourceAccess)} is not a source access`, "use 'grant' (the writer role may read each s3:// source) or 'external' (you grant the writer role read yourself)");
+    return;
+  }
+  if (sourceAccess === 'external' || !Array.isArray(datasets)) return;
+  datasets.forEach((dataset: { from?: unknown; params?: Record<string, unknown> } | undefined, i) => {
+    // Anything else is not an S3 source, or the description reports it.
+    if (!dataset || typeof dataset !== 'object' || typeof dataset.from !== 'string' || !dataset.from.startsWith('s3:')) return;
+    const auth = dataset.params && typeof dataset.params === 'object' ? dataset.params.s3_auth : undefined;
+    if (auth !== undefined && !S3_AUTH.includes(auth as string)) {
+      at.datasets.problem(
+        `[${i}].params.s3_auth`,
+        `${quote(auth)} is not an S3 auth method`,
+        "use 'iam_role' (the writer role, granted read on the source), 'key' (s3_key and s3_secret in secretParams) or 'public'",
+      );
+    } else if (auth !== 'key' && auth !== 'public' && !s3SourceLocation(dataset.from)) {
+      at.datasets.problem(
+        `[${i}].from`,
+        `${quote(dataset.from)} names no S3 bucket, so the writer role cannot be granted read on it`,
+        "write 's3://<bucket>/<folder>/' with the bucket's name, or set sourceAccess: 'external' and grant the writer role read yourself",
+      );
+    }
+  });
 }

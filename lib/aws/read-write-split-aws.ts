@@ -2,7 +2,7 @@ import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { awsRoleName, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
-import { cdkFindings, checkLiteralDescription, checkNamespaces, checkNetwork, checkRoleNames, checkSnapshotBucket, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
+import { cdkFindings, checkLiteralDescription, checkNamespaces, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { EksTrust, SpiceWorkloadRole } from './workload-role';
 
@@ -59,6 +59,18 @@ export interface ReadWriteSplitAwsProps {
    * @default - S3-managed encryption, no versioning, no access logs
    */
   readonly bucket?: Omit<SpiceSnapshotBucketProps, 'synthesized' | 'restrictToVpcEndpoint' | 'exemptPrincipalArns'>;
+  /**
+   * How the writer role gets read on the `s3://` sources that spiced reads with the pod's identity
+   * (`s3_auth` `iam_role` or unset), whatever the dataset's placement: `'grant'` adds
+   * `s3:GetObject` under each source's folder and `s3:ListBucket` on its bucket limited to that
+   * folder by `s3:prefix`; `'external'` adds nothing, and the writer role
+   * (`<split>-<region>-spice-writer`) then needs that access from you (an IAM policy, or the source
+   * bucket's policy). Sources with `s3_auth` `'key'` or `'public'` need no grant. The reader role
+   * never gets source access.
+   *
+   * @default 'grant'
+   */
+  readonly sourceAccess?: 'grant' | 'external';
 }
 
 /** The description's store when it is usable for the AWS checks, though the description has other problems. */
@@ -83,7 +95,8 @@ function checkCluster(cluster: EksClusterRef | undefined, storeRegion: string | 
 /**
  * The AWS side of a split: the snapshot bucket in the cluster's region, a gateway endpoint for S3
  * with a bucket policy that denies data access from elsewhere, and the writer (read-write) and
- * reader (read-only) roles for EKS pods.
+ * reader (read-only) roles for EKS pods. The writer role also reads the `s3://` sources it
+ * authenticates to (see `sourceAccess`); the reader role reads no source.
  *
  * Warnings of the description become CDK warnings on this construct, `@read-write-split/<id>`.
  *
@@ -108,6 +121,7 @@ export class ReadWriteSplitAws extends Construct {
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own);
+    checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized) {
       const { name, store: { region } } = synthesized.split;
       checkRoleNames(this, [awsRoleName(name, region, 'writer'), awsRoleName(name, region, 'reader')], findings.under('split'));
@@ -126,7 +140,9 @@ export class ReadWriteSplitAws extends Construct {
     this.snapshots = new SpiceSnapshotBucket(this, 'Snapshots', { ...bucketOptions, synthesized: this.synthesized, restrictToVpcEndpoint: this.endpoint });
     const bucket = this.snapshots.bucket;
     const trust = props.cluster.trust;
-    this.writer = new SpiceWorkloadRole(this, 'Writer', { synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace] });
+    this.writer = new SpiceWorkloadRole(this, 'Writer', {
+      synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace], sourceAccess: props.sourceAccess,
+    });
     this.reader = new SpiceWorkloadRole(this, 'Reader', { synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace] });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Snapshot bucket' });
     new CfnOutput(this, 'WriterRoleArn', { value: this.writer.role.roleArn, description: 'Role of the writer cluster and the archiver' });

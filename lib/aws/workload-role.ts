@@ -6,8 +6,9 @@ import { Construct } from 'constructs';
 import {
   accessPlan, awsRoleName, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { cdkFindings, checkNamespaces, checkRoleNames, checkTrust, claimRoleName } from './checks';
+import { cdkFindings, checkNamespaces, checkRoleNames, checkSourceAccess, checkTrust, claimRoleName } from './checks';
 import { grantPrefix } from './prefix-grants';
+import { grantSources } from './source-grants';
 
 /** How EKS pods assume the role. */
 export type EksTrust =
@@ -28,12 +29,23 @@ export interface SpiceWorkloadRoleProps {
   readonly trust: EksTrust;
   /** Namespaces whose ServiceAccount of this tier may assume the role. */
   readonly namespaces: readonly string[];
+  /**
+   * Writer tier only: how the role gets read on the `s3://` sources that spiced reads with the
+   * pod's identity (`s3_auth` `iam_role` or unset). `'grant'` adds `s3:GetObject` under each
+   * source's folder and `s3:ListBucket` limited to it by `s3:prefix`; `'external'` adds nothing,
+   * and the role then needs that access from you (an IAM policy or the source bucket's policy).
+   * Readers never get source access, so the reader tier refuses this prop.
+   *
+   * @default 'grant' for the writer tier
+   */
+  readonly sourceAccess?: 'grant' | 'external';
 }
 
 /**
  * The role of one tier, named deterministically (`<split>-<region>-spice-<tier>`) so that
  * Kubernetes manifests can name it: writers (and the archiver) read, write and delete under the
- * split's prefix; readers only read its refresh location.
+ * split's prefix and read the `s3://` sources they authenticate to with this role; readers only
+ * read the refresh location.
  */
 export class SpiceWorkloadRole extends Construct {
   public readonly role: iam.Role;
@@ -49,6 +61,11 @@ export class SpiceWorkloadRole extends Construct {
     if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
     checkTrust(props.trust, 'trust', own);
     checkNamespaces(props.namespaces, 'namespaces', own);
+    if (props.tier === 'reader' && props.sourceAccess !== undefined) {
+      own.problem('sourceAccess', `${quote(props.sourceAccess)} is set on the reader role, but readers never read sources: they restore snapshots`, 'remove it; only the writer role reads sources');
+    } else if (props.tier === 'writer') {
+      checkSourceAccess(props.sourceAccess, split.datasets, { props: own, datasets: own.under('synthesized.split.datasets') });
+    }
     const roleName = awsRoleName(split.name, split.store.region, props.tier);
     checkRoleNames(this, [roleName], own.under('synthesized.split'));
     findings.throwIfProblems(split.name, this.node.path);
@@ -79,6 +96,8 @@ export class SpiceWorkloadRole extends Construct {
     const grants = props.tier === 'writer' ? plan.writer : plan.reader;
     for (const access of grants) grantPrefix(props.bucket, this.role, access);
     this.acknowledgePrefixWildcards(props.bucket, grants.map((access) => access.prefix));
+    // Readers never read sources: they restore snapshots, and delegated datasets are read on the writer.
+    if (props.tier === 'writer' && (props.sourceAccess ?? 'grant') === 'grant') grantSources(this.role, split, plan.writerSources);
   }
 
   /**

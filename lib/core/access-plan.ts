@@ -1,3 +1,4 @@
+import { ResolvedDataset } from './dataset';
 import { ResolvedSplit } from './split';
 
 /** What an identity may do under a prefix of the snapshot bucket. */
@@ -10,13 +11,102 @@ export interface PrefixAccess {
 }
 
 /**
- * Who may do what in the snapshot bucket: the writer identity (writers and archiver) reads,
- * writes and deletes under the split's prefix; the reader identity only reads the refresh
- * location. Neither gets anything outside the prefix, and readers get no source access at all.
+ * Where a `from: s3://<bucket>/<path>` source reads, as spiced lists it: the folder (`prefix`,
+ * listed and read below) and, when the path has no trailing `/`, the key itself (a file, or a
+ * folder written without its `/`). A glob in the path (`orders/*.parquet`) reads the folder before
+ * it, as spiced lists it.
+ */
+export interface S3SourceLocation {
+  readonly bucket: string;
+  /** The folder: `''` for the whole bucket, otherwise ending in `/`. */
+  readonly prefix: string;
+  /** The key the path names without a trailing `/`, read as one object; undefined for a folder or a glob. */
+  readonly key?: string;
+}
+
+/** An S3 source the writer identity reads with its own credentials, and the datasets that name it. */
+export interface S3SourceRead extends S3SourceLocation {
+  /** Indexes in `split.datasets`. */
+  readonly datasets: readonly number[];
+}
+
+/**
+ * Who may do what: the writer identity (writers and archiver) reads, writes and deletes under the
+ * split's prefix of the snapshot bucket, and reads the S3 sources it authenticates to with its own
+ * role; the reader identity only reads the refresh location. Neither gets anything else of the
+ * snapshot bucket, and readers get no source access at all.
  */
 export interface AccessPlan {
   readonly writer: readonly PrefixAccess[];
   readonly reader: readonly PrefixAccess[];
+  /**
+   * `s3://` sources of any placement (delegated and writer-only datasets are read on the writer
+   * too) that authenticate with the pod's identity: `s3_auth` `iam_role` or unset (spiced then uses
+   * the default credential chain). Not those with `s3_auth: 'key'` (keys in `secretParams`) or
+   * `'public'`, nor what the writer's own snapshot prefix already covers.
+   */
+  readonly writerSources: readonly S3SourceRead[];
+}
+
+/** S3 bucket names, including legacy ones (upper case, `_`): never an IAM wildcard or an ARN. */
+export const S3_BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
+
+/** `s3_auth` values that need no grant to the pod's identity. */
+const NO_ROLE_AUTH = new Set(['key', 'public']);
+
+/** Characters that start a glob in spiced's (DataFusion's) listing URLs. */
+const GLOB = /[*?[]/;
+
+/** The location an `s3://` source names, or undefined when it names no usable bucket. */
+export function s3SourceLocation(from: string): S3SourceLocation | undefined {
+  const match = /^s3:\/\/([^/?#]*)([^?#]*)/.exec(from);
+  if (!match || !S3_BUCKET_NAME.test(match[1])) return undefined;
+  let path: string;
+  try {
+    path = decodeURIComponent(match[2]).replace(/^\/+/, '');
+  } catch {
+    return undefined;
+  }
+  const glob = GLOB.exec(path);
+  if (glob) return { bucket: match[1], prefix: path.slice(0, path.lastIndexOf('/', glob.index) + 1) };
+  if (path === '' || path.endsWith('/')) return { bucket: match[1], prefix: path };
+  return { bucket: match[1], prefix: `${path}/`, key: path };
+}
+
+/** Whether the writer reads this dataset's source with its pod identity (an `s3://` source whose `s3_auth` is not `key` or `public`). */
+export function readsS3WithPodIdentity(dataset: Pick<ResolvedDataset, 'connector' | 'params'>): boolean {
+  return dataset.connector === 's3' && !NO_ROLE_AUTH.has(dataset.params.s3_auth as string);
+}
+
+/** Whether `outer` already grants everything `inner` needs (same bucket, `inner` below `outer`'s folder). */
+function covers(outer: S3SourceLocation, inner: S3SourceLocation): boolean {
+  return outer.bucket === inner.bucket && inner.prefix.startsWith(outer.prefix) && (inner.key === undefined || inner.key.startsWith(outer.prefix));
+}
+
+function writerSources(split: ResolvedSplit): S3SourceRead[] {
+  const own: S3SourceLocation = { bucket: split.store.bucket, prefix: `${split.store.prefix}/` };
+  const reads: { location: S3SourceLocation; datasets: number[] }[] = [];
+  split.datasets.forEach((dataset, index) => {
+    const location = readsS3WithPodIdentity(dataset) ? s3SourceLocation(dataset.from) : undefined;
+    if (!location || (split.store.cloud === 'aws' && covers(own, location))) return;
+    reads.push({ location, datasets: [index] });
+  });
+  // One read per location: a source inside another one's folder (or the same) needs nothing of its own.
+  const kept: typeof reads = [];
+  for (const read of reads) {
+    const outer = kept.find((other) => covers(other.location, read.location));
+    if (outer) {
+      outer.datasets.push(...read.datasets);
+      continue;
+    }
+    const inner = kept.filter((other) => covers(read.location, other.location));
+    for (const other of inner) {
+      read.datasets.unshift(...other.datasets);
+      kept.splice(kept.indexOf(other), 1);
+    }
+    kept.push(read);
+  }
+  return kept.map((read) => ({ ...read.location, datasets: [...read.datasets].sort((a, b) => a - b) }));
 }
 
 /** The access plan of a split; each cloud adapter maps it to its own permissions. */
@@ -24,5 +114,6 @@ export function accessPlan(split: ResolvedSplit): AccessPlan {
   return {
     writer: [{ prefix: `${split.store.prefix}/`, access: 'read-write' }],
     reader: [{ prefix: split.store.refresh.folder, access: 'read' }],
+    writerSources: writerSources(split),
   };
 }

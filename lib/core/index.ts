@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './spice-image';
+export * from './image-reference';
 export * from './snapshot-store';
 export * from './secret-ref';
 export * from './dataset-spec';

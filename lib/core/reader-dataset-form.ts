@@ -6,17 +6,18 @@ import { ResolvedReaderSettings } from './tiers';
 
 /**
  * How a reader serves an accelerated dataset so that it becomes ready without source credentials.
- * - `snapshot-file-format`: Enterprise 2.x with an S3 store. The dataset reads the published
- *   snapshots directly (`file_format: snapshot`); its connector never touches a source.
- * - `snapshot-refresh`: Enterprise 2.x with a GCS or Azure store. The dataset restores the
+ * - `snapshot-file-format`: an S3 store and an image the user says ships `file_format: snapshot`
+ *   (`image.snapshotFileFormat`: Spice trunk after 2.1, no release yet). The dataset reads the
+ *   published snapshots directly; its connector never touches a source.
+ * - `snapshot-refresh`: Enterprise 2.0.0-rc.5 and later otherwise. The dataset restores the
  *   snapshot and hot-swaps newer ones (`refresh_mode: snapshot`), never refreshing from the source.
  * - `restored-source`: older images. The dataset restores the snapshot and never refreshes.
  *
  * Outside `snapshot-file-format` the source connector is still built. Only an `s3://` source is
  * known to register from the restored file without credentials (building it does no I/O); a
- * database source is contacted at registration and never becomes ready on 1.x. Newer spiced trunk
- * code serves restored datasets before building the connector, but no release is known to ship
- * it, so database sources are refused there too.
+ * database source is contacted at registration and never becomes ready. Newer spiced trunk code
+ * serves restored datasets before building the connector, but no release is known to ship it, so
+ * database sources are refused there too.
  */
 export type ReaderDatasetForm = 'snapshot-file-format' | 'snapshot-refresh' | 'restored-source';
 
@@ -38,7 +39,7 @@ export function readerDatasetForm(
     findings.problem(
       `${path}.from`,
       `${quote(dataset.from)}: ${named(image.edition)} ${formatVersion(image.version)} reader with ${named(store.cloud)} store builds the ${quote(dataset.connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`,
-      `set '${path}.readers' to 'delegated' to query it on the writer cluster, use an 's3://' source, or use an Enterprise 2.x image with an S3 store (readers then read the snapshots directly)`,
+      `set '${path}.readers' to 'delegated' to query it on the writer cluster, or use an 's3://' source (e.g. a parquet export); with an S3 store and an image that ships file_format: snapshot (Spice trunk after 2.1, no release yet), set 'image.snapshotFileFormat: true' and readers read the snapshots directly`,
     );
   }
   return image.capabilities.snapshotRefreshMode ? 'snapshot-refresh' : 'restored-source';

@@ -19,7 +19,7 @@ function checkInterval(split: ResolvedSplit): string {
   return split.reader.snapshotCheckInterval ?? DEFAULT_SNAPSHOT_CHECK_INTERVAL;
 }
 
-/** Enterprise 2.x on S3: read the published snapshots directly; no source, no engine file. */
+/** An image that ships `file_format: snapshot`, on S3: read the published snapshots directly; no source, no engine file. */
 function fromPublishedSnapshots(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodDataset {
   return compact({
     from: split.store.refresh.uri,
@@ -37,7 +37,7 @@ function withoutAuthMode(params: ResolvedDataset['params']): SpicepodParams {
   return Object.fromEntries(Object.entries(params).filter(([param]) => !AUTH_MODE_PARAM.test(param)));
 }
 
-/** Enterprise 2.x elsewhere: restore, then hot-swap newer snapshots; never refresh from the source. */
+/** Enterprise 2.0.0-rc.5 and later otherwise: restore, then hot-swap newer snapshots; never refresh from the source. */
 function hotSwapped(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodDataset {
   return compact({
     from: dataset.from,

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readerRestartName } from '../core';
 import { article, Findings, quote, ReadWriteSplitError } from '../core/errors';
+import { pinnedImageProblems } from '../core/image-reference';
 import { manifest } from './manifest';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './pod-security';
 
@@ -12,7 +13,10 @@ export interface ReaderRestartScheduleProps {
   readonly workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet | ApiObject;
   /** Cron schedule of the restart, e.g. `0 *\/6 * * *`; pick it from how fresh readers must be. */
   readonly schedule: string;
-  /** A pinned kubectl image, e.g. `registry.k8s.io/kubectl:v1.31.0`. */
+  /**
+   * A pinned kubectl image: a release tag (not `latest`) or a digest, e.g.
+   * `registry.k8s.io/kubectl:v1.31.0` or `registry.k8s.io/kubectl:v1.31.0@sha256:<64 hex>`.
+   */
   readonly kubectlImage: string;
   /**
    * Namespace of the workload (the schedule's objects go there too).
@@ -39,6 +43,9 @@ export class ReaderRestartSchedule extends Construct {
     const findings = new Findings();
     if (typeof props.schedule !== 'string' || !CRON.test(props.schedule.trim())) {
       findings.problem('props.schedule', `${quote(props.schedule)} is not a cron schedule`, "use five fields, e.g. '0 */6 * * *'");
+    }
+    for (const problem of pinnedImageProblems(props.kubectlImage, 'registry.k8s.io/kubectl:v1.31.0')) {
+      findings.problem('props.kubectlImage', problem.message, problem.fix);
     }
     const resource = RESOURCES[kind];
     if (!resource) {

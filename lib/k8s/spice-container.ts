@@ -10,6 +10,11 @@ export const SPICEPOD_FILE = 'spicepod.yaml';
 export const SPICE_HOME = '/app';
 /** The variable that points spiced's HOME at `SPICE_HOME`. */
 export const SPICE_HOME_ENV = 'HOME';
+/**
+ * spiced in the official images. Set as the container's `command`, as the Spice Helm chart does,
+ * so an image whose entrypoint differs (a wrapper script, a custom build) still runs spiced.
+ */
+export const SPICED_COMMAND: readonly string[] = ['/usr/local/bin/spiced'];
 
 /** A volume mount of the spiced container. */
 export interface SpiceMount {
@@ -73,12 +78,18 @@ function probe(kind: keyof typeof PROBES, port: number) {
 /**
  * The one renderer of the spiced container, for the library's own pods and for the reader sidecar
  * in any application workload. Quantities are written in one canonical form (`2000m`, `4096Mi`).
+ *
+ * The image is always pinned (a release tag, or `tag@sha256:` digest), so `IfNotPresent`: a node
+ * that has it starts pods without the registry, and Kubernetes pulls a digest-pinned image by its
+ * digest, so every node runs the same bytes. A tag re-pushed with other bytes reaches only nodes
+ * that pull it afresh: pin `image.digest` to rule that out.
  */
 export function toContainerManifest(model: SpiceContainerModel, nativeSidecar = false): Record<string, unknown> {
   return {
     name: model.name,
     image: model.image,
     imagePullPolicy: 'IfNotPresent',
+    command: [...SPICED_COMMAND],
     args: [...model.args],
     workingDir: SPICE_HOME,
     ports: [

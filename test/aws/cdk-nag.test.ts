@@ -43,6 +43,8 @@ describe('cdk-nag AwsSolutions checks and CloudFormation validation', () => {
     expect(acknowledged.map((a) => [a.path, a.id])).toEqual([
       ['/Shop/Shop/Snapshots/Bucket', 'Annotation::AwsSolutions-S1'],
       ['/Shop/Shop/Writer/Role', expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<ShopSnapshotsBucket\w+\.Arn>\/shop\/\*\]$/)],
+      // The writer reads the split's s3://lake/orders/ source with its own role.
+      ['/Shop/Shop/Writer/Role', 'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::lake/orders/*]'],
       ['/Shop/Shop/Reader/Role', expect.stringMatching(/^Annotation::AwsSolutions-IAM5\[Resource::<ShopSnapshotsBucket\w+\.Arn>\/shop\/refresh\/\*\]$/)],
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(60);

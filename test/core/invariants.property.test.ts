@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DatasetSpec, SnapshotStoreSpec, SplitSpec, synthesizeSplit } from '../../lib/core';
+import { ENTERPRISE_FILE_FORMAT } from '../support/spice-images';
 import { ENTERPRISE_2 } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 
@@ -22,21 +23,22 @@ const datasetShape = fc.record({
 const splits = fc
   .record({
     enterprise: fc.boolean(),
+    fileFormat: fc.boolean(),
     store: fc.constantFrom(...stores),
     bootstrap: fc.constantFrom('fallback', 'retry' as const),
     names: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/), { minLength: 1, maxLength: 6 }),
     shapes: fc.array(datasetShape, { minLength: 6, maxLength: 6 }),
   })
-  .map(({ enterprise, store, bootstrap, names, shapes }): SplitSpec => ({
+  .map(({ enterprise, fileFormat, store, bootstrap, names, shapes }): SplitSpec => ({
     name: 'prop',
-    image: enterprise ? ENTERPRISE_2 : undefined,
+    image: enterprise ? (fileFormat ? ENTERPRISE_FILE_FORMAT : ENTERPRISE_2) : undefined,
     store,
     reader: { bootstrapOnFailure: bootstrap },
     datasets: names.map((name, i): DatasetSpec => {
       const shape = shapes[i];
       const accelerated = shape.readers === 'accelerated';
-      // Readers restore a database source only from published snapshots (Enterprise 2.x, S3).
-      const database = shape.database && ((enterprise && store.cloud === 'aws') || !accelerated);
+      // Readers restore a database source only from published snapshots (file_format: snapshot, S3).
+      const database = shape.database && ((enterprise && fileFormat && store.cloud === 'aws') || !accelerated);
       return {
         name,
         from: database ? `postgres:public.${name}` : `s3://lake/${name}/`,

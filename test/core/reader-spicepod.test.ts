@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderReaderSpicepod, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
+import { ENTERPRISE_FILE_FORMAT } from '../support/spice-images';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 
@@ -102,7 +103,7 @@ describe('the reader Spicepod', () => {
   });
 
   it('on Enterprise 2.x with S3 reads published snapshots directly and never names the source', () => {
-    const enterprise = reader(awsSplit({ image: ENTERPRISE_2, reader: { snapshotCheckInterval: '30s' } }));
+    const enterprise = reader(awsSplit({ image: ENTERPRISE_FILE_FORMAT, reader: { snapshotCheckInterval: '30s' } }));
     const orders = enterprise.spicepod.datasets[0];
     expect(orders).toEqual({
       from: 's3://shop-snapshots/shop/refresh/',
@@ -114,7 +115,7 @@ describe('the reader Spicepod', () => {
   });
 
   it('on Enterprise 2.x accelerates a database source readers could never reach', () => {
-    const spec = awsSplit({ image: ENTERPRISE_2, datasets: [{ name: 'stock', from: 'postgres:public.stock', secretParams: { pg_pass: { secretName: 'db', key: 'pw' } } }] });
+    const spec = awsSplit({ image: ENTERPRISE_FILE_FORMAT, datasets: [{ name: 'stock', from: 'postgres:public.stock', secretParams: { pg_pass: { secretName: 'db', key: 'pw' } } }] });
     expect(reader(spec).spicepod.datasets[0].from).toBe('s3://shop-snapshots/shop/refresh/');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetSpec, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
+import { ENTERPRISE_FILE_FORMAT } from '../support/spice-images';
 import { awsSplit, ENTERPRISE_2, problemAt, validationError } from '../support/splits';
 
 const orders: DatasetSpec = { name: 'orders', from: 's3://lake/orders/' };
@@ -53,7 +54,7 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['param that is not a scalar', withDataset({ params: { file_format: ['parquet'] as never } }), 'datasets[0].params.file_format', /not a param value/, /string, number or boolean/],
   ['secret reference', withDataset({ secretParams: { s3_secret: { secretName: 'Lake Keys', key: 'k' } } }), 'datasets[0].secretParams.s3_secret.secretName', /"Lake Keys"/, /lowercase/],
   ['expected size', withDataset({ expectedSize: 'big' }), 'datasets[0].expectedSize', /"big" is not a size/, /'4Gi'/],
-  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /an OSS 1.11.5 reader with an AWS store builds the "postgres" connector.*never becomes ready/, /'datasets\[0\].readers' to 'delegated'.*Enterprise 2.x image with an S3 store/],
+  ['database source on a 1.x reader', withDataset({ from: 'postgres:public.orders' }), 'datasets[0].from', /an OSS 1.11.5 reader with an AWS store builds the "postgres" connector.*never becomes ready/, /'datasets\[0\].readers' to 'delegated'.*image.snapshotFileFormat: true/],
   ['database source on an Enterprise 2.x reader with GCS', withDataset({ from: 'mysql:shop.orders' }, { image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' } }), 'datasets[0].from', /an Enterprise 2.0.1 reader with a GCP store builds the "mysql" connector/, /'delegated'/],
   ['writer replicas', awsSplit({ writer: { replicas: 0 } }), 'writer.replicas', /0 is not a replica count/, /3 or more/],
   ['API key secret', awsSplit({ writer: { apiKey: { secretName: 'k', key: '' } } }), 'writer.apiKey.key', /"" is not a Secret key/, /letters, digits/],
@@ -109,8 +110,8 @@ describe('image capabilities', () => {
   });
 
   it('reading published snapshots directly needs Enterprise 2.x and an S3 store', () => {
-    expect(forms(ENTERPRISE_2, 'aws')).toBe('snapshot-file-format');
-    expect(forms(ENTERPRISE_2, 'gcp')).toBe('snapshot-refresh');
+    expect(forms(ENTERPRISE_FILE_FORMAT, 'aws')).toBe('snapshot-file-format');
+    expect(forms(ENTERPRISE_FILE_FORMAT, 'gcp')).toBe('snapshot-refresh');
     expect(forms({ tag: '1.11.5' }, 'aws')).toBe('restored-source');
   });
 });
@@ -157,7 +158,7 @@ describe('warnings for valid but risky choices', () => {
   });
 
   it('warns that bootstrapOnFailure does nothing when readers read published snapshots directly', () => {
-    const { warnings } = resolveSplit(awsSplit({ image: ENTERPRISE_2, reader: { bootstrapOnFailure: 'retry' } }));
+    const { warnings } = resolveSplit(awsSplit({ image: ENTERPRISE_FILE_FORMAT, reader: { bootstrapOnFailure: 'retry' } }));
     expect(warnings).toContainEqual(expect.objectContaining({ path: 'reader.bootstrapOnFailure', message: expect.stringMatching(/has no effect/) }));
   });
 

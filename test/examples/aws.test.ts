@@ -1,24 +1,31 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { awsRoleName } from '../../lib';
 import { inventory } from '../../examples/splits/inventory';
 import { orders } from '../../examples/splits/orders';
 import { bin, ROOT, run } from '../support/run';
 
-/** Runs the example CDK app with the real aws-cdk CLI, offline, as `npm run synth:aws` does. */
+/**
+ * Runs the example CDK app with the real aws-cdk CLI, offline: the `synth:aws` task's own command
+ * (what `npm run synth` runs), with only `--output` moved to a temp dir. Runs against the compiled
+ * dist/ (the example imports the package by name).
+ */
+const task = JSON.parse(readFileSync(join(ROOT, '.projen', 'tasks.json'), 'utf8')).tasks['synth:aws'];
+const [command, ...args]: string[] = task.steps[0].exec.split(/\s+/);
+const outputFlag = args.indexOf('--output');
+const cwd = join(ROOT, task.cwd);
+
 let out: string;
 let result: ReturnType<typeof run>;
-const template = (stack: string) => JSON.parse(readFileSync(join(out, `${stack}.template.json`), 'utf8'));
+const read = (file: string) => JSON.parse(readFileSync(join(out, file), 'utf8'));
+const template = (stack: string) => read(`${stack}.template.json`);
 const resources = (stack: string, type: string) => Object.values(template(stack).Resources as Record<string, any>).filter((r) => r.Type === type);
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'rws-aws-'));
-  result = run(bin('cdk'), ['synth', '--quiet', '--no-notices', '--output', out], {
-    cwd: join(ROOT, 'examples', 'aws'),
-    env: { CDK_DISABLE_VERSION_CHECK: '1', CDK_DISABLE_CLI_TELEMETRY: 'true' },
-  });
+  result = run(bin(command), args.map((arg, i) => (i === outputFlag + 1 ? out : arg)), { cwd, env: task.env });
 }, 240_000);
 
 describe('the example CDK app (cdk synth)', () => {
@@ -29,6 +36,24 @@ describe('the example CDK app (cdk synth)', () => {
 
   it('passes cdk-nag with nothing unacknowledged', () => {
     expect(JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')).pluginReports).toEqual([]);
+  });
+
+  it('writes the cdk-nag report into out/aws/ with npm run synth: the cloud assembly\'s validation report', () => {
+    expect([command, args[0]]).toEqual(['cdk', 'synth']);
+    expect(resolve(cwd, args[outputFlag + 1])).toBe(join(ROOT, 'out', 'aws'));
+    expect(read('validation-report.json')).toEqual({ version: read('manifest.json').version, title: 'Validation Report', pluginReports: [] });
+  });
+
+  it('lets the orders writer read its s3://acme-lake/orders/ source, acknowledged with its reason', () => {
+    const statements = resources('OrdersSnapshots', 'AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual({
+      Sid: 'ReadSources', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-lake/orders/*']] },
+    });
+    const metadata = read('OrdersSnapshots.metadata.json');
+    const acknowledged = (metadata['/OrdersSnapshots/Orders/Writer/Role'] as any[]).filter((e) => e.type === 'aws:cdk:acknowledged-rules');
+    expect(Object.assign({}, ...acknowledged.map((e) => e.data))).toMatchObject({
+      'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::acme-lake/orders/*]': expect.stringContaining('orders'),
+    });
   });
 
   it('names the roles the Kubernetes example binds its ServiceAccounts to', () => {
