@@ -7,10 +7,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ReadWriteSplitAwsProps, SpiceWorkloadRole } from '../../lib/aws';
-import { accessPlan, DatasetSpec, resolveSplit, s3SourceLocation, SplitValidationError } from '../../lib/core';
+import { accessPlan, DatasetSpec, resolveSplit, s3SourceLocation } from '../../lib/core';
 import { synthesizeSplit } from '../../lib/core/synthesize';
 import { awsStack, policyStatements } from '../support/aws';
 import { awsSplit } from '../support/splits';
+import { thrown } from '../support/errors';
 
 const WRITER = 'shop-eu-west-1-spice-writer';
 const READER = 'shop-eu-west-1-spice-reader';
@@ -29,15 +30,6 @@ function writerAcknowledgements(props: Partial<ReadWriteSplitAwsProps>): Record<
   return Object.assign({}, ...construct.writer.role.node.metadata.filter((m) => m.type === 'aws:cdk:acknowledged-rules').map((m) => m.data));
 }
 
-function thrown(construct: () => unknown): SplitValidationError {
-  try {
-    construct();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SplitValidationError);
-    return error as SplitValidationError;
-  }
-  throw new Error('expected a SplitValidationError, but the construct was accepted');
-}
 
 describe('the writer role reads the s3:// sources it authenticates to with its own identity', () => {
   it('gets each source folder the description names, and lists its bucket only under that folder', () => {

@@ -7,17 +7,8 @@ import { ReadWriteSplitError, SplitValidationError } from '../../lib/core/errors
 import { synthesizeSplit } from '../../lib/core/synthesize';
 import { awsStack, OIDC_ARN } from '../support/aws';
 import { awsSplit } from '../support/splits';
+import { thrown } from '../support/errors';
 
-/** The one error a construction throws; fails the test when it throws none or another kind. */
-function thrown(construct: () => unknown): SplitValidationError {
-  try {
-    construct();
-  } catch (error) {
-    expect(error).toBeInstanceOf(SplitValidationError);
-    return error as SplitValidationError;
-  }
-  throw new Error('expected a SplitValidationError, but the construct was accepted');
-}
 
 const paths = (error: SplitValidationError) => error.problems.map((problem) => problem.path);
 const refused = (props: Partial<ReadWriteSplitAwsProps>) => thrown(() => awsStack(props));

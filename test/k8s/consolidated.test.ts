@@ -7,6 +7,10 @@ import { ReadWriteSplitError, SplitValidationError } from '../../lib';
 import { ReaderRestartSchedule, ReadWriteSplitChart, ReadWriteSplitChartProps, WARNING_METADATA } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { find, K8sObject } from '../support/k8s';
+import { thrown } from '../support/errors';
+
+/** The library's error an attempt throws, whatever its class. */
+const thrownAny = (attempt: () => unknown) => thrown(attempt, ReadWriteSplitError);
 
 const WRITER_ARN = 'arn:aws:iam::111122223333:role/shop-writer';
 
@@ -14,21 +18,12 @@ function chartOf(props: Partial<ReadWriteSplitChartProps> = {}, app: Construct =
   return new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-irsa', roleArn: WRITER_ARN }, ...props });
 }
 
-function thrown(attempt: () => unknown): ReadWriteSplitError {
-  try {
-    attempt();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ReadWriteSplitError);
-    return error as ReadWriteSplitError;
-  }
-  throw new Error('expected an error');
-}
 
 afterEach(() => vi.restoreAllMocks());
 
 describe('one validation path for the chart', () => {
   it('reports a bad description and bad props in one error, with paths rooted at the prop and the construct path', () => {
-    const error = thrown(() => chartOf({
+    const error = thrownAny(() => chartOf({
       split: awsSplit({ datasets: [{ name: 'Orders!', from: 's3://l/' }] }),
       writerIdentity: { type: 'aws-irsa', roleArn: 'shop-writer' },
       pods: { env: [{ name: 'HOME', value: '/x' }] },
@@ -41,7 +36,7 @@ describe('one validation path for the chart', () => {
   });
 
   it('prints each problem once and no frame of the library', () => {
-    const error = thrown(() => chartOf({ split: awsSplit({ name: 'Bad!' }) }));
+    const error = thrownAny(() => chartOf({ split: awsSplit({ name: 'Bad!' }) }));
     const printed = inspect(error);
     expect(printed.match(/is not a split name/g)).toHaveLength(1);
     expect(error.stack).not.toMatch(/lib[\\/](core|k8s)[\\/]/);
@@ -49,14 +44,14 @@ describe('one validation path for the chart', () => {
   });
 
   it('refuses an identity that would render but never work', () => {
-    const error = thrown(() => chartOf({ writerIdentity: { type: 'azure-workload-identity', clientId: 'my-identity' } }));
+    const error = thrownAny(() => chartOf({ writerIdentity: { type: 'azure-workload-identity', clientId: 'my-identity' } }));
     expect(error.message).toContain('props.writerIdentity.clientId: "my-identity" is not a managed identity client id');
   });
 
   it('reports a bad restart schedule and a workload without rolling restarts at once, as its own error, not a split error', () => {
     const chart = new Chart(Testing.app(), 'app');
     const job = new kplus.Job(chart, 'job', { containers: [{ image: 'j:1' }] });
-    const error = thrown(() => new ReaderRestartSchedule(chart, 'bad', { workload: job as never, schedule: 'hourly', kubectlImage: 'k:1' }));
+    const error = thrownAny(() => new ReaderRestartSchedule(chart, 'bad', { workload: job as never, schedule: 'hourly', kubectlImage: 'k:1' }));
     expect(error).not.toBeInstanceOf(SplitValidationError);
     expect(error.problems.map((p) => p.path)).toEqual(['props.schedule', 'props.workload']);
     expect(error.message).toMatch(/^Invalid reader restart schedule at app\/bad \(2 problems\)/);
@@ -84,7 +79,7 @@ describe('warnings', () => {
   });
 
   it('refuse an acknowledgement of a warning that does not exist', () => {
-    const error = thrown(() => chartOf({ split: awsSplit({ acknowledgedWarnings: ['no-hotswap'] }) }));
+    const error = thrownAny(() => chartOf({ split: awsSplit({ acknowledgedWarnings: ['no-hotswap'] }) }));
     expect(error.message).toContain('split.acknowledgedWarnings[0]: "no-hotswap" is not a warning of this library');
   });
 });
@@ -129,7 +124,7 @@ describe('pod settings per tier', () => {
   });
 
   it('refuse settings that would break the pods or the selectors', () => {
-    const error = thrown(() => chartOf({
+    const error = thrownAny(() => chartOf({
       pods: {
         imagePullSecrets: ['Not_A_Name'],
         podLabels: { 'read-write-split.io/tier': 'x' },

@@ -6,6 +6,10 @@ import { ReaderRestartSchedule, ReadWriteSplitChart } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { DIGEST } from '../support/spice-images';
 import { awsSplit } from '../support/splits';
+import { thrown } from '../support/errors';
+
+/** The library's error an attempt throws, whatever its class. */
+const thrownAny = (attempt: () => unknown) => thrown(attempt, ReadWriteSplitError);
 
 const WRITER_ARN = 'arn:aws:iam::111122223333:role/shop-writer';
 const ARGS = ['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '0.0.0.0:9090', '/spicepod/spicepod.yaml'];
@@ -33,15 +37,6 @@ function spicedContainers(docs: K8sObject[]): K8sObject[] {
   ];
 }
 
-function thrown(attempt: () => unknown): ReadWriteSplitError {
-  try {
-    attempt();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ReadWriteSplitError);
-    return error as ReadWriteSplitError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('the spiced container', () => {
   it('launches /usr/local/bin/spiced explicitly, as the Spice Helm chart does, whatever the image\'s entrypoint', () => {
@@ -66,12 +61,12 @@ describe('the spiced container', () => {
   it('renders only references in the OCI grammar: a registry with a port, never a tag that smuggles a command', () => {
     const image = { edition: 'enterprise', repository: 'registry.example.com:5000/spice/spiceai-enterprise', tag: '2.0.1-enterprise' } as const;
     expect(spicedContainers(synth(image)).map((c) => c.image)).toEqual(Array(4).fill('registry.example.com:5000/spice/spiceai-enterprise:2.0.1-enterprise'));
-    const error = thrown(() => synth({ repository: 'spiceai/spiceai', tag: 'v1.11.5 ; rm' }));
+    const error = thrownAny(() => synth({ repository: 'spiceai/spiceai', tag: 'v1.11.5 ; rm' }));
     expect(error).toBeInstanceOf(SplitValidationError);
     expect(error.problems).toEqual([
       { path: 'split.image.tag', message: '"v1.11.5 ; rm" is not an image tag', fix: "use letters, digits, '_', '.' and '-' (at most 128, not starting with '.' or '-'), e.g. '1.11.5'" },
     ]);
-    expect(thrown(() => synth({ repository: 'Spice AI/spiced' })).message).toContain('split.image.repository: "Spice AI/spiced" is not an image repository');
+    expect(thrownAny(() => synth({ repository: 'Spice AI/spiced' })).message).toContain('split.image.repository: "Spice AI/spiced" is not an image repository');
   });
 });
 
@@ -87,7 +82,7 @@ describe('the kubectl image of a reader restart schedule', () => {
     expect(schedule('registry.k8s.io/kubectl:v1.31.0')).toBe('registry.k8s.io/kubectl:v1.31.0');
     expect(schedule(`registry.k8s.io/kubectl:v1.31.0@${DIGEST}`)).toBe(`registry.k8s.io/kubectl:v1.31.0@${DIGEST}`);
     expect(schedule(`localhost:5000/kubectl@${DIGEST}`)).toBe(`localhost:5000/kubectl@${DIGEST}`);
-    const problems = (image: string) => thrown(() => schedule(image)).problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`);
+    const problems = (image: string) => thrownAny(() => schedule(image)).problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`);
     expect(problems('registry.k8s.io/kubectl')).toEqual([
       "props.kubectlImage: \"registry.k8s.io/kubectl\" has no tag or digest: each pull takes whatever 'latest' is then; pin a tag or a digest, e.g. 'registry.k8s.io/kubectl:v1.31.0'",
     ]);
@@ -106,7 +101,7 @@ describe('the kubectl image of a reader restart schedule', () => {
   it('is reported with the schedule\'s other problems, in its own error', () => {
     const chart = new Chart(Testing.app(), 'apps');
     const job = new ApiObject(chart, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once' } });
-    const error = thrown(() => new ReaderRestartSchedule(chart, 'bad', { workload: job, schedule: 'hourly', kubectlImage: 'kubectl' }));
+    const error = thrownAny(() => new ReaderRestartSchedule(chart, 'bad', { workload: job, schedule: 'hourly', kubectlImage: 'kubectl' }));
     expect(error).not.toBeInstanceOf(SplitValidationError);
     expect(error.problems.map((p) => p.path)).toEqual(['props.schedule', 'props.kubectlImage', 'props.workload']);
   });
