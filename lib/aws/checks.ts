@@ -205,6 +205,30 @@ export function checkTrust(trust: EksTrust | undefined, key: string, parent: Fin
   }
 }
 
+const SERVICE_ACCOUNT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/** Extra ServiceAccounts (`{ namespace, name }`) that may assume a role: valid names, each once. */
+export function checkServiceAccounts(accounts: unknown, key: string, parent: Findings): void {
+  if (accounts === undefined || parent.isLateBound(accounts)) return;
+  if (!Array.isArray(accounts)) {
+    parent.problem(key, `${quote(accounts)} is not a list`, "list { namespace, name } pairs, e.g. [{ namespace: 'shop', name: 'api' }]");
+    return;
+  }
+  const seen = new Set<string>();
+  accounts.forEach((account, i) => {
+    const at = `${key}[${i}]`;
+    if (!parent.isLateBound(account?.namespace) && (typeof account?.namespace !== 'string' || !NAMESPACE.test(account.namespace))) {
+      parent.problem(`${at}.namespace`, `${quote(account?.namespace)} is not a Kubernetes namespace`, "use a DNS label: up to 63 lowercase letters, digits and '-'");
+    }
+    if (!parent.isLateBound(account?.name) && (typeof account?.name !== 'string' || !SERVICE_ACCOUNT_NAME.test(account.name))) {
+      parent.problem(`${at}.name`, `${quote(account?.name)} is not a ServiceAccount name`, "use lowercase letters, digits, '-' and '.'");
+    }
+    const id = `${account?.namespace}/${account?.name}`;
+    if (seen.has(id)) parent.problem(at, `${quote(id)} is listed twice`, 'list each ServiceAccount once');
+    seen.add(id);
+  });
+}
+
 /** Namespaces whose ServiceAccounts may assume a role: a non-empty list of distinct namespace names. */
 export function checkNamespaces(namespaces: unknown, key: string, parent: Findings): void {
   if (parent.isLateBound(namespaces)) return;

@@ -4,4 +4,4 @@ export type { EksClusterRef, ReadWriteSplitAwsProps } from './read-write-split-a
 export { SpiceSnapshotBucket } from './snapshot-bucket';
 export type { SnapshotBucketEncryption, SpiceSnapshotBucketProps } from './snapshot-bucket';
 export { SpiceWorkloadRole } from './workload-role';
-export type { EksTrust, SpiceWorkloadRoleProps } from './workload-role';
+export type { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRoleProps } from './workload-role';

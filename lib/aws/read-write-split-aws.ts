@@ -2,9 +2,9 @@ import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { awsRoleName, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
-import { cdkFindings, checkLiteralDescription, checkNamespaces, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
+import { cdkFindings, checkLiteralDescription, checkNamespaces, checkNetwork, checkRoleNames, checkServiceAccounts, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
-import { EksTrust, SpiceWorkloadRole } from './workload-role';
+import { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
 
 /** The EKS cluster that runs both tiers. */
 export interface EksClusterRef {
@@ -53,6 +53,14 @@ export interface ReadWriteSplitAwsProps {
    * @default - the split's namespace
    */
   readonly readerNamespaces?: readonly string[];
+  /**
+   * ServiceAccounts of applications that keep their own (`keepWorkloadServiceAccount` on the
+   * reader sidecar) and run the reader sidecar: the reader role trusts them too (IRSA `sub`, or a
+   * Pod Identity association each).
+   *
+   * @default - none
+   */
+  readonly readerServiceAccounts?: readonly KubernetesServiceAccountRef[];
   /**
    * Bucket options: encryption, versioning, access logs.
    *
@@ -121,6 +129,7 @@ export class ReadWriteSplitAws extends Construct {
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own);
+    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own);
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized) {
       const { name, store: { region } } = synthesized.split;
@@ -143,7 +152,9 @@ export class ReadWriteSplitAws extends Construct {
     this.writer = new SpiceWorkloadRole(this, 'Writer', {
       synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace], sourceAccess: props.sourceAccess,
     });
-    this.reader = new SpiceWorkloadRole(this, 'Reader', { synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace] });
+    this.reader = new SpiceWorkloadRole(this, 'Reader', {
+      synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace], extraServiceAccounts: props.readerServiceAccounts,
+    });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Snapshot bucket' });
     new CfnOutput(this, 'WriterRoleArn', { value: this.writer.role.roleArn, description: 'Role of the writer cluster and the archiver' });
     new CfnOutput(this, 'ReaderRoleArn', { value: this.reader.role.roleArn, description: 'Role of the reader sidecars' });

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import {
   accessPlan, awsRoleName, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { cdkFindings, checkNamespaces, checkRoleNames, checkSourceAccess, checkTrust, claimRoleName } from './checks';
+import { cdkFindings, checkNamespaces, checkRoleNames, checkServiceAccounts, checkSourceAccess, checkTrust, claimRoleName } from './checks';
 import { grantPrefix } from './prefix-grants';
 import { grantSources } from './source-grants';
 
@@ -16,6 +16,12 @@ export type EksTrust =
   | { readonly type: 'aws-irsa'; readonly oidcProviderArn: string }
   /** EKS Pod Identity: the eks-pod-identity-agent add-on must run on the nodes. */
   | { readonly type: 'aws-pod-identity'; readonly clusterName: string };
+
+/** A Kubernetes ServiceAccount, by namespace and name. */
+export interface KubernetesServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
 
 /** Props of one tier's role. */
 export interface SpiceWorkloadRoleProps {
@@ -39,6 +45,13 @@ export interface SpiceWorkloadRoleProps {
    * @default 'grant' for the writer tier
    */
   readonly sourceAccess?: 'grant' | 'external';
+  /**
+   * Further ServiceAccounts that may assume the role, beside the tier's own in `namespaces`: those
+   * of applications that keep their own ServiceAccount and run the reader sidecar.
+   *
+   * @default - none
+   */
+  readonly extraServiceAccounts?: readonly KubernetesServiceAccountRef[];
 }
 
 /**
@@ -61,6 +74,7 @@ export class SpiceWorkloadRole extends Construct {
     if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
     checkTrust(props.trust, 'trust', own);
     checkNamespaces(props.namespaces, 'namespaces', own);
+    checkServiceAccounts(props.extraServiceAccounts, 'extraServiceAccounts', own);
     if (props.tier === 'reader' && props.sourceAccess !== undefined) {
       own.problem('sourceAccess', `${quote(props.sourceAccess)} is set on the reader role, but readers never read sources: they restore snapshots`, 'remove it; only the writer role reads sources');
     } else if (props.tier === 'writer') {
@@ -71,22 +85,38 @@ export class SpiceWorkloadRole extends Construct {
     findings.throwIfProblems(split.name, this.node.path);
     claimRoleName(this, roleName);
     const serviceAccount = props.tier === 'writer' ? writerServiceAccountName(split.name) : readerServiceAccountName(split.name);
+    const extra = props.extraServiceAccounts ?? [];
+    const subjects = [
+      ...props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`),
+      ...extra.map((account) => `system:serviceaccount:${account.namespace}:${account.name}`),
+    ];
     this.role = new iam.Role(this, 'Role', {
       roleName,
       description: `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`,
       assumedBy: props.trust.type === 'aws-irsa'
-        ? this.irsaPrincipal(props.trust.oidcProviderArn, props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`))
+        ? this.irsaPrincipal(props.trust.oidcProviderArn, subjects)
         : podIdentityPrincipal(props.trust.clusterName, props.namespaces, serviceAccount),
     });
     if (props.trust.type === 'aws-pod-identity') {
-      // Pod Identity needs sts:TagSession beside sts:AssumeRole, under the same conditions.
+      const { clusterName } = props.trust;
+      // Pod Identity needs sts:TagSession beside sts:AssumeRole, under the same conditions; each
+      // extra ServiceAccount gets statements of its own, so that trust stays pairwise.
       this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
         actions: ['sts:TagSession'],
-        principals: [podIdentityPrincipal(props.trust.clusterName, props.namespaces, serviceAccount)],
+        principals: [podIdentityPrincipal(clusterName, props.namespaces, serviceAccount)],
       }));
-      const { clusterName } = props.trust;
-      props.namespaces.forEach((namespace, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
-        clusterName, namespace, serviceAccount, roleArn: this.role.roleArn,
+      for (const account of extra) {
+        this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+          actions: ['sts:AssumeRole', 'sts:TagSession'],
+          principals: [podIdentityPrincipal(clusterName, [account.namespace], account.name)],
+        }));
+      }
+      const associations = [
+        ...props.namespaces.map((namespace) => ({ namespace, serviceAccount })),
+        ...extra.map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
+      ];
+      associations.forEach((association, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
+        clusterName, ...association, roleArn: this.role.roleArn,
       }));
       this.identity = { type: 'aws-pod-identity' };
     } else {

@@ -33,8 +33,6 @@ export interface SidecarFootprint {
   /** Ports the application takes traffic on; undefined to read them from the containers. */
   readonly appPorts?: readonly number[];
   readonly keepWorkloadServiceAccount: boolean;
-  /** An identity is bound to the reader ServiceAccount (lost when the workload keeps its own). */
-  readonly identityUnused?: boolean;
 }
 
 /** Ports the application takes traffic on: given, or declared by its containers. */
@@ -97,13 +95,6 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
       path: `${where}.hostNetwork`,
       message: "is true: the sidecar's HTTP, Flight and metrics ports would open on the node, where NetworkPolicies do not apply",
       fix: 'run the reader next to applications on the pod network',
-    });
-  }
-  if (footprint.identityUnused && pod.serviceAccountName && pod.serviceAccountName !== footprint.serviceAccountName && footprint.keepWorkloadServiceAccount) {
-    problems.push({
-      path: `${where}.serviceAccountName`,
-      message: `is "${pod.serviceAccountName}" and kept, so the read-only identity given to the sidecar (bound to "${footprint.serviceAccountName}") never reaches the pod`,
-      fix: `bind the read-only identity to "${pod.serviceAccountName}" yourself and drop the sidecar's 'identity', or drop 'keepWorkloadServiceAccount'`,
     });
   }
   if (pod.serviceAccountName && pod.serviceAccountName !== footprint.serviceAccountName && !footprint.keepWorkloadServiceAccount) {

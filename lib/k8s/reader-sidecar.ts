@@ -16,6 +16,7 @@ import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICE_HOME_ENV, SpiceContainerMo
 import { SpicepodConfigMap } from './spicepod-config-map';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
+import { bindKeptServiceAccount } from './kept-service-account';
 
 /** How the sidecar runs: a native sidecar (init container, `restartPolicy: Always`) or a classic container. */
 export type SidecarMode = 'native' | 'classic';
@@ -183,7 +184,7 @@ export class SpiceReaderSidecar extends Construct {
    */
   public addTo(workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet): ReaderAttachment {
     const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
-    return this.attach(ApiObject.of(workload), workload.node.path, namespace, 'at-synth');
+    return this.attach(ApiObject.of(workload), workload.node.path, namespace, 'at-synth', workload.serviceAccount?.name);
   }
 
   /**
@@ -192,7 +193,8 @@ export class SpiceReaderSidecar extends Construct {
    */
   public addToManifest(object: ApiObject): ReaderAttachment {
     const json = object.toJson();
-    return this.attach(object, `${json.kind}/${json.metadata?.name}`, json.metadata?.namespace ?? Chart.of(object).namespace, 'now');
+    const namespace = json.metadata?.namespace ?? Chart.of(object).namespace;
+    return this.attach(object, `${json.kind}/${json.metadata?.name}`, namespace, 'now', podShapeOf(json, namespace).serviceAccountName);
   }
 
   private get footprint(): SidecarFootprint {
@@ -204,7 +206,6 @@ export class SpiceReaderSidecar extends Construct {
       namespace: this.namespace,
       appPorts: this.props.appPorts,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
-      identityUnused: this.props.identity !== undefined,
     };
   }
 
@@ -214,7 +215,7 @@ export class SpiceReaderSidecar extends Construct {
    * workload renders, and JSON patches are fixed when added, so the rendering is wrapped: the
    * workload's own JSON patches apply before the sidecar joins (set the sidecar through its props).
    */
-  private attach(object: ApiObject, where: string, namespace: string | undefined, checkAt: 'now' | 'at-synth'): ReaderAttachment {
+  private attach(object: ApiObject, where: string, namespace: string | undefined, checkAt: 'now' | 'at-synth', ownServiceAccount?: string): ReaderAttachment {
     const render = object.toJson.bind(object);
     const problems: ValidationProblem[] = [];
     const splitName = this.props.synthesized.split.name;
@@ -229,6 +230,10 @@ export class SpiceReaderSidecar extends Construct {
     } else {
       const shapeNow = { containers: [], initContainers: [], volumes: [], namespace };
       problems.push(...(checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where)));
+      if (this.props.keepWorkloadServiceAccount && ownServiceAccount) {
+        const kept = { chart: Chart.of(object), name: ownServiceAccount, namespace, where };
+        problems.push(...bindKeptServiceAccount(kept, this.props.identity && this.identity, this.props.synthesized.split.store.cloud));
+      }
       if (Chart.of(object) !== Chart.of(this)) {
         problems.push({
           path: where,

@@ -100,11 +100,28 @@ describe('identities that reach the pod', () => {
       .toThrow(/props.writerIdentity.type: "gke-workload-identity" is an identity for GCP, but the snapshot store is on AWS/);
   });
 
-  it('refuses an identity the pod would never use, when the workload keeps its own ServiceAccount', () => {
+  it('bind the read-only identity to a ServiceAccount the workload keeps', () => {
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web-sa' } });
     reader(chart, { keepWorkloadServiceAccount: true }).addTo(web(chart, 'web', { serviceAccount: sa }));
-    expect(() => Testing.synth(chart)).toThrow(/serviceAccountName: is "web-sa" and kept, so the read-only identity given to the sidecar \(bound to "shop-reader"\) never reaches the pod/);
+    const docs = Testing.synth(chart) as K8sObject[];
+    expect(find(docs, 'Deployment', 'web').spec.template.spec.serviceAccountName).toBe('web-sa');
+    expect(find(docs, 'ServiceAccount', 'web-sa').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': READER_ARN });
+    expect(find(docs, 'Deployment', 'web').spec.template.spec.automountServiceAccountToken).toBe(true);
+  });
+
+  it('refuse a kept ServiceAccount the identity cannot reach: not in the chart, or no identity on AWS', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const object = new ApiObject(chart, 'd', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
+      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8080 }] }] } } },
+    });
+    expect(() => reader(chart, { keepWorkloadServiceAccount: true }).addToManifest(object))
+      .toThrow(/Deployment\/api.serviceAccountName: is "api" and kept, but this chart holds no ServiceAccount "api" to bind the read-only identity to/);
+    const other = new Chart(Testing.app(), 'other', { namespace: 'shop' });
+    const app = web(other, 'web', { serviceAccount: new kplus.ServiceAccount(other, 'sa', { metadata: { name: 'web-sa' } }) });
+    expect(() => reader(other, { keepWorkloadServiceAccount: true, identity: undefined }).addTo(app))
+      .toThrow(/serviceAccountName: is "web-sa" and kept, but no identity binds it to the read-only role: every restore would be denied; give the sidecar an 'identity'/);
   });
 
   it('leaves a kept ServiceAccount\'s token setting as the manifest has it', () => {
@@ -113,7 +130,9 @@ describe('identities that reach the pod', () => {
       apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
       spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8080 }] }] } } },
     });
-    reader(chart, { keepWorkloadServiceAccount: true, identity: undefined }).addToManifest(object);
+    // On GCS a kept ServiceAccount needs no identity from the sidecar (IAM may grant its principal directly).
+    const gcs = synthesizeSplit(awsSplit({ store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, datasets: [{ name: 'orders', from: 's3://lake/orders/' }] }));
+    reader(chart, { keepWorkloadServiceAccount: true, identity: undefined }, gcs).addToManifest(object);
     const spec = find(Testing.synth(chart) as K8sObject[], 'Deployment', 'api').spec.template.spec;
     expect(spec.serviceAccountName).toBe('api');
     expect(spec).not.toHaveProperty('automountServiceAccountToken');

@@ -292,7 +292,7 @@ describe('several applications and existing settings', () => {
     const chart = appChart();
     const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web-sa' } });
     const web = new kplus.Deployment(chart, 'web', { metadata: { name: 'web' }, serviceAccount: sa, containers: [{ image: 'web:1', portNumber: 8080 }] });
-    sidecar(chart, { keepWorkloadServiceAccount: true, identity: undefined }).addTo(web);
+    sidecar(chart, { keepWorkloadServiceAccount: true }).addTo(web);
     expect(podSpec(Testing.synth(chart), 'Deployment', 'web').serviceAccountName).toBe('web-sa');
   });
 

@@ -37,7 +37,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   },
   'aws/index': {
     values: ['ReadWriteSplitAws', 'SpiceSnapshotBucket', 'SpiceWorkloadRole'],
-    types: ['EksClusterRef', 'EksTrust', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps'],
+    types: ['EksClusterRef', 'EksTrust', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps'],
   },
   'gcp/index': { values: [], types: [] },
   'azure/index': { values: [], types: [] },

@@ -1,0 +1,49 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { ValidationProblem } from '../core/errors';
+import { IdentityBinding } from './identity';
+
+/** A ServiceAccount a workload keeps (`keepWorkloadServiceAccount`), and where it runs. */
+export interface KeptServiceAccount {
+  readonly chart: Chart;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Path of the workload, for messages. */
+  readonly where: string;
+}
+
+function findServiceAccount(kept: KeptServiceAccount): ApiObject | undefined {
+  return kept.chart.node.findAll().find((c): c is ApiObject => c instanceof ApiObject
+    && c.kind === 'ServiceAccount'
+    && c.metadata.name === kept.name
+    && (c.metadata.namespace ?? kept.chart.namespace) === kept.namespace);
+}
+
+/**
+ * Binds the reader's read-only identity to the ServiceAccount a workload keeps, so that every pod
+ * running the sidecar can restore: the identity's annotations go on that ServiceAccount, which
+ * must be in the workload's chart. On AWS a kept ServiceAccount without an identity could not
+ * reach the bucket at all.
+ */
+export function bindKeptServiceAccount(kept: KeptServiceAccount, identity: IdentityBinding | undefined, cloud: string): ValidationProblem[] {
+  const path = `${kept.where}.serviceAccountName`;
+  if (identity === undefined) {
+    if (cloud !== 'aws') return [];
+    return [{
+      path,
+      message: `is "${kept.name}" and kept, but no identity binds it to the read-only role: every restore would be denied`,
+      fix: `give the sidecar an 'identity' (it is added to "${kept.name}"), and trust "${kept.name}" in ReadWriteSplitAws' readerServiceAccounts`,
+    }];
+  }
+  const annotations = Object.entries(identity.serviceAccountAnnotations);
+  if (annotations.length === 0) return [];
+  const serviceAccount = findServiceAccount(kept);
+  if (!serviceAccount) {
+    return [{
+      path,
+      message: `is "${kept.name}" and kept, but this chart holds no ServiceAccount "${kept.name}" to bind the read-only identity to`,
+      fix: `add "${kept.name}" to this chart (cdk8s-plus or Include) before the sidecar, or drop 'keepWorkloadServiceAccount'`,
+    }];
+  }
+  for (const [key, value] of annotations) serviceAccount.metadata.addAnnotation(key, value);
+  return [];
+}
