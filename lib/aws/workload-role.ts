@@ -111,13 +111,15 @@ export class SpiceWorkloadRole extends Construct {
           principals: [podIdentityPrincipal(clusterName, [account.namespace], account.name)],
         }));
       }
-      const associations = [
-        ...props.namespaces.map((namespace) => ({ namespace, serviceAccount })),
-        ...extra.map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
-      ];
-      associations.forEach((association, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
-        clusterName, ...association, roleArn: this.role.roleArn,
+      props.namespaces.forEach((namespace, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
+        clusterName, namespace, serviceAccount, roleArn: this.role.roleArn,
       }));
+      // Named after the pair, not its place in the list: adding one never replaces another.
+      for (const account of extra) {
+        new eks.CfnPodIdentityAssociation(this, `Association-${account.namespace}-${account.name}`, {
+          clusterName, namespace: account.namespace, serviceAccount: account.name, roleArn: this.role.roleArn,
+        });
+      }
       this.identity = { type: 'aws-pod-identity' };
     } else {
       this.identity = { type: 'aws-irsa', roleArn: this.role.roleArn };

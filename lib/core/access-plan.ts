@@ -52,7 +52,6 @@ export interface AccessPlan {
 export const S3_BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
 
 /** `s3_auth` values that need no grant to the pod's identity. */
-const NO_ROLE_AUTH = new Set(['key', 'public']);
 
 /** Characters that start a glob in spiced's (DataFusion's) listing URLs. */
 const GLOB = /[*?[]/;
@@ -73,9 +72,22 @@ export function s3SourceLocation(from: string): S3SourceLocation | undefined {
   return { bucket: match[1], prefix: `${path}/`, key: path };
 }
 
-/** Whether the writer reads this dataset's source with its pod identity (an `s3://` source whose `s3_auth` is not `key` or `public`). */
-export function readsS3WithPodIdentity(dataset: Pick<ResolvedDataset, 'connector' | 'params'>): boolean {
-  return dataset.connector === 's3' && !NO_ROLE_AUTH.has(dataset.params.s3_auth as string);
+/**
+ * How the writer authenticates to an `s3://` source. The notes disagree on spiced's default when
+ * `s3_auth` is unset (`public` in the connector read for readers, `iam_role` in the runtime notes),
+ * so the writer's Spicepod always says it: `key` when access keys are given, else `iam_role`
+ * (which also reads public buckets).
+ */
+export function writerS3Auth(dataset: Pick<ResolvedDataset, 'connector' | 'params' | 'secretParams'>): string | undefined {
+  if (dataset.connector !== 's3') return undefined;
+  const given = dataset.params.s3_auth;
+  if (typeof given === 'string') return given;
+  return 's3_key' in dataset.secretParams ? 'key' : 'iam_role';
+}
+
+/** Whether the writer reads this dataset's source with its pod identity (an `s3://` source with `iam_role`). */
+export function readsS3WithPodIdentity(dataset: Pick<ResolvedDataset, 'connector' | 'params' | 'secretParams'>): boolean {
+  return writerS3Auth(dataset) === 'iam_role';
 }
 
 /** Whether `outer` already grants everything `inner` needs (same bucket, `inner` below `outer`'s folder). */

@@ -38,9 +38,10 @@ function staleSnapshotRules(split: ResolvedSplit, writer: string, labels: Record
   return split.datasets.filter((d) => d.snapshots?.creationPolicy === 'always').map((dataset): AlertRule => {
     const seconds = staleSnapshotSeconds(dataset);
     const series = `dataset_acceleration_snapshot_write_timestamp{${writer}, dataset="${dataset.name}"}`;
+    // last_over_time keeps the value of a writer that just restarted (its series went stale) in view.
     return {
       alert: 'SpiceSnapshotStale',
-      expr: `(time() - max(${series}) > ${seconds}) or absent_over_time(${series}[${seconds}s])`,
+      expr: `(time() - max(last_over_time(${series}[${seconds}s])) > ${seconds}) or absent_over_time(${series}[${seconds}s])`,
       for: '5m',
       labels: { ...labels, dataset: dataset.name },
       annotations: {
@@ -100,5 +101,15 @@ export function alertRules(split: ResolvedSplit, jobs: MetricJobs): AlertRule[] 
       annotations: { summary: 'Refreshes from the source are failing', description: 'Check the source credentials and connectivity of the writer cluster.' },
     },
     readerRule(split, `job="${jobs.reader}"`, labels),
+    {
+      alert: 'SpiceReaderDatasetNotLoaded',
+      expr: `min by (namespace, pod, dataset) (dataset_load_state{job="${jobs.reader}"}) == 0`,
+      for: '15m',
+      labels,
+      annotations: {
+        summary: 'A reader sidecar has not loaded a dataset for 15 minutes',
+        description: 'It keeps retrying its snapshot download (bootstrapOnFailure: retry: check the read-only bucket identity and the snapshot location), or cannot reach the writer for a delegated dataset. The pod stays unready meanwhile.',
+      },
+    },
   ];
 }

@@ -90,7 +90,10 @@ const TRIGGERS_BY_MODE: Readonly<Record<RefreshMode, readonly SnapshotTrigger[]>
 const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
 const SECRET_VALUE = /\$\{\s*(secrets|env):/;
 /** Database connectors: they log in, so a source without credentials fails at its first refresh. */
-const DATABASE_CONNECTORS: ReadonlySet<string> = new Set(['postgres', 'mysql', 'mssql', 'clickhouse', 'oracle', 'snowflake', 'databricks', 'dremio']);
+const DATABASE_PASSWORDS: Readonly<Record<string, string>> = {
+  postgres: 'pg_pass', mysql: 'mysql_pass', mssql: 'mssql_password', clickhouse: 'clickhouse_pass',
+  oracle: 'oracle_password', snowflake: 'snowflake_password', databricks: 'databricks_token', dremio: 'dremio_password',
+};
 const DEFAULT_CHECK_INTERVAL = '10m';
 
 /** Checks one dataset and applies its defaults. */
@@ -108,11 +111,12 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
   for (const [param, ref] of Object.entries(spec.secretParams ?? {})) {
     checkSecretRef(ref, `${path}.secretParams.${param}`, findings);
   }
-  if (DATABASE_CONNECTORS.has(connector) && Object.keys(spec.secretParams ?? {}).length === 0) {
+  const password = DATABASE_PASSWORDS[connector];
+  if (password !== undefined && Object.keys(spec.secretParams ?? {}).length === 0) {
     findings.problem(
       `${path}.secretParams`,
       `is empty: the writer would log in to the ${connector} source ${quote(spec.from)} without credentials, and every refresh would fail`,
-      `give its credentials as Secret references, e.g. secretParams: { ${connector === 'postgres' ? 'pg_pass' : `${connector}_pass`}: { secretName: '<secret>', key: 'password' } }`,
+      `give its credentials as Secret references, e.g. secretParams: { ${password}: { secretName: '<secret>', key: 'password' } }`,
     );
   }
   return {

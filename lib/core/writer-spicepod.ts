@@ -1,3 +1,4 @@
+import { writerS3Auth } from './access-plan';
 import { ResolvedDataset } from './dataset';
 import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
@@ -19,7 +20,8 @@ export function writerSpicepodName(split: ResolvedSplit, role: WriterRole): stri
 
 function sourceParams(dataset: ResolvedDataset): SpicepodParams | undefined {
   const secrets = Object.keys(dataset.secretParams).map((param) => [param, secretPlaceholder(datasetSecretEnv(dataset.name, param))]);
-  return nonEmpty({ ...dataset.params, ...Object.fromEntries(secrets) });
+  const auth = writerS3Auth(dataset);
+  return nonEmpty({ ...dataset.params, ...(auth ? { s3_auth: auth } : {}), ...Object.fromEntries(secrets) });
 }
 
 function snapshotKeys(dataset: ResolvedDataset, role: WriterRole): Partial<SpicepodAcceleration> {

@@ -44,6 +44,16 @@ export function bindKeptServiceAccount(kept: KeptServiceAccount, identity: Ident
       fix: `add "${kept.name}" to this chart (cdk8s-plus or Include) before the sidecar, or drop 'keepWorkloadServiceAccount'`,
     }];
   }
+  // The application may already carry a role there: the sidecar must not take it away.
+  const own = (serviceAccount.metadata.toJson().annotations ?? {}) as Record<string, string>;
+  const clashes = annotations.filter(([key, value]) => own[key] !== undefined && own[key] !== value);
+  if (clashes.length > 0) {
+    return clashes.map(([key, value]) => ({
+      path,
+      message: `is "${kept.name}" and kept, and its ${key} is "${own[key]}": the reader's identity "${value}" would replace the application's`,
+      fix: `give the reader the application's identity (and grant it read on the snapshots), or let the workload run as the reader ServiceAccount`,
+    }));
+  }
   for (const [key, value] of annotations) serviceAccount.metadata.addAnnotation(key, value);
   return [];
 }

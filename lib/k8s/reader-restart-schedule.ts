@@ -85,6 +85,7 @@ export class ReaderRestartSchedule extends Construct {
                 containers: [{
                   name: 'restart',
                   image: props.kubectlImage,
+                  imagePullPolicy: 'IfNotPresent',
                   args: ['rollout', 'restart', `${kind.toLowerCase()}/${workloadName}`],
                   env: [{ name: 'HOME', value: '/tmp' }],
                   resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '128Mi' } },

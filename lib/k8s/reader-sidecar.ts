@@ -230,9 +230,15 @@ export class SpiceReaderSidecar extends Construct {
     } else {
       const shapeNow = { containers: [], initContainers: [], volumes: [], namespace };
       problems.push(...(checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where)));
+      const { cloud } = this.props.synthesized.split.store;
       if (this.props.keepWorkloadServiceAccount && ownServiceAccount) {
         const kept = { chart: Chart.of(object), name: ownServiceAccount, namespace, where };
-        problems.push(...bindKeptServiceAccount(kept, this.props.identity && this.identity, this.props.synthesized.split.store.cloud));
+        problems.push(...bindKeptServiceAccount(kept, this.props.identity && this.identity, cloud));
+      } else if (this.props.keepWorkloadServiceAccount) {
+        // Nothing to keep: the pod runs as the reader ServiceAccount, which needs the identity.
+        const findings = new Findings();
+        checkIdentityForStore(this.props.identity, cloud, 'reader', 'props.identity', findings);
+        problems.push(...findings.problems.map((problem) => ({ ...problem, message: `${problem.message} (${where} names no ServiceAccount of its own to keep)` })));
       }
       if (Chart.of(object) !== Chart.of(this)) {
         problems.push({

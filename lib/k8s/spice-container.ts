@@ -63,7 +63,12 @@ export function spicedArgs(ports: SpicePorts): string[] {
   ];
 }
 
-/** Probe timings: startup allows a long snapshot download before liveness takes over. */
+/**
+ * Probe timings. `/health` answers as soon as spiced's servers start, before any snapshot is
+ * downloaded, so startup and liveness never kill a spiced that is still restoring; readiness
+ * (`/v1/ready`) is what waits for every dataset, the delegated ones (the writer) included. The
+ * startup budget only covers a spiced whose servers do not come up.
+ */
 export const PROBES = {
   startup: { path: '/health', periodSeconds: 5, failureThreshold: 60 },
   liveness: { path: '/health', periodSeconds: 10, failureThreshold: 3 },

@@ -27,6 +27,20 @@ describe('reader ServiceAccounts of applications', () => {
     expect(extra).toMatchObject({ Action: ['sts:AssumeRole', 'sts:TagSession'], Condition: { StringEquals: { 'aws:RequestTag/kubernetes-namespace': 'store' } } });
   });
 
+  it('keep their Pod Identity association when namespaces or other ServiceAccounts are added', () => {
+    const ids = (namespaces: string[]) => {
+      const { template } = awsStack({
+        cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'prod' } },
+        readerNamespaces: namespaces,
+        readerServiceAccounts: [{ namespace: 'store', name: 'api' }],
+      });
+      return Object.entries(template.findResources('AWS::EKS::PodIdentityAssociation'))
+        .filter(([, a]: [string, any]) => a.Properties.ServiceAccount === 'api').map(([id]) => id);
+    };
+    expect(ids(['shop'])).toHaveLength(1);
+    expect(ids(['shop', 'checkout'])).toEqual(ids(['shop']));
+  });
+
   it('refuse names Kubernetes would not accept, and repeats', () => {
     const error = thrown(() => awsStack({ readerServiceAccounts: [{ namespace: 'Shop', name: 'api' }, { namespace: 'shop', name: 'API_' }, { namespace: 'shop', name: 'a' }, { namespace: 'shop', name: 'a' }] }, new App()));
     expect(error.problems.map((p) => p.path)).toEqual([

@@ -33,7 +33,7 @@ function writerAcknowledgements(props: Partial<ReadWriteSplitAwsProps>): Record<
 
 describe('the writer role reads the s3:// sources it authenticates to with its own identity', () => {
   it('gets each source folder the description names, and lists its bucket only under that folder', () => {
-    // awsSplit: orders from s3://lake/orders/, s3_auth unset (spiced then uses the pod's role).
+    // awsSplit: orders from s3://lake/orders/, s3_auth unset: the writer's Spicepod says iam_role.
     expect(sourceStatements({})).toEqual([
       { Sid: 'ReadSources', Effect: 'Allow', Action: 's3:GetObject', Resource: arn('lake/orders/*') },
       { Sid: 'ListSourceBucket0', Effect: 'Allow', Action: 's3:ListBucket', Resource: arn('lake'), Condition: { StringLike: { 's3:prefix': ['orders/', 'orders/*'] } } },

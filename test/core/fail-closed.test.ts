@@ -40,3 +40,22 @@ describe('the on_change expiry warning', () => {
     expect(warning?.message).toMatch(/its snapshots expire; the writer re-creates one at its next refresh \(spiced 1\.11\+\), and until then new readers of it cannot bootstrap/);
   });
 });
+
+describe('how the writer authenticates to S3 sources', () => {
+  const spicepods = (params: Record<string, string>, secretParams = {}) => {
+    const result = synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 's3://lake/orders/', params, secretParams }] }));
+    const writer = parse(spicepodToYaml(result.writer.snapshotOwner.spicepod));
+    const reader = parse(spicepodToYaml(result.reader.spicepod));
+    return { writer: writer.datasets[0].params, reader: reader.datasets[0].params ?? {} };
+  };
+
+  it('is never left to spiced\'s default, which differs between releases: iam_role unless keys are given', () => {
+    expect(spicepods({}).writer.s3_auth).toBe('iam_role');
+    expect(spicepods({}, { s3_key: { secretName: 'lake', key: 'id' }, s3_secret: { secretName: 'lake', key: 'secret' } }).writer.s3_auth).toBe('key');
+    expect(spicepods({ s3_auth: 'public' }).writer.s3_auth).toBe('public');
+  });
+
+  it('is not added to readers, which never read sources', () => {
+    expect(spicepods({}).reader).not.toHaveProperty('s3_auth');
+  });
+});

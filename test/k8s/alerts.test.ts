@@ -23,6 +23,8 @@ describe('alerts', () => {
   it('call a stale snapshot stale also after a writer restart, when the gauge is absent until the first upload', () => {
     const [stale] = rules(awsSplit({ datasets: [{ name: 'orders', from: 's3://l/o/', snapshots: { creationPolicy: 'always' } }] }));
     expect(stale.expr).toContain('absent_over_time(dataset_acceleration_snapshot_write_timestamp{job="shop/shop-writer", dataset="orders"}[1800s])');
+    // A restarted writer's old series went stale: its last value still counts within the window.
+    expect(stale.expr).toContain('max(last_over_time(dataset_acceleration_snapshot_write_timestamp{job="shop/shop-writer", dataset="orders"}[1800s]))');
   });
 
   it('name a hot-swap reader\'s Error state for what it is: it may still serve the previous snapshot', () => {

@@ -124,6 +124,19 @@ describe('identities that reach the pod', () => {
       .toThrow(/serviceAccountName: is "web-sa" and kept, but no identity binds it to the read-only role: every restore would be denied; give the sidecar an 'identity'/);
   });
 
+  it('refuse to replace the application\'s own identity on a kept ServiceAccount', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'web-sa', annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/web-app' } } });
+    expect(() => reader(chart, { keepWorkloadServiceAccount: true }).addTo(web(chart, 'web', { serviceAccount: sa })))
+      .toThrow(/serviceAccountName: is "web-sa" and kept, and its eks.amazonaws.com\/role-arn is "arn:aws:iam::111122223333:role\/web-app": the reader's identity .* would replace the application's/);
+  });
+
+  it('refuse keepWorkloadServiceAccount without an identity when the workload has no ServiceAccount to keep', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    expect(() => reader(chart, { keepWorkloadServiceAccount: true, identity: undefined }).addTo(web(chart)))
+      .toThrow(/props.identity: is missing: the readers would reach the S3 snapshot bucket with no identity.* \(app\/web names no ServiceAccount of its own to keep\)/);
+  });
+
   it('leaves a kept ServiceAccount\'s token setting as the manifest has it', () => {
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     const object = new ApiObject(chart, 'd', {

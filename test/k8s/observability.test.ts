@@ -39,16 +39,18 @@ describe('observability', () => {
   it('alerts on snapshot age, write failures, refresh errors and reader bootstrap failures', () => {
     const rules = find(docs, 'PrometheusRule', 'shop-spice').spec.groups[0].rules;
     expect(rules.map((r: K8sObject) => r.alert)).toEqual([
-      'SpiceSnapshotStale', 'SpiceSnapshotWriteFailures', 'SpiceRefreshErrors', 'SpiceReaderBootstrapFailed',
+      'SpiceSnapshotStale', 'SpiceSnapshotWriteFailures', 'SpiceRefreshErrors', 'SpiceReaderBootstrapFailed', 'SpiceReaderDatasetNotLoaded',
     ]);
     // orders refreshes every 10m and snapshots on refresh: stale after three intervals, or when no
     // upload has been seen for as long (after a writer restart the gauge is absent until the first).
     const series = 'dataset_acceleration_snapshot_write_timestamp{job="shop/shop-writer", dataset="orders"}';
-    expect(rules[0].expr).toBe(`(time() - max(${series}) > 1800) or absent_over_time(${series}[1800s])`);
+    expect(rules[0].expr).toBe(`(time() - max(last_over_time(${series}[1800s])) > 1800) or absent_over_time(${series}[1800s])`);
     expect(rules[0].labels).toEqual({ severity: 'warning', split: 'shop', dataset: 'orders' });
     expect(rules[1].expr).toBe('sum by (dataset) (increase(dataset_acceleration_snapshot_failure_count{job="shop/shop-writer"}[15m])) > 0');
     expect(rules[2].expr).toBe('sum by (dataset) (increase(dataset_acceleration_refresh_errors{job="shop/shop-writer"}[15m])) > 0');
     expect(rules[3].expr).toBe('max by (namespace, pod, dataset) (dataset_load_state{job="shop/shop-reader"}) == 3');
+    // With retry (the default), a reader that cannot restore stays initializing rather than in Error.
+    expect(rules[4]).toMatchObject({ expr: 'min by (namespace, pod, dataset) (dataset_load_state{job="shop/shop-reader"}) == 0', for: '15m' });
   });
 
   it('sizes the staleness window from a time-interval trigger', () => {
