@@ -31,12 +31,27 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>,
    * @default - off
    */
   readonly observability?: SplitObservabilityOptions;
+  /**
+   * Argo CD sync wave of every object of the writer side (`argocd.argoproj.io/sync-wave`), for
+   * one Argo CD application that holds both tiers: give it a wave before your applications', so
+   * writers are synced and healthy before readers start (they still publish their first snapshot
+   * after their first refresh).
+   *
+   * @default - no sync wave
+   */
+  readonly argoCdSyncWave?: number;
 }
+
+/** Argo CD's annotation that orders the sync of one application's objects. */
+export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 function checkChartProps(props: ReadWriteSplitChartProps, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
   checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings, 'writerIdentity');
+  if (props.argoCdSyncWave !== undefined && !Number.isInteger(props.argoCdSyncWave)) {
+    findings.problem('argoCdSyncWave', `${quote(props.argoCdSyncWave)} is not a sync wave`, 'use a whole number, e.g. -1');
+  }
   const interval = props.observability?.interval;
   if (interval !== undefined && !PROMETHEUS_DURATION.test(interval)) {
     findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
@@ -76,6 +91,11 @@ export class ReadWriteSplitChart extends Chart {
     this.writer = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
     if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized });
     reportWarnings(this, split, findings.warnings);
+    if (props.argoCdSyncWave !== undefined) {
+      for (const object of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+        object.metadata.addAnnotation(ARGOCD_SYNC_WAVE, String(props.argoCdSyncWave));
+      }
+    }
   }
 
   /**

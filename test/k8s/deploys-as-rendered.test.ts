@@ -186,3 +186,14 @@ describe('escape hatches of the reader', () => {
     expect(find(docs, 'ConfigMap', 'web-spice-reader').metadata.annotations).toEqual({ owner: 'web' });
   });
 });
+
+describe('the first deployment order', () => {
+  it('can be part of the manifests for Argo CD: every writer-side object in an earlier sync wave', () => {
+    quiet();
+    const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA, argoCdSyncWave: -1 })) as K8sObject[];
+    expect(docs.length).toBeGreaterThan(5);
+    for (const doc of docs) expect(doc.metadata.annotations?.['argocd.argoproj.io/sync-wave'], `${doc.kind}/${doc.metadata.name}`).toBe('-1');
+    const plain = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA })) as K8sObject[];
+    expect(plain.filter((d) => d.metadata.annotations?.['argocd.argoproj.io/sync-wave'])).toEqual([]);
+  });
+});
