@@ -143,6 +143,11 @@ const synthK8s = project.addTask('synth:k8s', {
   exec: 'cdk8s synth --no-check-upgrade --output ../../out/k8s',
 });
 synth.spawn(synthK8s);
+const synthGcp = project.addTask('synth:gcp', {
+  description: 'Run the example Pulumi program under mocks and write its resources to out/gcp/resources.json',
+  exec: 'tsx examples/gcp/synth.ts out/gcp',
+});
+synth.spawn(synthGcp);
 const synthAws = project.addTask('synth:aws', {
   description: 'Synthesize the example CDK app with the aws-cdk CLI (offline) into out/aws/',
   cwd: 'examples/aws',

@@ -36,3 +36,4 @@ export type { ResolvedResources } from './core/tiers';
 export { awsRoleArn, awsRoleName } from './core/workload-identity';
 export type { IdentityTier, WorkloadIdentity } from './core/workload-identity';
 export { readerServiceAccountName, SPICE_PORTS, writerServiceAccountName, writerServiceName } from './core/naming';
+export { gcpServiceAccountEmail, gcpServiceAccountId } from './core/naming';

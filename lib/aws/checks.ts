@@ -9,7 +9,6 @@ const PARTITION = 'aws(-[a-z]+)*';
 const OIDC_PROVIDER_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:oidc-provider/\\S+$`);
 /** A user, a role or the root; wildcards only after a literal start of the name, so a pattern never exempts a whole account. */
 const IAM_PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(root|(role|user)/[\\w+=,.@/-]+[\\w+=,.@/*?-]*)$`);
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]+$/;
 const ENCRYPTIONS = ['s3-managed', 'kms'];
@@ -205,53 +204,8 @@ export function checkTrust(trust: EksTrust | undefined, key: string, parent: Fin
   }
 }
 
-const SERVICE_ACCOUNT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
-/** Extra ServiceAccounts (`{ namespace, name }`) that may assume a role: valid names, each once. */
-export function checkServiceAccounts(accounts: unknown, key: string, parent: Findings): void {
-  if (accounts === undefined || parent.isLateBound(accounts)) return;
-  if (!Array.isArray(accounts)) {
-    parent.problem(key, `${quote(accounts)} is not a list`, "list { namespace, name } pairs, e.g. [{ namespace: 'shop', name: 'api' }]");
-    return;
-  }
-  const seen = new Set<string>();
-  accounts.forEach((account, i) => {
-    const at = `${key}[${i}]`;
-    if (!parent.isLateBound(account?.namespace) && (typeof account?.namespace !== 'string' || !NAMESPACE.test(account.namespace))) {
-      parent.problem(`${at}.namespace`, `${quote(account?.namespace)} is not a Kubernetes namespace`, "use a DNS label: up to 63 lowercase letters, digits and '-'");
-    }
-    if (!parent.isLateBound(account?.name) && (typeof account?.name !== 'string' || !SERVICE_ACCOUNT_NAME.test(account.name))) {
-      parent.problem(`${at}.name`, `${quote(account?.name)} is not a ServiceAccount name`, "use lowercase letters, digits, '-' and '.'");
-    }
-    const id = `${account?.namespace}/${account?.name}`;
-    if (seen.has(id)) parent.problem(at, `${quote(id)} is listed twice`, 'list each ServiceAccount once');
-    seen.add(id);
-  });
-}
 
-/** Namespaces whose ServiceAccounts may assume a role: a non-empty list of distinct namespace names. */
-export function checkNamespaces(namespaces: unknown, key: string, parent: Findings): void {
-  if (parent.isLateBound(namespaces)) return;
-  if (!Array.isArray(namespaces) || namespaces.length === 0) {
-    parent.problem(
-      key,
-      Array.isArray(namespaces) ? 'is empty: no ServiceAccount could assume the role' : `${quote(namespaces)} is not a list`,
-      "list the namespaces of the workloads, e.g. ['shop']",
-    );
-    return;
-  }
-  const first = new Map<string, number>();
-  namespaces.forEach((namespace, i) => {
-    if (parent.isLateBound(namespace)) return;
-    if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) {
-      parent.problem(`${key}[${i}]`, `${quote(namespace)} is not a Kubernetes namespace`, "use a DNS label: up to 63 lowercase letters, digits and '-'");
-    } else if (first.has(namespace)) {
-      parent.problem(`${key}[${i}]`, `${quote(namespace)} is already ${key}[${first.get(namespace)}]`, 'list each namespace once');
-    } else {
-      first.set(namespace, i);
-    }
-  });
-}
 
 /** The private path to the bucket: an endpoint, or an explicit choice to go without. */
 export function checkNetwork(props: { vpc?: unknown; vpcEndpointId?: unknown; allowAccessOutsideVpc?: boolean }, parent: Findings): void {

@@ -1,8 +1,8 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { awsRoleName, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
-import { cdkFindings, checkLiteralDescription, checkNamespaces, checkNetwork, checkRoleNames, checkServiceAccounts, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
+import { awsRoleName, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { cdkFindings, checkLiteralDescription, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
 
@@ -128,7 +128,7 @@ export class ReadWriteSplitAws extends Construct {
     checkSnapshotBucket(this, { ...bucketOptions, splitName: splitNameOf(props.split), store }, { store: findings.under('split.store'), options: own.under('bucket'), exempt: own });
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
-    if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own);
+    if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
     checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own);
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized) {

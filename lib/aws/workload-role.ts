@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
-  accessPlan, awsRoleName, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
+  accessPlan, awsRoleName, checkNamespaces, checkServiceAccounts, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { cdkFindings, checkNamespaces, checkRoleNames, checkServiceAccounts, checkSourceAccess, checkTrust, claimRoleName } from './checks';
+import { cdkFindings, checkRoleNames, checkSourceAccess, checkTrust, claimRoleName } from './checks';
 import { grantPrefix } from './prefix-grants';
 import { grantSources } from './source-grants';
 
@@ -73,7 +73,7 @@ export class SpiceWorkloadRole extends Construct {
     const own = findings.under('props');
     if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
     checkTrust(props.trust, 'trust', own);
-    checkNamespaces(props.namespaces, 'namespaces', own);
+    checkNamespaces(props.namespaces, 'namespaces', own, 'no ServiceAccount could assume the role');
     checkServiceAccounts(props.extraServiceAccounts, 'extraServiceAccounts', own);
     if (props.tier === 'reader' && props.sourceAccess !== undefined) {
       own.problem('sourceAccess', `${quote(props.sourceAccess)} is set on the reader role, but readers never read sources: they restore snapshots`, 'remove it; only the writer role reads sources');

@@ -129,3 +129,34 @@ export function accessPlan(split: ResolvedSplit): AccessPlan {
     writerSources: writerSources(split),
   };
 }
+
+/** A `gs://` source the writer identity reads, and the datasets that name it. */
+export interface GcsSourceRead {
+  readonly bucket: string;
+  /** Indexes in `split.datasets`. */
+  readonly datasets: readonly number[];
+}
+
+const GCS_SOURCE_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
+
+/** The bucket a `gs://<bucket>/<path>` source names, or undefined when it names none. */
+export function gcsSourceBucket(from: string): string | undefined {
+  const match = /^gs:\/\/([^/?#]*)/.exec(from);
+  return match && GCS_SOURCE_BUCKET.test(match[1]) ? match[1] : undefined;
+}
+
+/**
+ * `gs://` sources of any placement (delegated and writer-only datasets are read on the writer
+ * too), one per bucket: GCS grants read on a bucket (IAM conditions on object names would need
+ * uniform access on the source bucket, which is not this library's). The split's own snapshot
+ * bucket is left out: the writer already reads it.
+ */
+export function gcsWriterSources(split: ResolvedSplit): GcsSourceRead[] {
+  const byBucket = new Map<string, number[]>();
+  split.datasets.forEach((dataset, index) => {
+    const bucket = typeof dataset.from === 'string' ? gcsSourceBucket(dataset.from) : undefined;
+    if (bucket === undefined || (split.store.cloud === 'gcp' && bucket === split.store.bucket)) return;
+    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), index]);
+  });
+  return [...byBucket].map(([bucket, datasets]) => ({ bucket, datasets }));
+}

@@ -16,6 +16,7 @@ export * from './writer-spicepod';
 export * from './reader-spicepod';
 export * from './archiver-spicepod';
 export * from './naming';
+export * from './kubernetes-names';
 export * from './synthesize';
 export { parseQuantity } from './quantity';
 export { parseDurationSeconds } from './duration';

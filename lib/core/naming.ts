@@ -82,3 +82,45 @@ export function readerRestartName(workload: string): string {
   const hash = createHash('sha256').update(workload).digest('hex').slice(0, 8);
   return `${workload.slice(0, CRONJOB_NAME_MAX - '-spice-restart'.length - hash.length - 1).replace(/[-.]+$/, '')}-${hash}-spice-restart`;
 }
+
+/** Google service account ids: 6-30 characters, a lowercase letter first, no '-' last. */
+const GOOGLE_ACCOUNT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const GOOGLE_ACCOUNT_ID_MAX = 30;
+
+/**
+ * Deterministic id of the Google service account of a tier (`<split>-spice-<tier>`), for GKE
+ * Workload Identity with impersonation; a split name too long for Google's 30 characters is
+ * shortened and made unique with a hash of the whole.
+ */
+export function gcpServiceAccountId(splitName: string, tier: 'writer' | 'reader'): string {
+  const name = `${splitName}-spice-${tier}`;
+  if (GOOGLE_ACCOUNT_ID.test(name)) return name;
+  const hash = createHash('sha256').update(splitName).digest('hex').slice(0, 6);
+  const suffix = `-${hash}-${tier}`;
+  // Split names start with a letter (the description checks it), so the shortened id does too.
+  const head = splitName.slice(0, GOOGLE_ACCOUNT_ID_MAX - suffix.length).replace(/-+$/, '');
+  return `${head}${suffix}`;
+}
+
+/** Email of a tier's Google service account in a project: what `iam.gke.io/gcp-service-account` names. */
+export function gcpServiceAccountEmail(project: string, splitName: string, tier: 'writer' | 'reader'): string {
+  return `${gcpServiceAccountId(splitName, tier)}@${project}.iam.gserviceaccount.com`;
+}
+
+/** The Workload Identity pool of a GKE project: `<project>.svc.id.goog`. */
+export function gkeWorkloadPool(project: string): string {
+  return `${project}.svc.id.goog`;
+}
+
+/**
+ * The IAM principal of a Kubernetes ServiceAccount under Workload Identity Federation for GKE,
+ * granted roles directly (no Google service account, no annotation).
+ */
+export function gkeWorkloadPrincipal(projectNumber: string, project: string, namespace: string, serviceAccount: string): string {
+  return `principal://iam.googleapis.com/projects/${projectNumber}/locations/global/workloadIdentityPools/${gkeWorkloadPool(project)}/subject/ns/${namespace}/sa/${serviceAccount}`;
+}
+
+/** The member that may impersonate a Google service account from a Kubernetes ServiceAccount. */
+export function gkeWorkloadIdentityUser(project: string, namespace: string, serviceAccount: string): string {
+  return `serviceAccount:${gkeWorkloadPool(project)}[${namespace}/${serviceAccount}]`;
+}

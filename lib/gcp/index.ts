@@ -1,3 +1,4 @@
-// Adapter for gcp: arrives with its own issue. The subpath export exists now so that
-// `read-write-split/gcp` is a stable import path.
-export {};
+// The GCP side of a split as a Pulumi component: the GCS snapshot bucket, the Private Google
+// Access check and the GKE Workload Identity grants. Loads @pulumi/gcp by submodule only.
+export { ReadWriteSplitGcp } from './read-write-split-gcp';
+export type { GkeClusterRef, GkeSubnetworkRef, KubernetesServiceAccountRef, ReadWriteSplitGcpArgs } from './read-write-split-gcp';

@@ -43,6 +43,16 @@ describe('the compiled package under plain Node', () => {
     expect(frameworksIn(loadedBy('read-write-split/k8s'))).toEqual(['constructs', 'cdk8s']);
   });
 
+  it('loading the GCP adapter loads @pulumi/gcp only through the resource files it uses, never aws-cdk-lib or cdk8s', () => {
+    const files = loadedBy('read-write-split/gcp');
+    expect(frameworksIn(files)).toEqual(['@pulumi/pulumi', '@pulumi/gcp']);
+    const gcp = files.filter((file) => file.includes('/node_modules/@pulumi/gcp/')).map((file) => file.replace(/^.*\/node_modules\/@pulumi\/gcp\//, ''));
+    expect(gcp).not.toContain('index.js');
+    expect(gcp.filter((file) => file.includes('/')).sort()).toEqual([
+      'compute/getSubnetwork.js', 'serviceaccount/account.js', 'serviceaccount/iammember.js', 'storage/bucket.js', 'storage/bucketIAMMember.js',
+    ]);
+  });
+
   it('does not export internals beyond the declared subpaths', () => {
     const result = node(`try { require('read-write-split/dist/core/split'); console.log('open'); } catch (e) { console.log(e.code); }`);
     expect(result.stdout.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');

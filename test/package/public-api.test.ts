@@ -11,6 +11,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'index': {
     values: [
       'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
+      'gcpServiceAccountEmail', 'gcpServiceAccountId',
       'readerServiceAccountName', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writerServiceAccountName', 'writerServiceName',
     ],
     types: [
@@ -39,7 +40,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
     values: ['ReadWriteSplitAws', 'SpiceSnapshotBucket', 'SpiceWorkloadRole'],
     types: ['EksClusterRef', 'EksTrust', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps'],
   },
-  'gcp/index': { values: [], types: [] },
+  'gcp/index': { values: ['ReadWriteSplitGcp'], types: ['GkeClusterRef', 'GkeSubnetworkRef', 'KubernetesServiceAccountRef', 'ReadWriteSplitGcpArgs'] },
   'azure/index': { values: [], types: [] },
 };
 

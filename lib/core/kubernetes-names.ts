@@ -1,0 +1,70 @@
+import { readerServiceAccountName } from './naming';
+import { Findings, quote } from './errors';
+
+/** A Kubernetes namespace: a DNS label. */
+export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A Kubernetes ServiceAccount name: a DNS subdomain. */
+export const SERVICE_ACCOUNT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * Namespaces whose reader (or writer) ServiceAccount a cloud identity trusts: a non-empty list of
+ * distinct namespace names. Late-bound values are skipped.
+ */
+export function checkNamespaces(namespaces: unknown, key: string, findings: Findings, whenEmpty = 'no ServiceAccount would be granted access'): void {
+  if (findings.isLateBound(namespaces)) return;
+  if (!Array.isArray(namespaces) || namespaces.length === 0) {
+    findings.problem(
+      key,
+      Array.isArray(namespaces) ? `is empty: ${whenEmpty}` : `${quote(namespaces)} is not a list`,
+      "list the namespaces of the workloads, e.g. ['shop']",
+    );
+    return;
+  }
+  const first = new Map<string, number>();
+  namespaces.forEach((namespace, i) => {
+    if (findings.isLateBound(namespace)) return;
+    if (typeof namespace !== 'string' || !NAMESPACE_NAME.test(namespace)) {
+      findings.problem(`${key}[${i}]`, `${quote(namespace)} is not a Kubernetes namespace`, "use a DNS label: up to 63 lowercase letters, digits and '-'");
+    } else if (first.has(namespace)) {
+      findings.problem(`${key}[${i}]`, `${quote(namespace)} is already ${key}[${first.get(namespace)}]`, 'list each namespace once');
+    } else {
+      first.set(namespace, i);
+    }
+  });
+}
+
+/** The reader ServiceAccounts that reader namespaces already grant, to refuse listing them again. */
+export interface GrantedReaders {
+  readonly splitName: string;
+  readonly namespaces: readonly unknown[];
+}
+
+/**
+ * ServiceAccounts of applications that keep their own (`{ namespace, name }`): valid names, each
+ * once, and none that `granted` already covers.
+ */
+export function checkServiceAccounts(accounts: unknown, key: string, findings: Findings, granted?: GrantedReaders): void {
+  if (accounts === undefined || findings.isLateBound(accounts)) return;
+  if (!Array.isArray(accounts)) {
+    findings.problem(key, `${quote(accounts)} is not a list`, "list { namespace, name } pairs, e.g. [{ namespace: 'shop', name: 'api' }]");
+    return;
+  }
+  const seen = new Set<string>();
+  const readerAccount = granted && readerServiceAccountName(granted.splitName);
+  accounts.forEach((account, i) => {
+    const path = `${key}[${i}]`;
+    if (!findings.isLateBound(account?.namespace) && (typeof account?.namespace !== 'string' || !NAMESPACE_NAME.test(account.namespace))) {
+      findings.problem(`${path}.namespace`, `${quote(account?.namespace)} is not a Kubernetes namespace`, "use a DNS label: up to 63 lowercase letters, digits and '-'");
+    }
+    if (!findings.isLateBound(account?.name) && (typeof account?.name !== 'string' || !SERVICE_ACCOUNT_NAME.test(account.name))) {
+      findings.problem(`${path}.name`, `${quote(account?.name)} is not a ServiceAccount name`, "use lowercase letters, digits, '-' and '.'");
+    }
+    const id = `${account?.namespace}/${account?.name}`;
+    if (seen.has(id)) {
+      findings.problem(path, `${quote(id)} is listed twice`, 'list each ServiceAccount once');
+    } else if (granted && account?.name === readerAccount && granted.namespaces.includes(account?.namespace)) {
+      findings.problem(path, `${quote(id)} is the reader ServiceAccount of a reader namespace, which is granted already`, 'remove it from readerServiceAccounts');
+    }
+    seen.add(id);
+  });
+}

@@ -1,0 +1,95 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Findings, quote } from '../core';
+
+// What the GCP component refuses: values that would deploy but never work, or would be insecure.
+
+/** Google Cloud project ids: 6-30 lowercase letters, digits and '-', a letter first, no '-' last. */
+const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+const PROJECT_NUMBER = /^[1-9]\d{0,19}$/;
+const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
+const SUBNETWORK_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Findings that skip Pulumi outputs: a value only known at deploy time is not wrong. */
+export function pulumiFindings(): Findings {
+  return new Findings((value) => pulumi.Output.isInstance(value));
+}
+
+/**
+ * The description is shared with the Kubernetes app, so it holds plain values: an Output there
+ * would name buckets and ServiceAccounts after its placeholder text.
+ */
+export function checkPlainDescription(value: unknown, path: string, at: Findings): void {
+  if (pulumi.Output.isInstance(value)) {
+    at.problem(path || '(split)', 'is a Pulumi Output, but the description is shared with the Kubernetes app and must hold plain values', "write the value itself, e.g. 'europe-west4'");
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkPlainDescription(item, `${path}[${i}]`, at));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkPlainDescription(item, path ? `${path}.${key}` : key, at);
+  }
+}
+
+/** The GKE cluster: its region must be the store's, its project id plain and valid. */
+export function checkCluster(cluster: unknown, storeRegion: string | undefined, at: Findings): void {
+  const c = cluster as { region?: unknown; project?: unknown; projectNumber?: unknown } | undefined;
+  if (!c || typeof c !== 'object') {
+    at.problem('cluster', `${quote(cluster)} is not a cluster`, "give { region, project, projectNumber } of the GKE cluster that runs both tiers");
+    return;
+  }
+  if (typeof c.region !== 'string' || !GCP_REGION.test(c.region)) {
+    at.problem('cluster.region', pulumi.Output.isInstance(c.region) ? 'is a Pulumi Output, but the region must be known to check the bucket against it' : `${quote(c.region)} is not a GCP region`, "write the cluster's region, e.g. 'europe-west4'");
+  } else if (storeRegion !== undefined && c.region !== storeRegion) {
+    at.problem('cluster.region', `${c.region} is not the store's region ${storeRegion}`, 'keep the snapshot bucket in the region of the cluster that reads it (split.store.region)');
+  }
+  if (typeof c.project !== 'string' || !PROJECT_ID.test(c.project)) {
+    at.problem(
+      'cluster.project',
+      pulumi.Output.isInstance(c.project) ? 'is a Pulumi Output, but the project id names the Workload Identity pool and the service accounts, so it must be plain' : `${quote(c.project)} is not a Google Cloud project id`,
+      "write the project id: 6-30 lowercase letters, digits and '-', starting with a letter (domain-scoped projects are not supported)",
+    );
+  }
+  if (!at.isLateBound(c.projectNumber) && (typeof c.projectNumber !== 'string' || !PROJECT_NUMBER.test(c.projectNumber))) {
+    at.problem('cluster.projectNumber', `${quote(c.projectNumber)} is not a project number`, "give the project's number (digits), e.g. organizations.getProjectOutput({ projectId }).number");
+  }
+}
+
+/** The private path to Google APIs: a subnetwork to check, or the statement that it is managed elsewhere. */
+export function checkNetwork(
+  args: { subnetwork?: { name?: unknown; region?: unknown }; privateGoogleAccessManagedElsewhere?: unknown },
+  clusterRegion: unknown,
+  at: Findings,
+): void {
+  const { subnetwork, privateGoogleAccessManagedElsewhere: elsewhere } = args;
+  if (elsewhere !== undefined && typeof elsewhere !== 'boolean') {
+    at.problem('privateGoogleAccessManagedElsewhere', `${quote(elsewhere)} is not a boolean`, 'use true or leave it out');
+  }
+  if (subnetwork !== undefined && elsewhere === true) {
+    at.problem('privateGoogleAccessManagedElsewhere', 'is true together with subnetwork', 'give subnetwork (checked at deploy time) or privateGoogleAccessManagedElsewhere: true, not both');
+  } else if (subnetwork === undefined && elsewhere !== true) {
+    at.problem(
+      'subnetwork',
+      "is missing: nodes without external addresses reach GCS only through Private Google Access, and nothing would check that the cluster's subnetwork has it",
+      "give { name } of the cluster's subnetwork, or set privateGoogleAccessManagedElsewhere: true if you enable it (or Private Service Connect) elsewhere",
+    );
+  }
+  if (subnetwork === undefined) return;
+  if (!subnetwork || typeof subnetwork !== 'object') {
+    at.problem('subnetwork', `${quote(subnetwork)} is not a subnetwork`, "give { name } of the cluster's subnetwork, e.g. { name: 'gke-nodes' }");
+    return;
+  }
+  if (!at.isLateBound(subnetwork.name) && (typeof subnetwork.name !== 'string' || !SUBNETWORK_NAME.test(subnetwork.name))) {
+    at.problem('subnetwork.name', `${quote(subnetwork.name)} is not a subnetwork name`, "use the subnetwork's name: 1-63 lowercase letters, digits and '-', starting with a letter");
+  }
+  if (subnetwork.region !== undefined && typeof clusterRegion === 'string' && subnetwork.region !== clusterRegion) {
+    at.problem('subnetwork.region', `${quote(subnetwork.region)} is not the cluster's region ${clusterRegion}`, "give the subnetwork of the cluster's nodes, or leave region out (it defaults to the cluster's)");
+  }
+}
+
+
+
+/** Optional booleans: anything else is a typo that would silently take the default. */
+export function checkBooleans(args: Record<string, unknown>, keys: readonly string[], at: Findings): void {
+  for (const key of keys) {
+    const value = args[key];
+    if (value !== undefined && typeof value !== 'boolean') at.problem(key, `${quote(value)} is not a boolean`, 'use true or false, or leave it out for the default');
+  }
+}

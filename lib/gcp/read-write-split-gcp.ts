@@ -1,0 +1,284 @@
+// One file per resource rather than the service's index: `@pulumi/gcp/storage` would also load its
+// mixins, and through them Cloud Functions.
+import { getSubnetworkOutput } from '@pulumi/gcp/compute/getSubnetwork';
+import { Account } from '@pulumi/gcp/serviceaccount/account';
+import { IAMMember } from '@pulumi/gcp/serviceaccount/iammember';
+import { Bucket } from '@pulumi/gcp/storage/bucket';
+import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
+import * as pulumi from '@pulumi/pulumi';
+import {
+  checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
+  quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
+} from '../core';
+import { checkBooleans, checkCluster, checkNetwork, checkPlainDescription, pulumiFindings } from './checks';
+import { lifecycleRules } from './lifecycle-rules';
+
+/** The Pulumi type token of the component. */
+export const READ_WRITE_SPLIT_GCP_TYPE = 'read-write-split:index:ReadWriteSplitGcp';
+
+/** The GKE cluster that runs both tiers. */
+export interface GkeClusterRef {
+  /** Region of the cluster, e.g. `europe-west4`; the snapshot bucket must be in the same region. */
+  readonly region: string;
+  /**
+   * Project id of the cluster (plain: it names the Workload Identity pool `<project>.svc.id.goog`
+   * and the service accounts). The bucket is created in this project.
+   */
+  readonly project: string;
+  /** Project number, for the Workload Identity principals, e.g. `organizations.getProjectOutput({ projectId }).number`. */
+  readonly projectNumber: pulumi.Input<string>;
+}
+
+/** The subnetwork of the cluster's nodes, checked for Private Google Access at deploy time. */
+export interface GkeSubnetworkRef {
+  /** Name of the subnetwork. */
+  readonly name: pulumi.Input<string>;
+  /** Region of the subnetwork. Defaults to the cluster's region. */
+  readonly region?: string;
+}
+
+/** A Kubernetes ServiceAccount, by namespace and name. */
+export interface KubernetesServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** Arguments of the GCP side of a split. */
+export interface ReadWriteSplitGcpArgs {
+  /** The split description shared with the cdk8s app (plain values only, no Outputs). Its store must be `cloud: 'gcp'`. */
+  readonly split: SplitSpec;
+  /** The GKE cluster that runs both tiers. */
+  readonly cluster: GkeClusterRef;
+  /**
+   * The subnetwork of the cluster's nodes: the deployment fails, before the bucket is created, when
+   * it does not have Private Google Access. Give this or `privateGoogleAccessManagedElsewhere`.
+   * Defaults to none.
+   */
+  readonly subnetwork?: GkeSubnetworkRef;
+  /**
+   * States that the nodes reach Google APIs privately by other means (Private Google Access
+   * enabled elsewhere, Private Service Connect, or nodes with external addresses): nothing is
+   * checked. Defaults to false.
+   */
+  readonly privateGoogleAccessManagedElsewhere?: boolean;
+  /** Namespaces of the applications that run reader sidecars. Defaults to the split's namespace. */
+  readonly readerNamespaces?: string[];
+  /**
+   * ServiceAccounts of applications that keep their own (`keepWorkloadServiceAccount` on the
+   * reader sidecar): each gets the reader's grant too. Defaults to none.
+   */
+  readonly readerServiceAccounts?: KubernetesServiceAccountRef[];
+  /**
+   * Grant through Google service accounts that the Kubernetes ServiceAccounts impersonate
+   * (`iam.gke.io/gcp-service-account`, see `gcpServiceAccountEmail`) instead of granting the
+   * Kubernetes ServiceAccounts' principals directly. Defaults to false (direct principals, no
+   * annotation needed).
+   */
+  readonly impersonateServiceAccounts?: boolean;
+  /**
+   * Grant the writer `roles/storage.objectViewer` on the buckets of the `gs://` sources the
+   * description names. Defaults to true.
+   */
+  readonly grantSourceAccess?: boolean;
+  /**
+   * Protect the bucket (`protect`) and keep it when it leaves the program (`retainOnDelete`).
+   * Defaults to true.
+   */
+  readonly protect?: boolean;
+}
+
+/** Role of the writers (and the archiver): create, read, overwrite and delete objects; no IAM or ACLs. */
+export const WRITER_ROLE = 'roles/storage.objectUser';
+/** Role of the readers: get and list objects. */
+export const READER_ROLE = 'roles/storage.objectViewer';
+
+/** The description's store region when it is usable for the GCP checks, though the description has other problems. */
+function storeRegionOf(spec: SplitSpec, findings: Findings): string | undefined {
+  const store = spec && typeof spec === 'object' ? spec.store : undefined;
+  const unusable = (path: string) => path === 'split.store' || path.startsWith('split.store.region') || path.startsWith('split.store.cloud');
+  if (!store || typeof store !== 'object' || findings.problems.some((problem) => unusable(problem.path))) return undefined;
+  return store.region;
+}
+
+/** A member and the Kubernetes ServiceAccount it stands for. */
+interface Grantee {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/**
+ * The GCP side of a split, as a Pulumi component: the GCS snapshot bucket in the cluster's region
+ * (uniform access, public access prevention, no soft delete, lifecycle from the retention plan),
+ * the Private Google Access check, and the writer (`roles/storage.objectUser`) and reader
+ * (`roles/storage.objectViewer`) grants on that bucket only, through Workload Identity Federation
+ * for GKE. The writer also reads the `gs://` sources the description names (see
+ * `grantSourceAccess`); readers read no source.
+ *
+ * Warnings of the description are logged once each (`pulumi.log.warn`), ending in `[ack: <id>]`.
+ *
+ * @throws SplitValidationError before any resource is registered, listing every problem of the description and the args
+ */
+export class ReadWriteSplitGcp extends pulumi.ComponentResource {
+  public readonly synthesized: SynthesizedSplit;
+  public readonly bucket: Bucket;
+  /** The snapshot bucket's name. */
+  public readonly bucketName: pulumi.Output<string>;
+  /** `gs://` location of the refresh snapshots (the writer's and readers' `snapshots.location`). */
+  public readonly refreshLocation: string;
+  /** `gs://` location of the daily archive. */
+  public readonly archiveLocation: string;
+  /** The IAM members granted `roles/storage.objectUser` on the bucket. */
+  public readonly writerMembers: pulumi.Output<string[]>;
+  /** The IAM members granted `roles/storage.objectViewer` on the bucket. */
+  public readonly readerMembers: pulumi.Output<string[]>;
+  /** The Google service accounts, with `impersonateServiceAccounts` only. */
+  public readonly serviceAccounts?: { readonly writer: Account; readonly reader: Account };
+  /** What the Kubernetes ServiceAccounts of each tier carry (plain values: usable in the cdk8s app). */
+  public readonly identities: { readonly writer: WorkloadIdentity; readonly reader: WorkloadIdentity };
+
+  constructor(name: string, args: ReadWriteSplitGcpArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Everything is checked before super(): a bad description registers no resource at all.
+    const findings = pulumiFindings();
+    checkPlainDescription(args?.split, '', findings.under('split'));
+    const synthesized = checkSplit(args?.split, findings.under('split'));
+    const own = findings.under('args');
+    if (!args || typeof args !== 'object') {
+      own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");
+    } else {
+      const store = synthesized?.split.store;
+      if (store && store.cloud !== 'gcp') {
+        findings.problem('split.store.cloud', `${quote(store.cloud)} is not 'gcp': this component creates a GCS bucket`, "set store.cloud to 'gcp', or use the adapter of the store's cloud");
+      }
+      checkCluster(args.cluster, store?.region ?? storeRegionOf(args.split, findings), own);
+      checkNetwork(args, args.cluster?.region, own);
+      if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
+      checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
+        splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
+      });
+      checkBooleans(args as unknown as Record<string, unknown>, ['impersonateServiceAccounts', 'grantSourceAccess', 'protect'], own);
+    }
+    findings.throwIfProblems(splitNameOf(args?.split), name);
+
+    super(READ_WRITE_SPLIT_GCP_TYPE, name, {}, opts);
+    // checkSplit returns a split whenever it reports no problem.
+    this.synthesized = synthesized!;
+    for (const warning of findings.warnings) pulumi.log.warn(`${formatWarning(warning)} [ack: ${warning.id}]`, this);
+
+    const { split } = this.synthesized;
+    const { project, projectNumber, region } = args.cluster;
+    this.refreshLocation = split.store.refresh.uri;
+    this.archiveLocation = split.store.archive.uri;
+    const protect = args.protect ?? true;
+    const impersonate = args.impersonateServiceAccounts ?? false;
+
+    // Private Google Access: checked at deploy time; nothing is created before the check passes.
+    const checked = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
+    const afterCheck = <T>(value: T): pulumi.Input<T> => (checked ? checked.apply(() => value) : value);
+
+    this.bucket = new Bucket(`${name}-snapshots`, {
+      name: afterCheck(split.store.bucket),
+      project,
+      location: region.toUpperCase(),
+      storageClass: 'STANDARD',
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      // Snapshots are rewritten often; soft delete would keep (and bill) every replaced copy for 7 days.
+      softDeletePolicy: { retentionDurationSeconds: 0 },
+      lifecycleRules: lifecycleRules(this.synthesized.retention),
+      labels: { 'spice-split': split.name },
+      forceDestroy: false,
+    }, { parent: this, protect, retainOnDelete: protect });
+    this.bucketName = this.bucket.name;
+
+    const writers: Grantee[] = [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }];
+    const readers: Grantee[] = [
+      ...(args.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
+      ...(args.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
+    ];
+
+    let writerMember: (grantee: Grantee) => pulumi.Input<string>;
+    if (impersonate) {
+      const writer = this.serviceAccount(name, 'writer', project, writers, afterCheck);
+      const reader = this.serviceAccount(name, 'reader', project, readers, afterCheck);
+      this.serviceAccounts = { writer, reader };
+      writerMember = () => `serviceAccount:${gcpServiceAccountEmail(project, split.name, 'writer')}`;
+      const readerMember = `serviceAccount:${gcpServiceAccountEmail(project, split.name, 'reader')}`;
+      this.identities = {
+        writer: { type: 'gke-workload-identity', googleServiceAccountEmail: gcpServiceAccountEmail(project, split.name, 'writer') },
+        reader: { type: 'gke-workload-identity', googleServiceAccountEmail: gcpServiceAccountEmail(project, split.name, 'reader') },
+      };
+      // One grant per tier: the Google service account is the member.
+      this.grant(`${name}-writer`, this.bucket.name, WRITER_ROLE, writerMember(writers[0]), [writer]);
+      this.grant(`${name}-reader`, this.bucket.name, READER_ROLE, readerMember, [reader]);
+      this.writerMembers = pulumi.output([writerMember(writers[0])]);
+      this.readerMembers = pulumi.output([readerMember]);
+    } else {
+      const principal = (grantee: Grantee) => pulumi.output(projectNumber).apply((number) => gkeWorkloadPrincipal(number, project, grantee.namespace, grantee.serviceAccount));
+      writerMember = principal;
+      this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
+      // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
+      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, WRITER_ROLE, principal(grantee));
+      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, READER_ROLE, principal(grantee));
+      this.writerMembers = pulumi.all(writers.map(principal));
+      this.readerMembers = pulumi.all(readers.map(principal));
+    }
+
+    // The writer reads its gs:// sources with its own identity; readers never read sources.
+    if (args.grantSourceAccess ?? true) {
+      for (const source of gcsWriterSources(split)) {
+        const dependsOn = this.serviceAccounts ? [this.serviceAccounts.writer] : [];
+        this.grant(`${name}-writer-source-${source.bucket}`, afterCheck(source.bucket), READER_ROLE, writerMember(writers[0]), dependsOn);
+      }
+    }
+
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      refreshLocation: this.refreshLocation,
+      archiveLocation: this.archiveLocation,
+      writerMembers: this.writerMembers,
+      readerMembers: this.readerMembers,
+    });
+  }
+
+  private grant(resourceName: string, bucket: pulumi.Input<string>, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = []): BucketIAMMember {
+    return new BucketIAMMember(resourceName, { bucket, role, member }, { parent: this, dependsOn });
+  }
+
+  /** A tier's Google service account, and the Kubernetes ServiceAccounts that may impersonate it. */
+  private serviceAccount(
+    name: string, tier: IdentityTier, project: string, grantees: readonly Grantee[], afterCheck: <T>(value: T) => pulumi.Input<T>,
+  ): Account {
+    const split = this.synthesized.split;
+    const account = new Account(`${name}-${tier}`, {
+      accountId: afterCheck(gcpServiceAccountId(split.name, tier)),
+      project,
+      displayName: `Spice ${tier}s of the ${split.name} split`,
+      description: `${tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots (GKE Workload Identity)`,
+    }, { parent: this });
+    for (const grantee of grantees) {
+      new IAMMember(`${name}-${tier}-wi-${grantee.namespace}/${grantee.serviceAccount}`, {
+        serviceAccountId: account.name,
+        role: 'roles/iam.workloadIdentityUser',
+        member: gkeWorkloadIdentityUser(project, grantee.namespace, grantee.serviceAccount),
+      }, { parent: this });
+    }
+    return account;
+  }
+
+  /** Fails the deployment, with a message that says what to do, when the subnetwork has no Private Google Access. */
+  private checkPrivateGoogleAccess(subnetwork: GkeSubnetworkRef, clusterRegion: string, project: string): pulumi.Output<boolean> {
+    const region = subnetwork.region ?? clusterRegion;
+    const found = getSubnetworkOutput({ name: subnetwork.name, region, project }, { parent: this });
+    return pulumi.all([found, subnetwork.name]).apply(([result, subnetName]) => {
+      if (result?.privateIpGoogleAccess !== true) {
+        throw new pulumi.ResourceError(
+          `args.subnetwork: the subnetwork ${quote(subnetName)} in ${region} has no Private Google Access, so GKE nodes without external addresses cannot reach the snapshot bucket; `
+          + `enable it (gcloud compute networks subnets update ${subnetName} --region ${region} --enable-private-ip-google-access, or privateIpGoogleAccess: true on the Subnetwork), `
+          + 'or set privateGoogleAccessManagedElsewhere: true instead of subnetwork if the nodes reach Google APIs another way',
+          this,
+        );
+      }
+      return true;
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import * as pulumi from '@pulumi/pulumi';
+import { describe, expect, it } from 'vitest';
+import { SplitValidationError } from '../../lib';
+import type { SplitSpec } from '../../lib';
+import { ReadWriteSplitGcp, ReadWriteSplitGcpArgs } from '../../lib/gcp';
+import { catalog } from '../../examples/splits/catalog';
+import { installMocks, registeredSince } from './support';
+
+installMocks();
+
+const CLUSTER = { region: 'europe-west4', project: 'acme-catalog', projectNumber: '123456789012' };
+
+function problemsOf(args: ReadWriteSplitGcpArgs): string[] {
+  try {
+    new ReadWriteSplitGcp('bad', args);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SplitValidationError);
+    expect((error as SplitValidationError).where).toBe('bad');
+    return (error as SplitValidationError).problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`);
+  }
+  throw new Error('expected a SplitValidationError');
+}
+
+describe('bad input', () => {
+  it('lists every problem in one error, before any resource is registered', async () => {
+    const split: SplitSpec = {
+      ...catalog,
+      store: { cloud: 'gcp', bucket: 'Acme_Snapshots!', region: 'us-central1' },
+      retention: { refreshSnapshots: '36h' },
+    };
+    const problems = problemsOf({
+      split,
+      cluster: { region: 'europe-west4', project: 'Acme_Catalog', projectNumber: 'acme' },
+      subnetwork: { name: 'gke-nodes' },
+      readerNamespaces: ['Shop!'],
+      readerServiceAccounts: [{ namespace: 'shop', name: 'API_client' }],
+    });
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'split.store.bucket',
+      'split.retention.refreshSnapshots',
+      'args.cluster.region',
+      'args.cluster.project',
+      'args.cluster.projectNumber',
+      'args.readerNamespaces[0]',
+      'args.readerServiceAccounts[0].name',
+    ]);
+    expect(problems.join('\n')).toMatch(/"Acme_Snapshots!" is not a GCS bucket name/);
+    expect(problems.join('\n')).toMatch(/"36h" is not a whole number of days/);
+    expect(problems.join('\n')).toMatch(/europe-west4 is not the store's region us-central1/);
+    expect(problems.join('\n')).toMatch(/"Acme_Catalog" is not a Google Cloud project id/);
+    expect(problems.join('\n')).toMatch(/"Shop!" is not a Kubernetes namespace/);
+    expect(problems.join('\n')).toMatch(/"API_client" is not a ServiceAccount name/);
+    expect(await registeredSince()).toEqual([]);
+  });
+
+  it('requires the private path, or the statement that it is managed elsewhere, not both', () => {
+    expect(problemsOf({ split: catalog, cluster: CLUSTER })).toEqual([
+      expect.stringMatching(/^args\.subnetwork: is missing: .*privateGoogleAccessManagedElsewhere: true/),
+    ]);
+    expect(problemsOf({ split: catalog, cluster: CLUSTER, subnetwork: { name: 'gke-nodes' }, privateGoogleAccessManagedElsewhere: true })).toEqual([
+      expect.stringMatching(/^args\.privateGoogleAccessManagedElsewhere: is true together with subnetwork/),
+    ]);
+    expect(problemsOf({ split: catalog, cluster: CLUSTER, subnetwork: { name: 'gke-nodes', region: 'us-east1' } })).toEqual([
+      expect.stringMatching(/^args\.subnetwork\.region: "us-east1" is not the cluster's region europe-west4/),
+    ]);
+  });
+
+  it('refuses a store of another cloud', () => {
+    const onAws: SplitSpec = { ...catalog, store: { cloud: 'aws', bucket: 'acme-catalog', region: 'eu-west-1' } };
+    expect(problemsOf({ split: onAws, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toEqual([
+      expect.stringMatching(/^split\.store\.cloud: "aws" is not 'gcp'/),
+      expect.stringMatching(/^args\.cluster\.region: europe-west4 is not the store's region eu-west-1/),
+    ]);
+  });
+
+  it('refuses Pulumi Outputs in the description, which the cdk8s app shares', () => {
+    const split = { ...catalog, namespace: pulumi.output('storefront') } as unknown as SplitSpec;
+    expect(problemsOf({ split, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toContainEqual(
+      expect.stringMatching(/^split\.namespace: is a Pulumi Output, but the description is shared with the Kubernetes app/),
+    );
+  });
+
+  it('refuses a reader ServiceAccount listed twice or granted already, and non-boolean switches', () => {
+    const problems = problemsOf({
+      split: catalog,
+      cluster: CLUSTER,
+      privateGoogleAccessManagedElsewhere: true,
+      readerServiceAccounts: [{ namespace: 'shop', name: 'api' }, { namespace: 'shop', name: 'api' }, { namespace: 'storefront', name: 'catalog-reader' }],
+      impersonateServiceAccounts: 'yes' as unknown as boolean,
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^args\.readerServiceAccounts\[1\]: "shop\/api" is listed twice/),
+      expect.stringMatching(/^args\.readerServiceAccounts\[2\]: "storefront\/catalog-reader" is the reader ServiceAccount of a reader namespace/),
+      expect.stringMatching(/^args\.impersonateServiceAccounts: "yes" is not a boolean/),
+    ]);
+  });
+
+  it('skips an Output project number and subnetwork name: they are checked at deploy time', async () => {
+    new ReadWriteSplitGcp('late', { split: catalog, cluster: { ...CLUSTER, projectNumber: pulumi.output('1') }, subnetwork: { name: pulumi.output('gke-nodes') } });
+    expect((await registeredSince()).map((r) => r.type)).toContain('gcp:storage/bucket:Bucket');
+  });
+});
