@@ -17,7 +17,7 @@ export const telemetry: SplitSpec = {
     {
       name: 'device_models',
       from: 's3://acme-reference-data/device_models/',
-      params: { file_format: 'parquet', s3_region: 'us-east-1' },
+      params: { file_format: 'parquet', s3_region: 'us-east-1', s3_auth: 'public' },
       refresh: { checkInterval: '1h' },
       snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' },
     },

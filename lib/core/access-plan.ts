@@ -78,16 +78,18 @@ export function s3SourceLocation(from: string): S3SourceLocation | undefined {
  * so the writer's Spicepod always says it: `key` when access keys are given, else `iam_role`
  * (which also reads public buckets).
  */
-export function writerS3Auth(dataset: Pick<ResolvedDataset, 'connector' | 'params' | 'secretParams'>): string | undefined {
+export function writerS3Auth(dataset: Pick<ResolvedDataset, 'connector' | 'params' | 'secretParams'>, cloud: string): string | undefined {
   if (dataset.connector !== 's3') return undefined;
   const given = dataset.params.s3_auth;
   if (typeof given === 'string') return given;
-  return 's3_key' in dataset.secretParams ? 'key' : 'iam_role';
+  if ('s3_key' in dataset.secretParams) return 'key';
+  // Off AWS the writer has no AWS role to default to: a warning asks the user to say.
+  return cloud === 'aws' ? 'iam_role' : undefined;
 }
 
 /** Whether the writer reads this dataset's source with its pod identity (an `s3://` source with `iam_role`). */
-export function readsS3WithPodIdentity(dataset: Pick<ResolvedDataset, 'connector' | 'params' | 'secretParams'>): boolean {
-  return writerS3Auth(dataset) === 'iam_role';
+export function readsS3WithPodIdentity(dataset: Pick<ResolvedDataset, 'connector' | 'params' | 'secretParams'>, cloud = 'aws'): boolean {
+  return writerS3Auth(dataset, cloud) === 'iam_role';
 }
 
 /** Whether `outer` already grants everything `inner` needs (same bucket, `inner` below `outer`'s folder). */
@@ -99,7 +101,7 @@ function writerSources(split: ResolvedSplit): S3SourceRead[] {
   const own: S3SourceLocation = { bucket: split.store.bucket, prefix: `${split.store.prefix}/` };
   const reads: { location: S3SourceLocation; datasets: number[] }[] = [];
   split.datasets.forEach((dataset, index) => {
-    const location = readsS3WithPodIdentity(dataset) ? s3SourceLocation(dataset.from) : undefined;
+    const location = readsS3WithPodIdentity(dataset, split.store.cloud) ? s3SourceLocation(dataset.from) : undefined;
     if (!location || (split.store.cloud === 'aws' && covers(own, location))) return;
     reads.push({ location, datasets: [index] });
   });

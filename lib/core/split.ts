@@ -141,6 +141,22 @@ function warnQuietDatasets(datasets: readonly ResolvedDataset[], findings: Findi
   );
 }
 
+/**
+ * Off AWS, the writer has no AWS role for its pods: an `s3://` source should say how it is read
+ * (`s3_auth: 'key'` with keys, or `'public'`); spiced's own default differs between releases.
+ */
+function checkS3SourcesOffAws(datasets: readonly ResolvedDataset[], store: ResolvedSnapshotStore | undefined, findings: Findings): void {
+  if (!store || store.cloud === 'aws') return;
+  datasets.forEach((dataset, i) => {
+    if (dataset.connector !== 's3' || dataset.params.s3_auth !== undefined || 's3_key' in dataset.secretParams) return;
+    findings.warn(
+      's3-source-auth-unset',
+      `datasets[${i}].params.s3_auth`,
+      `is not set for ${quote(dataset.from)}: on ${store.cloud.toUpperCase()} the writer has no AWS role, and spiced's default differs between releases (public or the AWS credential chain); set s3_auth: 'public' for a public bucket, or 'key' with s3_key and s3_secret in secretParams`,
+    );
+  });
+}
+
 function planReaderForms(
   datasets: readonly ResolvedDataset[],
   image: ResolvedSpiceImage,
@@ -167,6 +183,7 @@ export const SPLIT_WARNING_IDS = [
   'azure-node-identity',
   'bootstrap-setting-moot',
   'large-reader-disk',
+  's3-source-auth-unset',
 ] as const;
 
 function acknowledged(spec: SplitSpec, findings: Findings): ReadonlySet<string> {
@@ -196,6 +213,7 @@ function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | un
   const readerForms = planReaderForms(datasets, image, store, readerSettings, findings);
   checkReaderStore(image, store, readerForms, spec.reader?.bootstrapOnFailure !== undefined, findings);
   warnQuietDatasets(datasets, findings);
+  checkS3SourcesOffAws(datasets, store, findings);
   const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   const quiet = acknowledged(spec, findings);

@@ -18,9 +18,9 @@ export function writerSpicepodName(split: ResolvedSplit, role: WriterRole): stri
   return role === 'snapshot-owner' ? `${split.name}-writer` : `${split.name}-writer-replica`;
 }
 
-function sourceParams(dataset: ResolvedDataset): SpicepodParams | undefined {
+function sourceParams(dataset: ResolvedDataset, cloud: string): SpicepodParams | undefined {
   const secrets = Object.keys(dataset.secretParams).map((param) => [param, secretPlaceholder(datasetSecretEnv(dataset.name, param))]);
-  const auth = writerS3Auth(dataset);
+  const auth = writerS3Auth(dataset, cloud);
   return nonEmpty({ ...dataset.params, ...(auth ? { s3_auth: auth } : {}), ...Object.fromEntries(secrets) });
 }
 
@@ -55,13 +55,13 @@ export function writerAcceleration(dataset: ResolvedDataset, role: WriterRole): 
   });
 }
 
-function writerDataset(dataset: ResolvedDataset, role: WriterRole): SpicepodDataset {
+function writerDataset(dataset: ResolvedDataset, role: WriterRole, cloud: string): SpicepodDataset {
   return compact({
     from: dataset.from,
     name: dataset.name,
     description: dataset.description,
     time_column: dataset.timeColumn,
-    params: sourceParams(dataset),
+    params: sourceParams(dataset, cloud),
     acceleration: writerAcceleration(dataset, role),
   });
 }
@@ -91,7 +91,7 @@ export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): Ti
       runtime: { auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } } },
       // A writer that finds no usable snapshot boots empty and refreshes from its source ('warn').
       snapshots: hasSnapshots ? snapshotsBlock(split.store, split.store.refresh, 'warn') : undefined,
-      datasets: split.datasets.map((dataset) => writerDataset(dataset, role)),
+      datasets: split.datasets.map((dataset) => writerDataset(dataset, role, split.store.cloud)),
     }),
     secretEnv: writerSecretEnv(split),
   };

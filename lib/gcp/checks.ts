@@ -28,6 +28,17 @@ export function checkPlainDescription(value: unknown, path: string, at: Findings
   }
 }
 
+/** Args that name resources and principals must be plain values: an Output would name them after its placeholder text. */
+export function checkPlainValues(value: unknown, path: string, at: Findings): void {
+  if (pulumi.Output.isInstance(value)) {
+    at.problem(path, 'is a Pulumi Output, but it names resources and Workload Identity principals, which must be known when the program runs', 'write the values themselves');
+  } else if (Array.isArray(value)) {
+    value.forEach((item, i) => checkPlainValues(item, `${path}[${i}]`, at));
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkPlainValues(item, `${path}.${key}`, at);
+  }
+}
+
 /** The GKE cluster: its region must be the store's, its project id plain and valid. */
 export function checkCluster(cluster: unknown, storeRegion: string | undefined, at: Findings): void {
   const c = cluster as { region?: unknown; project?: unknown; projectNumber?: unknown } | undefined;

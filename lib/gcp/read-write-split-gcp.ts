@@ -10,7 +10,7 @@ import {
   checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
   quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { checkBooleans, checkCluster, checkNetwork, checkPlainDescription, pulumiFindings } from './checks';
+import { checkBooleans, checkCluster, checkNetwork, checkPlainDescription, checkPlainValues, pulumiFindings } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
 /** The Pulumi type token of the component. */
@@ -151,6 +151,9 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       }
       checkCluster(args.cluster, store?.region ?? storeRegionOf(args.split, findings), own);
       checkNetwork(args, args.cluster?.region, own);
+      // They name resources and principals: they must be plain, like the description.
+      checkPlainValues(args.readerNamespaces, 'readerNamespaces', own);
+      checkPlainValues(args.readerServiceAccounts, 'readerServiceAccounts', own);
       if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
       checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
         splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],

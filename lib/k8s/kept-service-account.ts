@@ -18,6 +18,23 @@ function findServiceAccount(kept: KeptServiceAccount): ApiObject | undefined {
     && (c.metadata.namespace ?? kept.chart.namespace) === kept.namespace);
 }
 
+/** GKE annotation that makes a ServiceAccount's pods act as a Google service account. */
+const GKE_IMPERSONATION = 'iam.gke.io/gcp-service-account';
+
+/**
+ * On GKE, a ServiceAccount that impersonates a Google service account gets that account's token:
+ * a grant to the ServiceAccount's own principal (the reader's direct identity) never applies.
+ */
+function impersonationProblems(kept: KeptServiceAccount, serviceAccount: ApiObject | undefined, path: string): ValidationProblem[] {
+  const impersonated = (serviceAccount?.metadata.toJson().annotations ?? {})[GKE_IMPERSONATION] as string | undefined;
+  if (impersonated === undefined) return [];
+  return [{
+    path,
+    message: `is "${kept.name}" and kept, and it acts as the Google service account "${impersonated}": the reader's direct Workload Identity grant would never apply`,
+    fix: `grant "${impersonated}" read on the snapshot bucket yourself, or let the workload run as the reader ServiceAccount`,
+  }];
+}
+
 /**
  * Binds the reader's read-only identity to the ServiceAccount a workload keeps, so that every pod
  * running the sidecar can restore: the identity's annotations go on that ServiceAccount, which
@@ -35,8 +52,8 @@ export function bindKeptServiceAccount(kept: KeptServiceAccount, identity: Ident
     }];
   }
   const annotations = Object.entries(identity.serviceAccountAnnotations);
-  if (annotations.length === 0) return [];
   const serviceAccount = findServiceAccount(kept);
+  if (annotations.length === 0) return cloud === 'gcp' ? impersonationProblems(kept, serviceAccount, path) : [];
   if (!serviceAccount) {
     return [{
       path,

@@ -59,3 +59,14 @@ describe('how the writer authenticates to S3 sources', () => {
     expect(spicepods({}).reader).not.toHaveProperty('s3_auth');
   });
 });
+
+describe('S3 sources off AWS', () => {
+  it('are not given an AWS role the writer does not have, and the unset s3_auth is warned about', () => {
+    const result = synthesizeSplit(awsSplit({
+      store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' },
+      datasets: [{ name: 'orders', from: 's3://lake/orders/' }],
+    }));
+    expect(parse(spicepodToYaml(result.writer.snapshotOwner.spicepod)).datasets[0].params ?? {}).not.toHaveProperty('s3_auth');
+    expect(result.warnings.map((w) => [w.id, w.path])).toContainEqual(['s3-source-auth-unset', 'datasets[0].params.s3_auth']);
+  });
+});

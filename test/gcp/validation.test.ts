@@ -100,3 +100,16 @@ describe('bad input', () => {
     expect((await registeredSince()).map((r) => r.type)).toContain('gcp:storage/bucket:Bucket');
   });
 });
+
+describe('args that name resources', () => {
+  it('refuse Pulumi Outputs in reader namespaces and ServiceAccounts: they would name grants after placeholder text', () => {
+    const attempt = () => new ReadWriteSplitGcp('bad', {
+      split: catalog,
+      cluster: { region: 'europe-west4', project: 'acme-catalog', projectNumber: '123456789012' },
+      privateGoogleAccessManagedElsewhere: true,
+      readerNamespaces: [pulumi.output('shop') as unknown as string],
+      readerServiceAccounts: [{ namespace: 'ops', name: pulumi.output('batch') as unknown as string }],
+    });
+    expect(attempt).toThrow(/args.readerNamespaces\[0\]: is a Pulumi Output, but it names resources[\s\S]*args.readerServiceAccounts\[0\].name: is a Pulumi Output/);
+  });
+});

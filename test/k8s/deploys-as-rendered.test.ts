@@ -131,6 +131,14 @@ describe('identities that reach the pod', () => {
       .toThrow(/serviceAccountName: is "web-sa" and kept, and its eks.amazonaws.com\/role-arn is "arn:aws:iam::111122223333:role\/web-app": the reader's identity .* would replace the application's/);
   });
 
+  it('refuse a kept GKE ServiceAccount that acts as a Google service account: a direct grant would never apply', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'batch', annotations: { 'iam.gke.io/gcp-service-account': 'batch-app@acme.iam.gserviceaccount.com' } } });
+    const gcs = synthesizeSplit(awsSplit({ store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, datasets: [{ name: 'orders', from: 's3://lake/orders/', params: { s3_auth: 'public' } }] }));
+    expect(() => reader(chart, { keepWorkloadServiceAccount: true, identity: { type: 'gke-workload-identity' } }, gcs).addTo(web(chart, 'web', { serviceAccount: sa })))
+      .toThrow(/serviceAccountName: is "batch" and kept, and it acts as the Google service account "batch-app@acme.iam.gserviceaccount.com": the reader's direct Workload Identity grant would never apply/);
+  });
+
   it('refuse keepWorkloadServiceAccount without an identity when the workload has no ServiceAccount to keep', () => {
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     expect(() => reader(chart, { keepWorkloadServiceAccount: true, identity: undefined }).addTo(web(chart)))
