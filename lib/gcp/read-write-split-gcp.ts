@@ -174,12 +174,12 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const impersonate = args.impersonateServiceAccounts ?? false;
 
-    // Private Google Access: checked at deploy time; nothing is created before the check passes.
+    // Private Google Access: checked at deploy time. Only the bucket waits for the check; every
+    // other resource depends on the bucket, so a failed check creates nothing and fails once.
     const checked = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
-    const afterCheck = <T>(value: T): pulumi.Input<T> => (checked ? checked.apply(() => value) : value);
 
     this.bucket = new Bucket(`${name}-snapshots`, {
-      name: afterCheck(split.store.bucket),
+      name: checked ? checked.apply(() => split.store.bucket) : split.store.bucket,
       project,
       location: region.toUpperCase(),
       storageClass: 'STANDARD',
@@ -201,8 +201,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
 
     let writerMember: (grantee: Grantee) => pulumi.Input<string>;
     if (impersonate) {
-      const writer = this.serviceAccount(name, 'writer', project, writers, afterCheck);
-      const reader = this.serviceAccount(name, 'reader', project, readers, afterCheck);
+      const writer = this.serviceAccount(name, 'writer', project, writers);
+      const reader = this.serviceAccount(name, 'reader', project, readers);
       this.serviceAccounts = { writer, reader };
       writerMember = () => `serviceAccount:${gcpServiceAccountEmail(project, split.name, 'writer')}`;
       const readerMember = `serviceAccount:${gcpServiceAccountEmail(project, split.name, 'reader')}`;
@@ -230,7 +230,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     if (args.grantSourceAccess ?? true) {
       for (const source of gcsWriterSources(split)) {
         const dependsOn = this.serviceAccounts ? [this.serviceAccounts.writer] : [];
-        this.grant(`${name}-writer-source-${source.bucket}`, afterCheck(source.bucket), READER_ROLE, writerMember(writers[0]), dependsOn);
+        this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), [this.bucket, ...dependsOn]);
       }
     }
 
@@ -249,15 +249,15 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
 
   /** A tier's Google service account, and the Kubernetes ServiceAccounts that may impersonate it. */
   private serviceAccount(
-    name: string, tier: IdentityTier, project: string, grantees: readonly Grantee[], afterCheck: <T>(value: T) => pulumi.Input<T>,
+    name: string, tier: IdentityTier, project: string, grantees: readonly Grantee[],
   ): Account {
     const split = this.synthesized.split;
     const account = new Account(`${name}-${tier}`, {
-      accountId: afterCheck(gcpServiceAccountId(split.name, tier)),
+      accountId: gcpServiceAccountId(split.name, tier),
       project,
       displayName: `Spice ${tier}s of the ${split.name} split`,
       description: `${tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots (GKE Workload Identity)`,
-    }, { parent: this });
+    }, { parent: this, dependsOn: [this.bucket] });
     for (const grantee of grantees) {
       new IAMMember(`${name}-${tier}-wi-${grantee.namespace}/${grantee.serviceAccount}`, {
         serviceAccountId: account.name,
@@ -279,6 +279,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
           + `enable it (gcloud compute networks subnets update ${subnetName} --region ${region} --enable-private-ip-google-access, or privateIpGoogleAccess: true on the Subnetwork), `
           + 'or set privateGoogleAccessManagedElsewhere: true instead of subnetwork if the nodes reach Google APIs another way',
           this,
+          true,
         );
       }
       return true;
