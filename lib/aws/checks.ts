@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { Findings, quote, ResolvedSnapshotStore, s3SourceLocation } from '../core';
+import { Findings, LateBoundRefusal, quote, ResolvedSnapshotStore, s3SourceLocation } from '../core';
 import type { EksTrust } from './workload-role';
 
 // What the AWS constructs refuse: values that would deploy but never work, or would be insecure.
@@ -76,19 +76,12 @@ export function claimVpcEndpoint(scope: IConstruct, vpc: IConstruct, owner: stri
   claims.set(vpc, owner);
 }
 
-/**
- * The description is shared with the Kubernetes side, so it holds literal values: a CDK token
- * there would name roles and buckets after its placeholder text.
- */
-export function checkLiteralDescription(value: unknown, path: string, at: Findings): void {
-  if (typeof value === 'string') {
-    if (Token.isUnresolved(value)) at.problem(path, 'is a CDK token, but the description is shared with the Kubernetes side and must hold literal values', 'write the value itself, e.g. \'eu-west-1\'');
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkLiteralDescription(item, `${path}[${i}]`, at));
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) checkLiteralDescription(item, path ? `${path}.${key}` : key, at);
-  }
-}
+/** The description is shared with the Kubernetes side: a CDK token there would name roles and buckets after its placeholder text. */
+export const TOKEN_IN_DESCRIPTION: LateBoundRefusal = {
+  what: 'a CDK token',
+  why: 'the description is shared with the Kubernetes side and must hold literal values',
+  fix: "write the value itself, e.g. 'eu-west-1'",
+};
 
 /** The parts of the store that the bucket's checks read. */
 export type StoreFacts = Pick<ResolvedSnapshotStore, 'cloud' | 'region' | 'bucket'>;

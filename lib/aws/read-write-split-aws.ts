@@ -1,8 +1,8 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { awsRoleName, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
-import { cdkFindings, checkLiteralDescription, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts } from './checks';
+import { awsRoleName, checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { cdkFindings, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts, TOKEN_IN_DESCRIPTION } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
 
@@ -120,7 +120,7 @@ export class ReadWriteSplitAws extends Construct {
   constructor(scope: Construct, id: string, props: ReadWriteSplitAwsProps) {
     super(scope, id);
     const findings = cdkFindings();
-    checkLiteralDescription(props.split, '', findings.under('split'));
+    checkLiteralValues(props.split, '', findings.under('split'), TOKEN_IN_DESCRIPTION);
     const synthesized = checkSplit(props.split, findings.under('split'));
     const store = synthesized?.split.store ?? storeOf(props.split, findings);
     const own = findings.under('props');

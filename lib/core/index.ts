@@ -17,6 +17,7 @@ export * from './reader-spicepod';
 export * from './archiver-spicepod';
 export * from './naming';
 export * from './kubernetes-names';
+export * from './literal-values';
 export * from './synthesize';
 export { parseQuantity } from './quantity';
 export { parseDurationSeconds } from './duration';

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Findings, quote } from '../core';
+import { Findings, LateBoundRefusal, quote } from '../core';
 
 // What the GCP component refuses: values that would deploy but never work, or would be insecure.
 
@@ -14,30 +14,19 @@ export function pulumiFindings(): Findings {
   return new Findings((value) => pulumi.Output.isInstance(value));
 }
 
-/**
- * The description is shared with the Kubernetes app, so it holds plain values: an Output there
- * would name buckets and ServiceAccounts after its placeholder text.
- */
-export function checkPlainDescription(value: unknown, path: string, at: Findings): void {
-  if (pulumi.Output.isInstance(value)) {
-    at.problem(path || '(split)', 'is a Pulumi Output, but the description is shared with the Kubernetes app and must hold plain values', "write the value itself, e.g. 'europe-west4'");
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkPlainDescription(item, `${path}[${i}]`, at));
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) checkPlainDescription(item, path ? `${path}.${key}` : key, at);
-  }
-}
+/** The description is shared with the Kubernetes app: an Output there would name buckets and ServiceAccounts after its placeholder text. */
+export const OUTPUT_IN_DESCRIPTION: LateBoundRefusal = {
+  what: 'a Pulumi Output',
+  why: 'the description is shared with the Kubernetes app and must hold plain values',
+  fix: "write the value itself, e.g. 'europe-west4'",
+};
 
-/** Args that name resources and principals must be plain values: an Output would name them after its placeholder text. */
-export function checkPlainValues(value: unknown, path: string, at: Findings): void {
-  if (pulumi.Output.isInstance(value)) {
-    at.problem(path, 'is a Pulumi Output, but it names resources and Workload Identity principals, which must be known when the program runs', 'write the values themselves');
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkPlainValues(item, `${path}[${i}]`, at));
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) checkPlainValues(item, `${path}.${key}`, at);
-  }
-}
+/** Args that name resources and principals must be plain values too. */
+export const OUTPUT_IN_NAME: LateBoundRefusal = {
+  what: 'a Pulumi Output',
+  why: 'it names resources and Workload Identity principals, which must be known when the program runs',
+  fix: 'write the values themselves',
+};
 
 /** The GKE cluster: its region must be the store's, its project id plain and valid. */
 export function checkCluster(cluster: unknown, storeRegion: string | undefined, at: Findings): void {

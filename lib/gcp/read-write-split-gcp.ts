@@ -7,10 +7,10 @@ import { Bucket } from '@pulumi/gcp/storage/bucket';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
+  checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
   quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { checkBooleans, checkCluster, checkNetwork, checkPlainDescription, checkPlainValues, pulumiFindings } from './checks';
+import { checkBooleans, checkCluster, checkNetwork, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
 /** The Pulumi type token of the component. */
@@ -139,7 +139,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
   constructor(name: string, args: ReadWriteSplitGcpArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything is checked before super(): a bad description registers no resource at all.
     const findings = pulumiFindings();
-    checkPlainDescription(args?.split, '', findings.under('split'));
+    checkLiteralValues(args?.split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
     const synthesized = checkSplit(args?.split, findings.under('split'));
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
@@ -152,8 +152,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       checkCluster(args.cluster, store?.region ?? storeRegionOf(args.split, findings), own);
       checkNetwork(args, args.cluster?.region, own);
       // They name resources and principals: they must be plain, like the description.
-      checkPlainValues(args.readerNamespaces, 'readerNamespaces', own);
-      checkPlainValues(args.readerServiceAccounts, 'readerServiceAccounts', own);
+      checkLiteralValues(args.readerNamespaces, 'readerNamespaces', own, OUTPUT_IN_NAME);
+      checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
       if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
       checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
         splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
