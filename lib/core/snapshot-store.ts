@@ -79,6 +79,8 @@ export interface ResolvedSnapshotStore {
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/;
+/** Names GCS refuses: a `goog` prefix, `google` anywhere, or a dotted IP address. */
+const RESERVED_GCS_BUCKET = /^goog|google|^\d{1,3}(\.\d{1,3}){3}$/;
 const AZURE_ACCOUNT = /^[a-z0-9]{3,24}$/;
 const AZURE_CONTAINER = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const REGION: Record<SnapshotCloud, { pattern: RegExp; example: string }> = {
@@ -187,5 +189,7 @@ function checkStoreNames(spec: SnapshotStoreSpec, findings: Findings): void {
       `${quote(spec.bucket)} is not ${article(spec.cloud === 'aws' ? 'S3' : 'GCS')} bucket name`,
       "use 3-63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit",
     );
+  } else if (spec.cloud === 'gcp' && RESERVED_GCS_BUCKET.test(spec.bucket)) {
+    findings.problem('store.bucket', `${quote(spec.bucket)} is a name GCS reserves (it starts with "goog", contains "google", or is an IP address)`, 'choose another bucket name');
   }
 }

@@ -1,11 +1,13 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Findings, LateBoundRefusal, quote } from '../core';
+import { Findings, gcsSourceBucket, LateBoundRefusal, quote } from '../core';
 
 // What the GCP component refuses: values that would deploy but never work, or would be insecure.
 
 /** Google Cloud project ids: 6-30 lowercase letters, digits and '-', a letter first, no '-' last. */
 const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const PROJECT_NUMBER = /^[1-9]\d{0,19}$/;
+/** Words Google Cloud refuses in project ids. */
+const RESERVED_PROJECT_WORDS = /google|ssl|undefined|null/;
 const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
 const SUBNETWORK_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
@@ -40,7 +42,7 @@ export function checkCluster(cluster: unknown, storeRegion: string | undefined, 
   } else if (storeRegion !== undefined && c.region !== storeRegion) {
     at.problem('cluster.region', `${c.region} is not the store's region ${storeRegion}`, 'keep the snapshot bucket in the region of the cluster that reads it (split.store.region)');
   }
-  if (typeof c.project !== 'string' || !PROJECT_ID.test(c.project)) {
+  if (typeof c.project !== 'string' || !PROJECT_ID.test(c.project) || RESERVED_PROJECT_WORDS.test(c.project)) {
     at.problem(
       'cluster.project',
       pulumi.Output.isInstance(c.project) ? 'is a Pulumi Output, but the project id names the Workload Identity pool and the service accounts, so it must be plain' : `${quote(c.project)} is not a Google Cloud project id`,
@@ -85,6 +87,17 @@ export function checkNetwork(
 }
 
 
+
+/** `gs://` sources the writer is granted read on must name a bucket, or no grant could be made. */
+export function checkGcsSources(datasets: unknown, at: Findings): void {
+  if (!Array.isArray(datasets)) return;
+  datasets.forEach((dataset, i) => {
+    const from = (dataset as { from?: unknown } | undefined)?.from;
+    if (typeof from === 'string' && from.startsWith('gs://') && gcsSourceBucket(from) === undefined) {
+      at.problem(`[${i}].from`, `${quote(from)} names no GCS bucket, so the writer could not be granted read on it`, "write it as 'gs://<bucket>/<path>', or set grantSourceAccess: false and grant it yourself");
+    }
+  });
+}
 
 /** Optional booleans: anything else is a typo that would silently take the default. */
 export function checkBooleans(args: Record<string, unknown>, keys: readonly string[], at: Findings): void {

@@ -10,7 +10,7 @@ import {
   checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
   quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { checkBooleans, checkCluster, checkNetwork, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from './checks';
+import { checkBooleans, checkCluster, checkGcsSources, checkNetwork, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
 /** The Pulumi type token of the component. */
@@ -158,6 +158,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
         splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
       });
+      if (args.grantSourceAccess !== false) checkGcsSources(args.split?.datasets, findings.under('split.datasets'));
       checkBooleans(args as unknown as Record<string, unknown>, ['impersonateServiceAccounts', 'grantSourceAccess', 'protect'], own);
     }
     findings.throwIfProblems(splitNameOf(args?.split), name);
@@ -216,7 +217,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       this.writerMembers = pulumi.output([writerMember(writers[0])]);
       this.readerMembers = pulumi.output([readerMember]);
     } else {
-      const principal = (grantee: Grantee) => pulumi.output(projectNumber).apply((number) => gkeWorkloadPrincipal(number, project, grantee.namespace, grantee.serviceAccount));
+      const principal = (grantee: Grantee) => pulumi.output(projectNumber).apply((number) => gkeWorkloadPrincipal(this.projectNumber(number), project, grantee.namespace, grantee.serviceAccount));
       writerMember = principal;
       this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
       // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
@@ -266,6 +267,12 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       }, { parent: this });
     }
     return account;
+  }
+
+  /** A project number known only at deploy time, checked then: a principal of project `undefined` would grant no one. */
+  private projectNumber(value: unknown): string {
+    if (typeof value === 'string' && /^[1-9]\d{0,19}$/.test(value)) return value;
+    throw new pulumi.ResourceError(`args.cluster.projectNumber: ${quote(value)} is not a project number; give the project's number (digits), e.g. organizations.getProjectOutput({ projectId }).number`, this, true);
   }
 
   /** Fails the deployment, with a message that says what to do, when the subnetwork has no Private Google Access. */

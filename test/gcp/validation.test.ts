@@ -113,3 +113,22 @@ describe('args that name resources', () => {
     expect(attempt).toThrow(/args.readerNamespaces\[0\]: is a Pulumi Output, but it names resources[\s\S]*args.readerServiceAccounts\[0\].name: is a Pulumi Output/);
   });
 });
+
+describe('values GCP would refuse, or that would grant no one', () => {
+  it('refuse reserved bucket names and project ids, and a gs:// source that names no bucket', () => {
+    const problems = problemsOf({
+      split: {
+        ...catalog,
+        store: { cloud: 'gcp', bucket: 'google-snapshots', region: 'europe-west4' },
+        datasets: [...catalog.datasets, { name: 'events', from: 'gs://', readers: 'delegated' }],
+      },
+      cluster: { ...CLUSTER, project: 'acme-google-prod' },
+      privateGoogleAccessManagedElsewhere: true,
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^split\.store\.bucket: "google-snapshots" is a name GCS reserves/),
+      expect.stringMatching(/^args\.cluster\.project: "acme-google-prod" is not a Google Cloud project id/),
+      expect.stringMatching(/^split\.datasets\[2\]\.from: "gs:\/\/" names no GCS bucket/),
+    ]));
+  });
+});
