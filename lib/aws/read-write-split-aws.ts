@@ -85,7 +85,7 @@ export interface ReadWriteSplitAwsProps {
 function storeOf(spec: SplitSpec, findings: Findings): StoreFacts | undefined {
   const store = spec && typeof spec === 'object' ? spec.store : undefined;
   if (!store || typeof store !== 'object' || findings.problems.some((problem) => problem.path.startsWith('split.store'))) return undefined;
-  return { cloud: store.cloud, region: store.region, bucket: store.cloud === 'azure' ? store.container : store.bucket };
+  return { cloud: store.cloud, region: store.region, bucket: (store.cloud === 'azure' ? store.container : store.bucket) ?? '' };
 }
 
 function checkCluster(cluster: EksClusterRef | undefined, storeRegion: string | undefined, own: Findings): void {

@@ -11,11 +11,11 @@ export interface RetentionSpec {
    */
   readonly refreshSnapshots?: string;
   /**
-   * How long the daily archive is kept, e.g. `30d`; `false` keeps no archive.
+   * How long the daily archive is kept, e.g. `30d`; `'none'` keeps no archive.
    *
    * @default '30d'
    */
-  readonly dailyArchive?: string | false;
+  readonly dailyArchive?: string;
   /**
    * When to abort multipart uploads a crashed writer left behind.
    *
@@ -86,19 +86,24 @@ export function resolveRetention(spec: RetentionSpec | undefined, findings: Find
   }
   const archiveSpec = spec?.dailyArchive ?? '30d';
   let archiveDays: number | undefined;
-  if (archiveSpec !== false) {
+  if ((archiveSpec as unknown) === false) {
+    findings.problem('retention.dailyArchive', 'false is not a duration', "use 'none' to keep no archive");
+  } else if (archiveSpec !== NO_ARCHIVE) {
     archiveDays = days(archiveSpec, 'retention.dailyArchive', findings);
     if (archiveDays !== undefined && (archiveDays <= refreshDays || archiveDays > MAX_ARCHIVE_DAYS)) {
       findings.problem(
         'retention.dailyArchive',
         `${quote(archiveSpec)} must be longer than the refresh snapshots (${refreshDays}d) and at most ${MAX_ARCHIVE_DAYS}d`,
-        "use e.g. '30d', or false to keep no archive",
+        `use e.g. '30d', or '${NO_ARCHIVE}' to keep no archive`,
       );
     }
   }
   const abortDays = days(spec?.abortIncompleteUploads ?? '1d', 'retention.abortIncompleteUploads', findings) ?? 1;
   return { refreshDays, archiveDays, abortIncompleteUploadsDays: abortDays };
 }
+
+/** The `dailyArchive` value that keeps no archive. */
+export const NO_ARCHIVE = 'none';
 
 /** Builds the lifecycle rules for a store from the retention. */
 export function retentionPlan(store: ResolvedSnapshotStore, retention: ResolvedRetention): RetentionPlan {

@@ -3,7 +3,14 @@ import { article, Findings, named, quote } from './errors';
 /** Cloud that hosts the snapshot bucket. */
 export type SnapshotCloud = 'aws' | 'gcp' | 'azure';
 
-interface StoreCommon {
+/**
+ * Where the snapshots live. One shape for every cloud (so that the description can be offered to
+ * other languages as a plain schema): `bucket` for 'aws' and 'gcp', `account` and `container` for
+ * 'azure'; a field of another cloud is refused.
+ */
+export interface SnapshotStoreSpec {
+  /** Cloud that hosts the bucket (or storage account). */
+  readonly cloud: SnapshotCloud;
   /**
    * Region of the bucket. Keep it the region of the cluster that runs both tiers: the bucket is
    * the only dependency the tiers share.
@@ -16,33 +23,48 @@ interface StoreCommon {
    * @default - the split name
    */
   readonly prefix?: string;
+  /**
+   * S3 or GCS bucket name: required for 'aws' and 'gcp', refused for 'azure'.
+   *
+   * @default - none
+   */
+  readonly bucket?: string;
+  /**
+   * Azure storage account name: required for 'azure', refused elsewhere.
+   *
+   * @default - none
+   */
+  readonly account?: string;
+  /**
+   * Azure blob container name: required for 'azure', refused elsewhere.
+   *
+   * @default - none
+   */
+  readonly container?: string;
 }
 
 /** An S3 bucket. */
-export interface S3SnapshotStoreSpec extends StoreCommon {
+export interface S3SnapshotStoreSpec extends SnapshotStoreSpec {
   readonly cloud: 'aws';
   /** Bucket name. */
   readonly bucket: string;
 }
 
 /** A Google Cloud Storage bucket. */
-export interface GcsSnapshotStoreSpec extends StoreCommon {
+export interface GcsSnapshotStoreSpec extends SnapshotStoreSpec {
   readonly cloud: 'gcp';
   /** Bucket name. */
   readonly bucket: string;
 }
 
 /** An Azure storage account container (reached through the ADLS `abfss://` scheme). */
-export interface AzureSnapshotStoreSpec extends StoreCommon {
+export interface AzureSnapshotStoreSpec extends SnapshotStoreSpec {
   readonly cloud: 'azure';
   /** Storage account name. */
   readonly account: string;
   /** Blob container name. */
   readonly container: string;
 }
-
-/** Where the snapshots live. */
-export type SnapshotStoreSpec = S3SnapshotStoreSpec | GcsSnapshotStoreSpec | AzureSnapshotStoreSpec;
 
 /** Spicepod parameter values. */
 export type ParamValue = string | number | boolean;
@@ -158,7 +180,8 @@ export function resolveSnapshotStore(
   return {
     cloud: spec.cloud,
     region: spec.region,
-    bucket: spec.cloud === 'azure' ? spec.container : spec.bucket,
+    // checkStoreNames refused a missing name; the resolved store is only used when no problem was found.
+    bucket: (spec.cloud === 'azure' ? spec.container : spec.bucket) ?? '',
     account: spec.cloud === 'azure' ? spec.account : undefined,
     prefix,
     refresh: location(root, `${prefix}/${REFRESH_FOLDER}/`),
@@ -167,7 +190,18 @@ export function resolveSnapshotStore(
   };
 }
 
+/** The fields each cloud names its store with; the others are refused rather than ignored. */
+const STORE_NAME_FIELDS: Record<SnapshotCloud, readonly ('bucket' | 'account' | 'container')[]> = {
+  aws: ['bucket'], gcp: ['bucket'], azure: ['account', 'container'],
+};
+
 function checkStoreNames(spec: SnapshotStoreSpec, findings: Findings): void {
+  const expected = STORE_NAME_FIELDS[spec.cloud];
+  for (const field of ['bucket', 'account', 'container'] as const) {
+    if (spec[field] !== undefined && !expected.includes(field)) {
+      findings.problem(`store.${field}`, `is not used by ${named(spec.cloud)} store`, `remove it; ${named(spec.cloud)} store is named by ${expected.map((name) => `'${name}'`).join(' and ')}`);
+    }
+  }
   if (spec.cloud === 'azure') {
     if (typeof spec.account !== 'string' || !AZURE_ACCOUNT.test(spec.account)) {
       findings.problem('store.account', `${quote(spec.account)} is not a storage account name`, 'use 3-24 lowercase letters and digits');

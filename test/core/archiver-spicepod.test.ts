@@ -40,6 +40,6 @@ describe('the archiver Spicepod', () => {
   });
 
   it('does not exist when no archive is kept', () => {
-    expect(renderArchiverSpicepod(resolveSplit(awsSplit({ retention: { dailyArchive: false } })))).toBeUndefined();
+    expect(renderArchiverSpicepod(resolveSplit(awsSplit({ retention: { dailyArchive: 'none' } })))).toBeUndefined();
   });
 });

@@ -44,6 +44,6 @@ describe('the retention plan', () => {
   });
 
   it('keeps no archive rule when the archive is off', () => {
-    expect(synthesizeSplit(awsSplit({ retention: { dailyArchive: false } })).retention.rules.map((r) => r.id)).toEqual(['expire-refresh-snapshots']);
+    expect(synthesizeSplit(awsSplit({ retention: { dailyArchive: 'none' } })).retention.rules.map((r) => r.id)).toEqual(['expire-refresh-snapshots']);
   });
 });

@@ -27,6 +27,9 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['GCS bucket name', awsSplit({ store: { cloud: 'gcp', bucket: 'x', region: 'europe-west4' } }), 'store.bucket', /not a GCS bucket name/, /3-63/],
   ['Azure account', awsSplit({ store: { cloud: 'azure', account: 'Shop-Snaps', container: 'snaps', region: 'westeurope' } }), 'store.account', /"Shop-Snaps"/, /3-24 lowercase/],
   ['Azure container', awsSplit({ store: { cloud: 'azure', account: 'shopsnaps', container: 'a--b', region: 'westeurope' } }), 'store.container', /"a--b"/, /single '-'/],
+  ['Azure store given a bucket', awsSplit({ store: { cloud: 'azure', account: 'shopsnaps', container: 'snaps', bucket: 'snaps', region: 'westeurope' } }), 'store.bucket', /not used by an Azure store/, /named by 'account' and 'container'/],
+  ['S3 store given a container', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', container: 'snaps', region: 'eu-west-1' } }), 'store.container', /not used by an AWS store/, /named by 'bucket'/],
+  ['GCS store without a bucket', awsSplit({ store: { cloud: 'gcp', region: 'europe-west4' } }), 'store.bucket', /undefined is not a GCS bucket name/, /3-63/],
   ['region', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'europe' } }), 'store.region', /"europe" is not an AWS region/, /eu-west-1/],
   ['prefix with a wildcard', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1', prefix: 'spice/*' } }), 'store.prefix', /literal: no wildcards/, /'spice\/orders'/],
   ['prefix with a trailing slash', awsSplit({ store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1', prefix: 'spice/' } }), 'store.prefix', /no leading or trailing/, /between folders/],
@@ -71,7 +74,8 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['sub-day retention', awsSplit({ retention: { refreshSnapshots: '36h' } }), 'retention.refreshSnapshots', /"36h" is not a whole number of days/, /'24h', '48h' or '72h'/],
   ['refresh retention beyond 72h', awsSplit({ retention: { refreshSnapshots: '7d' } }), 'retention.refreshSnapshots', /longer than 72h/, /retention.dailyArchive/],
   ['retention that is no duration', awsSplit({ retention: { refreshSnapshots: 'forever' } }), 'retention.refreshSnapshots', /"forever" is not a duration/, /whole days/],
-  ['archive not longer than refresh', awsSplit({ retention: { refreshSnapshots: '72h', dailyArchive: '2d' } }), 'retention.dailyArchive', /longer than the refresh snapshots \(3d\)/, /'30d', or false/],
+  ['archive given as false', awsSplit({ retention: { dailyArchive: false as never } }), 'retention.dailyArchive', /false is not a duration/, /'none' to keep no archive/],
+  ['archive not longer than refresh', awsSplit({ retention: { refreshSnapshots: '72h', dailyArchive: '2d' } }), 'retention.dailyArchive', /longer than the refresh snapshots \(3d\)/, /'30d', or 'none'/],
   ['sub-day abort', awsSplit({ retention: { abortIncompleteUploads: '12h' } }), 'retention.abortIncompleteUploads', /whole number of days/, /round it/],
 ];
 
@@ -127,8 +131,8 @@ describe('explicit choices that relax a default', () => {
     expect(split.readerForms.get('orders')).toBe('restored-source');
   });
 
-  it('no daily archive when retention.dailyArchive is false', () => {
-    expect(resolveSplit(awsSplit({ retention: { dailyArchive: false } })).retention.archiveDays).toBeUndefined();
+  it("no daily archive when retention.dailyArchive is 'none'", () => {
+    expect(resolveSplit(awsSplit({ retention: { dailyArchive: 'none' } })).retention.archiveDays).toBeUndefined();
   });
 });
 
