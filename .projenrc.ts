@@ -137,17 +137,23 @@ const synthSpicepods = project.addTask('synth:spicepods', {
   exec: 'tsx examples/spicepods/main.ts out/spicepods',
 });
 synth.spawn(synthSpicepods);
+const synthGcp = project.addTask('synth:gcp', {
+  description: 'Run the example Pulumi program under mocks and write its resources to out/gcp/resources.json',
+  exec: 'tsx examples/gcp/synth.ts out/gcp',
+});
+synth.spawn(synthGcp);
+// The cdk8s app reads the Azure stack's outputs (the identities' client ids): Azure first.
+const synthAzure = project.addTask('synth:azure', {
+  description: 'Run the example Pulumi program under mocks: resources to out/azure/resources.json, outputs to out/azure/stack-outputs.json',
+  exec: 'tsx examples/azure/synth.ts out/azure',
+});
+synth.spawn(synthAzure);
 const synthK8s = project.addTask('synth:k8s', {
   description: 'Synthesize the example cdk8s app with cdk8s-cli into out/k8s/',
   cwd: 'examples/k8s',
   exec: 'cdk8s synth --no-check-upgrade --output ../../out/k8s',
 });
 synth.spawn(synthK8s);
-const synthGcp = project.addTask('synth:gcp', {
-  description: 'Run the example Pulumi program under mocks and write its resources to out/gcp/resources.json',
-  exec: 'tsx examples/gcp/synth.ts out/gcp',
-});
-synth.spawn(synthGcp);
 const synthAws = project.addTask('synth:aws', {
   description: 'Synthesize the example CDK app with the aws-cdk CLI (offline) into out/aws/',
   cwd: 'examples/aws',

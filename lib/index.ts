@@ -35,5 +35,7 @@ export type { ResolvedResources } from './core/tiers';
 // Identities and the names adapters give the split's objects.
 export { awsRoleArn, awsRoleName } from './core/workload-identity';
 export type { IdentityTier, WorkloadIdentity } from './core/workload-identity';
+export { parseSplitIdentities } from './core/split-identities';
+export type { SplitIdentities } from './core/split-identities';
 export { readerServiceAccountName, SPICE_PORTS, writerServiceAccountName, writerServiceName } from './core/naming';
 export { gcpServiceAccountEmail, gcpServiceAccountId } from './core/naming';

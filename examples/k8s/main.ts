@@ -1,13 +1,17 @@
 /**
- * cdk8s app: the writer side of every example split, and the reader sidecar added to two
- * applications of the `orders` split: one built with cdk8s-plus, one existing manifest.
- * Synthesize with `cdk8s synth` (npm run synth writes to out/k8s/).
+ * cdk8s app: the writer side of every example split, the reader sidecar added to two applications
+ * of the `orders` split (one built with cdk8s-plus, one existing manifest) and to one of the Azure
+ * `telemetry` split. Synthesize with `cdk8s synth` (npm run synth writes to out/k8s/).
+ *
+ * The telemetry identities' client ids come from the Azure stack (examples/azure): its outputs,
+ * written with `pulumi stack output --json`, are read from $AZURE_STACK_OUTPUTS, by default
+ * out/azure/stack-outputs.json, which `npm run synth` writes first.
  */
 import { join } from 'node:path';
 import { App, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { awsRoleArn, IdentityTier } from 'read-write-split';
-import { ReaderRestartSchedule, ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
+import { readSplitIdentities, ReaderRestartSchedule, ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
 import { EXAMPLE_AWS_ACCOUNT } from '../splits/aws-account';
 import { catalog } from '../splits/catalog';
 import { inventory } from '../splits/inventory';
@@ -31,9 +35,14 @@ new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { 
 // The Enterprise image lives in AWS Marketplace ECR: GKE and AKS nodes pull it with a Secret of yours.
 const enterprisePull = { imagePullSecrets: ['spice-enterprise-pull'] };
 new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: { type: 'gke-workload-identity' }, pods: enterprisePull });
-new ReadWriteSplitChart(app, 'telemetry', {
+// The Azure identities' client ids, from the stack that created them.
+const telemetryIdentities = readSplitIdentities(
+  process.env.AZURE_STACK_OUTPUTS ?? join(__dirname, '..', '..', 'out', 'azure', 'stack-outputs.json'),
+  'telemetryIdentities',
+);
+const telemetrySplit = new ReadWriteSplitChart(app, 'telemetry', {
   split: telemetry,
-  writerIdentity: { type: 'azure-workload-identity', clientId: '00000000-0000-0000-0000-000000000001' },
+  writerIdentity: telemetryIdentities.writer,
   pods: { ...enterprisePull, priorityClassName: 'spice-critical' },
 });
 
@@ -71,5 +80,26 @@ const legacyReader = ordersSplit.readerSidecar(legacy, 'orders-reader', {
   datasets: ['orders'], // only what this app reads; its own ConfigMap, no API key needed
 });
 legacyReader.addToManifest(included.apiObjects[0]);
+
+// A device API in its own namespace (the Azure stack's readerNamespaces), reading telemetry.
+const devices = new Chart(app, 'devices', { namespace: 'devices' });
+const deviceApi = new kplus.Deployment(devices, 'api', {
+  metadata: { name: 'device-api' },
+  replicas: 2,
+  securityContext: { user: 10001, group: 10001, ensureNonRoot: true },
+  containers: [{
+    name: 'api',
+    image: 'ghcr.io/acme/device-api:3.2.0',
+    ports: [{ name: 'http', number: 8080 }],
+    envVariables: { SPICE_FLIGHT_URL: kplus.EnvValue.fromValue('grpc://127.0.0.1:50051') },
+    securityContext: {
+      user: 10001,
+      group: 10001,
+      capabilities: { drop: [kplus.Capability.ALL] },
+      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+    },
+  }],
+});
+telemetrySplit.readerSidecar(devices, 'telemetry-reader', { identity: telemetryIdentities.reader }).addTo(deviceApi);
 
 app.synth();

@@ -1,3 +1,4 @@
-// Adapter for azure: arrives with its own issue. The subpath export exists now so that
-// `read-write-split/azure` is a stable import path.
-export {};
+// The Azure side of a split as a Pulumi component: the storage account and container, the blob
+// private endpoint and the AKS identities. Loads @pulumi/azure-native by service submodule only.
+export { ReadWriteSplitAzure } from './read-write-split-azure';
+export type { AksClusterRef, AksNodeIdentityRef, BlobPrivateEndpointRef, KubernetesServiceAccountRef, ReadWriteSplitAzureArgs } from './read-write-split-azure';

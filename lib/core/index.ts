@@ -24,3 +24,4 @@ export { parseDurationSeconds } from './duration';
 export * from './alerts';
 export * from './access-plan';
 export * from './workload-identity';
+export * from './split-identities';

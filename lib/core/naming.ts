@@ -124,3 +124,31 @@ export function gkeWorkloadPrincipal(projectNumber: string, project: string, nam
 export function gkeWorkloadIdentityUser(project: string, namespace: string, serviceAccount: string): string {
   return `serviceAccount:${gkeWorkloadPool(project)}[${namespace}/${serviceAccount}]`;
 }
+
+/**
+ * Deterministic name of a tier's user-assigned managed identity (`<split>-spice-<tier>`), unique
+ * per resource group. Its client id is Azure's to choose: it reaches the Kubernetes side through
+ * the stack's outputs (see `parseSplitIdentities`).
+ */
+export function azureIdentityName(splitName: string, tier: 'writer' | 'reader'): string {
+  return `${splitName}-spice-${tier}`;
+}
+
+/** The token subject of a Kubernetes ServiceAccount, as AKS's OIDC issuer signs it. */
+export function kubernetesServiceAccountSubject(namespace: string, serviceAccount: string): string {
+  return `system:serviceaccount:${namespace}:${serviceAccount}`;
+}
+
+/** Azure federated credential names: 3-120 letters, digits, '-' and '_', a letter or digit first. */
+const AZURE_CREDENTIAL_NAME_MAX = 120;
+
+/**
+ * Name of the federated credential that trusts one Kubernetes ServiceAccount (`<namespace>-<name>`,
+ * dots made dashes), shortened with a hash of the whole when longer than Azure allows.
+ */
+export function azureFederatedCredentialName(namespace: string, serviceAccount: string): string {
+  const name = `${namespace}-${serviceAccount}`.replace(/\./g, '-');
+  if (name.length <= AZURE_CREDENTIAL_NAME_MAX) return name;
+  const hash = createHash('sha256').update(`${namespace}/${serviceAccount}`).digest('hex').slice(0, 8);
+  return `${name.slice(0, AZURE_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
+}

@@ -53,7 +53,7 @@ export function checkReaderStore(
   bootstrapGiven: boolean,
   findings: Findings,
 ): void {
-  if (store?.cloud === 'azure' && image.version.major < 2) {
+  if (store?.cloud === 'azure' && !image.capabilities.objectStoreCredentials) {
     findings.warn(
       'azure-node-identity',
       'store.cloud',

@@ -69,6 +69,12 @@ export interface SpiceCapabilities {
   readonly snapshotRefreshMode: boolean;
   /** Datasets can read published snapshots directly (`file_format: snapshot`, S3 only): only on the user's word (`SpiceImageSpec.snapshotFileFormat`). */
   readonly snapshotFileFormat: boolean;
+  /**
+   * `gs://` and `abfss://` snapshot locations take credentials from params and env (so AKS
+   * Workload Identity reaches them): spiceai PR #10486, from 2.0.0-rc.5. Before, they fall back to
+   * the metadata server (GCS) or IMDS (Azure) only.
+   */
+  readonly objectStoreCredentials: boolean;
 }
 
 /** The image after defaults, with what it can do. */
@@ -107,6 +113,8 @@ const FIRST_SNAPSHOT_VERSION: SpiceVersion = { major: 1, minor: 8, patch: 0 };
 const FIRST_SUPPORTED_VERSION: SpiceVersion = { major: 1, minor: 11, patch: 0 };
 /** `refresh_mode: snapshot` arrived in 2.0.0-rc.5 (Enterprise). */
 const FIRST_HOT_SWAP_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0, rc: 5 };
+/** `gs://` and `abfss://` snapshot locations read params and env from 2.0.0-rc.5 (spiceai PR #10486). */
+const FIRST_OBJECT_STORE_CREDENTIALS_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0, rc: 5 };
 /** `file_format: snapshot` is in trunk after 2.1 only: no 2.0.x release or older ships it. */
 const FIRST_FILE_FORMAT_CANDIDATE: SpiceVersion = { major: 2, minor: 1, patch: 0 };
 
@@ -240,7 +248,8 @@ function capabilitiesOf(spec: SpiceImageSpec, edition: SpiceEdition, version: Sp
   const hotSwap = snapshots && edition === 'enterprise' && atLeast(version, FIRST_HOT_SWAP_VERSION);
   // Only on the user's word: no release is known to ship it.
   const fileFormat = snapshots && spec.snapshotFileFormat === true && atLeast(version, FIRST_FILE_FORMAT_CANDIDATE);
-  return { snapshots, snapshotRefreshMode: hotSwap, snapshotFileFormat: fileFormat };
+  const objectStoreCredentials = atLeast(version, FIRST_OBJECT_STORE_CREDENTIALS_VERSION);
+  return { snapshots, snapshotRefreshMode: hotSwap, snapshotFileFormat: fileFormat, objectStoreCredentials };
 }
 
 /** Reports an image that cannot work for this pattern; true when it can. */

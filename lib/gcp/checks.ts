@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Findings, gcsSourceBucket, LateBoundRefusal, quote } from '../core';
+import { Findings, gcsSourceBucket, quote } from '../core';
 
 // What the GCP component refuses: values that would deploy but never work, or would be insecure.
 
@@ -10,25 +10,6 @@ const PROJECT_NUMBER = /^[1-9]\d{0,19}$/;
 const RESERVED_PROJECT_WORDS = /google|ssl|undefined|null/;
 const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
 const SUBNETWORK_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** Findings that skip Pulumi outputs: a value only known at deploy time is not wrong. */
-export function pulumiFindings(): Findings {
-  return new Findings((value) => pulumi.Output.isInstance(value));
-}
-
-/** The description is shared with the Kubernetes app: an Output there would name buckets and ServiceAccounts after its placeholder text. */
-export const OUTPUT_IN_DESCRIPTION: LateBoundRefusal = {
-  what: 'a Pulumi Output',
-  why: 'the description is shared with the Kubernetes app and must hold plain values',
-  fix: "write the value itself, e.g. 'europe-west4'",
-};
-
-/** Args that name resources and principals must be plain values too. */
-export const OUTPUT_IN_NAME: LateBoundRefusal = {
-  what: 'a Pulumi Output',
-  why: 'it names resources and Workload Identity principals, which must be known when the program runs',
-  fix: 'write the values themselves',
-};
 
 /** The GKE cluster: its region must be the store's, its project id plain and valid. */
 export function checkCluster(cluster: unknown, storeRegion: string | undefined, at: Findings): void {
@@ -86,8 +67,6 @@ export function checkNetwork(
   }
 }
 
-
-
 /** `gs://` sources the writer is granted read on must name a bucket, or no grant could be made. */
 export function checkGcsSources(datasets: unknown, at: Findings): void {
   if (!Array.isArray(datasets)) return;
@@ -97,12 +76,4 @@ export function checkGcsSources(datasets: unknown, at: Findings): void {
       at.problem(`[${i}].from`, `${quote(from)} names no GCS bucket, so the writer could not be granted read on it`, "write it as 'gs://<bucket>/<path>', or set grantSourceAccess: false and grant it yourself");
     }
   });
-}
-
-/** Optional booleans: anything else is a typo that would silently take the default. */
-export function checkBooleans(args: Record<string, unknown>, keys: readonly string[], at: Findings): void {
-  for (const key of keys) {
-    const value = args[key];
-    if (value !== undefined && typeof value !== 'boolean') at.problem(key, `${quote(value)} is not a boolean`, 'use true or false, or leave it out for the default');
-  }
 }

@@ -10,7 +10,8 @@ import {
   checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
   quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { checkBooleans, checkCluster, checkGcsSources, checkNetwork, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from './checks';
+import { checkBooleans, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
+import { checkCluster, checkGcsSources, checkNetwork } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
 /** The Pulumi type token of the component. */

@@ -16,5 +16,7 @@ export type { SplitObservabilityOptions, SplitObservabilityProps } from './obser
 export type { NodeSpread } from './spice-pod';
 export type { SpiceEnvVar, SpicePodSettings, SpiceToleration, WriterPodSettings, WriterUpdateStrategy } from './pod-settings';
 export type { WorkloadIdentity } from './identity';
+export { readSplitIdentities } from './split-identities';
+export type { SplitIdentities } from './split-identities';
 export { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 export { WARNING_METADATA } from './warnings';

@@ -9,14 +9,25 @@ import { expectValidManifests, find, K8sObject, podTemplates, restrictedViolatio
 import { bin, ROOT, run } from '../support/run';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 
-/** Runs the example cdk8s app with the real cdk8s-cli, as `npm run synth:k8s` does. */
+/**
+ * Runs the example cdk8s app with the real cdk8s-cli, as `npm run synth` does: after the Azure
+ * example, whose stack outputs (the identities' client ids) the app reads.
+ */
 let out: string;
 let result: ReturnType<typeof run>;
 let docs: K8sObject[];
+let azureOutputs: { telemetryIdentities: { writer: { clientId: string; tenantId: string }; reader: { clientId: string; tenantId: string } } };
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'rws-k8s-'));
-  result = run(bin('cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: join(ROOT, 'examples', 'k8s') });
+  const azureOut = mkdtempSync(join(tmpdir(), 'rws-azure-'));
+  const azure = run(bin('tsx'), ['examples/azure/synth.ts', azureOut]);
+  if (azure.status !== 0) throw new Error(azure.output);
+  azureOutputs = JSON.parse(readFileSync(join(azureOut, 'stack-outputs.json'), 'utf8'));
+  result = run(bin('cdk8s'), ['synth', '--no-check-upgrade', '--output', out], {
+    cwd: join(ROOT, 'examples', 'k8s'),
+    env: { AZURE_STACK_OUTPUTS: join(azureOut, 'stack-outputs.json') },
+  });
   docs = readdirSync(out).flatMap((file) => parseAllDocuments(readFileSync(join(out, file), 'utf8')).map((d) => d.toJS()));
 }, 240_000);
 
@@ -24,7 +35,7 @@ describe('the example cdk8s app (cdk8s synth)', () => {
   it('synthesizes one file per chart', () => {
     expect(result.status, result.output).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
-      'catalog.k8s.yaml', 'inventory.k8s.yaml', 'legacy.k8s.yaml', 'orders.k8s.yaml', 'storefront.k8s.yaml', 'telemetry.k8s.yaml',
+      'catalog.k8s.yaml', 'devices.k8s.yaml', 'inventory.k8s.yaml', 'legacy.k8s.yaml', 'orders.k8s.yaml', 'storefront.k8s.yaml', 'telemetry.k8s.yaml',
     ]);
   });
 
@@ -58,6 +69,26 @@ describe('the example cdk8s app (cdk8s synth)', () => {
     expect(sa('catalog-writer', 'storefront').automountServiceAccountToken).toBe(false);
     const telemetry = find(docs, 'StatefulSet', 'telemetry-writer-owner').spec.template.metadata.labels;
     expect(telemetry['azure.workload.identity/use']).toBe('true');
+  });
+
+  it('annotates the Azure ServiceAccounts with the client ids the Azure stack exported, copied by no one', () => {
+    const { writer, reader } = azureOutputs.telemetryIdentities;
+    const sa = (name: string, namespace: string) => find(docs.filter((d) => d.metadata.namespace === namespace), 'ServiceAccount', name).metadata.annotations;
+    expect(sa('telemetry-writer', 'telemetry')).toEqual({ 'azure.workload.identity/client-id': writer.clientId, 'azure.workload.identity/tenant-id': writer.tenantId });
+    expect(sa('telemetry-reader', 'devices')).toEqual({ 'azure.workload.identity/client-id': reader.clientId, 'azure.workload.identity/tenant-id': reader.tenantId });
+    expect(writer.clientId).not.toBe(reader.clientId);
+    const deviceApi = find(docs, 'Deployment', 'device-api').spec.template;
+    expect(deviceApi.metadata.labels['azure.workload.identity/use']).toBe('true');
+    expect(deviceApi.spec.serviceAccountName).toBe('telemetry-reader');
+  });
+
+  it('fails with the fix when the Azure stack outputs are missing', () => {
+    const missing = run(bin('cdk8s'), ['synth', '--no-check-upgrade', '--output', mkdtempSync(join(tmpdir(), 'rws-k8s-'))], {
+      cwd: join(ROOT, 'examples', 'k8s'),
+      env: { AZURE_STACK_OUTPUTS: join(out, 'no-such-outputs.json') },
+    });
+    expect(missing.status).not.toBe(0);
+    expect(missing.output).toMatch(/no-such-outputs\.json: cannot be read \(ENOENT\); write it from the stack that created the identities: `pulumi stack output --json > <file>`/);
   });
 
   it('points the GCP snapshot owner at its GCS location', () => {

@@ -53,6 +53,18 @@ describe('the compiled package under plain Node', () => {
     ]);
   });
 
+  it('loading the Azure adapter loads @pulumi/azure-native by the service submodules it uses, never the package root', () => {
+    const files = loadedBy('read-write-split/azure');
+    expect(frameworksIn(files)).toEqual(['@pulumi/pulumi', '@pulumi/azure-native']);
+    const azure = files.filter((file) => file.includes('/node_modules/@pulumi/azure-native/')).map((file) => file.replace(/^.*\/node_modules\/@pulumi\/azure-native\//, ''));
+    // The root index.js would load about 270 service submodules.
+    expect(azure).not.toContain('index.js');
+    const services = azure.filter((file) => /^[a-z]+\/index\.js$/.test(file)).map((file) => file.split('/')[0]).sort();
+    expect(services).toEqual(['authorization', 'managedidentity', 'network', 'privatedns', 'storage']);
+    // Their enums come along, nothing else.
+    expect(azure.filter((file) => file.startsWith('types/')).sort()).toEqual(['authorization', 'network', 'privatedns', 'storage'].map((service) => `types/enums/${service}/index.js`));
+  });
+
   it('does not export internals beyond the declared subpaths', () => {
     const result = node(`try { require('read-write-split/dist/core/split'); console.log('open'); } catch (e) { console.log(e.code); }`);
     expect(result.stdout.trim()).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');

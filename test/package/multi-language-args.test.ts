@@ -98,6 +98,20 @@ describe('component args that other languages can be offered', () => {
     });
   });
 
+  it('ReadWriteSplitAzureArgs maps onto Pulumi schema types, with no union or callback', () => {
+    const { schema, problems } = mapArgs(join(ROOT, 'dist', 'azure', 'index.d.ts'), 'ReadWriteSplitAzureArgs');
+    expect(problems).toEqual([]);
+    expect(schema).toMatchObject({
+      'split.store.account': 'string',
+      'resourceGroupName': 'input string',
+      'cluster.location': 'string',
+      'cluster.oidcIssuerUrl': 'input string',
+      'privateEndpoint.subnetId': 'input string',
+      'nodeIdentity.principalId': 'input string',
+      'accountSku': 'string',
+    });
+  });
+
   it('reports the unions and callbacks that a schema cannot carry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rws-args-'));
     const file = join(dir, 'index.d.ts');

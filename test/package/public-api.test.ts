@@ -11,7 +11,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'index': {
     values: [
       'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
-      'gcpServiceAccountEmail', 'gcpServiceAccountId',
+      'gcpServiceAccountEmail', 'gcpServiceAccountId', 'parseSplitIdentities',
       'readerServiceAccountName', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writerServiceAccountName', 'writerServiceName',
     ],
     types: [
@@ -21,19 +21,19 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter', 'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec',
       'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation',
       'SnapshotStoreSpec', 'SnapshotTrigger', 'SpiceCapabilities', 'SpiceEdition', 'SpiceImageSpec', 'SpiceVersion', 'Spicepod', 'SpicepodAcceleration',
-      'SpicepodDataset', 'SpicepodSnapshots', 'SplitSpec', 'SplitValidation', 'SplitWarning', 'SynthesizedSplit', 'TierSizing', 'TierSpicepod',
+      'SpicepodDataset', 'SpicepodSnapshots', 'SplitIdentities', 'SplitSpec', 'SplitValidation', 'SplitWarning', 'SynthesizedSplit', 'TierSizing', 'TierSpicepod',
       'ValidationProblem', 'WorkloadIdentity', 'WriterTierSpec',
     ],
   },
   'k8s/index': {
     values: [
       'LABELS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SpiceReaderSidecar', 'SpiceWriterCluster', 'SplitObservability',
-      'WARNING_METADATA',
+      'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
       'Archiver', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
-      'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitObservabilityOptions',
-      'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
+      'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitIdentities',
+      'SplitObservabilityOptions', 'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
     ],
   },
   'aws/index': {
@@ -41,7 +41,10 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
     types: ['EksClusterRef', 'EksTrust', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps'],
   },
   'gcp/index': { values: ['ReadWriteSplitGcp'], types: ['GkeClusterRef', 'GkeSubnetworkRef', 'KubernetesServiceAccountRef', 'ReadWriteSplitGcpArgs'] },
-  'azure/index': { values: [], types: [] },
+  'azure/index': {
+    values: ['ReadWriteSplitAzure'],
+    types: ['AksClusterRef', 'AksNodeIdentityRef', 'BlobPrivateEndpointRef', 'KubernetesServiceAccountRef', 'ReadWriteSplitAzureArgs'],
+  },
 };
 
 /** Every name a module's declarations export, read by the TypeScript compiler as a consumer's would. */

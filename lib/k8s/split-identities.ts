@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { parseSplitIdentities, ReadWriteSplitError, SplitIdentities } from '../core';
+
+export type { SplitIdentities } from '../core';
+
+/**
+ * Reads the identities a cloud component exported, from the file `pulumi stack output --json`
+ * wrote: the whole document with `output` naming the entry (`export const telemetryIdentities =
+ * split.identities` in the program), or one output's value (`pulumi stack output
+ * telemetryIdentities --json`) without it. Pass the result's `writer` as the chart's
+ * `writerIdentity` and its `reader` to `readerSidecar(...)`.
+ *
+ * @throws ReadWriteSplitError when the file is missing, is not JSON or holds no valid identities
+ */
+export function readSplitIdentities(file: string, output?: string): SplitIdentities {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ReadWriteSplitError('Cannot read split identities', [{
+      path: file,
+      message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      fix: 'write it from the stack that created the identities: `pulumi stack output --json > <file>`',
+    }]);
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ReadWriteSplitError('Cannot read split identities', [{
+      path: file,
+      message: `is not JSON (${(error as Error).message})`,
+      fix: 'write it with `pulumi stack output --json > <file>` (the --json flag matters)',
+    }]);
+  }
+  return parseSplitIdentities(document, file, output);
+}
