@@ -57,7 +57,7 @@ export function checkReaderStore(
     findings.warn(
       'azure-node-identity',
       'store.cloud',
-      `spiced ${formatVersion(image.version)} opens abfss:// snapshot locations with a generic builder that reads no params and authenticates only with an IMDS managed identity: AKS Workload Identity is not used, so grant the storage role to the nodes' (kubelet) identity`,
+      `spiced ${formatVersion(image.version)} opens abfss:// snapshot locations with a generic builder that reads no params and authenticates only with an IMDS managed identity: AKS Workload Identity is not used, so the storage role goes to the nodes' (kubelet) identity, which every pod on them shares (readers can write); use a 2.x image (from 2.0.0-rc.5) for read-only readers`,
     );
   }
   const allForms = [...forms.values()];
