@@ -60,6 +60,13 @@ export function checkReaderStore(
       `spiced ${formatVersion(image.version)} opens abfss:// snapshot locations with a generic builder that reads no params and authenticates only with an IMDS managed identity: AKS Workload Identity is not used, so the storage role goes to the nodes' (kubelet) identity, which every pod on them shares (readers can write); use a 2.x image (from 2.0.0-rc.5) for read-only readers`,
     );
   }
+  if (image.capabilities.snapshotFileFormat && store && store.cloud !== 'aws') {
+    findings.problem(
+      'image.snapshotFileFormat',
+      `is true, but file_format: snapshot reads s3:// locations only, and the store is on ${DISPLAY_NAMES[store.cloud]}: readers would restore snapshots the ordinary way`,
+      'remove it, or keep the snapshots in an S3 bucket',
+    );
+  }
   const allForms = [...forms.values()];
   if (bootstrapGiven && allForms.length > 0 && allForms.every((form) => form === 'snapshot-file-format')) {
     findings.warn(

@@ -34,7 +34,8 @@ const splits = fc
   })
   .map(({ image, store, datasets }): SplitSpec => ({
     name: 'engines',
-    image,
+    // file_format: snapshot is for S3 stores only (refused elsewhere).
+    image: image === ENTERPRISE_FILE_FORMAT && store.cloud !== 'aws' ? ENTERPRISE_2 : image,
     store,
     datasets: datasets.map(({ name, readers, engine }): DatasetSpec => ({
       name,

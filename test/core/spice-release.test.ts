@@ -52,6 +52,14 @@ describe('file_format: snapshot, which no release ships', () => {
     expect(problemAt(awsSplit({ image: { ...ENTERPRISE_2, snapshotFileFormat: 'yes' as never } }), 'image.snapshotFileFormat').message).toBe('"yes" is not true or false');
   });
 
+  it('is refused off S3, where readers could not read the snapshots directly', () => {
+    const onAzure = { store: { cloud: 'azure' as const, account: 'shopsnaps', container: 'snaps', region: 'westeurope' }, image: ENTERPRISE_FILE_FORMAT };
+    const problem = problemAt(awsSplit(onAzure), 'image.snapshotFileFormat');
+    expect(problem.message).toBe('is true, but file_format: snapshot reads s3:// locations only, and the store is on Azure: readers would restore snapshots the ordinary way');
+    expect(problem.fix).toBe('remove it, or keep the snapshots in an S3 bucket');
+    expect(problemAt(awsSplit({ store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' }, image: ENTERPRISE_FILE_FORMAT }), 'image.snapshotFileFormat').message).toMatch(/store is on GCP/);
+  });
+
   it('leaves Enterprise 2.0.1 readers of an S3 split no way to serve a database source: it is refused, naming the opt-in', () => {
     const problem = problemAt(awsSplit({ image: ENTERPRISE_2, datasets: [stock] }), 'datasets[0].from');
     expect(problem.message).toMatch(/^"postgres:public.stock": an Enterprise 2.0.1 reader with an AWS store builds the "postgres" connector/);

@@ -115,7 +115,7 @@ describe('image capabilities', () => {
 
   it('reading published snapshots directly needs Enterprise 2.x and an S3 store', () => {
     expect(forms(ENTERPRISE_FILE_FORMAT, 'aws')).toBe('snapshot-file-format');
-    expect(forms(ENTERPRISE_FILE_FORMAT, 'gcp')).toBe('snapshot-refresh');
+    expect(() => forms(ENTERPRISE_FILE_FORMAT, 'gcp')).toThrow(/image.snapshotFileFormat: is true, but file_format: snapshot reads s3:\/\/ locations only/);
     expect(forms({ tag: '1.11.5' }, 'aws')).toBe('restored-source');
   });
 });
