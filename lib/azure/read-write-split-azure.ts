@@ -6,10 +6,10 @@ import { PrivateZone, VirtualNetworkLink } from '@pulumi/azure-native/privatedns
 import { BlobContainer, BlobServiceProperties, ManagementPolicy, StorageAccount } from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  azureFederatedCredentialName, azureIdentityName, checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, formatWarning, IdentityTier,
+  azureFederatedCredentialName, azureIdentityName, checkLiteralValues, checkNamespaces, checkServiceAccounts, formatWarning, IdentityTier,
   kubernetesServiceAccountSubject, quote, readerServiceAccountName, SplitIdentities, SplitSpec, splitNameOf, SynthesizedSplit, writerServiceAccountName,
 } from '../core';
-import { checkBooleans, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
+import { checkBooleans, checkPulumiDescription, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
 import { checkAccountSku, checkAksCluster, checkCredentialCount, checkNodeIdentity, checkPrivateEndpoint, checkResourceGroup, normalizedLocation } from './checks';
 import { managementPolicyRules } from './lifecycle-policy';
 import { armSubscriptionOf, blobRoleDefinitionId, BLOB_DATA_CONTRIBUTOR, BLOB_DATA_READER, oidcIssuerOf, virtualNetworkOf } from './resource-ids';
@@ -157,8 +157,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
   constructor(name: string, args: ReadWriteSplitAzureArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything is checked before super(): a bad description registers no resource at all.
     const findings = pulumiFindings();
-    checkLiteralValues(args?.split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
-    const synthesized = checkSplit(args?.split, findings.under('split'));
+    const synthesized = checkPulumiDescription(args?.split, findings);
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, resourceGroupName, cluster, privateEndpoint }");
@@ -282,7 +281,8 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
   ): UserAssignedIdentity {
     const split = this.synthesized.split;
     const identity = new UserAssignedIdentity(`${name}-${tier}`, {
-      resourceName: azureIdentityName(split.name, tier),
+      // Waits for the issuer check: a cluster without an issuer gets no identity nobody could use.
+      resourceName: pulumi.output(shared.issuer).apply(() => azureIdentityName(split.name, tier)),
       resourceGroupName: shared.resourceGroupName,
       location: shared.location,
       tags: shared.tags,

@@ -23,3 +23,17 @@ export function checkLiteralValues(value: unknown, path: string, findings: Findi
     for (const [key, item] of Object.entries(value)) checkLiteralValues(item, path ? `${path}.${key}` : key, findings, refusal);
   }
 }
+
+/**
+ * A copy of `value` with every late-bound value left out (`undefined`), so that checks after
+ * `checkLiteralValues` see no placeholder text (a Pulumi Output's string form is a warning, not a
+ * value) and report nothing twice.
+ */
+export function withoutLateBound<T>(value: T, isLateBound: (value: unknown) => boolean): T {
+  if (isLateBound(value)) return undefined as T;
+  if (Array.isArray(value)) return value.map((item) => withoutLateBound(item, isLateBound)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutLateBound(item, isLateBound)])) as T;
+  }
+  return value;
+}

@@ -143,12 +143,13 @@ export function kubernetesServiceAccountSubject(namespace: string, serviceAccoun
 const AZURE_CREDENTIAL_NAME_MAX = 120;
 
 /**
- * Name of the federated credential that trusts one Kubernetes ServiceAccount (`<namespace>-<name>`,
- * dots made dashes), shortened with a hash of the whole when longer than Azure allows.
+ * Name of the federated credential that trusts one Kubernetes ServiceAccount:
+ * `<namespace>-<name>-<hash>`, dots made dashes and shortened to what Azure allows. The hash of
+ * `<namespace>/<name>` keeps names apart that read alike (`shop` + `a-reader` and `shop-a` +
+ * `reader`; `api.v1` and `api-v1`): one name per credential on an identity.
  */
 export function azureFederatedCredentialName(namespace: string, serviceAccount: string): string {
-  const name = `${namespace}-${serviceAccount}`.replace(/\./g, '-');
-  if (name.length <= AZURE_CREDENTIAL_NAME_MAX) return name;
   const hash = createHash('sha256').update(`${namespace}/${serviceAccount}`).digest('hex').slice(0, 8);
-  return `${name.slice(0, AZURE_CREDENTIAL_NAME_MAX - hash.length - 1)}-${hash}`;
+  const readable = `${namespace}-${serviceAccount}`.replace(/\./g, '-').slice(0, AZURE_CREDENTIAL_NAME_MAX - hash.length - 1);
+  return `${readable}-${hash}`;
 }

@@ -1,4 +1,4 @@
-import { Findings, quote, ReadWriteSplitError, ValidationProblem } from './errors';
+import { Findings, quote, ReadWriteSplitError, ROOT_PATH, ValidationProblem } from './errors';
 import { checkWorkloadIdentity, WorkloadIdentity } from './workload-identity';
 
 /**
@@ -39,7 +39,7 @@ export function parseSplitIdentities(document: unknown, source: string, output?:
   }
   const at = output === undefined ? findings : findings.under(output);
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    at.problem('(identities)', `${quote(value)} is not { writer, reader } identities`, "export the component's `identities` output");
+    at.problem(ROOT_PATH, `${quote(value)} is not { writer, reader } identities`, "export the component's `identities` output");
   } else {
     const identities = value as Record<string, unknown>;
     for (const key of Object.keys(identities)) {

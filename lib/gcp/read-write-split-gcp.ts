@@ -7,10 +7,10 @@ import { Bucket } from '@pulumi/gcp/storage/bucket';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
+  checkLiteralValues, checkNamespaces, checkServiceAccounts, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
   quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
-import { checkBooleans, OUTPUT_IN_DESCRIPTION, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
+import { checkBooleans, checkPulumiDescription, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
 import { checkCluster, checkGcsSources, checkNetwork } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
@@ -140,8 +140,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
   constructor(name: string, args: ReadWriteSplitGcpArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything is checked before super(): a bad description registers no resource at all.
     const findings = pulumiFindings();
-    checkLiteralValues(args?.split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
-    const synthesized = checkSplit(args?.split, findings.under('split'));
+    const synthesized = checkPulumiDescription(args?.split, findings);
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { Findings, LateBoundRefusal, quote } from '../core';
+import { checkLiteralValues, checkSplit, Findings, LateBoundRefusal, quote, SplitSpec, SynthesizedSplit, withoutLateBound } from '../core';
 
 // Checks every Pulumi component of the library shares (GCP, Azure).
 
@@ -28,4 +28,21 @@ export function checkBooleans(args: Record<string, unknown>, keys: readonly stri
     const value = args[key];
     if (value !== undefined && typeof value !== 'boolean') at.problem(key, `${quote(value)} is not a boolean`, 'use true or false, or leave it out for the default');
   }
+}
+
+/**
+ * Checks the description a component shares with the Kubernetes app: an Output anywhere in it is
+ * refused, once, at its path; the rest is checked without it (a value left out there is not
+ * reported again, and nothing derived from it quotes an Output's placeholder text).
+ */
+export function checkPulumiDescription(split: SplitSpec, findings: Findings): SynthesizedSplit | undefined {
+  checkLiteralValues(split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
+  const refused = new Set(findings.problems.map((problem) => problem.path));
+  const scratch = new Findings(findings.isLateBound);
+  const synthesized = checkSplit(withoutLateBound(split, findings.isLateBound), scratch.under('split'));
+  for (const problem of scratch.problems) {
+    if (!refused.has(problem.path)) findings.problem(problem.path, problem.message, problem.fix);
+  }
+  for (const warning of scratch.warnings) findings.warn(warning.id, warning.path, warning.message);
+  return synthesized;
 }

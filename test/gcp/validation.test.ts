@@ -1,24 +1,18 @@
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { SplitValidationError } from '../../lib';
 import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitGcp, ReadWriteSplitGcpArgs } from '../../lib/gcp';
 import { catalog } from '../../examples/splits/catalog';
 import { installMocks, registeredSince } from './support';
+import { componentProblems } from '../support/errors';
 
 installMocks();
 
 const CLUSTER = { region: 'europe-west4', project: 'acme-catalog', projectNumber: '123456789012' };
 
+/** Every problem the component reports, as `path: message; fix`. */
 function problemsOf(args: ReadWriteSplitGcpArgs): string[] {
-  try {
-    new ReadWriteSplitGcp('bad', args);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SplitValidationError);
-    expect((error as SplitValidationError).where).toBe('bad');
-    return (error as SplitValidationError).problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`);
-  }
-  throw new Error('expected a SplitValidationError');
+  return componentProblems(() => new ReadWriteSplitGcp('bad', args), 'bad');
 }
 
 describe('bad input', () => {
@@ -75,9 +69,9 @@ describe('bad input', () => {
 
   it('refuses Pulumi Outputs in the description, which the cdk8s app shares', () => {
     const split = { ...catalog, namespace: pulumi.output('storefront') } as unknown as SplitSpec;
-    expect(problemsOf({ split, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toContainEqual(
+    expect(problemsOf({ split, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toEqual([
       expect.stringMatching(/^split\.namespace: is a Pulumi Output, but the description is shared with the Kubernetes app/),
-    );
+    ]);
   });
 
   it('refuses a reader ServiceAccount listed twice or granted already, and non-boolean switches', () => {
