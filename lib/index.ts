@@ -19,6 +19,7 @@ export type { SpiceEdition, SpiceImageSpec } from './core/spice-image';
 export type { SecretRef } from './core/secret-ref';
 export type { RetentionSpec } from './core/retention';
 export type { BootstrapOnFailure, ReaderTierSpec, ResourceRange, ResourcesSpec, WriterTierSpec } from './core/tiers';
+export type { FlightTlsSpec } from './core/flight-tls';
 
 // What synthesizeSplit returns.
 export type { ResolvedReader, ResolvedSplit, ResolvedWriter, TierSizing } from './core/split';

@@ -25,3 +25,4 @@ export * from './alerts';
 export * from './access-plan';
 export * from './workload-identity';
 export * from './split-identities';
+export * from './flight-tls';

@@ -14,9 +14,19 @@ export function writerServiceName(splitName: string): string {
   return `${splitName}-writer`;
 }
 
-/** In-cluster Flight endpoint of the writer cluster, as readers' `spiceai_endpoint`. */
-export function defaultFlightEndpoint(splitName: string, namespace: string): string {
-  return `http://${writerServiceName(splitName)}.${namespace}.svc.cluster.local:${SPICE_PORTS.flight}`;
+/** In-cluster Flight endpoint of the writer cluster, as readers' `spiceai_endpoint` (`https://` when the writers serve TLS). */
+export function defaultFlightEndpoint(splitName: string, namespace: string, tls = false): string {
+  return `${tls ? 'https' : 'http'}://${writerServiceHost(splitName, namespace)}:${SPICE_PORTS.flight}`;
+}
+
+/** The writer Service's in-cluster DNS name: what readers dial, and what the writers' certificate names. */
+export function writerServiceHost(splitName: string, namespace: string): string {
+  return `${writerServiceName(splitName)}.${namespace}.svc.cluster.local`;
+}
+
+/** ConfigMap holding the CA that signed the writers' certificate, next to each reader and the archiver. */
+export function flightCaConfigMapName(splitName: string): string {
+  return `${splitName}-flight-ca`;
 }
 
 /** Default Kubernetes Secret holding the cluster API key. */

@@ -1,4 +1,5 @@
 import { ResolvedDataset } from './dataset';
+import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { CLUSTER_API_KEY_ENV, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSnapshotStore, SnapshotLocation } from './snapshot-store';
 import { ResolvedSplit } from './split';
@@ -25,7 +26,11 @@ export function snapshotsBlock(
 export function writerClusterSource(split: ResolvedSplit, dataset: ResolvedDataset): Pick<SpicepodDataset, 'from' | 'params'> {
   return {
     from: `spice.ai:${dataset.name}`,
-    params: { spiceai_endpoint: split.writer.flightEndpoint, spiceai_api_key: secretPlaceholder(CLUSTER_API_KEY_ENV) },
+    params: {
+      spiceai_endpoint: split.writer.flightEndpoint,
+      spiceai_api_key: secretPlaceholder(CLUSTER_API_KEY_ENV),
+      ...(split.writer.tls ? { spiceai_tls_ca_certificate_file: `${FLIGHT_CA_DIR}/${FLIGHT_CA_KEY}` } : {}),
+    },
   };
 }
 

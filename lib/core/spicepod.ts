@@ -51,7 +51,10 @@ export interface Spicepod {
   name: string;
   metadata?: Record<string, string>;
   secrets?: { from: string; name: string }[];
-  runtime?: { auth?: { api_key: { enabled: boolean; keys: string[] } } };
+  runtime?: {
+    auth?: { api_key: { enabled: boolean; keys: string[] } };
+    tls?: { enabled: boolean; certificate_file: string; key_file: string };
+  };
   snapshots?: SpicepodSnapshots;
   datasets: SpicepodDataset[];
 }

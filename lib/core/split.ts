@@ -207,7 +207,7 @@ function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | un
   const store = resolveSnapshotStore(spec.store, name, findings);
   const datasets = resolveDatasets(spec, findings);
   const retention = resolveRetention(spec.retention, findings);
-  const writerSettings = resolveWriterSettings(spec.writer, name, namespace, findings);
+  const writerSettings = resolveWriterSettings(spec.writer, name, namespace, image, findings);
   const readerSettings = resolveReaderSettings(spec.reader, findings);
   checkReaderHotSwap(image, readerSettings, findings);
   const readerForms = planReaderForms(datasets, image, store, readerSettings, findings);

@@ -1,8 +1,10 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
+import { checkFlightTls, FlightTlsSpec } from './flight-tls';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
 import { checkSecretRef, SecretRef } from './secret-ref';
+import { ResolvedSpiceImage } from './spice-image';
 
 /** A request and a limit, as Kubernetes quantities. */
 export interface ResourceRange {
@@ -66,6 +68,13 @@ export interface WriterTierSpec {
    * @default - `http://<split>-writer.<namespace>.svc.cluster.local:50051`
    */
   readonly flightEndpoint?: string;
+  /**
+   * TLS on the writers' endpoints: readers and the archiver dial `https://` and trust the given CA
+   * only. Needs a Spice 2.x image.
+   *
+   * @default - plaintext Flight inside the cluster (NetworkPolicies admit only the split's readers and archiver)
+   */
+  readonly tls?: FlightTlsSpec;
 }
 
 /** What a reader does when no snapshot loads. */
@@ -153,6 +162,8 @@ export interface ResolvedWriterSettings {
   readonly storageClass?: string;
   readonly apiKey: SecretRef;
   readonly flightEndpoint: string;
+  /** TLS on the writers' endpoints; undefined for plaintext. */
+  readonly tls?: FlightTlsSpec;
 }
 
 const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
@@ -162,6 +173,7 @@ export function resolveWriterSettings(
   spec: WriterTierSpec | undefined,
   splitName: string,
   namespace: string,
+  image: ResolvedSpiceImage,
   findings: Findings,
 ): ResolvedWriterSettings {
   const replicas = spec?.replicas ?? 3;
@@ -172,7 +184,8 @@ export function resolveWriterSettings(
   }
   const apiKey = spec?.apiKey ?? { secretName: defaultApiKeySecretName(splitName), key: 'api-key' };
   checkSecretRef(apiKey, 'writer.apiKey', findings);
-  const flightEndpoint = spec?.flightEndpoint ?? defaultFlightEndpoint(splitName, namespace);
+  const tls = checkFlightTls(spec?.tls, image, spec?.flightEndpoint, findings);
+  const flightEndpoint = spec?.flightEndpoint ?? defaultFlightEndpoint(splitName, namespace, tls !== undefined);
   if (!FLIGHT_ENDPOINT.test(flightEndpoint)) {
     findings.problem(
       'writer.flightEndpoint',
@@ -186,6 +199,7 @@ export function resolveWriterSettings(
     storageClass: spec?.storageClass,
     apiKey,
     flightEndpoint,
+    tls,
   };
 }
 

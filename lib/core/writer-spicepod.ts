@@ -1,5 +1,6 @@
 import { writerS3Auth } from './access-plan';
 import { ResolvedDataset } from './dataset';
+import { FLIGHT_TLS_DIR } from './flight-tls';
 import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSplit } from './split';
@@ -88,7 +89,11 @@ export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): Ti
     spicepod: compact({
       ...spicepodHeader(split, writerSpicepodName(split, role), 'writer', { role }),
       secrets: [{ from: 'env', name: 'env' }],
-      runtime: { auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } } },
+      runtime: compact({
+        auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } },
+        // Every endpoint then serves TLS: Flight, HTTP (probes use HTTPS) and metrics.
+        tls: split.writer.tls ? { enabled: true, certificate_file: `${FLIGHT_TLS_DIR}/tls.crt`, key_file: `${FLIGHT_TLS_DIR}/tls.key` } : undefined,
+      }),
       // A writer that finds no usable snapshot boots empty and refreshes from its source ('warn').
       snapshots: hasSnapshots ? snapshotsBlock(split.store, split.store.refresh, 'warn') : undefined,
       datasets: split.datasets.map((dataset) => writerDataset(dataset, role, split.store.cloud)),

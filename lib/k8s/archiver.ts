@@ -8,6 +8,9 @@ import { SpicePodSettings } from './pod-settings';
 import { DATA_VOLUME, dataTierContainer, dataTierVolumes, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
 import { emptyDirVolume } from './spice-volumes';
+import { flightCaMounts } from './flight-tls';
+
+const FLIGHT_CA_VOLUME = 'flight-ca';
 
 /** Options of the archiver. */
 export interface ArchiverOptions {
@@ -50,8 +53,8 @@ export class Archiver extends Construct {
           checksum: this.spicepodConfigMap.checksum,
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
-          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings),
-          volumes: [emptyDirVolume(DATA_VOLUME, split.reader.localDisk), ...dataTierVolumes(this.spicepodConfigMap.name)],
+          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings, flightCaMounts(split, FLIGHT_CA_VOLUME)),
+          volumes: [emptyDirVolume(DATA_VOLUME, split.reader.localDisk), ...dataTierVolumes(this.spicepodConfigMap.name, flightCaMounts(split, FLIGHT_CA_VOLUME))],
           settings: options.settings,
         }),
       },

@@ -3,6 +3,7 @@ export { ReadWriteSplitChart } from './split-chart';
 export type { ReadWriteSplitChartProps } from './split-chart';
 export { SpiceWriterCluster } from './writer-cluster';
 export type { SpiceWriterClusterProps, WriterClusterOptions } from './writer-cluster';
+export type { FlightCertificateIssuer } from './flight-tls';
 // The writer cluster's parts, as types of its escape hatches (`chart.writer.owner.apiObject`, ...).
 export type { WriterStatefulSet } from './writer-statefulset';
 export type { Archiver } from './archiver';

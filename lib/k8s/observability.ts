@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { alertRules, alertRulesName, podMonitorName, SynthesizedSplit } from '../core';
+import { alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, podMonitorName, ResolvedSplit, SynthesizedSplit, writerServiceHost } from '../core';
 import { LABELS, tierLabels } from './labels';
 import { PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
@@ -41,8 +41,9 @@ export class SplitObservability extends Construct {
     // Writers and the archiver are scraped under separate jobs: the archiver writes the archive
     // location, and its daily snapshot must not hide a stalled snapshot owner.
     for (const tier of ['writer', 'archiver'] as const) {
+      const scraped = tier === 'writer' && split.writer.tls ? { ...endpoint, ...writerScrapeTls(split) } : endpoint;
       manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: podMonitorName(split.name, tier), namespace: split.namespace, labels }, {
-        spec: { selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [endpoint] },
+        spec: { selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [scraped] },
       });
     }
     manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace: split.namespace, labels }, {
@@ -58,4 +59,12 @@ export class SplitObservability extends Construct {
       spec: { groups: [{ name: alertRulesName(split.name), rules }] },
     });
   }
+}
+
+/** Writers serving TLS serve metrics over TLS too: scraped with the split's CA, by the Service's name. */
+function writerScrapeTls(split: ResolvedSplit) {
+  return {
+    scheme: 'https',
+    tlsConfig: { ca: { configMap: { name: flightCaConfigMapName(split.name), key: FLIGHT_CA_KEY } }, serverName: writerServiceHost(split.name, split.namespace) },
+  };
 }

@@ -17,6 +17,7 @@ import { SpicepodConfigMap } from './spicepod-config-map';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
 import { bindKeptServiceAccount } from './kept-service-account';
+import { flightCaConfigMap, flightCaMounts, TlsMounts } from './flight-tls';
 
 /** How the sidecar runs: a native sidecar (init container, `restartPolicy: Always`) or a classic container. */
 export type SidecarMode = 'native' | 'classic';
@@ -99,7 +100,7 @@ export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
   readonly synthesized: SynthesizedSplit;
 }
 
-const VOLUMES = { local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp' } as const;
+const VOLUMES = { local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp', flightCa: 'spice-reader-flight-ca' } as const;
 
 /** Workloads that already run a reader sidecar, with the split it reads. */
 const attached = new WeakMap<IConstruct, string>();
@@ -173,6 +174,7 @@ export class SpiceReaderSidecar extends Construct {
         { volume: VOLUMES.local, mountPath: SPICE_HOME, subPath: 'home' },
         { volume: VOLUMES.spicepod, mountPath: SPICEPOD_DIR, readOnly: true },
         { volume: VOLUMES.tmp, mountPath: '/tmp' },
+        ...this.flightCa.mounts,
       ],
       extraEnv: props.env,
     };
@@ -195,6 +197,12 @@ export class SpiceReaderSidecar extends Construct {
     const json = object.toJson();
     const namespace = json.metadata?.namespace ?? Chart.of(object).namespace;
     return this.attach(object, `${json.kind}/${json.metadata?.name}`, namespace, 'now', podShapeOf(json, namespace).serviceAccountName);
+  }
+
+  /** The writers' CA, when the writers serve TLS and this reader delegates datasets to them. */
+  private get flightCa(): TlsMounts {
+    const delegates = this.spicepod.spicepod.datasets.some((dataset) => dataset.params?.spiceai_tls_ca_certificate_file !== undefined);
+    return delegates ? flightCaMounts(this.props.synthesized.split, VOLUMES.flightCa) : { mounts: [], volumes: [], serves: false };
   }
 
   private get footprint(): SidecarFootprint {
@@ -268,6 +276,8 @@ export class SpiceReaderSidecar extends Construct {
       metricsPort: this.model.ports.metrics,
       monitoringNamespace: this.props.monitoringNamespace ?? 'monitoring',
     });
+    // Delegating readers trust the writers' CA: a copy in the workload's namespace.
+    if (this.flightCa.volumes.length > 0) flightCaConfigMap(this, this.props.synthesized.split, this.namespace);
     const additions = this.additions(config);
     object.toJson = () => {
       const json = render();
@@ -293,7 +303,7 @@ export class SpiceReaderSidecar extends Construct {
     return {
       container: toContainerManifest(this.model, this.native),
       native: this.native,
-      volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE)],
+      volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE), ...this.flightCa.volumes],
       serviceAccountName: this.serviceAccountName,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
       identityMountsToken: this.identity.automountServiceAccountToken,

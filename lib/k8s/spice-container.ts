@@ -42,6 +42,8 @@ export interface SpiceContainerModel {
   readonly mounts: readonly SpiceMount[];
   /** Extra environment variables (plain Kubernetes `EnvVar`s), after the library's own. */
   readonly extraEnv?: readonly SpiceEnvVar[];
+  /** spiced serves TLS on every endpoint (`runtime.tls`): the probes use HTTPS. */
+  readonly servesTls?: boolean;
 }
 
 /** Container port names: prefixed, so they never clash with an application's `http` or `metrics`. */
@@ -75,9 +77,10 @@ export const PROBES = {
   readiness: { path: '/v1/ready', periodSeconds: 5, failureThreshold: 3 },
 } as const;
 
-function probe(kind: keyof typeof PROBES, port: number) {
+function probe(kind: keyof typeof PROBES, port: number, https = false) {
   const { path, periodSeconds, failureThreshold } = PROBES[kind];
-  return { httpGet: { path, port }, periodSeconds, failureThreshold };
+  // The kubelet does not verify the certificate of an HTTPS probe.
+  return { httpGet: { path, port, ...(https ? { scheme: 'HTTPS' } : {}) }, periodSeconds, failureThreshold };
 }
 
 /**
@@ -114,9 +117,9 @@ export function toContainerManifest(model: SpiceContainerModel, nativeSidecar = 
       requests: { cpu: cpuQuantity(model.resources.cpu.request), memory: memoryQuantity(model.resources.memory.request) },
       limits: { cpu: cpuQuantity(model.resources.cpu.limit), memory: memoryQuantity(model.resources.memory.limit) },
     },
-    startupProbe: probe('startup', model.ports.http),
-    livenessProbe: probe('liveness', model.ports.http),
-    readinessProbe: probe('readiness', model.ports.http),
+    startupProbe: probe('startup', model.ports.http, model.servesTls),
+    livenessProbe: probe('liveness', model.ports.http, model.servesTls),
+    readinessProbe: probe('readiness', model.ports.http, model.servesTls),
     volumeMounts: model.mounts.map((mount) => ({
       name: mount.volume,
       mountPath: mount.mountPath,

@@ -6,6 +6,7 @@ import { podSpecSettings, SpicePodSettings } from './pod-settings';
 import { ResolvedResources, ResolvedSplit, TierSpicepod, WRITER_DATA_DIR } from '../core';
 import { DEFAULT_PORTS, SPICE_HOME, SpiceContainerModel, SPICEPOD_DIR, spicedArgs, toContainerManifest } from './spice-container';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
+import type { TlsMounts } from './flight-tls';
 
 /** How pods of one tier spread over nodes: `required` refuses two on one node, `preferred` only avoids it. */
 export type NodeSpread = 'required' | 'preferred';
@@ -59,7 +60,13 @@ export const DATA_VOLUME = 'data';
  * The spiced container of a pod the library owns (writer or archiver): acceleration files at
  * /data and spiced's home on the `data` volume, the Spicepod read-only, a scratch /tmp.
  */
-export function dataTierContainer(split: ResolvedSplit, spicepod: TierSpicepod, resources: ResolvedResources, settings?: SpicePodSettings): SpiceContainerModel {
+export function dataTierContainer(
+  split: ResolvedSplit,
+  spicepod: TierSpicepod,
+  resources: ResolvedResources,
+  settings?: SpicePodSettings,
+  tls: TlsMounts = { mounts: [], volumes: [], serves: false },
+): SpiceContainerModel {
   return {
     name: 'spiced',
     image: split.image.reference,
@@ -72,15 +79,18 @@ export function dataTierContainer(split: ResolvedSplit, spicepod: TierSpicepod, 
       { volume: DATA_VOLUME, mountPath: SPICE_HOME, subPath: 'home' },
       { volume: 'spicepod', mountPath: SPICEPOD_DIR, readOnly: true },
       { volume: 'tmp', mountPath: '/tmp' },
+      ...tls.mounts,
     ],
     extraEnv: settings?.env,
+    servesTls: tls.serves,
   };
 }
 
 /** The volumes of `dataTierContainer` but `data` itself (a PVC template or an emptyDir). */
-export function dataTierVolumes(configMap: string): Json[] {
+export function dataTierVolumes(configMap: string, tls?: TlsMounts): Json[] {
   return [
     configMapVolume('spicepod', configMap),
     emptyDirVolume('tmp', TMP_SIZE),
+    ...(tls?.volumes ?? []),
   ];
 }

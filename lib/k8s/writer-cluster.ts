@@ -11,6 +11,7 @@ import { checkPodSettings, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { WriterStatefulSet } from './writer-statefulset';
+import { FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
 
 /** The writer-side settings a chart and a standalone writer cluster share. */
 export interface WriterClusterOptions {
@@ -39,6 +40,14 @@ export interface WriterClusterOptions {
    * @default - none
    */
   readonly pods?: WriterPodSettings;
+  /**
+   * A cert-manager issuer for the writers' certificate (`split.writer.tls`): a `Certificate` for the
+   * writer Service's names is rendered, written to `writer.tls.secretName`. spiced reads it at
+   * startup only, so restart the writers after a renewal (e.g. with a reloader).
+   *
+   * @default - none: the Secret is yours to create and renew
+   */
+  readonly flightCertificate?: FlightCertificateIssuer;
 }
 
 /** Props of the writer cluster. */
@@ -64,6 +73,7 @@ export function checkWriterClusterOptions(
   if (options.monitoringNamespace !== undefined && !NAMESPACE.test(options.monitoringNamespace)) {
     findings.problem('monitoringNamespace', `${quote(options.monitoringNamespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   }
+  if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
   checkPodSettings(options.pods, reserved, findings.under('pods'));
 }
@@ -126,5 +136,22 @@ export class SpiceWriterCluster extends Construct {
       this.archiver = new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity, settings: props.pods });
     }
     new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring' });
+    // The archiver and the writers' scrapes trust this CA; readers get their own copy.
+    flightCaConfigMap(this, split, split.namespace);
+    if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);
+  }
+}
+
+const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'];
+
+function checkFlightCertificate(issuer: FlightCertificateIssuer, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
+  if (synthesized && !synthesized.split.writer.tls) {
+    findings.problem('flightCertificate', 'is given, but the split has no writer.tls: nothing would serve the certificate', "set split.writer.tls { secretName, caCertificate } (the issuer's CA), or remove flightCertificate");
+  }
+  if (!issuer || typeof issuer.name !== 'string' || !NAMESPACE.test(issuer.name)) {
+    findings.problem('flightCertificate.name', `${quote(issuer?.name)} is not an issuer name`, "give the name of a cert-manager Issuer or ClusterIssuer, e.g. 'spice-ca'");
+  }
+  if (issuer?.group === undefined && issuer?.kind !== undefined && !ISSUER_KINDS.includes(issuer.kind)) {
+    findings.problem('flightCertificate.kind', `${quote(issuer.kind)} is not a cert-manager issuer kind`, "use 'Issuer' or 'ClusterIssuer' (or give the group of an external issuer)");
   }
 }

@@ -8,6 +8,7 @@ import { WriterPodSettings, writerUpdateStrategy } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { DATA_VOLUME, dataTierContainer, dataTierVolumes, NodeSpread, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
+import { writerTlsMounts } from './flight-tls';
 
 /** Options of one writer StatefulSet. */
 export interface WriterStatefulSetOptions {
@@ -63,8 +64,8 @@ export class WriterStatefulSet extends Construct {
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
           spread: { labels: tierLabels(split.name, 'writer'), nodes: options.nodeSpread },
-          container: dataTierContainer(split, options.spicepod, split.writer.resources, options.settings),
-          volumes: dataTierVolumes(this.spicepodConfigMap.name),
+          container: dataTierContainer(split, options.spicepod, split.writer.resources, options.settings, writerTlsMounts(split)),
+          volumes: dataTierVolumes(this.spicepodConfigMap.name, writerTlsMounts(split)),
           settings: options.settings,
         }),
         volumeClaimTemplates: [

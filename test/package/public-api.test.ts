@@ -16,7 +16,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
     ],
     types: [
       'AccelerationEngine', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketEstimate', 'DatasetRefreshSpec', 'DatasetSnapshotSpec', 'DatasetSpec',
-      'GcsSnapshotStoreSpec', 'IdentityTier', 'ParamValue', 'ReaderDatasetForm', 'ReaderPlacement', 'ReaderTierSpec', 'RefreshMode', 'ResolvedDataset',
+      'FlightTlsSpec', 'GcsSnapshotStoreSpec', 'IdentityTier', 'ParamValue', 'ReaderDatasetForm', 'ReaderPlacement', 'ReaderTierSpec', 'RefreshMode', 'ResolvedDataset',
       'ResolvedDatasetSnapshots', 'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore',
       'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter', 'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec',
       'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation',
@@ -31,7 +31,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
-      'Archiver', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
+      'Archiver', 'FlightCertificateIssuer', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
       'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitIdentities',
       'SplitObservabilityOptions', 'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
     ],

@@ -1,0 +1,67 @@
+import { Findings, quote } from './errors';
+import { formatVersion, ResolvedSpiceImage } from './spice-image';
+
+/**
+ * TLS on the writers' endpoints. The writers serve Flight (and HTTP, metrics) over TLS with the
+ * certificate in `secretName`; readers and the archiver dial `https://` and trust `caCertificate`
+ * alone (`spiceai_tls_ca_certificate_file`).
+ */
+export interface FlightTlsSpec {
+  /**
+   * Secret (type `kubernetes.io/tls`) in the split's namespace holding the writers' `tls.crt` and
+   * `tls.key`: one you manage, or the one cert-manager writes (the chart's `flightCertificate`).
+   */
+  readonly secretName: string;
+  /**
+   * PEM of the CA that signed the writers' certificate. It is public: the Kubernetes side renders
+   * it as a ConfigMap next to every reader and the archiver, which trust nothing else.
+   */
+  readonly caCertificate: string;
+}
+
+/** Where the writers read their certificate and key. */
+export const FLIGHT_TLS_DIR = '/etc/spice/tls';
+/** Where readers and the archiver read the CA that signed the writers' certificate. */
+export const FLIGHT_CA_DIR = '/etc/spice/flight-ca';
+/** Key of the CA in its ConfigMap (cert-manager's name for it). */
+export const FLIGHT_CA_KEY = 'ca.crt';
+
+/** `spiceai_tls_ca_certificate_file` (a private CA for the `spice.ai` connector) arrived in 2.0.0. */
+const FIRST_CA_FILE_MAJOR = 2;
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const PEM_CERTIFICATE = /^\s*-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*$/;
+
+/** Checks the TLS settings against the image and the endpoint readers dial. */
+export function checkFlightTls(
+  tls: FlightTlsSpec | undefined,
+  image: ResolvedSpiceImage,
+  customEndpoint: string | undefined,
+  findings: Findings,
+): FlightTlsSpec | undefined {
+  if (tls === undefined) return undefined;
+  if (!tls || typeof tls !== 'object') {
+    findings.problem('writer.tls', `${quote(tls)} is not a TLS setting`, "give { secretName, caCertificate }, or leave it out for plaintext Flight");
+    return undefined;
+  }
+  if (typeof tls.secretName !== 'string' || !SECRET_NAME.test(tls.secretName)) {
+    findings.problem('writer.tls.secretName', `${quote(tls.secretName)} is not a Kubernetes Secret name`, "use lowercase letters, digits, '-' and '.', e.g. 'orders-writer-tls'");
+  }
+  if (typeof tls.caCertificate !== 'string' || !PEM_CERTIFICATE.test(tls.caCertificate)) {
+    findings.problem(
+      'writer.tls.caCertificate',
+      `${typeof tls.caCertificate === 'string' ? 'is not one PEM certificate' : `${quote(tls.caCertificate)} is not a PEM certificate`}`,
+      "give the CA's certificate as PEM ('-----BEGIN CERTIFICATE-----' ... '-----END CERTIFICATE-----'), never its key",
+    );
+  }
+  if (image.version.major < FIRST_CA_FILE_MAJOR) {
+    findings.problem(
+      'writer.tls',
+      `needs readers that trust a private CA (spiceai_tls_ca_certificate_file), which Spice ${formatVersion(image.version)} lacks (2.0.0 and later): its readers would refuse the writers' certificate`,
+      'use a Spice 2.x image, or leave writer.tls out',
+    );
+  }
+  if (customEndpoint !== undefined && /^http:\/\//.test(customEndpoint)) {
+    findings.problem('writer.flightEndpoint', `${quote(customEndpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://', or leave it out for the in-cluster https:// endpoint");
+  }
+  return tls;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { SplitSpec, synthesizeSplit } from '../../lib/core';
+import { TEST_FLIGHT_CA } from '../support/flight-ca';
+import { awsSplit, ENTERPRISE_2, problemAt } from '../support/splits';
+import { expectValidSpicepod } from '../support/spicepod-schema';
+
+const TLS = { secretName: 'shop-writer-tls', caCertificate: TEST_FLIGHT_CA };
+const tlsSplit = (overrides: Partial<SplitSpec> = {}) => awsSplit({ image: ENTERPRISE_2, writer: { tls: TLS }, ...overrides });
+
+function rendered(spec: SplitSpec) {
+  const result = synthesizeSplit(spec);
+  const pods = { owner: result.writer.snapshotOwner.spicepod, replica: result.writer.queryReplica.spicepod, reader: result.reader.spicepod, archiver: result.archiver!.spicepod };
+  for (const pod of Object.values(pods)) expectValidSpicepod(pod);
+  return pods;
+}
+
+describe('TLS between the tiers (writer.tls)', () => {
+  it('makes every writer serve TLS with the mounted certificate', () => {
+    const { owner, replica } = rendered(tlsSplit());
+    for (const pod of [owner, replica]) {
+      expect(pod.runtime?.tls).toEqual({ enabled: true, certificate_file: '/etc/spice/tls/tls.crt', key_file: '/etc/spice/tls/tls.key' });
+    }
+  });
+
+  it('makes readers and the archiver dial https:// and trust the given CA alone', () => {
+    const { reader, archiver } = rendered(tlsSplit());
+    const delegated = reader.datasets.find((d) => d.name === 'history')!;
+    const archived = archiver.datasets.find((d) => d.name === 'orders')!;
+    for (const dataset of [delegated, archived]) {
+      expect(dataset.params).toMatchObject({
+        spiceai_endpoint: 'https://shop-writer.shop.svc.cluster.local:50051',
+        spiceai_tls_ca_certificate_file: '/etc/spice/flight-ca/ca.crt',
+      });
+    }
+    expect(reader.runtime).toBeUndefined();
+  });
+
+  it('is plaintext without it, and says so in no Spicepod', () => {
+    const { owner, reader } = rendered(awsSplit({ image: ENTERPRISE_2 }));
+    expect(owner.runtime?.tls).toBeUndefined();
+    expect(reader.datasets.find((d) => d.name === 'history')!.params).toEqual({
+      spiceai_endpoint: 'http://shop-writer.shop.svc.cluster.local:50051',
+      spiceai_api_key: '${secrets:SPICE_CLUSTER_API_KEY}',
+    });
+  });
+
+  it('keeps a custom https:// endpoint and refuses a plaintext one', () => {
+    const custom = rendered(tlsSplit({ writer: { tls: TLS, flightEndpoint: 'grpc+tls://flight.shop.example:443' } }));
+    expect(custom.reader.datasets.find((d) => d.name === 'history')!.params?.spiceai_endpoint).toBe('grpc+tls://flight.shop.example:443');
+    const problem = problemAt(tlsSplit({ writer: { tls: TLS, flightEndpoint: 'http://shop-writer:50051' } }), 'writer.flightEndpoint');
+    expect(problem.message).toBe('"http://shop-writer:50051" is plaintext, but the writers serve TLS (writer.tls)');
+  });
+
+  it('is refused on Spice 1.x, whose readers cannot trust a private CA', () => {
+    const problem = problemAt(awsSplit({ writer: { tls: TLS } }), 'writer.tls');
+    expect(problem.message).toMatch(/^needs readers that trust a private CA \(spiceai_tls_ca_certificate_file\), which Spice 1.11.5 lacks/);
+    expect(problem.fix).toBe('use a Spice 2.x image, or leave writer.tls out');
+  });
+
+  it('refuses a Secret name Kubernetes rejects and a CA that is not one PEM certificate (a key above all)', () => {
+    expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, secretName: 'Shop_TLS' } } }), 'writer.tls.secretName').message).toBe('"Shop_TLS" is not a Kubernetes Secret name');
+    const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----';
+    const problem = problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: key } } }), 'writer.tls.caCertificate');
+    expect(problem.message).toBe('is not one PEM certificate');
+    expect(problem.fix).toMatch(/never its key/);
+    expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: 42 as never } } }), 'writer.tls.caCertificate').message).toBe('42 is not a PEM certificate');
+  });
+});
