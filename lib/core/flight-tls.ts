@@ -13,8 +13,9 @@ export interface FlightTlsSpec {
    */
   readonly secretName: string;
   /**
-   * PEM of the CA that signed the writers' certificate. It is public: the Kubernetes side renders
-   * it as a ConfigMap next to every reader and the archiver, which trust nothing else.
+   * PEM of the CA that signed the writers' certificate (several, concatenated, while a CA is
+   * rotated). It is public: the Kubernetes side renders it as a ConfigMap next to every reader and
+   * the archiver, which trust nothing else.
    */
   readonly caCertificate: string;
 }
@@ -29,7 +30,8 @@ export const FLIGHT_CA_KEY = 'ca.crt';
 /** `spiceai_tls_ca_certificate_file` (a private CA for the `spice.ai` connector) arrived in 2.0.0. */
 const FIRST_CA_FILE_MAJOR = 2;
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-const PEM_CERTIFICATE = /^\s*-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*$/;
+/** One or more PEM certificates (a bundle of the old and the new CA during a rotation). */
+const PEM_CERTIFICATES = /^\s*(-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----\s*)+$/;
 
 /** Checks the TLS settings against the image and the endpoint readers dial. */
 export function checkFlightTls(
@@ -46,10 +48,10 @@ export function checkFlightTls(
   if (typeof tls.secretName !== 'string' || !SECRET_NAME.test(tls.secretName)) {
     findings.problem('writer.tls.secretName', `${quote(tls.secretName)} is not a Kubernetes Secret name`, "use lowercase letters, digits, '-' and '.', e.g. 'orders-writer-tls'");
   }
-  if (typeof tls.caCertificate !== 'string' || !PEM_CERTIFICATE.test(tls.caCertificate)) {
+  if (typeof tls.caCertificate !== 'string' || !PEM_CERTIFICATES.test(tls.caCertificate)) {
     findings.problem(
       'writer.tls.caCertificate',
-      `${typeof tls.caCertificate === 'string' ? 'is not one PEM certificate' : `${quote(tls.caCertificate)} is not a PEM certificate`}`,
+      `${typeof tls.caCertificate === 'string' ? 'holds something other than PEM certificates' : `${quote(tls.caCertificate)} is not a PEM certificate`}`,
       "give the CA's certificate as PEM ('-----BEGIN CERTIFICATE-----' ... '-----END CERTIFICATE-----'), never its key",
     );
   }

@@ -57,11 +57,18 @@ describe('TLS between the tiers (writer.tls)', () => {
     expect(problem.fix).toBe('use a Spice 2.x image, or leave writer.tls out');
   });
 
+  it('takes a bundle of CAs, for a rotation', () => {
+    const bundle = `${TEST_FLIGHT_CA}\n${TEST_FLIGHT_CA}`;
+    expect(synthesizeSplit(tlsSplit({ writer: { tls: { ...TLS, caCertificate: bundle } } })).split.writer.tls?.caCertificate).toBe(bundle);
+  });
+
   it('refuses a Secret name Kubernetes rejects and a CA that is not one PEM certificate (a key above all)', () => {
     expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, secretName: 'Shop_TLS' } } }), 'writer.tls.secretName').message).toBe('"Shop_TLS" is not a Kubernetes Secret name');
     const key = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----';
     const problem = problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: key } } }), 'writer.tls.caCertificate');
-    expect(problem.message).toBe('is not one PEM certificate');
+    expect(problem.message).toBe('holds something other than PEM certificates');
+    const mixed = `${TEST_FLIGHT_CA}\n${key}`;
+    expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: mixed } } }), 'writer.tls.caCertificate').message).toBe('holds something other than PEM certificates');
     expect(problem.fix).toMatch(/never its key/);
     expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: 42 as never } } }), 'writer.tls.caCertificate').message).toBe('42 is not a PEM certificate');
   });
