@@ -61,6 +61,7 @@ const project = new typescript.TypeScriptProject({
     'kubernetes-models@5.1.0',
     '@kubernetes-models/prometheus-operator@6.0.0',
     '@kubernetes-models/cert-manager@6.0.0',
+    '@kubernetes-models/external-secrets@2.0.0',
     'cdk8s-cli@2.207.60',
     'aws-cdk@2.1148.1',
     'cdk-nag@3.0.2',

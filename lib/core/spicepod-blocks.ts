@@ -46,6 +46,11 @@ export function compactionKey(dataset: ResolvedDataset): SpicepodAcceleration['s
   return dataset.snapshots?.compaction ? 'enabled' : 'disabled';
 }
 
+/** The keys writers accept besides the cluster API key (a rotation), as `SPICE_CLUSTER_API_KEY_<n>`. */
+export function acceptedApiKeyBindings(split: ResolvedSplit): SecretEnvBinding[] {
+  return split.writer.acceptedApiKeys.map((secret, i) => ({ envVar: `${CLUSTER_API_KEY_ENV}_${i + 1}`, secret, purpose: 'cluster-api-key' as const }));
+}
+
 /** The cluster API key as an environment variable: the one secret readers and the archiver hold. */
 export function clusterApiKeyBinding(split: ResolvedSplit): SecretEnvBinding {
   return { envVar: CLUSTER_API_KEY_ENV, secret: split.writer.apiKey, purpose: 'cluster-api-key' };

@@ -63,6 +63,14 @@ export interface WriterTierSpec {
    */
   readonly apiKey?: SecretRef;
   /**
+   * Further keys the writers accept besides `apiKey`, for a rotation without downtime: add the new
+   * key here (writers restart and accept both), then make it `apiKey` and list the old one here
+   * (readers roll to the new key), then remove the old one. spiced reads keys at startup only.
+   *
+   * @default - none
+   */
+  readonly acceptedApiKeys?: readonly SecretRef[];
+  /**
    * Flight endpoint readers use for delegated datasets (`http://`, `https://` or `grpc+tls://`).
    *
    * @default - `http://<split>-writer.<namespace>.svc.cluster.local:50051`
@@ -161,6 +169,8 @@ export interface ResolvedWriterSettings {
   readonly resources: ResolvedResources;
   readonly storageClass?: string;
   readonly apiKey: SecretRef;
+  /** Keys the writers accept besides `apiKey` (a rotation in progress). */
+  readonly acceptedApiKeys: readonly SecretRef[];
   readonly flightEndpoint: string;
   /** TLS on the writers' endpoints; undefined for plaintext. */
   readonly tls?: FlightTlsSpec;
@@ -184,6 +194,7 @@ export function resolveWriterSettings(
   }
   const apiKey = spec?.apiKey ?? { secretName: defaultApiKeySecretName(splitName), key: 'api-key' };
   checkSecretRef(apiKey, 'writer.apiKey', findings);
+  const acceptedApiKeys = checkAcceptedApiKeys(spec?.acceptedApiKeys, apiKey, findings);
   const tls = checkFlightTls(spec?.tls, image, spec?.flightEndpoint, findings);
   const flightEndpoint = spec?.flightEndpoint ?? defaultFlightEndpoint(splitName, namespace, tls !== undefined);
   if (!FLIGHT_ENDPOINT.test(flightEndpoint)) {
@@ -198,9 +209,28 @@ export function resolveWriterSettings(
     resources: resolveResources(spec?.resources, WRITER_RESOURCES, 'writer.resources', findings),
     storageClass: spec?.storageClass,
     apiKey,
+    acceptedApiKeys,
     flightEndpoint,
     tls,
   };
+}
+
+const sameSecret = (a: SecretRef, b: SecretRef) => a?.secretName === b?.secretName && a?.key === b?.key;
+
+/** The rotation's further keys: valid references, none of them `apiKey` itself, each once. */
+function checkAcceptedApiKeys(keys: readonly SecretRef[] | undefined, apiKey: SecretRef, findings: Findings): readonly SecretRef[] {
+  if (keys === undefined) return [];
+  if (!Array.isArray(keys)) {
+    findings.problem('writer.acceptedApiKeys', `${quote(keys)} is not a list`, "list secret references, e.g. [{ secretName: 'orders-cluster-api-key-next', key: 'api-key' }]");
+    return [];
+  }
+  keys.forEach((key, i) => {
+    checkSecretRef(key, `writer.acceptedApiKeys[${i}]`, findings);
+    if (sameSecret(key, apiKey) || keys.slice(0, i).some((other) => sameSecret(other, key))) {
+      findings.problem(`writer.acceptedApiKeys[${i}]`, `${quote(`${key?.secretName}/${key?.key}`)} is listed already`, 'list each key once, and never writer.apiKey itself');
+    }
+  });
+  return keys;
 }
 
 /** Reader tier settings after checks (the local disk is filled in by sizing). */

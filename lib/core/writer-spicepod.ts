@@ -5,7 +5,7 @@ import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSplit } from './split';
 import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
-import { clusterApiKeyBinding, compactionKey, engineParams, nonEmpty, snapshotsBlock, spicepodHeader } from './spicepod-blocks';
+import { acceptedApiKeyBindings, clusterApiKeyBinding, compactionKey, engineParams, nonEmpty, snapshotsBlock, spicepodHeader } from './spicepod-blocks';
 
 /**
  * Role of a writer replica. Exactly one replica is the `snapshot-owner` and uploads snapshots;
@@ -76,7 +76,7 @@ export function writerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
       purpose: 'source-credential' as const,
     })),
   );
-  return [...sources, clusterApiKeyBinding(split)];
+  return [...sources, clusterApiKeyBinding(split), ...acceptedApiKeyBindings(split)];
 }
 
 /**
@@ -90,7 +90,7 @@ export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): Ti
       ...spicepodHeader(split, writerSpicepodName(split, role), 'writer', { role }),
       secrets: [{ from: 'env', name: 'env' }],
       runtime: compact({
-        auth: { api_key: { enabled: true, keys: [secretPlaceholder(CLUSTER_API_KEY_ENV)] } },
+        auth: { api_key: { enabled: true, keys: [CLUSTER_API_KEY_ENV, ...acceptedApiKeyBindings(split).map((binding) => binding.envVar)].map(secretPlaceholder) } },
         // Every endpoint then serves TLS: Flight, HTTP (probes use HTTPS) and metrics.
         tls: split.writer.tls ? { enabled: true, certificate_file: `${FLIGHT_TLS_DIR}/tls.crt`, key_file: `${FLIGHT_TLS_DIR}/tls.key` } : undefined,
       }),

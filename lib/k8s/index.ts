@@ -4,6 +4,7 @@ export type { ReadWriteSplitChartProps } from './split-chart';
 export { SpiceWriterCluster } from './writer-cluster';
 export type { SpiceWriterClusterProps, WriterClusterOptions } from './writer-cluster';
 export type { FlightCertificateIssuer } from './flight-tls';
+export type { ClusterApiKeyExternalSecret } from './cluster-api-key';
 // The writer cluster's parts, as types of its escape hatches (`chart.writer.owner.apiObject`, ...).
 export type { WriterStatefulSet } from './writer-statefulset';
 export type { Archiver } from './archiver';

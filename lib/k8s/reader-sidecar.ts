@@ -18,6 +18,7 @@ import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
 import { bindKeptServiceAccount } from './kept-service-account';
 import { flightCaConfigMap, flightCaMounts, TlsMounts } from './flight-tls';
+import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
 
 /** How the sidecar runs: a native sidecar (init container, `restartPolicy: Always`) or a classic container. */
 export type SidecarMode = 'native' | 'classic';
@@ -87,6 +88,13 @@ export interface SpiceReaderSidecarOptions {
    */
   readonly imagePullSecrets?: readonly string[];
   /**
+   * Where the cluster API key comes from: an ExternalSecret writes its Secret in the workload's
+   * namespace when the reader delegates. `readerSidecar()` passes the chart's `clusterApiKey`.
+   *
+   * @default - none: create the Secret in the workload's namespace yourself
+   */
+  readonly clusterApiKey?: ClusterApiKeyExternalSecret;
+  /**
    * Extra environment variables of the sidecar container.
    *
    * @default - none
@@ -151,6 +159,7 @@ export class SpiceReaderSidecar extends Construct {
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
+    checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', own);
     findings.throwIfProblems(split.name, this.node.path);
 
     this.spicepod = renderReaderSpicepod(split, { datasets: props.datasets });
@@ -278,6 +287,8 @@ export class SpiceReaderSidecar extends Construct {
     });
     // Delegating readers trust the writers' CA: a copy in the workload's namespace.
     if (this.flightCa.volumes.length > 0) flightCaConfigMap(this, this.props.synthesized.split, this.namespace);
+    const delegates = this.spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
+    if (delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, this.props.synthesized.split, this.namespace, this.props.clusterApiKey);
     const additions = this.additions(config);
     object.toJson = () => {
       const json = render();

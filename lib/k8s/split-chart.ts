@@ -8,6 +8,7 @@ import { SpiceReaderSidecar, SpiceReaderSidecarOptions } from './reader-sidecar'
 import { SplitObservability, SplitObservabilityOptions } from './observability';
 import { reportWarnings } from './warnings';
 import { checkWriterClusterOptions, SpiceWriterCluster, WriterClusterOptions } from './writer-cluster';
+import type { ClusterApiKeyExternalSecret } from './cluster-api-key';
 
 /** Props of the split's chart. */
 export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>, Omit<WriterClusterOptions, 'identity'> {
@@ -72,6 +73,7 @@ export class ReadWriteSplitChart extends Chart {
   public readonly namespaceObject?: ApiObject;
   private readonly monitoringNamespace: string;
   private readonly imagePullSecrets?: readonly string[];
+  private readonly clusterApiKey?: ClusterApiKeyExternalSecret;
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
     const findings = new Findings();
@@ -83,6 +85,7 @@ export class ReadWriteSplitChart extends Chart {
     const { split } = this.synthesized;
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     this.imagePullSecrets = props.pods?.imagePullSecrets;
+    this.clusterApiKey = props.clusterApiKey;
     if (props.createNamespace ?? true) {
       this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } }, {});
       // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
@@ -107,6 +110,7 @@ export class ReadWriteSplitChart extends Chart {
     return new SpiceReaderSidecar(scope, id, {
       monitoringNamespace: this.monitoringNamespace,
       imagePullSecrets: this.imagePullSecrets,
+      clusterApiKey: this.clusterApiKey,
       ...options,
       synthesized: this.synthesized,
     });

@@ -12,6 +12,7 @@ import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { WriterStatefulSet } from './writer-statefulset';
 import { FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
+import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
 
 /** The writer-side settings a chart and a standalone writer cluster share. */
 export interface WriterClusterOptions {
@@ -48,6 +49,14 @@ export interface WriterClusterOptions {
    * @default - none: the Secret is yours to create and renew
    */
   readonly flightCertificate?: FlightCertificateIssuer;
+  /**
+   * Where the cluster API key comes from: an ExternalSecret (External Secrets Operator) writes
+   * `split.writer.apiKey`'s Secret in the split's namespace, and `readerSidecar()` in every
+   * namespace with a delegating reader.
+   *
+   * @default - none: create the Secret in each of those namespaces yourself
+   */
+  readonly clusterApiKey?: ClusterApiKeyExternalSecret;
 }
 
 /** Props of the writer cluster. */
@@ -74,6 +83,7 @@ export function checkWriterClusterOptions(
     findings.problem('monitoringNamespace', `${quote(options.monitoringNamespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   }
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
+  checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
   const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
   checkPodSettings(options.pods, reserved, findings.under('pods'));
 }
@@ -139,6 +149,7 @@ export class SpiceWriterCluster extends Construct {
     // The archiver and the writers' scrapes trust this CA; readers get their own copy.
     flightCaConfigMap(this, split, split.namespace);
     if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);
+    if (props.clusterApiKey) clusterApiKeyExternalSecret(this, split, split.namespace, props.clusterApiKey);
   }
 }
 

@@ -31,7 +31,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
-      'Archiver', 'FlightCertificateIssuer', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
+      'Archiver', 'ClusterApiKeyExternalSecret', 'FlightCertificateIssuer', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
       'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitIdentities',
       'SplitObservabilityOptions', 'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
     ],

@@ -6,11 +6,12 @@ export type K8sObject = Record<string, any>;
 
 /**
  * Validates one manifest against the Kubernetes schemas with kubernetes-models (prometheus-operator
- * models for monitoring.coreos.com, cert-manager models for cert-manager.io). Throws the validator's error when the manifest is invalid.
+ * models for monitoring.coreos.com, cert-manager models for cert-manager.io, external-secrets models for external-secrets.io). Throws the validator's error when the manifest is invalid.
  */
 export async function validateManifest(doc: K8sObject): Promise<void> {
   const pkg = doc.apiVersion.startsWith('monitoring.coreos.com/') ? '@kubernetes-models/prometheus-operator'
-    : doc.apiVersion.startsWith('cert-manager.io/') ? '@kubernetes-models/cert-manager' : 'kubernetes-models';
+    : doc.apiVersion.startsWith('cert-manager.io/') ? '@kubernetes-models/cert-manager'
+      : doc.apiVersion.startsWith('external-secrets.io/') ? '@kubernetes-models/external-secrets' : 'kubernetes-models';
   const mod = await import(`${pkg}/${doc.apiVersion}/${doc.kind}`);
   const Model = mod[doc.kind] ?? mod.default;
   if (!Model) throw new Error(`no model for ${doc.apiVersion} ${doc.kind}`);
