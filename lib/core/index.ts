@@ -26,3 +26,4 @@ export * from './access-plan';
 export * from './workload-identity';
 export * from './split-identities';
 export * from './flight-tls';
+export * from './gcs-conditions';

@@ -7,6 +7,7 @@ import { Bucket } from '@pulumi/gcp/storage/bucket';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
+  accessPlan, gcsPrefixCondition, IamCondition,
   checkLiteralValues, checkNamespaces, checkServiceAccounts, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
   quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
 } from '../core';
@@ -200,6 +201,9 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       ...(args.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
     ];
 
+    // Each grant is held to its prefix of the access plan: readers never reach the archive or another split.
+    const plan = accessPlan(split);
+    const conditions = { writer: gcsPrefixCondition(split.store.bucket, plan.writer[0]), reader: gcsPrefixCondition(split.store.bucket, plan.reader[0]) };
     let writerMember: (grantee: Grantee) => pulumi.Input<string>;
     if (impersonate) {
       const writer = this.serviceAccount(name, 'writer', project, writers);
@@ -212,8 +216,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
         reader: { type: 'gke-workload-identity', googleServiceAccountEmail: gcpServiceAccountEmail(project, split.name, 'reader') },
       };
       // One grant per tier: the Google service account is the member.
-      this.grant(`${name}-writer`, this.bucket.name, WRITER_ROLE, writerMember(writers[0]), [writer]);
-      this.grant(`${name}-reader`, this.bucket.name, READER_ROLE, readerMember, [reader]);
+      this.grant(`${name}-writer`, this.bucket.name, WRITER_ROLE, writerMember(writers[0]), [writer], conditions.writer);
+      this.grant(`${name}-reader`, this.bucket.name, READER_ROLE, readerMember, [reader], conditions.reader);
       this.writerMembers = pulumi.output([writerMember(writers[0])]);
       this.readerMembers = pulumi.output([readerMember]);
     } else {
@@ -221,8 +225,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       writerMember = principal;
       this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
       // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
-      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, WRITER_ROLE, principal(grantee));
-      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, READER_ROLE, principal(grantee));
+      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, WRITER_ROLE, principal(grantee), [], conditions.writer);
+      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, READER_ROLE, principal(grantee), [], conditions.reader);
       this.writerMembers = pulumi.all(writers.map(principal));
       this.readerMembers = pulumi.all(readers.map(principal));
     }
@@ -244,8 +248,10 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     });
   }
 
-  private grant(resourceName: string, bucket: pulumi.Input<string>, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = []): BucketIAMMember {
-    return new BucketIAMMember(resourceName, { bucket, role, member }, { parent: this, dependsOn });
+  private grant(
+    resourceName: string, bucket: pulumi.Input<string>, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = [], condition?: IamCondition,
+  ): BucketIAMMember {
+    return new BucketIAMMember(resourceName, { bucket, role, member, ...(condition ? { condition: { ...condition } } : {}) }, { parent: this, dependsOn });
   }
 
   /** A tier's Google service account, and the Kubernetes ServiceAccounts that may impersonate it. */

@@ -65,11 +65,16 @@ describe('ReadWriteSplitGcp with the direct Workload Identity principal (the def
     }
   });
 
-  it('grants objectUser to the writer and objectViewer to the reader, on this bucket only', async () => {
+  it('grants objectUser to the writer under the split\'s prefix and objectViewer to the reader under the refresh location, on this bucket only', async () => {
     const { component, resources } = await deploy();
+    const held = (prefix: string) => ({
+      title: expect.stringContaining(prefix),
+      description: `Only objects under gs://acme-catalog-snapshots/${prefix}`,
+      expression: `resource.name.startsWith("projects/_/buckets/acme-catalog-snapshots/objects/${prefix}") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("${prefix}")`,
+    });
     expect(sorted(grants(resources))).toEqual(sorted([
-      { name: 'catalog-writer-storefront/catalog-writer', bucket: 'acme-catalog-snapshots', role: 'roles/storage.objectUser', member: principal('storefront', 'catalog-writer') },
-      { name: 'catalog-reader-storefront/catalog-reader', bucket: 'acme-catalog-snapshots', role: 'roles/storage.objectViewer', member: principal('storefront', 'catalog-reader') },
+      { name: 'catalog-writer-storefront/catalog-writer', bucket: 'acme-catalog-snapshots', role: 'roles/storage.objectUser', member: principal('storefront', 'catalog-writer'), condition: held('catalog/') },
+      { name: 'catalog-reader-storefront/catalog-reader', bucket: 'acme-catalog-snapshots', role: 'roles/storage.objectViewer', member: principal('storefront', 'catalog-reader'), condition: held('catalog/refresh/') },
     ]));
     expect(await valueOf(component.writerMembers)).toEqual([principal('storefront', 'catalog-writer')]);
     expect(await valueOf(component.readerMembers)).toEqual([principal('storefront', 'catalog-reader')]);
@@ -82,7 +87,11 @@ describe('ReadWriteSplitGcp with the direct Workload Identity principal (the def
     const { resources } = await deploy({ readerNamespaces: ['shop', 'storefront'], readerServiceAccounts: [{ namespace: 'shop', name: 'legacy-api' }] });
     const readerGrants = grants(resources).filter((g) => !g.member.includes('/sa/catalog-writer'));
     expect(readerGrants).toHaveLength(3);
-    for (const grant of readerGrants) expect(grant.role).toBe('roles/storage.objectViewer');
+    for (const grant of readerGrants) {
+      expect(grant.role).toBe('roles/storage.objectViewer');
+      // Never the archive, nor another split's objects.
+      expect(grant.condition.expression).not.toMatch(/objects\/catalog\/"|archive/);
+    }
     expect(grants(resources).filter((g) => ['roles/storage.objectUser', 'roles/storage.objectAdmin', 'roles/storage.admin'].includes(g.role)).map((g) => g.member))
       .toEqual([principal('storefront', 'catalog-writer')]);
   });
