@@ -6,13 +6,16 @@ import { PrivateZone, VirtualNetworkLink } from '@pulumi/azure-native/privatedns
 import { BlobContainer, BlobServiceProperties, ManagementPolicy, StorageAccount } from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  azureFederatedCredentialName, azureIdentityName, checkLiteralValues, checkNamespaces, checkServiceAccounts, formatWarning, IdentityTier,
-  kubernetesServiceAccountSubject, quote, readerServiceAccountName, SplitIdentities, SplitSpec, splitNameOf, SynthesizedSplit, writerServiceAccountName,
+  azureFederatedCredentialName, azureIdentityName, formatWarning, IdentityTier, kubernetesServiceAccountSubject, quote, SplitIdentities, SplitSpec, splitNameOf,
+  SynthesizedSplit,
 } from '../core';
-import { checkBooleans, checkPulumiDescription, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
+import { checkBooleans, checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
+import { checkReaderGrantees, Grantee, KubernetesServiceAccountRef, tierGrantees } from '../pulumi/grantees';
 import { checkAccountSku, checkAksCluster, checkCredentialCount, checkNodeIdentity, checkPrivateEndpoint, checkResourceGroup, normalizedLocation } from './checks';
 import { managementPolicyRules } from './lifecycle-policy';
 import { armSubscriptionOf, blobRoleDefinitionId, BLOB_DATA_CONTRIBUTOR, BLOB_DATA_READER, oidcIssuerOf, virtualNetworkOf } from './resource-ids';
+
+export type { KubernetesServiceAccountRef } from '../pulumi/grantees';
 
 /** The Pulumi type token of the component. */
 export const READ_WRITE_SPLIT_AZURE_TYPE = 'read-write-split:index:ReadWriteSplitAzure';
@@ -50,11 +53,6 @@ export interface AksNodeIdentityRef {
   readonly principalId: pulumi.Input<string>;
 }
 
-/** A Kubernetes ServiceAccount, by namespace and name. */
-export interface KubernetesServiceAccountRef {
-  readonly namespace: string;
-  readonly name: string;
-}
 
 /** Arguments of the Azure side of a split. */
 export interface ReadWriteSplitAzureArgs {
@@ -112,12 +110,6 @@ export interface ReadWriteSplitAzureArgs {
   readonly protect?: boolean;
 }
 
-/** A Kubernetes ServiceAccount an identity trusts. */
-interface Grantee {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
-
 /** The description's store region when it is usable for the Azure checks, though the description has other problems. */
 function storeRegionOf(spec: SplitSpec, problems: readonly { path: string }[]): string | undefined {
   const store = spec && typeof spec === 'object' ? spec.store : undefined;
@@ -173,12 +165,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
       checkPrivateEndpoint(args, own);
       checkNodeIdentity(args.nodeIdentity, workloadIdentity, own);
       checkAccountSku(args.accountSku, own);
-      checkLiteralValues(args.readerNamespaces, 'readerNamespaces', own, OUTPUT_IN_NAME);
-      checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
-      if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
-      checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
-        splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
-      });
+      checkReaderGrantees(args, synthesized, own);
       if (workloadIdentity) checkCredentialCount((args.readerNamespaces?.length ?? 1) + (Array.isArray(args.readerServiceAccounts) ? args.readerServiceAccounts.length : 0), own);
       checkBooleans(args as unknown as Record<string, unknown>, ['privateEndpointManagedElsewhere', 'protect'], own);
     }
@@ -242,11 +229,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     if (args.privateEndpoint) this.privateEndpoint(name, args.privateEndpoint, resourceGroupName, location, tags);
 
     if (split.image.capabilities.objectStoreCredentials) {
-      const writers: Grantee[] = [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }];
-      const readers: Grantee[] = [
-        ...(args.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
-        ...(args.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
-      ];
+      const { writers, readers } = tierGrantees(split, args);
       const issuer = pulumi.output(args.cluster.oidcIssuerUrl!).apply((url) => oidcIssuerOf(url, this));
       const writer = this.workloadIdentity(name, 'writer', writers, { resourceGroupName, location, issuer, tags });
       const reader = this.workloadIdentity(name, 'reader', readers, { resourceGroupName, location, issuer, tags });

@@ -7,13 +7,15 @@ import { Bucket } from '@pulumi/gcp/storage/bucket';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  accessPlan, gcsPrefixCondition, IamCondition,
-  checkLiteralValues, checkNamespaces, checkServiceAccounts, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal, IdentityTier,
-  quote, readerServiceAccountName, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
+  accessPlan, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsPrefixCondition, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal,
+  IamCondition, IdentityTier, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity,
 } from '../core';
-import { checkBooleans, checkPulumiDescription, OUTPUT_IN_NAME, pulumiFindings } from '../pulumi/checks';
+import { checkBooleans, checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
+import { checkReaderGrantees, Grantee, KubernetesServiceAccountRef, tierGrantees } from '../pulumi/grantees';
 import { checkCluster, checkGcsSources, checkNetwork } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
+
+export type { KubernetesServiceAccountRef } from '../pulumi/grantees';
 
 /** The Pulumi type token of the component. */
 export const READ_WRITE_SPLIT_GCP_TYPE = 'read-write-split:index:ReadWriteSplitGcp';
@@ -39,11 +41,6 @@ export interface GkeSubnetworkRef {
   readonly region?: string;
 }
 
-/** A Kubernetes ServiceAccount, by namespace and name. */
-export interface KubernetesServiceAccountRef {
-  readonly namespace: string;
-  readonly name: string;
-}
 
 /** Arguments of the GCP side of a split. */
 export interface ReadWriteSplitGcpArgs {
@@ -102,12 +99,6 @@ function storeRegionOf(spec: SplitSpec, findings: Findings): string | undefined 
   return store.region;
 }
 
-/** A member and the Kubernetes ServiceAccount it stands for. */
-interface Grantee {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
-
 /**
  * The GCP side of a split, as a Pulumi component: the GCS snapshot bucket in the cluster's region
  * (uniform access, public access prevention, no soft delete, lifecycle from the retention plan),
@@ -152,13 +143,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       }
       checkCluster(args.cluster, store?.region ?? storeRegionOf(args.split, findings), own);
       checkNetwork(args, args.cluster?.region, own);
-      // They name resources and principals: they must be plain, like the description.
-      checkLiteralValues(args.readerNamespaces, 'readerNamespaces', own, OUTPUT_IN_NAME);
-      checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
-      if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
-      checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
-        splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
-      });
+      checkReaderGrantees(args, synthesized, own);
       if (args.grantSourceAccess !== false) checkGcsSources(args.split?.datasets, findings.under('split.datasets'));
       checkBooleans(args as unknown as Record<string, unknown>, ['impersonateServiceAccounts', 'grantSourceAccess', 'protect'], own);
     }
@@ -195,11 +180,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     }, { parent: this, protect, retainOnDelete: protect });
     this.bucketName = this.bucket.name;
 
-    const writers: Grantee[] = [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }];
-    const readers: Grantee[] = [
-      ...(args.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
-      ...(args.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
-    ];
+    const { writers, readers } = tierGrantees(split, args);
 
     // Each grant is held to its prefix of the access plan: readers never reach the archive or another split.
     const plan = accessPlan(split);

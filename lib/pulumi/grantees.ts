@@ -1,0 +1,48 @@
+import {
+  checkLiteralValues, checkNamespaces, checkServiceAccounts, Findings, readerServiceAccountName, ResolvedSplit, SplitSpec, splitNameOf, SynthesizedSplit,
+  writerServiceAccountName,
+} from '../core';
+import { OUTPUT_IN_NAME } from './checks';
+
+/** A Kubernetes ServiceAccount, by namespace and name. */
+export interface KubernetesServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** The args of a Pulumi component that name the reader ServiceAccounts its identity trusts. */
+export interface ReaderGranteeArgs {
+  readonly split: SplitSpec;
+  readonly readerNamespaces?: string[];
+  readonly readerServiceAccounts?: KubernetesServiceAccountRef[];
+}
+
+/** A Kubernetes ServiceAccount a cloud identity trusts. */
+export interface Grantee {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** Reader namespaces and ServiceAccounts: plain (they name resources and principals), valid, each once. */
+export function checkReaderGrantees(args: ReaderGranteeArgs, synthesized: SynthesizedSplit | undefined, own: Findings): void {
+  checkLiteralValues(args.readerNamespaces, 'readerNamespaces', own, OUTPUT_IN_NAME);
+  checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
+  if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
+  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
+    splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
+  });
+}
+
+/**
+ * The ServiceAccounts each tier's identity trusts: the writer's in the split's namespace (writers
+ * and the archiver), the reader's in every reader namespace, and the applications' own.
+ */
+export function tierGrantees(split: ResolvedSplit, args: ReaderGranteeArgs): { readonly writers: Grantee[]; readonly readers: Grantee[] } {
+  return {
+    writers: [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }],
+    readers: [
+      ...(args.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
+      ...(args.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
+    ],
+  };
+}
