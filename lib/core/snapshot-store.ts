@@ -173,7 +173,7 @@ export function resolveSnapshotStore(
     findings.problem(
       'store.prefix',
       `${quote(prefix)} is not a folder path (object-store prefixes are literal: no wildcards, no leading or trailing '/')`,
-      "use lowercase letters, digits, '.', '_', '-' and '/' between folders, e.g. 'spice/orders'",
+      "use folders of lowercase letters, digits, '.', '_' and '-', each starting and ending with a letter or digit, and '/' between folders, e.g. 'spice/orders'",
     );
   }
   const root = uriRootOf(spec);
@@ -191,7 +191,7 @@ export function resolveSnapshotStore(
 }
 
 /** The fields each cloud names its store with; the others are refused rather than ignored. */
-const STORE_NAME_FIELDS: Record<SnapshotCloud, readonly ('bucket' | 'account' | 'container')[]> = {
+export const STORE_NAME_FIELDS: Readonly<Record<SnapshotCloud, readonly ('bucket' | 'account' | 'container')[]>> = {
   aws: ['bucket'], gcp: ['bucket'], azure: ['account', 'container'],
 };
 

@@ -1,0 +1,5 @@
+import { describeGeneratedDescriptions } from './scale';
+import { installPropertyMocks } from './targets';
+
+installPropertyMocks();
+describeGeneratedDescriptions(4);
