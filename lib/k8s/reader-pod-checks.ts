@@ -1,4 +1,4 @@
-import { ValidationProblem } from '../core';
+import { NAMESPACE_NAME, ValidationProblem } from '../core';
 import { SpicePorts } from './spice-container';
 
 /** Name of the reader sidecar container. */
@@ -69,6 +69,13 @@ function portProblems(pod: AppPodShape, footprint: SidecarFootprint, where: stri
 
 /** The sidecar's ConfigMap and ServiceAccount must live in the workload's namespace. */
 export function namespaceProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
+  if (pod.namespace !== undefined && !NAMESPACE_NAME.test(pod.namespace)) {
+    return [{
+      path: `${where}.namespace`,
+      message: `"${pod.namespace}" is not a Kubernetes namespace: the API server would refuse the sidecar's ConfigMap, ServiceAccount and NetworkPolicy`,
+      fix: "use a DNS label: up to 63 lowercase letters, digits and '-'",
+    }];
+  }
   if (pod.namespace === footprint.namespace) return [];
   return [{
     path: `${where}.namespace`,

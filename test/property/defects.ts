@@ -4,9 +4,12 @@ import { AppSpec, NeutralDescription, validDescriptions } from './descriptions';
 
 /** Where a defect must be reported: in the description (every target) or in an application (Kubernetes). */
 export interface ExpectedProblem {
-  /** Which props hold the defect: the split description, or the reader app of that index. */
-  readonly in: 'split' | { readonly app: number };
-  /** The property path the library's error must name, below `split.` or the app's sidecar. */
+  /**
+   * Which props hold the defect: the split description, the reader app of that index (Kubernetes),
+   * or the cloud adapters' own props (the namespaces whose readers they trust).
+   */
+  readonly in: 'split' | { readonly app: number } | 'cloud';
+  /** The property path the library's error must name, below `split.`, the app's sidecar or the adapter's props. */
   readonly path: RegExp;
 }
 
@@ -22,7 +25,7 @@ interface Defect {
   readonly name: string;
   /** The field the defect changes: no two defects of one description change the same. */
   readonly field: string;
-  apply(description: NeutralDescription, at: number): { description: NeutralDescription; expected: ExpectedProblem };
+  apply(description: NeutralDescription, at: number): { description: NeutralDescription; expected: readonly ExpectedProblem[] };
 }
 
 const exact = (path: string) => new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')}$`);
@@ -34,7 +37,7 @@ function specDefect(name: string, path: string, patch: (spec: Spec) => Partial<S
     field: path.split(/[.[]/)[0],
     apply: (description) => ({
       description: { ...description, spec: { ...description.spec, ...patch(description.spec) } },
-      expected: { in: 'split', path: exact(path) },
+      expected: [{ in: 'split', path: exact(path) }],
     }),
   };
 }
@@ -49,14 +52,14 @@ function datasetDefect(name: string, field: string, patch: (dataset: DatasetSpec
       const fresh = { ...datasets[0], name: `broken_${datasets.length}` };
       return {
         description: { ...description, spec: { ...description.spec, datasets: [...datasets, patch(fresh)] } },
-        expected: { in: 'split', path: exact(`datasets[${datasets.length}].${field}`) },
+        expected: [{ in: 'split', path: exact(`datasets[${datasets.length}].${field}`) }],
       };
     },
   };
 }
 
 /** Changes one application (the one at `at`, modulo their number). */
-function appDefect(name: string, path: RegExp, patch: (app: AppSpec) => AppSpec): Defect {
+function appDefect(name: string, path: RegExp, patch: (app: AppSpec) => AppSpec, cloudPath?: RegExp): Defect {
   return {
     name,
     field: `apps: ${name}`,
@@ -64,7 +67,8 @@ function appDefect(name: string, path: RegExp, patch: (app: AppSpec) => AppSpec)
       const apps = [...description.apps];
       const i = at % apps.length;
       apps[i] = patch(apps[i]);
-      return { description: { ...description, apps }, expected: { in: { app: i }, path } };
+      const inApp: ExpectedProblem = { in: { app: i }, path };
+      return { description: { ...description, apps }, expected: cloudPath ? [inApp, { in: 'cloud', path: cloudPath }] : [inApp] };
     },
   };
 }
@@ -89,7 +93,7 @@ export const DEFECTS: readonly Defect[] = [
     field: 'datasets: duplicate',
     apply: (description) => {
       const datasets = [...description.spec.datasets, { ...description.spec.datasets[0] }];
-      return { description: { ...description, spec: { ...description.spec, datasets } }, expected: { in: 'split', path: exact(`datasets[${datasets.length - 1}].name`) } };
+      return { description: { ...description, spec: { ...description.spec, datasets } }, expected: [{ in: 'split', path: exact(`datasets[${datasets.length - 1}].name`) }] };
     },
   },
   specDefect('split name with capitals', 'name', (s) => ({ name: `Bad_${s.name}` })),
@@ -103,11 +107,12 @@ export const DEFECTS: readonly Defect[] = [
   {
     name: 'store prefix with slashes around it',
     field: 'store',
-    apply: (description) => ({ description: { ...description, prefix: '/spice/' }, expected: { in: 'split', path: exact('store.prefix') } }),
+    apply: (description) => ({ description: { ...description, prefix: '/spice/' }, expected: [{ in: 'split', path: exact('store.prefix') }] }),
   },
   appDefect('app port that is the sidecar\'s Flight port', /\.containers\[app\]$/, (a) => ({ ...a, port: 50051 })),
   appDefect('app on the host network', /\.hostNetwork$/, (a) => ({ ...a, hostNetwork: true })),
   appDefect('app with a ServiceAccount of its own', /\.serviceAccountName$/, (a) => ({ ...a, serviceAccountName: 'app-runner' })),
+  appDefect('app in a namespace Kubernetes rejects', /\.namespace$/, (a) => ({ ...a, namespace: 'Apps_NS' }), /^readerNamespaces\[\d+\]$/),
 ];
 
 /**
@@ -126,7 +131,7 @@ export const invalidDescriptions: fc.Arbitrary<InvalidDescription> = fc
     for (const defect of defects) {
       const applied = defect.apply(current, at);
       current = applied.description;
-      expected.push(applied.expected);
+      expected.push(...applied.expected);
     }
     return { description: current, expected, defects: defects.map((d) => d.name) };
   });

@@ -114,17 +114,26 @@ function expectNamed(problems: readonly { path: string }[], expected: readonly E
  */
 export async function expectRefusedEverywhere({ description, expected }: InvalidDescription): Promise<void> {
   const inSplit = expected.filter((e) => e.in === 'split');
+  const inCloudProps = expected.filter((e) => e.in === 'cloud');
   if (inSplit.length === 0) {
-    for (const cloud of CLOUDS) expectNamed(await reportedProblems(() => synthK8s(description, cloud)), expected, '', `kubernetes on ${cloud}`);
-    return;
+    const inApps = expected.filter((e) => typeof e.in === 'object');
+    for (const cloud of CLOUDS) expectNamed(await reportedProblems(() => synthK8s(description, cloud)), inApps, '', `kubernetes on ${cloud}`);
+  } else {
+    for (const cloud of CLOUDS) {
+      expectNamed(validateSplit(onCloud(description, cloud)).problems, inSplit, '', `validateSplit on ${cloud}`);
+      expectNamed(await reportedProblems(() => synthK8s(description, cloud)), inSplit, 'split.', `kubernetes on ${cloud}`);
+    }
   }
-  for (const cloud of CLOUDS) {
-    expectNamed(validateSplit(onCloud(description, cloud)).problems, inSplit, '', `validateSplit on ${cloud}`);
-    expectNamed(await reportedProblems(() => synthK8s(description, cloud)), inSplit, 'split.', `kubernetes on ${cloud}`);
-  }
-  expectNamed(await reportedProblems(() => synthAws(description)), inSplit, 'split.', 'aws');
-  expectNamed(await reportedProblems(() => synthGcp(description)), inSplit, 'split.', 'gcp');
-  expectNamed(await reportedProblems(() => synthAzure(description)), inSplit, 'split.', 'azure');
+  if (inSplit.length + inCloudProps.length === 0) return;
+  // Each cloud adapter names the description's problems and its own props' at once.
+  const problems = async (attempt: () => unknown, props: string) => {
+    const reported = await reportedProblems(attempt);
+    expectNamed(reported, inSplit, 'split.', props);
+    expectNamed(reported, inCloudProps, `${props}.`, props);
+  };
+  await problems(() => synthAws(description), 'props');
+  await problems(() => synthGcp(description), 'args');
+  await problems(() => synthAzure(description), 'args');
   expect(await registeredSince()).toEqual([]);
 }
 
