@@ -164,6 +164,13 @@ const synthAws = project.addTask('synth:aws', {
 });
 synth.spawn(synthAws);
 
+// After a deploy: every synth checks the example descriptions against these locks (docs/upgrades.md).
+const lock = project.addTask('lock', {
+  description: 'After a deploy: write the lock of every example split (examples/splits/locks/) from its current description',
+});
+lock.spawn(project.compileTask);
+lock.exec('tsx examples/lock/main.ts');
+
 const bench = project.addTask('bench', { description: 'Run the benchmarks in bench/' });
 bench.spawn(project.compileTask);
 bench.exec('vitest bench --run');

@@ -9,6 +9,15 @@ export { spicepodToYaml } from './core/spicepod';
 export { formatProblem, formatWarning, ReadWriteSplitError, SplitValidationError } from './core/errors';
 export type { SplitWarning, ValidationProblem } from './core/errors';
 
+// Upgrades: the lock of the last deployed description, and the check of the next one against it.
+export { lockDescription } from './core/synthesize';
+export { parseDescriptionLock } from './core/description-lock';
+export type { DescriptionLock, LockedDataset, LockedStore } from './core/description-lock';
+export { UPGRADE_CHANGE_KINDS } from './core/upgrade-changes';
+export type { UpgradeChangeKind } from './core/upgrade-changes';
+export type { UpgradeAllowance, UpgradeSpec } from './core/upgrade-check';
+export { readDescriptionLock, writeDescriptionLock } from './files/description-lock-file';
+
 // The description.
 export type { SplitSpec } from './core/split';
 export type {
@@ -20,6 +29,7 @@ export type { SecretRef } from './core/secret-ref';
 export type { RetentionSpec } from './core/retention';
 export type { BootstrapOnFailure, ReaderTierSpec, ResourceRange, ResourcesSpec, WriterTierSpec } from './core/tiers';
 export type { FlightTlsSpec } from './core/flight-tls';
+export type { FlightClientCertificateSpec } from './core/flight-client-certificate';
 
 // What synthesizeSplit returns.
 export type { ResolvedReader, ResolvedSplit, ResolvedWriter, TierSizing } from './core/split';

@@ -66,7 +66,19 @@ const web = new kplus.Deployment(storefront, 'web', {
     },
   }],
 });
-const reader = ordersSplit.readerSidecar(storefront, 'orders-reader', { identity: irsa('reader') });
+// The storefront opts in to egress limits: its pod (the storefront container included) reaches
+// only DNS, the orders writers' Flight port, S3 and STS for the reader, and the payments API.
+// NetworkPolicies take no host names: these are the blocks of the VPC's S3 gateway endpoint (the
+// com.amazonaws.eu-west-1.s3 prefix list's entries; list yours with
+// `aws ec2 get-managed-prefix-list-entries`) and the subnet of its STS interface endpoint (IRSA).
+const reader = ordersSplit.readerSidecar(storefront, 'orders-reader', {
+  identity: irsa('reader'),
+  egress: {
+    objectStoreCidrs: ['52.218.0.0/17', '3.5.64.0/21', '3.5.72.0/23'],
+    identityEndpoints: [{ cidrs: ['10.0.96.0/20'] }],
+    rules: [{ to: [{ namespace: 'payments', podLabels: { app: 'payments-api' } }], ports: [{ port: 8443 }] }],
+  },
+});
 reader.addTo(web);
 // orders runs the OSS 1.x image: its readers cannot hot-swap snapshots, so roll them every 6 hours
 // to pick up the newest one (fresh pods start with an empty local disk and bootstrap it).

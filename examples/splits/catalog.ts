@@ -1,4 +1,5 @@
 import type { SplitSpec } from 'read-write-split';
+import { upgradeFromLock } from './upgrade';
 
 /**
  * A GCP split on the Enterprise 2.x image: readers restore and hot-swap snapshots from GCS.
@@ -36,4 +37,6 @@ export const catalog: SplitSpec = {
     },
   ],
   retention: { refreshSnapshots: '48h', dailyArchive: '14d' },
+  // Checked against the deployed description on every synth (docs/upgrades.md).
+  upgradeFrom: upgradeFromLock('catalog'),
 };

@@ -1,4 +1,5 @@
 import type { SplitSpec } from 'read-write-split';
+import { upgradeFromLock } from './upgrade';
 
 /**
  * An AWS split on the Enterprise 2.x image: stock levels, exported from the inventory database to
@@ -33,4 +34,6 @@ export const inventory: SplitSpec = {
     },
   ],
   reader: { snapshotCheckInterval: '30s' },
+  // Checked against the deployed description on every synth (docs/upgrades.md).
+  upgradeFrom: upgradeFromLock('inventory'),
 };

@@ -1,4 +1,5 @@
 import type { SplitSpec } from 'read-write-split';
+import { upgradeFromLock } from './upgrade';
 
 /**
  * An AWS split on the OSS 1.11 image: orders are snapshotted to the readers, order history is
@@ -47,4 +48,6 @@ export const orders: SplitSpec = {
   retention: { refreshSnapshots: '72h', dailyArchive: '30d' },
   // OSS on purpose: readers pick up new snapshots through a scheduled restart (examples/k8s).
   acknowledgedWarnings: ['oss-snapshots', 'no-hot-swap'],
+  // Checked against the deployed description on every synth (docs/upgrades.md).
+  upgradeFrom: upgradeFromLock('orders'),
 };

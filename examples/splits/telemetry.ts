@@ -1,4 +1,5 @@
 import type { SplitSpec } from 'read-write-split';
+import { upgradeFromLock } from './upgrade';
 
 /**
  * An Azure split on the Enterprise 2.x image, with snapshots in an ADLS container. Device models
@@ -39,4 +40,6 @@ export const telemetry: SplitSpec = {
       timeColumn: 'event_time',
     },
   ],
+  // Checked against the deployed description on every synth (docs/upgrades.md).
+  upgradeFrom: upgradeFromLock('telemetry'),
 };

@@ -6,7 +6,7 @@ import { PrivateZone, VirtualNetworkLink } from '@pulumi/azure-native/privatedns
 import { BlobContainer, BlobServiceProperties, ManagementPolicy, StorageAccount } from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  azureFederatedCredentialName, azureIdentityName, formatWarning, IdentityTier, kubernetesServiceAccountSubject, quote, SplitIdentities, SplitSpec, splitNameOf,
+  accessPlan, azureBlobReadCondition, AzureRoleCondition, azureFederatedCredentialName, azureIdentityName, formatWarning, IdentityTier, kubernetesServiceAccountSubject, quote, SplitIdentities, SplitSpec, splitNameOf,
   SynthesizedSplit,
 } from '../core';
 import { checkBooleans, checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
@@ -282,13 +282,15 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
         audiences: ['api://AzureADTokenExchange'],
       }, { parent: this, dependsOn: [previous] });
     }
-    const role = tier === 'writer' ? BLOB_DATA_CONTRIBUTOR : BLOB_DATA_READER;
-    this.assign(`${name}-${tier}-blob-data`, identity.principalId, role, `Spice ${tier}s of the ${split.name} split (AKS Workload Identity)`);
+    const description = `Spice ${tier}s of the ${split.name} split (AKS Workload Identity)`;
+    if (tier === 'writer') this.assign(`${name}-${tier}-blob-data`, identity.principalId, BLOB_DATA_CONTRIBUTOR, description);
+    // Readers read and list the refresh location only: not the daily archive.
+    else this.assign(`${name}-${tier}-blob-data`, identity.principalId, BLOB_DATA_READER, description, azureBlobReadCondition(split.store.bucket, accessPlan(split).reader[0]));
     return identity;
   }
 
   /** A role on the snapshot container only. */
-  private assign(resourceName: string, principalId: pulumi.Input<string>, roleGuid: string, description: string): RoleAssignment {
+  private assign(resourceName: string, principalId: pulumi.Input<string>, roleGuid: string, description: string, condition?: AzureRoleCondition): RoleAssignment {
     const scope = this.container.id;
     return new RoleAssignment(resourceName, {
       principalId,
@@ -296,6 +298,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
       roleDefinitionId: scope.apply((id) => blobRoleDefinitionId(armSubscriptionOf(id, this), roleGuid)),
       scope,
       description,
+      ...condition,
     }, { parent: this });
   }
 

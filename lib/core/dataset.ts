@@ -78,7 +78,8 @@ export interface ResolvedDatasetSnapshots {
 
 const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const FROM = /^([a-z][a-z0-9_.]*):/;
-const PLACEMENTS: readonly ReaderPlacement[] = ['accelerated', 'delegated', 'writer-only'];
+/** Every reader placement. */
+export const PLACEMENTS: readonly ReaderPlacement[] = ['accelerated', 'delegated', 'writer-only'];
 const REFRESH_MODES: readonly RefreshMode[] = ['full', 'append', 'changes', 'caching'];
 const TRIGGERS_BY_MODE: Readonly<Record<RefreshMode, readonly SnapshotTrigger[]>> = {
   full: ['refresh_complete', 'time_interval'],

@@ -1,4 +1,5 @@
 import { Findings, quote } from './errors';
+import { checkSecretName } from './secret-ref';
 import { formatVersion, ResolvedSpiceImage } from './spice-image';
 
 /**
@@ -26,10 +27,13 @@ export const FLIGHT_TLS_DIR = '/etc/spice/tls';
 export const FLIGHT_CA_DIR = '/etc/spice/flight-ca';
 /** Key of the CA in its ConfigMap (cert-manager's name for it). */
 export const FLIGHT_CA_KEY = 'ca.crt';
+/** Where readers and the archiver read the client certificate they present to the writers' endpoint. */
+export const FLIGHT_CLIENT_DIR = '/etc/spice/flight-client';
+/** Keys of a `kubernetes.io/tls` Secret, and the file names spiced reads them from. */
+export const TLS_SECRET_KEYS = { certificate: 'tls.crt', key: 'tls.key' } as const;
 
 /** `spiceai_tls_ca_certificate_file` (a private CA for the `spice.ai` connector) arrived in 2.0.0. */
 const FIRST_CA_FILE_MAJOR = 2;
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 /** One or more PEM certificates (a bundle of the old and the new CA during a rotation). */
 const PEM_CERTIFICATES = /^\s*(-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----\s*)+$/;
 
@@ -45,9 +49,7 @@ export function checkFlightTls(
     findings.problem('writer.tls', `${quote(tls)} is not a TLS setting`, "give { secretName, caCertificate }, or leave it out for plaintext Flight");
     return undefined;
   }
-  if (typeof tls.secretName !== 'string' || !SECRET_NAME.test(tls.secretName)) {
-    findings.problem('writer.tls.secretName', `${quote(tls.secretName)} is not a Kubernetes Secret name`, "use lowercase letters, digits, '-' and '.', e.g. 'orders-writer-tls'");
-  }
+  checkSecretName(tls.secretName, 'writer.tls.secretName', 'orders-writer-tls', findings);
   if (typeof tls.caCertificate !== 'string' || !PEM_CERTIFICATES.test(tls.caCertificate)) {
     findings.problem(
       'writer.tls.caCertificate',

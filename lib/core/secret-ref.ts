@@ -37,6 +37,12 @@ export function datasetSecretEnv(dataset: string, param: string): string {
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
+/** Checks a Kubernetes Secret name; `example` shows a valid one in the fix. */
+export function checkSecretName(name: unknown, path: string, example: string, findings: Findings): void {
+  if (typeof name === 'string' && SECRET_NAME.test(name)) return;
+  findings.problem(path, `${quote(name)} is not a Kubernetes Secret name`, `use lowercase letters, digits, '-' and '.', e.g. '${example}'`);
+}
+
 /** Checks a reference names a valid Kubernetes Secret and key. */
 export function checkSecretRef(ref: SecretRef | undefined, path: string, findings: Findings): void {
   if (!ref || typeof ref !== 'object') {

@@ -1,4 +1,5 @@
 import { ResolvedDataset } from './dataset';
+import { flightClientCertificateParams } from './flight-client-certificate';
 import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { CLUSTER_API_KEY_ENV, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSnapshotStore, SnapshotLocation } from './snapshot-store';
@@ -21,7 +22,9 @@ export function snapshotsBlock(
 
 /**
  * A dataset served by the writer cluster over Arrow Flight: the `spice.ai` connector with
- * `spiceai_`-prefixed params (unprefixed ones are ignored by spiced) and the cluster API key.
+ * `spiceai_`-prefixed params (unprefixed ones are ignored by spiced), the cluster API key and,
+ * when given, the CA it trusts and the client certificate it presents (Flight credentials, not
+ * source ones).
  */
 export function writerClusterSource(split: ResolvedSplit, dataset: ResolvedDataset): Pick<SpicepodDataset, 'from' | 'params'> {
   return {
@@ -30,6 +33,7 @@ export function writerClusterSource(split: ResolvedSplit, dataset: ResolvedDatas
       spiceai_endpoint: split.writer.flightEndpoint,
       spiceai_api_key: secretPlaceholder(CLUSTER_API_KEY_ENV),
       ...(split.writer.tls ? { spiceai_tls_ca_certificate_file: `${FLIGHT_CA_DIR}/${FLIGHT_CA_KEY}` } : {}),
+      ...flightClientCertificateParams(split.writer.flightClientCertificate),
     },
   };
 }

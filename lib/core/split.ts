@@ -1,5 +1,6 @@
 import { resolveDataset, ResolvedDataset } from './dataset';
 import { DatasetSpec } from './dataset-spec';
+import { lockResolvedSplit } from './description-lock';
 import { Findings, quote, ROOT_PATH, SplitValidationError, SplitWarning } from './errors';
 import { checkReaderHotSwap, checkReaderStore, readerDatasetForm, ReaderDatasetForm } from './reader-dataset-form';
 import { resolveRetention, ResolvedRetention, RetentionSpec } from './retention';
@@ -14,6 +15,7 @@ import {
   resolveWriterSettings,
   WriterTierSpec,
 } from './tiers';
+import { checkUpgrade, UpgradeSpec } from './upgrade-check';
 
 /** The one description of a read/write split that every adapter maps. */
 export interface SplitSpec {
@@ -64,6 +66,16 @@ export interface SplitSpec {
    * @default - `retry` bootstrap (readers fail closed), no source access, the seed's sizing
    */
   readonly reader?: ReaderTierSpec;
+  /**
+   * The last deployed description (its lock, read from the file committed after the deploy) and
+   * the breaking changes you allow: a change that readers still running the last description
+   * would not survive (a dataset removed or renamed, another engine, source, refresh SQL, time
+   * column or reader placement, another name, namespace or snapshot location) is refused unless
+   * allowed. See docs/upgrades.md.
+   *
+   * @default - no check against a previous description
+   */
+  readonly upgradeFrom?: UpgradeSpec;
 }
 
 /** The writer tier after defaults and sizing. */
@@ -217,6 +229,8 @@ function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | un
   const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   const quiet = acknowledged(spec, findings);
+  const locked = store && findings.problems.length === 0 ? lockResolvedSplit({ name, namespace, store, datasets, writer }) : undefined;
+  checkUpgrade(spec, locked, findings);
   const warnings = findings.warnings.filter((warning) => !quiet.has(warning.id));
   if (findings.problems.length > 0 || !store) return undefined;
   return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings };

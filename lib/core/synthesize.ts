@@ -1,4 +1,5 @@
 import { renderArchiverSpicepod } from './archiver-spicepod';
+import { DescriptionLock, lockResolvedSplit } from './description-lock';
 import { Findings, SplitWarning, ValidationProblem } from './errors';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { retentionPlan, RetentionPlan } from './retention';
@@ -70,4 +71,14 @@ export function validateSplit(spec: SplitSpec): SplitValidation {
   const findings = new Findings();
   checkResolvedSplit(spec, findings);
   return { problems: findings.problems, warnings: findings.warnings };
+}
+
+/**
+ * The lock of a description: what readers running it depend on, as plain JSON to commit after
+ * the description is deployed, and to check the next description against (`upgradeFrom`).
+ *
+ * @throws SplitValidationError when the description has a problem (including against its own `upgradeFrom`)
+ */
+export function lockDescription(spec: SplitSpec): DescriptionLock {
+  return lockResolvedSplit(resolveSplit(spec));
 }

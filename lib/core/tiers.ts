@@ -1,5 +1,6 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
+import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
 import { checkFlightTls, FlightTlsSpec } from './flight-tls';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
@@ -83,6 +84,15 @@ export interface WriterTierSpec {
    * @default - plaintext Flight inside the cluster (NetworkPolicies admit only the split's readers and archiver)
    */
   readonly tls?: FlightTlsSpec;
+  /**
+   * A client certificate readers and the archiver present when they dial `flightEndpoint`, beside
+   * the cluster API key: for a writer endpoint behind a gateway or mesh that requires client
+   * certificates. The writers themselves never ask for one. Needs a TLS endpoint and a Spice 2.x
+   * image.
+   *
+   * @default - none: readers and the archiver present the cluster API key only
+   */
+  readonly flightClientCertificate?: FlightClientCertificateSpec;
 }
 
 /** What a reader does when no snapshot loads. */
@@ -174,6 +184,8 @@ export interface ResolvedWriterSettings {
   readonly flightEndpoint: string;
   /** TLS on the writers' endpoints; undefined for plaintext. */
   readonly tls?: FlightTlsSpec;
+  /** The client certificate readers and the archiver present; undefined for none. */
+  readonly flightClientCertificate?: FlightClientCertificateSpec;
 }
 
 const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
@@ -204,6 +216,7 @@ export function resolveWriterSettings(
       "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'",
     );
   }
+  const flightClientCertificate = checkFlightClientCertificate(spec?.flightClientCertificate, image, tls, flightEndpoint, findings);
   return {
     replicas,
     resources: resolveResources(spec?.resources, WRITER_RESOURCES, 'writer.resources', findings),
@@ -212,6 +225,7 @@ export function resolveWriterSettings(
     acceptedApiKeys,
     flightEndpoint,
     tls,
+    flightClientCertificate,
   };
 }
 

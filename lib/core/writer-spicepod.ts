@@ -1,6 +1,6 @@
 import { writerS3Auth } from './access-plan';
 import { ResolvedDataset } from './dataset';
-import { FLIGHT_TLS_DIR } from './flight-tls';
+import { FLIGHT_TLS_DIR, TLS_SECRET_KEYS } from './flight-tls';
 import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSplit } from './split';
@@ -92,7 +92,7 @@ export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): Ti
       runtime: compact({
         auth: { api_key: { enabled: true, keys: [CLUSTER_API_KEY_ENV, ...acceptedApiKeyBindings(split).map((binding) => binding.envVar)].map(secretPlaceholder) } },
         // Every endpoint then serves TLS: Flight, HTTP (probes use HTTPS) and metrics.
-        tls: split.writer.tls ? { enabled: true, certificate_file: `${FLIGHT_TLS_DIR}/tls.crt`, key_file: `${FLIGHT_TLS_DIR}/tls.key` } : undefined,
+        tls: split.writer.tls ? { enabled: true, certificate_file: `${FLIGHT_TLS_DIR}/${TLS_SECRET_KEYS.certificate}`, key_file: `${FLIGHT_TLS_DIR}/${TLS_SECRET_KEYS.key}` } : undefined,
       }),
       // A writer that finds no usable snapshot boots empty and refreshes from its source ('warn').
       snapshots: hasSnapshots ? snapshotsBlock(split.store, split.store.refresh, 'warn') : undefined,

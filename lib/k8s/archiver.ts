@@ -8,9 +8,10 @@ import { SpicePodSettings } from './pod-settings';
 import { DATA_VOLUME, dataTierContainer, dataTierVolumes, spicePodTemplate } from './spice-pod';
 import { SpicepodConfigMap } from './spicepod-config-map';
 import { emptyDirVolume } from './spice-volumes';
-import { flightCaMounts } from './flight-tls';
+import { dialerTlsMounts } from './flight-client-certificate';
 
-const FLIGHT_CA_VOLUME = 'flight-ca';
+/** The writers' CA and the client certificate, when the split has them. */
+const DIALER_VOLUMES = { ca: 'flight-ca', client: 'flight-client' } as const;
 
 /** Options of the archiver. */
 export interface ArchiverOptions {
@@ -39,6 +40,7 @@ export class Archiver extends Construct {
     const { split } = options;
     this.name = archiverName(split.name);
     const labels = tierLabels(split.name, 'archiver');
+    const tls = dialerTlsMounts(split, DIALER_VOLUMES);
     this.spicepodConfigMap = new SpicepodConfigMap(this, 'Spicepod', {
       name: spicepodConfigMapName(this.name), namespace: split.namespace, labels, spicepod: options.spicepod.spicepod,
     });
@@ -53,8 +55,8 @@ export class Archiver extends Construct {
           checksum: this.spicepodConfigMap.checksum,
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
-          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings, flightCaMounts(split, FLIGHT_CA_VOLUME)),
-          volumes: [emptyDirVolume(DATA_VOLUME, split.reader.localDisk), ...dataTierVolumes(this.spicepodConfigMap.name, flightCaMounts(split, FLIGHT_CA_VOLUME))],
+          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings, tls),
+          volumes: [emptyDirVolume(DATA_VOLUME, split.reader.localDisk), ...dataTierVolumes(this.spicepodConfigMap.name, tls)],
           settings: options.settings,
         }),
       },

@@ -1,8 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Findings, quote, ResolvedSplit } from '../core';
 import { LABELS } from './labels';
 import { manifest } from './manifest';
+import { firstInNamespace } from './once-per-namespace';
 
 /**
  * The cluster API key from a secret store, through the External Secrets Operator: an
@@ -60,15 +61,9 @@ export function checkClusterApiKeySource(source: ClusterApiKeyExternalSecret | u
   }
 }
 
-const rendered = new WeakMap<Chart, Set<string>>();
-
 /** The ExternalSecret that writes the cluster API key's Secret in a namespace, once per chart. */
 export function clusterApiKeyExternalSecret(scope: Construct, split: ResolvedSplit, namespace: string | undefined, source: ClusterApiKeyExternalSecret): ApiObject | undefined {
-  const chart = Chart.of(scope);
-  const done = rendered.get(chart) ?? new Set<string>();
-  rendered.set(chart, done);
-  if (done.has(namespace ?? '')) return undefined;
-  done.add(namespace ?? '');
+  if (!firstInNamespace(scope, `cluster-api-key/${split.name}`, namespace)) return undefined;
   const { apiKey } = split.writer;
   return manifest(scope, 'ClusterApiKey', 'external-secrets.io/v1', 'ExternalSecret', {
     name: apiKey.secretName,

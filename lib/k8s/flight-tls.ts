@@ -1,8 +1,12 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { FLIGHT_CA_DIR, FLIGHT_CA_KEY, FLIGHT_TLS_DIR, flightCaConfigMapName, ResolvedSplit, writerServiceHost, writerServiceName } from '../core';
+import {
+  FLIGHT_CA_DIR, FLIGHT_CA_KEY, FLIGHT_TLS_DIR, flightCaConfigMapName, NAMESPACE_NAME, ResolvedSplit, TLS_SECRET_KEYS, writerServiceHost, writerServiceName,
+} from '../core';
+import { Findings, quote } from '../core/errors';
 import { LABELS } from './labels';
 import { Json, manifest } from './manifest';
+import { firstInNamespace } from './once-per-namespace';
 import { SpiceMount } from './spice-container';
 
 /** A cert-manager issuer that signs the writers' certificate. */
@@ -31,7 +35,17 @@ export interface TlsMounts {
   readonly serves: boolean;
 }
 
-const NO_TLS: TlsMounts = { mounts: [], volumes: [], serves: false };
+/** Nothing to mount. */
+export const NO_TLS: TlsMounts = { mounts: [], volumes: [], serves: false };
+
+/**
+ * A `kubernetes.io/tls` Secret's certificate and key as a volume, readable by the owner and the
+ * pod's fsGroup only (the kubelet gives the files that group; spiced runs as a non-root user).
+ */
+export function tlsSecretVolume(name: string, secretName: string): Json {
+  const items = [TLS_SECRET_KEYS.certificate, TLS_SECRET_KEYS.key].map((key) => ({ key, path: key }));
+  return { name, secret: { secretName, defaultMode: 0o440, items } };
+}
 
 /** The writers' certificate and key, readable by spiced's group only. */
 export function writerTlsMounts(split: ResolvedSplit): TlsMounts {
@@ -39,10 +53,7 @@ export function writerTlsMounts(split: ResolvedSplit): TlsMounts {
   if (!tls) return NO_TLS;
   return {
     mounts: [{ volume: 'flight-tls', mountPath: FLIGHT_TLS_DIR, readOnly: true }],
-    volumes: [{
-      name: 'flight-tls',
-      secret: { secretName: tls.secretName, defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] },
-    }],
+    volumes: [tlsSecretVolume('flight-tls', tls.secretName)],
     serves: true,
   };
 }
@@ -57,25 +68,38 @@ export function flightCaMounts(split: ResolvedSplit, volume: string): TlsMounts 
   };
 }
 
-const renderedCa = new WeakMap<Chart, Set<string>>();
-
 /**
  * The CA ConfigMap in a namespace, rendered once per chart (each chart deploys on its own, as the
  * reader ServiceAccount). Nothing when the writers serve plaintext.
  */
 export function flightCaConfigMap(scope: Construct, split: ResolvedSplit, namespace: string | undefined): ApiObject | undefined {
   const tls = split.writer.tls;
-  if (!tls) return undefined;
-  const chart = Chart.of(scope);
-  const done = renderedCa.get(chart) ?? new Set<string>();
-  renderedCa.set(chart, done);
-  if (done.has(namespace ?? '')) return undefined;
-  done.add(namespace ?? '');
+  if (!tls || !firstInNamespace(scope, `flight-ca/${split.name}`, namespace)) return undefined;
   return manifest(scope, 'FlightCa', 'v1', 'ConfigMap', {
     name: flightCaConfigMapName(split.name),
     namespace,
     labels: { [LABELS.split]: split.name },
   }, { data: { [FLIGHT_CA_KEY]: tls.caCertificate.trim() + '\n' } });
+}
+
+/** The issuer reference of a cert-manager Certificate. */
+export function issuerRef(issuer: FlightCertificateIssuer): Json {
+  return { name: issuer.name, kind: issuer.kind ?? 'Issuer', group: issuer.group ?? 'cert-manager.io' };
+}
+
+/** A key pair cert-manager generates afresh on every renewal. */
+export const ROTATED_EC_KEY = { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' } as const;
+
+const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'];
+
+/** Checks a cert-manager issuer reference; paths are rooted where `findings` is. */
+export function checkCertificateIssuer(issuer: FlightCertificateIssuer, path: string, findings: Findings): void {
+  if (!issuer || typeof issuer.name !== 'string' || !NAMESPACE_NAME.test(issuer.name)) {
+    findings.problem(`${path}.name`, `${quote(issuer?.name)} is not an issuer name`, "give the name of a cert-manager Issuer or ClusterIssuer, e.g. 'spice-ca'");
+  }
+  if (issuer?.group === undefined && issuer?.kind !== undefined && !ISSUER_KINDS.includes(issuer.kind)) {
+    findings.problem(`${path}.kind`, `${quote(issuer.kind)} is not a cert-manager issuer kind`, "use 'Issuer' or 'ClusterIssuer' (or give the group of an external issuer)");
+  }
 }
 
 /**
@@ -94,8 +118,8 @@ export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer
       secretName: split.writer.tls!.secretName,
       dnsNames: [service, `${service}.${split.namespace}`, `${service}.${split.namespace}.svc`, host],
       usages: ['server auth'],
-      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-      issuerRef: { name: issuer.name, kind: issuer.kind ?? 'Issuer', group: issuer.group ?? 'cert-manager.io' },
+      privateKey: { ...ROTATED_EC_KEY },
+      issuerRef: issuerRef(issuer),
     },
   });
 }

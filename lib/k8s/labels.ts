@@ -17,3 +17,11 @@ export type PodTier = 'writer' | 'archiver';
 export function tierLabels(split: string, tier: PodTier): Record<string, string> {
   return { [LABELS.split]: split, [LABELS.tier]: tier };
 }
+
+/** The label Kubernetes puts on every namespace: its name. */
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A selector of one namespace, by its name. */
+export function namespaceSelector(name: string): { matchLabels: Record<string, string> } {
+  return { matchLabels: { [NAMESPACE_NAME_LABEL]: name } };
+}

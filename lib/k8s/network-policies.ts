@@ -1,12 +1,12 @@
 import { Construct } from 'constructs';
 import { archiverName, ResolvedSplit, writerServiceName } from '../core';
-import { LABELS, tierLabels } from './labels';
+import { LABELS, namespaceSelector, tierLabels } from './labels';
 import { Json, manifest } from './manifest';
 import { DEFAULT_PORTS } from './spice-container';
 
 /** Namespaces allowed to scrape metrics, by name. */
 function fromNamespace(name: string): Json {
-  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } };
+  return { namespaceSelector: namespaceSelector(name) };
 }
 
 const tcp = (port: number) => ({ protocol: 'TCP', port });

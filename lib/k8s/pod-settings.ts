@@ -120,7 +120,8 @@ function checkNames(names: readonly string[] | undefined, path: string, what: st
   });
 }
 
-function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, findings: Findings, ours: 'refuse' | 'allow'): void {
+/** Checks label keys and values; `ours: 'refuse'` also refuses this library's own keys. */
+export function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, findings: Findings, ours: 'refuse' | 'allow'): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     const at = `${path}[${quote(key)}]`;
     if (!LABEL_KEY.test(key)) findings.problem(at, `${quote(key)} is not a label key`, "use e.g. 'team' or 'example.com/team'");

@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { namespaceSelector } from './labels';
 import { Json, manifest } from './manifest';
 
 /** Options of the NetworkPolicy that keeps a sidecar's ports private to its pod. */
@@ -12,16 +13,19 @@ export interface ReaderNetworkPolicyOptions {
   readonly appPorts: { produce(): number[] };
   readonly metricsPort: number;
   readonly monitoringNamespace: string;
+  /** Egress rules of the pod; undefined to leave its egress unrestricted (no `Egress` policy type). */
+  readonly egress?: Json[];
 }
 
 /**
  * Admits traffic to the application's ports only, so the sidecar's HTTP and Flight ports (which
  * listen beyond loopback for kubelet probes) are reachable from inside the pod alone; metrics from
- * the monitoring namespace. Kubelet probes are not subject to NetworkPolicies.
+ * the monitoring namespace. Kubelet probes are not subject to NetworkPolicies. With `egress`, the
+ * pod reaches only what those rules allow.
  */
 export function readerNetworkPolicy(scope: Construct, id: string, options: ReaderNetworkPolicyOptions): ApiObject {
   const metrics = {
-    from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } } }],
+    from: [{ namespaceSelector: namespaceSelector(options.monitoringNamespace) }],
     ports: [{ protocol: 'TCP', port: options.metricsPort }],
   };
   const appRule = (): Json[] => {
@@ -31,8 +35,9 @@ export function readerNetworkPolicy(scope: Construct, id: string, options: Reade
   return manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
     spec: {
       podSelector: options.podSelector,
-      policyTypes: ['Ingress'],
+      policyTypes: options.egress ? ['Ingress', 'Egress'] : ['Ingress'],
       ingress: Lazy.any({ produce: () => [...appRule(), metrics] }),
+      ...(options.egress ? { egress: options.egress } : {}),
     },
   });
 }

@@ -20,6 +20,8 @@ export interface AppPodShape {
   readonly namespace?: string;
   /** The pod uses the node's network. */
   readonly hostNetwork?: boolean;
+  /** The pod's `securityContext.fsGroup`; undefined when it sets none. */
+  readonly fsGroup?: number;
 }
 
 /** What the sidecar brings into the pod. */
@@ -33,6 +35,11 @@ export interface SidecarFootprint {
   /** Ports the application takes traffic on; undefined to read them from the containers. */
   readonly appPorts?: readonly number[];
   readonly keepWorkloadServiceAccount: boolean;
+  /**
+   * The sidecar mounts a Secret readable by its owner (root) and the pod's fsGroup only (the Flight
+   * client key): the pod must set an fsGroup, which the kubelet gives every container.
+   */
+  readonly readsSecretByFsGroup?: boolean;
 }
 
 /** Ports the application takes traffic on: given, or declared by its containers. */
@@ -109,6 +116,13 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
       path: `${where}.serviceAccountName`,
       message: `is "${pod.serviceAccountName}", but the reader's read-only bucket identity is bound to "${footprint.serviceAccountName}"`,
       fix: "remove it from the workload, or set 'keepWorkloadServiceAccount: true' and bind the read-only identity to that ServiceAccount yourself",
+    });
+  }
+  if (footprint.readsSecretByFsGroup && pod.fsGroup === undefined) {
+    problems.push({
+      path: `${where}.securityContext.fsGroup`,
+      message: "is not set: the sidecar (a non-root user) reads the Flight client key (writer.flightClientCertificate, mode 0440) through the pod's fsGroup",
+      fix: "set the pod's securityContext.fsGroup, e.g. to the application's group (the kubelet gives every container of the pod that group)",
     });
   }
   problems.push(...namespaceProblems(pod, footprint, where));

@@ -83,5 +83,6 @@ export function podShapeOf(workload: Json, defaultNamespace: string | undefined)
     serviceAccountName: (spec.serviceAccountName ?? spec.serviceAccount) as string | undefined,
     namespace: ((workload.metadata as Json | undefined)?.namespace as string | undefined) ?? defaultNamespace,
     hostNetwork: spec.hostNetwork === true,
+    fsGroup: (spec.securityContext as Json | undefined)?.fsGroup as number | undefined,
   };
 }

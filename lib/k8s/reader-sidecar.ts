@@ -12,12 +12,15 @@ import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
+import { ReaderEgressOptions, readerEgressPlan, readerEgressRules } from './reader-egress';
+import { checkReaderEgress } from './reader-egress-checks';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICE_HOME_ENV, SpiceContainerModel, SPICEPOD_DIR, spicedArgs, toContainerManifest } from './spice-container';
 import { SpicepodConfigMap } from './spicepod-config-map';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
 import { bindKeptServiceAccount } from './kept-service-account';
-import { flightCaConfigMap, flightCaMounts, TlsMounts } from './flight-tls';
+import { FlightCertificateIssuer, flightCaConfigMap, NO_TLS, TlsMounts } from './flight-tls';
+import { checkFlightClientIssuer, dialerTlsMounts, flightClientCertificate } from './flight-client-certificate';
 import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
 
 /** How the sidecar runs: a native sidecar (init container, `restartPolicy: Always`) or a classic container. */
@@ -95,11 +98,27 @@ export interface SpiceReaderSidecarOptions {
    */
   readonly clusterApiKey?: ClusterApiKeyExternalSecret;
   /**
+   * A cert-manager issuer for the client certificate (`split.writer.flightClientCertificate`): a
+   * `Certificate` writes its Secret in the workload's namespace when the reader delegates.
+   * `readerSidecar()` passes the chart's `flightClientCertificate`.
+   *
+   * @default - none: create the Secret in the workload's namespace yourself
+   */
+  readonly flightClientCertificate?: FlightCertificateIssuer;
+  /**
    * Extra environment variables of the sidecar container.
    *
    * @default - none
    */
   readonly env?: readonly SpiceEnvVar[];
+  /**
+   * Restrict the pod's egress to what the reader reaches (DNS, the writers' Flight port, the
+   * bucket, its identity's endpoints) and the application's own `rules`. The pod is the
+   * application's: its containers are restricted too.
+   *
+   * @default - egress unrestricted: the NetworkPolicy restricts ingress only
+   */
+  readonly egress?: ReaderEgressOptions;
 }
 
 /** Props of the reader sidecar. */
@@ -108,7 +127,9 @@ export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
   readonly synthesized: SynthesizedSplit;
 }
 
-const VOLUMES = { local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp', flightCa: 'spice-reader-flight-ca' } as const;
+const VOLUMES = {
+  local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp', flightCa: 'spice-reader-flight-ca', flightClient: 'spice-reader-flight-client',
+} as const;
 
 /** Workloads that already run a reader sidecar, with the split it reads. */
 const attached = new WeakMap<IConstruct, string>();
@@ -146,6 +167,8 @@ export class SpiceReaderSidecar extends Construct {
   private readonly identity: IdentityBinding;
   private readonly model: SpiceContainerModel;
   private readonly native: boolean;
+  /** The pod's egress rules; undefined without `egress`. */
+  private readonly egressRules?: Json[];
 
   constructor(scope: Construct, id: string, private readonly props: SpiceReaderSidecarProps) {
     super(scope, id);
@@ -160,7 +183,11 @@ export class SpiceReaderSidecar extends Construct {
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
     checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', own);
+    checkFlightClientIssuer(props.flightClientCertificate, split, 'flightClientCertificate', own);
+    const egressPlan = readerEgressPlan(split, props.datasets, props.identity);
+    checkReaderEgress(props.egress, egressPlan, own);
     findings.throwIfProblems(split.name, this.node.path);
+    this.egressRules = props.egress && readerEgressRules(egressPlan, props.egress);
 
     this.spicepod = renderReaderSpicepod(split, { datasets: props.datasets });
     this.serviceAccountName = readerServiceAccountName(split.name);
@@ -183,7 +210,7 @@ export class SpiceReaderSidecar extends Construct {
         { volume: VOLUMES.local, mountPath: SPICE_HOME, subPath: 'home' },
         { volume: VOLUMES.spicepod, mountPath: SPICEPOD_DIR, readOnly: true },
         { volume: VOLUMES.tmp, mountPath: '/tmp' },
-        ...this.flightCa.mounts,
+        ...this.flightTls.mounts,
       ],
       extraEnv: props.env,
     };
@@ -208,10 +235,14 @@ export class SpiceReaderSidecar extends Construct {
     return this.attach(object, `${json.kind}/${json.metadata?.name}`, namespace, 'now', podShapeOf(json, namespace).serviceAccountName);
   }
 
-  /** The writers' CA, when the writers serve TLS and this reader delegates datasets to them. */
-  private get flightCa(): TlsMounts {
-    const delegates = this.spicepod.spicepod.datasets.some((dataset) => dataset.params?.spiceai_tls_ca_certificate_file !== undefined);
-    return delegates ? flightCaMounts(this.props.synthesized.split, VOLUMES.flightCa) : { mounts: [], volumes: [], serves: false };
+  /** The reader delegates datasets to the writers (it holds the cluster API key for them). */
+  private get delegates(): boolean {
+    return this.spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
+  }
+
+  /** What a delegating reader dials the writers with: their CA, the client certificate. */
+  private get flightTls(): TlsMounts {
+    return this.delegates ? dialerTlsMounts(this.props.synthesized.split, { ca: VOLUMES.flightCa, client: VOLUMES.flightClient }) : NO_TLS;
   }
 
   private get footprint(): SidecarFootprint {
@@ -223,6 +254,7 @@ export class SpiceReaderSidecar extends Construct {
       namespace: this.namespace,
       appPorts: this.props.appPorts,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
+      readsSecretByFsGroup: this.flightTls.volumes.some((volume) => volume.secret !== undefined),
     };
   }
 
@@ -246,7 +278,9 @@ export class SpiceReaderSidecar extends Construct {
       problems.push({ path: where, message, fix: 'add one reader sidecar per workload' });
     } else {
       const shapeNow = { containers: [], initContainers: [], volumes: [], namespace };
-      problems.push(...(checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where)));
+      const early = checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where);
+      // Construction stops on a namespace problem: report with it what the workload already shows.
+      problems.push(...(checkAt === 'at-synth' && early.length > 0 ? this.podProblems(render(), where, namespace) : early));
       const { cloud } = this.props.synthesized.split.store;
       if (this.props.keepWorkloadServiceAccount && ownServiceAccount) {
         const kept = { chart: Chart.of(object), name: ownServiceAccount, namespace, where };
@@ -284,11 +318,13 @@ export class SpiceReaderSidecar extends Construct {
       appPorts: { produce: () => appPortsOf(podShapeOf(render(), namespace), this.footprint) },
       metricsPort: this.model.ports.metrics,
       monitoringNamespace: this.props.monitoringNamespace ?? 'monitoring',
+      egress: this.egressRules,
     });
-    // Delegating readers trust the writers' CA: a copy in the workload's namespace.
-    if (this.flightCa.volumes.length > 0) flightCaConfigMap(this, this.props.synthesized.split, this.namespace);
-    const delegates = this.spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
-    if (delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, this.props.synthesized.split, this.namespace, this.props.clusterApiKey);
+    // Delegating readers trust the writers' CA and present the client certificate: copies in the workload's namespace.
+    const { split } = this.props.synthesized;
+    if (this.delegates) flightCaConfigMap(this, split, this.namespace);
+    if (this.delegates && this.props.flightClientCertificate) flightClientCertificate(this, split, this.namespace, this.props.flightClientCertificate);
+    if (this.delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, split, this.namespace, this.props.clusterApiKey);
     const additions = this.additions(config);
     object.toJson = () => {
       const json = render();
@@ -314,7 +350,7 @@ export class SpiceReaderSidecar extends Construct {
     return {
       container: toContainerManifest(this.model, this.native),
       native: this.native,
-      volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE), ...this.flightCa.volumes],
+      volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE), ...this.flightTls.volumes],
       serviceAccountName: this.serviceAccountName,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
       identityMountsToken: this.identity.automountServiceAccountToken,

@@ -9,6 +9,7 @@ import { SplitObservability, SplitObservabilityOptions } from './observability';
 import { reportWarnings } from './warnings';
 import { checkWriterClusterOptions, SpiceWriterCluster, WriterClusterOptions } from './writer-cluster';
 import type { ClusterApiKeyExternalSecret } from './cluster-api-key';
+import type { FlightCertificateIssuer } from './flight-tls';
 
 /** Props of the split's chart. */
 export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>, Omit<WriterClusterOptions, 'identity'> {
@@ -74,6 +75,7 @@ export class ReadWriteSplitChart extends Chart {
   private readonly monitoringNamespace: string;
   private readonly imagePullSecrets?: readonly string[];
   private readonly clusterApiKey?: ClusterApiKeyExternalSecret;
+  private readonly flightClientCertificate?: FlightCertificateIssuer;
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
     const findings = new Findings();
@@ -86,6 +88,7 @@ export class ReadWriteSplitChart extends Chart {
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     this.imagePullSecrets = props.pods?.imagePullSecrets;
     this.clusterApiKey = props.clusterApiKey;
+    this.flightClientCertificate = props.flightClientCertificate;
     if (props.createNamespace ?? true) {
       this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } }, {});
       // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
@@ -104,13 +107,15 @@ export class ReadWriteSplitChart extends Chart {
   /**
    * The reader sidecar of this split for an application chart; add it to workloads with `addTo`
    * or `addToManifest`. It pulls the image with the writers' `pods.imagePullSecrets` unless told
-   * otherwise (those Secrets must exist in the application's namespace too).
+   * otherwise (those Secrets must exist in the application's namespace too), and takes the chart's
+   * `clusterApiKey` and `flightClientCertificate` sources.
    */
   public readerSidecar(scope: Construct, id: string, options: SpiceReaderSidecarOptions = {}): SpiceReaderSidecar {
     return new SpiceReaderSidecar(scope, id, {
       monitoringNamespace: this.monitoringNamespace,
       imagePullSecrets: this.imagePullSecrets,
       clusterApiKey: this.clusterApiKey,
+      flightClientCertificate: this.flightClientCertificate,
       ...options,
       synthesized: this.synthesized,
     });

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { parseSplitIdentities, ReadWriteSplitError, SplitIdentities } from '../core';
+import { parseSplitIdentities, SplitIdentities } from '../core';
+import { readJsonFile } from '../files/json-file';
 
 export type { SplitIdentities } from '../core';
 
@@ -13,25 +13,10 @@ export type { SplitIdentities } from '../core';
  * @throws ReadWriteSplitError when the file is missing, is not JSON or holds no valid identities
  */
 export function readSplitIdentities(file: string, output?: string): SplitIdentities {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ReadWriteSplitError('Cannot read split identities', [{
-      path: file,
-      message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      fix: 'write it from the stack that created the identities: `pulumi stack output --json > <file>`',
-    }]);
-  }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    throw new ReadWriteSplitError('Cannot read split identities', [{
-      path: file,
-      message: `is not JSON (${(error as Error).message})`,
-      fix: 'write it with `pulumi stack output --json > <file>` (the --json flag matters)',
-    }]);
-  }
+  const document = readJsonFile(file, {
+    subject: 'Cannot read split identities',
+    missingFix: 'write it from the stack that created the identities: `pulumi stack output --json > <file>`',
+    notJsonFix: 'write it with `pulumi stack output --json > <file>` (the --json flag matters)',
+  });
   return parseSplitIdentities(document, file, output);
 }

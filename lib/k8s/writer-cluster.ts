@@ -11,7 +11,8 @@ import { checkPodSettings, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { WriterStatefulSet } from './writer-statefulset';
-import { FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
+import { checkCertificateIssuer, FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
+import { checkFlightClientIssuer, flightClientCertificate } from './flight-client-certificate';
 import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
 
 /** The writer-side settings a chart and a standalone writer cluster share. */
@@ -50,6 +51,16 @@ export interface WriterClusterOptions {
    */
   readonly flightCertificate?: FlightCertificateIssuer;
   /**
+   * A cert-manager issuer for the client certificate readers and the archiver present
+   * (`split.writer.flightClientCertificate`): a `Certificate` (`client auth`) writes its Secret in
+   * the split's namespace when the split keeps an archive, and `readerSidecar()` renders one in
+   * every namespace with a delegating reader. spiced reads it at startup only, so restart readers
+   * and the archiver after a renewal.
+   *
+   * @default - none: the Secrets are yours to create and renew (type `kubernetes.io/tls`)
+   */
+  readonly flightClientCertificate?: FlightCertificateIssuer;
+  /**
    * Where the cluster API key comes from: an ExternalSecret (External Secrets Operator) writes
    * `split.writer.apiKey`'s Secret in the split's namespace, and `readerSidecar()` in every
    * namespace with a delegating reader.
@@ -83,6 +94,7 @@ export function checkWriterClusterOptions(
     findings.problem('monitoringNamespace', `${quote(options.monitoringNamespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   }
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
+  checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
   const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
   checkPodSettings(options.pods, reserved, findings.under('pods'));
@@ -149,20 +161,15 @@ export class SpiceWriterCluster extends Construct {
     // The archiver and the writers' scrapes trust this CA; readers get their own copy.
     flightCaConfigMap(this, split, split.namespace);
     if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);
+    // The archiver dials the writers too: it presents the client certificate from this namespace.
+    if (archiver && props.flightClientCertificate) flightClientCertificate(this, split, split.namespace, props.flightClientCertificate);
     if (props.clusterApiKey) clusterApiKeyExternalSecret(this, split, split.namespace, props.clusterApiKey);
   }
 }
-
-const ISSUER_KINDS = ['Issuer', 'ClusterIssuer'];
 
 function checkFlightCertificate(issuer: FlightCertificateIssuer, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
   if (synthesized && !synthesized.split.writer.tls) {
     findings.problem('flightCertificate', 'is given, but the split has no writer.tls: nothing would serve the certificate', "set split.writer.tls { secretName, caCertificate } (the issuer's CA), or remove flightCertificate");
   }
-  if (!issuer || typeof issuer.name !== 'string' || !NAMESPACE.test(issuer.name)) {
-    findings.problem('flightCertificate.name', `${quote(issuer?.name)} is not an issuer name`, "give the name of a cert-manager Issuer or ClusterIssuer, e.g. 'spice-ca'");
-  }
-  if (issuer?.group === undefined && issuer?.kind !== undefined && !ISSUER_KINDS.includes(issuer.kind)) {
-    findings.problem('flightCertificate.kind', `${quote(issuer.kind)} is not a cert-manager issuer kind`, "use 'Issuer' or 'ClusterIssuer' (or give the group of an external issuer)");
-  }
+  checkCertificateIssuer(issuer, 'flightCertificate', findings);
 }

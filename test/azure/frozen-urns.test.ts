@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitAzure } from '../../lib/azure';
 import { MOCK_OIDC_ISSUER, MOCK_SUBSCRIPTION } from '../../examples/azure/mock-cloud';
 import { telemetry } from '../../examples/splits/telemetry';
+import { derivedSplit } from '../support/example-splits';
 import { installMocks, registeredSince, registeredUrns } from './support';
 
 installMocks();
@@ -50,7 +51,7 @@ describe('frozen URNs', () => {
     const warn = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     const before = new Set(registeredUrns());
     new ReadWriteSplitAzure('fleet', {
-      split: { ...telemetry, name: 'fleet', image: { tag: '1.11.5' }, store: { ...telemetry.store, account: 'acmefleet' } },
+      split: derivedSplit(telemetry, { name: 'fleet', image: { tag: '1.11.5' }, store: { ...telemetry.store, account: 'acmefleet' } }),
       resourceGroupName: 'acme-fleet',
       cluster: { location: 'westeurope' },
       privateEndpointManagedElsewhere: true,

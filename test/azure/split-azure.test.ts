@@ -4,6 +4,7 @@ import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitAzure, ReadWriteSplitAzureArgs } from '../../lib/azure';
 import { MOCK_OIDC_ISSUER, MOCK_SUBSCRIPTION, MOCK_TENANT } from '../../examples/azure/mock-cloud';
 import { telemetry } from '../../examples/splits/telemetry';
+import { derivedSplit } from '../support/example-splits';
 import { GUID, installMocks, named, ofType, recordOptions, Registered, registeredSince, ROLE, sorted, T, valueOf } from './support';
 
 installMocks();
@@ -225,6 +226,21 @@ describe('identities on Spice 2.x (AKS Workload Identity)', () => {
     expect(ofType(resources, T.role).filter((r) => r.inputs.roleDefinitionId !== roleId(ROLE.blobDataReader)).map((r) => r.inputs.principalId)).toEqual([writer]);
   });
 
+  it("holds the readers' role to the refresh location with an ABAC condition: reads and listings under it only, never the archive", async () => {
+    const { resources } = await deploy(readers);
+    const readerRole = named(resources, T.role, 'telemetry-reader-blob-data').inputs;
+    expect(readerRole.conditionVersion).toBe('2.0');
+    const read = "ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'}";
+    const inContainer = "@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringEquals 'spice-snapshots'";
+    expect(readerRole.condition).toBe(
+      `((!(${read} AND NOT SubOperationMatches{'Blob.List'})) OR (${inContainer} AND @Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] StringStartsWith 'telemetry/refresh/'))`
+      + ` AND ((!(${read} AND SubOperationMatches{'Blob.List'})) OR (${inContainer} AND @Request[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:prefix] StringStartsWith 'telemetry/refresh/'))`,
+    );
+    expect(readerRole.condition).not.toContain('archive');
+    // The writer's role covers the container it owns (the archiver writes there too).
+    expect(named(resources, T.role, 'telemetry-writer-blob-data').inputs.condition).toBeUndefined();
+  });
+
   it("exports the identities' client and tenant ids for the Kubernetes ServiceAccounts", async () => {
     const { component, resources } = await deploy();
     const state = (tier: string) => named(resources, T.identity, `telemetry-${tier}`).state;
@@ -246,7 +262,7 @@ describe('identities on Spice 2.x (AKS Workload Identity)', () => {
 
 describe('identities on Spice 1.x (the nodes’ kubelet identity)', () => {
   const KUBELET = '6b1f0c2e-4d3a-4e5f-8a7b-9c0d1e2f3a4b';
-  const oss: SplitSpec = { ...telemetry, name: 'fleet', image: { tag: '1.11.5' } };
+  const oss: SplitSpec = derivedSplit(telemetry, { name: 'fleet', image: { tag: '1.11.5' } });
   const deployOss = () => deploy({ split: oss, cluster: { location: 'westeurope' }, nodeIdentity: { principalId: KUBELET } }, 'fleet');
   let warn: MockInstance<typeof pulumi.log.warn>;
   beforeEach(() => { warn = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve()); });

@@ -4,6 +4,7 @@ import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitAzure, ReadWriteSplitAzureArgs } from '../../lib/azure';
 import { MOCK_OIDC_ISSUER, MOCK_SUBSCRIPTION } from '../../examples/azure/mock-cloud';
 import { telemetry } from '../../examples/splits/telemetry';
+import { derivedSplit } from '../support/example-splits';
 import { installMocks, registeredSince, T } from './support';
 import { componentProblems } from '../support/errors';
 
@@ -74,7 +75,7 @@ describe('bad input', () => {
   });
 
   it('refuses a store of another cloud', () => {
-    const onGcp = { ...telemetry, store: { cloud: 'gcp', bucket: 'acme-telemetry', region: 'europe-west4' } } as SplitSpec;
+    const onGcp = derivedSplit(telemetry, { store: { cloud: 'gcp', bucket: 'acme-telemetry', region: 'europe-west4' } as SplitSpec['store'] });
     expect(problemsOf({ ...BASE, split: onGcp })).toEqual([
       expect.stringMatching(/^split\.store\.cloud: 'gcp' is not 'azure': this component creates an Azure storage account; set store\.cloud to 'azure'/),
     ]);
@@ -152,7 +153,7 @@ describe('values known only at deploy time', () => {
       cluster: { location: 'westeurope', oidcIssuerUrl: pulumi.output(MOCK_OIDC_ISSUER) },
       resourceGroupName: pulumi.output('acme-telemetry'),
     });
-    new ReadWriteSplitAzure('late-oss', { ...BASE, split: { ...oss, name: 'fleet' }, cluster: { location: 'westeurope' }, nodeIdentity: { principalId: pulumi.output(KUBELET) } });
+    new ReadWriteSplitAzure('late-oss', { ...BASE, split: derivedSplit(oss, { name: 'fleet' }), cluster: { location: 'westeurope' }, nodeIdentity: { principalId: pulumi.output(KUBELET) } });
     const types = (await registeredSince()).map((r) => r.type);
     warn.mockRestore();
     expect(types.filter((type) => type === T.account)).toHaveLength(2);

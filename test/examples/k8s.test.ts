@@ -61,6 +61,17 @@ describe('the example cdk8s app (cdk8s synth)', () => {
     expect(legacy.initContainers[0].env).toEqual([{ name: 'HOME', value: '/app' }]);
   });
 
+  it('limits the storefront pod\'s egress, opted in, and leaves the other applications\' egress alone', () => {
+    const storefront = find(docs, 'NetworkPolicy', 'storefront-web-spice-reader').spec;
+    expect(storefront.policyTypes).toEqual(['Ingress', 'Egress']);
+    const destinations = storefront.egress.map((rule: K8sObject) => rule.ports.map((p: K8sObject) => `${p.protocol}/${p.port}`).join(','));
+    expect(destinations).toEqual(['UDP/53,TCP/53', 'TCP/50051', 'TCP/443', 'TCP/443', 'TCP/8443']);
+    expect(storefront.egress[1].to[0].podSelector.matchLabels).toEqual({ 'read-write-split.io/split': 'orders', 'read-write-split.io/tier': 'writer' });
+    for (const name of ['legacy-api-spice-reader', 'device-api-spice-reader']) {
+      expect(find(docs, 'NetworkPolicy', name).spec.policyTypes).toEqual(['Ingress']);
+    }
+  });
+
   it('binds each cloud\'s identity to the writer ServiceAccounts', () => {
     const sa = (name: string, namespace: string) => docs.find((d) => d.kind === 'ServiceAccount' && d.metadata.name === name && d.metadata.namespace === namespace)!;
     // The role the AWS example creates, by its deterministic name: no ARN copied by hand.

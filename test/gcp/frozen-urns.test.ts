@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReadWriteSplitGcp } from '../../lib/gcp';
 import { catalog } from '../../examples/splits/catalog';
+import { derivedSplit } from '../support/example-splits';
 import { installMocks, registeredSince, registeredUrns } from './support';
 
 installMocks();
@@ -28,7 +29,7 @@ describe('frozen URNs', () => {
   it('keeps the URNs of the Google service accounts of impersonation', async () => {
     const before = new Set(registeredUrns());
     new ReadWriteSplitGcp('shop', {
-      split: { ...catalog, name: 'shop' },
+      split: derivedSplit(catalog, { name: 'shop' }),
       cluster: { region: 'europe-west4', project: 'acme-catalog', projectNumber: '123456789012' },
       privateGoogleAccessManagedElsewhere: true,
       impersonateServiceAccounts: true,

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitGcp, ReadWriteSplitGcpArgs } from '../../lib/gcp';
 import { catalog } from '../../examples/splits/catalog';
+import { derivedSplit } from '../support/example-splits';
 import { installMocks, invokes, recordOptions, registeredSince, Registered, valueOf } from './support';
 
 installMocks();
@@ -199,7 +200,7 @@ describe('source access', () => {
 describe('warnings', () => {
   it('logs each warning of the description once, with its id', async () => {
     const warn = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
-    const oss: SplitSpec = { ...catalog, name: 'catalog-oss', image: { tag: 'v1.11.6' }, datasets: [catalog.datasets[0]] };
+    const oss = derivedSplit(catalog, { name: 'catalog-oss', image: { tag: 'v1.11.6' }, datasets: [catalog.datasets[0]] });
     await deploy({ split: oss }, 'catalog-oss');
     const messages = warn.mock.calls.map((call) => String(call[0]));
     expect(messages.filter((m) => m.endsWith('[ack: no-hot-swap]'))).toHaveLength(1);

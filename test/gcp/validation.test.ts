@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitGcp, ReadWriteSplitGcpArgs } from '../../lib/gcp';
 import { catalog } from '../../examples/splits/catalog';
+import { derivedSplit } from '../support/example-splits';
 import { installMocks, registeredSince } from './support';
 import { componentProblems } from '../support/errors';
 
@@ -60,7 +61,7 @@ describe('bad input', () => {
   });
 
   it('refuses a store of another cloud', () => {
-    const onAws: SplitSpec = { ...catalog, store: { cloud: 'aws', bucket: 'acme-catalog', region: 'eu-west-1' } };
+    const onAws = derivedSplit(catalog, { store: { cloud: 'aws', bucket: 'acme-catalog', region: 'eu-west-1' } });
     expect(problemsOf({ split: onAws, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toEqual([
       expect.stringMatching(/^split\.store\.cloud: "aws" is not 'gcp'/),
       expect.stringMatching(/^args\.cluster\.region: europe-west4 is not the store's region eu-west-1/),

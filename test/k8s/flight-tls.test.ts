@@ -1,10 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it, vi } from 'vitest';
 import { SplitSpec } from '../../lib';
 import { ReadWriteSplitChart, ReadWriteSplitChartProps } from '../../lib/k8s';
 import { TEST_FLIGHT_CA } from '../support/flight-ca';
-import { expectValidManifests, find, K8sObject, podTemplates, restrictedViolations, spicepodOf, WRITER_IRSA } from '../support/k8s';
+import { expectValidManifests, find, K8sObject, podTemplates, restrictedAppDeployment, restrictedViolations, spicepodOf, WRITER_IRSA } from '../support/k8s';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { thrown } from '../support/errors';
 
@@ -19,16 +18,7 @@ function synth(props: Partial<ReadWriteSplitChartProps> = {}): K8sObject[] {
   const split = new ReadWriteSplitChart(app, 'shop', { split: tlsSplit, writerIdentity: WRITER_IRSA, flightCertificate: { name: 'spice-ca', kind: 'ClusterIssuer' }, ...props });
   for (const [name, datasets] of [['web', undefined], ['batch', ['orders']]] as const) {
     const chart = new Chart(app, name, { namespace: 'storefront' });
-    const deployment = new kplus.Deployment(chart, 'app', {
-      metadata: { name },
-      containers: [{
-        name: 'app',
-        image: 'ghcr.io/acme/app:1.0.0',
-        ports: [{ number: 8080 }],
-        securityContext: { user: 10001, group: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } },
-      }],
-      securityContext: { user: 10001, group: 10001 },
-    });
+    const deployment = restrictedAppDeployment(chart, name);
     split.readerSidecar(chart, 'reader', { identity: READER_IRSA, datasets: datasets && [...datasets] }).addTo(deployment);
   }
   return app.charts.flatMap((chart) => Testing.synth(chart));

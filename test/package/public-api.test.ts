@@ -10,28 +10,29 @@ import { ROOT } from '../support/run';
 const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'index': {
     values: [
-      'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
-      'gcpServiceAccountEmail', 'gcpServiceAccountId', 'parseSplitIdentities',
-      'readerServiceAccountName', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writerServiceAccountName', 'writerServiceName',
+      'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'UPGRADE_CHANGE_KINDS', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
+      'gcpServiceAccountEmail', 'gcpServiceAccountId', 'lockDescription', 'parseDescriptionLock', 'parseSplitIdentities', 'readDescriptionLock',
+      'readerServiceAccountName', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writeDescriptionLock', 'writerServiceAccountName', 'writerServiceName',
     ],
     types: [
-      'AccelerationEngine', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketEstimate', 'DatasetRefreshSpec', 'DatasetSnapshotSpec', 'DatasetSpec',
-      'FlightTlsSpec', 'GcsSnapshotStoreSpec', 'IdentityTier', 'ParamValue', 'ReaderDatasetForm', 'ReaderPlacement', 'ReaderTierSpec', 'RefreshMode', 'ResolvedDataset',
+      'AccelerationEngine', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketEstimate', 'DatasetRefreshSpec', 'DatasetSnapshotSpec', 'DatasetSpec', 'DescriptionLock',
+      'FlightClientCertificateSpec', 'FlightTlsSpec', 'GcsSnapshotStoreSpec', 'IdentityTier', 'LockedDataset', 'LockedStore', 'ParamValue', 'ReaderDatasetForm', 'ReaderPlacement', 'ReaderTierSpec', 'RefreshMode', 'ResolvedDataset',
       'ResolvedDatasetSnapshots', 'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore',
       'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter', 'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec',
       'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation',
       'SnapshotStoreSpec', 'SnapshotTrigger', 'SpiceCapabilities', 'SpiceEdition', 'SpiceImageSpec', 'SpiceVersion', 'Spicepod', 'SpicepodAcceleration',
       'SpicepodDataset', 'SpicepodSnapshots', 'SplitIdentities', 'SplitSpec', 'SplitValidation', 'SplitWarning', 'SynthesizedSplit', 'TierSizing', 'TierSpicepod',
-      'ValidationProblem', 'WorkloadIdentity', 'WriterTierSpec',
+      'UpgradeAllowance', 'UpgradeChangeKind', 'UpgradeSpec', 'ValidationProblem', 'WorkloadIdentity', 'WriterTierSpec',
     ],
   },
   'k8s/index': {
     values: [
-      'LABELS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SpiceReaderSidecar', 'SpiceWriterCluster', 'SplitObservability',
+      'LABELS', 'LINK_LOCAL_IDENTITY_ENDPOINTS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SpiceReaderSidecar', 'SpiceWriterCluster', 'SplitObservability',
       'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
-      'Archiver', 'ClusterApiKeyExternalSecret', 'FlightCertificateIssuer', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
+      'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment',
+      'ReaderEgressDns', 'ReaderEgressOptions', 'ReaderEgressPeer', 'ReaderEgressPort', 'ReaderEgressRule', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
       'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitIdentities',
       'SplitObservabilityOptions', 'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
     ],

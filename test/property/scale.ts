@@ -67,7 +67,11 @@ async function expectLeastPrivilegeOnAzure(description: NeutralDescription): Pro
   const [account] = ofType(resources, 'azure-native:storage:StorageAccount');
   expect(account.inputs).toMatchObject({ allowBlobPublicAccess: false, allowSharedKeyAccess: false, publicNetworkAccess: 'Disabled' });
   const readerAssignments = ofType(resources, 'azure-native:authorization:RoleAssignment').filter((r) => /-reader/.test(r.name));
-  for (const assignment of readerAssignments) expect(assignment.inputs.roleDefinitionId).toMatch(new RegExp(`/${BLOB_DATA_READER}$`));
+  const refresh = `${description.prefix ?? description.spec.name}/refresh/`;
+  for (const assignment of readerAssignments) {
+    expect(assignment.inputs.roleDefinitionId).toMatch(new RegExp(`/${BLOB_DATA_READER}$`));
+    expect(assignment.inputs.condition.match(/StringStartsWith '[^']*'/g)).toEqual([`StringStartsWith '${refresh}'`, `StringStartsWith '${refresh}'`]);
+  }
 }
 
 /** A valid description renders on every target into output every validator accepts. */

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 
 /** A synthesized Kubernetes object. */
@@ -91,3 +93,20 @@ export function find(docs: readonly K8sObject[], kind: string, name: string): K8
 
 /** The writer identity the Kubernetes tests bind (an AWS store needs one). */
 export const WRITER_IRSA = { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-writer' } as const;
+
+/**
+ * A restricted application Deployment (user and group 10001, every capability dropped) taking
+ * traffic on 8080, for the sidecar to join; `fsGroup` is the pod's, none when left out.
+ */
+export function restrictedAppDeployment(chart: Chart, name: string, fsGroup?: number): kplus.Deployment {
+  return new kplus.Deployment(chart, name, {
+    metadata: { name },
+    containers: [{
+      name: 'app',
+      image: 'ghcr.io/acme/app:1.0.0',
+      ports: [{ number: 8080 }],
+      securityContext: { user: 10001, group: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } },
+    }],
+    securityContext: { user: 10001, group: 10001, fsGroup },
+  });
+}

@@ -1,0 +1,42 @@
+import { ResolvedSplit, writerServiceName } from '../core';
+
+/** The endpoint a delegating reader dials: the writer Service in the cluster, or a host outside it. */
+export type WriterEndpoint =
+  | { readonly inCluster: true }
+  | { readonly inCluster: false; readonly url: string; readonly port: number };
+
+/** What a reader reaches over the network, from the split and the datasets it reads. */
+export interface ReaderDestinations {
+  /** Datasets restored from the snapshot bucket (over HTTPS, with the reader's identity). */
+  readonly restored: readonly string[];
+  /** Datasets queried on the writers over Arrow Flight. */
+  readonly delegated: readonly string[];
+  readonly writer: WriterEndpoint;
+}
+
+const DEFAULT_URL_PORTS: Readonly<Record<string, number>> = { 'http': 80, 'https': 443, 'grpc+tls': 443 };
+
+/**
+ * Where `writer.flightEndpoint` points. The writer Service's names (`<split>-writer`, with its
+ * namespace, `.svc` and any cluster domain) are in the cluster: NetworkPolicies see the writer
+ * pods behind it. Anything else is a host whose addresses only the user knows.
+ */
+export function writerEndpoint(split: ResolvedSplit): WriterEndpoint {
+  const url = split.writer.flightEndpoint;
+  const match = /^([a-z+]+):\/\/([^/:\s]+|\[[^\]\s]+\])(?::(\d+))?/.exec(url);
+  const service = writerServiceName(split.name);
+  const host = match?.[2] ?? '';
+  const inCluster = host === service || host === `${service}.${split.namespace}` || host.startsWith(`${service}.${split.namespace}.svc`);
+  if (inCluster) return { inCluster: true };
+  return { inCluster: false, url, port: match?.[3] ? Number(match[3]) : DEFAULT_URL_PORTS[match?.[1] ?? ''] ?? 443 };
+}
+
+/** What a reader of `datasets` (every dataset readers see, when undefined) reaches. Unknown names are left out. */
+export function readerDestinations(split: ResolvedSplit, datasets?: readonly string[]): ReaderDestinations {
+  const read = split.datasets.filter((dataset) => dataset.readers !== 'writer-only' && (datasets === undefined || datasets.includes(dataset.name)));
+  return {
+    restored: read.filter((dataset) => dataset.readers !== 'delegated').map((dataset) => dataset.name),
+    delegated: read.filter((dataset) => dataset.readers === 'delegated').map((dataset) => dataset.name),
+    writer: writerEndpoint(split),
+  };
+}
