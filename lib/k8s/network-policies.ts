@@ -12,8 +12,9 @@ function fromNamespace(name: string): Json {
 const tcp = (port: number) => ({ protocol: 'TCP', port });
 
 /**
- * Ingress rules for the split's own pods: the writers' Flight and HTTP ports accept only pods that
- * run a reader of this split (in any namespace) and the archiver; metrics only the monitoring
+ * Ingress rules for the split's own pods: the writers' Flight port accepts only pods that run a
+ * reader of this split (in any namespace) and the archiver (nothing of the split dials their HTTP
+ * port: kubelet probes are not subject to NetworkPolicies, and operators use port-forward); metrics only the monitoring
  * namespace; the archiver accepts nothing but metrics scrapes.
  */
 export class SplitNetworkPolicies extends Construct {
@@ -27,7 +28,7 @@ export class SplitNetworkPolicies extends Construct {
       spec: {
         podSelector: { matchLabels: tierLabels(split.name, 'writer') },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [readers, archiver], ports: [tcp(DEFAULT_PORTS.http), tcp(DEFAULT_PORTS.flight)] }, metrics],
+        ingress: [{ from: [readers, archiver], ports: [tcp(DEFAULT_PORTS.flight)] }, metrics],
       },
     });
     manifest(this, 'Archiver', 'networking.k8s.io/v1', 'NetworkPolicy', { name: archiverName(split.name), namespace: split.namespace }, {

@@ -146,7 +146,7 @@ describe('the writer cluster', () => {
     }
   });
 
-  it('admits Flight and HTTP only from reader pods and the archiver, metrics only from monitoring', () => {
+  it('admits Flight only, and only from reader pods and the archiver, metrics only from monitoring', () => {
     expect(find(docs, 'NetworkPolicy', 'shop-writer').spec).toEqual({
       podSelector: { matchLabels: { 'read-write-split.io/split': 'shop', 'read-write-split.io/tier': 'writer' } },
       policyTypes: ['Ingress'],
@@ -156,7 +156,7 @@ describe('the writer cluster', () => {
             { namespaceSelector: {}, podSelector: { matchLabels: { 'read-write-split.io/reader-of': 'shop' } } },
             { podSelector: { matchLabels: { 'read-write-split.io/split': 'shop', 'read-write-split.io/tier': 'archiver' } } },
           ],
-          ports: [{ protocol: 'TCP', port: 8090 }, { protocol: 'TCP', port: 50051 }],
+          ports: [{ protocol: 'TCP', port: 50051 }],
         },
         { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 9090 }] },
       ],
