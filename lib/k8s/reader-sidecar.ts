@@ -2,7 +2,7 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkIdentityForStore, checkReaderDatasets, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, renderReaderSpicepod, SynthesizedSplit, TierSpicepod,
+  checkIdentityForStore, checkReaderDatasets, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, SynthesizedSplit, TierSpicepod,
 } from '../core';
 import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
 import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
@@ -10,6 +10,7 @@ import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
 import { ReaderEgressOptions, readerEgressPlan, readerEgressRules } from './reader-egress';
@@ -189,7 +190,7 @@ export class SpiceReaderSidecar extends Construct {
     findings.throwIfProblems(split.name, this.node.path);
     this.egressRules = props.egress && readerEgressRules(egressPlan, props.egress);
 
-    this.spicepod = renderReaderSpicepod(split, { datasets: props.datasets });
+    this.spicepod = readerSpicepodFor(props.synthesized, props.datasets);
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     this.identity = identityBinding(props.identity);

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Spicepod, spicepodToYaml } from '../core';
+import { Spicepod } from '../core';
 import { manifest } from './manifest';
+import { serializedSpicepod } from './rendered-spicepods';
 import { SPICEPOD_FILE } from './spice-container';
 
 /** A ConfigMap holding one Spicepod, and the checksum that rolls pods when it changes. */
@@ -16,9 +16,9 @@ export class SpicepodConfigMap extends Construct {
 
   constructor(scope: Construct, id: string, props: { name: string; namespace?: string; labels: Record<string, string>; spicepod: Spicepod }) {
     super(scope, id);
-    const yaml = spicepodToYaml(props.spicepod);
+    const { yaml, checksum } = serializedSpicepod(props.spicepod);
     this.name = props.name;
-    this.checksum = createHash('sha256').update(yaml).digest('hex');
+    this.checksum = checksum;
     this.apiObject = manifest(this, 'Resource', 'v1', 'ConfigMap', { name: props.name, namespace: props.namespace, labels: props.labels }, {
       data: { [SPICEPOD_FILE]: yaml },
     });
