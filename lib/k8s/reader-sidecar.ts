@@ -10,6 +10,7 @@ import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { oncePerSynth } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
@@ -332,7 +333,8 @@ export class SpiceReaderSidecar extends Construct {
       return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
     };
     if (checkAt === 'at-synth') {
-      object.node.addValidation({ validate: () => this.podProblems(render(), where, namespace).map(formatProblem) });
+      const problems = oncePerSynth(() => this.podProblems(render(), where, namespace).map(formatProblem));
+      object.node.addValidation({ validate: problems });
     }
     return { spicepodConfigMap: config.apiObject, networkPolicy };
   }

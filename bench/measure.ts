@@ -1,0 +1,62 @@
+/** Timing on a noisy machine: alternate the two sides, and take medians of paired ratios. */
+
+export interface PairedTiming {
+  /** Median milliseconds of the library's side. */
+  readonly libraryMs: number;
+  /** Median milliseconds of the baseline. */
+  readonly baselineMs: number;
+  /** Median of library/baseline over the pairs. */
+  readonly ratio: number;
+  readonly pairs: number;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function timeOnce(run: () => unknown): number {
+  const start = process.hrtime.bigint();
+  run();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * Runs both sides alternately (the library first in even pairs, the baseline first in odd ones)
+ * after one warm-up each, for about `budgetMs` in all, between `minPairs` and `maxPairs` pairs.
+ */
+export function pairedTiming(library: () => unknown, baseline: () => unknown, budgetMs = 2000, minPairs = 5, maxPairs = 25): PairedTiming {
+  const warm = timeOnce(library) + timeOnce(baseline);
+  const pairs = Math.max(minPairs, Math.min(maxPairs, Math.floor(budgetMs / Math.max(warm, 1))));
+  const libraryTimes: number[] = [];
+  const baselineTimes: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    if (i % 2 === 0) {
+      libraryTimes.push(timeOnce(library));
+      baselineTimes.push(timeOnce(baseline));
+    } else {
+      baselineTimes.push(timeOnce(baseline));
+      libraryTimes.push(timeOnce(library));
+    }
+  }
+  return {
+    libraryMs: median(libraryTimes),
+    baselineMs: median(baselineTimes),
+    ratio: median(libraryTimes.map((t, i) => t / baselineTimes[i])),
+    pairs,
+  };
+}
+
+/** Heap retained by what `build` returns, in MiB (needs node --expose-gc). */
+export function retainedMiB(build: () => unknown): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const kept = build();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  void kept;
+  return (after - before) / 2 ** 20;
+}

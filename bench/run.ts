@@ -1,0 +1,60 @@
+/**
+ * `npm run bench`: what the library adds to its users' synths, side by side with hand-written
+ * equivalents (bench/baseline/). Prints a table and writes bench/results.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
+import { libraryK8sApp } from './library';
+import { pairedTiming, retainedMiB } from './measure';
+import { expectSameManifests } from './same-manifests';
+
+const DATASETS = [1, 10, 100, 1000];
+const APPS = [1, 10, 50];
+
+interface Cell {
+  readonly target: string;
+  readonly datasets: number;
+  readonly apps: number;
+  readonly libraryMs: number;
+  readonly baselineMs: number;
+  readonly ratio: number;
+  readonly pairs: number;
+  readonly libraryMiB?: number;
+  readonly baselineMiB?: number;
+}
+
+function k8sCell(datasets: number, apps: number): Cell {
+  const baseline = prepareK8sBaseline(libraryK8sApp(datasets, apps));
+  const library = () => libraryK8sApp(datasets, apps).synthYaml();
+  const handWritten = () => baselineK8sApp(baseline).synthYaml();
+  expectSameManifests(`kubernetes ${datasets}x${apps}`, library(), handWritten());
+  const timing = pairedTiming(library, handWritten);
+  return {
+    target: 'kubernetes', datasets, apps, ...timing,
+    libraryMiB: retainedMiB(() => libraryK8sApp(datasets, apps)),
+    baselineMiB: retainedMiB(() => baselineK8sApp(baseline)),
+  };
+}
+
+function row(cell: Cell): string {
+  const mib = (value?: number) => (value === undefined ? '-' : value.toFixed(1));
+  return [cell.target, cell.datasets, cell.apps, cell.libraryMs.toFixed(1), cell.baselineMs.toFixed(1), `${cell.ratio.toFixed(2)}x`, mib(cell.libraryMiB), mib(cell.baselineMiB), cell.pairs]
+    .map(String).join(' | ');
+}
+
+function main(): void {
+  const cells: Cell[] = [];
+  console.log('target | datasets | apps | library ms | baseline ms | ratio | library MiB | baseline MiB | pairs');
+  for (const datasets of DATASETS) {
+    for (const apps of APPS) {
+      const cell = k8sCell(datasets, apps);
+      cells.push(cell);
+      console.log(row(cell));
+    }
+  }
+  const results = { node: process.version, date: new Date().toISOString(), grid: cells };
+  writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+main();
