@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
+import { coldImport, COLD_IMPORTS } from './cold-import';
 import { libraryK8sApp } from './library';
 import { pairedTiming, retainedMiB } from './measure';
 import { expectSameManifests } from './same-manifests';
@@ -53,7 +54,13 @@ function main(): void {
       console.log(row(cell));
     }
   }
-  const results = { node: process.version, date: new Date().toISOString(), grid: cells };
+  console.log('\nsubpath | cold import ms | framework alone ms | ratio | modules | framework modules');
+  const imports = COLD_IMPORTS.map(({ subpath, baseline }) => {
+    const result = coldImport(subpath, baseline, join(__dirname, '..'));
+    console.log([subpath, result.libraryMs.toFixed(1), result.baselineMs.toFixed(1), `${result.ratio.toFixed(2)}x`, result.libraryModules, result.baselineModules].join(' | '));
+    return result;
+  });
+  const results = { node: process.version, date: new Date().toISOString(), grid: cells, coldImports: imports };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
