@@ -4,9 +4,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { baselineAwsApp, prepareAwsBaseline } from './baseline/aws';
 import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
 import { coldImport, COLD_IMPORTS } from './cold-import';
-import { libraryK8sApp } from './library';
+import { libraryAwsApp, libraryK8sApp } from './library';
 import { pairedTiming, retainedMiB } from './measure';
 import { expectSameManifests } from './same-manifests';
 
@@ -38,6 +39,21 @@ function k8sCell(datasets: number, apps: number): Cell {
   };
 }
 
+/** A synthesized template, as `cdk synth` writes it. */
+const templateOf = (app: ReturnType<typeof libraryAwsApp>) => JSON.stringify(app.synth().getStackByName('Bench').template);
+
+function awsCell(datasets: number, apps: number): Cell {
+  const baseline = prepareAwsBaseline(JSON.parse(templateOf(libraryAwsApp(datasets, apps))));
+  const library = () => templateOf(libraryAwsApp(datasets, apps));
+  const handWritten = () => templateOf(baselineAwsApp(baseline));
+  if (library() !== handWritten()) throw new Error(`aws ${datasets}x${apps}: the baseline does not synthesize the same template`);
+  return {
+    target: 'aws', datasets, apps, ...pairedTiming(library, handWritten),
+    libraryMiB: retainedMiB(() => libraryAwsApp(datasets, apps)),
+    baselineMiB: retainedMiB(() => baselineAwsApp(baseline)),
+  };
+}
+
 function row(cell: Cell): string {
   const mib = (value?: number) => (value === undefined ? '-' : value.toFixed(1));
   return [cell.target, cell.datasets, cell.apps, cell.libraryMs.toFixed(1), cell.baselineMs.toFixed(1), `${cell.ratio.toFixed(2)}x`, mib(cell.libraryMiB), mib(cell.baselineMiB), cell.pairs]
@@ -49,9 +65,10 @@ function main(): void {
   console.log('target | datasets | apps | library ms | baseline ms | ratio | library MiB | baseline MiB | pairs');
   for (const datasets of DATASETS) {
     for (const apps of APPS) {
-      const cell = k8sCell(datasets, apps);
-      cells.push(cell);
-      console.log(row(cell));
+      for (const cell of [k8sCell(datasets, apps), awsCell(datasets, apps)]) {
+        cells.push(cell);
+        console.log(row(cell));
+      }
     }
   }
   console.log('\nsubpath | cold import ms | framework alone ms | ratio | modules | framework modules');
