@@ -1,7 +1,7 @@
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
 import { App, Chart } from 'cdk8s';
-import { ReadWriteSplitAws } from '../lib/aws';
-import { ReadWriteSplitChart } from '../lib/k8s';
+import { ReadWriteSplitAws } from '../dist/aws';
+import { ReadWriteSplitChart } from '../dist/k8s';
 import { BENCH_ENV } from './baseline/aws';
 import { appDeployment, benchApps, benchSplit } from './workload';
 

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { DatasetSpec, SplitSpec } from '../lib/core';
+import type { DatasetSpec, SplitSpec } from '../dist/core';
 
 /** The reader apps' container security: what a restricted namespace admits. */
 export const APP_SECURITY = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
