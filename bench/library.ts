@@ -1,6 +1,8 @@
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
 import { App, Chart } from 'cdk8s';
 import { ReadWriteSplitAws } from '../dist/aws';
+import { ReadWriteSplitAzure } from '../dist/azure';
+import { ReadWriteSplitGcp } from '../dist/gcp';
 import { ReadWriteSplitChart } from '../dist/k8s';
 import { BENCH_ENV } from './baseline/aws';
 import { appDeployment, benchApps, benchSplit } from './workload';
@@ -30,4 +32,29 @@ export function libraryAwsApp(datasets: number, apps: number): CdkApp {
     readerNamespaces: benchApps(apps).map((app) => app.namespace),
   });
   return app;
+}
+
+const OIDC_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41af-91ab-2d7cd011db47/6f1c2a3b-0000-4000-8000-000000000001/';
+const NODE_SUBNET = '/subscriptions/3f2b6c1e-8d4a-4b7e-9c55-1a2b3c4d5e6f/resourceGroups/aks/providers/Microsoft.Network/virtualNetworks/aks/subnets/nodes';
+
+/** The GCP side as a Pulumi program writes it with the library (under the bench's mocks). */
+export function libraryGcpProgram(datasets: number, apps: number): void {
+  new ReadWriteSplitGcp('bench', {
+    split: benchSplit(datasets, 'gcp'),
+    cluster: { region: 'europe-west4', project: 'acme-bench', projectNumber: '123456789012' },
+    subnetwork: { name: 'gke-nodes' },
+    readerNamespaces: benchApps(apps).map((app) => app.namespace),
+  });
+}
+
+/** The Azure side as a Pulumi program writes it with the library (under the bench's mocks). */
+export function libraryAzureProgram(datasets: number, apps: number): void {
+  new ReadWriteSplitAzure('bench', {
+    split: benchSplit(datasets, 'azure'),
+    resourceGroupName: 'snapshots',
+    cluster: { location: 'westeurope', oidcIssuerUrl: OIDC_ISSUER },
+    privateEndpoint: { subnetId: NODE_SUBNET },
+    // A managed identity trusts at most 20 federated credentials: 50 apps share 20 namespaces.
+    readerNamespaces: [...new Set(benchApps(apps).map((_, i) => `team-${i % 20}`))],
+  });
 }

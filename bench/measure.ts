@@ -16,28 +16,28 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function timeOnce(run: () => unknown): number {
+async function timeOnce(run: () => unknown): Promise<number> {
   const start = process.hrtime.bigint();
-  run();
+  await run();
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /**
- * Runs both sides alternately (the library first in even pairs, the baseline first in odd ones)
+ * Runs both sides (synchronous or not) alternately (the library first in even pairs, the baseline first in odd ones)
  * after one warm-up each, for about `budgetMs` in all, between `minPairs` and `maxPairs` pairs.
  */
-export function pairedTiming(library: () => unknown, baseline: () => unknown, budgetMs = 2000, minPairs = 5, maxPairs = 25): PairedTiming {
-  const warm = timeOnce(library) + timeOnce(baseline);
+export async function pairedTiming(library: () => unknown, baseline: () => unknown, budgetMs = 2000, minPairs = 5, maxPairs = 25): Promise<PairedTiming> {
+  const warm = (await timeOnce(library)) + (await timeOnce(baseline));
   const pairs = Math.max(minPairs, Math.min(maxPairs, Math.floor(budgetMs / Math.max(warm, 1))));
   const libraryTimes: number[] = [];
   const baselineTimes: number[] = [];
   for (let i = 0; i < pairs; i++) {
     if (i % 2 === 0) {
-      libraryTimes.push(timeOnce(library));
-      baselineTimes.push(timeOnce(baseline));
+      libraryTimes.push(await timeOnce(library));
+      baselineTimes.push(await timeOnce(baseline));
     } else {
-      baselineTimes.push(timeOnce(baseline));
-      libraryTimes.push(timeOnce(library));
+      baselineTimes.push(await timeOnce(baseline));
+      libraryTimes.push(await timeOnce(library));
     }
   }
   return {

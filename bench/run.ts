@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { baselineAwsApp, prepareAwsBaseline } from './baseline/aws';
 import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
 import { coldImport, COLD_IMPORTS } from './cold-import';
-import { libraryAwsApp, libraryK8sApp } from './library';
+import { mockAzureResource } from '../examples/azure/mock-cloud';
+import { baselinePulumiProgram, installBenchMocks, RegisteredResource, registeredSince } from './baseline/pulumi';
+import { PULUMI_CLASSES } from './baseline/pulumi-classes';
+import { libraryAwsApp, libraryAzureProgram, libraryGcpProgram, libraryK8sApp } from './library';
 import { pairedTiming, retainedMiB } from './measure';
 import { expectSameManifests } from './same-manifests';
 
@@ -26,12 +29,12 @@ interface Cell {
   readonly baselineMiB?: number;
 }
 
-function k8sCell(datasets: number, apps: number): Cell {
+async function k8sCell(datasets: number, apps: number): Promise<Cell> {
   const baseline = prepareK8sBaseline(libraryK8sApp(datasets, apps));
   const library = () => libraryK8sApp(datasets, apps).synthYaml();
   const handWritten = () => baselineK8sApp(baseline).synthYaml();
   expectSameManifests(`kubernetes ${datasets}x${apps}`, library(), handWritten());
-  const timing = pairedTiming(library, handWritten);
+  const timing = await pairedTiming(library, handWritten);
   return {
     target: 'kubernetes', datasets, apps, ...timing,
     libraryMiB: retainedMiB(() => libraryK8sApp(datasets, apps)),
@@ -42,16 +45,40 @@ function k8sCell(datasets: number, apps: number): Cell {
 /** A synthesized template, as `cdk synth` writes it. */
 const templateOf = (app: ReturnType<typeof libraryAwsApp>) => JSON.stringify(app.synth().getStackByName('Bench').template);
 
-function awsCell(datasets: number, apps: number): Cell {
+async function awsCell(datasets: number, apps: number): Promise<Cell> {
   const baseline = prepareAwsBaseline(JSON.parse(templateOf(libraryAwsApp(datasets, apps))));
   const library = () => templateOf(libraryAwsApp(datasets, apps));
   const handWritten = () => templateOf(baselineAwsApp(baseline));
   if (library() !== handWritten()) throw new Error(`aws ${datasets}x${apps}: the baseline does not synthesize the same template`);
   return {
-    target: 'aws', datasets, apps, ...pairedTiming(library, handWritten),
+    target: 'aws', datasets, apps, ...(await pairedTiming(library, handWritten)),
     libraryMiB: retainedMiB(() => libraryAwsApp(datasets, apps)),
     baselineMiB: retainedMiB(() => baselineAwsApp(baseline)),
   };
+}
+
+/** What a Pulumi program registered, comparable between the component and the hand-written program. */
+const resourceSet = (resources: readonly RegisteredResource[]) => resources
+  .filter((r) => !r.type.startsWith('read-write-split:'))
+  .map((r) => JSON.stringify([r.type, r.name, r.inputs]))
+  .sort();
+
+async function pulumiCell(target: string, program: (datasets: number, apps: number) => void, datasets: number, apps: number): Promise<Cell> {
+  program(datasets, apps);
+  const reference = await registeredSince();
+  baselinePulumiProgram(reference, PULUMI_CLASSES);
+  if (JSON.stringify(resourceSet(await registeredSince())) !== JSON.stringify(resourceSet(reference))) {
+    throw new Error(`${target} ${datasets}x${apps}: the baseline does not register the same resources`);
+  }
+  const library = async () => {
+    program(datasets, apps);
+    await registeredSince();
+  };
+  const handWritten = async () => {
+    baselinePulumiProgram(reference, PULUMI_CLASSES);
+    await registeredSince();
+  };
+  return { target, datasets, apps, ...(await pairedTiming(library, handWritten)) };
 }
 
 function row(cell: Cell): string {
@@ -60,12 +87,18 @@ function row(cell: Cell): string {
     .map(String).join(' | ');
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  installBenchMocks((type, name, inputs) => (type.startsWith('azure-native:') ? mockAzureResource(type, name, inputs) : { id: `${name}-id`, state: inputs }));
   const cells: Cell[] = [];
   console.log('target | datasets | apps | library ms | baseline ms | ratio | library MiB | baseline MiB | pairs');
   for (const datasets of DATASETS) {
     for (const apps of APPS) {
-      for (const cell of [k8sCell(datasets, apps), awsCell(datasets, apps)]) {
+      const targets = [
+        () => k8sCell(datasets, apps), () => awsCell(datasets, apps),
+        () => pulumiCell('gcp', libraryGcpProgram, datasets, apps), () => pulumiCell('azure', libraryAzureProgram, datasets, apps),
+      ];
+      for (const measure of targets) {
+        const cell = await measure();
         cells.push(cell);
         console.log(row(cell));
       }
@@ -81,4 +114,7 @@ function main(): void {
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
-main();
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,6 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { DatasetSpec, SplitSpec } from '../dist/core';
+import type { DatasetSpec, SnapshotStoreSpec, SplitSpec } from '../dist/core';
+
+/** The bench split's snapshot store on each cloud. */
+export const BENCH_STORES: Readonly<Record<'aws' | 'gcp' | 'azure', SnapshotStoreSpec>> = {
+  aws: { cloud: 'aws', bucket: 'bench-snapshots', region: 'eu-west-1' },
+  gcp: { cloud: 'gcp', bucket: 'bench-snapshots', region: 'europe-west4' },
+  azure: { cloud: 'azure', account: 'benchsnapshots', container: 'spice', region: 'westeurope' },
+};
 
 /** The reader apps' container security: what a restricted namespace admits. */
 export const APP_SECURITY = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
@@ -9,12 +16,12 @@ export const APP_SECURITY = { user: 10001, capabilities: { drop: [kplus.Capabili
  * A split of `datasets` datasets across the three placements, on an S3 store and the Enterprise
  * 2.x image (quiet: no warning is printed, so none is timed).
  */
-export function benchSplit(datasets: number): SplitSpec {
+export function benchSplit(datasets: number, cloud: keyof typeof BENCH_STORES = 'aws'): SplitSpec {
   const placements = ['accelerated', 'delegated', 'writer-only'] as const;
   return {
     name: 'bench',
     image: { edition: 'enterprise', repository: 'example.com/spiceai-enterprise', tag: '2.0.1-enterprise' },
-    store: { cloud: 'aws', bucket: 'bench-snapshots', region: 'eu-west-1' },
+    store: BENCH_STORES[cloud],
     writer: { storageSize: '100Gi' },
     reader: { localDisk: '40Gi' },
     datasets: Array.from({ length: datasets }, (_, i): DatasetSpec => ({

@@ -97,30 +97,82 @@ function covers(outer: S3SourceLocation, inner: S3SourceLocation): boolean {
   return outer.bucket === inner.bucket && inner.prefix.startsWith(outer.prefix) && (inner.key === undefined || inner.key.startsWith(outer.prefix));
 }
 
+/** Every folder a prefix lies in, itself included: `a/b/` gives `''`, `a/`, `a/b/`. */
+function foldersOf(prefix: string): string[] {
+  const folders = [''];
+  for (let end = prefix.indexOf('/'); end >= 0; end = prefix.indexOf('/', end + 1)) folders.push(prefix.slice(0, end + 1));
+  return folders;
+}
+
+type SourceRead = { location: S3SourceLocation; datasets: number[] };
+
+/**
+ * The reads kept so far, indexed by bucket and folder, so that merging a split's sources stays
+ * linear however many there are: only reads whose folders contain each other can cover one
+ * another, and those are found by folder; `covers` decides.
+ */
+class KeptReads {
+  /** Insertion order, which the plan keeps. */
+  private readonly order = new Set<SourceRead>();
+  /** `bucket\0folder` to the reads at or below that folder. */
+  private readonly below = new Map<string, Set<SourceRead>>();
+
+  /** A kept read whose folder contains the location's, if any. */
+  public outer(location: S3SourceLocation): SourceRead | undefined {
+    for (const folder of foldersOf(location.prefix)) {
+      for (const read of this.below.get(`${location.bucket}\0${folder}`) ?? []) {
+        if (read.location.prefix === folder && covers(read.location, location)) return read;
+      }
+    }
+    return undefined;
+  }
+
+  /** The kept reads inside the location's folder. */
+  public inner(location: S3SourceLocation): SourceRead[] {
+    return [...(this.below.get(`${location.bucket}\0${location.prefix}`) ?? [])].filter((read) => covers(location, read.location));
+  }
+
+  public add(read: SourceRead): void {
+    this.order.add(read);
+    for (const folder of foldersOf(read.location.prefix)) {
+      const key = `${read.location.bucket}\0${folder}`;
+      this.below.set(key, (this.below.get(key) ?? new Set()).add(read));
+    }
+  }
+
+  public remove(read: SourceRead): void {
+    this.order.delete(read);
+    for (const folder of foldersOf(read.location.prefix)) this.below.get(`${read.location.bucket}\0${folder}`)?.delete(read);
+  }
+
+  public reads(): SourceRead[] {
+    return [...this.order];
+  }
+}
+
 function writerSources(split: ResolvedSplit): S3SourceRead[] {
   const own: S3SourceLocation = { bucket: split.store.bucket, prefix: `${split.store.prefix}/` };
-  const reads: { location: S3SourceLocation; datasets: number[] }[] = [];
+  const reads: SourceRead[] = [];
   split.datasets.forEach((dataset, index) => {
     const location = readsS3WithPodIdentity(dataset, split.store.cloud) ? s3SourceLocation(dataset.from) : undefined;
     if (!location || (split.store.cloud === 'aws' && covers(own, location))) return;
     reads.push({ location, datasets: [index] });
   });
   // One read per location: a source inside another one's folder (or the same) needs nothing of its own.
-  const kept: typeof reads = [];
+  const kept = new KeptReads();
   for (const read of reads) {
-    const outer = kept.find((other) => covers(other.location, read.location));
+    const outer = kept.outer(read.location);
     if (outer) {
       outer.datasets.push(...read.datasets);
       continue;
     }
-    const inner = kept.filter((other) => covers(read.location, other.location));
-    for (const other of inner) {
+    for (const other of kept.inner(read.location)) {
       read.datasets.unshift(...other.datasets);
-      kept.splice(kept.indexOf(other), 1);
+      kept.remove(other);
     }
-    kept.push(read);
+    kept.add(read);
   }
-  return kept.map((read) => ({ ...read.location, datasets: [...read.datasets].sort((a, b) => a - b) }));
+  return kept.reads().map((read) => ({ ...read.location, datasets: [...read.datasets].sort((a, b) => a - b) }));
 }
 
 /** The access plan of a split; each cloud adapter maps it to its own permissions. */

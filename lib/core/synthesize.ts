@@ -24,15 +24,34 @@ export interface SynthesizedSplit {
   readonly warnings: readonly SplitWarning[];
 }
 
+/** A value computed on first read, then kept. */
+function once<T>(compute: () => T): () => T {
+  let computed: { readonly value: T } | undefined;
+  return () => (computed ??= { value: compute() }).value;
+}
+
+/**
+ * Everything derived from a checked split. The Spicepods are rendered on first read: the cloud
+ * adapters need the plans, not the Spicepods, and rendering a large split's is the costly part.
+ */
 function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
+  const writer = once(() => ({
+    snapshotOwner: renderWriterSpicepod(split, 'snapshot-owner'),
+    queryReplica: renderWriterSpicepod(split, 'query-replica'),
+  }));
+  const reader = once(() => renderReaderSpicepod(split));
+  const archiver = once(() => renderArchiverSpicepod(split));
   return {
     split,
-    writer: {
-      snapshotOwner: renderWriterSpicepod(split, 'snapshot-owner'),
-      queryReplica: renderWriterSpicepod(split, 'query-replica'),
+    get writer() {
+      return writer();
     },
-    reader: renderReaderSpicepod(split),
-    archiver: renderArchiverSpicepod(split),
+    get reader() {
+      return reader();
+    },
+    get archiver() {
+      return archiver();
+    },
     retention: retentionPlan(split.store, split.retention),
     sizing: tierSizing(split),
     warnings: split.warnings,
