@@ -176,4 +176,6 @@ bench.spawn(project.compileTask);
 bench.exec('node --expose-gc --import tsx bench/run.ts');
 bench.exec('vitest bench --run');
 
+project.gitignore.exclude('/bench/.type-check/');
+
 project.synth();

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { baselineAwsApp, prepareAwsBaseline } from './baseline/aws';
 import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
 import { coldImport, COLD_IMPORTS } from './cold-import';
+import { typeCheckCost, TYPE_CHECKS } from './type-check';
 import { mockAzureResource } from '../examples/azure/mock-cloud';
 import { baselinePulumiProgram, installBenchMocks, RegisteredResource, registeredSince } from './baseline/pulumi';
 import { PULUMI_CLASSES } from './baseline/pulumi-classes';
@@ -110,7 +111,13 @@ async function main(): Promise<void> {
     console.log([subpath, result.libraryMs.toFixed(1), result.baselineMs.toFixed(1), `${result.ratio.toFixed(2)}x`, result.libraryModules, result.baselineModules].join(' | '));
     return result;
   });
-  const results = { node: process.version, date: new Date().toISOString(), grid: cells, coldImports: imports };
+  console.log('\nsubpath | type-check s | framework alone s | ratio | peak MiB | framework peak MiB');
+  const typeChecks = TYPE_CHECKS.map((check) => {
+    const result = typeCheckCost(join(__dirname, '..'), check);
+    console.log([check.subpath, result.librarySeconds, result.frameworkSeconds, `${result.ratio.toFixed(2)}x`, result.libraryMiB.toFixed(0), result.frameworkMiB.toFixed(0)].join(' | '));
+    return result;
+  });
+  const results = { node: process.version, date: new Date().toISOString(), grid: cells, coldImports: imports, typeChecks };
   writeFileSync(join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 }
 
