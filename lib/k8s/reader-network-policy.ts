@@ -7,10 +7,11 @@ import { Json, manifest } from './manifest';
 export interface ReaderNetworkPolicyOptions {
   readonly name: string;
   readonly namespace?: string;
-  /** The workload's own pod selector. */
-  readonly podSelector: unknown;
-  /** The application's ports, produced at synth (cdk8s-plus workloads can gain ports later). */
-  readonly appPorts: { produce(): number[] };
+  /**
+   * The workload's own pod selector and the application's ports, produced at synth (cdk8s-plus
+   * workloads can gain ports later) from one rendering of the workload.
+   */
+  readonly pod: { produce(): { readonly selector: unknown; readonly appPorts: readonly number[] } };
   readonly metricsPort: number;
   readonly monitoringNamespace: string;
   /** Egress rules of the pod; undefined to leave its egress unrestricted (no `Egress` policy type). */
@@ -28,16 +29,17 @@ export function readerNetworkPolicy(scope: Construct, id: string, options: Reade
     from: [{ namespaceSelector: namespaceSelector(options.monitoringNamespace) }],
     ports: [{ protocol: 'TCP', port: options.metricsPort }],
   };
-  const appRule = (): Json[] => {
-    const open = options.appPorts.produce();
-    return open.length > 0 ? [{ ports: open.map((port) => ({ protocol: 'TCP', port })) }] : [];
+  const spec = (): Json => {
+    const { selector, appPorts } = options.pod.produce();
+    const appRule = appPorts.length > 0 ? [{ ports: appPorts.map((port) => ({ protocol: 'TCP', port })) }] : [];
+    return {
+      podSelector: selector,
+      policyTypes: options.egress ? ['Ingress', 'Egress'] : ['Ingress'],
+      ingress: [...appRule, metrics],
+      ...(options.egress ? { egress: options.egress } : {}),
+    };
   };
   return manifest(scope, id, 'networking.k8s.io/v1', 'NetworkPolicy', { name: options.name, namespace: options.namespace }, {
-    spec: {
-      podSelector: options.podSelector,
-      policyTypes: options.egress ? ['Ingress', 'Egress'] : ['Ingress'],
-      ingress: Lazy.any({ produce: () => [...appRule(), metrics] }),
-      ...(options.egress ? { egress: options.egress } : {}),
-    },
+    spec: Lazy.any({ produce: spec }),
   });
 }

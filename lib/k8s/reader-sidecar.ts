@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -316,8 +316,12 @@ export class SpiceReaderSidecar extends Construct {
     const networkPolicy = readerNetworkPolicy(checkAt === 'now' ? this : object, `${name}NetworkPolicy`, {
       name: readerObjectsName(name),
       namespace: this.namespace,
-      podSelector: Lazy.any({ produce: () => render().spec?.selector ?? {} }),
-      appPorts: { produce: () => appPortsOf(podShapeOf(render(), namespace), this.footprint) },
+      pod: {
+        produce: () => {
+          const json = render();
+          return { selector: (json.spec as Json | undefined)?.selector ?? {}, appPorts: appPortsOf(podShapeOf(json, namespace), this.footprint) };
+        },
+      },
       metricsPort: this.model.ports.metrics,
       monitoringNamespace: this.props.monitoringNamespace ?? 'monitoring',
       egress: this.egressRules,
