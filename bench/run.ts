@@ -9,7 +9,8 @@ import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
 import { coldImport, COLD_IMPORTS } from './cold-import';
 import { typeCheckCost, TYPE_CHECKS } from './type-check';
 import { mockAzureResource } from '../examples/azure/mock-cloud';
-import { baselinePulumiProgram, installBenchMocks, RegisteredResource, registeredSince } from './baseline/pulumi';
+import { installCloudMocks, Registered, registeredSince } from '../test/support/pulumi-mocks';
+import { baselinePulumiProgram } from './baseline/pulumi';
 import { PULUMI_CLASSES } from './baseline/pulumi-classes';
 import { libraryAwsApp, libraryAzureProgram, libraryGcpProgram, libraryK8sApp } from './library';
 import { pairedTiming, retainedMiB } from './measure';
@@ -59,7 +60,7 @@ async function awsCell(datasets: number, apps: number): Promise<Cell> {
 }
 
 /** What a Pulumi program registered, comparable between the component and the hand-written program. */
-const resourceSet = (resources: readonly RegisteredResource[]) => resources
+const resourceSet = (resources: readonly Registered[]) => resources
   .filter((r) => !r.type.startsWith('read-write-split:'))
   .map((r) => JSON.stringify([r.type, r.name, r.inputs]))
   .sort();
@@ -89,7 +90,11 @@ function row(cell: Cell): string {
 }
 
 async function main(): Promise<void> {
-  installBenchMocks((type, name, inputs) => (type.startsWith('azure-native:') ? mockAzureResource(type, name, inputs) : { id: `${name}-id`, state: inputs }));
+  // Every resource answered with its inputs (Azure's with its ids), the subnetwork lookup with Private Google Access.
+  installCloudMocks({
+    resource: (type, name, inputs) => (type.startsWith('azure-native:') ? mockAzureResource(type, name, inputs) : { id: `${name}-id`, state: inputs }),
+    call: (_token, inputs) => ({ ...inputs, privateIpGoogleAccess: true }),
+  });
   const cells: Cell[] = [];
   console.log('target | datasets | apps | library ms | baseline ms | ratio | library MiB | baseline MiB | pairs');
   for (const datasets of DATASETS) {

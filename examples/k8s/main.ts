@@ -46,6 +46,14 @@ const telemetrySplit = new ReadWriteSplitChart(app, 'telemetry', {
   pods: { ...enterprisePull, priorityClassName: 'spice-critical' },
 });
 
+// What the restricted Pod Security Standard asks of the applications' own containers.
+const RESTRICTED_CONTAINER: kplus.ContainerSecurityContextProps = {
+  user: 10001,
+  group: 10001,
+  capabilities: { drop: [kplus.Capability.ALL] },
+  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+};
+
 // An application built with cdk8s-plus, reading only the datasets it needs.
 const storefront = new Chart(app, 'storefront', { namespace: 'shop' });
 const web = new kplus.Deployment(storefront, 'web', {
@@ -58,12 +66,7 @@ const web = new kplus.Deployment(storefront, 'web', {
     ports: [{ name: 'http', number: 8080 }],
     envVariables: { SPICE_HTTP_URL: kplus.EnvValue.fromValue('http://127.0.0.1:8090') },
     resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) } },
-    securityContext: {
-      user: 10001,
-      group: 10001,
-      capabilities: { drop: [kplus.Capability.ALL] },
-      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-    },
+    securityContext: RESTRICTED_CONTAINER,
   }],
 });
 // The storefront opts in to egress limits: its pod (the storefront container included) reaches
@@ -104,12 +107,7 @@ const deviceApi = new kplus.Deployment(devices, 'api', {
     image: 'ghcr.io/acme/device-api:3.2.0',
     ports: [{ name: 'http', number: 8080 }],
     envVariables: { SPICE_FLIGHT_URL: kplus.EnvValue.fromValue('grpc://127.0.0.1:50051') },
-    securityContext: {
-      user: 10001,
-      group: 10001,
-      capabilities: { drop: [kplus.Capability.ALL] },
-      seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-    },
+    securityContext: RESTRICTED_CONTAINER,
   }],
 });
 telemetrySplit.readerSidecar(devices, 'telemetry-reader', { identity: telemetryIdentities.reader }).addTo(deviceApi);

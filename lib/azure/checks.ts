@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Findings, quote } from '../core';
+import { checkPrivatePath } from '../pulumi/checks';
 
 // What the Azure component refuses: values that would deploy but never work, or would be insecure.
 
@@ -55,17 +56,15 @@ export function checkPrivateEndpoint(
   args: { privateEndpoint?: { subnetId?: unknown; privateDnsZoneId?: unknown }; privateEndpointManagedElsewhere?: unknown },
   at: Findings,
 ): void {
-  const { privateEndpoint: endpoint, privateEndpointManagedElsewhere: elsewhere } = args;
-  if (endpoint !== undefined && elsewhere === true) {
-    at.problem('privateEndpointManagedElsewhere', 'is true together with privateEndpoint', 'give privateEndpoint (created here) or privateEndpointManagedElsewhere: true, not both');
-  } else if (endpoint === undefined && elsewhere !== true) {
-    at.problem(
-      'privateEndpoint',
-      'is missing: the storage account refuses public network access, so without a private endpoint no pod can reach it',
-      "give { subnetId } of a subnet the cluster's nodes reach (e.g. the node subnet), or set privateEndpointManagedElsewhere: true if you create the blob private endpoint and its DNS yourself",
-    );
-  }
-  if (endpoint === undefined) return;
+  const given = checkPrivatePath(args, { here: 'privateEndpoint', elsewhere: 'privateEndpointManagedElsewhere' }, {
+    missing: {
+      message: 'is missing: the storage account refuses public network access, so without a private endpoint no pod can reach it',
+      fix: "give { subnetId } of a subnet the cluster's nodes reach (e.g. the node subnet), or set privateEndpointManagedElsewhere: true if you create the blob private endpoint and its DNS yourself",
+    },
+    bothFix: 'give privateEndpoint (created here) or privateEndpointManagedElsewhere: true, not both',
+  }, at);
+  if (!given) return;
+  const endpoint = args.privateEndpoint;
   if (!endpoint || typeof endpoint !== 'object') {
     at.problem('privateEndpoint', `${quote(endpoint)} is not a private endpoint`, "give { subnetId }, e.g. { subnetId: nodeSubnet.id }");
     return;

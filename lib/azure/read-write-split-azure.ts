@@ -9,8 +9,8 @@ import {
   accessPlan, azureBlobReadCondition, AzureRoleCondition, azureFederatedCredentialName, azureIdentityName, formatWarning, IdentityTier, kubernetesServiceAccountSubject, quote, SplitIdentities, SplitSpec, splitNameOf,
   SynthesizedSplit,
 } from '../core';
-import { checkBooleans, checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
-import { checkReaderGrantees, Grantee, KubernetesServiceAccountRef, tierGrantees } from '../pulumi/grantees';
+import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
+import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
 import { checkAccountSku, checkAksCluster, checkCredentialCount, checkNodeIdentity, checkPrivateEndpoint, checkResourceGroup, normalizedLocation } from './checks';
 import { managementPolicyRules } from './lifecycle-policy';
 import { armSubscriptionOf, blobRoleDefinitionId, BLOB_DATA_CONTRIBUTOR, BLOB_DATA_READER, oidcIssuerOf, virtualNetworkOf } from './resource-ids';
@@ -54,8 +54,11 @@ export interface AksNodeIdentityRef {
 }
 
 
-/** Arguments of the Azure side of a split. */
-export interface ReadWriteSplitAzureArgs {
+/**
+ * Arguments of the Azure side of a split. The reader identity trusts one federated credential per
+ * reader ServiceAccount (`readerNamespaces`, `readerServiceAccounts`), at most 20 in all.
+ */
+export interface ReadWriteSplitAzureArgs extends ReaderGranteeArgs {
   /** The split description shared with the cdk8s app (plain values only, no Outputs). Its store must be `cloud: 'azure'`. */
   readonly split: SplitSpec;
   /** Resource group of the storage account, the endpoint and the identities. */
@@ -83,19 +86,6 @@ export interface ReadWriteSplitAzureArgs {
    */
   readonly nodeIdentity?: AksNodeIdentityRef;
   /**
-   * Namespaces of the applications that run reader sidecars.
-   *
-   * @default - the split's namespace
-   */
-  readonly readerNamespaces?: string[];
-  /**
-   * ServiceAccounts of applications that keep their own (`keepWorkloadServiceAccount` on the
-   * reader sidecar): each gets a federated credential on the reader identity too.
-   *
-   * @default - none
-   */
-  readonly readerServiceAccounts?: KubernetesServiceAccountRef[];
-  /**
    * Redundancy of the storage account.
    *
    * @default 'Standard_ZRS'
@@ -110,12 +100,6 @@ export interface ReadWriteSplitAzureArgs {
   readonly protect?: boolean;
 }
 
-/** The description's store region when it is usable for the Azure checks, though the description has other problems. */
-function storeRegionOf(spec: SplitSpec, problems: readonly { path: string }[]): string | undefined {
-  const store = spec && typeof spec === 'object' ? spec.store : undefined;
-  const unusable = problems.some((problem) => problem.path === 'split.store' || /^split\.store\.(region|cloud)/.test(problem.path));
-  return store && typeof store === 'object' && !unusable && typeof store.region === 'string' ? store.region : undefined;
-}
 
 /**
  * The Azure side of a split, as a Pulumi component: a StorageV2 account in the AKS cluster's
@@ -161,7 +145,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
       // Without a usable image, assume 2.x: the checks then ask for what 2.x needs.
       const workloadIdentity = synthesized?.split.image.capabilities.objectStoreCredentials ?? true;
       checkResourceGroup(args.resourceGroupName, own);
-      checkAksCluster(args.cluster, storeRegionOf(args.split, findings.problems), workloadIdentity, own);
+      checkAksCluster(args.cluster, storeRegionOf(args.split, findings), workloadIdentity, own);
       checkPrivateEndpoint(args, own);
       checkNodeIdentity(args.nodeIdentity, workloadIdentity, own);
       checkAccountSku(args.accountSku, own);

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Findings, gcsSourceBucket, quote } from '../core';
+import { checkPrivatePath } from '../pulumi/checks';
 
 // What the GCP component refuses: values that would deploy but never work, or would be insecure.
 
@@ -45,16 +46,14 @@ export function checkNetwork(
   if (elsewhere !== undefined && typeof elsewhere !== 'boolean') {
     at.problem('privateGoogleAccessManagedElsewhere', `${quote(elsewhere)} is not a boolean`, 'use true or leave it out');
   }
-  if (subnetwork !== undefined && elsewhere === true) {
-    at.problem('privateGoogleAccessManagedElsewhere', 'is true together with subnetwork', 'give subnetwork (checked at deploy time) or privateGoogleAccessManagedElsewhere: true, not both');
-  } else if (subnetwork === undefined && elsewhere !== true) {
-    at.problem(
-      'subnetwork',
-      "is missing: nodes without external addresses reach GCS only through Private Google Access, and nothing would check that the cluster's subnetwork has it",
-      "give { name } of the cluster's subnetwork, or set privateGoogleAccessManagedElsewhere: true if you enable it (or Private Service Connect) elsewhere",
-    );
-  }
-  if (subnetwork === undefined) return;
+  const given = checkPrivatePath(args, { here: 'subnetwork', elsewhere: 'privateGoogleAccessManagedElsewhere' }, {
+    missing: {
+      message: "is missing: nodes without external addresses reach GCS only through Private Google Access, and nothing would check that the cluster's subnetwork has it",
+      fix: "give { name } of the cluster's subnetwork, or set privateGoogleAccessManagedElsewhere: true if you enable it (or Private Service Connect) elsewhere",
+    },
+    bothFix: 'give subnetwork (checked at deploy time) or privateGoogleAccessManagedElsewhere: true, not both',
+  }, at);
+  if (!given) return;
   if (!subnetwork || typeof subnetwork !== 'object') {
     at.problem('subnetwork', `${quote(subnetwork)} is not a subnetwork`, "give { name } of the cluster's subnetwork, e.g. { name: 'gke-nodes' }");
     return;

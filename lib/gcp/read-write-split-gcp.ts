@@ -7,11 +7,11 @@ import { Bucket } from '@pulumi/gcp/storage/bucket';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  accessPlan, Findings, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsPrefixCondition, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal,
+  accessPlan, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsPrefixCondition, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal,
   IamCondition, IdentityTier, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity,
 } from '../core';
-import { checkBooleans, checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
-import { checkReaderGrantees, Grantee, KubernetesServiceAccountRef, tierGrantees } from '../pulumi/grantees';
+import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
+import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
 import { checkCluster, checkGcsSources, checkNetwork } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
@@ -37,13 +37,17 @@ export interface GkeClusterRef {
 export interface GkeSubnetworkRef {
   /** Name of the subnetwork. */
   readonly name: pulumi.Input<string>;
-  /** Region of the subnetwork. Defaults to the cluster's region. */
+  /**
+   * Region of the subnetwork.
+   *
+   * @default - the cluster's region
+   */
   readonly region?: string;
 }
 
 
-/** Arguments of the GCP side of a split. */
-export interface ReadWriteSplitGcpArgs {
+/** Arguments of the GCP side of a split. Each reader ServiceAccount (`readerNamespaces`, `readerServiceAccounts`) gets the reader's grant. */
+export interface ReadWriteSplitGcpArgs extends ReaderGranteeArgs {
   /** The split description shared with the cdk8s app (plain values only, no Outputs). Its store must be `cloud: 'gcp'`. */
   readonly split: SplitSpec;
   /** The GKE cluster that runs both tiers. */
@@ -51,37 +55,37 @@ export interface ReadWriteSplitGcpArgs {
   /**
    * The subnetwork of the cluster's nodes: the deployment fails, before the bucket is created, when
    * it does not have Private Google Access. Give this or `privateGoogleAccessManagedElsewhere`.
-   * Defaults to none.
+   *
+   * @default - none
    */
   readonly subnetwork?: GkeSubnetworkRef;
   /**
    * States that the nodes reach Google APIs privately by other means (Private Google Access
    * enabled elsewhere, Private Service Connect, or nodes with external addresses): nothing is
-   * checked. Defaults to false.
+   * checked.
+   *
+   * @default false
    */
   readonly privateGoogleAccessManagedElsewhere?: boolean;
-  /** Namespaces of the applications that run reader sidecars. Defaults to the split's namespace. */
-  readonly readerNamespaces?: string[];
-  /**
-   * ServiceAccounts of applications that keep their own (`keepWorkloadServiceAccount` on the
-   * reader sidecar): each gets the reader's grant too. Defaults to none.
-   */
-  readonly readerServiceAccounts?: KubernetesServiceAccountRef[];
   /**
    * Grant through Google service accounts that the Kubernetes ServiceAccounts impersonate
    * (`iam.gke.io/gcp-service-account`, see `gcpServiceAccountEmail`) instead of granting the
-   * Kubernetes ServiceAccounts' principals directly. Defaults to false (direct principals, no
-   * annotation needed).
+   * Kubernetes ServiceAccounts' principals directly.
+   *
+   * @default false - direct principals, no annotation needed
    */
   readonly impersonateServiceAccounts?: boolean;
   /**
    * Grant the writer `roles/storage.objectViewer` on the buckets of the `gs://` sources the
-   * description names. Defaults to true.
+   * description names.
+   *
+   * @default true
    */
   readonly grantSourceAccess?: boolean;
   /**
    * Protect the bucket (`protect`) and keep it when it leaves the program (`retainOnDelete`).
-   * Defaults to true.
+   *
+   * @default true
    */
   readonly protect?: boolean;
 }
@@ -91,13 +95,6 @@ export const WRITER_ROLE = 'roles/storage.objectUser';
 /** Role of the readers: get and list objects. */
 export const READER_ROLE = 'roles/storage.objectViewer';
 
-/** The description's store region when it is usable for the GCP checks, though the description has other problems. */
-function storeRegionOf(spec: SplitSpec, findings: Findings): string | undefined {
-  const store = spec && typeof spec === 'object' ? spec.store : undefined;
-  const unusable = (path: string) => path === 'split.store' || path.startsWith('split.store.region') || path.startsWith('split.store.cloud');
-  if (!store || typeof store !== 'object' || findings.problems.some((problem) => unusable(problem.path))) return undefined;
-  return store.region;
-}
 
 /**
  * The GCP side of a split, as a Pulumi component: the GCS snapshot bucket in the cluster's region

@@ -35,6 +35,40 @@ export function checkBooleans(args: Record<string, unknown>, keys: readonly stri
  * refused, once, at its path; the rest is checked without it (a value left out there is not
  * reported again, and nothing derived from it quotes an Output's placeholder text).
  */
+/** The names of a private path the component sets up or checks, and of the statement that it exists elsewhere. */
+export interface PrivatePathKeys {
+  readonly here: string;
+  readonly elsewhere: string;
+}
+
+/**
+ * The private path to the store: given to the component (`keys.here`), or stated to exist
+ * elsewhere (`keys.elsewhere: true`), exactly one of them. Returns whether it was given here.
+ */
+export function checkPrivatePath(
+  args: Record<string, unknown>,
+  keys: PrivatePathKeys,
+  problems: { readonly missing: { readonly message: string; readonly fix: string }; readonly bothFix: string },
+  at: Findings,
+): boolean {
+  const here = args[keys.here] !== undefined;
+  const elsewhere = args[keys.elsewhere] === true;
+  if (here && elsewhere) at.problem(keys.elsewhere, `is true together with ${keys.here}`, problems.bothFix);
+  else if (!here && !elsewhere) at.problem(keys.here, problems.missing.message, problems.missing.fix);
+  return here;
+}
+
+/**
+ * The description's store region, for checking the cluster against it even when the description
+ * has other problems; undefined when the store or its region or cloud was refused (already
+ * reported at `split.store…`).
+ */
+export function storeRegionOf(spec: SplitSpec, findings: Findings): string | undefined {
+  const store = spec && typeof spec === 'object' ? spec.store : undefined;
+  const unusable = findings.problems.some((problem) => problem.path === 'split.store' || /^split\.store\.(region|cloud)/.test(problem.path));
+  return store && typeof store === 'object' && !unusable && typeof store.region === 'string' ? store.region : undefined;
+}
+
 export function checkPulumiDescription(split: SplitSpec, findings: Findings): SynthesizedSplit | undefined {
   checkLiteralValues(split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
   const refused = new Set(findings.problems.map((problem) => problem.path));

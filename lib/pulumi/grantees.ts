@@ -12,8 +12,21 @@ export interface KubernetesServiceAccountRef {
 
 /** The args of a Pulumi component that name the reader ServiceAccounts its identity trusts. */
 export interface ReaderGranteeArgs {
+  /** The split description shared with the cdk8s app (plain values only, no Outputs). */
   readonly split: SplitSpec;
+  /**
+   * Namespaces of the applications that run reader sidecars: the reader identity trusts the
+   * split's reader ServiceAccount in each.
+   *
+   * @default - the split's namespace
+   */
   readonly readerNamespaces?: string[];
+  /**
+   * ServiceAccounts of applications that keep their own (`keepWorkloadServiceAccount` on the
+   * reader sidecar): the reader identity trusts each too.
+   *
+   * @default - none
+   */
   readonly readerServiceAccounts?: KubernetesServiceAccountRef[];
 }
 

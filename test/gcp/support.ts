@@ -7,7 +7,7 @@ const subnetworks = { privateIpGoogleAccess: true as boolean | undefined };
 export const invokes: { token: string; inputs: Record<string, any> }[] = [];
 
 /** Outputs the provider computes that the component reads (a service account's `name`, `email`). */
-function computedOutputs(type: string, inputs: Record<string, any>): Record<string, unknown> {
+export function computedOutputs(type: string, inputs: Record<string, any>): Record<string, unknown> {
   if (type !== 'gcp:serviceaccount/account:Account') return {};
   const email = `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`;
   return { email, member: `serviceAccount:${email}`, name: `projects/${inputs.project}/serviceAccounts/${email}` };

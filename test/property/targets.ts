@@ -13,6 +13,7 @@ import { ReadWriteSplitGcp } from '../../lib/gcp';
 import { ReadWriteSplitChart } from '../../lib/k8s';
 import { mockAzureCall, mockAzureResource, MOCK_OIDC_ISSUER } from '../../examples/azure/mock-cloud';
 import { K8sObject } from '../support/k8s';
+import { computedOutputs } from '../gcp/support';
 import { installCloudMocks, Registered, registeredSince } from '../support/pulumi-mocks';
 import { AppSpec, Cloud, NeutralDescription, onCloud, REGIONS } from './descriptions';
 
@@ -87,9 +88,7 @@ export function installPropertyMocks(): void {
   installCloudMocks({
     resource: (type, name, inputs) => {
       if (type.startsWith('azure-native:')) return mockAzureResource(type, name, inputs);
-      if (type !== 'gcp:serviceaccount/account:Account') return { id: `${name}-id`, state: inputs };
-      const email = `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`;
-      return { id: `${name}-id`, state: { ...inputs, email, member: `serviceAccount:${email}` } };
+      return { id: `${name}-id`, state: { ...inputs, ...computedOutputs(type, inputs) } };
     },
     call: (token, inputs) => (token.startsWith('azure-native:') ? mockAzureCall(token, inputs) : { ...inputs, privateIpGoogleAccess: true }),
   });
