@@ -21,14 +21,17 @@ export function libraryK8sApp(datasets: number, apps: number): App {
   return app;
 }
 
+export const BENCH_ENDPOINT = 'vpce-0123456789abcdef0';
+export const BENCH_CLUSTER = 'prod';
+
 /** The AWS side as a user writes it with the library: one construct in a stack. */
 export function libraryAwsApp(datasets: number, apps: number): CdkApp {
   const app = new CdkApp();
   const stack = new Stack(app, 'Bench', { env: BENCH_ENV });
   new ReadWriteSplitAws(stack, 'Split', {
     split: benchSplit(datasets),
-    cluster: { region: BENCH_ENV.region, trust: { type: 'aws-pod-identity', clusterName: 'prod' } },
-    vpcEndpointId: 'vpce-0123456789abcdef0',
+    cluster: { region: BENCH_ENV.region, trust: { type: 'aws-pod-identity', clusterName: BENCH_CLUSTER } },
+    vpcEndpointId: BENCH_ENDPOINT,
     readerNamespaces: benchApps(apps).map((app) => app.namespace),
   });
   return app;

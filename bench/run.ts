@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { baselineAwsApp, prepareAwsBaseline } from './baseline/aws';
+import { baselineAwsL2App, prepareAwsL2Baseline } from './baseline/aws-l2';
 import { baselineK8sApp, prepareK8sBaseline } from './baseline/k8s';
 import { coldImport, COLD_IMPORTS } from './cold-import';
 import { typeCheckCost, TYPE_CHECKS } from './type-check';
@@ -12,11 +13,15 @@ import { mockAzureResource } from '../examples/azure/mock-cloud';
 import { installCloudMocks, Registered, registeredSince } from '../test/support/pulumi-mocks';
 import { baselinePulumiProgram } from './baseline/pulumi';
 import { PULUMI_CLASSES } from './baseline/pulumi-classes';
-import { libraryAwsApp, libraryAzureProgram, libraryGcpProgram, libraryK8sApp } from './library';
+import { BENCH_CLUSTER, BENCH_ENDPOINT, libraryAwsApp, libraryAzureProgram, libraryGcpProgram, libraryK8sApp } from './library';
+import { benchApps } from './workload';
+import type { ReadWriteSplitAws } from '../dist/aws';
 import { pairedTiming, retainedMiB } from './measure';
 import { expectSameManifests } from './same-manifests';
 
 const DATASETS = [1, 10, 100, 1000];
+/** `BENCH_TARGETS=aws,gcp npm run bench` times only those columns of the grid, and writes no results. */
+const ONLY = process.env.BENCH_TARGETS?.split(',');
 const APPS = [1, 10, 50];
 
 interface Cell {
@@ -29,6 +34,8 @@ interface Cell {
   readonly pairs: number;
   readonly libraryMiB?: number;
   readonly baselineMiB?: number;
+  /** AWS: the ratio to the same template written as L1 literals, the floor below any L2 program. */
+  readonly literalsRatio?: number;
 }
 
 async function k8sCell(datasets: number, apps: number): Promise<Cell> {
@@ -48,14 +55,20 @@ async function k8sCell(datasets: number, apps: number): Promise<Cell> {
 const templateOf = (app: ReturnType<typeof libraryAwsApp>) => JSON.stringify(app.synth().getStackByName('Bench').template);
 
 async function awsCell(datasets: number, apps: number): Promise<Cell> {
-  const baseline = prepareAwsBaseline(JSON.parse(templateOf(libraryAwsApp(datasets, apps))));
+  const reference = libraryAwsApp(datasets, apps);
+  const split = reference.node.findChild('Bench').node.findChild('Split') as ReadWriteSplitAws;
+  const l2 = prepareAwsL2Baseline(split.synthesized, benchApps(apps).map((app) => app.namespace), BENCH_ENDPOINT, BENCH_CLUSTER);
+  const literals = prepareAwsBaseline(JSON.parse(templateOf(reference)));
   const library = () => templateOf(libraryAwsApp(datasets, apps));
-  const handWritten = () => templateOf(baselineAwsApp(baseline));
-  if (library() !== handWritten()) throw new Error(`aws ${datasets}x${apps}: the baseline does not synthesize the same template`);
+  const handWritten = () => templateOf(baselineAwsL2App(l2));
+  const asLiterals = () => templateOf(baselineAwsApp(literals));
+  if (library() !== handWritten()) throw new Error(`aws ${datasets}x${apps}: the L2 baseline does not synthesize the same template`);
+  if (library() !== asLiterals()) throw new Error(`aws ${datasets}x${apps}: the L1 baseline does not synthesize the same template`);
   return {
     target: 'aws', datasets, apps, ...(await pairedTiming(library, handWritten)),
     libraryMiB: retainedMiB(() => libraryAwsApp(datasets, apps)),
-    baselineMiB: retainedMiB(() => baselineAwsApp(baseline)),
+    baselineMiB: retainedMiB(() => baselineAwsL2App(l2)),
+    literalsRatio: (await pairedTiming(library, asLiterals)).ratio,
   };
 }
 
@@ -85,7 +98,8 @@ async function pulumiCell(target: string, program: (datasets: number, apps: numb
 
 function row(cell: Cell): string {
   const mib = (value?: number) => (value === undefined ? '-' : value.toFixed(1));
-  return [cell.target, cell.datasets, cell.apps, cell.libraryMs.toFixed(1), cell.baselineMs.toFixed(1), `${cell.ratio.toFixed(2)}x`, mib(cell.libraryMiB), mib(cell.baselineMiB), cell.pairs]
+  const literals = cell.literalsRatio === undefined ? '-' : `${cell.literalsRatio.toFixed(2)}x`;
+  return [cell.target, cell.datasets, cell.apps, cell.libraryMs.toFixed(1), cell.baselineMs.toFixed(1), `${cell.ratio.toFixed(2)}x`, literals, mib(cell.libraryMiB), mib(cell.baselineMiB), cell.pairs]
     .map(String).join(' | ');
 }
 
@@ -96,20 +110,22 @@ async function main(): Promise<void> {
     call: (_token, inputs) => ({ ...inputs, privateIpGoogleAccess: true }),
   });
   const cells: Cell[] = [];
-  console.log('target | datasets | apps | library ms | baseline ms | ratio | library MiB | baseline MiB | pairs');
+  console.log('target | datasets | apps | library ms | baseline ms | ratio | ratio to L1 literals | library MiB | baseline MiB | pairs');
   for (const datasets of DATASETS) {
     for (const apps of APPS) {
-      const targets = [
-        () => k8sCell(datasets, apps), () => awsCell(datasets, apps),
-        () => pulumiCell('gcp', libraryGcpProgram, datasets, apps), () => pulumiCell('azure', libraryAzureProgram, datasets, apps),
-      ];
-      for (const measure of targets) {
+      const targets = {
+        kubernetes: () => k8sCell(datasets, apps), aws: () => awsCell(datasets, apps),
+        gcp: () => pulumiCell('gcp', libraryGcpProgram, datasets, apps), azure: () => pulumiCell('azure', libraryAzureProgram, datasets, apps),
+      };
+      for (const [target, measure] of Object.entries(targets)) {
+        if (ONLY && !ONLY.includes(target)) continue;
         const cell = await measure();
         cells.push(cell);
         console.log(row(cell));
       }
     }
   }
+  if (ONLY) return;
   console.log('\nsubpath | cold import ms | framework alone ms | ratio | modules | framework modules');
   const imports = COLD_IMPORTS.map(({ subpath, baseline }) => {
     const result = coldImport(subpath, baseline, join(__dirname, '..'));
