@@ -175,12 +175,18 @@ function writerSources(split: ResolvedSplit): S3SourceRead[] {
   return kept.reads().map((read) => ({ ...read.location, datasets: [...read.datasets].sort((a, b) => a - b) }));
 }
 
-/** The access plan of a split; each cloud adapter maps it to its own permissions. */
+/**
+ * The access plan of a split; each cloud adapter maps it to its own permissions. The S3 sources
+ * are merged on first read: only the AWS adapter reads them.
+ */
 export function accessPlan(split: ResolvedSplit): AccessPlan {
+  let sources: readonly S3SourceRead[] | undefined;
   return {
     writer: [{ prefix: `${split.store.prefix}/`, access: 'read-write' }],
     reader: [{ prefix: split.store.refresh.folder, access: 'read' }],
-    writerSources: writerSources(split),
+    get writerSources() {
+      return (sources ??= writerSources(split));
+    },
   };
 }
 

@@ -15,13 +15,24 @@ export interface LateBoundRefusal {
  * names of resources and principals must be known when the program runs.
  */
 export function checkLiteralValues(value: unknown, path: string, findings: Findings, refusal: LateBoundRefusal): void {
-  if (findings.isLateBound(value)) {
-    findings.problem(path || ROOT_PATH, `is ${refusal.what}, but ${refusal.why}`, refusal.fix);
-  } else if (Array.isArray(value)) {
-    value.forEach((item, i) => checkLiteralValues(item, `${path}[${i}]`, findings, refusal));
-  } else if (value && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) checkLiteralValues(item, path ? `${path}.${key}` : key, findings, refusal);
-  }
+  // Keys are kept as a stack and joined into a path only for a value reported: descriptions are large.
+  const keys: (string | number)[] = [];
+  const pathHere = () => keys.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key), path);
+  const visit = (item: unknown): void => {
+    if (findings.isLateBound(item)) {
+      findings.problem(pathHere() || ROOT_PATH, `is ${refusal.what}, but ${refusal.why}`, refusal.fix);
+    } else if (Array.isArray(item)) {
+      for (let i = 0; i < item.length; i++) visitAt(i, item[i]);
+    } else if (item && typeof item === 'object') {
+      for (const key of Object.keys(item)) visitAt(key, (item as Record<string, unknown>)[key]);
+    }
+  };
+  const visitAt = (key: string | number, item: unknown): void => {
+    keys.push(key);
+    visit(item);
+    keys.pop();
+  };
+  visit(value);
 }
 
 /**

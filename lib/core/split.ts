@@ -229,7 +229,9 @@ function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | un
   const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   const quiet = acknowledged(spec, findings);
-  const locked = store && findings.problems.length === 0 ? lockResolvedSplit({ name, namespace, store, datasets, writer }) : undefined;
+  // Only an upgrade check compares with the lock.
+  const lockable = spec.upgradeFrom !== undefined && store && findings.problems.length === 0;
+  const locked = lockable ? lockResolvedSplit({ name, namespace, store, datasets, writer }) : undefined;
   checkUpgrade(spec, locked, findings);
   const warnings = findings.warnings.filter((warning) => !quiet.has(warning.id));
   if (findings.problems.length > 0 || !store) return undefined;

@@ -70,10 +70,13 @@ export function storeRegionOf(spec: SplitSpec, findings: Findings): string | und
 }
 
 export function checkPulumiDescription(split: SplitSpec, findings: Findings): SynthesizedSplit | undefined {
+  const before = findings.problems.length;
   checkLiteralValues(split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
   const refused = new Set(findings.problems.map((problem) => problem.path));
   const scratch = new Findings(findings.isLateBound);
-  const synthesized = checkSplit(withoutLateBound(split, findings.isLateBound), scratch.under('split'));
+  // No Output was refused: the description is all plain values, nothing to leave out.
+  const literal = findings.problems.length === before ? split : withoutLateBound(split, findings.isLateBound);
+  const synthesized = checkSplit(literal, scratch.under('split'));
   for (const problem of scratch.problems) {
     if (!refused.has(problem.path)) findings.problem(problem.path, problem.message, problem.fix);
   }

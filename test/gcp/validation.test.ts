@@ -75,6 +75,17 @@ describe('bad input', () => {
     ]);
   });
 
+  it('names each Output deep in the description at its own path, and checks the rest without it', () => {
+    const datasets = catalog.datasets.map((dataset, i) => (i === catalog.datasets.length - 1
+      ? { ...dataset, params: { ...dataset.params, file_format: pulumi.output('parquet') } }
+      : dataset));
+    const split = { ...catalog, datasets, reader: { ...catalog.reader, localDisk: pulumi.output('40Gi') } } as unknown as SplitSpec;
+    expect(problemsOf({ split, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toEqual([
+      expect.stringMatching(new RegExp(`^split\\.datasets\\[${catalog.datasets.length - 1}\\]\\.params\\.file_format: is a Pulumi Output`)),
+      expect.stringMatching(/^split\.reader\.localDisk: is a Pulumi Output/),
+    ]);
+  });
+
   it('refuses a reader ServiceAccount listed twice or granted already, and non-boolean switches', () => {
     const problems = problemsOf({
       split: catalog,
