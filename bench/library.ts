@@ -1,4 +1,5 @@
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
+import type * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { ReadWriteSplitAws } from '../dist/aws';
 import { ReadWriteSplitAzure } from '../dist/azure';
@@ -41,17 +42,17 @@ const OIDC_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41a
 const NODE_SUBNET = '/subscriptions/3f2b6c1e-8d4a-4b7e-9c55-1a2b3c4d5e6f/resourceGroups/aks/providers/Microsoft.Network/virtualNetworks/aks/subnets/nodes';
 
 /** The GCP side as a Pulumi program writes it with the library (under the bench's mocks). */
-export function libraryGcpProgram(datasets: number, apps: number): void {
+export function libraryGcpProgram(datasets: number, apps: number, opts?: pulumi.ComponentResourceOptions): void {
   new ReadWriteSplitGcp('bench', {
     split: benchSplit(datasets, 'gcp'),
     cluster: { region: 'europe-west4', project: 'acme-bench', projectNumber: '123456789012' },
     subnetwork: { name: 'gke-nodes' },
     readerNamespaces: benchApps(apps).map((app) => app.namespace),
-  });
+  }, opts);
 }
 
 /** The Azure side as a Pulumi program writes it with the library (under the bench's mocks). */
-export function libraryAzureProgram(datasets: number, apps: number): void {
+export function libraryAzureProgram(datasets: number, apps: number, opts?: pulumi.ComponentResourceOptions): void {
   new ReadWriteSplitAzure('bench', {
     split: benchSplit(datasets, 'azure'),
     resourceGroupName: 'snapshots',
@@ -59,5 +60,5 @@ export function libraryAzureProgram(datasets: number, apps: number): void {
     privateEndpoint: { subnetId: NODE_SUBNET },
     // A managed identity trusts at most 20 federated credentials: 50 apps share 20 namespaces.
     readerNamespaces: [...new Set(benchApps(apps).map((_, i) => `team-${i % 20}`))],
-  });
+  }, opts);
 }

@@ -5,7 +5,8 @@ import { checkLiteralValues, checkSplit, Findings, LateBoundRefusal, quote, Spli
 
 /** Findings that skip Pulumi outputs: a value only known at deploy time is not wrong. */
 export function pulumiFindings(): Findings {
-  return new Findings((value) => pulumi.Output.isInstance(value));
+  // Outputs are objects: strings and numbers, most of a description, need no lookup.
+  return new Findings((value) => typeof value === 'object' && value !== null && pulumi.Output.isInstance(value));
 }
 
 /** The description is shared with the Kubernetes app: an Output there would name buckets and ServiceAccounts after its placeholder text. */
