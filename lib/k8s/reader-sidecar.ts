@@ -10,7 +10,7 @@ import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
-import { oncePerSynth } from './per-synth';
+import { oncePerSynth, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
@@ -307,6 +307,8 @@ export class SpiceReaderSidecar extends Construct {
     attached.set(object, splitName);
 
     const name = object.name;
+    const rendered = new RenderHandOff<ReturnType<ApiObject['toJson']>>();
+    object.node.addValidation({ validate: () => (rendered.clear(), []) });
     const config = new SpicepodConfigMap(this, `${name}-Spicepod`, {
       name: readerObjectsName(name),
       namespace: this.namespace,
@@ -318,7 +320,7 @@ export class SpiceReaderSidecar extends Construct {
       namespace: this.namespace,
       pod: {
         produce: () => {
-          const json = render();
+          const json = rendered.take(render);
           return { selector: (json.spec as Json | undefined)?.selector ?? {}, appPorts: appPortsOf(podShapeOf(json, namespace), this.footprint) };
         },
       },
@@ -333,7 +335,7 @@ export class SpiceReaderSidecar extends Construct {
     if (this.delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, split, this.namespace, this.props.clusterApiKey);
     const additions = this.additions(config);
     object.toJson = () => {
-      const json = render();
+      const json = rendered.give(render());
       return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
     };
     if (checkAt === 'at-synth') {

@@ -97,6 +97,25 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     });
   });
 
+  // The workload hands its rendering to the NetworkPolicy: with either rendered first, a change between synths reaches both.
+  it.each([['after', false], ['before', true]])('follows the workload when it changes between two synths of one turn, with the NetworkPolicy rendered %s it', (_, policyFirst) => {
+    const chart = appChart();
+    const web = restrictedApp(chart);
+    sidecar(chart).addTo(web);
+    const workload = ApiObject.of(web);
+    const policy = workload.node.children.find((child) => child instanceof ApiObject && child.kind === 'NetworkPolicy')!;
+    if (policyFirst) workload.addDependency(policy);
+    const ingressPorts = (synthesized: K8sObject[]) => find(synthesized, 'NetworkPolicy', 'web-spice-reader').spec.ingress[0].ports;
+    const first = Testing.synth(chart);
+    expect(first.findIndex((doc) => doc.kind === 'NetworkPolicy') < first.findIndex((doc) => doc.kind === 'Deployment')).toBe(policyFirst);
+    expect(ingressPorts(first)).toEqual([{ protocol: 'TCP', port: 8080 }]);
+    const secure = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
+    web.addContainer({ name: 'admin', image: 'admin:1', portNumber: 8443, securityContext: secure });
+    const again = Testing.synth(chart);
+    expect(ingressPorts(again)).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }]);
+    expect(podSpec(again, 'Deployment', 'web').containers.map((c: K8sObject) => c.name)).toEqual(['web', 'admin']);
+  });
+
   it('meets the restricted Pod Security Standard with a restricted app', () => {
     expect(restrictedViolations(podSpec(docs, 'Deployment', 'web'))).toEqual([]);
   });
