@@ -14,6 +14,8 @@ const frameworks: Record<string, string> = {
   '@pulumi/pulumi': '3.270.0',
   '@pulumi/gcp': '9.37.0',
   '@pulumi/azure-native': '3.28.0',
+  // The command line's aws target runs it when installed (its report beside the template).
+  'cdk-nag': '3.0.2',
 };
 
 /** One subpath export per adapter, so a cdk8s-only user never loads aws-cdk-lib or Pulumi. */
@@ -48,7 +50,8 @@ const project = new typescript.TypeScriptProject({
   depsUpgrade: false,
   pullRequestTemplate: false,
   vscode: false,
-  deps: ['yaml@2.9.1'],
+  // The CLI's (lib/cli): commander 14 (15 is ESM-only, for Node 22), ajv for the description's schema.
+  deps: ['yaml@2.9.1', 'commander@14.0.3', 'ajv@8.20.0', 'fastest-levenshtein@1.0.16'],
   peerDeps: Object.entries(frameworks).map(([name, version]) => `${name}@^${version}`),
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
@@ -56,7 +59,8 @@ const project = new typescript.TypeScriptProject({
     'projen@0.103.25',
     'tsx@4.23.15',
     'vitest@4.1.12',
-    'ajv@8.20.0',
+    // Writes schemas/split-file.schema.json from the CLI's types (2.5+ needs Node 22).
+    'ts-json-schema-generator@2.4.0',
     'fast-check@4.10.2',
     'kubernetes-models@5.1.0',
     '@kubernetes-models/prometheus-operator@6.0.0',
@@ -64,7 +68,6 @@ const project = new typescript.TypeScriptProject({
     '@kubernetes-models/external-secrets@2.0.0',
     'cdk8s-cli@2.207.60',
     'aws-cdk@2.1148.1',
-    'cdk-nag@3.0.2',
     '@types/node@20.19.43',
   ],
   tsconfig: {
@@ -87,7 +90,7 @@ const project = new typescript.TypeScriptProject({
     },
   },
   tsconfigDev: {
-    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../vitest.config.mts'],
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts', '../vitest.config.mts'],
     compilerOptions: {},
   },
   gitignore: ['/out/', '/test-results/', '/cdk.out/', '*.tsbuildinfo'],
@@ -111,7 +114,9 @@ project.package.addField('typesVersions', {
 });
 // Ship what a user needs: the compiled JavaScript and its declarations (npm always adds
 // package.json, README.md and LICENSE). An allow-list, so that new folders stay out by default.
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts']);
+// The description file's schema too: editors read it from node_modules (docs/cli.md).
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json']);
+project.package.addField('bin', { 'read-write-split': 'dist/cli/main.js' });
 // projen ignores `dist` for jsii's artifacts; here dist/ is the libdir, so that line only contradicts
 // the `!/dist/**` lines above it (the `files` allow-list decides what ships either way).
 project.npmignore?.removePatterns('dist');
@@ -170,6 +175,11 @@ const lock = project.addTask('lock', {
 });
 lock.spawn(project.compileTask);
 lock.exec('tsx examples/lock/main.ts');
+
+project.addTask('schema', {
+  description: 'Write schemas/split-file.schema.json (the command line\'s description file) from lib/cli/split-file.ts',
+  exec: 'tsx scripts/split-file-schema.ts',
+});
 
 const bench = project.addTask('bench', { description: 'Benchmarks: the library against hand-written equivalents (bench/run.ts, writes bench/results.json), then the core micro-benchmarks' });
 bench.spawn(project.compileTask);

@@ -43,6 +43,14 @@ export type { ResolvedDataset, ResolvedDatasetSnapshots, ResolvedRefresh } from 
 export type { ReaderDatasetForm } from './core/reader-dataset-form';
 export type { ResolvedResources } from './core/tiers';
 
+// Sizing each tier and the bucket (the command line's `size`).
+export { sizingReport } from './core/sizing-report';
+export type {
+  BucketDatasetReport, BucketReport, ByteFigure, CountFigure, CpuReport, KnownBytes, KnownCount, LargestDataset, MemoryReport, ReaderReport, SizingReport,
+  SizingWarning, SizingWarningId, UnknownCause, UnknownFigure, WriterReport, WriterStorageReport,
+} from './core/sizing-report';
+export type { WriterStorageBasis } from './core/sizing';
+
 // Identities and the names adapters give the split's objects.
 export { awsRoleArn, awsRoleName } from './core/workload-identity';
 export type { IdentityTier, WorkloadIdentity } from './core/workload-identity';

@@ -8,7 +8,7 @@ const MIN_WRITER_STORAGE = 20 * GI;
 const MIN_READER_DISK = 10 * GI;
 const MAX_READER_DISK = 50 * GI;
 /** Files need room for a second copy while a snapshot is downloaded or compacted. */
-const HEADROOM = 2;
+export const HEADROOM = 2;
 /** DuckDB compaction makes snapshots 30-60% smaller (the seed); the estimate assumes the worst, 30%. */
 const COMPACTED = 0.7;
 
@@ -36,13 +36,37 @@ function sized(given: string | undefined, datasets: readonly ResolvedDataset[], 
  */
 const UPLOAD_COPIES = 2;
 
-/** Size of each writer's persistent volume: every file-backed dataset lives there, plus an upload's copies. */
-export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
+/** The rule that sets a derived writer volume: the floor, files x HEADROOM, or files plus an upload's copies. */
+export type WriterStorageBasis = 'floor' | 'files-headroom' | 'upload-copies';
+
+/** The writer volume derived from the datasets, before rounding up to whole gibibytes. */
+export interface WriterStorageDerivation {
+  readonly bytes: number;
+  readonly basis: WriterStorageBasis;
+  /** Total of the file-backed datasets' expected sizes; 0 when any is unknown. */
+  readonly filesBytes: number;
+  /** Largest known expected size of a file-backed dataset. */
+  readonly largestBytes: number;
+}
+
+/** Derives the writer volume: every file-backed dataset lives there, plus an upload's copies. */
+export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): WriterStorageDerivation {
   const files = datasets.filter((d) => d.engineFile);
-  if (given !== undefined) return sized(given, files, MIN_WRITER_STORAGE, 'writer.storageSize', findings);
-  const total = totalSize(files) ?? 0;
-  const largest = Math.max(0, ...files.map((d) => d.expectedSizeBytes ?? 0));
-  return toGibibytes(Math.max(MIN_WRITER_STORAGE, total * HEADROOM, total + UPLOAD_COPIES * largest));
+  const filesBytes = totalSize(files) ?? 0;
+  const largestBytes = Math.max(0, ...files.map((d) => d.expectedSizeBytes ?? 0));
+  const rules: [number, WriterStorageBasis][] = [
+    [MIN_WRITER_STORAGE, 'floor'],
+    [filesBytes * HEADROOM, 'files-headroom'],
+    [filesBytes + UPLOAD_COPIES * largestBytes, 'upload-copies'],
+  ];
+  const [bytes, basis] = rules.reduce((best, rule) => (rule[0] > best[0] ? rule : best));
+  return { bytes, basis, filesBytes, largestBytes };
+}
+
+/** Size of each writer's persistent volume, as given or derived. */
+export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
+  if (given !== undefined) return sized(given, datasets.filter((d) => d.engineFile), MIN_WRITER_STORAGE, 'writer.storageSize', findings);
+  return toGibibytes(deriveWriterStorage(datasets).bytes);
 }
 
 /** Size limit of the reader's local disk: only accelerated datasets are restored there. */
@@ -69,13 +93,15 @@ export interface BucketEstimate {
   readonly archiveBytes?: number;
 }
 
-function snapshotsPerDay(dataset: ResolvedDataset): number | undefined {
+/** Snapshots a dataset writes a day: 0 when not snapshotted, undefined when not on an interval (cron). */
+export function snapshotsPerDay(dataset: ResolvedDataset): number | undefined {
   if (!dataset.snapshots) return 0;
   const seconds = snapshotIntervalSeconds(dataset);
   return seconds === undefined ? undefined : Math.ceil(86400 / seconds);
 }
 
-function snapshotBytes(dataset: ResolvedDataset): number | undefined {
+/** Estimated size of one snapshot of a dataset (compacted when compaction applies); undefined when its size is unknown. */
+export function snapshotBytes(dataset: ResolvedDataset): number | undefined {
   if (dataset.expectedSizeBytes === undefined) return undefined;
   return dataset.expectedSizeBytes * (dataset.snapshots?.compaction ? COMPACTED : 1);
 }

@@ -26,9 +26,9 @@ describe('the published tarball', () => {
     paths = pack().files.map((file) => file.path);
   });
 
-  it('ships only the compiled JavaScript, its declarations, package.json, README.md and LICENSE', () => {
-    const allowed = (path: string) =>
-      ['package.json', 'README.md', 'LICENSE'].includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path);
+  it('ships only the compiled JavaScript, its declarations, the description file\'s schema, package.json, README.md and LICENSE', () => {
+    const shipped = ['package.json', 'README.md', 'LICENSE', 'schemas/split-file.schema.json'];
+    const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path);
     expect(paths.filter((path) => !allowed(path))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
   });
@@ -42,7 +42,7 @@ describe('the published tarball', () => {
     expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
     expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
     const tooling = ['.ci/', 'bench/', 'docs/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
-    expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)))).toEqual([]);
+    expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)) && path !== 'schemas/split-file.schema.json')).toEqual([]);
   });
 
   it('ships JavaScript without inline (or any) source maps', () => {
@@ -59,6 +59,7 @@ describe('the published tarball', () => {
       targets.push(...(typeof target === 'string' ? [target] : Object.values(target)));
     }
     for (const mapped of Object.values(manifest.typesVersions['*'] as Record<string, string[]>)) targets.push(...mapped);
+    targets.push(...Object.values(manifest.bin as Record<string, string>));
     expect(targets.map((target) => target.replace(/^\.\//, '')).filter((target) => !paths.includes(target))).toEqual([]);
   });
 

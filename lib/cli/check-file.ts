@@ -1,0 +1,74 @@
+import { dirname } from 'node:path';
+import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem } from '../core';
+import { buildAws } from './aws-target';
+import { buildKubernetes } from './kubernetes-target';
+import { SplitFile } from './split-file';
+import { unknownKeys } from './unknown-keys';
+import { SourcePosition, YamlSource } from './yaml-source';
+
+/** Something to fix, where it is in which file. */
+export interface LocatedProblem extends ValidationProblem, SourcePosition {
+  readonly file: string;
+}
+
+/** A warning of the description, where it is. */
+export interface LocatedWarning extends SplitWarning, SourcePosition {
+  readonly file: string;
+}
+
+/** The sides of a split the file can be checked and synthesized for. */
+export type Target = 'spicepods' | 'k8s' | 'aws';
+export const TARGETS: readonly Target[] = ['spicepods', 'k8s', 'aws'];
+
+export interface FileCheck {
+  readonly problems: readonly LocatedProblem[];
+  readonly warnings: readonly LocatedWarning[];
+  /** The file's content and its split, when it has no problem. */
+  readonly checked?: { readonly file: SplitFile; readonly synthesized: SynthesizedSplit };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Problems found once each, in the order found (the constructs repeat the description's). */
+function distinct(problems: readonly ValidationProblem[]): ValidationProblem[] {
+  const seen = new Map<string, ValidationProblem>();
+  for (const problem of problems) seen.set(`${problem.path}\0${problem.message}`, problem);
+  return [...seen.values()];
+}
+
+/** The constructs' own checks of each side the file describes (or `targets` asks for). */
+function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Target[]): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  if (targets.includes('k8s') || file.kubernetes !== undefined) problems.push(...buildKubernetes(file, dirname(source.path)).problems);
+  if (targets.includes('aws') || file.aws !== undefined) problems.push(...buildAws(file).problems);
+  return problems;
+}
+
+/**
+ * Every problem of a description file at once: its YAML, keys it does not know (with the closest
+ * known one), then the same checks as the constructs of each side it describes, each at the line
+ * and column of the value.
+ */
+export function checkFile(source: YamlSource, targets: readonly Target[] = []): FileCheck {
+  const locate = (problem: ValidationProblem, key = false): LocatedProblem => ({ file: source.path, ...source.positionOf(problem.path, { key }), ...problem });
+  const syntax = source.syntaxProblems();
+  if (syntax.length > 0) {
+    return { problems: syntax.map(({ position, message }) => ({ file: source.path, ...position, path: '(file)', message, fix: 'correct the YAML' })), warnings: [] };
+  }
+  const value = source.value();
+  if (!isObject(value)) {
+    return { problems: [locate({ path: '', message: 'is not a description file', fix: 'write a mapping with split: (and kubernetes:, aws:)' })], warnings: [] };
+  }
+  const file = value as unknown as SplitFile;
+  const findings = new Findings();
+  const synthesized = checkSplit(file.split, findings.under('split'));
+  const problems = [
+    ...unknownKeys(value).map((problem) => locate(problem, true)),
+    ...distinct([...findings.problems, ...sideProblems(file, source, targets)]).map((problem) => locate(problem)),
+  ];
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));
+  return { problems, warnings, checked: problems.length === 0 && synthesized ? { file, synthesized } : undefined };
+}

@@ -1,0 +1,61 @@
+import { ByteFigure, CountFigure, SizingReport, sizingReport } from '../core/sizing-report';
+import { checkFile } from './check-file';
+import { OutputFormat, printCheck } from './report-problems';
+import { EXIT } from './usage-error';
+import { YamlSource } from './yaml-source';
+
+const figure = (value: ByteFigure | CountFigure): string => (value.known ? ('human' in value ? value.human : String(value.count)) : value.human);
+const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
+
+function writerLines({ writer }: SizingReport): string[] {
+  const largest = writer.largestDataset.known ? `${writer.largestDataset.name} ${writer.largestDataset.human} (${writer.largestDataset.engine})` : writer.largestDataset.human;
+  return [
+    `writer cluster: ${writer.replicas} replicas (${writer.snapshotOwners} snapshot owner, ${writer.queryReplicas} query replicas)`,
+    `  each: cpu ${writer.cpu.request} / ${writer.cpu.limit}, memory ${writer.memory.request.human} / ${writer.memory.limit.human}`,
+    `  volume: ${writer.storage.size.human} (${writer.storage.explanation})`,
+    `  largest accelerated dataset: ${largest}`,
+    `  in memory (arrow): ${list(writer.inMemory.datasets)}${writer.inMemory.datasets.length > 0 ? `, ${figure(writer.inMemory.total)}` : ''}`,
+  ];
+}
+
+function readerLines({ reader }: SizingReport): string[] {
+  return [
+    'reader sidecar (per application pod):',
+    `  cpu ${reader.cpu.request} / ${reader.cpu.limit}, memory ${reader.memory.request.human} / ${reader.memory.limit.human}, local disk ${reader.localDisk.human}`,
+    `  restored from snapshots: ${list(reader.accelerated)}; working set ${figure(reader.workingSet)}, disk needed with a new snapshot beside it ${figure(reader.diskNeeded)}`,
+    `  delegated to the writers (${reader.delegated.flightEndpoint}): ${list(reader.delegated.datasets)}`,
+  ];
+}
+
+function bucketLines({ bucket }: SizingReport): string[] {
+  return [
+    `snapshot bucket: ${figure(bucket.snapshotsPerDay)} snapshots a day`,
+    `  refresh snapshots (${bucket.refresh.days} days): ${figure(bucket.refresh.bytes)}`,
+    bucket.archive ? `  daily archive (${bucket.archive.days} days): ${figure(bucket.archive.bytes)}` : '  daily archive: none kept',
+    ...bucket.datasets.map((d) => `  ${d.name}: ${figure(d.expectedSize)} -> snapshot ${figure(d.snapshotSize)}${d.compaction ? ' (compacted)' : ''}, ${figure(d.snapshotsPerDay)} a day`),
+  ];
+}
+
+/** The report for people: one section per tier, then what to watch. */
+export function sizingText(report: SizingReport): string {
+  return [
+    `split ${report.split}`,
+    ...writerLines(report),
+    ...readerLines(report),
+    ...bucketLines(report),
+    ...report.warnings.map((w) => `warning ${w.id}: ${w.path}: ${w.message}; ${w.fix}`),
+    ...report.signals.map((signal) => `watch: ${signal}`),
+  ].join('\n');
+}
+
+/** `size FILE`: the sizing of each tier and the bucket, with warnings where a tier looks too small. */
+export function sizeCommand(path: string, options: { readonly format: OutputFormat }): number {
+  const check = checkFile(YamlSource.read(path));
+  if (!check.checked) {
+    printCheck(path, check.problems, check.warnings, options.format);
+    return EXIT.invalid;
+  }
+  const report = sizingReport(check.checked.synthesized.split);
+  process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${sizingText(report)}\n`);
+  return EXIT.valid;
+}

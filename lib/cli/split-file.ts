@@ -1,0 +1,93 @@
+import type { SplitSpec } from '../core/split';
+import type { ReadWriteSplitAwsProps } from '../aws/read-write-split-aws';
+import type { SnapshotBucketEncryption } from '../aws/snapshot-bucket';
+import type { ReadWriteSplitChartProps } from '../k8s/split-chart';
+import type { SpiceReaderSidecarOptions } from '../k8s/reader-sidecar';
+
+// The description file of the command line: the same model as the constructs' props, as plain
+// data. schemas/split-file.schema.json is generated from these types (npm run schema), and a test
+// keeps the two in sync.
+
+/** An application manifest (a YAML file of a Deployment, StatefulSet or DaemonSet) that gets the reader sidecar. */
+export interface ApplicationManifest extends Omit<SpiceReaderSidecarOptions, 'namespace'> {
+  /** Path of the manifest, relative to the description file. */
+  readonly manifest: string;
+  /**
+   * The workload that gets the sidecar, by `metadata.name`, when the file holds more than one.
+   *
+   * @default - the only workload of the file
+   */
+  readonly workload?: string;
+  /**
+   * Namespace of the application, when its manifest names none.
+   *
+   * @default - the workload's `metadata.namespace`
+   */
+  readonly namespace?: string;
+}
+
+/** The Kubernetes manifests of both tiers: the writer cluster, and the applications given the reader sidecar. */
+export interface KubernetesTarget extends Omit<ReadWriteSplitChartProps, 'split' | 'labels' | 'disableResourceNameHashes'> {
+  /**
+   * Application manifests that get the reader sidecar; each is written out with it.
+   *
+   * @default - none
+   */
+  readonly apps?: readonly ApplicationManifest[];
+}
+
+/** The snapshot bucket's options on AWS that a file can hold (no key or log bucket objects). */
+export interface AwsBucketOptions {
+  /**
+   * Server-side encryption; `kms` creates a key with rotation.
+   *
+   * @default 's3-managed'
+   */
+  readonly encryption?: SnapshotBucketEncryption;
+  /**
+   * Versioning (old versions expire after a day).
+   *
+   * @default false
+   */
+  readonly versioned?: boolean;
+}
+
+/** The AWS side: the CloudFormation template of the bucket, its endpoint policy and the tiers' roles. */
+export interface AwsTarget extends Omit<ReadWriteSplitAwsProps, 'split' | 'vpc' | 'bucket'> {
+  /**
+   * The snapshot bucket's options.
+   *
+   * @default - S3-managed encryption, no versioning
+   */
+  readonly bucket?: AwsBucketOptions;
+  /**
+   * Account of the stack (its ARNs name it).
+   *
+   * @default - unresolved (`${AWS::AccountId}` in the template)
+   */
+  readonly account?: string;
+  /**
+   * Name of the CloudFormation stack.
+   *
+   * @default '<split>-spice-split'
+   */
+  readonly stackName?: string;
+}
+
+/** A split and what to make of it: one file for `read-write-split synth`, `validate` and `size`. */
+export interface SplitFile {
+  /** The split description, as the constructs' `split` prop. */
+  readonly split: SplitSpec;
+  /**
+   * The Kubernetes side (`--target k8s`).
+   *
+   * @default - the writer cluster with its defaults, no application
+   */
+  readonly kubernetes?: KubernetesTarget;
+  /**
+   * The AWS side (`--target aws`).
+   *
+   * @default - none: `--target aws` asks for it
+   */
+  readonly aws?: AwsTarget;
+}

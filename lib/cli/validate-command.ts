@@ -1,0 +1,15 @@
+import { checkFile, Target } from './check-file';
+import { OutputFormat, printCheck } from './report-problems';
+import { EXIT } from './usage-error';
+import { YamlSource } from './yaml-source';
+
+/** `validate FILE`: every problem at once; exit 0 when valid, 1 when not. */
+export function validateCommand(path: string, options: { readonly format: OutputFormat; readonly target?: readonly Target[] }): number {
+  const check = checkFile(YamlSource.read(path), options.target ?? []);
+  printCheck(path, check.problems, check.warnings, options.format);
+  if (check.problems.length === 0 && options.format === 'text') {
+    const { split } = check.checked!.synthesized;
+    process.stdout.write(`${path}: valid (split ${split.name}, ${split.datasets.length} dataset${split.datasets.length === 1 ? '' : 's'})\n`);
+  }
+  return check.problems.length === 0 ? EXIT.valid : EXIT.invalid;
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { UsageError } from './usage-error';
+
+/** Where a value is in its file, 1-based as editors show it. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A problem of the file itself (its YAML), at a position. */
+export interface SyntaxProblem {
+  readonly position: SourcePosition;
+  readonly message: string;
+}
+
+/** `split.datasets[2].name` as the keys and indexes it walks: `['split', 'datasets', 2, 'name']`. */
+export function pathSegments(path: string): (string | number)[] {
+  const segments: (string | number)[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    segments.push(match[2] !== undefined ? Number(match[2]) : match[1]);
+  }
+  return segments;
+}
+
+/** A YAML file, parsed with the positions of its values. */
+export class YamlSource {
+  /** Reads and parses `path`; an unreadable file is a usage error (exit code 2). */
+  public static read(path: string): YamlSource {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new UsageError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    return new YamlSource(path, text);
+  }
+
+  public readonly document: Document;
+  private readonly lines = new LineCounter();
+
+  constructor(public readonly path: string, text: string) {
+    this.document = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+  }
+
+  /** The YAML's own errors (syntax, duplicate keys). */
+  public syntaxProblems(): SyntaxProblem[] {
+    return this.document.errors.map((error) => ({ position: this.at(error.pos[0]), message: error.message.split('\n')[0] }));
+  }
+
+  /** The file's value as plain data. */
+  public value(): unknown {
+    return this.document.toJS();
+  }
+
+  /**
+   * Where the value at `path` is; for a key that is not there, where its closest parent is. With
+   * `key`, the position of the last segment's key rather than its value (for unknown keys).
+   */
+  public positionOf(path: string, options: { readonly key?: boolean } = {}): SourcePosition {
+    let node: unknown = this.document.contents;
+    let position = this.rangeStart(node) ?? 0;
+    for (const segment of pathSegments(path)) {
+      const pair = isMap(node) ? node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment)) : undefined;
+      const next = isSeq(node) && typeof segment === 'number' ? node.items[segment] : pair?.value;
+      if (pair === undefined && next === undefined) break;
+      const at = options.key && pair ? pair.key : next;
+      position = this.rangeStart(at) ?? this.rangeStart(pair?.key) ?? position;
+      node = next;
+    }
+    return this.at(position);
+  }
+
+  private rangeStart(node: unknown): number | undefined {
+    return node instanceof Object && 'range' in node ? (node as Node).range?.[0] : undefined;
+  }
+
+  private at(offset: number): SourcePosition {
+    const { line, col } = this.lines.linePos(offset);
+    return { line, column: col };
+  }
+}

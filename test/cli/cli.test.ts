@@ -1,0 +1,172 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App as CdkApp, Stack } from 'aws-cdk-lib';
+import { Chart, Include, Testing } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveSplit, spicepodToYaml, synthesizeSplit } from '../../lib/core';
+import { ReadWriteSplitAws } from '../../lib/aws';
+import { sizingReport } from '../../lib';
+import { ReadWriteSplitChart } from '../../lib/k8s';
+import { expectValidManifests, find, K8sObject } from '../support/k8s';
+import { ROOT, run } from '../support/run';
+import { expectValidSpicepod } from '../support/spicepod-schema';
+
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const EXAMPLE = join('examples', 'cli', 'orders.split.yaml');
+const INVALID = join('test', 'fixtures', 'cli', 'invalid.split.yaml');
+const cli = (...args: string[]) => run(process.execPath, [CLI, ...args]);
+const description = parse(readFileSync(join(ROOT, EXAMPLE), 'utf8'));
+const docsOf = (path: string): K8sObject[] => parseAllDocuments(readFileSync(path, 'utf8')).map((doc) => doc.toJS());
+
+describe('read-write-split validate', () => {
+  it('exits 0 on a valid file and says what it checked', () => {
+    const result = cli('validate', EXAMPLE);
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout).toBe(`${EXAMPLE}: valid (split orders, 3 datasets)\n`);
+  });
+
+  it('exits 1 with every problem at once, each at its line and column, with the path, the value and the fix', () => {
+    const result = cli('validate', INVALID);
+    expect(result.status).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      `${INVALID}:2:9 split.name: "Orders" is not a split name; use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter`,
+      `${INVALID}:7:16 split.datasets[0].readers: "acelerated" is not a placement; use 'accelerated', 'delegated' or 'writer-only'`,
+      `${INVALID}:8:7 split.datasets[0].engin: is not a key of this description; did you mean 'engine'?`,
+      `${INVALID}:13:3 split.retentoin: is not a key of this description; did you mean 'retention'?`,
+      `${INVALID}:15:46 kubernetes.writerIdentity.roleArn: "not-an-arn" is not an IAM role ARN; use 'arn:aws:iam::<account>:role/<name>' (see awsRoleArn)`,
+      `${INVALID}:15:58 kubernetes.writerIdentity.region: is not a key of this description; use one of 'type', 'roleArn'`,
+    ]));
+    expect(lines.at(-1)).toBe(`${INVALID}: 9 problems`);
+    // In file order, and never a stack trace.
+    const positions = lines.slice(0, -1).map((line) => line.split(' ')[0].split(':').slice(1).map(Number));
+    expect(positions).toEqual([...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+    expect(result.output).not.toMatch(/^\s+at /m);
+  });
+
+  it('writes the same problems as JSON for machines with --format json', () => {
+    const result = cli('validate', INVALID, '--format', 'json');
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.valid).toBe(false);
+    expect(report.problems).toHaveLength(9);
+    expect(report.problems).toContainEqual({
+      file: INVALID, line: 8, column: 7, path: 'split.datasets[0].engin', message: 'is not a key of this description', fix: "did you mean 'engine'?",
+    });
+  });
+
+  it('reports a YAML syntax error at its position', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-'));
+    writeFileSync(join(dir, 'broken.yaml'), 'split:\n  name: orders\n  datasets: [\n');
+    const result = cli('validate', join(dir, 'broken.yaml'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^${join(dir, 'broken.yaml')}:\\d+:\\d+ \\(file\\): .+; correct the YAML$`, 'm'));
+  });
+
+  it.each([
+    ['a file that does not exist', ['validate', 'missing.yaml'], /^read-write-split: cannot read missing\.yaml: ENOENT$/m],
+    ['an unknown command', ['validat', EXAMPLE], /unknown command 'validat'[\s\S]*Did you mean validate\?/],
+    ['an unknown target', ['synth', EXAMPLE, '--out', 'x', '--target', 'gke'], /use one or more of spicepods, k8s, aws/],
+    ['synth without --out', ['synth', EXAMPLE], /required option '--out <dir>' not specified/],
+  ])('exits 2 on usage and file errors: %s', (_, args, message) => {
+    const result = cli(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('prints --help for every command', () => {
+    for (const command of ['validate', 'synth', 'size']) {
+      const result = cli(command, '--help');
+      expect(result.status, command).toBe(0);
+      expect(result.stdout).toContain(`Usage: read-write-split ${command} [options] <file>`);
+    }
+  });
+});
+
+describe('read-write-split synth', () => {
+  let out: string;
+  let result: ReturnType<typeof run>;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), 'rws-cli-synth-'));
+    result = cli('synth', EXAMPLE, '--out', out);
+  }, 120_000);
+
+  it('writes each target with one progress line', () => {
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      `spicepods: ${out}/spicepods/ writer.yaml, writer-replica.yaml, reader.yaml, archiver.yaml`,
+      `k8s: ${out}/k8s/ legacy-api.yaml, orders.yaml`,
+      `aws: ${out}/aws/ orders-spice-split.template.json, validation-report.json (cdk-nag report: validation-report.json)`,
+    ]);
+  });
+
+  it('writes the Spicepods the core renders for the same description, each valid against Spice\'s schema', () => {
+    const synthesized = synthesizeSplit(description.split);
+    const expected = { 'writer.yaml': synthesized.writer.snapshotOwner, 'writer-replica.yaml': synthesized.writer.queryReplica, 'reader.yaml': synthesized.reader, 'archiver.yaml': synthesized.archiver! };
+    for (const [file, tier] of Object.entries(expected)) {
+      const text = readFileSync(join(out, 'spicepods', file), 'utf8');
+      expect(text, file).toBe(spicepodToYaml(tier.spicepod));
+      expectValidSpicepod(parse(text));
+    }
+  });
+
+  it('writes the manifests the cdk8s constructs give for the same description: valid, the application with its sidecar', async () => {
+    const app = Testing.app();
+    const { apps, ...props } = description.kubernetes;
+    const chart = new ReadWriteSplitChart(app, 'orders', { ...props, split: description.split });
+    const writerDocs = docsOf(join(out, 'k8s', 'orders.yaml'));
+    expect(writerDocs).toEqual(Testing.synth(chart));
+    const appChart = new Chart(app, 'legacy-api');
+    const [workload] = new Include(appChart, 'manifest', { url: join(ROOT, 'examples', 'cli', apps[0].manifest) }).apiObjects;
+    chart.readerSidecar(appChart, 'reader', { identity: apps[0].identity, datasets: apps[0].datasets, namespace: 'shop' }).addToManifest(workload);
+    const appDocs = docsOf(join(out, 'k8s', 'legacy-api.yaml'));
+    expect(appDocs).toEqual(Testing.synth(appChart));
+    expect(find(appDocs, 'Deployment', 'legacy-api').spec.template.spec.initContainers.map((c: K8sObject) => c.name)).toContain('spice-reader');
+    await expectValidManifests([...writerDocs, ...appDocs]);
+  });
+
+  it('writes the template ReadWriteSplitAws gives for the same description, and cdk-nag\'s empty report beside it', () => {
+    const app = new CdkApp();
+    const { account, stackName: _, ...props } = description.aws;
+    const stack = new Stack(app, 'orders-spice-split', { env: { account, region: props.cluster.region } });
+    new ReadWriteSplitAws(stack, 'Split', { ...props, split: description.split });
+    const template = JSON.parse(readFileSync(join(out, 'aws', 'orders-spice-split.template.json'), 'utf8'));
+    expect(template).toEqual(app.synth().getStackByName('orders-spice-split').template);
+    expect(JSON.parse(readFileSync(join(out, 'aws', 'validation-report.json'), 'utf8')).pluginReports).toEqual([]);
+  });
+
+  it('gives the same bytes for the same file, and writes only the targets asked for', () => {
+    const again = mkdtempSync(join(tmpdir(), 'rws-cli-synth-'));
+    expect(cli('synth', EXAMPLE, '--out', again).status).toBe(0);
+    for (const target of ['spicepods', 'k8s']) {
+      for (const file of readdirSync(join(out, target))) {
+        expect(readFileSync(join(again, target, file), 'utf8'), `${target}/${file}`).toBe(readFileSync(join(out, target, file), 'utf8'));
+      }
+    }
+    expect(readFileSync(join(again, 'aws', 'orders-spice-split.template.json'), 'utf8')).toBe(readFileSync(join(out, 'aws', 'orders-spice-split.template.json'), 'utf8'));
+    const only = mkdtempSync(join(tmpdir(), 'rws-cli-synth-'));
+    expect(cli('synth', EXAMPLE, '--out', only, '--target', 'spicepods').status).toBe(0);
+    expect(readdirSync(only)).toEqual(['spicepods']);
+  }, 120_000);
+
+  it('writes nothing for an invalid file, and exits 1 with its problems', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-synth-'));
+    const invalid = cli('synth', INVALID, '--out', dir);
+    expect(invalid.status).toBe(1);
+    expect(invalid.stderr).toContain(`${INVALID}: 9 problems`);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('read-write-split size', () => {
+  it('prints each tier\'s sizing and the bucket\'s, and the core\'s report as JSON', () => {
+    const text = cli('size', EXAMPLE);
+    expect(text.status, text.output).toBe(0);
+    expect(text.stdout).toMatch(/^split orders\nwriter cluster: 3 replicas \(1 snapshot owner, 2 query replicas\)\n/);
+    expect(text.stdout).toContain('delegated to the writers');
+    const json = cli('size', EXAMPLE, '--format', 'json');
+    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(sizingReport(resolveSplit(description.split)))));
+  });
+});

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { schemaText, SPLIT_FILE_SCHEMA, splitFileSchema } from '../../scripts/split-file-schema';
+import { ROOT } from '../support/run';
+
+const EXAMPLE = join(ROOT, 'examples', 'cli', 'orders.split.yaml');
+
+describe('the description file\'s JSON Schema', () => {
+  const committed = readFileSync(SPLIT_FILE_SCHEMA, 'utf8');
+
+  it('is what the TypeScript types generate (run npm run schema after changing them)', () => {
+    expect(committed).toBe(schemaText(splitFileSchema()));
+  }, 60_000);
+
+  it('accepts the example description file and refuses a misspelt key, as an editor would', () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(committed));
+    const example = parse(readFileSync(EXAMPLE, 'utf8'));
+    expect(validate(example), JSON.stringify(validate.errors)).toBe(true);
+    const misspelt = { ...example, split: { ...example.split, retentoin: example.split.retention } };
+    expect(validate(misspelt)).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: '/split', params: { additionalProperty: 'retentoin' } }));
+  });
+
+  it('is referenced by the example for editors (yaml-language-server), at a path that exists', () => {
+    const comment = /^# yaml-language-server: \$schema=(\S+)$/m.exec(readFileSync(EXAMPLE, 'utf8'));
+    expect(comment).not.toBeNull();
+    expect(join(ROOT, 'examples', 'cli', comment![1])).toBe(SPLIT_FILE_SCHEMA);
+  });
+
+  it('documents defaults that are values as defaults, and prose about a default in the description', () => {
+    const schema = JSON.parse(committed);
+    expect(schema.definitions.AwsBucketOptions.properties.versioned.default).toBe(false);
+    expect(schema.definitions.ApplicationManifest.properties.workload.default).toBeUndefined();
+    expect(schema.definitions.ApplicationManifest.properties.workload.description).toContain('Default: the only workload of the file');
+  });
+});
