@@ -51,6 +51,10 @@ export type {
 } from './core/sizing-report';
 export type { WriterStorageBasis } from './core/sizing';
 
+// Importing a single-tier Spicepod (the command line's `import`).
+export { importSpicepod } from './core/spicepod-import';
+export type { ImportedSecret, ImportedSecretKind, ImportNote, SpicepodImport, SpicepodImportOptions } from './core/spicepod-import';
+
 // Identities and the names adapters give the split's objects.
 export { awsRoleArn, awsRoleName } from './core/workload-identity';
 export type { IdentityTier, WorkloadIdentity } from './core/workload-identity';

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Target, TARGETS } from './check-file';
+import { importCommand } from './import-command';
 import { OutputFormat } from './report-problems';
 import { sizeCommand } from './size-command';
 import { synthCommand } from './synth-command';
@@ -45,6 +46,15 @@ export function program(): Command {
     .addOption(format())
     .action((file: string, options: { format: OutputFormat }) => {
       process.exitCode = sizeCommand(file, options);
+    });
+  cli.command('import')
+    .description('Turn a single-tier Spicepod into a split description file: accelerated datasets restored from snapshots, the rest delegated; prints what it could not map')
+    .argument('<spicepod>', 'spicepod.yaml')
+    .option('--name <name>', 'name of the split (default: the Spicepod\'s name, made a valid one)')
+    .option('--out <file>', 'write the description file here (default: standard output)')
+    .addOption(format())
+    .action((spicepod: string, options: { name?: string; out?: string; format: OutputFormat }) => {
+      process.exitCode = importCommand(spicepod, options);
     });
   return cli;
 }

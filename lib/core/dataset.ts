@@ -76,8 +76,10 @@ export interface ResolvedDatasetSnapshots {
   readonly creationPolicy: SnapshotCreationPolicy;
 }
 
-const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-const FROM = /^([a-z][a-z0-9_.]*):/;
+/** Dataset names spiced accepts as table names here. */
+export const DATASET_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** `<connector>:<path>`; the connector is the first group. */
+export const SOURCE_FROM = /^([a-z][a-z0-9_.]*):/;
 /** Every reader placement. */
 export const PLACEMENTS: readonly ReaderPlacement[] = ['accelerated', 'delegated', 'writer-only'];
 const REFRESH_MODES: readonly RefreshMode[] = ['full', 'append', 'changes', 'caching'];
@@ -88,10 +90,10 @@ const TRIGGERS_BY_MODE: Readonly<Record<RefreshMode, readonly SnapshotTrigger[]>
   caching: ['time_interval'],
 };
 /** Param names that carry credentials in spiced's connectors (`pg_pass`, `s3_secret`, `spiceai_api_key`, …). */
-const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
+export const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
 const SECRET_VALUE = /\$\{\s*(secrets|env):/;
 /** Database connectors: they log in, so a source without credentials fails at its first refresh. */
-const DATABASE_PASSWORDS: Readonly<Record<string, string>> = {
+export const DATABASE_PASSWORDS: Readonly<Record<string, string>> = {
   postgres: 'pg_pass', mysql: 'mysql_pass', mssql: 'mssql_password', clickhouse: 'clickhouse_pass',
   oracle: 'oracle_password', snowflake: 'snowflake_password', databricks: 'databricks_token', dremio: 'dremio_password',
 };
@@ -139,14 +141,14 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
 }
 
 function checkName(name: unknown, path: string, findings: Findings): string {
-  if (typeof name !== 'string' || !NAME.test(name)) {
+  if (typeof name !== 'string' || !DATASET_NAME.test(name)) {
     findings.problem(path, `${quote(name)} is not a dataset name`, 'use lowercase letters, digits and _ (at most 63, not starting with a digit)');
   }
   return String(name);
 }
 
 function checkFrom(from: unknown, path: string, findings: Findings): string {
-  const match = typeof from === 'string' ? FROM.exec(from) : null;
+  const match = typeof from === 'string' ? SOURCE_FROM.exec(from) : null;
   if (!match) {
     findings.problem(path, `${quote(from)} is not a source`, "write it as spiced does, '<connector>:<path>', e.g. 's3://lake/orders/' or 'postgres:public.orders'");
     return '';

@@ -103,7 +103,8 @@ export interface ResolvedSplit {
   readonly warnings: readonly SplitWarning[];
 }
 
-const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,35}[a-z0-9])?$/;
+/** Split names: a DNS label short enough for every name derived from it. */
+export const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,35}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Placeholder that names derive from while the split name is invalid, so its error is reported once. */

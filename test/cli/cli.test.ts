@@ -7,7 +7,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSplit, spicepodToYaml, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitAws } from '../../lib/aws';
-import { sizingReport } from '../../lib';
+import { importSpicepod, sizingReport } from '../../lib';
 import { ReadWriteSplitChart } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { ROOT, run } from '../support/run';
@@ -77,10 +77,10 @@ describe('read-write-split validate', () => {
   });
 
   it('prints --help for every command', () => {
-    for (const command of ['validate', 'synth', 'size']) {
+    for (const command of ['validate', 'synth', 'size', 'import']) {
       const result = cli(command, '--help');
       expect(result.status, command).toBe(0);
-      expect(result.stdout).toContain(`Usage: read-write-split ${command} [options] <file>`);
+      expect(result.stdout).toMatch(new RegExp(`Usage: read-write-split ${command} \\[options\\] <(file|spicepod)>`));
     }
   });
 });
@@ -168,5 +168,36 @@ describe('read-write-split size', () => {
     expect(text.stdout).toContain('delegated to the writers');
     const json = cli('size', EXAMPLE, '--format', 'json');
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(sizingReport(resolveSplit(description.split)))));
+  });
+});
+
+describe('read-write-split import', () => {
+  const SPICEPOD = join('test', 'fixtures', 'import', 'single-tier.spicepod.yaml');
+  const imported = () => importSpicepod(parse(readFileSync(join(ROOT, SPICEPOD), 'utf8')));
+
+  it('writes a description file that validates, with what the core import maps, and prints what is left to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-import-'));
+    const out = join(dir, 'shop.split.yaml');
+    const result = cli('import', SPICEPOD, '--out', out);
+    expect(result.status, result.output).toBe(0);
+    const written = readFileSync(out, 'utf8');
+    expect(parse(written)).toEqual({ split: JSON.parse(JSON.stringify(imported().description)) });
+    expect(written).toMatch(/^# yaml-language-server: \$schema=\S+split-file\.schema\.json$/m);
+    expect(result.stderr).toMatch(/^create Secret shop-analytics-sources in the writers' namespace with keys: PG_USER \(\$\{secrets:PG_USER\}\), /m);
+    expect(result.stderr).toMatch(/^not mapped: models\[0\]: "assistant": the split renders datasets only/m);
+    expect(result.stderr).toContain(`${out}: split shop-analytics, 5 datasets (2 restored from snapshots), ${imported().unmapped.length} notes`);
+    const validated = cli('validate', out);
+    expect(validated.status, validated.output).toBe(0);
+  });
+
+  it('gives the core\'s import as JSON, takes the split\'s name, and exits 1 on a file that is no Spicepod', () => {
+    expect(JSON.parse(cli('import', SPICEPOD, '--format', 'json').stdout)).toEqual(JSON.parse(JSON.stringify(imported())));
+    expect(parse(cli('import', SPICEPOD, '--name', 'shop').stdout).split.name).toBe('shop');
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-import-'));
+    writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
+    const notSpicepod = cli('import', join(dir, 'list.yaml'));
+    expect(notSpicepod.status).toBe(1);
+    expect(notSpicepod.stderr).not.toMatch(/^\s+at /m);
+    expect(notSpicepod.stderr).toMatch(/list\.yaml: .+: .+; .+/);
   });
 });

@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { ReadWriteSplitError } from '../core/errors';
+import { importSpicepod, SpicepodImport } from '../core/spicepod-import';
+import { OutputFormat } from './report-problems';
+import { SPLIT_FILE_SCHEMA_PATH } from './unknown-keys';
+import { EXIT, UsageError } from './usage-error';
+import { YamlSource } from './yaml-source';
+
+export interface ImportOptions {
+  readonly name?: string;
+  /** @default - standard output */
+  readonly out?: string;
+  readonly format: OutputFormat;
+}
+
+/** The description file of an import, pointing editors at the package's schema. */
+function descriptionFile(imported: SpicepodImport, from: string, out: string | undefined): string {
+  const schema = relative(out ? dirname(resolve(out)) : process.cwd(), SPLIT_FILE_SCHEMA_PATH).split('\\').join('/');
+  const header = [
+    `# yaml-language-server: $schema=${schema}`,
+    `# Imported from ${from} by read-write-split import: check it, then run read-write-split validate.`,
+  ];
+  return `${header.join('\n')}\n${stringify({ split: imported.description }, { lineWidth: 0 })}`;
+}
+
+/** What the user still has to do: Secrets to create, what could not be mapped and why. */
+function notes(imported: SpicepodImport): string[] {
+  const bySecret = new Map<string, string[]>();
+  for (const secret of imported.secrets) bySecret.set(secret.secretName, [...(bySecret.get(secret.secretName) ?? []), `${secret.key} (${secret.from})`]);
+  return [
+    ...[...bySecret].map(([name, keys]) => `create Secret ${name} in the writers' namespace with keys: ${keys.join(', ')}`),
+    ...imported.unmapped.map((note) => `not mapped: ${note.path}: ${note.reason}`),
+  ];
+}
+
+/**
+ * `import SPICEPOD [--name N] [--out FILE]`: a single-tier Spicepod as a split description file
+ * (accelerated datasets restored from snapshots, the rest delegated, secret references as
+ * secretParams), and what could not be mapped, on standard error.
+ */
+export function importCommand(path: string, options: ImportOptions): number {
+  const source = YamlSource.read(path);
+  const syntax = source.syntaxProblems();
+  if (syntax.length > 0) {
+    for (const { position, message } of syntax) process.stderr.write(`${path}:${position.line}:${position.column} (file): ${message}; correct the YAML\n`);
+    return EXIT.invalid;
+  }
+  let imported: SpicepodImport;
+  try {
+    imported = importSpicepod(source.value(), { name: options.name });
+  } catch (error) {
+    if (!(error instanceof ReadWriteSplitError)) throw error;
+    for (const problem of error.problems) process.stderr.write(`${path}: ${problem.path}: ${problem.message}; ${problem.fix}\n`);
+    return EXIT.invalid;
+  }
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
+    return EXIT.valid;
+  }
+  const text = descriptionFile(imported, path, options.out);
+  if (options.out) {
+    try {
+      writeFileSync(options.out, text);
+    } catch (error) {
+      throw new UsageError(`cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  } else {
+    process.stdout.write(text);
+  }
+  for (const line of notes(imported)) process.stderr.write(`${line}\n`);
+  const { datasets } = imported.description;
+  process.stderr.write(`${options.out ?? 'standard output'}: split ${imported.description.name}, ${datasets.length} dataset${datasets.length === 1 ? '' : 's'}`
+    + ` (${datasets.filter((d) => d.readers === 'accelerated').length} restored from snapshots), ${imported.unmapped.length} note${imported.unmapped.length === 1 ? '' : 's'}\n`);
+  return EXIT.valid;
+}
