@@ -168,6 +168,12 @@ const synthAws = project.addTask('synth:aws', {
   exec: 'cdk synth --quiet --no-notices --output ../../out/aws',
 });
 synth.spawn(synthAws);
+// The command line on its example description file, as a user without TypeScript runs it.
+const synthCli = project.addTask('synth:cli', {
+  description: 'Run the command line (read-write-split synth) on examples/cli/orders.split.yaml into out/cli/orders/',
+  exec: 'node dist/cli/main.js synth examples/cli/orders.split.yaml --out out/cli/orders',
+});
+synth.spawn(synthCli);
 
 // After a deploy: every synth checks the example descriptions against these locks (docs/upgrades.md).
 const lock = project.addTask('lock', {
