@@ -170,9 +170,11 @@ const synthAws = project.addTask('synth:aws', {
 synth.spawn(synthAws);
 // The command line on its example description file, as a user without TypeScript runs it.
 const synthCli = project.addTask('synth:cli', {
-  description: 'Run the command line (read-write-split synth) on examples/cli/orders.split.yaml into out/cli/orders/',
-  exec: 'node dist/cli/main.js synth examples/cli/orders.split.yaml --out out/cli/orders',
+  description: 'Run the command line (read-write-split synth) on each description file of examples/cli/ into out/cli/<split>/',
 });
+for (const split of ['orders', 'catalog', 'telemetry']) {
+  synthCli.exec(`node dist/cli/main.js synth examples/cli/${split}.split.yaml --out out/cli/${split}`);
+}
 synth.spawn(synthCli);
 
 // After a deploy: every synth checks the example descriptions against these locks (docs/upgrades.md).

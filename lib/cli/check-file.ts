@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem } from '../core';
 import { buildAws } from './aws-target';
 import { buildKubernetes } from './kubernetes-target';
+import { planPulumi } from './pulumi-target';
 import { SplitFile } from './split-file';
 import { unknownKeys } from './unknown-keys';
 import { SourcePosition, YamlSource } from './yaml-source';
@@ -17,8 +18,8 @@ export interface LocatedWarning extends SplitWarning, SourcePosition {
 }
 
 /** The sides of a split the file can be checked and synthesized for. */
-export type Target = 'spicepods' | 'k8s' | 'aws';
-export const TARGETS: readonly Target[] = ['spicepods', 'k8s', 'aws'];
+export type Target = 'spicepods' | 'k8s' | 'aws' | 'gcp' | 'azure';
+export const TARGETS: readonly Target[] = ['spicepods', 'k8s', 'aws', 'gcp', 'azure'];
 
 export interface FileCheck {
   readonly problems: readonly LocatedProblem[];
@@ -39,10 +40,13 @@ function distinct(problems: readonly ValidationProblem[]): ValidationProblem[] {
 }
 
 /** The constructs' own checks of each side the file describes (or `targets` asks for). */
-function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Target[]): ValidationProblem[] {
+async function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Target[]): Promise<ValidationProblem[]> {
   const problems: ValidationProblem[] = [];
-  if (targets.includes('k8s') || file.kubernetes !== undefined) problems.push(...buildKubernetes(file, dirname(source.path)).problems);
-  if (targets.includes('aws') || file.aws !== undefined) problems.push(...buildAws(file).problems);
+  const wanted = (target: Target, section: unknown) => targets.includes(target) || section !== undefined;
+  if (wanted('k8s', file.kubernetes)) problems.push(...buildKubernetes(file, dirname(source.path)).problems);
+  if (wanted('aws', file.aws)) problems.push(...buildAws(file).problems);
+  if (wanted('gcp', file.gcp)) problems.push(...(await planPulumi(file, 'gcp')).problems);
+  if (wanted('azure', file.azure)) problems.push(...(await planPulumi(file, 'azure')).problems);
   return problems;
 }
 
@@ -51,7 +55,7 @@ function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Tar
  * known one), then the same checks as the constructs of each side it describes, each at the line
  * and column of the value.
  */
-export function checkFile(source: YamlSource, targets: readonly Target[] = []): FileCheck {
+export async function checkFile(source: YamlSource, targets: readonly Target[] = []): Promise<FileCheck> {
   const locate = (problem: ValidationProblem, key = false): LocatedProblem => ({ file: source.path, ...source.positionOf(problem.path, { key }), ...problem });
   const syntax = source.syntaxProblems();
   if (syntax.length > 0) {
@@ -59,14 +63,14 @@ export function checkFile(source: YamlSource, targets: readonly Target[] = []): 
   }
   const value = source.value();
   if (!isObject(value)) {
-    return { problems: [locate({ path: '', message: 'is not a description file', fix: 'write a mapping with split: (and kubernetes:, aws:)' })], warnings: [] };
+    return { problems: [locate({ path: '', message: 'is not a description file', fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:)' })], warnings: [] };
   }
   const file = value as unknown as SplitFile;
   const findings = new Findings();
   const synthesized = checkSplit(file.split, findings.under('split'));
   const problems = [
     ...unknownKeys(value).map((problem) => locate(problem, true)),
-    ...distinct([...findings.problems, ...sideProblems(file, source, targets)]).map((problem) => locate(problem)),
+    ...distinct([...findings.problems, ...(await sideProblems(file, source, targets))]).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));

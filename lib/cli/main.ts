@@ -28,24 +28,24 @@ export function program(): Command {
     .argument('<file>', 'description file (YAML)')
     .addOption(format())
     .option('--target <targets>', `also check these sides though the file has no section for them (${TARGETS.join(',')})`, targetList)
-    .action((file: string, options: { format: OutputFormat; target?: Target[] }) => {
-      process.exitCode = validateCommand(file, options);
+    .action(async (file: string, options: { format: OutputFormat; target?: Target[] }) => {
+      process.exitCode = await validateCommand(file, options);
     });
   cli.command('synth')
     .description('Write the Spicepods, the Kubernetes manifests and the CloudFormation template of a description file')
     .argument('<file>', 'description file (YAML)')
     .requiredOption('--out <dir>', 'directory to write into (each target in its own folder)')
-    .option('--target <targets>', `what to write: ${TARGETS.join(',')} (default: spicepods,k8s, and aws when the file has an aws section)`, targetList)
+    .option('--target <targets>', `what to write: ${TARGETS.join(',')} (default: spicepods,k8s, and each cloud the file has a section for)`, targetList)
     .addOption(format())
-    .action((file: string, options: { out: string; target?: Target[]; format: OutputFormat }) => {
-      process.exitCode = synthCommand(file, options);
+    .action(async (file: string, options: { out: string; target?: Target[]; format: OutputFormat }) => {
+      process.exitCode = await synthCommand(file, options);
     });
   cli.command('size')
     .description('Size each tier and the snapshot bucket of a description file, with warnings where a tier looks too small')
     .argument('<file>', 'description file (YAML)')
     .addOption(format())
-    .action((file: string, options: { format: OutputFormat }) => {
-      process.exitCode = sizeCommand(file, options);
+    .action(async (file: string, options: { format: OutputFormat }) => {
+      process.exitCode = await sizeCommand(file, options);
     });
   cli.command('import')
     .description('Turn a single-tier Spicepod into a split description file: accelerated datasets restored from snapshots, the rest delegated; prints what it could not map')
@@ -60,9 +60,9 @@ export function program(): Command {
 }
 
 /** Runs the command line; errors are printed as one message (no stack trace) with their exit code. */
-export function main(argv: readonly string[]): void {
+export async function main(argv: readonly string[]): Promise<void> {
   try {
-    program().parse(argv, { from: 'user' });
+    await program().parseAsync(argv, { from: 'user' });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('commander.')) {
@@ -75,4 +75,4 @@ export function main(argv: readonly string[]): void {
   }
 }
 
-if (require.main === module) main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2));

@@ -49,8 +49,8 @@ export function sizingText(report: SizingReport): string {
 }
 
 /** `size FILE`: the sizing of each tier and the bucket, with warnings where a tier looks too small. */
-export function sizeCommand(path: string, options: { readonly format: OutputFormat }): number {
-  const check = checkFile(YamlSource.read(path));
+export async function sizeCommand(path: string, options: { readonly format: OutputFormat }): Promise<number> {
+  const check = await checkFile(YamlSource.read(path));
   if (!check.checked) {
     printCheck(path, check.problems, check.warnings, options.format);
     return EXIT.invalid;

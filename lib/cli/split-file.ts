@@ -74,6 +74,74 @@ export interface AwsTarget extends Omit<ReadWriteSplitAwsProps, 'split' | 'vpc' 
   readonly stackName?: string;
 }
 
+/** A Kubernetes ServiceAccount, by namespace and name. */
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** Who else reads the snapshots, as `ReaderGranteeArgs` of the Pulumi components. */
+export interface ReaderGrantees {
+  /**
+   * Namespaces of the applications that run reader sidecars.
+   *
+   * @default - the split's namespace
+   */
+  readonly readerNamespaces?: string[];
+  /**
+   * ServiceAccounts of applications that keep their own and run the reader sidecar.
+   *
+   * @default - none
+   */
+  readonly readerServiceAccounts?: ServiceAccountRef[];
+}
+
+/** The GCP side (`ReadWriteSplitGcpArgs` as plain data): written as the plan of the Pulumi component. */
+export interface GcpTarget extends ReaderGrantees {
+  /** The GKE cluster that runs both tiers. */
+  readonly cluster: { readonly region: string; readonly project: string; readonly projectNumber: string };
+  /**
+   * The nodes' subnetwork: its Private Google Access is checked at deploy time.
+   *
+   * @default - none: give privateGoogleAccessManagedElsewhere instead
+   */
+  readonly subnetwork?: { readonly name: string; readonly region?: string };
+  /** @default false */
+  readonly privateGoogleAccessManagedElsewhere?: boolean;
+  /** @default false */
+  readonly impersonateServiceAccounts?: boolean;
+  /** @default true */
+  readonly grantSourceAccess?: boolean;
+  /** @default true */
+  readonly protect?: boolean;
+}
+
+/** The Azure side (`ReadWriteSplitAzureArgs` as plain data): written as the plan of the Pulumi component. */
+export interface AzureTarget extends ReaderGrantees {
+  /** Resource group of the storage account, the endpoint and the identities. */
+  readonly resourceGroupName: string;
+  /** The AKS cluster that runs both tiers. */
+  readonly cluster: { readonly location: string; readonly oidcIssuerUrl?: string };
+  /**
+   * The blob private endpoint's subnet (and an existing private DNS zone).
+   *
+   * @default - none: give privateEndpointManagedElsewhere instead
+   */
+  readonly privateEndpoint?: { readonly subnetId: string; readonly privateDnsZoneId?: string };
+  /** @default false */
+  readonly privateEndpointManagedElsewhere?: boolean;
+  /**
+   * Spice 1.x only: the kubelet identity's object id.
+   *
+   * @default - none
+   */
+  readonly nodeIdentity?: { readonly principalId: string };
+  /** @default 'Standard_ZRS' */
+  readonly accountSku?: string;
+  /** @default true */
+  readonly protect?: boolean;
+}
+
 /** A split and what to make of it: one file for `read-write-split synth`, `validate` and `size`. */
 export interface SplitFile {
   /** The split description, as the constructs' `split` prop. */
@@ -90,4 +158,16 @@ export interface SplitFile {
    * @default - none: `--target aws` asks for it
    */
   readonly aws?: AwsTarget;
+  /**
+   * The GCP side (`--target gcp`): the plan of `ReadWriteSplitGcp`.
+   *
+   * @default - none
+   */
+  readonly gcp?: GcpTarget;
+  /**
+   * The Azure side (`--target azure`): the plan of `ReadWriteSplitAzure`.
+   *
+   * @default - none
+   */
+  readonly azure?: AzureTarget;
 }

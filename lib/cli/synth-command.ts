@@ -4,6 +4,7 @@ import { spicepodToYaml, SynthesizedSplit } from '../core';
 import { buildAws } from './aws-target';
 import { checkFile, Target } from './check-file';
 import { buildKubernetes } from './kubernetes-target';
+import { planPulumi } from './pulumi-target';
 import { OutputFormat, printCheck } from './report-problems';
 import { SplitFile } from './split-file';
 import { EXIT, UsageError } from './usage-error';
@@ -11,7 +12,7 @@ import { YamlSource } from './yaml-source';
 
 export interface SynthOptions {
   readonly out: string;
-  /** @default - spicepods and k8s, and aws when the file has an aws section */
+  /** @default - spicepods and k8s, and each cloud the file has a section for */
   readonly target?: readonly Target[];
   readonly format: OutputFormat;
 }
@@ -51,9 +52,19 @@ function writeAws(file: SplitFile, dir: string): Written {
   return { dir, files, note: build.nag ? 'cdk-nag report: validation-report.json' : 'cdk-nag is not installed: no report (npm install cdk-nag)' };
 }
 
-/** The targets a file asks for when `--target` is not given. */
+async function writePulumiPlan(file: SplitFile, cloud: 'gcp' | 'azure', dir: string): Promise<Written> {
+  const plan = await planPulumi(file, cloud);
+  if (!plan.resources || plan.problems.length > 0) throw new Error(`${cloud}: ${plan.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'plan.json'), `${JSON.stringify({ component: COMPONENTS[cloud], resources: plan.resources }, null, 2)}\n`);
+  return { dir, files: ['plan.json'], note: `the resources ${COMPONENTS[cloud]} creates: deploy them with it from a Pulumi program (docs/${cloud}.md)` };
+}
+
+const COMPONENTS = { gcp: 'ReadWriteSplitGcp (read-write-split/gcp)', azure: 'ReadWriteSplitAzure (read-write-split/azure)' } as const;
+
+/** The targets a file asks for when `--target` is not given: the Spicepods, Kubernetes, and each cloud it has a section for. */
 export function defaultTargets(file: SplitFile): Target[] {
-  return file.aws ? ['spicepods', 'k8s', 'aws'] : ['spicepods', 'k8s'];
+  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure'] as const).filter((cloud) => file[cloud] !== undefined)];
 }
 
 /**
@@ -61,9 +72,9 @@ export function defaultTargets(file: SplitFile): Target[] {
  * (`spicepods/`, `k8s/`, `aws/`), replacing what a previous run wrote there. One progress line
  * per target; the same file gives the same bytes.
  */
-export function synthCommand(path: string, options: SynthOptions): number {
+export async function synthCommand(path: string, options: SynthOptions): Promise<number> {
   const source = YamlSource.read(path);
-  const check = checkFile(source, options.target ?? []);
+  const check = await checkFile(source, options.target ?? []);
   printCheck(path, check.problems, check.warnings, options.format === 'json' ? 'json' : 'text');
   if (!check.checked) return EXIT.invalid;
   const { file, synthesized } = check.checked;
@@ -75,6 +86,7 @@ export function synthCommand(path: string, options: SynthOptions): number {
     if (target === 'spicepods') written[target] = writeSpicepods(synthesized, dir);
     else if (target === 'k8s') written[target] = writeKubernetes(file, dirname(path), dir);
     else if (target === 'aws') written[target] = writeAws(file, dir);
+    else if (target === 'gcp' || target === 'azure') written[target] = await writePulumiPlan(file, target, dir);
     else throw new UsageError(`unknown target ${target}`);
     if (options.format === 'text') {
       const { files, note } = written[target];

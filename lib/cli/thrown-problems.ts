@@ -7,6 +7,12 @@ export type PathedProblem = ValidationProblem;
 export interface ProblemRoots {
   readonly props: string;
   readonly other?: string;
+  /**
+   * How the construct names its props in paths.
+   *
+   * @default 'props' (CDK and cdk8s constructs; the Pulumi components say 'args')
+   */
+  readonly propsKey?: string;
 }
 
 /**
@@ -21,7 +27,8 @@ export function problemsOf(error: unknown, roots: ProblemRoots): PathedProblem[]
   }
   return error.problems.map((problem) => {
     if (problem.path === 'split' || problem.path.startsWith('split.')) return problem;
-    if (problem.path.startsWith('props.')) return { ...problem, path: `${roots.props}.${problem.path.slice('props.'.length)}` };
+    const props = `${roots.propsKey ?? 'props'}.`;
+    if (problem.path.startsWith(props)) return { ...problem, path: `${roots.props}.${problem.path.slice(props.length)}` };
     return { ...problem, path: roots.other ?? roots.props, message: `${problem.path}: ${problem.message}` };
   });
 }

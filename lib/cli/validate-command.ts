@@ -4,8 +4,8 @@ import { EXIT } from './usage-error';
 import { YamlSource } from './yaml-source';
 
 /** `validate FILE`: every problem at once; exit 0 when valid, 1 when not. */
-export function validateCommand(path: string, options: { readonly format: OutputFormat; readonly target?: readonly Target[] }): number {
-  const check = checkFile(YamlSource.read(path), options.target ?? []);
+export async function validateCommand(path: string, options: { readonly format: OutputFormat; readonly target?: readonly Target[] }): Promise<number> {
+  const check = await checkFile(YamlSource.read(path), options.target ?? []);
   printCheck(path, check.problems, check.warnings, options.format);
   if (check.problems.length === 0 && options.format === 'text') {
     const { split } = check.checked!.synthesized;

@@ -1,0 +1,104 @@
+import type * as Pulumi from '@pulumi/pulumi';
+import type { ReadWriteSplitAzureArgs } from '../azure/read-write-split-azure';
+import type { ReadWriteSplitGcpArgs } from '../gcp/read-write-split-gcp';
+import { optionalModule } from './optional-module';
+import { AzureTarget, GcpTarget, SplitFile } from './split-file';
+import { PathedProblem, problemsOf } from './thrown-problems';
+
+/** One resource the component would create: its type, name and inputs (computed values as `<output of ...>`). */
+export interface PlannedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+export interface PulumiPlan {
+  readonly problems: readonly PathedProblem[];
+  /** The resources, in the order the component registers them; undefined when there are problems. */
+  readonly resources?: readonly PlannedResource[];
+}
+
+// The file's plain sections are the components' args: checked here, so the two never drift apart.
+const gcpArgs = (file: SplitFile, gcp: GcpTarget): ReadWriteSplitGcpArgs => ({ ...gcp, split: file.split });
+const azureArgs = (file: SplitFile, azure: AzureTarget): ReadWriteSplitAzureArgs => ({ ...azure, split: file.split });
+
+const registered: PlannedResource[] = [];
+let pulumi: typeof Pulumi | undefined;
+
+/** Azure's computed GUIDs (client, principal, tenant ids) and subscription: known only once deployed. */
+const UNKNOWN_GUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * What the cloud would answer for a resource, as placeholders the components accept: Azure ids in
+ * ARM's shape (the components derive subscriptions and scopes from them) with the zero GUID,
+ * GCP ids as `<id of NAME>`.
+ */
+function answer(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, unknown> } {
+  if (!type.startsWith('azure-native:')) return { id: `<id of ${name}>`, state: { ...inputs, name: inputs.name ?? name } };
+  const id = `/subscriptions/${UNKNOWN_GUID}/resourceGroups/${inputs.resourceGroupName ?? 'unknown'}/providers/${type.split(':').slice(1).join('/')}/${name}`;
+  const known = inputs.accountName ?? inputs.containerName ?? inputs.resourceName ?? inputs.privateZoneName ?? inputs.privateEndpointName ?? name;
+  return { id, state: { ...inputs, id, name: known, principalId: UNKNOWN_GUID, clientId: UNKNOWN_GUID, tenantId: UNKNOWN_GUID } };
+}
+
+/**
+ * Pulumi's own mocks, installed once per process: no engine and no cloud is reached. Lookups are
+ * answered as passing (the components check them again at deploy time: e.g. the subnetwork's
+ * Private Google Access).
+ */
+function mocked(forWhat: string): typeof Pulumi {
+  if (pulumi) return pulumi;
+  pulumi = optionalModule<typeof Pulumi>('@pulumi/pulumi', forWhat);
+  pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return answer(args.type, args.name, args.inputs);
+    },
+    call: (args) => ({ ...args.inputs, privateIpGoogleAccess: true }),
+  }, 'read-write-split', 'plan', true);
+  return pulumi;
+}
+
+async function settled(): Promise<void> {
+  await (pulumi!.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/**
+ * The resources `ReadWriteSplitGcp` or `ReadWriteSplitAzure` would create for the file, from the
+ * component itself under Pulumi's mocks; problems come back with paths of the file.
+ */
+export async function planPulumi(file: SplitFile, cloud: 'gcp' | 'azure'): Promise<PulumiPlan> {
+  const section = file[cloud];
+  if (!section) return { problems: [{ path: cloud, message: `is missing, but the ${cloud} target was asked for`, fix: `add a ${cloud} section (docs/cli.md)` }] };
+  mocked(`the ${cloud} target`);
+  await settled();
+  registered.length = 0;
+  // What the component refuses once values resolve (a deploy-time check) rejects a promise of its own.
+  const failures: Error[] = [];
+  const onFailure = (error: unknown) => failures.push(error as Error);
+  process.on('unhandledRejection', onFailure);
+  try {
+    return await planComponent(file, cloud, section, failures);
+  } finally {
+    process.off('unhandledRejection', onFailure);
+  }
+}
+
+async function planComponent(file: SplitFile, cloud: 'gcp' | 'azure', section: GcpTarget | AzureTarget, failures: readonly Error[]): Promise<PulumiPlan> {
+  try {
+    if (cloud === 'gcp') {
+      const { ReadWriteSplitGcp } = optionalModule<typeof import('../gcp')>('../gcp', 'the gcp target', ['@pulumi/gcp']);
+      new ReadWriteSplitGcp(file.split?.name ?? 'split', gcpArgs(file, section as GcpTarget));
+    } else {
+      const { ReadWriteSplitAzure } = optionalModule<typeof import('../azure')>('../azure', 'the azure target', ['@pulumi/azure-native']);
+      new ReadWriteSplitAzure(file.split?.name ?? 'split', azureArgs(file, section as AzureTarget));
+    }
+  } catch (error) {
+    return { problems: problemsOf(error, { props: cloud, propsKey: 'args' }) };
+  }
+  await settled();
+  const resources = registered.splice(0);
+  if (failures.length > 0) {
+    return { problems: failures.map((error) => ({ path: cloud, message: `the component refused a value once resolved: ${String(error.message).split('\n')[0]}`, fix: 'correct the value it names' })) };
+  }
+  return { problems: [], resources };
+}
