@@ -31,8 +31,8 @@ function cdkNag(): typeof import('cdk-nag') | undefined {
  * of the file (`aws.…`, `split.…`).
  */
 export function buildAws(file: SplitFile, outdir?: string): AwsBuild {
-  const cdk = optionalModule<typeof import('aws-cdk-lib')>('aws-cdk-lib', 'the aws target', ['constructs']);
-  const { ReadWriteSplitAws } = optionalModule<typeof import('../aws')>('../aws', 'the aws target');
+  const cdk = optionalModule<typeof import('aws-cdk-lib')>('aws-cdk-lib', 'aws');
+  const { ReadWriteSplitAws } = optionalModule<typeof import('../aws')>('../aws', 'aws');
   if (!file.aws) {
     return { nag: false, problems: [{ path: 'aws', message: 'is missing, but the aws target was asked for', fix: 'add aws: { cluster: { region, trust }, vpcEndpointId } (docs/cli.md)' }] };
   }

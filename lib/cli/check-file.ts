@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem } from '../core';
 import { buildAws } from './aws-target';
 import { buildKubernetes } from './kubernetes-target';
+import { requireFrameworks } from './optional-module';
 import { planPulumi } from './pulumi-target';
 import { SplitFile } from './split-file';
 import { unknownKeys } from './unknown-keys';
@@ -40,9 +41,10 @@ function distinct(problems: readonly ValidationProblem[]): ValidationProblem[] {
 }
 
 /** The constructs' own checks of each side the file describes (or `targets` asks for). */
-async function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Target[]): Promise<ValidationProblem[]> {
+async function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Target[], described: boolean): Promise<ValidationProblem[]> {
   const problems: ValidationProblem[] = [];
-  const wanted = (target: Target, section: unknown) => targets.includes(target) || section !== undefined;
+  const wanted = (target: Target, section: unknown) => targets.includes(target) || (described && section !== undefined);
+  requireFrameworks((['k8s', 'aws', 'gcp', 'azure'] as const).filter((side) => wanted(side, side === 'k8s' ? file.kubernetes : file[side])));
   if (wanted('k8s', file.kubernetes)) problems.push(...buildKubernetes(file, dirname(source.path)).problems);
   if (wanted('aws', file.aws)) problems.push(...buildAws(file).problems);
   if (wanted('gcp', file.gcp)) problems.push(...(await planPulumi(file, 'gcp')).problems);
@@ -50,12 +52,20 @@ async function sideProblems(file: SplitFile, source: YamlSource, targets: readon
   return problems;
 }
 
+/** Which sides of the file are checked beside the split description. */
+export interface SidesToCheck {
+  /** These, whether or not the file has a section for them. */
+  readonly targets: readonly Target[];
+  /** And every side the file has a section for (what `validate` checks). */
+  readonly described: boolean;
+}
+
 /**
  * Every problem of a description file at once: its YAML, keys it does not know (with the closest
- * known one), then the same checks as the constructs of each side it describes, each at the line
- * and column of the value.
+ * known one), then the same checks as the constructs of each side asked for, each at the line and
+ * column of the value.
  */
-export async function checkFile(source: YamlSource, targets: readonly Target[] = []): Promise<FileCheck> {
+export async function checkFile(source: YamlSource, sides: SidesToCheck = { targets: [], described: false }): Promise<FileCheck> {
   const locate = (problem: ValidationProblem, key = false): LocatedProblem => ({ file: source.path, ...source.positionOf(problem.path, { key }), ...problem });
   const syntax = source.syntaxProblems();
   if (syntax.length > 0) {
@@ -70,7 +80,7 @@ export async function checkFile(source: YamlSource, targets: readonly Target[] =
   const synthesized = checkSplit(file.split, findings.under('split'));
   const problems = [
     ...unknownKeys(value).map((problem) => locate(problem, true)),
-    ...distinct([...findings.problems, ...(await sideProblems(file, source, targets))]).map((problem) => locate(problem)),
+    ...distinct([...findings.problems, ...(await sideProblems(file, source, sides.targets, sides.described))]).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));

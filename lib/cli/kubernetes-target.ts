@@ -28,8 +28,8 @@ function workloadOf(objects: readonly ApiObject[], app: ApplicationManifest, at:
  * uses; their problems come back with paths of the file (`kubernetes.…`, `split.…`).
  */
 export function buildKubernetes(file: SplitFile, fileDir: string, outdir?: string): KubernetesBuild {
-  const cdk8s = optionalModule<typeof import('cdk8s')>('cdk8s', 'the kubernetes target');
-  const { ReadWriteSplitChart } = optionalModule<typeof import('../k8s')>('../k8s', 'the kubernetes target', ['cdk8s-plus-28']);
+  const cdk8s = optionalModule<typeof import('cdk8s')>('cdk8s', 'k8s');
+  const { ReadWriteSplitChart } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
   const app = new cdk8s.App({ outdir, outputFileExtension: '.yaml' });
   const { apps = [], ...props } = file.kubernetes ?? {};
   let split: InstanceType<typeof ReadWriteSplitChart>;

@@ -1,17 +1,35 @@
 import { UsageError } from './usage-error';
 
-/**
- * A framework the command needs only for some targets (cdk8s, aws-cdk-lib): loaded when used, and
- * when it is not installed, a usage error that says what to install instead of a stack trace.
- */
-export function optionalModule<T>(id: string, forWhat: string, needs: readonly string[] = []): T {
+/** The frameworks each side needs (optional peer dependencies of the package). */
+const FRAMEWORKS: Readonly<Record<string, readonly string[]>> = {
+  k8s: ['cdk8s', 'cdk8s-plus-28', 'constructs'],
+  aws: ['aws-cdk-lib', 'constructs'],
+  gcp: ['@pulumi/pulumi', '@pulumi/gcp'],
+  azure: ['@pulumi/pulumi', '@pulumi/azure-native'],
+};
+
+function installed(name: string): boolean {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(id) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw error;
-    const missing = /Cannot find module '([^']+)'/.exec((error as Error).message)?.[1] ?? id;
-    const packages = [...new Set([missing, ...needs])].filter((name) => !name.startsWith('.'));
-    throw new UsageError(`${forWhat} needs ${packages.join(' and ')}: install ${packages.length === 1 ? 'it' : 'them'} beside read-write-split (npm install ${packages.join(' ')})`);
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
   }
+}
+
+/**
+ * Every framework the sides need that is not installed, in one usage error (exit code 2) with the
+ * command that installs them all, instead of one stack trace per missing module.
+ */
+export function requireFrameworks(sides: readonly string[]): void {
+  const missing = [...new Set(sides.flatMap((side) => FRAMEWORKS[side] ?? []))].filter((name) => !installed(name));
+  if (missing.length === 0) return;
+  throw new UsageError(`${sides.join(', ')} need${sides.length === 1 ? 's' : ''} ${missing.join(', ')}: install beside read-write-split (npm install ${missing.join(' ')}), or leave out the file's section and --target for what you do not use`);
+}
+
+/** A module of a side whose frameworks `requireFrameworks` found: loaded when used. */
+export function optionalModule<T>(id: string, side: string): T {
+  requireFrameworks([side]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as T;
 }

@@ -45,9 +45,9 @@ function answer(type: string, name: string, inputs: Record<string, any>): { id: 
  * answered as passing (the components check them again at deploy time: e.g. the subnetwork's
  * Private Google Access).
  */
-function mocked(forWhat: string): typeof Pulumi {
+function mocked(side: 'gcp' | 'azure'): typeof Pulumi {
   if (pulumi) return pulumi;
-  pulumi = optionalModule<typeof Pulumi>('@pulumi/pulumi', forWhat);
+  pulumi = optionalModule<typeof Pulumi>('@pulumi/pulumi', side);
   pulumi.runtime.setMocks({
     newResource: (args) => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });
@@ -69,7 +69,7 @@ async function settled(): Promise<void> {
 export async function planPulumi(file: SplitFile, cloud: 'gcp' | 'azure'): Promise<PulumiPlan> {
   const section = file[cloud];
   if (!section) return { problems: [{ path: cloud, message: `is missing, but the ${cloud} target was asked for`, fix: `add a ${cloud} section (docs/cli.md)` }] };
-  mocked(`the ${cloud} target`);
+  mocked(cloud);
   await settled();
   registered.length = 0;
   // What the component refuses once values resolve (a deploy-time check) rejects a promise of its own.
@@ -86,10 +86,10 @@ export async function planPulumi(file: SplitFile, cloud: 'gcp' | 'azure'): Promi
 async function planComponent(file: SplitFile, cloud: 'gcp' | 'azure', section: GcpTarget | AzureTarget, failures: readonly Error[]): Promise<PulumiPlan> {
   try {
     if (cloud === 'gcp') {
-      const { ReadWriteSplitGcp } = optionalModule<typeof import('../gcp')>('../gcp', 'the gcp target', ['@pulumi/gcp']);
+      const { ReadWriteSplitGcp } = optionalModule<typeof import('../gcp')>('../gcp', 'gcp');
       new ReadWriteSplitGcp(file.split?.name ?? 'split', gcpArgs(file, section as GcpTarget));
     } else {
-      const { ReadWriteSplitAzure } = optionalModule<typeof import('../azure')>('../azure', 'the azure target', ['@pulumi/azure-native']);
+      const { ReadWriteSplitAzure } = optionalModule<typeof import('../azure')>('../azure', 'azure');
       new ReadWriteSplitAzure(file.split?.name ?? 'split', azureArgs(file, section as AzureTarget));
     }
   } catch (error) {

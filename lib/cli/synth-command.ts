@@ -63,8 +63,9 @@ async function writePulumiPlan(file: SplitFile, cloud: 'gcp' | 'azure', dir: str
 const COMPONENTS = { gcp: 'ReadWriteSplitGcp (read-write-split/gcp)', azure: 'ReadWriteSplitAzure (read-write-split/azure)' } as const;
 
 /** The targets a file asks for when `--target` is not given: the Spicepods, Kubernetes, and each cloud it has a section for. */
-export function defaultTargets(file: SplitFile): Target[] {
-  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure'] as const).filter((cloud) => file[cloud] !== undefined)];
+export function defaultTargets(file: unknown): Target[] {
+  const sections = typeof file === 'object' && file !== null ? (file as Record<string, unknown>) : {};
+  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure'] as const).filter((cloud) => sections[cloud] !== undefined)];
 }
 
 /**
@@ -74,11 +75,12 @@ export function defaultTargets(file: SplitFile): Target[] {
  */
 export async function synthCommand(path: string, options: SynthOptions): Promise<number> {
   const source = YamlSource.read(path);
-  const check = await checkFile(source, options.target ?? []);
+  // Every target is checked before any is written, its frameworks first.
+  const targets = options.target ?? defaultTargets(source.value());
+  const check = await checkFile(source, { targets, described: false });
   printCheck(path, check.problems, check.warnings, options.format === 'json' ? 'json' : 'text');
   if (!check.checked) return EXIT.invalid;
   const { file, synthesized } = check.checked;
-  const targets = options.target ?? defaultTargets(file);
   const written: Record<string, Written> = {};
   for (const target of targets) {
     const dir = join(options.out, target);

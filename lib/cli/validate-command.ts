@@ -5,7 +5,7 @@ import { YamlSource } from './yaml-source';
 
 /** `validate FILE`: every problem at once; exit 0 when valid, 1 when not. */
 export async function validateCommand(path: string, options: { readonly format: OutputFormat; readonly target?: readonly Target[] }): Promise<number> {
-  const check = await checkFile(YamlSource.read(path), options.target ?? []);
+  const check = await checkFile(YamlSource.read(path), { targets: options.target ?? [], described: true });
   printCheck(path, check.problems, check.warnings, options.format);
   if (check.problems.length === 0 && options.format === 'text') {
     const { split } = check.checked!.synthesized;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
@@ -246,5 +246,38 @@ describe('read-write-split synth for GCP and Azure: the plan of the Pulumi compo
     expect(result.status).toBe(1);
     const line = text.split('\n').findIndex((l) => l.includes('region: us-east1')) + 1;
     expect(result.stderr).toMatch(new RegExp(`catalog\\.split\\.yaml:${line}:\\d+ gcp\\.cluster\\.region: .*us-east1`));
+  });
+});
+
+describe('the command line installed without the frameworks (optional peer dependencies)', () => {
+  let cliAlone: string;
+  let cwd: string;
+  beforeAll(() => {
+    // The package as npm installs it, with its own dependencies only: no cdk8s, aws-cdk-lib or Pulumi beside it.
+    cwd = mkdtempSync(join(tmpdir(), 'rws-cli-alone-'));
+    const installed = join(cwd, 'node_modules', 'read-write-split');
+    mkdirSync(installed, { recursive: true });
+    for (const entry of ['dist', 'schemas', 'package.json']) cpSync(join(ROOT, entry), join(installed, entry), { recursive: true });
+    for (const dependency of Object.keys(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).dependencies)) {
+      symlinkSync(join(ROOT, 'node_modules', dependency), join(cwd, 'node_modules', dependency), 'dir');
+    }
+    cpSync(join(ROOT, 'examples', 'cli', 'catalog.split.yaml'), join(cwd, 'catalog.split.yaml'));
+    cliAlone = join(installed, 'dist', 'cli', 'main.js');
+  });
+  const alone = (...args: string[]) => run(process.execPath, [cliAlone, ...args], { cwd });
+
+  it('names every framework a side needs, at once, with the install command, and exits 2', () => {
+    const result = alone('validate', 'catalog.split.yaml');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('read-write-split: k8s, gcp need cdk8s, cdk8s-plus-28, constructs, @pulumi/pulumi, @pulumi/gcp: install beside read-write-split'
+      + ' (npm install cdk8s cdk8s-plus-28 constructs @pulumi/pulumi @pulumi/gcp), or leave out the file\'s section and --target for what you do not use\n');
+  });
+
+  it('writes the Spicepods, sizes and imports with the package alone', () => {
+    const synth = alone('synth', 'catalog.split.yaml', '--out', 'build', '--target', 'spicepods');
+    expect(synth.status, synth.output).toBe(0);
+    expect(readdirSync(join(cwd, 'build', 'spicepods'))).toEqual(['archiver.yaml', 'reader.yaml', 'writer-replica.yaml', 'writer.yaml']);
+    expect(alone('size', 'catalog.split.yaml').status).toBe(0);
+    expect(alone('import', join(ROOT, 'test', 'fixtures', 'import', 'single-tier.spicepod.yaml'), '--out', 'shop.split.yaml').status).toBe(0);
   });
 });
