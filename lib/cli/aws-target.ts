@@ -37,14 +37,28 @@ export function buildAws(file: SplitFile, outdir?: string): AwsBuild {
     return { nag: false, problems: [{ path: 'aws', message: 'is missing, but the aws target was asked for', fix: 'add aws: { cluster: { region, trust }, vpcEndpointId } (docs/cli.md)' }] };
   }
   const { account, stackName, ...props } = file.aws;
+  const stackProblems = checkStack(account, stackName);
   const app = new cdk.App({ outdir });
   const nag = cdkNag();
   if (nag) cdk.Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));
-  const stack = new cdk.Stack(app, stackName ?? defaultStackName(file), { env: { account, region: props.cluster?.region } });
   try {
+    const region = typeof props.cluster?.region === 'string' ? props.cluster.region : undefined;
+    const stack = new cdk.Stack(app, stackProblems.length === 0 ? stackName ?? defaultStackName(file) : 'Stack', { env: { account: stackProblems.length === 0 ? account : undefined, region } });
     new ReadWriteSplitAws(stack, 'Split', { ...props, split: file.split });
   } catch (error) {
-    return { nag: nag !== undefined, problems: problemsOf(error, { props: 'aws' }) };
+    return { nag: nag !== undefined, problems: [...stackProblems, ...problemsOf(error, { props: 'aws' })] };
   }
-  return { app, nag: nag !== undefined, problems: [] };
+  return { app: stackProblems.length === 0 ? app : undefined, nag: nag !== undefined, problems: stackProblems };
+}
+
+/** The stack's account and name, as CloudFormation takes them. */
+function checkStack(account: unknown, stackName: unknown): PathedProblem[] {
+  const problems: PathedProblem[] = [];
+  if (account !== undefined && (typeof account !== 'string' || !/^\d{12}$/.test(account))) {
+    problems.push({ path: 'aws.account', message: `${JSON.stringify(account)} is not an account id${typeof account === 'number' ? ' (YAML read it as a number)' : ''}`, fix: 'write the 12 digits in quotes, e.g. account: "111122223333"' });
+  }
+  if (stackName !== undefined && (typeof stackName !== 'string' || !/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName))) {
+    problems.push({ path: 'aws.stackName', message: `${JSON.stringify(stackName)} is not a stack name`, fix: 'use letters, digits and -, starting with a letter (at most 128)' });
+  }
+  return problems;
 }

@@ -22,6 +22,13 @@ export interface LocatedWarning extends SplitWarning, SourcePosition {
 export type Target = 'spicepods' | 'k8s' | 'aws' | 'gcp' | 'azure';
 export const TARGETS: readonly Target[] = ['spicepods', 'k8s', 'aws', 'gcp', 'azure'];
 
+/** The targets a file asks for when `--target` is not given: the Spicepods, Kubernetes, and each cloud it has a section for. */
+export function defaultTargets(file: unknown): Target[] {
+  const sections = typeof file === 'object' && file !== null ? (file as Record<string, unknown>) : {};
+  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure'] as const).filter((cloud) => sections[cloud] !== undefined)];
+}
+
+
 export interface FileCheck {
   readonly problems: readonly LocatedProblem[];
   readonly warnings: readonly LocatedWarning[];
@@ -74,6 +81,10 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   const value = source.value();
   if (!isObject(value)) {
     return { problems: [locate({ path: '', message: 'is not a description file', fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:)' })], warnings: [] };
+  }
+  const sections = (['kubernetes', 'aws', 'gcp', 'azure'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
+  if (sections.length > 0) {
+    return { problems: sections.map((key) => locate({ path: key, message: `${JSON.stringify(value[key])} is not a mapping`, fix: `write the ${key} section's keys under it (docs/cli.md), or leave it out` })), warnings: [] };
   }
   const file = value as unknown as SplitFile;
   const findings = new Findings();

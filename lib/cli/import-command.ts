@@ -20,7 +20,7 @@ function descriptionFile(imported: SpicepodImport, from: string, out: string | u
   const schema = relative(out ? dirname(resolve(out)) : process.cwd(), SPLIT_FILE_SCHEMA_PATH).split('\\').join('/');
   const header = [
     `# yaml-language-server: $schema=${schema}`,
-    `# Imported from ${from} by read-write-split import: check it, then run read-write-split validate.`,
+    `# Imported from ${from} by read-write-split import: check it, add kubernetes.writerIdentity, then run read-write-split validate.`,
   ];
   return `${header.join('\n')}\n${stringify({ split: imported.description }, { lineWidth: 0 })}`;
 }
@@ -31,6 +31,7 @@ function notes(imported: SpicepodImport): string[] {
   for (const secret of imported.secrets) bySecret.set(secret.secretName, [...(bySecret.get(secret.secretName) ?? []), `${secret.key} (${secret.from})`]);
   return [
     ...[...bySecret].map(([name, keys]) => `create Secret ${name} in the writers' namespace with keys: ${keys.join(', ')}`),
+    'add kubernetes.writerIdentity: the writers\' cloud identity (read-write on the snapshot bucket) is no part of a Spicepod (docs/cli.md)',
     ...imported.unmapped.map((note) => `not mapped: ${note.path}: ${note.reason}`),
   ];
 }
@@ -55,11 +56,7 @@ export function importCommand(path: string, options: ImportOptions): number {
     for (const problem of error.problems) process.stderr.write(`${path}: ${problem.path}: ${problem.message}; ${problem.fix}\n`);
     return EXIT.invalid;
   }
-  if (options.format === 'json') {
-    process.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
-    return EXIT.valid;
-  }
-  const text = descriptionFile(imported, path, options.out);
+  const text = options.format === 'json' ? `${JSON.stringify(imported, null, 2)}\n` : descriptionFile(imported, path, options.out);
   if (options.out) {
     try {
       writeFileSync(options.out, text);
@@ -69,6 +66,7 @@ export function importCommand(path: string, options: ImportOptions): number {
   } else {
     process.stdout.write(text);
   }
+  if (options.format === 'json') return EXIT.valid;
   for (const line of notes(imported)) process.stderr.write(`${line}\n`);
   const { datasets } = imported.description;
   process.stderr.write(`${options.out ?? 'standard output'}: split ${imported.description.name}, ${datasets.length} dataset${datasets.length === 1 ? '' : 's'}`

@@ -1,17 +1,28 @@
+import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import type { ApiObject, App } from 'cdk8s';
+import type { ApiObject, App, Chart } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { ValidationProblem } from '../core/errors';
 import { ApplicationManifest, SplitFile } from './split-file';
 import { optionalModule } from './optional-module';
-import { PathedProblem, problemsOf } from './thrown-problems';
+import { problemsOf } from './thrown-problems';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
+
+/** A chart of the build and the file it is written to (`<name>.yaml`). */
+export interface BuiltChart {
+  readonly chart: Chart;
+  readonly file: string;
+}
 
 /** The cdk8s app of a file: the split's chart, and a chart per application manifest with the sidecar added. */
 export interface KubernetesBuild {
   readonly app?: App;
-  readonly problems: readonly PathedProblem[];
+  readonly charts: readonly BuiltChart[];
+  readonly problems: readonly ValidationProblem[];
 }
+
+type Cdk8s = typeof import('cdk8s');
 
 function workloadOf(objects: readonly ApiObject[], app: ApplicationManifest, at: string): ApiObject | ValidationProblem {
   const workloads = objects.filter((object) => WORKLOAD_KINDS.includes(object.kind));
@@ -24,38 +35,96 @@ function workloadOf(objects: readonly ApiObject[], app: ApplicationManifest, at:
 }
 
 /**
+ * The manifest's objects, read here rather than by cdk8s `Include` (which loads in a child
+ * process that prints its own stack traces): a file that is missing or not YAML is a problem at
+ * `…manifest`. Objects keep `Include`'s ids, so the output is the same.
+ */
+function includeManifest(cdk8s: Cdk8s, chart: Chart, path: string, at: string): ApiObject[] | ValidationProblem {
+  const { Construct } = optionalModule<typeof import('constructs')>('constructs', 'k8s');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { path: `${at}.manifest`, message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, fix: 'give the path of the manifest, relative to the description file, with / between folders' };
+  }
+  const parsed = parseAllDocuments(text);
+  const documents = Array.isArray(parsed) ? parsed : [parsed];
+  const broken = documents.flatMap((document) => document.errors);
+  if (broken.length > 0) return { path: `${at}.manifest`, message: `${path} is not YAML: ${broken[0].message.split('\n')[0]}`, fix: 'correct the manifest' };
+  const objects = documents.map((document) => document.toJS()).filter((object) => object !== null);
+  const invalid = objects.findIndex((object) => typeof object?.kind !== 'string' || typeof object?.apiVersion !== 'string');
+  if (invalid >= 0) return { path: `${at}.manifest`, message: `document ${invalid + 1} of ${path} is not a Kubernetes object (apiVersion and kind)`, fix: 'give a manifest of Kubernetes objects' };
+  let order = 0;
+  const include = new Construct(chart, 'manifest');
+  return objects.map((object) => {
+    const name = object.metadata?.name ?? `object${order++}`;
+    return new cdk8s.ApiObject(include, [name, object.kind.toLowerCase(), object.metadata?.namespace].filter(Boolean).join('-'), object);
+  });
+}
+
+/** `<name>.yaml` file names, unique in the build (a second `app.yaml` becomes `app-2.yaml`). */
+function uniqueName(wanted: string, taken: Set<string>): string {
+  const base = wanted.toLowerCase().replace(/[^a-z0-9.-]+/g, '-') || 'app';
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The apps' entries that can be built: each a mapping with a manifest path (the others are problems). */
+function appEntries(apps: unknown, problems: ValidationProblem[]): [ApplicationManifest, number][] {
+  if (apps === undefined) return [];
+  if (!Array.isArray(apps)) {
+    problems.push({ path: 'kubernetes.apps', message: 'is not a list', fix: 'list the applications: - manifest: path/to/app.yaml' });
+    return [];
+  }
+  return apps.flatMap((app, i): [ApplicationManifest, number][] => {
+    if (isObject(app) && typeof app.manifest === 'string') return [[app as unknown as ApplicationManifest, i]];
+    problems.push({ path: `kubernetes.apps[${i}]${isObject(app) ? '.manifest' : ''}`, message: 'names no manifest', fix: 'give manifest: path/to/app.yaml' });
+    return [];
+  });
+}
+
+/**
  * Builds (does not synthesize) the Kubernetes side of a file with the same constructs a cdk8s app
  * uses; their problems come back with paths of the file (`kubernetes.…`, `split.…`).
  */
-export function buildKubernetes(file: SplitFile, fileDir: string, outdir?: string): KubernetesBuild {
-  const cdk8s = optionalModule<typeof import('cdk8s')>('cdk8s', 'k8s');
+export function buildKubernetes(file: SplitFile, fileDir: string): KubernetesBuild {
+  const cdk8s = optionalModule<Cdk8s>('cdk8s', 'k8s');
   const { ReadWriteSplitChart } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
-  const app = new cdk8s.App({ outdir, outputFileExtension: '.yaml' });
-  const { apps = [], ...props } = file.kubernetes ?? {};
+  const app = new cdk8s.App();
+  const { apps, ...props } = file.kubernetes ?? {};
+  const problems: ValidationProblem[] = [];
+  const entries = appEntries(apps, problems);
+  const splitName = typeof file.split?.name === 'string' ? file.split.name : 'split';
   let split: InstanceType<typeof ReadWriteSplitChart>;
   try {
-    split = new ReadWriteSplitChart(app, file.split?.name ?? 'split', { ...props, split: file.split });
+    split = new ReadWriteSplitChart(app, splitName, { ...props, split: file.split });
   } catch (error) {
-    return { problems: problemsOf(error, { props: 'kubernetes' }) };
+    return { charts: [], problems: [...problemsOf(error, { props: 'kubernetes' }), ...problems] };
   }
-  const problems: PathedProblem[] = [];
-  apps.forEach((spec, i) => {
+  const taken = new Set<string>();
+  const charts: BuiltChart[] = [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
+  for (const [spec, i] of entries) {
     const at = `kubernetes.apps[${i}]`;
+    const chart = new cdk8s.Chart(app, `${splitName}-app-${i}`, { namespace: spec.namespace });
+    const objects = includeManifest(cdk8s, chart, resolve(fileDir, spec.manifest), at);
+    const workload = Array.isArray(objects) ? workloadOf(objects, spec, at) : objects;
+    if (!(workload instanceof cdk8s.ApiObject)) {
+      problems.push(workload);
+      continue;
+    }
     try {
-      const name = basename(spec.manifest, extname(spec.manifest));
-      const chart = new cdk8s.Chart(app, name, { namespace: spec.namespace });
-      const included = new cdk8s.Include(chart, 'manifest', { url: resolve(fileDir, spec.manifest) });
-      const workload = workloadOf(included.apiObjects, spec, at);
-      if (!(workload instanceof cdk8s.ApiObject)) {
-        problems.push(workload);
-        return;
-      }
       const { manifest: _manifest, workload: _workload, ...options } = spec;
-      const namespace = spec.namespace ?? workload.metadata.namespace;
-      split.readerSidecar(chart, 'reader', { ...options, namespace }).addToManifest(workload);
+      split.readerSidecar(chart, 'reader', { ...options, namespace: spec.namespace ?? workload.metadata.namespace }).addToManifest(workload);
+      charts.push({ chart, file: `${uniqueName(basename(spec.manifest, extname(spec.manifest)), taken)}.yaml` });
     } catch (error) {
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
-  });
-  return { app, problems };
+  }
+  return { app, charts, problems };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Target, TARGETS } from './check-file';
 import { importCommand } from './import-command';
 import { OutputFormat } from './report-problems';
@@ -9,7 +9,7 @@ import { EXIT, UsageError } from './usage-error';
 import { validateCommand } from './validate-command';
 
 function targetList(value: string): Target[] {
-  const targets = value.split(',').map((target) => target.trim()).filter(Boolean);
+  const targets = [...new Set(value.split(',').map((target) => target.trim()).filter(Boolean))];
   const unknown = targets.filter((target) => !TARGETS.includes(target as Target));
   if (unknown.length > 0 || targets.length === 0) throw new InvalidArgumentError(`use one or more of ${TARGETS.join(', ')}, separated by commas`);
   return targets as Target[];
@@ -27,7 +27,7 @@ export function program(): Command {
     .description('Check a description file: every problem at once, with its line and column (exit 0 valid, 1 invalid, 2 usage or file errors)')
     .argument('<file>', 'description file (YAML)')
     .addOption(format())
-    .option('--target <targets>', `also check these sides though the file has no section for them (${TARGETS.join(',')})`, targetList)
+    .option('--target <targets>', `the sides to check, as synth writes them (${TARGETS.join(',')}; default: spicepods,k8s and each cloud the file has a section for)`, targetList)
     .action(async (file: string, options: { format: OutputFormat; target?: Target[] }) => {
       process.exitCode = await validateCommand(file, options);
     });
@@ -64,14 +64,17 @@ export async function main(argv: readonly string[]): Promise<void> {
   try {
     await program().parseAsync(argv, { from: 'user' });
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('commander.')) {
+    if (error instanceof CommanderError) {
       // commander printed its message (or the help) already.
-      process.exitCode = code === 'commander.helpDisplayed' || code === 'commander.version' ? EXIT.valid : EXIT.usage;
-      return;
+      process.exitCode = error.exitCode === 0 ? EXIT.valid : EXIT.usage;
+    } else if (error instanceof UsageError) {
+      process.stderr.write(`read-write-split: ${error.message}\n`);
+      process.exitCode = EXIT.usage;
+    } else {
+      const detail = process.env.READ_WRITE_SPLIT_DEBUG ? (error as Error)?.stack : (error as Error)?.message ?? String(error);
+      process.stderr.write(`read-write-split: internal error, please report it (READ_WRITE_SPLIT_DEBUG=1 shows where): ${detail}\n`);
+      process.exitCode = EXIT.internal;
     }
-    process.stderr.write(`read-write-split: ${error instanceof UsageError ? error.message : (error as Error).message}\n`);
-    process.exitCode = error instanceof UsageError ? EXIT.usage : EXIT.invalid;
   }
 }
 

@@ -1,9 +1,10 @@
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { spicepodToYaml, SynthesizedSplit } from '../core';
 import { buildAws } from './aws-target';
-import { checkFile, Target } from './check-file';
+import { checkFile, defaultTargets, Target } from './check-file';
 import { buildKubernetes } from './kubernetes-target';
+import { optionalModule } from './optional-module';
 import { planPulumi } from './pulumi-target';
 import { OutputFormat, printCheck } from './report-problems';
 import { SplitFile } from './split-file';
@@ -25,7 +26,6 @@ interface Written {
 }
 
 function writeSpicepods(synthesized: SynthesizedSplit, dir: string): Written {
-  mkdirSync(dir, { recursive: true });
   const files: [string, string][] = [
     ['writer.yaml', spicepodToYaml(synthesized.writer.snapshotOwner.spicepod)],
     ['writer-replica.yaml', spicepodToYaml(synthesized.writer.queryReplica.spicepod)],
@@ -36,12 +36,14 @@ function writeSpicepods(synthesized: SynthesizedSplit, dir: string): Written {
   return { dir, files: files.map(([name]) => name) };
 }
 
+/** Each chart as `cdk8s synth` writes it (the same YAML), under a file name of the build's choosing. */
 function writeKubernetes(file: SplitFile, fileDir: string, dir: string): Written {
-  const build = buildKubernetes(file, fileDir, dir);
+  const { Yaml } = optionalModule<typeof import('cdk8s')>('cdk8s', 'k8s');
+  const build = buildKubernetes(file, fileDir);
   // Checked already: a problem here would be a bug of the check, not of the file.
   if (!build.app || build.problems.length > 0) throw new Error(`kubernetes: ${build.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  build.app.synth();
-  return { dir, files: readdirSync(dir).sort() };
+  for (const { chart, file: name } of build.charts) writeFileSync(join(dir, name), Yaml.stringify(...chart.toJson()));
+  return { dir, files: build.charts.map((chart) => chart.file) };
 }
 
 function writeAws(file: SplitFile, dir: string): Written {
@@ -55,45 +57,70 @@ function writeAws(file: SplitFile, dir: string): Written {
 async function writePulumiPlan(file: SplitFile, cloud: 'gcp' | 'azure', dir: string): Promise<Written> {
   const plan = await planPulumi(file, cloud);
   if (!plan.resources || plan.problems.length > 0) throw new Error(`${cloud}: ${plan.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'plan.json'), `${JSON.stringify({ component: COMPONENTS[cloud], resources: plan.resources }, null, 2)}\n`);
   return { dir, files: ['plan.json'], note: `the resources ${COMPONENTS[cloud]} creates: deploy them with it from a Pulumi program (docs/${cloud}.md)` };
 }
 
 const COMPONENTS = { gcp: 'ReadWriteSplitGcp (read-write-split/gcp)', azure: 'ReadWriteSplitAzure (read-write-split/azure)' } as const;
 
-/** The targets a file asks for when `--target` is not given: the Spicepods, Kubernetes, and each cloud it has a section for. */
-export function defaultTargets(file: unknown): Target[] {
-  const sections = typeof file === 'object' && file !== null ? (file as Record<string, unknown>) : {};
-  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure'] as const).filter((cloud) => sections[cloud] !== undefined)];
+
+/** Marks a folder this command wrote: only such a folder (or an empty one) is ever replaced. */
+const MARKER = '.read-write-split';
+
+function usage<T>(action: () => T, what: string): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new UsageError(`cannot ${what}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** Refuses to replace a folder of the user's: one that holds files and no marker of this command. */
+function checkReplaceable(dir: string): void {
+  if (!existsSync(dir) || existsSync(join(dir, MARKER))) return;
+  if (!statSync(dir).isDirectory() || readdirSync(dir).length > 0) {
+    throw new UsageError(`${dir} exists and was not written by read-write-split: choose another --out, or remove it yourself`);
+  }
+}
+
+/** Writes a target into a fresh folder beside its place, then swaps it in: a failure leaves the last output as it was. */
+async function writeTarget(out: string, target: Target, write: (dir: string) => Written | Promise<Written>): Promise<Written> {
+  const dir = join(out, target);
+  checkReplaceable(dir);
+  const fresh = usage(() => mkdtempSync(join(out, `.${target}-`)), `write into ${out}`);
+  try {
+    const written = await write(fresh);
+    writeFileSync(join(fresh, MARKER), 'Written by read-write-split synth: replaced on its next run.\n');
+    usage(() => rmSync(dir, { recursive: true, force: true }), `replace ${dir}`);
+    usage(() => renameSync(fresh, dir), `replace ${dir}`);
+    return { ...written, dir };
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+  }
 }
 
 /**
  * `synth FILE --out DIR`: checks the file as `validate` does, then writes each target under DIR
- * (`spicepods/`, `k8s/`, `aws/`), replacing what a previous run wrote there. One progress line
- * per target; the same file gives the same bytes.
+ * (`spicepods/`, `k8s/`, `aws/`, `gcp/`, `azure/`), replacing what a previous run wrote there and
+ * nothing else. One progress line per target; the same file gives the same bytes.
  */
 export async function synthCommand(path: string, options: SynthOptions): Promise<number> {
   const source = YamlSource.read(path);
   // Every target is checked before any is written, its frameworks first.
-  const targets = options.target ?? defaultTargets(source.value());
+  const targets = [...new Set(options.target ?? defaultTargets(source.value()))];
   const check = await checkFile(source, { targets, described: false });
-  printCheck(path, check.problems, check.warnings, options.format === 'json' ? 'json' : 'text');
+  printCheck(path, check.problems, check.warnings, options.format);
   if (!check.checked) return EXIT.invalid;
   const { file, synthesized } = check.checked;
-  const written: Record<string, Written> = {};
+  usage(() => mkdirSync(options.out, { recursive: true }), `create ${options.out}`);
   for (const target of targets) {
-    const dir = join(options.out, target);
-    rmSync(dir, { recursive: true, force: true });
-    if (target === 'spicepods') written[target] = writeSpicepods(synthesized, dir);
-    else if (target === 'k8s') written[target] = writeKubernetes(file, dirname(path), dir);
-    else if (target === 'aws') written[target] = writeAws(file, dir);
-    else if (target === 'gcp' || target === 'azure') written[target] = await writePulumiPlan(file, target, dir);
-    else throw new UsageError(`unknown target ${target}`);
-    if (options.format === 'text') {
-      const { files, note } = written[target];
-      process.stdout.write(`${target}: ${dir}/ ${files.join(', ')}${note ? ` (${note})` : ''}\n`);
-    }
+    const written = await writeTarget(options.out, target, (dir) => {
+      if (target === 'spicepods') return writeSpicepods(synthesized, dir);
+      if (target === 'k8s') return writeKubernetes(file, dirname(path), dir);
+      if (target === 'aws') return writeAws(file, dir);
+      return writePulumiPlan(file, target, dir);
+    });
+    if (options.format === 'text') process.stdout.write(`${target}: ${written.dir}/ ${written.files.join(', ')}${written.note ? ` (${written.note})` : ''}\n`);
   }
   return EXIT.valid;
 }

@@ -7,4 +7,4 @@ export class UsageError extends Error {
 }
 
 /** Exit codes a CI job relies on. */
-export const EXIT = { valid: 0, invalid: 1, usage: 2 } as const;
+export const EXIT = { valid: 0, invalid: 1, usage: 2, internal: 3 } as const;

@@ -90,7 +90,9 @@ const TRIGGERS_BY_MODE: Readonly<Record<RefreshMode, readonly SnapshotTrigger[]>
   caching: ['time_interval'],
 };
 /** Param names that carry credentials in spiced's connectors (`pg_pass`, `s3_secret`, `spiceai_api_key`, …). */
-export const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
+export const CREDENTIAL_PARAM = /(^|_)(pass|password|passwd|passphrase|secret|token|key|api_key|connection_string|client_secret|private_key)$/;
+/** A URL with credentials in it: `scheme://user:password@host`. */
+const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@]*:[^/?#@]*@/i;
 const SECRET_VALUE = /\$\{\s*(secrets|env):/;
 /** Database connectors: they log in, so a source without credentials fails at its first refresh. */
 export const DATABASE_PASSWORDS: Readonly<Record<string, string>> = {
@@ -124,7 +126,8 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
   }
   return {
     name,
-    from: spec.from,
+    // Checks after this one quote the source: never with the password a URL carried (refused above).
+    from: typeof spec.from === 'string' ? spec.from.replace(URL_CREDENTIALS, (found) => found.replace(/\/\/[^@]*@$/, '//<user:password>@')) : spec.from,
     connector,
     params: spec.params ?? {},
     secretParams: spec.secretParams ?? {},
@@ -152,6 +155,10 @@ function checkFrom(from: unknown, path: string, findings: Findings): string {
   if (!match) {
     findings.problem(path, `${quote(from)} is not a source`, "write it as spiced does, '<connector>:<path>', e.g. 's3://lake/orders/' or 'postgres:public.orders'");
     return '';
+  }
+  if (URL_CREDENTIALS.test(from as string)) {
+    // The source is rendered into readers' Spicepods too: a password there reaches every reader.
+    findings.problem(path, 'carries a user and password in its URL, which would reach every reader', "remove them from the URL and give them as secretParams (the connector's user and password params)");
   }
   return match[1];
 }

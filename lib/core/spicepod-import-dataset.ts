@@ -154,7 +154,8 @@ function importParams(raw: unknown, path: string, dataset: ImportedDataset, ctx:
   for (const [param, value] of Object.entries(raw)) {
     const at = `${path}.${param}`;
     if (!isParamValue(value)) {
-      note(ctx, at, `${quote(value)} is not a param value: not imported; use a string, number or boolean`);
+      const shown = CREDENTIAL_PARAM.test(param) ? 'the value (a credential, not shown)' : quote(value);
+      note(ctx, at, `${shown} is not a param value: not imported; use a string, number or boolean`);
       continue;
     }
     const secret = secretParamOf(param, value, at, dataset.spec.name, ctx);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
 import { Chart, Include, Testing } from 'cdk8s';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSplit, spicepodToYaml, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitAws } from '../../lib/aws';
@@ -99,7 +99,7 @@ describe('read-write-split synth', () => {
     expect(result.status, result.output).toBe(0);
     expect(result.stdout.trimEnd().split('\n')).toEqual([
       `spicepods: ${out}/spicepods/ writer.yaml, writer-replica.yaml, reader.yaml, archiver.yaml`,
-      `k8s: ${out}/k8s/ legacy-api.yaml, orders.yaml`,
+      `k8s: ${out}/k8s/ orders.yaml, legacy-api.yaml`,
       `aws: ${out}/aws/ orders-spice-split.template.json, validation-report.json (cdk-nag report: validation-report.json)`,
     ]);
   });
@@ -188,8 +188,14 @@ describe('read-write-split import', () => {
     expect(result.stderr).toMatch(/^create Secret shop-analytics-sources in the writers' namespace with keys: PG_USER \(\$\{secrets:PG_USER\}\), /m);
     expect(result.stderr).toMatch(/^not mapped: models\[0\]: "assistant": the split renders datasets only/m);
     expect(result.stderr).toContain(`${out}: split shop-analytics, 5 datasets (2 restored from snapshots), ${imported().unmapped.length} notes`);
-    const validated = cli('validate', out);
+    // The description validates; the writers' cloud identity is no part of a Spicepod, so the Kubernetes side asks for it.
+    const validated = cli('validate', out, '--target', 'spicepods');
     expect(validated.status, validated.output).toBe(0);
+    const withKubernetes = cli('validate', out);
+    expect(withKubernetes.status).toBe(1);
+    expect(withKubernetes.stderr).toMatch(/ kubernetes\.writerIdentity: is missing: the writers would reach the S3 snapshot bucket with no identity/);
+    expect(withKubernetes.stderr).toContain(`${out}: 1 problem`);
+    expect(result.stderr).toMatch(/^add kubernetes\.writerIdentity: /m);
   });
 
   it('gives the core\'s import as JSON, takes the split\'s name, and exits 1 on a file that is no Spicepod', () => {
@@ -276,8 +282,76 @@ describe('the command line installed without the frameworks (optional peer depen
   it('writes the Spicepods, sizes and imports with the package alone', () => {
     const synth = alone('synth', 'catalog.split.yaml', '--out', 'build', '--target', 'spicepods');
     expect(synth.status, synth.output).toBe(0);
-    expect(readdirSync(join(cwd, 'build', 'spicepods'))).toEqual(['archiver.yaml', 'reader.yaml', 'writer-replica.yaml', 'writer.yaml']);
+    expect(readdirSync(join(cwd, 'build', 'spicepods'))).toEqual(['.read-write-split', 'archiver.yaml', 'reader.yaml', 'writer-replica.yaml', 'writer.yaml']);
     expect(alone('size', 'catalog.split.yaml').status).toBe(0);
     expect(alone('import', join(ROOT, 'test', 'fixtures', 'import', 'single-tier.spicepod.yaml'), '--out', 'shop.split.yaml').status).toBe(0);
+  });
+});
+
+describe('the command line on files that go wrong', () => {
+  const project = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-wrong-'));
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    cpSync(join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), join(dir, 'a', 'api.yaml'));
+    cpSync(join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), join(dir, 'b', 'api.yaml'));
+    return dir;
+  };
+  const write = (dir: string, edit: (file: Record<string, any>) => void) => {
+    const file = JSON.parse(JSON.stringify(description));
+    edit(file);
+    writeFileSync(join(dir, 'split.yaml'), stringify(file));
+    return join(dir, 'split.yaml');
+  };
+  const noStackTrace = (result: ReturnType<typeof run>) => expect(result.output).not.toMatch(/^\s+at /m);
+
+  it('reports a missing manifest, an unquoted account, a section that is no mapping and credentials in a URL at their paths', () => {
+    const dir = project();
+    const cases: [(file: Record<string, any>) => void, RegExp][] = [
+      [(f) => { f.kubernetes.apps[0].manifest = 'nope.yaml'; }, /:\d+:\d+ kubernetes\.apps\[0\]\.manifest: cannot read .*nope\.yaml: ENOENT; /],
+      [(f) => { f.aws.account = 111122223333; }, /:\d+:\d+ aws\.account: 111122223333 is not an account id \(YAML read it as a number\); write the 12 digits in quotes/],
+      [(f) => { f.kubernetes.apps = 'api.yaml'; }, /:\d+:\d+ kubernetes\.apps: is not a list; /],
+      [(f) => { f.kubernetes = 5; }, /:\d+:\d+ kubernetes: 5 is not a mapping; /],
+      [(f) => { f.split.datasets[0].from = 'https://user:s3cr3t@example.com/orders.parquet'; }, /split\.datasets\[0\]\.from: carries a user and password in its URL, which would reach every reader; /],
+    ];
+    for (const [edit, message] of cases) {
+      const result = cli('validate', write(dir, edit));
+      expect(result.status, result.output).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.output).not.toContain('s3cr3t');
+      noStackTrace(result);
+    }
+  });
+
+  it('writes two applications whose manifests share a file name under names of their own', () => {
+    const dir = project();
+    const file = write(dir, (f) => {
+      f.kubernetes.apps = [{ ...f.kubernetes.apps[0], manifest: 'a/api.yaml' }, { ...f.kubernetes.apps[0], manifest: 'b/api.yaml' }];
+    });
+    const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, api.yaml, api-2.yaml\n`);
+  });
+
+  it('never replaces a folder it did not write, and says when --out cannot be written (exit 2)', () => {
+    const dir = project();
+    const file = write(dir, () => undefined);
+    mkdirSync(join(dir, 'spicepods'));
+    writeFileSync(join(dir, 'spicepods', 'mine.yaml'), 'mine');
+    const refused = cli('synth', file, '--out', dir, '--target', 'spicepods');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe(`read-write-split: ${join(dir, 'spicepods')} exists and was not written by read-write-split: choose another --out, or remove it yourself\n`);
+    expect(readFileSync(join(dir, 'spicepods', 'mine.yaml'), 'utf8')).toBe('mine');
+    const onAFile = cli('synth', file, '--out', join(dir, 'split.yaml'), '--target', 'spicepods');
+    expect(onAFile.status).toBe(2);
+    expect(onAFile.stderr).toMatch(/^read-write-split: cannot create .*split\.yaml: EEXIST\n$/);
+    // Its own output is replaced on the next run.
+    expect(cli('synth', file, '--out', join(dir, 'out'), '--target', 'spicepods').status).toBe(0);
+    expect(cli('synth', file, '--out', join(dir, 'out'), '--target', 'spicepods').status).toBe(0);
+  });
+
+  it('exits 0 for help', () => {
+    expect(cli('help', 'validate').status).toBe(0);
+    expect(cli('--help').status).toBe(0);
   });
 });
