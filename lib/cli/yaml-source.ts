@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from 'yaml';
 import { UsageError } from './usage-error';
 
 /** Where a value is in its file, 1-based as editors show it. */
@@ -14,11 +14,14 @@ export interface SyntaxProblem {
   readonly message: string;
 }
 
-/** `split.datasets[2].name` as the keys and indexes it walks: `['split', 'datasets', 2, 'name']`. */
+/**
+ * `split.datasets[2].name` as the keys and indexes it walks: `['split', 'datasets', 2, 'name']`;
+ * a quoted key (`podLabels["example.com/team"]`) stays one segment.
+ */
 export function pathSegments(path: string): (string | number)[] {
   const segments: (string | number)[] = [];
-  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    segments.push(match[2] !== undefined ? Number(match[2]) : match[1]);
+  for (const match of path.matchAll(/\[("(?:[^"\\]|\\.)*")\]|\[(\d+)\]|([^.[\]]+)/g)) {
+    segments.push(match[1] !== undefined ? JSON.parse(match[1]) as string : match[2] !== undefined ? Number(match[2]) : match[3]);
   }
   return segments;
 }
@@ -40,7 +43,8 @@ export class YamlSource {
   private readonly lines = new LineCounter();
 
   constructor(public readonly path: string, text: string) {
-    this.document = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+    // Merge keys (`<<: *base`), common in Kubernetes YAML, are read as YAML 1.1 did.
+    this.document = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false, merge: true });
   }
 
   /** The YAML's own errors (syntax, duplicate keys). */
@@ -60,15 +64,33 @@ export class YamlSource {
   public positionOf(path: string, options: { readonly key?: boolean } = {}): SourcePosition {
     let node: unknown = this.document.contents;
     let position = this.rangeStart(node) ?? 0;
-    for (const segment of pathSegments(path)) {
-      const pair = isMap(node) ? node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment)) : undefined;
-      const next = isSeq(node) && typeof segment === 'number' ? node.items[segment] : pair?.value;
-      if (pair === undefined && next === undefined) break;
-      const at = options.key && pair ? pair.key : next;
-      position = this.rangeStart(at) ?? this.rangeStart(pair?.key) ?? position;
-      node = next;
+    const segments = pathSegments(path);
+    for (let i = 0; i < segments.length;) {
+      node = isAlias(node) ? node.resolve(this.document) : node;
+      const found = this.child(node, segments, i);
+      if (!found) break;
+      const at = options.key && found.key ? found.key : found.value;
+      position = this.rangeStart(at) ?? this.rangeStart(found.key) ?? position;
+      node = found.value;
+      i += found.used;
     }
     return this.at(position);
+  }
+
+  /**
+   * The child at `segments[i]`: an item of a sequence, or the entry of a map whose key is that
+   * segment, or several joined by dots (`podAnnotations.example.com/owner` names the key
+   * `example.com/owner`), the longest that matches.
+   */
+  private child(node: unknown, segments: readonly (string | number)[], i: number): { key?: unknown; value: unknown; used: number } | undefined {
+    if (isSeq(node)) return typeof segments[i] === 'number' && node.items[segments[i] as number] !== undefined ? { value: node.items[segments[i] as number], used: 1 } : undefined;
+    if (!isMap(node)) return undefined;
+    for (let used = segments.length - i; used >= 1; used--) {
+      const key = segments.slice(i, i + used).join('.');
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === key);
+      if (pair) return { key: pair.key, value: pair.value, used };
+    }
+    return undefined;
   }
 
   private rangeStart(node: unknown): number | undefined {

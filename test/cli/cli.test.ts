@@ -7,7 +7,9 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSplit, spicepodToYaml, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitAws } from '../../lib/aws';
+import { ReadWriteSplitAzure } from '../../lib/azure';
 import { ReadWriteSplitGcp } from '../../lib/gcp';
+import { mockAzureResource } from '../../examples/azure/mock-cloud';
 import { importSpicepod, sizingReport } from '../../lib';
 import { ReadWriteSplitChart } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
@@ -231,8 +233,12 @@ describe('read-write-split synth for GCP and Azure: the plan of the Pulumi compo
     expect(bucket(plan.resources)).toMatchObject({ name: 'acme-catalog-snapshots', location: 'EUROPE-WEST4', uniformBucketLevelAccess: true, publicAccessPrevention: 'enforced' });
   });
 
-  it('lists the storage account, container, private endpoint, identities and role assignments of ReadWriteSplitAzure', () => {
+  it('lists the storage account, container, private endpoint, identities and role assignments of ReadWriteSplitAzure, as it registers them', async () => {
     const plan = planOf('telemetry.split.yaml', 'azure');
+    const file = parse(readFileSync(join(ROOT, 'examples', 'cli', 'telemetry.split.yaml'), 'utf8'));
+    installCloudMocks({ resource: mockAzureResource, call: (_token, inputs) => inputs });
+    new ReadWriteSplitAzure('telemetry', { ...file.azure, split: file.split });
+    expect(plan.resources.map((r) => [r.type, r.name])).toEqual((await registeredSince()).map((r) => [r.type, r.name]));
     const types = plan.resources.map((r) => r.type);
     expect(types).toEqual(expect.arrayContaining([
       'azure-native:storage:StorageAccount', 'azure-native:storage:BlobContainer', 'azure-native:network:PrivateEndpoint',
@@ -353,5 +359,40 @@ describe('the command line on files that go wrong', () => {
   it('exits 0 for help', () => {
     expect(cli('help', 'validate').status).toBe(0);
     expect(cli('--help').status).toBe(0);
+  });
+});
+
+describe('where validate places a problem', () => {
+  it('finds keys with dots (a label, an annotation), values behind an alias, and reads merge keys', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-where-'));
+    const text = [
+      'defaults: &store { cloud: aws, bucket: acme-orders-snapshots, region: eu-west-1 }',
+      'split:',
+      '  name: orders',
+      '  store: *store',
+      '  datasets:',
+      '    - &dataset',
+      '      name: orders',
+      '      from: s3://acme-lake/orders/',
+      '      params: { s3_auth: iam_role }',
+      '    - <<: *dataset',
+      '      name: Orders2',
+      'kubernetes:',
+      '  writerIdentity: { type: aws-pod-identity }',
+      '  pods:',
+      '    podLabels:',
+      '      example.com/team: "not a value!"',
+      '    podAnnotations:',
+      '      read-write-split.io/spicepod-checksum: mine',
+    ].join('\n');
+    writeFileSync(join(dir, 'where.yaml'), text);
+    const result = cli('validate', join(dir, 'where.yaml'));
+    expect(result.status).toBe(1);
+    const at = (path: string) => result.stderr.split('\n').find((line) => line.includes(` ${path}: `))?.split(' ')[0].split(':').slice(1).join(':');
+    expect(at('defaults')).toBe('1:1');
+    expect(at('split.datasets[1].name')).toBe('11:13');
+    expect(at('kubernetes.pods.podLabels["example.com/team"]')).toBe('16:25');
+    expect(at('kubernetes.pods.podAnnotations.read-write-split.io/spicepod-checksum')).toBe('18:46');
+    expect(result.stderr).not.toContain('<<');
   });
 });
