@@ -9,6 +9,7 @@ export const SPLIT_FILE_SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'sp
 
 type Schema = { readonly properties?: Record<string, { readonly const?: unknown }> };
 
+
 /** `/split/datasets/0` as the library writes paths: `split.datasets[0]`. */
 function dottedPath(pointer: string, key: string): string {
   const segments = [...pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')), key];
@@ -23,15 +24,36 @@ export function didYouMean(key: string, allowed: readonly string[]): string | un
   return distance(key.toLowerCase(), best) <= Math.max(2, Math.floor(key.length / 3)) ? original : undefined;
 }
 
-/**
- * An unknown key inside one member of a union (`{ type: 'aws-irsa', ... }`) counts only when the
- * value chose that member: the others' complaints are about a shape it never meant.
- */
-function concernsValue(error: ErrorObject): boolean {
-  const discriminator = (error.parentSchema as Schema | undefined)?.properties?.type?.const;
-  return discriminator === undefined || (error.data as { type?: unknown } | undefined)?.type === discriminator;
+type Branches = readonly Schema[];
+
+/** The union (`anyOf`) an error's schema is a member of, from its schema path, if any. */
+function unionOf(root: Record<string, any>, error: ErrorObject): Branches | undefined {
+  const segments = error.schemaPath.replace(/^#\//, '').split('/');
+  const at = segments.lastIndexOf('anyOf');
+  if (at < 0 || at !== segments.length - 3) return undefined;
+  const union = segments.slice(0, at + 1).reduce<any>((node, segment) => node?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')], root);
+  return Array.isArray(union) ? union : undefined;
 }
 
+/**
+ * The keys an unknown key may be compared with. In a union member (`{ type: 'aws-irsa', ... }`),
+ * a complaint counts only when the value chose that member (its `type`); when it chose none (a
+ * misspelt `type`), keys are compared with every member's, so `typ` still meets `type`.
+ */
+function allowedKeys(root: Record<string, any>, error: ErrorObject): string[] | undefined {
+  const own = Object.keys((error.parentSchema as Schema).properties ?? {});
+  const discriminator = (error.parentSchema as Schema | undefined)?.properties?.type?.const;
+  if (discriminator === undefined) return own;
+  const chosen = (error.data as { type?: unknown } | undefined)?.type;
+  if (chosen === discriminator) return own;
+  const union = unionOf(root, error) ?? [];
+  if (union.some((branch) => branch.properties?.type?.const === chosen)) return undefined;
+  const everyKey = [...new Set(union.flatMap((branch) => Object.keys(branch.properties ?? {})))];
+  const key = String((error.params as { additionalProperty: string }).additionalProperty);
+  return everyKey.includes(key) ? undefined : everyKey;
+}
+
+let schema: Record<string, any> | undefined;
 let validator: ReturnType<Ajv['compile']> | undefined;
 
 /**
@@ -39,13 +61,15 @@ let validator: ReturnType<Ajv['compile']> | undefined;
  * near. Values are left to the library's own checks, whose messages say what to write instead.
  */
 export function unknownKeys(value: unknown): ValidationProblem[] {
-  validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(JSON.parse(readFileSync(SPLIT_FILE_SCHEMA_PATH, 'utf8')));
+  schema ??= JSON.parse(readFileSync(SPLIT_FILE_SCHEMA_PATH, 'utf8')) as Record<string, any>;
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
   validator(value);
   const found = new Map<string, ValidationProblem>();
   for (const error of validator.errors ?? []) {
-    if (error.keyword !== 'additionalProperties' || !concernsValue(error)) continue;
+    if (error.keyword !== 'additionalProperties') continue;
+    const allowed = allowedKeys(schema, error);
+    if (!allowed) continue;
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
-    const allowed = Object.keys((error.parentSchema as Schema).properties ?? {});
     const near = didYouMean(key, allowed);
     const path = dottedPath(error.instancePath, key);
     found.set(path, {

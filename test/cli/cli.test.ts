@@ -318,6 +318,7 @@ describe('the command line on files that go wrong', () => {
       [(f) => { f.aws.account = 111122223333; }, /:\d+:\d+ aws\.account: 111122223333 is not an account id \(YAML read it as a number\); write the 12 digits in quotes/],
       [(f) => { f.kubernetes.apps = 'api.yaml'; }, /:\d+:\d+ kubernetes\.apps: is not a list; /],
       [(f) => { f.kubernetes = 5; }, /:\d+:\d+ kubernetes: 5 is not a mapping; /],
+      [(f) => { f.kubernetes.writerIdentity = { typ: 'aws-irsa', roleArn: f.kubernetes.writerIdentity.roleArn }; }, /kubernetes\.writerIdentity\.typ: is not a key of this description; did you mean 'type'\?/],
       [(f) => { f.split.datasets[0].from = 'https://user:s3cr3t@example.com/orders.parquet'; }, /split\.datasets\[0\]\.from: carries a user and password in its URL, which would reach every reader; /],
     ];
     for (const [edit, message] of cases) {
