@@ -1,14 +1,15 @@
 import type { App } from 'aws-cdk-lib';
 import { SplitFile } from './split-file';
 import { optionalModule } from './optional-module';
-import { PathedProblem, problemsOf } from './thrown-problems';
+import { ValidationProblem } from '../core/errors';
+import { problemsOf } from './thrown-problems';
 
 /** The CDK app of a file: one stack with the split's bucket, endpoint policy and roles. */
 export interface AwsBuild {
   readonly app?: App;
   /** Whether cdk-nag checks the app (it is installed). */
   readonly nag: boolean;
-  readonly problems: readonly PathedProblem[];
+  readonly problems: readonly ValidationProblem[];
 }
 
 /** The stack's name when the file gives none. */
@@ -52,8 +53,8 @@ export function buildAws(file: SplitFile, outdir?: string): AwsBuild {
 }
 
 /** The stack's account and name, as CloudFormation takes them. */
-function checkStack(account: unknown, stackName: unknown): PathedProblem[] {
-  const problems: PathedProblem[] = [];
+function checkStack(account: unknown, stackName: unknown): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
   if (account !== undefined && (typeof account !== 'string' || !/^\d{12}$/.test(account))) {
     problems.push({ path: 'aws.account', message: `${JSON.stringify(account)} is not an account id${typeof account === 'number' ? ' (YAML read it as a number)' : ''}`, fix: 'write the 12 digits in quotes, e.g. account: "111122223333"' });
   }

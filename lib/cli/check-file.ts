@@ -80,7 +80,7 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   }
   const value = source.value();
   if (!isObject(value)) {
-    return { problems: [locate({ path: '', message: 'is not a description file', fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:)' })], warnings: [] };
+    return { problems: [{ file: source.path, ...source.positionOf(''), path: '(file)', message: `${value === null ? 'is empty, so it' : 'holds no mapping, so it'} is not a description file`, fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:)' }], warnings: [] };
   }
   const sections = (['kubernetes', 'aws', 'gcp', 'azure'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
   if (sections.length > 0) {

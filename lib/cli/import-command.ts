@@ -53,6 +53,8 @@ export function importCommand(path: string, options: ImportOptions): number {
     imported = importSpicepod(source.value(), { name: options.name });
   } catch (error) {
     if (!(error instanceof ReadWriteSplitError)) throw error;
+    const name = error.problems.find((problem) => problem.path === 'options.name');
+    if (name) throw new UsageError(`--name: ${name.message}; ${name.fix}`);
     for (const problem of error.problems) process.stderr.write(`${path}: ${problem.path}: ${problem.message}; ${problem.fix}\n`);
     return EXIT.invalid;
   }

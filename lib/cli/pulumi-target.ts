@@ -3,7 +3,8 @@ import type { ReadWriteSplitAzureArgs } from '../azure/read-write-split-azure';
 import type { ReadWriteSplitGcpArgs } from '../gcp/read-write-split-gcp';
 import { optionalModule } from './optional-module';
 import { AzureTarget, GcpTarget, SplitFile } from './split-file';
-import { PathedProblem, problemsOf } from './thrown-problems';
+import { ValidationProblem } from '../core/errors';
+import { problemsOf } from './thrown-problems';
 
 /** One resource the component would create: its type, name and inputs (computed values as `<output of ...>`). */
 export interface PlannedResource {
@@ -13,7 +14,7 @@ export interface PlannedResource {
 }
 
 export interface PulumiPlan {
-  readonly problems: readonly PathedProblem[];
+  readonly problems: readonly ValidationProblem[];
   /** The resources, in the order the component registers them; undefined when there are problems. */
   readonly resources?: readonly PlannedResource[];
 }
@@ -73,8 +74,8 @@ export async function planPulumi(file: SplitFile, cloud: 'gcp' | 'azure'): Promi
   await settled();
   registered.length = 0;
   // What the component refuses once values resolve (a deploy-time check) rejects a promise of its own.
-  const failures: Error[] = [];
-  const onFailure = (error: unknown) => failures.push(error as Error);
+  const failures: unknown[] = [];
+  const onFailure = (error: unknown) => failures.push(error);
   process.on('unhandledRejection', onFailure);
   try {
     return await planComponent(file, cloud, section, failures);
@@ -83,7 +84,7 @@ export async function planPulumi(file: SplitFile, cloud: 'gcp' | 'azure'): Promi
   }
 }
 
-async function planComponent(file: SplitFile, cloud: 'gcp' | 'azure', section: GcpTarget | AzureTarget, failures: readonly Error[]): Promise<PulumiPlan> {
+async function planComponent(file: SplitFile, cloud: 'gcp' | 'azure', section: GcpTarget | AzureTarget, failures: readonly unknown[]): Promise<PulumiPlan> {
   try {
     if (cloud === 'gcp') {
       const { ReadWriteSplitGcp } = optionalModule<typeof import('../gcp')>('../gcp', 'gcp');
@@ -98,7 +99,7 @@ async function planComponent(file: SplitFile, cloud: 'gcp' | 'azure', section: G
   await settled();
   const resources = registered.splice(0);
   if (failures.length > 0) {
-    return { problems: failures.map((error) => ({ path: cloud, message: `the component refused a value once resolved: ${String(error.message).split('\n')[0]}`, fix: 'correct the value it names' })) };
+    return { problems: failures.map((error) => ({ path: cloud, message: `the component refused a value once resolved: ${String((error as Error)?.message ?? error).split('\n')[0]}`, fix: 'correct the value it names' })) };
   }
   return { problems: [], resources };
 }

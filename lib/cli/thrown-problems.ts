@@ -1,8 +1,5 @@
 import { ReadWriteSplitError, ValidationProblem } from '../core/errors';
 
-/** A problem whose path is one of the description file's (`split.…`, `kubernetes.…`, `aws.…`). */
-export type PathedProblem = ValidationProblem;
-
 /** Where a construct's problems belong in the file: its `props.…` under `props`, anything else under `other`. */
 export interface ProblemRoots {
   readonly props: string;
@@ -20,7 +17,7 @@ export interface ProblemRoots {
  * stay, the construct's props (`props.…`) go under the file's section. Any other error (a file
  * that cannot be read) becomes one problem at `other`.
  */
-export function problemsOf(error: unknown, roots: ProblemRoots): PathedProblem[] {
+export function problemsOf(error: unknown, roots: ProblemRoots): ValidationProblem[] {
   if (!(error instanceof ReadWriteSplitError)) {
     if (roots.other === undefined) throw error;
     return [{ path: roots.other, message: (error as Error).message.split('\n')[0], fix: 'correct the file it names' }];

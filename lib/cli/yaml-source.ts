@@ -49,7 +49,10 @@ export class YamlSource {
 
   /** The YAML's own errors (syntax, duplicate keys). */
   public syntaxProblems(): SyntaxProblem[] {
-    return this.document.errors.map((error) => ({ position: this.at(error.pos[0]), message: error.message.split('\n')[0] }));
+    return this.document.errors.map((error) => ({
+      position: this.at(error.pos[0]),
+      message: error.code === 'MULTIPLE_DOCS' ? 'holds more than one YAML document, but a description file is one' : error.message.split('\n')[0],
+    }));
   }
 
   /** The file's value as plain data. */

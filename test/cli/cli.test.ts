@@ -357,6 +357,17 @@ describe('the command line on files that go wrong', () => {
     expect(cli('synth', file, '--out', join(dir, 'out'), '--target', 'spicepods').status).toBe(0);
   });
 
+  it('says what is wrong with an empty file, a file of several documents and a split name that cannot be', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-wrong-'));
+    writeFileSync(join(dir, 'empty.yaml'), '');
+    writeFileSync(join(dir, 'multi.yaml'), 'split: {}\n---\nsplit: {}\n');
+    expect(cli('validate', join(dir, 'empty.yaml')).stderr).toContain('empty.yaml:1:1 (file): is empty, so it is not a description file; ');
+    expect(cli('validate', join(dir, 'multi.yaml')).stderr).toContain('multi.yaml:2:1 (file): holds more than one YAML document, but a description file is one; ');
+    const badName = cli('import', join(ROOT, 'test', 'fixtures', 'import', 'single-tier.spicepod.yaml'), '--name', 'Bad_Name');
+    expect(badName.status).toBe(2);
+    expect(badName.stderr).toMatch(/^read-write-split: --name: "Bad_Name" is not a split name; /);
+  });
+
   it('exits 0 for help', () => {
     expect(cli('help', 'validate').status).toBe(0);
     expect(cli('--help').status).toBe(0);
