@@ -19,7 +19,13 @@ export interface PulumiPlan {
   readonly resources?: readonly PlannedResource[];
 }
 
-// The file's plain sections are the components' args: checked here, so the two never drift apart.
+// The file's plain sections are the components' args: assignable (below), and naming every arg (a
+// new arg of a component fails this type until the file's section has it too).
+type Uncovered<Args, Section> = Exclude<keyof Omit<Args, 'split'>, keyof Section>;
+type Covered<Missing extends never> = Missing;
+export type GcpSectionComplete = Covered<Uncovered<ReadWriteSplitGcpArgs, GcpTarget>>;
+export type AzureSectionComplete = Covered<Uncovered<ReadWriteSplitAzureArgs, AzureTarget>>;
+
 const gcpArgs = (file: SplitFile, gcp: GcpTarget): ReadWriteSplitGcpArgs => ({ ...gcp, split: file.split });
 const azureArgs = (file: SplitFile, azure: AzureTarget): ReadWriteSplitAzureArgs => ({ ...azure, split: file.split });
 
