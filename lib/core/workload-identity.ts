@@ -43,20 +43,36 @@ const IDENTITY_CLOUDS: Readonly<Record<string, string>> = {
   'aws-irsa': 'aws', 'aws-pod-identity': 'aws', 'gke-workload-identity': 'gcp', 'azure-workload-identity': 'azure',
 };
 
+/** What a tier's identity must fit: the store's cloud, and whether the image reads it with workload identity. */
+export function identityStoreOf(split: { readonly store: { readonly cloud: string }; readonly image: { readonly capabilities: { readonly objectStoreCredentials: boolean } } }): { readonly cloud: string; readonly workloadIdentity: boolean } {
+  return { cloud: split.store.cloud, workloadIdentity: split.image.capabilities.objectStoreCredentials };
+}
+
 /**
- * Checks that a tier's pods get an identity of the store's cloud: on AWS a tier without one cannot
- * reach the snapshot bucket at all. `optional` is for pods whose ServiceAccount the user binds.
+ * Checks that a tier's pods get an identity of the store's cloud: on AWS, and on Azure with a
+ * Spice 2.x image, a tier without one cannot reach the snapshots at all (GKE trusts the
+ * ServiceAccount itself; Spice 1.x on Azure uses the nodes' identity).
  */
-export function checkIdentityForStore(identity: WorkloadIdentity | undefined, cloud: string, tier: IdentityTier, path: string, findings: Findings): void {
-  if (identity === undefined) {
-    if (cloud !== 'aws') return;
+export function checkIdentityForStore(
+  identity: WorkloadIdentity | undefined, store: { readonly cloud: string; readonly workloadIdentity?: boolean }, tier: IdentityTier, path: string, findings: Findings,
+): void {
+  const { cloud } = store;
+  const denied = tier === 'writer' ? 'upload' : 'restore';
+  if (identity === undefined && cloud === 'aws') {
     findings.problem(
       path,
-      `is missing: the ${tier}s would reach the S3 snapshot bucket with no identity, and every ${tier === 'writer' ? 'upload' : 'restore'} would be denied`,
+      `is missing: the ${tier}s would reach the S3 snapshot bucket with no identity, and every ${denied} would be denied`,
       `give { type: 'aws-irsa', roleArn: awsRoleArn(account, split, region, '${tier}') } or { type: 'aws-pod-identity' } (see ReadWriteSplitAws)`,
     );
-    return;
+  } else if (identity === undefined && cloud === 'azure' && store.workloadIdentity) {
+    // Spice 2.x reads abfss:// with AKS Workload Identity only (1.x uses the nodes' identity through IMDS).
+    findings.problem(
+      path,
+      `is missing: a Spice 2.x ${tier} reaches the Azure container with AKS Workload Identity only, and without it every ${denied} would be denied`,
+      `give { type: 'azure-workload-identity', clientId } from the Azure stack's identities (ReadWriteSplitAzure.identities, read with readSplitIdentities)`,
+    );
   }
+  if (identity === undefined) return;
   const identityCloud = IDENTITY_CLOUDS[identity?.type];
   if (identityCloud !== undefined && identityCloud !== cloud) {
     findings.problem(`${path}.type`, `${quote(identity.type)} is an identity for ${identityCloud.toUpperCase()}, but the snapshot store is on ${cloud.toUpperCase()}`, `use an identity of the store's cloud`);

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkIdentityForStore, checkReaderDatasets, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, SynthesizedSplit, TierSpicepod,
+  checkIdentityForStore, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, SynthesizedSplit, TierSpicepod,
 } from '../core';
 import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
 import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
@@ -180,7 +180,7 @@ export class SpiceReaderSidecar extends Construct {
     const own = findings.under('props');
     checkWorkloadIdentity(props.identity, 'identity', own);
     // A workload that keeps its own ServiceAccount gets its identity from the user.
-    if (!props.keepWorkloadServiceAccount) checkIdentityForStore(props.identity, split.store.cloud, 'reader', 'identity', own);
+    if (!props.keepWorkloadServiceAccount) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
@@ -290,7 +290,7 @@ export class SpiceReaderSidecar extends Construct {
       } else if (this.props.keepWorkloadServiceAccount) {
         // Nothing to keep: the pod runs as the reader ServiceAccount, which needs the identity.
         const findings = new Findings();
-        checkIdentityForStore(this.props.identity, cloud, 'reader', 'props.identity', findings);
+        checkIdentityForStore(this.props.identity, identityStoreOf(this.props.synthesized.split), 'reader', 'props.identity', findings);
         problems.push(...findings.problems.map((problem) => ({ ...problem, message: `${problem.message} (${where} names no ServiceAccount of its own to keep)` })));
       }
       if (Chart.of(object) !== Chart.of(this)) {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkIdentityForStore, checkWorkloadIdentity, SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
+import { checkIdentityForStore, checkWorkloadIdentity, identityStoreOf, SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
@@ -86,7 +86,7 @@ export function checkWriterClusterOptions(
   identityPath = 'identity',
 ): void {
   checkWorkloadIdentity(options.identity, identityPath, findings);
-  if (synthesized) checkIdentityForStore(options.identity, synthesized.split.store.cloud, 'writer', identityPath, findings);
+  if (synthesized) checkIdentityForStore(options.identity, identityStoreOf(synthesized.split), 'writer', identityPath, findings);
   if (options.nodeSpread !== undefined && !['required', 'preferred'].includes(options.nodeSpread)) {
     findings.problem('nodeSpread', `${quote(options.nodeSpread)} is not a node spread`, "use 'required' or 'preferred'");
   }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it, vi } from 'vitest';
 import { synthesizeSplit } from '../../lib';
 import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, SpiceReaderSidecarOptions } from '../../lib/k8s';
-import { awsSplit } from '../support/splits';
+import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
 
 /** What `kubectl apply` and the controllers would refuse or silently break, caught at synth. */
@@ -93,6 +93,20 @@ describe('identities that reach the pod', () => {
       .toThrow(/props.writerIdentity: is missing: the writers would reach the S3 snapshot bucket with no identity, and every upload would be denied; give \{ type: 'aws-irsa', roleArn: awsRoleArn\(account, split, region, 'writer'\) \} or \{ type: 'aws-pod-identity' \}/);
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     expect(() => reader(chart, { identity: undefined })).toThrow(/props.identity: is missing: the readers would reach the S3 snapshot bucket with no identity, and every restore would be denied/);
+  });
+
+  it('refuse a tier without an identity on an Azure store with a Spice 2.x image (Workload Identity only), not with 1.x (the nodes\' identity)', () => {
+    const azure = (image?: typeof ENTERPRISE_2) => awsSplit({
+      store: { cloud: 'azure', account: 'acmeshop', container: 'spice', region: 'westeurope' },
+      datasets: [{ name: 'orders', from: 's3://lake/orders/', params: { s3_auth: 'public' } }],
+      ...(image ? { image } : {}),
+    });
+    expect(() => new ReadWriteSplitChart(Testing.app(), 'shop', { split: azure(ENTERPRISE_2) }))
+      .toThrow(/props.writerIdentity: is missing: a Spice 2.x writer reaches the Azure container with AKS Workload Identity only, and without it every upload would be denied; give \{ type: 'azure-workload-identity', clientId \}/);
+    expect(() => new SpiceReaderSidecar(new Chart(Testing.app(), 'app', { namespace: 'shop' }), 'reader', { synthesized: synthesizeSplit(azure(ENTERPRISE_2)) }))
+      .toThrow(/props.identity: is missing: a Spice 2.x reader reaches the Azure container with AKS Workload Identity only, and without it every restore would be denied/);
+    quiet();
+    expect(() => new ReadWriteSplitChart(Testing.app(), 'shop', { split: azure() })).not.toThrow();
   });
 
   it('refuse an identity of another cloud than the store', () => {
