@@ -31,7 +31,7 @@ function cdkNag(): typeof import('cdk-nag') | undefined {
  * own, cdk-nag's AwsSolutions checks on when cdk-nag is installed; problems come back with paths
  * of the file (`aws.…`, `split.…`).
  */
-export function buildAws(file: SplitFile, outdir?: string): AwsBuild {
+export function buildAws(file: SplitFile): AwsBuild {
   const cdk = optionalModule<typeof import('aws-cdk-lib')>('aws-cdk-lib', 'aws');
   const { ReadWriteSplitAws } = optionalModule<typeof import('../aws')>('../aws', 'aws');
   if (!file.aws) {
@@ -39,7 +39,7 @@ export function buildAws(file: SplitFile, outdir?: string): AwsBuild {
   }
   const { account, stackName, ...props } = file.aws;
   const stackProblems = checkStack(account, stackName);
-  const app = new cdk.App({ outdir });
+  const app = new cdk.App();
   const nag = cdkNag();
   if (nag) cdk.Validations.of(app).addPlugins(new nag.AwsSolutionsChecks(app));
   try {

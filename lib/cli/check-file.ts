@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
 import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem } from '../core';
-import { buildAws } from './aws-target';
-import { buildKubernetes } from './kubernetes-target';
+import { AwsBuild, buildAws } from './aws-target';
+import { buildKubernetes, KubernetesBuild } from './kubernetes-target';
 import { requireFrameworks } from './optional-module';
-import { planPulumi } from './pulumi-target';
+import { planPulumi, PulumiPlan } from './pulumi-target';
 import { SplitFile } from './split-file';
 import { unknownKeys } from './unknown-keys';
 import { SourcePosition, YamlSource } from './yaml-source';
@@ -33,7 +33,7 @@ export interface FileCheck {
   readonly problems: readonly LocatedProblem[];
   readonly warnings: readonly LocatedWarning[];
   /** The file's content and its split, when it has no problem. */
-  readonly checked?: { readonly file: SplitFile; readonly synthesized: SynthesizedSplit };
+  readonly checked?: { readonly file: SplitFile; readonly synthesized: SynthesizedSplit; readonly built: SideBuilds };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -47,16 +47,24 @@ function distinct(problems: readonly ValidationProblem[]): ValidationProblem[] {
   return [...seen.values()];
 }
 
-/** The constructs' own checks of each side the file describes (or `targets` asks for). */
-async function sideProblems(file: SplitFile, source: YamlSource, targets: readonly Target[], described: boolean): Promise<ValidationProblem[]> {
-  const problems: ValidationProblem[] = [];
+/** Each side built by its construct: checked here, and what synth writes (each is built once). */
+export interface SideBuilds {
+  readonly k8s?: KubernetesBuild;
+  readonly aws?: AwsBuild;
+  readonly gcp?: PulumiPlan;
+  readonly azure?: PulumiPlan;
+}
+
+/** Builds each side the file describes (or `targets` asks for) with its construct. */
+async function buildSides(file: SplitFile, source: YamlSource, targets: readonly Target[], described: boolean): Promise<SideBuilds> {
   const wanted = (target: Target, section: unknown) => targets.includes(target) || (described && section !== undefined);
   requireFrameworks((['k8s', 'aws', 'gcp', 'azure'] as const).filter((side) => wanted(side, side === 'k8s' ? file.kubernetes : file[side])));
-  if (wanted('k8s', file.kubernetes)) problems.push(...buildKubernetes(file, dirname(source.path)).problems);
-  if (wanted('aws', file.aws)) problems.push(...buildAws(file).problems);
-  if (wanted('gcp', file.gcp)) problems.push(...(await planPulumi(file, 'gcp')).problems);
-  if (wanted('azure', file.azure)) problems.push(...(await planPulumi(file, 'azure')).problems);
-  return problems;
+  return {
+    k8s: wanted('k8s', file.kubernetes) ? buildKubernetes(file, dirname(source.path)) : undefined,
+    aws: wanted('aws', file.aws) ? buildAws(file) : undefined,
+    gcp: wanted('gcp', file.gcp) ? await planPulumi(file, 'gcp') : undefined,
+    azure: wanted('azure', file.azure) ? await planPulumi(file, 'azure') : undefined,
+  };
 }
 
 /** Which sides of the file are checked beside the split description. */
@@ -89,11 +97,12 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   const file = value as unknown as SplitFile;
   const findings = new Findings();
   const synthesized = checkSplit(file.split, findings.under('split'));
+  const built = await buildSides(file, source, sides.targets, sides.described);
   const problems = [
     ...unknownKeys(value).map((problem) => locate(problem, true)),
-    ...distinct([...findings.problems, ...(await sideProblems(file, source, sides.targets, sides.described))]).map((problem) => locate(problem)),
+    ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? [])]).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));
-  return { problems, warnings, checked: problems.length === 0 && synthesized ? { file, synthesized } : undefined };
+  return { problems, warnings, checked: problems.length === 0 && synthesized ? { file, synthesized, built } : undefined };
 }

@@ -91,9 +91,20 @@ function appEntries(apps: unknown, problems: ValidationProblem[]): [ApplicationM
 
 /**
  * Builds (does not synthesize) the Kubernetes side of a file with the same constructs a cdk8s app
- * uses; their problems come back with paths of the file (`kubernetes.…`, `split.…`).
+ * uses; their problems come back with paths of the file (`kubernetes.…`, `split.…`). The chart's
+ * own printout of the description's warnings is left out: the command prints each once, at its line.
  */
 export function buildKubernetes(file: SplitFile, fileDir: string): KubernetesBuild {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return buildCharts(file, fileDir);
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const cdk8s = optionalModule<Cdk8s>('cdk8s', 'k8s');
   const { ReadWriteSplitChart } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
   const app = new cdk8s.App();

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spicepodToYaml, SynthesizedSplit } from '../core';
-import { buildAws } from './aws-target';
+import type { AwsBuild } from './aws-target';
 import { checkFile, defaultTargets, Target } from './check-file';
-import { buildKubernetes } from './kubernetes-target';
+import type { KubernetesBuild } from './kubernetes-target';
 import { optionalModule } from './optional-module';
-import { planPulumi } from './pulumi-target';
+import type { PulumiPlan } from './pulumi-target';
 import { OutputFormat, printCheck } from './report-problems';
-import { SplitFile } from './split-file';
 import { EXIT, UsageError } from './usage-error';
 import { YamlSource } from './yaml-source';
 
@@ -37,26 +36,27 @@ function writeSpicepods(synthesized: SynthesizedSplit, dir: string): Written {
 }
 
 /** Each chart as `cdk8s synth` writes it (the same YAML), under a file name of the build's choosing. */
-function writeKubernetes(file: SplitFile, fileDir: string, dir: string): Written {
+function built<T extends { readonly problems: readonly { path: string; message: string }[] }>(side: string, build: T | undefined): T {
+  // Checked already: a missing build or a problem here would be a bug of the check, not of the file.
+  if (!build || build.problems.length > 0) throw new Error(`${side}: ${build?.problems.map((p) => `${p.path}: ${p.message}`).join('; ') ?? 'not built'}`);
+  return build;
+}
+
+/** Each chart as `cdk8s synth` writes it (the same YAML), under a file name of the build's choosing. */
+function writeKubernetes(build: KubernetesBuild, dir: string): Written {
   const { Yaml } = optionalModule<typeof import('cdk8s')>('cdk8s', 'k8s');
-  const build = buildKubernetes(file, fileDir);
-  // Checked already: a problem here would be a bug of the check, not of the file.
-  if (!build.app || build.problems.length > 0) throw new Error(`kubernetes: ${build.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   for (const { chart, file: name } of build.charts) writeFileSync(join(dir, name), Yaml.stringify(...chart.toJson()));
   return { dir, files: build.charts.map((chart) => chart.file) };
 }
 
-function writeAws(file: SplitFile, dir: string): Written {
-  const build = buildAws(file, dir);
-  if (!build.app || build.problems.length > 0) throw new Error(`aws: ${build.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
-  build.app.synth();
+/** The cloud assembly aws-cdk-lib writes, copied in. */
+function writeAws(build: AwsBuild, dir: string): Written {
+  cpSync(build.app!.synth().directory, dir, { recursive: true });
   const files = readdirSync(dir).filter((name) => name.endsWith('.template.json') || name === 'validation-report.json').sort();
   return { dir, files, note: build.nag ? 'cdk-nag report: validation-report.json' : 'cdk-nag is not installed: no report (npm install cdk-nag)' };
 }
 
-async function writePulumiPlan(file: SplitFile, cloud: 'gcp' | 'azure', dir: string): Promise<Written> {
-  const plan = await planPulumi(file, cloud);
-  if (!plan.resources || plan.problems.length > 0) throw new Error(`${cloud}: ${plan.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+function writePulumiPlan(plan: PulumiPlan, cloud: 'gcp' | 'azure', dir: string): Written {
   writeFileSync(join(dir, 'plan.json'), `${JSON.stringify({ component: COMPONENTS[cloud], resources: plan.resources }, null, 2)}\n`);
   return { dir, files: ['plan.json'], note: `the resources ${COMPONENTS[cloud]} creates: deploy them with it from a Pulumi program (docs/${cloud}.md)` };
 }
@@ -111,14 +111,14 @@ export async function synthCommand(path: string, options: SynthOptions): Promise
   const check = await checkFile(source, { targets, described: false });
   printCheck(path, check.problems, check.warnings, options.format);
   if (!check.checked) return EXIT.invalid;
-  const { file, synthesized } = check.checked;
+  const { synthesized, built: sides } = check.checked;
   usage(() => mkdirSync(options.out, { recursive: true }), `create ${options.out}`);
   for (const target of targets) {
     const written = await writeTarget(options.out, target, (dir) => {
       if (target === 'spicepods') return writeSpicepods(synthesized, dir);
-      if (target === 'k8s') return writeKubernetes(file, dirname(path), dir);
-      if (target === 'aws') return writeAws(file, dir);
-      return writePulumiPlan(file, target, dir);
+      if (target === 'k8s') return writeKubernetes(built('k8s', sides.k8s), dir);
+      if (target === 'aws') return writeAws(built('aws', sides.aws), dir);
+      return writePulumiPlan(built(target, sides[target]), target, dir);
     });
     if (options.format === 'text') process.stdout.write(`${target}: ${written.dir}/ ${written.files.join(', ')}${written.note ? ` (${written.note})` : ''}\n`);
   }
