@@ -32,3 +32,6 @@ export * from './flight-tls';
 export * from './flight-client-certificate';
 export * from './gcs-conditions';
 export * from './azure-conditions';
+export * from './spiced-process';
+export * from './reader-instance';
+export { checkReaderDisk, READER_PLATFORMS } from './reader-instance-checks';

@@ -109,16 +109,16 @@ function readerDatasets(split: ResolvedSplit, names: ReadonlySet<string>): Spice
 }
 
 /** Checks a requested subset of datasets: every name must be a dataset readers can see. */
-export function checkReaderDatasets(split: ResolvedSplit, requested: readonly string[] | undefined, findings: Findings): void {
+export function checkReaderDatasets(split: ResolvedSplit, requested: readonly string[] | undefined, findings: Findings, path = 'reader.datasets'): void {
   if (requested === undefined) return;
   const visible = split.datasets.filter((dataset) => dataset.readers !== 'writer-only');
-  if (requested.length === 0) findings.problem('reader.datasets', 'is empty', 'name at least one dataset, or leave it out for all');
+  if (requested.length === 0) findings.problem(path, 'is empty', 'name at least one dataset, or leave it out for all');
   requested.forEach((name, i) => {
     const dataset = split.datasets.find((d) => d.name === name);
     if (!dataset) {
-      findings.problem(`reader.datasets[${i}]`, `${quote(name)} is not a dataset of the split`, `use one of ${visible.map((d) => d.name).join(', ')}`);
+      findings.problem(`${path}[${i}]`, `${quote(name)} is not a dataset of the split`, `use one of ${visible.map((d) => d.name).join(', ')}`);
     } else if (dataset.readers === 'writer-only') {
-      findings.problem(`reader.datasets[${i}]`, `${quote(name)} is writer-only: readers never see it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
+      findings.problem(`${path}[${i}]`, `${quote(name)} is writer-only: readers never see it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
     }
   });
 }

@@ -1,20 +1,10 @@
 import { ResolvedResources, SecretEnvBinding, SPICE_PORTS } from '../core';
+import { SPICE_HOME, SPICE_HOME_ENV, SPICED_COMMAND, SPICED_PROBES, spicedListenArgs } from '../core/spiced-process';
 import { restrictedContainerSecurity } from './pod-security';
 import { SpiceEnvVar } from './pod-settings';
 import { cpuQuantity, memoryQuantity } from './quantities';
 
-/** Where the Spicepod ConfigMap is mounted; spiced is given this file (it otherwise reads its working directory). */
-export const SPICEPOD_DIR = '/spicepod';
-export const SPICEPOD_FILE = 'spicepod.yaml';
-/** spiced's working directory and HOME (`.spice/` lives here); a writable volume, as the root filesystem is read-only. */
-export const SPICE_HOME = '/app';
-/** The variable that points spiced's HOME at `SPICE_HOME`. */
-export const SPICE_HOME_ENV = 'HOME';
-/**
- * spiced in the official images. Set as the container's `command`, as the Spice Helm chart does,
- * so an image whose entrypoint differs (a wrapper script, a custom build) still runs spiced.
- */
-export const SPICED_COMMAND: readonly string[] = ['/usr/local/bin/spiced'];
+export { SPICE_HOME, SPICE_HOME_ENV, SPICED_COMMAND, SPICEPOD_DIR, SPICEPOD_FILE } from '../core/spiced-process';
 
 /** A volume mount of the spiced container. */
 export interface SpiceMount {
@@ -57,25 +47,11 @@ export const DEFAULT_PORTS: SpicePorts = { http: SPICE_PORTS.http, flight: SPICE
  * the ports private) and read the mounted Spicepod.
  */
 export function spicedArgs(ports: SpicePorts): string[] {
-  return [
-    '--http', `0.0.0.0:${ports.http}`,
-    '--flight', `0.0.0.0:${ports.flight}`,
-    '--metrics', `0.0.0.0:${ports.metrics}`,
-    `${SPICEPOD_DIR}/${SPICEPOD_FILE}`,
-  ];
+  return spicedListenArgs('0.0.0.0', ports);
 }
 
-/**
- * Probe timings. `/health` answers as soon as spiced's servers start, before any snapshot is
- * downloaded, so startup and liveness never kill a spiced that is still restoring; readiness
- * (`/v1/ready`) is what waits for every dataset, the delegated ones (the writer) included. The
- * startup budget only covers a spiced whose servers do not come up.
- */
-export const PROBES = {
-  startup: { path: '/health', periodSeconds: 5, failureThreshold: 60 },
-  liveness: { path: '/health', periodSeconds: 10, failureThreshold: 3 },
-  readiness: { path: '/v1/ready', periodSeconds: 5, failureThreshold: 3 },
-} as const;
+/** Probe timings (`SPICED_PROBES`, shared with the readers off Kubernetes). */
+export const PROBES = SPICED_PROBES;
 
 function probe(kind: keyof typeof PROBES, port: number, https = false) {
   const { path, periodSeconds, failureThreshold } = PROBES[kind];

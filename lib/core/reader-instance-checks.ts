@@ -1,0 +1,109 @@
+import { Findings, quote } from './errors';
+import { defaultFlightEndpoint, SPICE_PORTS } from './naming';
+import { checkReaderDatasets } from './reader-spicepod';
+import { SynthesizedSplit } from './synthesize';
+
+/** Where a reader runs beside an application, off Kubernetes. */
+export type ReaderPlatform = 'ecs-fargate' | 'cloud-run' | 'container-apps' | 'compose';
+
+/** Each platform's name in messages, and the store cloud it reaches with its own identity (compose: any). */
+export const READER_PLATFORMS: Readonly<Record<ReaderPlatform, { readonly title: string; readonly cloud?: 'aws' | 'gcp' | 'azure' }>> = {
+  'ecs-fargate': { title: 'ECS Fargate', cloud: 'aws' },
+  'cloud-run': { title: 'Cloud Run', cloud: 'gcp' },
+  'container-apps': { title: 'Azure Container Apps', cloud: 'azure' },
+  'compose': { title: 'Docker Compose' },
+};
+
+const PORT_ROLES = { http: 'HTTP', flight: 'Arrow Flight', metrics: 'metrics' } as const;
+
+const isPort = (port: unknown): port is number => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
+
+interface PortOptions {
+  readonly appPorts?: readonly number[];
+  readonly metricsPort?: number;
+}
+
+/** The application and spiced share one network namespace: no port may be taken twice. */
+function checkPorts(options: PortOptions, title: string, findings: Findings): void {
+  if (options.metricsPort !== undefined && !isPort(options.metricsPort)) {
+    findings.problem('metricsPort', `${quote(options.metricsPort)} is not a port`, 'use a number from 1 to 65535');
+  }
+  const reader = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: isPort(options.metricsPort) ? options.metricsPort : SPICE_PORTS.metrics };
+  if (reader.metrics === reader.http || reader.metrics === reader.flight) {
+    findings.problem('metricsPort', `${reader.metrics} is the reader's ${reader.metrics === reader.http ? 'HTTP' : 'Arrow Flight'} port`, 'use another port, e.g. 9090');
+  }
+  if (options.appPorts !== undefined && !Array.isArray(options.appPorts)) {
+    findings.problem('appPorts', `${quote(options.appPorts)} is not a list of ports`, 'list the ports the application listens on, e.g. [8080]');
+    return;
+  }
+  (options.appPorts ?? []).forEach((port, i) => {
+    if (!isPort(port)) {
+      findings.problem(`appPorts[${i}]`, `${quote(port)} is not a port`, 'use a number from 1 to 65535');
+      return;
+    }
+    const taken = (Object.keys(reader) as (keyof typeof reader)[]).find((role) => reader[role] === port);
+    if (taken) {
+      findings.problem(
+        `appPorts[${i}]`,
+        `${port} is the reader's ${PORT_ROLES[taken]} port: the application and spiced share one network namespace on ${title}`,
+        taken === 'metrics' ? 'move the application to another port, or set metricsPort' : 'move the application to another port',
+      );
+    }
+  });
+}
+
+/** A reader that delegates dials the writers: off the cluster, the in-cluster address resolves nowhere. */
+function checkDelegation(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined, title: string, findings: Findings): void {
+  const { split } = synthesized;
+  const delegated = split.datasets.filter((d) => d.readers === 'delegated' && (datasets === undefined || datasets.includes(d.name))).map((d) => d.name);
+  if (delegated.length === 0) return;
+  const inCluster = defaultFlightEndpoint(split.name, split.namespace, split.writer.tls !== undefined);
+  if (split.writer.flightEndpoint === inCluster) {
+    findings.problem(
+      'split.writer.flightEndpoint',
+      `is the writers' in-cluster address ${quote(inCluster)}, which a reader on ${title} cannot resolve, so its delegated datasets (${delegated.join(', ')}) would never load`,
+      "set writer.flightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051), or give this reader accelerated datasets only (datasets)",
+    );
+  }
+  if (split.writer.flightClientCertificate) {
+    findings.problem(
+      'split.writer.flightClientCertificate',
+      `is a client certificate with its key in a Kubernetes Secret, which a reader on ${title} cannot mount`,
+      'give this reader accelerated datasets only (datasets), or run it as a Kubernetes sidecar',
+    );
+  }
+}
+
+/** The store must be one the platform's identity reaches: an ECS task role reads S3, not GCS. */
+function checkStoreCloud(synthesized: SynthesizedSplit, platform: ReaderPlatform, findings: Findings): void {
+  const { title, cloud } = READER_PLATFORMS[platform];
+  const store = synthesized.split.store;
+  if (cloud !== undefined && store.cloud !== cloud) {
+    findings.problem('split.store.cloud', `${quote(store.cloud)} is not the cloud of ${title} (${cloud}): the reader's identity there reaches no ${store.cloud} bucket`, `run this reader where the ${store.cloud} store is, or keep it a Kubernetes sidecar`);
+  }
+}
+
+/** Every check a reader off Kubernetes needs beyond the split's own. */
+export function checkReaderInstance(
+  synthesized: SynthesizedSplit,
+  platform: ReaderPlatform,
+  options: { readonly datasets?: readonly string[]; readonly appPorts?: readonly number[]; readonly metricsPort?: number },
+  findings: Findings,
+): void {
+  const { title } = READER_PLATFORMS[platform] ?? { title: String(platform) };
+  checkReaderDatasets(synthesized.split, options.datasets, findings, 'datasets');
+  checkPorts(options, title, findings);
+  checkStoreCloud(synthesized, platform, findings);
+  if (findings.problems.length === 0) checkDelegation(synthesized, options.datasets, title, findings);
+}
+
+/**
+ * Refuses a reader whose disk (acceleration files, HOME, scratch) exceeds what the platform gives
+ * one instance. `limit` says what the platform allows and why, `fix` what to change.
+ */
+export function checkReaderDisk(diskBytes: number, limitBytes: number, limit: string, fix: string, findings: Findings): void {
+  if (diskBytes > limitBytes) {
+    const gib = (bytes: number) => `${Math.ceil((bytes / 2 ** 30) * 10) / 10} GiB`;
+    findings.problem('split.reader.localDisk', `needs ${gib(diskBytes)} with HOME and scratch, more than ${limit} (${gib(limitBytes)})`, fix);
+  }
+}

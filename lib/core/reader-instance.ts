@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { Findings } from './errors';
+import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
+import { READER_DATA_DIR, SPICE_PORTS } from './naming';
+import { parseQuantity } from './quantity';
+import { checkReaderInstance, ReaderPlatform } from './reader-instance-checks';
+import { renderReaderSpicepod } from './reader-spicepod';
+import { SecretEnvBinding } from './secret-ref';
+import {
+  SPICE_HOME, SPICE_HOME_ENV, SPICE_TMP, SPICED_COMMAND, SPICED_PROBES, SPICED_USER, spicedListenArgs, SPICEPOD_DIR, SPICEPOD_FILE,
+} from './spiced-process';
+import { spicepodToYaml, TierSpicepod } from './spicepod';
+import { SynthesizedSplit } from './synthesize';
+import { ResolvedResources } from './tiers';
+
+export { ReaderPlatform } from './reader-instance-checks';
+
+/** Options of one reader beside an application, on any platform. */
+export interface ReaderInstanceOptions {
+  /**
+   * The datasets this application reads.
+   *
+   * @default - every dataset the split gives readers
+   */
+  readonly datasets?: readonly string[];
+  /**
+   * Ports the application's own containers listen on: none may be one of the reader's.
+   *
+   * @default - none
+   */
+  readonly appPorts?: readonly number[];
+  /**
+   * Port of the reader's Prometheus metrics.
+   *
+   * @default 9090
+   */
+  readonly metricsPort?: number;
+}
+
+/** A file the reader reads at start (its Spicepod, the writers' CA), delivered by the platform. */
+export interface ReaderFile {
+  /** Directory spiced reads it from. */
+  readonly dir: string;
+  readonly name: string;
+  readonly content: string;
+  /** What it is: the platform may deliver each kind its own way (a Secret volume, a config). */
+  readonly purpose: 'spicepod' | 'flight-ca';
+}
+
+/** A directory spiced writes, on a volume of the platform's. */
+export interface ReaderWritableDir {
+  /** Volume name suffix: `local`, `home` or `tmp`. */
+  readonly role: 'local' | 'home' | 'tmp';
+  readonly path: string;
+  /** The size the volume is given (bytes). */
+  readonly sizeBytes: number;
+}
+
+/**
+ * The `spiced` reader of a split as one platform runs it beside an application: the same reader
+ * Spicepod, image, sizing and secrets as the Kubernetes sidecar, in plain values. The platform
+ * adapters (ECS Fargate, Cloud Run, Container Apps, Compose) only map it.
+ */
+export interface ReaderInstance {
+  readonly platform: ReaderPlatform;
+  readonly splitName: string;
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly args: readonly string[];
+  readonly workingDir: string;
+  /** Plain environment variables (HOME). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The one secret a reader may hold: the cluster API key, when it delegates. */
+  readonly secretEnv: readonly SecretEnvBinding[];
+  readonly user: typeof SPICED_USER;
+  /** The address spiced listens on: loopback unless the platform probes it from outside the container. */
+  readonly listenHost: string;
+  readonly ports: { readonly http: number; readonly flight: number; readonly metrics: number };
+  /** Where the application reaches the reader. */
+  readonly endpoints: { readonly http: string; readonly flight: string };
+  readonly probes: typeof SPICED_PROBES;
+  /** The reader Spicepod (the core's), its YAML and the YAML's SHA-256. */
+  readonly spicepod: TierSpicepod;
+  readonly spicepodYaml: string;
+  readonly spicepodChecksum: string;
+  /** Files spiced reads: the Spicepod, and the writers' CA when it delegates over TLS. */
+  readonly files: readonly ReaderFile[];
+  /** Directories spiced writes: acceleration files, HOME and scratch. */
+  readonly writableDirs: readonly ReaderWritableDir[];
+  /** The split's reader resources (requests and limits). */
+  readonly resources: ResolvedResources;
+  /** Bytes of acceleration files the reader keeps (`reader.localDisk`). */
+  readonly localDiskBytes: number;
+  /** The reader delegates datasets to the writers over Flight. */
+  readonly delegates: boolean;
+}
+
+/** Scratch and HOME sizes beside the acceleration files. */
+const TMP_BYTES = 2 ** 30;
+const HOME_BYTES = 256 * 2 ** 20;
+
+/** On these platforms something outside the container probes spiced, so it cannot listen on loopback only. */
+const PROBED_FROM_OUTSIDE: ReadonlySet<ReaderPlatform> = new Set(['cloud-run', 'container-apps', 'compose']);
+
+function readerFiles(synthesized: SynthesizedSplit, yaml: string, delegates: boolean): ReaderFile[] {
+  const files: ReaderFile[] = [{ dir: SPICEPOD_DIR, name: SPICEPOD_FILE, content: yaml, purpose: 'spicepod' }];
+  const tls = synthesized.split.writer.tls;
+  if (delegates && tls) files.push({ dir: FLIGHT_CA_DIR, name: FLIGHT_CA_KEY, content: tls.caCertificate, purpose: 'flight-ca' });
+  return files;
+}
+
+/**
+ * The reader of a split beside an application on `platform`, checked for it: every problem (a
+ * dataset readers cannot see, a port the application takes, a writer endpoint the platform cannot
+ * reach, a client certificate it cannot deliver) is reported at once.
+ *
+ * @throws SplitValidationError listing every problem
+ */
+export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPlatform, options: ReaderInstanceOptions = {}, where?: string): ReaderInstance {
+  const { split } = synthesized;
+  const findings = new Findings();
+  checkReaderInstance(synthesized, platform, options, findings);
+  findings.throwIfProblems(split.name, where);
+
+  const spicepod = options.datasets === undefined ? synthesized.reader : renderReaderSpicepod(split, { datasets: options.datasets });
+  const yaml = spicepodToYaml(spicepod.spicepod);
+  const delegates = spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
+  const ports = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: options.metricsPort ?? SPICE_PORTS.metrics };
+  const listenHost = PROBED_FROM_OUTSIDE.has(platform) ? '0.0.0.0' : '127.0.0.1';
+  const localDiskBytes = parseQuantity(split.reader.localDisk) ?? 0;
+  return {
+    platform,
+    splitName: split.name,
+    image: split.image.reference,
+    command: SPICED_COMMAND,
+    args: spicedListenArgs(listenHost, ports),
+    workingDir: SPICE_HOME,
+    env: { [SPICE_HOME_ENV]: SPICE_HOME },
+    secretEnv: spicepod.secretEnv,
+    user: SPICED_USER,
+    listenHost,
+    ports,
+    endpoints: { http: `http://127.0.0.1:${ports.http}`, flight: `grpc://127.0.0.1:${ports.flight}` },
+    probes: SPICED_PROBES,
+    spicepod,
+    spicepodYaml: yaml,
+    spicepodChecksum: createHash('sha256').update(yaml).digest('hex'),
+    files: readerFiles(synthesized, yaml, delegates),
+    writableDirs: [
+      { role: 'local', path: READER_DATA_DIR, sizeBytes: localDiskBytes },
+      { role: 'home', path: SPICE_HOME, sizeBytes: HOME_BYTES },
+      { role: 'tmp', path: SPICE_TMP, sizeBytes: TMP_BYTES },
+    ],
+    resources: split.reader.resources,
+    localDiskBytes,
+    delegates,
+  };
+}
+
+/** Bytes the reader writes in all: acceleration files, HOME and scratch. */
+export function readerDiskBytes(instance: ReaderInstance): number {
+  return instance.writableDirs.reduce((sum, dir) => sum + dir.sizeBytes, 0);
+}
+
+/**
+ * A `sh` command (busybox) that hands the reader's directories, mounted at the same paths, to
+ * spiced's user: fresh volumes are root-owned, and the image has no shell to do it itself.
+ */
+export function ownershipFixCommand(instance: ReaderInstance): string[] {
+  const dirs = instance.writableDirs.map((dir) => dir.path).join(' ');
+  return ['sh', '-c', `chown -R ${instance.user.uid}:${instance.user.gid} ${dirs} && chmod 0700 ${dirs}`];
+}
+
+/**
+ * A `sh` command (busybox `wget`) that returns once the reader answers `/v1/ready` with 2xx, and
+ * fails after `timeoutSeconds`: what an application waits for where the platform cannot probe a
+ * `FROM scratch` image itself.
+ */
+export function readyWaitCommand(instance: ReaderInstance, timeoutSeconds: number): string[] {
+  const url = `http://127.0.0.1:${instance.ports.http}${instance.probes.readiness.path}`;
+  const tries = Math.max(1, Math.ceil(timeoutSeconds / 2));
+  return ['sh', '-c', `i=0; until wget -q -T 2 -O /dev/null ${url}; do i=$((i+1)); [ $i -ge ${tries} ] && echo "spiced not ready after ${timeoutSeconds}s" >&2 && exit 1; sleep 2; done`];
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  formatProblem, ownershipFixCommand, readerDiskBytes, readerInstance, renderReaderSpicepod, spicepodToYaml, synthesizeSplit,
+} from '../../lib/core';
+import { thrown } from '../support/errors';
+import { expectValidSpicepod } from '../support/spicepod-schema';
+import { awsSplit, ENTERPRISE_2 } from '../support/splits';
+
+const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2E=\n-----END CERTIFICATE-----\n';
+const accelerated = synthesizeSplit(awsSplit());
+const behindBalancer = synthesizeSplit(awsSplit({ writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' } }));
+
+const problemsOf = (attempt: () => unknown) => thrown(attempt).problems.map(formatProblem);
+
+describe('the reader beside an application off Kubernetes', () => {
+  it("is the core's reader Spicepod, image and sizing, with nothing of the sources", () => {
+    const reader = readerInstance(behindBalancer, 'ecs-fargate');
+    expect(reader.spicepodYaml).toBe(spicepodToYaml(behindBalancer.reader.spicepod));
+    expectValidSpicepod(parse(reader.spicepodYaml));
+    expect(reader.image).toBe(behindBalancer.split.image.reference);
+    expect(reader.resources).toEqual(behindBalancer.split.reader.resources);
+    expect(reader.writableDirs.find((dir) => dir.role === 'local')).toMatchObject({ path: '/local', sizeBytes: reader.localDiskBytes });
+    expect(readerDiskBytes(reader)).toBeGreaterThan(reader.localDiskBytes);
+    expect(reader.secretEnv.map((binding) => binding.purpose)).toEqual(['cluster-api-key']);
+    expect(JSON.stringify(reader)).not.toContain('shop-db');
+    expect(reader.spicepodYaml).toContain('http://shop-writers.internal.example.com:50051');
+  });
+
+  it('listens on loopback where nothing outside the task probes it, and on the instance elsewhere', () => {
+    expect(readerInstance(behindBalancer, 'ecs-fargate').args.slice(0, 6)).toEqual(['--http', '127.0.0.1:8090', '--flight', '127.0.0.1:50051', '--metrics', '127.0.0.1:9090']);
+    expect(readerInstance(accelerated, 'compose', { datasets: ['orders'] }).args[1]).toBe('0.0.0.0:8090');
+    expect(readerInstance(accelerated, 'compose', { datasets: ['orders'] }).endpoints).toEqual({ http: 'http://127.0.0.1:8090', flight: 'grpc://127.0.0.1:50051' });
+  });
+
+  it('serves the datasets the application names, without the cluster API key when none is delegated', () => {
+    const reader = readerInstance(accelerated, 'compose', { datasets: ['orders'] });
+    expect(reader.spicepodYaml).toBe(spicepodToYaml(renderReaderSpicepod(accelerated.split, { datasets: ['orders'] }).spicepod));
+    expect(reader.delegates).toBe(false);
+    expect(reader.secretEnv).toEqual([]);
+    expect(reader.files.map((file) => `${file.dir}/${file.name}`)).toEqual(['/spicepod/spicepod.yaml']);
+  });
+
+  it("delivers the writers' CA with the Spicepod when it delegates over TLS", () => {
+    const tls = synthesizeSplit(awsSplit({ image: ENTERPRISE_2, writer: { tls: { secretName: 'shop-writer-tls', caCertificate: CA }, flightEndpoint: 'https://shop-writers.internal.example.com:50051' } }));
+    const reader = readerInstance(tls, 'ecs-fargate');
+    expect(reader.files.find((file) => file.purpose === 'flight-ca')).toEqual({ dir: '/etc/spice/flight-ca', name: 'ca.crt', content: CA, purpose: 'flight-ca' });
+    expect(parse(reader.spicepodYaml).datasets.find((d: { name: string }) => d.name === 'history').params.spiceai_tls_ca_certificate_file).toBe('/etc/spice/flight-ca/ca.crt');
+  });
+
+  it('hands the writable directories to the image user with one command', () => {
+    expect(ownershipFixCommand(readerInstance(accelerated, 'compose', { datasets: ['orders'] }))).toEqual(['sh', '-c', 'chown -R 65534:65534 /local /app /tmp && chmod 0700 /local /app /tmp']);
+  });
+
+  it("refuses, all at once, what would deploy but never work: the in-cluster writer address, the app's ports, another cloud's store", () => {
+    expect(problemsOf(() => readerInstance(accelerated, 'cloud-run', { appPorts: [8080, 8090, 50051], metricsPort: 70000 }))).toEqual([
+      'metricsPort: 70000 is not a port; use a number from 1 to 65535',
+      "appPorts[1]: 8090 is the reader's HTTP port: the application and spiced share one network namespace on Cloud Run; move the application to another port",
+      "appPorts[2]: 50051 is the reader's Arrow Flight port: the application and spiced share one network namespace on Cloud Run; move the application to another port",
+      'split.store.cloud: "aws" is not the cloud of Cloud Run (gcp): the reader\'s identity there reaches no aws bucket; run this reader where the aws store is, or keep it a Kubernetes sidecar',
+    ]);
+    expect(problemsOf(() => readerInstance(accelerated, 'ecs-fargate'))).toEqual([
+      "split.writer.flightEndpoint: is the writers' in-cluster address \"http://shop-writer.shop.svc.cluster.local:50051\", which a reader on ECS Fargate cannot resolve, so its delegated datasets (history) would never load; "
+        + "set writer.flightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051), or give this reader accelerated datasets only (datasets)",
+    ]);
+    expect(problemsOf(() => readerInstance(accelerated, 'compose', { datasets: ['customers'] }))).toEqual([
+      'datasets[0]: "customers" is writer-only: readers never see it; set its \'readers\' to \'accelerated\' or \'delegated\', or drop it here',
+    ]);
+  });
+});
