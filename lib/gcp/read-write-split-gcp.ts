@@ -199,14 +199,17 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       this.writerMembers = pulumi.output([writerMember(writers[0])]);
       this.readerMembers = pulumi.output([readerMember]);
     } else {
-      const principal = (grantee: Grantee) => pulumi.output(projectNumber).apply((number) => gkeWorkloadPrincipal(this.projectNumber(number), project, grantee.namespace, grantee.serviceAccount));
+      // A project number given as a string was checked above: its principals are plain strings, with no Output to wait for.
+      const principal = (grantee: Grantee): pulumi.Input<string> => (typeof projectNumber === 'string'
+        ? gkeWorkloadPrincipal(projectNumber, project, grantee.namespace, grantee.serviceAccount)
+        : pulumi.output(projectNumber).apply((number) => gkeWorkloadPrincipal(this.projectNumber(number), project, grantee.namespace, grantee.serviceAccount)));
       writerMember = principal;
       this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
       // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
       for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, WRITER_ROLE, principal(grantee), [], conditions.writer);
       for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, READER_ROLE, principal(grantee), [], conditions.reader);
-      this.writerMembers = pulumi.all(writers.map(principal));
-      this.readerMembers = pulumi.all(readers.map(principal));
+      this.writerMembers = pulumi.output(writers.map(principal));
+      this.readerMembers = pulumi.output(readers.map(principal));
     }
 
     // The writer reads its gs:// sources with its own identity; readers never read sources.
