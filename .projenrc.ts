@@ -19,7 +19,7 @@ const frameworks: Record<string, string> = {
 };
 
 /** One subpath export per adapter, so a cdk8s-only user never loads aws-cdk-lib or Pulumi. */
-const subpaths = ['k8s', 'aws', 'gcp', 'azure'];
+const subpaths = ['k8s', 'aws', 'gcp', 'azure', 'compose'];
 
 const project = new typescript.TypeScriptProject({
   name: 'read-write-split',
@@ -168,6 +168,11 @@ const synthAws = project.addTask('synth:aws', {
   exec: 'cdk synth --quiet --no-notices --output ../../out/aws',
 });
 synth.spawn(synthAws);
+const synthCompose = project.addTask('synth:compose', {
+  description: 'Write the laptop reader (Docker Compose) of the orders and catalog example splits into out/compose/<split>/',
+  exec: 'tsx examples/compose/synth.ts out/compose',
+});
+synth.spawn(synthCompose);
 // The command line on its example description file, as a user without TypeScript runs it.
 const synthCli = project.addTask('synth:cli', {
   description: 'Run the command line (read-write-split synth) on each description file of examples/cli/ into out/cli/<split>/',

@@ -62,3 +62,8 @@ export { parseSplitIdentities } from './core/split-identities';
 export type { SplitIdentities } from './core/split-identities';
 export { readerServiceAccountName, SPICE_PORTS, writerServiceAccountName, writerServiceName } from './core/naming';
 export { gcpServiceAccountEmail, gcpServiceAccountId } from './core/naming';
+
+// The reader beside an application off Kubernetes: the model each platform adapter maps (and
+// what a platform the library does not cover, e.g. bare metal, can map itself).
+export { readerInstance, readerDiskBytes, ownershipFixCommand, readyWaitCommand } from './core/reader-instance';
+export type { ReaderFile, ReaderInstance, ReaderInstanceOptions, ReaderPlatform, ReaderWritableDir } from './core/reader-instance';

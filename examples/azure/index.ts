@@ -8,7 +8,7 @@
  * from `pulumi stack output --json` (the `telemetryIdentities` output), so none is copied by hand.
  */
 import { getManagedClusterOutput } from '@pulumi/azure-native/containerservice';
-import { ReadWriteSplitAzure } from 'read-write-split/azure';
+import { ReadWriteSplitAzure, SpiceReaderContainerApp } from 'read-write-split/azure';
 import { telemetry } from '../splits/telemetry';
 
 /** The example's subscription, resource groups and AKS cluster. */
@@ -17,6 +17,7 @@ export const EXAMPLE_AZURE = {
   clusterResourceGroup: 'acme-aks',
   clusterName: 'telemetry-aks',
   snapshotResourceGroup: 'acme-telemetry',
+  appsResourceGroup: 'acme-apps',
 } as const;
 
 const cluster = getManagedClusterOutput({ resourceGroupName: EXAMPLE_AZURE.clusterResourceGroup, resourceName: EXAMPLE_AZURE.clusterName });
@@ -39,3 +40,35 @@ export const telemetryAzure = new ReadWriteSplitAzure('telemetry', {
 export const telemetryIdentities = telemetryAzure.identities;
 export const accountName = telemetryAzure.account.name;
 export const refreshLocation = telemetryAzure.refreshLocation;
+
+const armId = (resourceGroup: string, path: string) => `/subscriptions/${EXAMPLE_AZURE.subscriptionId}/resourceGroups/${resourceGroup}/providers/${path}`;
+
+/**
+ * The devices API on Container Apps with a telemetry reader beside it, in an environment
+ * integrated with the AKS virtual network (so the blob private endpoint resolves). It reads the
+ * device models only: the delegated datasets would dial the writers' in-cluster address. The API
+ * must retry until http://127.0.0.1:8090/v1/ready answers 200: Container Apps starts both
+ * containers at once. Spice 2.x (2.0.0-rc.5 and later) is required: 1.x cannot read abfss:// with
+ * a Container Apps managed identity.
+ */
+export const devicesApi = new SpiceReaderContainerApp('devices-api', {
+  split: telemetryAzure,
+  datasets: ['device_models'],
+  // The Enterprise image mirrored into the registry below (AWS Marketplace ECR tokens last 12 hours).
+  imageRepository: 'acmeregistry.azurecr.io/spice-ai/spiceai-enterprise-byol',
+  resourceGroupName: EXAMPLE_AZURE.appsResourceGroup,
+  managedEnvironmentId: armId(EXAMPLE_AZURE.appsResourceGroup, 'Microsoft.App/managedEnvironments/acme-apps'),
+  container: {
+    name: 'api',
+    image: 'acmeregistry.azurecr.io/devices-api:1.4.2',
+    env: [{ name: 'SPICE_HTTP_URL', value: 'http://127.0.0.1:8090' }, { name: 'SPICE_FLIGHT_URL', value: 'grpc://127.0.0.1:50051' }],
+    probes: [{ type: 'Readiness', httpGet: { path: '/ready', port: 8080 } }],
+  },
+  // 0.5 vCPU / 1Gi for the API, the split's reader limits (2 vCPU / 4Gi) for the reader.
+  cpu: 2.5,
+  memory: '5Gi',
+  ingress: { targetPort: 8080 },
+  containerRegistries: [{ server: 'acmeregistry.azurecr.io', registryId: armId(EXAMPLE_AZURE.appsResourceGroup, 'Microsoft.ContainerRegistry/registries/acmeregistry') }],
+});
+
+export const devicesApiIdentity = devicesApi.identity.clientId;

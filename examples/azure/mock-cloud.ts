@@ -23,6 +23,7 @@ const ARM_PATHS: Record<string, (inputs: Record<string, any>) => string> = {
   'azure-native:managedidentity:UserAssignedIdentity': (i) => `Microsoft.ManagedIdentity/userAssignedIdentities/${i.resourceName}`,
   'azure-native:network:PrivateEndpoint': (i) => `Microsoft.Network/privateEndpoints/${i.privateEndpointName ?? 'endpoint'}`,
   'azure-native:privatedns:PrivateZone': (i) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}`,
+  'azure-native:app:ContainerApp': (i) => `Microsoft.App/containerApps/${i.containerAppName}`,
 };
 
 /** The state Azure returns for a created resource: its inputs plus what the service computes. */

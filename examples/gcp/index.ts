@@ -1,6 +1,7 @@
 /**
  * Pulumi program: the GCP side of the catalog example split (GCS snapshot bucket, Private Google
- * Access check, Workload Identity grants). Deploy with `pulumi up` (Pulumi.yaml beside this file);
+ * Access check, Workload Identity grants), and a storefront on Cloud Run with its own Spice reader
+ * beside it (`SpiceReaderCloudRun`). Deploy with `pulumi up` (Pulumi.yaml beside this file);
  * `npm run synth` runs it under mocks and writes every resource to out/gcp/resources.json.
  *
  * The Kubernetes side (examples/k8s) renders catalog with `{ type: 'gke-workload-identity' }`:
@@ -8,7 +9,7 @@
  * (`<split>-writer`, `<split>-reader`), so nothing is copied from this stack to the cdk8s app.
  */
 import { getProjectOutput } from '@pulumi/gcp/organizations/getProject';
-import { ReadWriteSplitGcp } from 'read-write-split/gcp';
+import { ReadWriteSplitGcp, SpiceReaderCloudRun } from 'read-write-split/gcp';
 import { catalog } from '../splits/catalog';
 
 /** The example's GKE cluster: project id and region are plain, the number is looked up. */
@@ -29,3 +30,29 @@ export const bucketName = catalogGcp.bucketName;
 export const refreshLocation = catalogGcp.refreshLocation;
 export const writerMembers = catalogGcp.writerMembers;
 export const readerMembers = catalogGcp.readerMembers;
+
+/**
+ * The storefront on Cloud Run, with a reader sidecar that restores the catalog's snapshots. The
+ * catalog delegates `reviews` to the writers at their in-cluster address, which Cloud Run cannot
+ * resolve, so this reader serves the accelerated `products` only: it needs no cluster API key and
+ * no VPC egress. Its revision runs as its own service account, which reads the refresh snapshots
+ * and nothing else.
+ */
+export const storefront = new SpiceReaderCloudRun('storefront', {
+  split: catalogGcp,
+  project: EXAMPLE_GCP_PROJECT,
+  location: catalog.store.region,
+  app: {
+    image: 'europe-west4-docker.pkg.dev/acme-catalog/storefront/web:1.4.0',
+    ports: { containerPort: 8080 },
+    // The reader shares the instance's network: the app queries it on localhost.
+    envs: [{ name: 'SPICE_HTTP_URL', value: 'http://127.0.0.1:8090' }, { name: 'SPICE_FLIGHT_URL', value: 'grpc://127.0.0.1:50051' }],
+    resources: { limits: { cpu: '1', memory: '1Gi' } },
+  },
+  // The split's image is in a private ECR registry; Cloud Run pulls the same tag from Artifact Registry.
+  imageRepository: 'europe-west4-docker.pkg.dev/acme-catalog/spice/spiceai-enterprise-byol',
+  datasets: ['products'],
+});
+
+export const storefrontUri = storefront.uri;
+export const storefrontServiceAccount = storefront.serviceAccountEmail;

@@ -40,6 +40,9 @@ export const telemetry: SplitSpec = {
       timeColumn: 'event_time',
     },
   ],
+  // The device models are small: 4Gi of acceleration files per reader, which also fits the 8 GiB a
+  // Container Apps replica has (examples/azure).
+  reader: { localDisk: '4Gi' },
   // Checked against the deployed description on every synth (docs/upgrades.md).
   upgradeFrom: upgradeFromLock('telemetry'),
 };

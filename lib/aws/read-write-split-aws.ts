@@ -116,6 +116,8 @@ export class ReadWriteSplitAws extends Construct {
   public readonly writer: SpiceWorkloadRole;
   public readonly reader: SpiceWorkloadRole;
   public readonly endpoint?: ec2.IVpcEndpoint;
+  /** The VPC given as `vpc`, whose gateway endpoint the bucket requires (undefined with `vpcEndpointId`). */
+  public readonly vpc?: ec2.IVpc;
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitAwsProps) {
     super(scope, id);
@@ -142,6 +144,7 @@ export class ReadWriteSplitAws extends Construct {
     for (const warning of findings.warnings) Annotations.of(this).addWarningV2(`@read-write-split/${warning.id}`, formatWarning(warning));
 
     const { split } = this.synthesized;
+    this.vpc = props.vpc;
     this.endpoint = props.vpc
       ? props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3 })
       : props.vpcEndpointId ? ec2.GatewayVpcEndpoint.fromGatewayVpcEndpointId(this, 'S3Endpoint', props.vpcEndpointId) : undefined;

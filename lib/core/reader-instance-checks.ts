@@ -7,12 +7,45 @@ import { SynthesizedSplit } from './synthesize';
 export type ReaderPlatform = 'ecs-fargate' | 'cloud-run' | 'container-apps' | 'compose';
 
 /** Each platform's name in messages, and the store cloud it reaches with its own identity (compose: any). */
-export const READER_PLATFORMS: Readonly<Record<ReaderPlatform, { readonly title: string; readonly cloud?: 'aws' | 'gcp' | 'azure' }>> = {
+export const READER_PLATFORMS: Readonly<Record<ReaderPlatform, { readonly title: string; readonly cloud?: 'aws' | 'gcp' | 'azure'; readonly mirror?: string }>> = {
   'ecs-fargate': { title: 'ECS Fargate', cloud: 'aws' },
-  'cloud-run': { title: 'Cloud Run', cloud: 'gcp' },
-  'container-apps': { title: 'Azure Container Apps', cloud: 'azure' },
+  'cloud-run': { title: 'Cloud Run', cloud: 'gcp', mirror: 'europe-west4-docker.pkg.dev/acme/spice/spiceai-enterprise-byol' },
+  'container-apps': { title: 'Azure Container Apps', cloud: 'azure', mirror: 'acme.azurecr.io/spice-ai/spiceai-enterprise-byol' },
   'compose': { title: 'Docker Compose' },
 };
+
+/**
+ * Private registries a platform holds no lasting credentials for: Cloud Run pulls with its service
+ * account only, and an ECR token (the Enterprise image's AWS Marketplace registry) lasts 12 hours.
+ */
+const UNREACHABLE_REGISTRIES: Readonly<Partial<Record<ReaderPlatform, RegExp>>> = {
+  'cloud-run': /^(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|[a-z0-9]+\.azurecr\.io)\//,
+  'container-apps': /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//,
+};
+/** An image repository without tag or digest. */
+const REPOSITORY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)+$/;
+
+/** The reader's image: the split's tag and digest, from `repository` when the platform pulls a mirror. */
+export function readerImageReference(synthesized: SynthesizedSplit, repository: string | undefined): string {
+  const { image } = synthesized.split;
+  return repository === undefined ? image.reference : `${repository}:${image.tag}${image.digest ? `@${image.digest}` : ''}`;
+}
+
+function checkImageRepository(synthesized: SynthesizedSplit, platform: ReaderPlatform, repository: unknown, findings: Findings): void {
+  const { title, mirror } = READER_PLATFORMS[platform];
+  if (repository !== undefined && (typeof repository !== 'string' || !REPOSITORY.test(repository))) {
+    findings.problem('imageRepository', `${quote(repository)} is not an image repository`, `write it without tag or digest, e.g. '${mirror ?? 'registry.example.com/spice/spiceai'}'`);
+    return;
+  }
+  const reference = readerImageReference(synthesized, repository as string | undefined);
+  if (UNREACHABLE_REGISTRIES[platform]?.test(reference)) {
+    findings.problem(
+      'imageRepository',
+      `${repository === undefined ? `is not given, so ${title} would pull the split's image ${quote(reference)}` : `${quote(repository)} is`} from a private registry ${title} holds no lasting credentials for`,
+      `copy the image into a registry ${title} pulls from and give that repository as imageRepository (the split's tag is kept), e.g. '${mirror}'`,
+    );
+  }
+}
 
 const PORT_ROLES = { http: 'HTTP', flight: 'Arrow Flight', metrics: 'metrics' } as const;
 
@@ -87,13 +120,14 @@ function checkStoreCloud(synthesized: SynthesizedSplit, platform: ReaderPlatform
 export function checkReaderInstance(
   synthesized: SynthesizedSplit,
   platform: ReaderPlatform,
-  options: { readonly datasets?: readonly string[]; readonly appPorts?: readonly number[]; readonly metricsPort?: number },
+  options: { readonly datasets?: readonly string[]; readonly appPorts?: readonly number[]; readonly metricsPort?: number; readonly imageRepository?: string },
   findings: Findings,
 ): void {
   const { title } = READER_PLATFORMS[platform] ?? { title: String(platform) };
   checkReaderDatasets(synthesized.split, options.datasets, findings, 'datasets');
   checkPorts(options, title, findings);
   checkStoreCloud(synthesized, platform, findings);
+  checkImageRepository(synthesized, platform, options.imageRepository, findings);
   if (findings.problems.length === 0) checkDelegation(synthesized, options.datasets, title, findings);
 }
 

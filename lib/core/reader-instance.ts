@@ -3,7 +3,7 @@ import { Findings } from './errors';
 import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { READER_DATA_DIR, SPICE_PORTS } from './naming';
 import { parseQuantity } from './quantity';
-import { checkReaderInstance, ReaderPlatform } from './reader-instance-checks';
+import { checkReaderInstance, ReaderPlatform, readerImageReference } from './reader-instance-checks';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { SecretEnvBinding } from './secret-ref';
 import {
@@ -35,6 +35,13 @@ export interface ReaderInstanceOptions {
    * @default 9090
    */
   readonly metricsPort?: number;
+  /**
+   * Where the platform pulls the Spice image from, without tag or digest: a mirror of the split's
+   * image (the split's tag and digest are kept, so the reader runs the writers' release).
+   *
+   * @default - the split's image repository
+   */
+  readonly imageRepository?: string;
 }
 
 /** A file the reader reads at start (its Spicepod, the writers' CA), delivered by the platform. */
@@ -99,7 +106,11 @@ export interface ReaderInstance {
 const TMP_BYTES = 2 ** 30;
 const HOME_BYTES = 256 * 2 ** 20;
 
-/** On these platforms something outside the container probes spiced, so it cannot listen on loopback only. */
+/**
+ * On these platforms something outside the container reaches spiced (Cloud Run's and Container
+ * Apps' probes, Compose's ports published on the laptop's 127.0.0.1), so it listens on the
+ * instance: only the ingress container's port is exposed there. ECS has neither: loopback only.
+ */
 const PROBED_FROM_OUTSIDE: ReadonlySet<ReaderPlatform> = new Set(['cloud-run', 'container-apps', 'compose']);
 
 function readerFiles(synthesized: SynthesizedSplit, yaml: string, delegates: boolean): ReaderFile[] {
@@ -131,7 +142,7 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
   return {
     platform,
     splitName: split.name,
-    image: split.image.reference,
+    image: readerImageReference(synthesized, options.imageRepository),
     command: SPICED_COMMAND,
     args: spicedListenArgs(listenHost, ports),
     workingDir: SPICE_HOME,
@@ -178,6 +189,7 @@ export function ownershipFixCommand(instance: ReaderInstance): string[] {
  */
 export function readyWaitCommand(instance: ReaderInstance, timeoutSeconds: number): string[] {
   const url = `http://127.0.0.1:${instance.ports.http}${instance.probes.readiness.path}`;
-  const tries = Math.max(1, Math.ceil(timeoutSeconds / 2));
-  return ['sh', '-c', `i=0; until wget -q -T 2 -O /dev/null ${url}; do i=$((i+1)); [ $i -ge ${tries} ] && echo "spiced not ready after ${timeoutSeconds}s" >&2 && exit 1; sleep 2; done`];
+  const deadline = `end=$(($(date +%s) + ${timeoutSeconds}))`;
+  const fail = `echo "spiced not ready after ${timeoutSeconds}s" >&2; exit 1`;
+  return ['sh', '-c', `${deadline}; until wget -q -T 2 -O /dev/null ${url}; do [ "$(date +%s)" -ge "$end" ] && { ${fail}; }; sleep 2; done`];
 }

@@ -5,11 +5,11 @@ import { checkPrivatePath } from '../pulumi/checks';
 // What the GCP component refuses: values that would deploy but never work, or would be insecure.
 
 /** Google Cloud project ids: 6-30 lowercase letters, digits and '-', a letter first, no '-' last. */
-const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+export const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
 const PROJECT_NUMBER = /^[1-9]\d{0,19}$/;
 /** Words Google Cloud refuses in project ids. */
-const RESERVED_PROJECT_WORDS = /google|ssl|undefined|null/;
-const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
+export const RESERVED_PROJECT_WORDS = /google|ssl|undefined|null/;
+export const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
 const SUBNETWORK_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** The GKE cluster: its region must be the store's, its project id plain and valid. */

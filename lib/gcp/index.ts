@@ -2,3 +2,6 @@
 // Access check and the GKE Workload Identity grants. Loads @pulumi/gcp by submodule only.
 export { ReadWriteSplitGcp } from './read-write-split-gcp';
 export type { GkeClusterRef, GkeSubnetworkRef, KubernetesServiceAccountRef, ReadWriteSplitGcpArgs } from './read-write-split-gcp';
+// A Spice reader beside an application on Cloud Run.
+export { SpiceReaderCloudRun } from './cloud-run-reader';
+export type { CloudRunIngress, CloudRunSecretRef, SpiceReaderCloudRunArgs } from './cloud-run-reader';

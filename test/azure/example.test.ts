@@ -38,10 +38,14 @@ describe('examples/azure', () => {
     const key = (r: Written) => `${r.type} ${r.name}`;
     expect(resources.map(key)).toEqual([...resources].sort((a, b) => key(a).localeCompare(key(b))).map(key));
     expect(resources.map((r) => [r.type, r.name])).toEqual([
+      ['azure-native:app:ContainerApp', 'devices-api-app'],
+      ['azure-native:authorization:RoleAssignment', 'devices-api-acr-pull-0'],
+      ['azure-native:authorization:RoleAssignment', 'devices-api-blob-data'],
       ['azure-native:authorization:RoleAssignment', 'telemetry-reader-blob-data'],
       ['azure-native:authorization:RoleAssignment', 'telemetry-writer-blob-data'],
       ['azure-native:managedidentity:FederatedIdentityCredential', 'telemetry-reader-fic-devices/telemetry-reader'],
       ['azure-native:managedidentity:FederatedIdentityCredential', 'telemetry-writer-fic-telemetry/telemetry-writer'],
+      ['azure-native:managedidentity:UserAssignedIdentity', 'devices-api-identity'],
       ['azure-native:managedidentity:UserAssignedIdentity', 'telemetry-reader'],
       ['azure-native:managedidentity:UserAssignedIdentity', 'telemetry-writer'],
       ['azure-native:network:PrivateDnsZoneGroup', 'telemetry-blob-dns-group'],
@@ -53,6 +57,7 @@ describe('examples/azure', () => {
       ['azure-native:storage:ManagementPolicy', 'telemetry-lifecycle'],
       ['azure-native:storage:StorageAccount', 'telemetry-account'],
       ['read-write-split:index:ReadWriteSplitAzure', 'telemetry'],
+      ['read-write-split:index:SpiceReaderContainerApp', 'devices-api'],
     ]);
   });
 
@@ -87,6 +92,25 @@ describe('examples/azure', () => {
       principalId: answered('azure-native:managedidentity:UserAssignedIdentity', 'telemetry-writer').principalId,
       roleDefinitionId: role(ROLE.blobDataContributor),
       scope: container,
+    });
+  });
+
+  it('runs the devices API on Container Apps with a telemetry reader beside it, reading the telemetry container with its own identity', () => {
+    const app = resource('azure-native:app:ContainerApp', 'devices-api-app').inputs;
+    const identity = answered('azure-native:managedidentity:UserAssignedIdentity', 'devices-api-identity');
+    expect(app.template.containers.map((c: any) => [c.name, c.resources])).toEqual([['api', { cpu: 0.5, memory: '1Gi' }], ['spice-reader', { cpu: 2, memory: '4Gi' }]]);
+    expect(app.template.initContainers.map((c: any) => c.image)).toEqual(['busybox:1.36.1']);
+    expect(app.configuration.ingress).toMatchObject({ targetPort: 8080, external: false });
+    expect(app.configuration.registries).toEqual([{ server: 'acmeregistry.azurecr.io', identity: identity.id }]);
+    const reader = app.template.containers[1];
+    expect(reader.image).toBe('acmeregistry.azurecr.io/spice-ai/spiceai-enterprise-byol:2.0.1-enterprise');
+    expect(reader.env).toContainEqual({ name: 'AZURE_CLIENT_ID', value: identity.clientId });
+    const spicepod = app.configuration.secrets.find((s: any) => s.name === 'spice-reader-spicepod').value;
+    expect(spicepod).toContain('location: abfss://spice-snapshots@acmetelemetry.dfs.core.windows.net/telemetry/refresh/');
+    expect(resource('azure-native:authorization:RoleAssignment', 'devices-api-blob-data').inputs).toMatchObject({
+      principalId: identity.principalId,
+      scope: answered('azure-native:storage:BlobContainer', 'telemetry-container').id,
+      condition: resource('azure-native:authorization:RoleAssignment', 'telemetry-reader-blob-data').inputs.condition,
     });
   });
 });

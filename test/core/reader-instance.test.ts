@@ -67,4 +67,22 @@ describe('the reader beside an application off Kubernetes', () => {
       'datasets[0]: "customers" is writer-only: readers never see it; set its \'readers\' to \'accelerated\' or \'delegated\', or drop it here',
     ]);
   });
+
+  it("pulls the split's tag from a mirror where the platform cannot reach the split's registry", () => {
+    const enterprise = synthesizeSplit(awsSplit({
+      image: { ...ENTERPRISE_2, repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol' },
+      store: { cloud: 'azure', account: 'shopsnaps', container: 'spice-snapshots', region: 'westeurope' },
+    }));
+    expect(problemsOf(() => readerInstance(enterprise, 'container-apps', { datasets: ['orders'] }))).toEqual([
+      'imageRepository: is not given, so Azure Container Apps would pull the split\'s image "709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol:2.0.1-enterprise" '
+        + 'from a private registry Azure Container Apps holds no lasting credentials for; copy the image into a registry Azure Container Apps pulls from and give that repository as imageRepository '
+        + "(the split's tag is kept), e.g. 'acme.azurecr.io/spice-ai/spiceai-enterprise-byol'",
+    ]);
+    const mirrored = readerInstance(enterprise, 'container-apps', { datasets: ['orders'], imageRepository: 'acme.azurecr.io/spice-ai/spiceai-enterprise-byol' });
+    expect(mirrored.image).toBe('acme.azurecr.io/spice-ai/spiceai-enterprise-byol:2.0.1-enterprise');
+    expect(readerInstance(enterprise, 'compose', { datasets: ['orders'] }).image).toBe(enterprise.split.image.reference);
+    expect(problemsOf(() => readerInstance(enterprise, 'compose', { datasets: ['orders'], imageRepository: 'acme.azurecr.io/spice:2.0.1' }))).toEqual([
+      "imageRepository: \"acme.azurecr.io/spice:2.0.1\" is not an image repository; write it without tag or digest, e.g. 'registry.example.com/spice/spiceai'",
+    ]);
+  });
 });

@@ -14,10 +14,17 @@ describe('examples/gcp', () => {
     expect(result.status, result.output).toBe(0);
     const resources = JSON.parse(readFileSync(join(outDir, 'resources.json'), 'utf8')) as { type: string; name: string; inputs: Record<string, any> }[];
     expect(resources.map((r) => [r.type, r.name])).toEqual([
+      ['gcp:cloudrunv2/service:Service', 'storefront-service'],
+      ['gcp:secretmanager/secret:Secret', 'storefront-spicepod'],
+      ['gcp:secretmanager/secretIamMember:SecretIamMember', 'storefront-spicepod'],
+      ['gcp:secretmanager/secretVersion:SecretVersion', 'storefront-spicepod'],
+      ['gcp:serviceaccount/account:Account', 'storefront-reader'],
       ['gcp:storage/bucket:Bucket', 'catalog-snapshots'],
       ['gcp:storage/bucketIAMMember:BucketIAMMember', 'catalog-reader-storefront/catalog-reader'],
       ['gcp:storage/bucketIAMMember:BucketIAMMember', 'catalog-writer-storefront/catalog-writer'],
+      ['gcp:storage/bucketIAMMember:BucketIAMMember', 'storefront-snapshots'],
       ['read-write-split:index:ReadWriteSplitGcp', 'catalog'],
+      ['read-write-split:index:SpiceReaderCloudRun', 'storefront'],
     ]);
     const member = (name: string) => resources.find((r) => r.name === name)!.inputs;
     expect(member('catalog-writer-storefront/catalog-writer')).toMatchObject({
@@ -27,5 +34,15 @@ describe('examples/gcp', () => {
       condition: { expression: expect.stringContaining('objects/catalog/") || api.getAttribute') },
     });
     expect(member('catalog-reader-storefront/catalog-reader').role).toBe('roles/storage.objectViewer');
+    // The storefront on Cloud Run: the accelerated products only, its reader after the app's dependency, its account held to the refresh snapshots.
+    const service = resources.find((r) => r.name === 'storefront-service')!.inputs;
+    expect(service.template.containers.map((c: { name: string; dependsOns?: string[] }) => [c.name, c.dependsOns])).toEqual([['app', ['spice-reader']], ['spice-reader', undefined]]);
+    expect(service.template.containers[1].envs).toEqual([{ name: 'HOME', value: '/app' }]);
+    expect(service.ingress).toBe('INGRESS_TRAFFIC_INTERNAL_ONLY');
+    expect(member('storefront-snapshots')).toMatchObject({
+      role: 'roles/storage.objectViewer',
+      member: `serviceAccount:${service.template.serviceAccount}`,
+      condition: { expression: expect.stringContaining('objects/catalog/refresh/") || api.getAttribute') },
+    });
   });
 });

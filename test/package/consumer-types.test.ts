@@ -14,9 +14,10 @@ import { ReadWriteSplitChart, type ReadWriteSplitChartProps } from 'read-write-s
 import { ReadWriteSplitAws, type ReadWriteSplitAwsProps } from 'read-write-split/aws';
 import * as gcp from 'read-write-split/gcp';
 import * as azure from 'read-write-split/azure';
+import { readerCompose, type ReaderComposeOptions } from 'read-write-split/compose';
 
-export type Props = [SplitSpec, ReadWriteSplitChartProps, ReadWriteSplitAwsProps];
-export const values = [synthesizeSplit, ReadWriteSplitChart, ReadWriteSplitAws, gcp, azure];
+export type Props = [SplitSpec, ReadWriteSplitChartProps, ReadWriteSplitAwsProps, ReaderComposeOptions];
+export const values = [synthesizeSplit, ReadWriteSplitChart, ReadWriteSplitAws, gcp, azure, readerCompose];
 
 // The declarations were loaded, not an \`any\`: a number is no split description.
 // @ts-expect-error
@@ -112,7 +113,7 @@ describe('a consumer project type-checks against the built package', { timeout: 
     const result = typeCheck({ compilerOptions: NODE10, packageDir });
     expect(result.status).not.toBe(0);
     expect(result.errors.map((line) => line.replace(/^index\.ts\(\d+,\d+\): /, ''))).toEqual(
-      ['k8s', 'aws', 'gcp', 'azure'].map((subpath) =>
+      ['k8s', 'aws', 'gcp', 'azure', 'compose'].map((subpath) =>
         `error TS2307: Cannot find module 'read-write-split/${subpath}' or its corresponding type declarations.`),
     );
   });

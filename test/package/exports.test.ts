@@ -9,7 +9,7 @@ function node(script: string) {
 }
 
 describe('the compiled package under plain Node', () => {
-  it.each(['read-write-split', 'read-write-split/k8s', 'read-write-split/aws', 'read-write-split/gcp', 'read-write-split/azure'])(
+  it.each(['read-write-split', 'read-write-split/k8s', 'read-write-split/aws', 'read-write-split/gcp', 'read-write-split/azure', 'read-write-split/compose'])(
     'require(%j) loads',
     (subpath) => {
       const result = node(`require(${JSON.stringify(subpath)}); console.log('loaded')`);
@@ -38,6 +38,10 @@ describe('the compiled package under plain Node', () => {
     expect(frameworksIn(loadedBy('read-write-split'))).toEqual([]);
   });
 
+  it('loading the Compose target loads no framework', () => {
+    expect(frameworksIn(loadedBy('read-write-split/compose'))).toEqual([]);
+  });
+
   it('loading the Kubernetes adapter loads cdk8s only, never aws-cdk-lib or Pulumi', () => {
     // cdk8s-plus-28 is only a type of addTo's parameter: users of included manifests need not install it.
     expect(frameworksIn(loadedBy('read-write-split/k8s'))).toEqual(['constructs', 'cdk8s']);
@@ -49,7 +53,8 @@ describe('the compiled package under plain Node', () => {
     const gcp = files.filter((file) => file.includes('/node_modules/@pulumi/gcp/')).map((file) => file.replace(/^.*\/node_modules\/@pulumi\/gcp\//, ''));
     expect(gcp).not.toContain('index.js');
     expect(gcp.filter((file) => file.includes('/')).sort()).toEqual([
-      'compute/getSubnetwork.js', 'serviceaccount/account.js', 'serviceaccount/iammember.js', 'storage/bucket.js', 'storage/bucketIAMMember.js',
+      'cloudrunv2/service.js', 'compute/getSubnetwork.js', 'secretmanager/secret.js', 'secretmanager/secretIamMember.js', 'secretmanager/secretVersion.js',
+      'serviceaccount/account.js', 'serviceaccount/iammember.js', 'storage/bucket.js', 'storage/bucketIAMMember.js',
     ]);
   });
 
@@ -60,9 +65,9 @@ describe('the compiled package under plain Node', () => {
     // The root index.js would load about 270 service submodules.
     expect(azure).not.toContain('index.js');
     const services = azure.filter((file) => /^[a-z]+\/index\.js$/.test(file)).map((file) => file.split('/')[0]).sort();
-    expect(services).toEqual(['authorization', 'managedidentity', 'network', 'privatedns', 'storage']);
+    expect(services).toEqual(['app', 'authorization', 'managedidentity', 'network', 'privatedns', 'storage']);
     // Their enums come along, nothing else.
-    expect(azure.filter((file) => file.startsWith('types/')).sort()).toEqual(['authorization', 'network', 'privatedns', 'storage'].map((service) => `types/enums/${service}/index.js`));
+    expect(azure.filter((file) => file.startsWith('types/')).sort()).toEqual(['app', 'authorization', 'network', 'privatedns', 'storage'].map((service) => `types/enums/${service}/index.js`));
   });
 
   it('does not export internals beyond the declared subpaths', () => {

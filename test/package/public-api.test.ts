@@ -11,14 +11,15 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'index': {
     values: [
       'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'UPGRADE_CHANGE_KINDS', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
-      'gcpServiceAccountEmail', 'gcpServiceAccountId', 'importSpicepod', 'lockDescription', 'parseDescriptionLock', 'parseSplitIdentities', 'readDescriptionLock',
-      'readerServiceAccountName', 'sizingReport', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writeDescriptionLock', 'writerServiceAccountName', 'writerServiceName',
+      'gcpServiceAccountEmail', 'gcpServiceAccountId', 'importSpicepod', 'lockDescription', 'ownershipFixCommand', 'parseDescriptionLock', 'parseSplitIdentities', 'readDescriptionLock',
+      'readerDiskBytes', 'readerInstance', 'readerServiceAccountName', 'readyWaitCommand', 'sizingReport', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writeDescriptionLock', 'writerServiceAccountName', 'writerServiceName',
     ],
     types: [
       'AccelerationEngine', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketDatasetReport', 'BucketEstimate', 'BucketReport', 'ByteFigure', 'CountFigure',
       'CpuReport', 'DatasetRefreshSpec', 'DatasetSnapshotSpec', 'DatasetSpec', 'DescriptionLock', 'FlightClientCertificateSpec', 'FlightTlsSpec', 'GcsSnapshotStoreSpec',
       'IdentityTier', 'ImportNote', 'ImportedSecret', 'ImportedSecretKind', 'KnownBytes', 'KnownCount', 'LargestDataset', 'LockedDataset', 'LockedStore', 'MemoryReport',
-      'ParamValue', 'ReaderDatasetForm', 'ReaderPlacement', 'ReaderReport', 'ReaderTierSpec', 'RefreshMode', 'ResolvedDataset', 'ResolvedDatasetSnapshots',
+      'ParamValue', 'ReaderDatasetForm', 'ReaderFile', 'ReaderInstance', 'ReaderInstanceOptions', 'ReaderPlacement', 'ReaderPlatform', 'ReaderReport', 'ReaderTierSpec',
+      'ReaderWritableDir', 'RefreshMode', 'ResolvedDataset', 'ResolvedDatasetSnapshots',
       'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore', 'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter',
       'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec', 'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef',
       'SizingReport', 'SizingWarning', 'SizingWarningId', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation', 'SnapshotStoreSpec', 'SnapshotTrigger',
@@ -41,13 +42,26 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
     ],
   },
   'aws/index': {
-    values: ['ReadWriteSplitAws', 'SpiceSnapshotBucket', 'SpiceWorkloadRole'],
-    types: ['EksClusterRef', 'EksTrust', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps'],
+    values: ['ReadWriteSplitAws', 'SpiceReaderFargateTask', 'SpiceSnapshotBucket', 'SpiceWorkloadRole'],
+    types: [
+      'EksClusterRef', 'EksTrust', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceReaderClusterApiKey', 'SpiceReaderFargateTaskProps',
+      'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps',
+    ],
   },
-  'gcp/index': { values: ['ReadWriteSplitGcp'], types: ['GkeClusterRef', 'GkeSubnetworkRef', 'KubernetesServiceAccountRef', 'ReadWriteSplitGcpArgs'] },
+  'gcp/index': {
+    values: ['ReadWriteSplitGcp', 'SpiceReaderCloudRun'],
+    types: ['CloudRunIngress', 'CloudRunSecretRef', 'GkeClusterRef', 'GkeSubnetworkRef', 'KubernetesServiceAccountRef', 'ReadWriteSplitGcpArgs', 'SpiceReaderCloudRunArgs'],
+  },
   'azure/index': {
-    values: ['ReadWriteSplitAzure'],
-    types: ['AksClusterRef', 'AksNodeIdentityRef', 'BlobPrivateEndpointRef', 'KubernetesServiceAccountRef', 'ReadWriteSplitAzureArgs'],
+    values: ['ReadWriteSplitAzure', 'SpiceReaderContainerApp'],
+    types: [
+      'AksClusterRef', 'AksNodeIdentityRef', 'BlobPrivateEndpointRef', 'ClusterApiKeyRef', 'ContainerAppAllocation', 'ContainerAppsEnvironmentType', 'ContainerRegistryRef',
+      'KubernetesServiceAccountRef', 'ReadWriteSplitAzureArgs', 'SpiceReaderContainerAppArgs',
+    ],
+  },
+  'compose/index': {
+    values: ['COMPOSE_SERVICES', 'DEFAULT_HELPER_IMAGE', 'DEFAULT_READY_TIMEOUT_SECONDS', 'GCP_CREDENTIALS_PATH', 'composeYaml', 'readerCompose'],
+    types: ['ComposeFile', 'ComposeMount', 'ComposePort', 'ComposeService', 'ReaderCompose', 'ReaderComposeOptions'],
   },
 };
 

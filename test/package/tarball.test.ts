@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run } from '../support/run';
 
 /** What `npm pack` would publish, from the compiled dist/ (built by `npm test` first). */
-const SUBPATHS = ['k8s', 'aws', 'gcp', 'azure'];
+const SUBPATHS = ['k8s', 'aws', 'gcp', 'azure', 'compose'];
 
 interface PackResult {
   files: { path: string; size: number }[];

@@ -1,0 +1,152 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { checkReaderDisk, Findings, quote, readerDiskBytes, ReaderInstance, SynthesizedSplit } from '../core';
+import { checkReaderInstance } from '../core/reader-instance-checks';
+import { fargateReaderSize, READER_CONTAINER_NAMES, readerFileBytes } from './fargate-reader-containers';
+import type { SpiceReaderFargateTaskProps } from './fargate-reader';
+
+// What the Fargate reader refuses: values that would deploy but never work.
+
+const GIB = 2 ** 30;
+/** Fargate's task ephemeral storage: 21 to 200 GiB (`ephemeralStorageGiB`). */
+export const FARGATE_EPHEMERAL_GIB = { min: 21, max: 200 } as const;
+/**
+ * ECS refuses a task definition over 64 KiB (a service quota, not adjustable). The reader's files
+ * travel in the init container's environment: they may take half, the rest is left to the
+ * application's container and the reader's other settings.
+ */
+export const READER_FILES_BUDGET_BYTES = 32 * 1024;
+/** The waiter polls every 2 seconds: a shorter wait gives spiced no chance to restore anything. */
+const MIN_READY_TIMEOUT_SECONDS = 10;
+
+/** Ports of the application's port mappings, with where each sits (a token is skipped: known at deploy time only). */
+export function appPortsOf(app: ecs.ContainerDefinitionOptions | undefined): { readonly ports: number[]; readonly paths: string[] } {
+  const ports: number[] = [];
+  const paths: string[] = [];
+  (app?.portMappings ?? []).forEach((mapping, i) => {
+    if (Token.isUnresolved(mapping.containerPort)) return;
+    ports.push(mapping.containerPort);
+    paths.push(`app.portMappings[${i}].containerPort`);
+  });
+  return { ports, paths };
+}
+
+/**
+ * The core's reader checks (datasets, ports, the writers' endpoint, the store's cloud), reported
+ * at the paths of this construct's props: `datasets`, the app's port mappings, `split`.
+ */
+export function checkFargateReaderModel(synthesized: SynthesizedSplit, props: SpiceReaderFargateTaskProps, own: Findings): void {
+  const appPorts = appPortsOf(props.app);
+  const inner = new Findings();
+  checkReaderInstance(synthesized, 'ecs-fargate', { datasets: props.datasets, appPorts: appPorts.ports, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, inner);
+  for (const problem of inner.problems) own.problem(propPath(problem.path, appPorts.paths), problem.message, problem.fix);
+}
+
+function propPath(path: string, appPortPaths: readonly string[]): string {
+  const port = /^appPorts\[(\d+)\]$/.exec(path);
+  if (port) return appPortPaths[Number(port[1])] ?? path;
+  return path.replace(/^reader\.datasets/, 'datasets');
+}
+
+/** The props the reader's model does not read: the app container, the helper image, the storage allowance, the wait. */
+export function checkFargateReaderProps(props: SpiceReaderFargateTaskProps, own: Findings): void {
+  if (!props.app || typeof props.app !== 'object' || !props.app.image) {
+    own.problem('app', `${quote(props.app)} is not a container`, "give the application's container options, e.g. { image: ecs.ContainerImage.fromRegistry('my-app:1.0') }");
+  } else if (READER_CONTAINER_NAMES.includes(props.app.containerName as string)) {
+    own.problem('app.containerName', `${quote(props.app.containerName)} is the name of one of the reader's containers (${READER_CONTAINER_NAMES.join(', ')})`, "give the application's container another name, e.g. 'app'");
+  }
+  const helper = props.helperImage;
+  if (helper !== undefined && !Token.isUnresolved(helper) && (typeof helper !== 'string' || !/^\S+$/.test(helper))) {
+    own.problem('helperImage', `${quote(helper)} is not an image reference`, "give a busybox image, e.g. 'public.ecr.aws/docker/library/busybox:1.36.1' or its copy in your registry");
+  }
+  const storage = props.appStorageGiB;
+  if (storage !== undefined && !(Number.isInteger(storage) && storage >= 1 && storage < FARGATE_EPHEMERAL_GIB.max)) {
+    own.problem('appStorageGiB', `${quote(storage)} is not a size in GiB from 1 to ${FARGATE_EPHEMERAL_GIB.max - 1}`, 'give the GiB the application and the images need, e.g. 20');
+  }
+  const timeout = props.readyTimeout;
+  if (timeout !== undefined && (!(timeout instanceof Duration) || timeout.toSeconds() < MIN_READY_TIMEOUT_SECONDS)) {
+    own.problem('readyTimeout', `${timeout instanceof Duration ? timeout.toHumanString() : quote(timeout)} is shorter than ${MIN_READY_TIMEOUT_SECONDS} seconds`, 'give the time spiced needs to restore its snapshots, e.g. Duration.minutes(10)');
+  }
+}
+
+/** The task's size as the construct gives it to Fargate. */
+export interface FargateTaskSize {
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly appStorageGiB: number;
+}
+
+/** What depends on the reader itself: its key, its disk, its files and its share of the task. */
+export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceReaderFargateTaskProps, task: FargateTaskSize, own: Findings): void {
+  if (instance.delegates && !props.clusterApiKey) {
+    own.problem(
+      'clusterApiKey',
+      `is missing, but this reader delegates datasets to the writers, which admit only callers with the cluster API key`,
+      "give the Secrets Manager secret holding the key: clusterApiKey: { secret, field? }, or give this reader accelerated datasets only (datasets)",
+    );
+  } else if (!instance.delegates && props.clusterApiKey) {
+    own.problem('clusterApiKey', 'is set, but this reader delegates no dataset, so it would hold a key it never uses', 'remove it');
+  }
+  const allowance = task.appStorageGiB * GIB;
+  checkReaderDisk(
+    readerDiskBytes(instance),
+    FARGATE_EPHEMERAL_GIB.max * GIB - allowance,
+    `the ${FARGATE_EPHEMERAL_GIB.max} GiB of ephemeral storage a Fargate task may have, less appStorageGiB (${task.appStorageGiB} GiB)`,
+    'give this reader fewer or smaller datasets (datasets, or split.reader.localDisk), or lower appStorageGiB',
+    own,
+  );
+  const fileBytes = readerFileBytes(instance);
+  if (fileBytes > READER_FILES_BUDGET_BYTES) {
+    own.problem(
+      'datasets',
+      `make the reader's files (its Spicepod, and the writers' CA if any) ${Math.ceil(fileBytes / 1024)} KiB, more than the ${READER_FILES_BUDGET_BYTES / 1024} KiB it may take of the 64 KiB an ECS task definition may have`,
+      'give this reader fewer datasets (datasets)',
+    );
+  }
+  checkTaskSize(instance, props.app, task, own);
+}
+
+/** The reader's memory limit must fit the task, and the reservations of both containers together. */
+function checkTaskSize(instance: ReaderInstance, app: ecs.ContainerDefinitionOptions | undefined, task: FargateTaskSize, own: Findings): void {
+  const reader = fargateReaderSize(instance);
+  if (Token.isUnresolved(task.memoryLimitMiB) || Token.isUnresolved(task.cpu)) return;
+  if (reader.memoryLimitMiB > task.memoryLimitMiB) {
+    own.problem('memoryLimitMiB', `${task.memoryLimitMiB} MiB is less than the reader's memory limit (${instance.resources.memory.limit}, ${reader.memoryLimitMiB} MiB)`, `give the task at least ${reader.memoryLimitMiB} MiB more than the application needs, or lower split.reader.resources.memory.limit`);
+  }
+  const appMemory = app?.memoryReservationMiB ?? app?.memoryLimitMiB ?? 0;
+  if (reader.memoryReservationMiB + appMemory > task.memoryLimitMiB) {
+    own.problem('memoryLimitMiB', `${task.memoryLimitMiB} MiB is less than the reader's reservation (${reader.memoryReservationMiB} MiB) and the application's (${appMemory} MiB) together`, 'give the task more memory');
+  }
+  const appCpu = app?.cpu ?? 0;
+  if (reader.cpu + appCpu > task.cpu) {
+    own.problem('cpu', `${task.cpu} CPU units are less than the reader's request (${instance.resources.cpu.request}, ${reader.cpu} units) and the application's (${appCpu}) together`, 'give the task more CPU, e.g. 2048');
+  }
+}
+
+/**
+ * At synthesis: the services of the app that run this task definition must run in the VPC whose
+ * gateway endpoint the snapshot bucket requires, or every restore is denied. Known only when the
+ * split was given `vpc` and the service's cluster names a VPC id; an endpoint given by id is not checked.
+ */
+export function endpointVpcProblems(taskDefinition: ecs.TaskDefinition, splitVpc: { readonly vpcId: string } | undefined, splitPath: string): string[] {
+  if (!splitVpc || Token.isUnresolved(splitVpc.vpcId)) return [];
+  return taskDefinition.node.root.node.findAll()
+    .filter((c): c is ecs.BaseService => c instanceof ecs.BaseService && c.taskDefinition === taskDefinition)
+    .filter((service) => {
+      const vpcId = service.cluster.vpc.vpcId;
+      return service.cluster.vpc !== splitVpc && !Token.isUnresolved(vpcId) && vpcId !== splitVpc.vpcId;
+    })
+    .map((service) => `${service.node.path}: runs the Spice reader in ${service.cluster.vpc.vpcId}, but the snapshot bucket of ${splitPath} denies data access outside `
+      + `the S3 gateway endpoint of ${splitVpc.vpcId}; run the service in a cluster of ${splitVpc.vpcId}, in subnets whose route tables have the endpoint`);
+}
+
+/** The split's gateway endpoint serves its own region: a task elsewhere never reaches the bucket. */
+export function checkTaskRegion(region: string, synthesized: SynthesizedSplit, own: Findings): void {
+  const storeRegion = synthesized.split.store.region;
+  if (Token.isUnresolved(region) || region === storeRegion) return;
+  own.problem(
+    'split',
+    `keeps its snapshots in ${storeRegion}, but this task's stack deploys to ${region}: the bucket admits data requests only through the split's S3 gateway endpoint, in a VPC of ${storeRegion}`,
+    `deploy this stack to '${storeRegion}'`,
+  );
+}

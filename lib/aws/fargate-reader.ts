@@ -1,0 +1,265 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { accessPlan, ownershipFixCommand, readerDiskBytes, readerInstance, ReaderInstance, readyWaitCommand } from '../core';
+import { cdkFindings } from './checks';
+import { acknowledgeEcrToken, containerImage } from './container-image';
+import { appPortsOf, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
+import {
+  FARGATE_READER_NAMES, fileDirs, initOptions, initScript, spicedOptions, waitOptions, writableVolumeName,
+} from './fargate-reader-containers';
+import { grantPrefix } from './prefix-grants';
+import { ReadWriteSplitAws } from './read-write-split-aws';
+
+/** A pinned public busybox: `sh`, `chown` and `wget` for the init and wait containers. */
+const DEFAULT_HELPER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.36.1';
+const GIB = 2 ** 30;
+
+/** The writers' cluster API key in Secrets Manager. */
+export interface SpiceReaderClusterApiKey {
+  /** The secret holding the key. */
+  readonly secret: secretsmanager.ISecret;
+  /**
+   * JSON field of the secret that holds the key.
+   *
+   * @default - the whole secret string
+   */
+  readonly field?: string;
+}
+
+/** Props of a Fargate task running an application beside its Spice reader. */
+export interface SpiceReaderFargateTaskProps {
+  /**
+   * The AWS side of the split, in the same CDK app: the reader restores from its snapshot bucket,
+   * which denies data access outside the split's S3 gateway endpoint, so the task must run in that
+   * endpoint's VPC (checked at synthesis for the app's ECS services when the split was given `vpc`).
+   */
+  readonly split: ReadWriteSplitAws;
+  /**
+   * The application's container. It starts once the reader is ready and reaches it on
+   * `http://127.0.0.1:8090` and `grpc://127.0.0.1:50051`. Its container is named by
+   * `containerName`, which may not be one of the reader's (`spice-reader`, `spice-reader-init`,
+   * `spice-reader-wait`); its port mappings may not take the reader's ports. The task definition
+   * acknowledges cdk-nag's AwsSolutions-ECS2 (plain environment variables) for the reader's
+   * containers: give the application's credentials as `secrets`, never in `environment`.
+   */
+  readonly app: ecs.ContainerDefinitionOptions;
+  /**
+   * The datasets this application reads.
+   *
+   * @default - every dataset the split gives readers
+   */
+  readonly datasets?: readonly string[];
+  /**
+   * Port of the reader's Prometheus metrics (on loopback).
+   *
+   * @default 9090
+   */
+  readonly metricsPort?: number;
+  /**
+   * Where the Spice image is pulled from, without tag or digest: a mirror of the split's image
+   * (the split's tag and digest are kept, so the reader runs the writers' release).
+   *
+   * @default - the split's image repository
+   */
+  readonly imageRepository?: string;
+  /**
+   * The writers' cluster API key: required when the reader delegates datasets, refused otherwise.
+   * The task's execution role may read it; spiced gets it as `SPICE_CLUSTER_API_KEY`.
+   *
+   * @default - none
+   */
+  readonly clusterApiKey?: SpiceReaderClusterApiKey;
+  /**
+   * CPU units of the task (a Fargate size, with `memoryLimitMiB`): the application and the reader share it.
+   *
+   * @default 2048
+   */
+  readonly cpu?: number;
+  /**
+   * Memory of the task in MiB: at least the reader's memory limit (`split.reader.resources`).
+   *
+   * @default 8192
+   */
+  readonly memoryLimitMiB?: number;
+  /**
+   * GiB of ephemeral storage for the application and the container images, beside the reader's
+   * disk (`split.reader.localDisk`, HOME and scratch): the task gets both, at least 21 and at most
+   * 200 GiB.
+   *
+   * @default 20 (what Fargate gives a task by default)
+   */
+  readonly appStorageGiB?: number;
+  /**
+   * Image of the init container (writes the reader's files, hands its volumes to spiced's user)
+   * and the wait container (polls its readiness). It needs `sh`, `chown`, `chmod`, `printf` and
+   * `wget`: tasks in private subnets without a NAT gateway need it mirrored to a private
+   * registry (ECR) they reach.
+   *
+   * @default 'public.ecr.aws/docker/library/busybox:1.36.1'
+   */
+  readonly helperImage?: string;
+  /**
+   * How long the application waits for the reader to be ready (every dataset restored or
+   * delegated). A reader not ready by then fails the task: the application never starts.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly readyTimeout?: Duration;
+  /**
+   * Log driver of the reader's containers.
+   *
+   * @default - awslogs, to a log group of this construct kept one month
+   */
+  readonly logging?: ecs.LogDriver;
+  /**
+   * Family of the task definition.
+   *
+   * @default - a name CDK derives from the construct path
+   */
+  readonly family?: string;
+  /**
+   * Operating system and CPU architecture: the Spice and helper images must exist for it.
+   *
+   * @default - Linux on x86_64 (Fargate's default)
+   */
+  readonly runtimePlatform?: ecs.RuntimePlatform;
+}
+
+/**
+ * A Fargate task definition running an application beside a Spice reader: the same reader
+ * Spicepod, image and sizing as the Kubernetes sidecar, restoring snapshots with a task role that
+ * may only read them. The containers start in order: an init container writes the Spicepod and
+ * hands the volumes to spiced's user; spiced starts; a wait container polls its readiness; the
+ * application starts only once it succeeds. A reader never ready fails the task.
+ *
+ * @throws SplitValidationError at construction, listing every problem of the props
+ */
+export class SpiceReaderFargateTask extends Construct {
+  public readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** The task role: read-only access to the split's snapshots, nothing else. */
+  public readonly taskRole: iam.Role;
+  public readonly appContainer: ecs.ContainerDefinition;
+  public readonly readerContainer: ecs.ContainerDefinition;
+  /** Where the application reaches the reader. */
+  public readonly endpoints: { readonly http: string; readonly flight: string };
+
+  constructor(scope: Construct, id: string, props: SpiceReaderFargateTaskProps) {
+    super(scope, id);
+    const instance = checkedInstance(this, props);
+    const task = taskSize(props);
+    this.endpoints = instance.endpoints;
+    this.taskRole = readerTaskRole(this, props.split, instance);
+    this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
+      cpu: task.cpu,
+      memoryLimitMiB: task.memoryLimitMiB,
+      ephemeralStorageGiB: Math.max(FARGATE_EPHEMERAL_GIB.min, Math.ceil(readerDiskBytes(instance) / GIB) + task.appStorageGiB),
+      taskRole: this.taskRole,
+      family: props.family,
+      runtimePlatform: props.runtimePlatform,
+    });
+    const logging = props.logging ?? ecs.LogDrivers.awsLogs({
+      streamPrefix: 'spice',
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH }),
+    });
+    const spice = containerImage(this, 'SpiceImage', instance.image);
+    const helper = containerImage(this, 'HelperImage', props.helperImage ?? DEFAULT_HELPER_IMAGE);
+    const { init, spiced, wait } = this.addReaderContainers(instance, props, { spice: spice.image, helper: helper.image }, logging);
+    if (spice.ecr || helper.ecr) acknowledgeEcrToken(this.taskDefinition);
+    this.readerContainer = spiced;
+    this.appContainer = this.taskDefinition.addContainer(props.app.containerName ?? 'app', { containerName: 'app', ...props.app });
+    spiced.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    wait.addContainerDependencies({ container: spiced, condition: ecs.ContainerDependencyCondition.START });
+    this.appContainer.addContainerDependencies({ container: wait, condition: ecs.ContainerDependencyCondition.SUCCESS });
+    Validations.of(this.taskDefinition).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The reader\'s containers get plain variables only: spiced its HOME, the init container the reader Spicepod (and the writers\' public CA), which hold no credentials, only dataset names, snapshot locations and the writers\' endpoint; the cluster API key is a Secrets Manager secret.',
+    });
+    // Deployed after the split's bucket, wherever each lives.
+    this.node.addDependency(props.split.snapshots);
+    const splitPath = props.split.node.path;
+    this.node.addValidation({ validate: () => endpointVpcProblems(this.taskDefinition, props.split.vpc, splitPath) });
+  }
+
+  /** The init, spiced and wait containers with their volumes. */
+  private addReaderContainers(instance: ReaderInstance, props: SpiceReaderFargateTaskProps, images: { spice: ecs.ContainerImage; helper: ecs.ContainerImage }, logging: ecs.LogDriver) {
+    const td = this.taskDefinition;
+    const writable = instance.writableDirs.map((dir) => ({ containerPath: dir.path, sourceVolume: writableVolumeName(dir.role) }));
+    const files = fileDirs(instance).map(({ dir, volume }) => ({ containerPath: dir, sourceVolume: volume }));
+    // Task volumes without a host path live on the task's ephemeral storage, owned by root.
+    for (const { sourceVolume } of [...writable, ...files]) td.addVolume({ name: sourceVolume });
+
+    const init = td.addContainer(FARGATE_READER_NAMES.init, initOptions(instance, images.helper, initScript(instance, ownershipFixCommand(instance)), logging));
+    init.addMountPoints(...[...writable, ...files].map((m) => ({ ...m, readOnly: false })));
+
+    const secrets = Object.fromEntries(instance.secretEnv.map((binding) => [
+      binding.envVar, ecs.Secret.fromSecretsManager(props.clusterApiKey!.secret, props.clusterApiKey!.field),
+    ]));
+    const spiced = td.addContainer(FARGATE_READER_NAMES.spiced, spicedOptions(instance, images.spice, secrets, logging));
+    spiced.addMountPoints(...writable.map((m) => ({ ...m, readOnly: false })), ...files.map((m) => ({ ...m, readOnly: true })));
+
+    const timeout = (props.readyTimeout ?? Duration.minutes(10)).toSeconds();
+    const wait = td.addContainer(FARGATE_READER_NAMES.wait, waitOptions(instance, images.helper, readyWaitCommand(instance, timeout), logging));
+    return { init, spiced, wait };
+  }
+}
+
+/** Every problem of the props at once, then the reader's model. */
+function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): ReaderInstance {
+  const findings = cdkFindings();
+  const own = findings.under('props');
+  if (!(props.split instanceof ReadWriteSplitAws)) {
+    own.problem('split', 'is not a ReadWriteSplitAws construct', 'pass the ReadWriteSplitAws construct of the split, from the same CDK app');
+    findings.throwIfProblems('<unknown>', scope.node.path);
+  }
+  const { synthesized } = props.split;
+  const splitName = synthesized.split.name;
+  checkFargateReaderModel(synthesized, props, own);
+  checkFargateReaderProps(props, own);
+  checkTaskRegion(Stack.of(scope).region, synthesized, own);
+  if (findings.problems.length > 0) findings.throwIfProblems(splitName, scope.node.path);
+  const appPorts = appPortsOf(props.app).ports;
+  const instance = readerInstance(synthesized, 'ecs-fargate', { datasets: props.datasets, appPorts, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, scope.node.path);
+  checkFargateReaderFit(instance, props, taskSize(props), own);
+  findings.throwIfProblems(splitName, scope.node.path);
+  return instance;
+}
+
+function taskSize(props: SpiceReaderFargateTaskProps) {
+  return { cpu: props.cpu ?? 2048, memoryLimitMiB: props.memoryLimitMiB ?? 8192, appStorageGiB: props.appStorageGiB ?? 20 };
+}
+
+/**
+ * The task role: trusted by ECS tasks of this account only (the confused-deputy conditions), and
+ * granted only the reader's read of its refresh prefix, with KMS decrypt through S3 when the
+ * bucket is encrypted with a key. Readers never read sources.
+ */
+function readerTaskRole(scope: Construct, split: ReadWriteSplitAws, instance: ReaderInstance): iam.Role {
+  const stack = Stack.of(scope);
+  const role = new iam.Role(scope, 'TaskRole', {
+    description: `Read-only access to the ${instance.splitName} Spice snapshots, for the reader of an ECS task`,
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
+    }),
+  });
+  // The bucket by its name (a literal of the description), not by a reference: the task may live
+  // in another stack than the split without a CloudFormation export between them.
+  const bucket = s3.Bucket.fromBucketAttributes(scope, 'SnapshotBucket', {
+    bucketName: split.synthesized.split.store.bucket,
+    encryptionKey: split.snapshots.bucket.encryptionKey,
+  });
+  const grants = accessPlan(split.synthesized.split).reader;
+  for (const access of grants) {
+    grantPrefix(bucket, role, access);
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucket.bucketName}/${access.prefix}*]`,
+      reason: `Snapshot objects are named by spiced (month=/day=/dataset=/<name>_<timestamp>): the reader may only read objects under ${access.prefix}, the split's refresh prefix.`,
+    });
+  }
+  return role;
+}

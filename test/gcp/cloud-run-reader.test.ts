@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { SplitSpec } from '../../lib';
+import { accessPlan, gcsPrefixCondition, readerDiskBytes, renderReaderSpicepod, spicepodToYaml, synthesizeSplit } from '../../lib/core';
+import { ReadWriteSplitGcp, SpiceReaderCloudRun, SpiceReaderCloudRunArgs } from '../../lib/gcp';
+import { catalog } from '../../examples/splits/catalog';
+import { componentProblems } from '../support/errors';
+import { derivedSplit } from '../support/example-splits';
+import { TEST_FLIGHT_CA } from '../support/flight-ca';
+import { expectValidSpicepod } from '../support/spicepod-schema';
+import { installMocks, registeredSince, Registered, valueOf } from './support';
+
+installMocks();
+
+const CLUSTER = { region: 'europe-west4', project: 'acme-catalog', projectNumber: '123456789012' };
+const APP = { image: 'europe-docker.pkg.dev/acme-catalog/web/storefront:1.4', ports: { containerPort: 8080 } };
+/** Catalog with the writers behind an internal load balancer, over TLS: a reader off the cluster can delegate. */
+const BEHIND_BALANCER = derivedSplit(catalog, {
+  writer: { flightEndpoint: 'https://catalog-writers.internal.acme.example:50051', tls: { secretName: 'catalog-writer-tls', caCertificate: TEST_FLIGHT_CA } },
+});
+/** The split's image is in a private ECR registry: Cloud Run pulls a copy from Artifact Registry. */
+const MIRROR = 'europe-west4-docker.pkg.dev/acme-catalog/spice/spiceai-enterprise-byol';
+const API_KEY = { secret: 'catalog-cluster-api-key', version: '3' };
+const VPC = { networkInterfaces: [{ network: 'default', subnetwork: 'run-egress' }], egress: 'PRIVATE_RANGES_ONLY' };
+const SERVICE = 'gcp:cloudrunv2/service:Service';
+const SOURCE_SECRETS = ['catalog-exports-hmac', 'catalog-db', 's3_key', 's3_secret', 'mysql_pass', 'access-id', 'password'];
+
+/** The split's component, registered and set aside: the tests look at what the reader registers. */
+async function splitOf(spec: SplitSpec = catalog): Promise<ReadWriteSplitGcp> {
+  const split = new ReadWriteSplitGcp('catalog', { split: spec, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true });
+  await registeredSince();
+  return split;
+}
+
+async function deploy(args: Partial<SpiceReaderCloudRunArgs> = {}, spec: SplitSpec = catalog) {
+  const split = await splitOf(spec);
+  const reader = new SpiceReaderCloudRun('storefront', { split, project: 'acme-catalog', location: 'europe-west4', app: APP, imageRepository: MIRROR, datasets: ['products'], ...args });
+  const resources = await registeredSince();
+  return { split, reader, resources };
+}
+
+const ofType = (resources: Registered[], type: string) => resources.filter((r) => r.type === type);
+const serviceOf = (resources: Registered[]) => ofType(resources, SERVICE)[0].inputs;
+const containerOf = (resources: Registered[], name: string) => serviceOf(resources).template.containers.find((c: { name: string }) => c.name === name);
+const sorted = <T>(items: T[]): T[] => [...items].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+/** A secret input as the mocks see it: `{ <secret sig>: ..., value }`. */
+const unwrapped = (value: any): unknown => (value && typeof value === 'object' && 'value' in value ? value.value : value);
+const EMAIL = /^storefront-[0-9a-f]{6}@acme-catalog\.iam\.gserviceaccount\.com$/;
+
+describe('SpiceReaderCloudRun beside an application', () => {
+  it('registers the service account, its grants, the Spicepod secret and the service', async () => {
+    const { resources } = await deploy();
+    expect(sorted(resources.map((r) => [r.type, r.name]))).toEqual(sorted([
+      ['read-write-split:index:SpiceReaderCloudRun', 'storefront'],
+      ['gcp:serviceaccount/account:Account', 'storefront-reader'],
+      ['gcp:storage/bucketIAMMember:BucketIAMMember', 'storefront-snapshots'],
+      ['gcp:secretmanager/secret:Secret', 'storefront-spicepod'],
+      ['gcp:secretmanager/secretVersion:SecretVersion', 'storefront-spicepod'],
+      ['gcp:secretmanager/secretIamMember:SecretIamMember', 'storefront-spicepod'],
+      [SERVICE, 'storefront-service'],
+    ]));
+    const [account] = ofType(resources, 'gcp:serviceaccount/account:Account');
+    expect(account.inputs).toMatchObject({ project: 'acme-catalog', accountId: expect.stringMatching(/^storefront-[0-9a-f]{6}$/) });
+  });
+
+  it('runs the application as the ingress container, started once the reader is ready', async () => {
+    const { resources } = await deploy({ app: { ...APP, dependsOns: ['cloud-sql-proxy'] } });
+    const service = serviceOf(resources);
+    expect(service).toMatchObject({ name: 'storefront', project: 'acme-catalog', location: 'europe-west4', ingress: 'INGRESS_TRAFFIC_INTERNAL_ONLY' });
+    expect(service.template.containers.map((c: { name: string }) => c.name)).toEqual(['app', 'spice-reader']);
+    expect(containerOf(resources, 'app')).toEqual({ ...APP, name: 'app', dependsOns: ['cloud-sql-proxy', 'spice-reader'] });
+    expect(containerOf(resources, 'spice-reader').ports).toBeUndefined();
+    expect(service.template).toMatchObject({ executionEnvironment: 'EXECUTION_ENVIRONMENT_GEN2', scaling: { minInstanceCount: 1 } });
+    expect(service.template.vpcAccess).toBeUndefined();
+  });
+
+  it("runs the core's spiced, listening on the instance so Cloud Run can probe it, and probes /v1/ready within Cloud Run's 240 s", async () => {
+    const { resources } = await deploy();
+    const reader = containerOf(resources, 'spice-reader');
+    expect(reader).toMatchObject({
+      image: `${MIRROR}:2.0.1-enterprise`,
+      commands: ['/usr/local/bin/spiced'],
+      args: ['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '0.0.0.0:9090', '/spicepod/spicepod.yaml'],
+      workingDir: '/app',
+      envs: [{ name: 'HOME', value: '/app' }],
+      startupProbe: { httpGet: { path: '/v1/ready', port: 8090 }, periodSeconds: 10, failureThreshold: 24, timeoutSeconds: 5 },
+      livenessProbe: { httpGet: { path: '/health', port: 8090 }, periodSeconds: 10, failureThreshold: 3 },
+    });
+    expect(reader.startupProbe.periodSeconds * reader.startupProbe.failureThreshold).toBeLessThanOrEqual(240);
+  });
+
+  it('writes to in-memory volumes and raises the reader\'s memory limit by their sizes (and its vCPU to what that memory needs)', async () => {
+    const { resources, reader } = await deploy();
+    const service = serviceOf(resources);
+    const emptyDirs = service.template.volumes.filter((v: { emptyDir?: unknown }) => v.emptyDir);
+    expect(emptyDirs).toEqual([
+      { name: 'spice-reader-local', emptyDir: { medium: 'MEMORY', sizeLimit: '10240Mi' } },
+      { name: 'spice-reader-home', emptyDir: { medium: 'MEMORY', sizeLimit: '256Mi' } },
+      { name: 'spice-reader-tmp', emptyDir: { medium: 'MEMORY', sizeLimit: '1024Mi' } },
+    ]);
+    expect(readerDiskBytes(reader.instance)).toBe((10240 + 256 + 1024) * 2 ** 20);
+    const container = containerOf(resources, 'spice-reader');
+    // The split's reader limit (4Gi) plus 11.25 GiB of volumes; more than 8 GiB needs 4 vCPU on Cloud Run.
+    expect(container.resources).toEqual({ limits: { cpu: '4', memory: `${4096 + 10240 + 256 + 1024}Mi` }, cpuIdle: false, startupCpuBoost: true });
+    expect(container.volumeMounts).toEqual([
+      { name: 'spice-reader-spicepod', mountPath: '/spicepod' },
+      { name: 'spice-reader-local', mountPath: '/local' },
+      { name: 'spice-reader-home', mountPath: '/app' },
+      { name: 'spice-reader-tmp', mountPath: '/tmp' },
+    ]);
+  });
+
+  it("mounts the core's reader Spicepod from Secret Manager, a valid Spicepod, pinned to its version", async () => {
+    const { resources } = await deploy();
+    const expected = spicepodToYaml(renderReaderSpicepod(synthesizeSplit(catalog).split, { datasets: ['products'] }).spicepod);
+    const [version] = ofType(resources, 'gcp:secretmanager/secretVersion:SecretVersion');
+    expect({ ...version.inputs, secretData: unwrapped(version.inputs.secretData) }).toEqual({ secret: 'projects/acme-catalog/secrets/storefront-europe-west4-spicepod', secretData: expected });
+    expectValidSpicepod(parse(expected));
+    const [secret] = ofType(resources, 'gcp:secretmanager/secret:Secret');
+    expect(secret.inputs).toMatchObject({ secretId: 'storefront-europe-west4-spicepod', project: 'acme-catalog', replication: { userManaged: { replicas: [{ location: 'europe-west4' }] } } });
+    expect(serviceOf(resources).template.volumes[0]).toEqual({
+      name: 'spice-reader-spicepod',
+      secret: { secret: 'storefront-europe-west4-spicepod', items: [{ path: 'spicepod.yaml', version: '1' }] },
+    });
+  });
+
+  it("grants the revision's account the GKE readers' role and condition on the bucket, and the Spicepod secret only", async () => {
+    const { resources, reader } = await deploy();
+    const email = await valueOf(reader.serviceAccountEmail);
+    expect(email).toMatch(EMAIL);
+    expect(serviceOf(resources).template.serviceAccount).toBe(email);
+    const split = synthesizeSplit(catalog).split;
+    const [grant] = ofType(resources, 'gcp:storage/bucketIAMMember:BucketIAMMember');
+    expect(grant.inputs).toEqual({
+      bucket: 'acme-catalog-snapshots',
+      role: 'roles/storage.objectViewer',
+      member: `serviceAccount:${email}`,
+      condition: { ...gcsPrefixCondition('acme-catalog-snapshots', accessPlan(split).reader[0]) },
+    });
+    expect(grant.inputs.condition.expression).toContain('catalog/refresh/');
+    expect(ofType(resources, 'gcp:secretmanager/secretIamMember:SecretIamMember').map((r) => r.inputs)).toEqual([
+      { secretId: 'storefront-europe-west4-spicepod', project: 'acme-catalog', role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${email}` },
+    ]);
+  });
+
+  it('holds no source credential anywhere', async () => {
+    const { resources } = await deploy();
+    const text = JSON.stringify(resources.map((r) => r.inputs));
+    for (const word of SOURCE_SECRETS) expect(text).not.toContain(word);
+    expect(containerOf(resources, 'spice-reader').envs.map((e: { name: string }) => e.name)).toEqual(['HOME']);
+  });
+
+  it('runs as a given service account, without creating one', async () => {
+    const email = 'storefront@acme-catalog.iam.gserviceaccount.com';
+    const { resources } = await deploy({ serviceAccountEmail: email, serviceName: 'storefront-eu', ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', scaling: { minInstanceCount: 2 } });
+    expect(ofType(resources, 'gcp:serviceaccount/account:Account')).toEqual([]);
+    expect(ofType(resources, 'gcp:storage/bucketIAMMember:BucketIAMMember')[0].inputs.member).toBe(`serviceAccount:${email}`);
+    expect(serviceOf(resources)).toMatchObject({ name: 'storefront-eu', ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', template: { serviceAccount: email, scaling: { minInstanceCount: 2 } } });
+  });
+});
+
+describe('SpiceReaderCloudRun delegating to the writers', () => {
+  it("reads the cluster API key from Secret Manager, mounts the writers' CA, and egresses through the VPC", async () => {
+    const { resources, reader } = await deploy({ datasets: undefined, clusterApiKey: API_KEY, vpcAccess: VPC }, BEHIND_BALANCER);
+    const email = await valueOf(reader.serviceAccountEmail);
+    const container = containerOf(resources, 'spice-reader');
+    expect(container.envs).toEqual([
+      { name: 'HOME', value: '/app' },
+      { name: 'SPICE_CLUSTER_API_KEY', valueSource: { secretKeyRef: { secret: 'catalog-cluster-api-key', version: '3' } } },
+    ]);
+    expect(container.volumeMounts.slice(0, 2)).toEqual([
+      { name: 'spice-reader-spicepod', mountPath: '/spicepod' },
+      { name: 'spice-reader-flight-ca', mountPath: '/etc/spice/flight-ca' },
+    ]);
+    const versions = ofType(resources, 'gcp:secretmanager/secretVersion:SecretVersion');
+    expect(unwrapped(versions.find((v) => v.name === 'storefront-flight-ca')?.inputs.secretData)).toBe(TEST_FLIGHT_CA);
+    const spicepod = unwrapped(versions.find((v) => v.name === 'storefront-spicepod')!.inputs.secretData) as string;
+    expect(spicepod).toBe(spicepodToYaml(synthesizeSplit(BEHIND_BALANCER).reader.spicepod));
+    expectValidSpicepod(parse(spicepod));
+    expect(serviceOf(resources).template.vpcAccess).toEqual(VPC);
+    expect(sorted(ofType(resources, 'gcp:secretmanager/secretIamMember:SecretIamMember').map((r) => r.inputs.secretId))).toEqual(sorted([
+      'catalog-cluster-api-key', 'storefront-europe-west4-flight-ca', 'storefront-europe-west4-spicepod',
+    ]));
+    for (const grant of ofType(resources, 'gcp:secretmanager/secretIamMember:SecretIamMember')) expect(grant.inputs.member).toBe(`serviceAccount:${email}`);
+    const text = JSON.stringify(resources.map((r) => r.inputs));
+    for (const word of SOURCE_SECRETS) expect(text).not.toContain(word);
+  });
+});
+
+describe('SpiceReaderCloudRun refuses bad input', () => {
+  async function problemsOf(args: Partial<SpiceReaderCloudRunArgs>, spec: SplitSpec = catalog): Promise<string[]> {
+    const split = await splitOf(spec);
+    const problems = componentProblems(() => new SpiceReaderCloudRun('bad', { split, project: 'acme-catalog', location: 'europe-west4', app: APP, imageRepository: MIRROR, ...args } as SpiceReaderCloudRunArgs), 'bad');
+    expect(await registeredSince()).toEqual([]);
+    return problems;
+  }
+
+  it('lists every problem at once, and registers nothing', async () => {
+    const problems = await problemsOf({
+      app: { image: 'web:1', name: 'spice-reader', ports: { containerPort: 8090 } },
+      ingress: 'PUBLIC' as never,
+      project: 'Acme',
+      serviceAccountEmail: 'nobody',
+    }, BEHIND_BALANCER);
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'args.project', 'args.ingress', 'args.serviceAccountEmail', 'args.app.name', 'args.app.ports.containerPort', 'args.clusterApiKey', 'args.vpcAccess',
+    ]);
+    expect(problems.join('\n')).toMatch(/args\.app\.ports\.containerPort: 8090 is the reader's HTTP port: the application and spiced share one network namespace on Cloud Run; move the application/);
+    expect(problems.join('\n')).toMatch(/args\.clusterApiKey: is missing, but the reader delegates reviews to the writers/);
+    expect(problems.join('\n')).toMatch(/args\.vpcAccess: is missing, .* give Direct VPC egress/);
+    expect(problems.join('\n')).toMatch(/args\.app\.name: "spice-reader" is the reader's container name/);
+  });
+
+  it("takes Cloud Run's port 8080 for an application that names none", async () => {
+    expect(await problemsOf({ app: { image: 'web:1' }, metricsPort: 8080, datasets: ['products'] })).toEqual([
+      expect.stringMatching(/^args\.app\.ports\.containerPort: 8080 is the reader's metrics port/),
+    ]);
+  });
+
+  it("refuses a reader that delegates with the writers' in-cluster address, and a key it would not use", async () => {
+    expect(await problemsOf({ clusterApiKey: API_KEY, vpcAccess: VPC })).toEqual([
+      expect.stringMatching(/^split\.writer\.flightEndpoint: is the writers' in-cluster address .* a reader on Cloud Run cannot resolve/),
+    ]);
+    expect(await problemsOf({ datasets: ['products'], clusterApiKey: API_KEY })).toEqual([
+      'args.clusterApiKey: is given, but the reader delegates no dataset, so it would hold a key it never uses; leave it out',
+    ]);
+    expect(await problemsOf({ datasets: ['nope'] })).toEqual([expect.stringMatching(/^args\.datasets\[0\]: "nope" is not a dataset of the split/)]);
+  });
+
+  it("refuses an instance over Cloud Run's 32 GiB: the in-memory volumes count against memory", async () => {
+    const big = derivedSplit(catalog, { reader: { localDisk: '30Gi' } });
+    expect(await problemsOf({ datasets: ['products'] }, big)).toEqual([
+      expect.stringMatching(/^split\.reader\.localDisk: needs 31\.3 GiB with HOME and scratch, more than what Cloud Run leaves for the reader's in-memory volumes .* \(27\.5 GiB\); lower reader\.localDisk/),
+    ]);
+    expect(await problemsOf({ datasets: ['products'], app: { ...APP, resources: { limits: { cpu: '6', memory: 'lots' } } } })).toEqual([
+      'args.app.resources.limits.memory: "lots" is not a quantity; write bytes with a unit, e.g. \'512Mi\'',
+      expect.stringMatching(/^split\.reader\.resources\.cpu\.limit: "2" gives the reader 4 vCPU .* with the application's 6 make 10, more than Cloud Run's 8 vCPU per instance/),
+    ]);
+  });
+
+  it("refuses pulling the reader image from another cloud's private registry, and keeps the split's tag in a mirror", async () => {
+    expect(await problemsOf({ datasets: ['products'], imageRepository: undefined })).toEqual([
+      'args.imageRepository: is not given, so Cloud Run would pull the split\'s image "709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol:2.0.1-enterprise" from a private registry Cloud Run holds no lasting credentials for; '
+        + "copy the image into a registry Cloud Run pulls from and give that repository as imageRepository (the split's tag is kept), e.g. 'europe-west4-docker.pkg.dev/acme/spice/spiceai-enterprise-byol'",
+    ]);
+    expect(await problemsOf({ datasets: ['products'], imageRepository: 'acme.azurecr.io/spice' })).toEqual([expect.stringMatching(/^args\.imageRepository: "acme\.azurecr\.io\/spice" is from a private registry Cloud Run holds no lasting credentials for/)]);
+    expect(await problemsOf({ datasets: ['products'], imageRepository: `${MIRROR}:2.0.1` })).toEqual([expect.stringMatching(/^args\.imageRepository: ".*:2\.0\.1" is not an image repository; write it without tag or digest/)]);
+  });
+
+  it('refuses a split that is not the GCP component, and args that are not an object', async () => {
+    expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split: {} as never, project: 'acme-catalog', location: 'europe-west4', app: APP }), 'bad')).toEqual([
+      'args.split: {} is not a ReadWriteSplitGcp; give the ReadWriteSplitGcp component of the split this reader serves',
+    ]);
+    expect(componentProblems(() => new SpiceReaderCloudRun('bad', undefined as never), 'bad')).toEqual([
+      "args: undefined is not the component's args; give { split, project, location, app }",
+    ]);
+    expect(await registeredSince()).toEqual([]);
+  });
+});
