@@ -2,10 +2,12 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { awsRoleName } from '../../lib';
+import { parse } from 'yaml';
+import { awsRoleName, readerInstance, synthesizeSplit } from '../../lib';
 import { inventory } from '../../examples/splits/inventory';
 import { orders } from '../../examples/splits/orders';
 import { bin, ROOT, run } from '../support/run';
+import { expectValidSpicepod } from '../support/spicepod-schema';
 
 /**
  * Runs the example CDK app with the real aws-cdk CLI, offline: the `synth:aws` task's own command
@@ -68,6 +70,27 @@ describe('the example CDK app (cdk synth)', () => {
     }
     expect(resources('InventorySnapshots', 'AWS::EKS::PodIdentityAssociation')).toHaveLength(2);
     expect(resources('InventorySnapshots', 'AWS::KMS::Key')).toHaveLength(1);
+  });
+
+  it("runs the storefront on Fargate beside the core's orders reader: the app waits for /v1/ready, the task reads the refresh prefix only", () => {
+    const [task] = resources('OrdersFargateReader', 'AWS::ECS::TaskDefinition');
+    const containers = Object.fromEntries((task.Properties.ContainerDefinitions as any[]).map((c) => [c.Name, c]));
+    expect(Object.keys(containers).sort()).toEqual(['app', 'spice-reader', 'spice-reader-init', 'spice-reader-wait']);
+    expect(containers.app.DependsOn).toEqual([{ ContainerName: 'spice-reader-wait', Condition: 'SUCCESS' }]);
+    expect(containers['spice-reader-wait'].DependsOn).toEqual([{ ContainerName: 'spice-reader', Condition: 'START' }]);
+    expect(containers['spice-reader'].DependsOn).toEqual([{ ContainerName: 'spice-reader-init', Condition: 'SUCCESS' }]);
+    const reader = readerInstance(synthesizeSplit(orders), 'ecs-fargate', { datasets: ['orders'] });
+    expect(containers['spice-reader'].Command).toEqual(reader.args);
+    const spicepod = (containers['spice-reader-init'].Environment as any[]).find((e) => e.Name === 'READER_FILE_SPICEPOD').Value;
+    expect(spicepod).toBe(reader.spicepodYaml);
+    expectValidSpicepod(parse(spicepod));
+    const statements = resources('OrdersFargateReader', 'AWS::IAM::Policy').flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const readSnapshots = statements.find((statement) => statement.Sid === 'ReadSnapshots');
+    expect(readSnapshots.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(readSnapshots.Resource)).toContain(':s3:::acme-orders-snapshots/orders/refresh/*');
+    // No source credential anywhere, and no grant on the source (the 1.x reader names it, credential-less).
+    expect(JSON.stringify(template('OrdersFargateReader'))).not.toMatch(/orders-db|pg_pass/);
+    expect(JSON.stringify(statements)).not.toContain('acme-lake');
   });
 
   it('makes no telemetry or notice lookups', () => {
