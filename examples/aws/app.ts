@@ -47,8 +47,10 @@ const storefront = new SpiceReaderFargateTask(fargateStack, 'Storefront', {
     environment: { SPICE_HTTP_URL: 'http://127.0.0.1:8090', SPICE_FLIGHT_URL: 'grpc://127.0.0.1:50051' },
     logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'storefront' }),
   },
-  // Private subnets without a NAT gateway: the helper image (like the split's Spice image) from a
-  // registry the task reaches, here a mirror in the account's ECR.
+  // Private subnets without a NAT gateway: the Spice image (the split's tag) and the helper image
+  // come from mirrors in the account's ECR, which the tasks reach through the VPC's interface
+  // endpoints for ecr.api, ecr.dkr and logs (and the S3 gateway endpoint, for the image layers).
+  imageRepository: `${EXAMPLE_AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/mirror/spiceai`,
   helperImage: `${EXAMPLE_AWS_ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com/mirror/busybox:1.36.1`,
 });
 const shopCluster = new ecs.Cluster(fargateStack, 'ShopCluster', {

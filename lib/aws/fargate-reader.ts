@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { accessPlan, ownershipFixCommand, readerDiskBytes, readerInstance, ReaderInstance, readyWaitCommand } from '../core';
+import { accessPlan, ownershipFixCommand, READER_HELPER_IMAGES, readerDiskBytes, readerInstance, ReaderInstance, readyWaitCommand } from '../core';
 import { cdkFindings } from './checks';
 import { acknowledgeEcrToken, containerImage } from './container-image';
 import { appPortsOf, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
@@ -16,7 +16,7 @@ import { grantPrefix } from './prefix-grants';
 import { ReadWriteSplitAws } from './read-write-split-aws';
 
 /** A pinned public busybox: `sh`, `chown` and `wget` for the init and wait containers. */
-const DEFAULT_HELPER_IMAGE = 'public.ecr.aws/docker/library/busybox:1.36.1';
+const DEFAULT_HELPER_IMAGE = READER_HELPER_IMAGES.aws;
 const GIB = 2 ** 30;
 
 /** The writers' cluster API key in Secrets Manager. */
@@ -193,17 +193,27 @@ export class SpiceReaderFargateTask extends Construct {
     // Task volumes without a host path live on the task's ephemeral storage, owned by root.
     for (const { sourceVolume } of [...writable, ...files]) td.addVolume({ name: sourceVolume });
 
-    const init = td.addContainer(FARGATE_READER_NAMES.init, initOptions(instance, images.helper, initScript(instance, ownershipFixCommand(instance)), logging));
+    // No container keeps a capability it does not use: spiced and the waiter none, the init only what chown and chmod need.
+    const dropAll = (id: string) => {
+      const parameters = new ecs.LinuxParameters(this, id);
+      parameters.dropCapabilities(ecs.Capability.ALL);
+      return parameters;
+    };
+    const initCapabilities = new ecs.LinuxParameters(this, 'InitCapabilities');
+    initCapabilities.dropCapabilities(...Object.values(ecs.Capability).filter((capability) => ![ecs.Capability.ALL, ecs.Capability.CHOWN, ecs.Capability.FOWNER].includes(capability)));
+    const init = td.addContainer(FARGATE_READER_NAMES.init, {
+      ...initOptions(instance, images.helper, initScript(instance, ownershipFixCommand(instance)), logging), linuxParameters: initCapabilities,
+    });
     init.addMountPoints(...[...writable, ...files].map((m) => ({ ...m, readOnly: false })));
 
     const secrets = Object.fromEntries(instance.secretEnv.map((binding) => [
       binding.envVar, ecs.Secret.fromSecretsManager(props.clusterApiKey!.secret, props.clusterApiKey!.field),
     ]));
-    const spiced = td.addContainer(FARGATE_READER_NAMES.spiced, spicedOptions(instance, images.spice, secrets, logging));
+    const spiced = td.addContainer(FARGATE_READER_NAMES.spiced, { ...spicedOptions(instance, images.spice, secrets, logging), linuxParameters: dropAll('SpicedCapabilities') });
     spiced.addMountPoints(...writable.map((m) => ({ ...m, readOnly: false })), ...files.map((m) => ({ ...m, readOnly: true })));
 
     const timeout = (props.readyTimeout ?? Duration.minutes(10)).toSeconds();
-    const wait = td.addContainer(FARGATE_READER_NAMES.wait, waitOptions(instance, images.helper, readyWaitCommand(instance, timeout), logging));
+    const wait = td.addContainer(FARGATE_READER_NAMES.wait, { ...waitOptions(instance, images.helper, readyWaitCommand(instance, timeout), logging), linuxParameters: dropAll('WaitCapabilities') });
     return { init, spiced, wait };
   }
 }

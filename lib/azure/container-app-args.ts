@@ -170,7 +170,7 @@ export interface SpiceReaderContainerAppArgs {
    * @default - none
    */
   readonly containerRegistries?: ContainerRegistryRef[];
-  /** @default - Container Apps' default scale */
+  /** @default { minReplicas: 1 } - each new replica restores snapshots before it serves */
   readonly scale?: inputs.app.ScaleArgs;
   /** @default - `{ 'spice-split': <split name> }` */
   readonly tags?: Record<string, string>;

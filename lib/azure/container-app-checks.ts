@@ -1,4 +1,4 @@
-import { checkReaderDisk, Findings, formatVersion, pinnedImageProblems, quote, ReaderInstance, readerDiskBytes, SynthesizedSplit } from '../core';
+import { checkReaderDisk, Findings, formatVersion, pinnedImageProblems, quote, READER_HELPER_IMAGES, ReaderInstance, readerDiskBytes, SynthesizedSplit } from '../core';
 import { parseQuantity } from '../core/quantity';
 
 // What SpiceReaderContainerApp refuses: Container Apps settings that would deploy but never work.
@@ -6,7 +6,7 @@ import { parseQuantity } from '../core/quantity';
 const GI = 2 ** 30;
 
 /** The busybox image of the init container that hands the reader's volumes to spiced's user. */
-export const DEFAULT_HELPER_IMAGE = 'busybox:1.36.1';
+export const DEFAULT_HELPER_IMAGE = READER_HELPER_IMAGES.default;
 
 /** Names this component gives containers, volumes and secrets of the app: the user's must differ. */
 export const READER_CONTAINER = 'spice-reader';

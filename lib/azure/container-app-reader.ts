@@ -141,7 +141,8 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
           readerContainer(instance, reader, this.identity.clientId),
         ],
         volumes: [...writableVolumes(instance).volumes, ...readerFiles(instance).volumes, ...(args.volumes ?? [])],
-        scale: args.scale,
+        // Each new replica restores before it serves, and nothing orders the containers: keep one warm.
+        scale: args.scale ?? { minReplicas: 1 },
       },
       tags,
     }, { parent: this, dependsOn: grants });

@@ -65,6 +65,9 @@ export function ownershipInitContainer(instance: ReaderInstance, helperImage: st
   };
 }
 
+/** Carries the Spicepod's SHA-256 into the revision template (as the Kubernetes pods' checksum annotation does). */
+export const SPICEPOD_CHECKSUM_ENV = 'SPICEPOD_SHA256';
+
 /**
  * The reader sidecar: the model's image, command, args, env and probes, with the cluster API key
  * from a Key Vault secret reference and the identity's client id for object_store.
@@ -80,6 +83,8 @@ export function readerContainer(
     // object_store's from_env() reads IDENTITY_ENDPOINT (and IDENTITY_HEADER) itself; this selects the user-assigned identity.
     { name: AZURE_CLIENT_ID_ENV, value: identityClientId },
     ...instance.secretEnv.map((binding) => ({ name: binding.envVar, secretRef: CLUSTER_API_KEY_SECRET })),
+    // The Spicepod is a secret, in `configuration`: only a change of `template` makes a new revision, so its checksum is here.
+    { name: SPICEPOD_CHECKSUM_ENV, value: instance.spicepodChecksum },
   ];
   const { http } = instance.ports;
   return {

@@ -1,5 +1,5 @@
 import {
-  Findings, ownershipFixCommand, parseQuantity, pinnedImageProblems, quote, readerInstance, ReaderFile, ReaderInstance, readyWaitCommand, SynthesizedSplit,
+  Findings, ownershipFixCommand, parseQuantity, pinnedImageProblems, quote, READER_HELPER_IMAGES, readerInstance, ReaderFile, ReaderInstance, readyWaitCommand, SynthesizedSplit,
 } from '../core';
 import { checkReaderInstance } from '../core/reader-instance-checks';
 import { AppPorts, appService, checkApp } from './compose-app';
@@ -71,7 +71,7 @@ export interface ReaderCompose {
   readonly instance: ReaderInstance;
 }
 
-export const DEFAULT_HELPER_IMAGE = 'busybox:1.36.1';
+export const DEFAULT_HELPER_IMAGE: string = READER_HELPER_IMAGES.default;
 export const DEFAULT_READY_TIMEOUT_SECONDS = 600;
 const MAX_READY_TIMEOUT_SECONDS = 86_400;
 
@@ -144,6 +144,9 @@ function initService(instance: ReaderInstance, helperImage: string): ComposeServ
     image: helperImage,
     user: 'root',
     network_mode: 'none',
+    // Only what chown and chmod on another user's directories need.
+    cap_drop: ['ALL'],
+    cap_add: ['CHOWN', 'FOWNER'],
     command: ownershipFixCommand(instance).map(literal),
     volumes: dirMounts(instance),
   };

@@ -7,7 +7,7 @@ import { checkReaderInstance, ReaderPlatform, readerImageReference } from './rea
 import { renderReaderSpicepod } from './reader-spicepod';
 import { SecretEnvBinding } from './secret-ref';
 import {
-  SPICE_HOME, SPICE_HOME_ENV, SPICE_TMP, SPICED_COMMAND, SPICED_PROBES, SPICED_USER, spicedListenArgs, SPICEPOD_DIR, SPICEPOD_FILE,
+  SPICE_HOME, SPICE_HOME_ENV, SPICE_TMP, SPICED_COMMAND, SPICED_PROBES, SPICED_USER, spicedListenArgs, SpicedListenHosts, SPICEPOD_DIR, SPICEPOD_FILE,
 } from './spiced-process';
 import { spicepodToYaml, TierSpicepod } from './spicepod';
 import { SynthesizedSplit } from './synthesize';
@@ -80,8 +80,8 @@ export interface ReaderInstance {
   /** The one secret a reader may hold: the cluster API key, when it delegates. */
   readonly secretEnv: readonly SecretEnvBinding[];
   readonly user: typeof SPICED_USER;
-  /** The address spiced listens on: loopback unless the platform probes it from outside the container. */
-  readonly listenHost: string;
+  /** The address each server listens on: loopback unless the platform reaches it from outside the container. */
+  readonly listenHosts: SpicedListenHosts;
   readonly ports: { readonly http: number; readonly flight: number; readonly metrics: number };
   /** Where the application reaches the reader. */
   readonly endpoints: { readonly http: string; readonly flight: string };
@@ -106,12 +106,21 @@ export interface ReaderInstance {
 const TMP_BYTES = 2 ** 30;
 const HOME_BYTES = 256 * 2 ** 20;
 
+const LOOPBACK = '127.0.0.1';
+const INSTANCE = '0.0.0.0';
+
 /**
- * On these platforms something outside the container reaches spiced (Cloud Run's and Container
- * Apps' probes, Compose's ports published on the laptop's 127.0.0.1), so it listens on the
- * instance: only the ingress container's port is exposed there. ECS has neither: loopback only.
+ * Where each server listens. Loopback unless something outside the container must reach it:
+ * Cloud Run's and Container Apps' probes reach HTTP on the instance's address (they do not reach
+ * 127.0.0.1), and Compose publishes HTTP and Flight on the laptop's 127.0.0.1 through the
+ * container's address. Metrics stay on loopback everywhere: nothing scrapes them off Kubernetes.
  */
-const PROBED_FROM_OUTSIDE: ReadonlySet<ReaderPlatform> = new Set(['cloud-run', 'container-apps', 'compose']);
+const LISTEN_HOSTS: Readonly<Record<ReaderPlatform, SpicedListenHosts>> = {
+  'ecs-fargate': { http: LOOPBACK, flight: LOOPBACK, metrics: LOOPBACK },
+  'cloud-run': { http: INSTANCE, flight: LOOPBACK, metrics: LOOPBACK },
+  'container-apps': { http: INSTANCE, flight: LOOPBACK, metrics: LOOPBACK },
+  'compose': { http: INSTANCE, flight: INSTANCE, metrics: LOOPBACK },
+};
 
 function readerFiles(synthesized: SynthesizedSplit, yaml: string, delegates: boolean): ReaderFile[] {
   const files: ReaderFile[] = [{ dir: SPICEPOD_DIR, name: SPICEPOD_FILE, content: yaml, purpose: 'spicepod' }];
@@ -137,19 +146,19 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
   const yaml = spicepodToYaml(spicepod.spicepod);
   const delegates = spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
   const ports = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: options.metricsPort ?? SPICE_PORTS.metrics };
-  const listenHost = PROBED_FROM_OUTSIDE.has(platform) ? '0.0.0.0' : '127.0.0.1';
+  const listenHosts = LISTEN_HOSTS[platform];
   const localDiskBytes = parseQuantity(split.reader.localDisk) ?? 0;
   return {
     platform,
     splitName: split.name,
     image: readerImageReference(synthesized, options.imageRepository),
     command: SPICED_COMMAND,
-    args: spicedListenArgs(listenHost, ports),
+    args: spicedListenArgs(listenHosts, ports),
     workingDir: SPICE_HOME,
     env: { [SPICE_HOME_ENV]: SPICE_HOME },
     secretEnv: spicepod.secretEnv,
     user: SPICED_USER,
-    listenHost,
+    listenHosts,
     ports,
     endpoints: { http: `http://127.0.0.1:${ports.http}`, flight: `grpc://127.0.0.1:${ports.flight}` },
     probes: SPICED_PROBES,
@@ -167,6 +176,16 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
     delegates,
   };
 }
+
+/**
+ * The helper image of the init and wait containers (busybox 1.36.1: `sh`, `chown`, `chmod`, `date`
+ * and `wget`), pinned. AWS pulls it from ECR Public (no Docker Hub rate limit); mirror it where
+ * the platform reaches no public registry.
+ */
+export const READER_HELPER_IMAGES = {
+  aws: 'public.ecr.aws/docker/library/busybox:1.36.1',
+  default: 'busybox:1.36.1',
+} as const;
 
 /** Bytes the reader writes in all: acceleration files, HOME and scratch. */
 export function readerDiskBytes(instance: ReaderInstance): number {

@@ -36,12 +36,20 @@ export const SPICED_PROBES = {
   readiness: { path: '/v1/ready', periodSeconds: 5, failureThreshold: 3 },
 } as const;
 
-/** spiced's listen flags and the Spicepod it reads. */
-export function spicedListenArgs(host: string, ports: { readonly http: number; readonly flight: number; readonly metrics: number }): string[] {
+/** The address each of spiced's servers listens on. */
+export interface SpicedListenHosts {
+  readonly http: string;
+  readonly flight: string;
+  readonly metrics: string;
+}
+
+/** spiced's listen flags and the Spicepod it reads; `host` is one address for all three servers, or one each. */
+export function spicedListenArgs(host: string | SpicedListenHosts, ports: { readonly http: number; readonly flight: number; readonly metrics: number }): string[] {
+  const hosts = typeof host === 'string' ? { http: host, flight: host, metrics: host } : host;
   return [
-    '--http', `${host}:${ports.http}`,
-    '--flight', `${host}:${ports.flight}`,
-    '--metrics', `${host}:${ports.metrics}`,
+    '--http', `${hosts.http}:${ports.http}`,
+    '--flight', `${hosts.flight}:${ports.flight}`,
+    '--metrics', `${hosts.metrics}:${ports.metrics}`,
     `${SPICEPOD_DIR}/${SPICEPOD_FILE}`,
   ];
 }

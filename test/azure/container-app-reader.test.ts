@@ -135,14 +135,17 @@ describe('the Container App', () => {
     expect(container('api')).toEqual({ ...APP, resources: { cpu: 0.5, memory: '1Gi' } });
   });
 
-  it("runs the model's reader as the spice-reader sidecar: image, command, args on 0.0.0.0, env, limits as allocation, probes", async () => {
+  it("runs the model's reader as the spice-reader sidecar: image, command, HTTP on 0.0.0.0 (Flight and metrics on loopback), env, limits as allocation, probes", async () => {
     const { container, resources, split } = await deploy();
     const instance = readerInstance(split.synthesized, 'container-apps', { datasets: ['device_models'], appPorts: [8080, 8080], imageRepository: MIRROR });
     const identity = named(resources, T.identity, 'devices-api-identity');
     const reader = container('spice-reader');
     expect(reader).toMatchObject({ image: instance.image, command: instance.command, args: instance.args, resources: { cpu: 2, memory: '4Gi' } });
-    expect(reader.args.slice(0, 2)).toEqual(['--http', '0.0.0.0:8090']);
-    expect(reader.env).toEqual([{ name: 'HOME', value: '/app' }, { name: 'AZURE_CLIENT_ID', value: identity.state.clientId }]);
+    // HTTP on the replica's address for the probes; Flight and metrics on loopback, for the app only.
+    expect(reader.args.slice(0, 6)).toEqual(['--http', '0.0.0.0:8090', '--flight', '127.0.0.1:50051', '--metrics', '127.0.0.1:9090']);
+    expect(reader.env).toEqual([
+      { name: 'HOME', value: '/app' }, { name: 'AZURE_CLIENT_ID', value: identity.state.clientId }, { name: 'SPICEPOD_SHA256', value: instance.spicepodChecksum },
+    ]);
     expect(identity.state.clientId).toMatch(GUID);
     expect(reader.probes).toEqual([
       { type: 'Startup', httpGet: { path: '/health', port: 8090, scheme: 'HTTP' }, periodSeconds: 30, failureThreshold: 10, timeoutSeconds: 1 },
@@ -151,6 +154,14 @@ describe('the Container App', () => {
     ]);
     // Container Apps allows at most 10 failures: the model's startup budget (5 s x 60) is kept.
     expect(reader.probes[0].periodSeconds * reader.probes[0].failureThreshold).toBe(instance.probes.startup.periodSeconds * instance.probes.startup.failureThreshold);
+  });
+
+  it('rolls a new revision when the Spicepod changes (its secret is in configuration, which makes none), and keeps one replica warm', async () => {
+    const all = await deploy();
+    const some = await deploy({}, { ...devices, name: 'devices2', store: { ...devices.store, account: 'acmedevices2' }, reader: { localDisk: '4Gi', snapshotCheckInterval: '5m' } });
+    const checksum = (container: (name: string) => any) => container('spice-reader').env.find((e: any) => e.name === 'SPICEPOD_SHA256').value;
+    expect(checksum(all.container)).not.toBe(checksum(some.container));
+    expect(all.app.template.scale).toMatchObject({ minReplicas: 1 });
   });
 
   it('hands the EmptyDir volumes to spiced with a busybox init container mounted at the same paths', async () => {

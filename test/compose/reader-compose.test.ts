@@ -74,6 +74,7 @@ describe('the reader on a laptop with Docker Compose', () => {
     expect(services.app.network_mode).toBe('service:spice-reader');
     expect(services['spice-reader-ready'].network_mode).toBe('service:spice-reader');
     expect(services['spice-reader-init'].network_mode).toBe('none');
+    expect(services['spice-reader-init']).toMatchObject({ cap_drop: ['ALL'], cap_add: ['CHOWN', 'FOWNER'] });
   });
 
   it('starts the reader after its volumes are handed over, and the application after the reader is ready', () => {

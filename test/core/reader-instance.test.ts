@@ -29,7 +29,7 @@ describe('the reader beside an application off Kubernetes', () => {
 
   it('listens on loopback where nothing outside the task probes it, and on the instance elsewhere', () => {
     expect(readerInstance(behindBalancer, 'ecs-fargate').args.slice(0, 6)).toEqual(['--http', '127.0.0.1:8090', '--flight', '127.0.0.1:50051', '--metrics', '127.0.0.1:9090']);
-    expect(readerInstance(accelerated, 'compose', { datasets: ['orders'] }).args[1]).toBe('0.0.0.0:8090');
+    expect(readerInstance(accelerated, 'compose', { datasets: ['orders'] }).args.slice(0, 6)).toEqual(['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '127.0.0.1:9090']);
     expect(readerInstance(accelerated, 'compose', { datasets: ['orders'] }).endpoints).toEqual({ http: 'http://127.0.0.1:8090', flight: 'grpc://127.0.0.1:50051' });
   });
 

@@ -79,7 +79,14 @@ describe('the example CDK app (cdk synth)', () => {
     expect(containers.app.DependsOn).toEqual([{ ContainerName: 'spice-reader-wait', Condition: 'SUCCESS' }]);
     expect(containers['spice-reader-wait'].DependsOn).toEqual([{ ContainerName: 'spice-reader', Condition: 'START' }]);
     expect(containers['spice-reader'].DependsOn).toEqual([{ ContainerName: 'spice-reader-init', Condition: 'SUCCESS' }]);
-    const reader = readerInstance(synthesizeSplit(orders), 'ecs-fargate', { datasets: ['orders'] });
+    // No capability beyond need: none for spiced and the waiter, CHOWN and FOWNER only for the init.
+    expect(containers['spice-reader'].LinuxParameters.Capabilities).toEqual({ Drop: ['ALL'] });
+    expect(containers['spice-reader-wait'].LinuxParameters.Capabilities).toEqual({ Drop: ['ALL'] });
+    const initDropped: string[] = containers['spice-reader-init'].LinuxParameters.Capabilities.Drop;
+    expect(initDropped).toEqual(expect.arrayContaining(['DAC_OVERRIDE', 'SETUID', 'NET_RAW', 'SYS_ADMIN']));
+    expect(initDropped).not.toEqual(expect.arrayContaining(['CHOWN']));
+    expect(initDropped).not.toContain('FOWNER');
+    const reader = readerInstance(synthesizeSplit(orders), 'ecs-fargate', { datasets: ['orders'], imageRepository: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/mirror/spiceai' });
     expect(containers['spice-reader'].Command).toEqual(reader.args);
     const spicepod = (containers['spice-reader-init'].Environment as any[]).find((e) => e.Name === 'READER_FILE_SPICEPOD').Value;
     expect(spicepod).toBe(reader.spicepodYaml);

@@ -80,7 +80,7 @@ describe('SpiceReaderCloudRun beside an application', () => {
     expect(reader).toMatchObject({
       image: `${MIRROR}:2.0.1-enterprise`,
       commands: ['/usr/local/bin/spiced'],
-      args: ['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '0.0.0.0:9090', '/spicepod/spicepod.yaml'],
+      args: ['--http', '0.0.0.0:8090', '--flight', '127.0.0.1:50051', '--metrics', '127.0.0.1:9090', '/spicepod/spicepod.yaml'],
       workingDir: '/app',
       envs: [{ name: 'HOME', value: '/app' }],
       startupProbe: { httpGet: { path: '/v1/ready', port: 8090 }, periodSeconds: 10, failureThreshold: 24, timeoutSeconds: 5 },
