@@ -43,7 +43,8 @@ export interface SpiceReaderFargateTaskProps {
    * The application's container. It starts once the reader is ready and reaches it on
    * `http://127.0.0.1:8090` and `grpc://127.0.0.1:50051`. Its container is named by
    * `containerName`, which may not be one of the reader's (`spice-reader`, `spice-reader-init`,
-   * `spice-reader-wait`); its port mappings may not take the reader's ports. The task definition
+   * `spice-reader-wait`); its port mappings may not take the reader's ports. Without `logging`, it
+   * logs with the reader's log driver (`logging`). The task definition
    * acknowledges cdk-nag's AwsSolutions-ECS2 (plain environment variables) for the reader's
    * containers: give the application's credentials as `secrets`, never in `environment`.
    */
@@ -171,7 +172,8 @@ export class SpiceReaderFargateTask extends Construct {
     const { init, spiced, wait } = this.addReaderContainers(instance, props, { spice: spice.image, helper: helper.image }, logging);
     if (spice.ecr || helper.ecr) acknowledgeEcrToken(this.taskDefinition);
     this.readerContainer = spiced;
-    this.appContainer = this.taskDefinition.addContainer(props.app.containerName ?? 'app', { containerName: 'app', ...props.app });
+    // An application container without a log driver logs with the reader's (to the same log group, its own stream).
+    this.appContainer = this.taskDefinition.addContainer(props.app.containerName ?? 'app', { containerName: 'app', logging, ...props.app });
     spiced.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
     wait.addContainerDependencies({ container: spiced, condition: ecs.ContainerDependencyCondition.START });
     this.appContainer.addContainerDependencies({ container: wait, condition: ecs.ContainerDependencyCondition.SUCCESS });

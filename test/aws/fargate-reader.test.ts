@@ -6,7 +6,7 @@ import { ownershipFixCommand, readerInstance, readyWaitCommand, synthesizeSplit 
 import { componentProblems } from '../support/errors';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
-import { containers, delegatingSplit, deployedValue, KEY_ARN, nagApp, readerTask, WRITERS } from './fargate-reader-support';
+import { containers, delegatingSplit, deployedValue, KEY_ARN, nagApp, readerTask, storefront, WRITERS } from './fargate-reader-support';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2E=\n-----END CERTIFICATE-----\n';
 const model = readerInstance(synthesizeSplit(delegatingSplit()), 'ecs-fargate', { appPorts: [8080] });
@@ -97,6 +97,13 @@ describe('the Fargate task of an application beside its Spice reader', () => {
   it('logs every reader container with awslogs by default', () => {
     for (const name of ['spice-reader-init', 'spice-reader', 'spice-reader-wait']) expect(byName[name].LogConfiguration.LogDriver).toBe('awslogs');
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it("logs an application container that names no log driver with the reader's (cdk-nag's ECS7 asks every container to log)", () => {
+    const { image, portMappings } = storefront();
+    const quiet = containers(readerTask({ task: { app: { image, portMappings } } }).template);
+    expect(quiet.app.LogConfiguration).toEqual(quiet['spice-reader'].LogConfiguration);
+    expect(byName.app.LogConfiguration.Options['awslogs-stream-prefix']).toBe('storefront');
   });
 });
 
