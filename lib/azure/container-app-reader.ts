@@ -30,6 +30,13 @@ function subscriptionOf(id: unknown, path: string, what: string, resource: pulum
   throw new pulumi.ResourceError(`${path}: ${quote(id)} is not a ${what} resource id, so no role can be assigned on it; use the ${what}'s id, '/subscriptions/<id>/resourceGroups/<rg>/providers/...'`, resource, true);
 }
 
+/** A Key Vault secret URL known only at deploy time, checked then: a scope of `<vault>/secrets/` would grant the whole vault's secrets or fail in ARM. */
+function secretNameOf(url: unknown, resource: pulumi.Resource): string {
+  const secretName = typeof url === 'string' ? keyVaultSecretName(url) : undefined;
+  if (secretName) return secretName;
+  throw new pulumi.ResourceError(`args.clusterApiKey.secretUrl: ${quote(url)} is not a Key Vault secret URL; use 'https://<vault>.vault.azure.net/secrets/<name>'`, resource, true);
+}
+
 /**
  * An application on Azure Container Apps with a Spice reader beside it: the split's reader (its
  * Spicepod, image and sizing, from the cloud-neutral model) as a `spice-reader` sidecar, an init
@@ -93,7 +100,7 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
     if (instance.delegates && key) {
       secrets.push({ name: CLUSTER_API_KEY_SECRET, keyVaultUrl: key.secretUrl, identity: this.identity.id });
       if (key.keyVaultId !== undefined) {
-        const secretScope = pulumi.all([key.keyVaultId, key.secretUrl]).apply(([vault, url]) => `${vault}/secrets/${keyVaultSecretName(url) ?? ''}`);
+        const secretScope = pulumi.all([key.keyVaultId, key.secretUrl]).apply(([vault, url]) => `${vault}/secrets/${secretNameOf(url, this)}`);
         grants.push(new RoleAssignment(`${name}-cluster-api-key`, {
           principalId: this.identity.principalId,
           principalType: 'ServicePrincipal',

@@ -22,4 +22,11 @@ describe('deploy-time checks', () => {
     expect(result.stdout).not.toContain('FederatedIdentityCredential');
     expect(result.stdout).not.toContain('RoleAssignment');
   });
+
+  it('fail on a Key Vault secret URL that resolves to no secret, and grant no role on the vault\'s secrets', () => {
+    const result = run(bin('tsx'), ['test/azure/fixtures/bad-key-vault-secret-url.ts']);
+    expect(result.status, result.output).not.toBe(0);
+    expect(result.stderr).toContain('args.clusterApiKey.secretUrl: "https://acme-apps.vault.azure.net/keys/spice-cluster-api-key" is not a Key Vault secret URL');
+    expect(result.stdout).not.toContain('devices-api-cluster-api-key');
+  });
 });
