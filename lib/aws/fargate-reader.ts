@@ -226,6 +226,8 @@ function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): 
   const own = findings.under('props');
   if (!(props.split instanceof ReadWriteSplitAws)) {
     own.problem('split', 'is not a ReadWriteSplitAws construct', 'pass the ReadWriteSplitAws construct of the split, from the same CDK app');
+    // Every problem at once: the props that need no split are checked too.
+    checkFargateReaderProps(props, own);
     findings.throwIfProblems('<unknown>', scope.node.path);
   }
   const { synthesized } = props.split;

@@ -301,5 +301,10 @@ describe('the problems of a Fargate reader, all at once', () => {
     expect(componentProblems(create, WHERE)).toEqual([
       'props.split: is not a ReadWriteSplitAws construct; pass the ReadWriteSplitAws construct of the split, from the same CDK app',
     ]);
+    // With the props' own problems, all at once.
+    const both = readerTask({ task: { split: {} as never, readyTimeout: Duration.seconds(0) } });
+    const problems = componentProblems(both.create, WHERE);
+    expect(problems[0]).toMatch(/^props\.split: is not a ReadWriteSplitAws construct/);
+    expect(problems.slice(1)).toEqual([expect.stringMatching(/^props\.readyTimeout: /)]);
   });
 });
