@@ -168,6 +168,16 @@ const synthAws = project.addTask('synth:aws', {
   exec: 'cdk synth --quiet --no-notices --output ../../out/aws',
 });
 synth.spawn(synthAws);
+const synthHelm = project.addTask('synth:helm', {
+  description: 'Write the orders example split with its writer roles as Spice Helm chart releases: the library\'s manifests and one values file per release, into out/helm/<split>/',
+  exec: 'tsx examples/helm/synth.ts out/helm',
+});
+synth.spawn(synthHelm);
+const synthOperator = project.addTask('synth:operator', {
+  description: 'Synthesize the catalog example split with its writer roles as SpicepodSets (Enterprise operator) into out/operator/',
+  exec: 'tsx examples/operator/synth.ts out/operator',
+});
+synth.spawn(synthOperator);
 const synthCompose = project.addTask('synth:compose', {
   description: 'Write the laptop reader (Docker Compose) of the orders and catalog example splits into out/compose/<split>/',
   exec: 'tsx examples/compose/synth.ts out/compose',

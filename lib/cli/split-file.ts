@@ -26,8 +26,12 @@ export interface ApplicationManifest extends Omit<SpiceReaderSidecarOptions, 'na
   readonly namespace?: string;
 }
 
-/** The Kubernetes manifests of both tiers: the writer cluster, and the applications given the reader sidecar. */
-export interface KubernetesTarget extends Omit<ReadWriteSplitChartProps, 'split' | 'labels' | 'disableResourceNameHashes'> {
+/**
+ * The Kubernetes manifests of both tiers: the writer cluster, and the applications given the reader
+ * sidecar. The writers run as the library's StatefulSets: the command does not write Helm values
+ * files or SpicepodSets yet (`workloads`, docs/writer-targets.md, is the constructs' option).
+ */
+export interface KubernetesTarget extends Omit<ReadWriteSplitChartProps, 'split' | 'labels' | 'disableResourceNameHashes' | 'workloads'> {
   /**
    * Application manifests that get the reader sidecar; each is written out with it.
    *

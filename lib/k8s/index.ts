@@ -7,8 +7,15 @@ export type { FlightCertificateIssuer } from './flight-tls';
 export type { ClusterApiKeyExternalSecret } from './cluster-api-key';
 // The writer cluster's parts, as types of its escape hatches (`chart.writer.owner.apiObject`, ...).
 export type { WriterStatefulSet } from './writer-statefulset';
+export type { WriterRoleWorkload, WriterWorkloads } from './writer-workloads';
+export type { SpicepodSetUpdateStrategy, SpicepodSetWriter, SpicepodSetWriterProps, SpicepodSetWriterWorkloads } from './spicepod-set-writer';
 export type { Archiver } from './archiver';
 export type { SpicepodConfigMap } from './spicepod-config-map';
+// Writer roles as releases of the Spice Helm chart (`workloads: { type: 'helm', ... }`).
+export { HelmWriterRelease } from './helm-writer-release';
+export type { HelmWriterReleaseNames, HelmWriterReleaseProps, HelmWriterWorkloads } from './helm-writer-release';
+export type { SpiceChartValues } from './helm-writer-values';
+export { SPICE_HELM_CHART } from './helm-chart-version';
 export { SpiceReaderSidecar } from './reader-sidecar';
 export type { ReaderAttachment, SidecarMode, SpiceReaderSidecarOptions, SpiceReaderSidecarProps } from './reader-sidecar';
 export type { ReaderEgressDns, ReaderEgressOptions, ReaderEgressPeer, ReaderEgressPort, ReaderEgressRule } from './reader-egress';

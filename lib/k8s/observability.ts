@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, podMonitorName, ResolvedSplit, SynthesizedSplit, writerServiceHost } from '../core';
 import { LABELS, tierLabels } from './labels';
-import { PORT_NAMES } from './spice-container';
+import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
 
 /** Props of the split's monitoring objects (Prometheus Operator). */
@@ -24,6 +24,13 @@ export interface SplitObservabilityOptions {
 export interface SplitObservabilityProps extends SplitObservabilityOptions {
   /** The synthesized split (see `synthesizeSplit`). */
   readonly synthesized: SynthesizedSplit;
+  /**
+   * What runs the writer pods (the writer cluster's `workloads.type`): the library's StatefulSets
+   * name their metrics port; the Helm chart's and the operator's pods are scraped by its number.
+   *
+   * @default 'statefulsets'
+   */
+  readonly writerWorkloads?: 'statefulsets' | 'helm' | 'spicepodset';
 }
 
 /**
@@ -41,7 +48,10 @@ export class SplitObservability extends Construct {
     // Writers and the archiver are scraped under separate jobs: the archiver writes the archive
     // location, and its daily snapshot must not hide a stalled snapshot owner.
     for (const tier of ['writer', 'archiver'] as const) {
-      const scraped = tier === 'writer' && split.writer.tls ? { ...endpoint, ...writerScrapeTls(split) } : endpoint;
+      const byNumber = tier === 'writer' && (props.writerWorkloads ?? 'statefulsets') !== 'statefulsets';
+      const port = byNumber ? { targetPort: DEFAULT_PORTS.metrics } : { port: endpoint.port };
+      const { port: _named, ...rest } = endpoint;
+      const scraped = { ...port, ...rest, ...(tier === 'writer' && split.writer.tls ? writerScrapeTls(split) : {}) };
       manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: podMonitorName(split.name, tier), namespace: split.namespace, labels }, {
         spec: { selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [scraped] },
       });

@@ -22,7 +22,9 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>,
    */
   readonly writerIdentity?: WriterClusterOptions['identity'];
   /**
-   * Render the split's Namespace, enforcing the restricted Pod Security Standard.
+   * Render the split's Namespace, enforcing the restricted Pod Security Standard (`baseline` with
+   * `workloads: { type: 'helm' }`, whose chart's pods do not meet restricted; warn and audit stay
+   * restricted).
    *
    * @default true
    */
@@ -43,6 +45,9 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>,
    */
   readonly argoCdSyncWave?: number;
 }
+
+/** The Namespace label the API server enforces a Pod Security Standard by. */
+const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 /** Argo CD's annotation that orders the sync of one application's objects. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -90,12 +95,15 @@ export class ReadWriteSplitChart extends Chart {
     this.clusterApiKey = props.clusterApiKey;
     this.flightClientCertificate = props.flightClientCertificate;
     if (props.createNamespace ?? true) {
-      this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS } }, {});
+      // The Spice Helm chart's pods meet baseline only (no seccomp profile, no dropped capabilities):
+      // with them the Namespace enforces baseline, and still warns and audits against restricted.
+      const enforce = props.workloads?.type === 'helm' ? { [POD_SECURITY_ENFORCE]: props.workloads.podSecurity } : {};
+      this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...enforce } }, {});
       // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
       this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
     this.writer = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
-    if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized });
+    if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized, writerWorkloads: props.workloads?.type });
     reportWarnings(this, split, findings.warnings);
     if (props.argoCdSyncWave !== undefined) {
       for (const object of this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {

@@ -10,7 +10,7 @@ import { SplitNetworkPolicies } from './network-policies';
 import { checkPodSettings, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
-import { WriterStatefulSet } from './writer-statefulset';
+import { checkWriterWorkloads, WriterRoleWorkload, writerRoleWorkload, WriterWorkloads } from './writer-workloads';
 import { checkCertificateIssuer, FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
 import { checkFlightClientIssuer, flightClientCertificate } from './flight-client-certificate';
 import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
@@ -68,6 +68,15 @@ export interface WriterClusterOptions {
    * @default - none: create the Secret in each of those namespaces yourself
    */
   readonly clusterApiKey?: ClusterApiKeyExternalSecret;
+  /**
+   * What runs the writer pods: the library's StatefulSets, values for the Spice Helm chart (one
+   * release per writer role), or the Enterprise operator's `SpicepodSet`s. The ServiceAccount, the
+   * Service readers dial, the PodDisruptionBudget, the NetworkPolicies and the archiver stay the
+   * library's.
+   *
+   * @default { type: 'statefulsets' }
+   */
+  readonly workloads?: WriterWorkloads;
 }
 
 /** Props of the writer cluster. */
@@ -96,6 +105,7 @@ export function checkWriterClusterOptions(
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
+  checkWriterWorkloads(options.workloads, findings, { synthesized, pods: options.pods });
   const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
   checkPodSettings(options.pods, reserved, findings.under('pods'));
 }
@@ -110,10 +120,10 @@ export class SpiceWriterCluster extends Construct {
   public readonly serviceName: string;
   /** The ServiceAccount of writers and archiver (bind the read-write identity to it). */
   public readonly serviceAccountName: string;
-  /** The snapshot owner's StatefulSet (one replica). */
-  public readonly owner: WriterStatefulSet;
-  /** The query replicas' StatefulSet; undefined with a single writer. */
-  public readonly replicas?: WriterStatefulSet;
+  /** The snapshot owner's workload (one replica): a StatefulSet unless `workloads` says otherwise. */
+  public readonly owner: WriterRoleWorkload;
+  /** The query replicas' workload; undefined with a single writer. */
+  public readonly replicas?: WriterRoleWorkload;
   /** The archiver; undefined when no daily archive is kept. */
   public readonly archiver?: Archiver;
   /** The ServiceAccount, Service and PodDisruptionBudget, for JSON patches. */
@@ -136,18 +146,20 @@ export class SpiceWriterCluster extends Construct {
     }, { automountServiceAccountToken: identity.automountServiceAccountToken });
 
     const common = { split, serviceAccountName: this.serviceAccountName, identity, nodeSpread: props.nodeSpread ?? 'required', settings: props.pods };
-    this.owner = new WriterStatefulSet(this, 'Owner', { ...common, role: 'snapshot-owner', spicepod: writer.snapshotOwner, replicas: 1 });
+    this.owner = writerRoleWorkload(this, 'Owner', props.workloads, { ...common, role: 'snapshot-owner', spicepod: writer.snapshotOwner, replicas: 1 });
     if (split.writer.replicas > 1) {
-      this.replicas = new WriterStatefulSet(this, 'Replicas', { ...common, role: 'query-replica', spicepod: writer.queryReplica, replicas: split.writer.replicas - 1 });
+      this.replicas = writerRoleWorkload(this, 'Replicas', props.workloads, { ...common, role: 'query-replica', spicepod: writer.queryReplica, replicas: split.writer.replicas - 1 });
     }
+    // The library's StatefulSets name their ports; the chart's and the operator's pods are reached by number.
+    const byName = (props.workloads?.type ?? 'statefulsets') === 'statefulsets';
 
     this.service = manifest(this, 'Service', 'v1', 'Service', { name: this.serviceName, namespace: split.namespace, labels }, {
       spec: {
         type: 'ClusterIP',
         selector: labels,
         ports: [
-          { name: 'flight', port: DEFAULT_PORTS.flight, targetPort: PORT_NAMES.flight, protocol: 'TCP' },
-          { name: 'http', port: DEFAULT_PORTS.http, targetPort: PORT_NAMES.http, protocol: 'TCP' },
+          { name: 'flight', port: DEFAULT_PORTS.flight, targetPort: byName ? PORT_NAMES.flight : DEFAULT_PORTS.flight, protocol: 'TCP' },
+          { name: 'http', port: DEFAULT_PORTS.http, targetPort: byName ? PORT_NAMES.http : DEFAULT_PORTS.http, protocol: 'TCP' },
         ],
       },
     });

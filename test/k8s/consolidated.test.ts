@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitError, SplitValidationError } from '../../lib';
-import { ReaderRestartSchedule, ReadWriteSplitChart, ReadWriteSplitChartProps, WARNING_METADATA } from '../../lib/k8s';
+import { ReaderRestartSchedule, ReadWriteSplitChart, ReadWriteSplitChartProps, WARNING_METADATA, WriterStatefulSet } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { find, K8sObject } from '../support/k8s';
 import { thrown } from '../support/errors';
@@ -143,10 +143,13 @@ describe('escape hatches', () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const chart = chartOf();
     const { writer } = chart;
-    for (const object of [writer.owner.apiObject, writer.replicas!.apiObject, writer.archiver!.apiObject, writer.service, writer.budget, writer.serviceAccount, writer.owner.headlessService]) {
+    // With the default workloads, each role is a WriterStatefulSet.
+    const owner = writer.owner as WriterStatefulSet;
+    const replicas = writer.replicas as WriterStatefulSet;
+    for (const object of [owner.apiObject, replicas.apiObject, writer.archiver!.apiObject, writer.service, writer.budget, writer.serviceAccount, owner.headlessService]) {
       expect(object).toBeInstanceOf(ApiObject);
     }
-    writer.owner.apiObject.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 30));
+    owner.apiObject.addJsonPatch(JsonPatch.add('/spec/minReadySeconds', 30));
     writer.service.addJsonPatch(JsonPatch.add('/metadata/annotations', { 'example.com/lb': 'internal' }));
     const docs = Testing.synth(chart) as K8sObject[];
     expect(find(docs, 'StatefulSet', 'shop-writer-owner').spec.minReadySeconds).toBe(30);

@@ -31,14 +31,15 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   },
   'k8s/index': {
     values: [
-      'LABELS', 'LINK_LOCAL_IDENTITY_ENDPOINTS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SpiceReaderSidecar', 'SpiceWriterCluster', 'SplitObservability',
-      'WARNING_METADATA', 'readSplitIdentities',
+      'HelmWriterRelease', 'LABELS', 'LINK_LOCAL_IDENTITY_ENDPOINTS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SPICE_HELM_CHART', 'SpiceReaderSidecar',
+      'SpiceWriterCluster', 'SplitObservability', 'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
-      'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'NodeSpread', 'ReadWriteSplitChartProps', 'ReaderAttachment',
-      'ReaderEgressDns', 'ReaderEgressOptions', 'ReaderEgressPeer', 'ReaderEgressPort', 'ReaderEgressRule', 'ReaderRestartScheduleProps', 'SidecarMode', 'SpiceEnvVar', 'SpicePodSettings',
-      'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps', 'SpicepodConfigMap', 'SplitIdentities',
-      'SplitObservabilityOptions', 'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterStatefulSet', 'WriterUpdateStrategy',
+      'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'HelmWriterReleaseNames', 'HelmWriterReleaseProps', 'HelmWriterWorkloads', 'NodeSpread',
+      'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderEgressDns', 'ReaderEgressOptions', 'ReaderEgressPeer', 'ReaderEgressPort', 'ReaderEgressRule', 'ReaderRestartScheduleProps',
+      'SidecarMode', 'SpiceChartValues', 'SpiceEnvVar', 'SpicePodSettings', 'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps',
+      'SpicepodConfigMap', 'SpicepodSetUpdateStrategy', 'SpicepodSetWriter', 'SpicepodSetWriterProps', 'SpicepodSetWriterWorkloads', 'SplitIdentities', 'SplitObservabilityOptions',
+      'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterRoleWorkload', 'WriterStatefulSet', 'WriterUpdateStrategy', 'WriterWorkloads',
     ],
   },
   'aws/index': {
