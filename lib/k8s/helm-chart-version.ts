@@ -24,7 +24,11 @@ export interface ChartVersion {
   readonly major: number;
   readonly minor: number;
   readonly patch: number;
-  /** The pre-release part (`rc.1` of `2.2.0-rc.1`); undefined for a release. */
+  /**
+   * The pre-release part (`rc.1` of `2.2.0-rc.1`).
+   *
+   * @default - none: a release
+   */
   readonly prerelease?: string;
 }
 

@@ -91,10 +91,17 @@ export function checkHelmWriterWorkloads(workloads: HelmWriterWorkloads, finding
   const unsupported = (setting: string, why: string) => podFindings.problem(setting, `is not rendered with workloads type 'helm': ${why}`, "remove it, or use workloads type 'statefulsets'");
   if (pods.podAnnotations && Object.keys(pods.podAnnotations).length > 0) unsupported('podAnnotations', 'the chart has no pod-annotation value');
   if (pods.priorityClassName !== undefined) unsupported('priorityClassName', 'the chart has no priorityClassName value');
+  // additionalLabels reach the chart's selector and template beside its own labels: the same key twice breaks the install.
+  for (const key of Object.keys(pods.podLabels ?? {}).filter((label) => CHART_OWN_LABEL.test(label))) {
+    podFindings.problem(`podLabels.${key}`, 'is a label the chart sets itself (its selector and template would carry it twice, and helm install fails)', "use another key, e.g. 'example.com/team'");
+  }
   if (pods.updateStrategy !== undefined && version && !chartVersionAtLeast(version, SPICE_HELM_CHART.updateStrategyVersion)) {
     podFindings.problem('updateStrategy', `is not rendered: chart ${workloads.chartVersion} has no updateStrategy value`, `use workloads.chartVersion ${SPICE_HELM_CHART.updateStrategyVersion} or later, or remove it`);
   }
 }
+
+/** Labels the chart writes on its objects itself (`_helpers.tpl`): `app`, `app.kubernetes.io/*`, `helm.sh/chart`. */
+const CHART_OWN_LABEL = /^(app|app\.kubernetes\.io\/.+|helm\.sh\/chart)$/;
 
 /** Props of one writer role's Helm release. */
 export type HelmWriterReleaseProps = WriterStatefulSetOptions & { readonly workloads: HelmWriterWorkloads };

@@ -18,11 +18,19 @@ export interface SpiceChartValues {
   readonly fullnameOverride: string;
   /** `tag` carries `@sha256:<digest>` when the image is pinned by digest (the chart renders `repository:tag`). */
   readonly image: { readonly repository: string; readonly tag: string };
-  /** Top-level, as the chart's template reads it (its docs say `image.pullSecrets`, which it ignores). */
+  /**
+   * Top-level, as the chart's template reads it (its docs say `image.pullSecrets`, which it ignores).
+   *
+   * @default - none (the pods' `imagePullSecrets` setting is empty)
+   */
   readonly imagePullSecrets?: readonly { readonly name: string }[];
   readonly replicaCount: number;
   readonly stateful: { readonly enabled: true; readonly storageClass: string; readonly size: string; readonly mountPath: string };
-  /** Chart 2.2.0 and later only. */
+  /**
+   * Chart 2.2.0 and later only.
+   *
+   * @default - none before chart 2.2.0 (Kubernetes' RollingUpdate)
+   */
   readonly updateStrategy?: Json;
   /** The library renders the ServiceAccount, with the identity's annotations. */
   readonly serviceAccount: { readonly create: false; readonly name: string };
@@ -30,10 +38,14 @@ export interface SpiceChartValues {
   readonly additionalLabels: Readonly<Record<string, string>>;
   readonly additionalEnv: readonly Json[];
   readonly resources: Json;
+  /** @default - none (no `pods.nodeSelector`) */
   readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** @default - none (no `pods.tolerations`) */
   readonly tolerations?: readonly Json[];
   readonly affinity: Json;
+  /** @default - none: only with `writer.tls` (the certificate's Secret) */
   readonly volumes?: readonly Json[];
+  /** @default - none: only with `writer.tls` */
   readonly volumeMounts?: readonly Json[];
   readonly startupProbe: Json;
   readonly livenessProbe: Json;

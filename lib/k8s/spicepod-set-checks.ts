@@ -117,6 +117,13 @@ function checkSplitForOperator(workloads: SpicepodSetWriterWorkloads, synthesize
   if (workloads.updateStrategy !== undefined && split.writer.replicas === 1) {
     findings.problem('updateStrategy', 'sets the query replicas\' rollout, but the split has a single writer (the snapshot owner, which always rolls RollingOrdered)', 'remove it, or raise writer.replicas');
   }
+  // The operator expresses rollouts as parallel, suffixed StatefulSets (spicepodset.md): whether a
+  // RollingOrdered rollout of a one-pod set ever overlaps the old and the new pod is not documented.
+  findings.warn(
+    'spicepodset-owner-rollout',
+    'type',
+    "the operator rolls a SpicepodSet out as \"parallel, suffixed StatefulSets\": that a RollingOrdered rollout of the one-pod snapshot owner never runs the old and the new owner together (two uploaders) is not documented, nor whether the new one keeps the volume; watch the first rollout (kubectl get statefulsets,pods -l read-write-split.io/role=snapshot-owner)",
+  );
   if (split.writer.replicas > 1) {
     findings.warn(
       'spicepodset-node-spread',

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { writerStatefulSetName } from '../core';
+import { SPICE_PORTS, writerStatefulSetName } from '../core';
 import { SplitValidationError, ValidationProblem } from '../core/errors';
 import { LABELS, tierLabels } from './labels';
 import { Json, manifest } from './manifest';
@@ -21,12 +21,16 @@ export type { SpicepodSetWriterCheckContext } from './spicepod-set-checks';
 export type SpicepodSetUpdateStrategy =
   /** One pod at a time in ordinal order, each waiting for the previous one to be Ready. */
   | { readonly type: 'RollingOrdered' }
-  /**
-   * Pods in parallel, keeping at least one available.
-   *
-   * `maxUnavailable`: how many pods may be down at once (a whole number). Default: the operator's.
-   */
-  | { readonly type: 'RollingParallel'; readonly maxUnavailable?: number }
+  /** Pods in parallel, keeping at least one available. */
+  | {
+    readonly type: 'RollingParallel';
+    /**
+     * How many pods may be down at once (a whole number).
+     *
+     * @default - the operator's default
+     */
+    readonly maxUnavailable?: number;
+  }
   /**
    * A complete new generation of StatefulSets beside the old one; the old one is torn down once the
    * new one is Ready. Each generation gets new, empty volumes. No standby generation is kept.
@@ -166,6 +170,10 @@ function spicepodSetSpec(props: SpicepodSetWriterProps, labels: Record<string, s
       pullPolicy: 'IfNotPresent',
       ...(pullSecret ? { pullSecret } : {}),
     },
+    // spiced's ports, pinned: the library's Service, NetworkPolicies and PodMonitor reach the pods by these numbers.
+    http: { port: SPICE_PORTS.http },
+    flight: { port: SPICE_PORTS.flight },
+    metrics: { port: SPICE_PORTS.metrics },
     // The operator mounts the template named `data` at /data: the writer Spicepod's acceleration files.
     volumeClaimTemplates: [{
       metadata: { name: DATA_VOLUME },

@@ -235,7 +235,7 @@ describe('Helm workloads that cannot be rendered', () => {
   it('lists every problem at once', () => {
     expect(problems({
       workloads: { type: 'helm', chartVersion: 'latest', podSecurity: 'restricted' as 'baseline', releaseNames: { snapshotOwner: 'Owner!', queryReplica: 'x'.repeat(54) } },
-      pods: { podAnnotations: { 'sidecar.istio.io/inject': 'false' }, priorityClassName: 'spice-critical' },
+      pods: { podAnnotations: { 'sidecar.istio.io/inject': 'false' }, priorityClassName: 'spice-critical', podLabels: { 'app.kubernetes.io/name': 'spice', 'team': 'data' } },
     })).toEqual([
       `props.workloads.chartVersion: "latest" is not a chart version; give the Spice chart's SemVer version you install, e.g. '2.2.0'`,
       `props.workloads.podSecurity: "restricted" is not what the chart's pods meet: its securityContext has no seccomp profile and drops no capabilities; set podSecurity: 'baseline' (the Namespace then enforces baseline), or use type 'statefulsets' for the restricted standard`,
@@ -243,6 +243,7 @@ describe('Helm workloads that cannot be rendered', () => {
       `props.workloads.releaseNames.queryReplica: "${'x'.repeat(54)}" is not a Helm release name; use at most 53 lowercase letters, digits and '-', starting and ending with a letter or digit`,
       `props.pods.podAnnotations: is not rendered with workloads type 'helm': the chart has no pod-annotation value; remove it, or use workloads type 'statefulsets'`,
       `props.pods.priorityClassName: is not rendered with workloads type 'helm': the chart has no priorityClassName value; remove it, or use workloads type 'statefulsets'`,
+      `props.pods.podLabels.app.kubernetes.io/name: is a label the chart sets itself (its selector and template would carry it twice, and helm install fails); use another key, e.g. 'example.com/team'`,
     ]);
   });
 

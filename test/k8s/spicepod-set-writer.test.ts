@@ -20,7 +20,8 @@ const SCHEMA = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 's
 const validateDocumented = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
 
 /** The fields the library renders in `spec` (issue #16): a subset of the documented ones. */
-const RENDERED_FIELDS = ['replicas', 'spicepod', 'image', 'volumeClaimTemplates', 'serviceAccount', 'env', 'resources', 'updateStrategy', 'probes', 'tolerations', 'nodeAffinity', 'labels', 'annotations'];
+// The issue's list, and spiced's three ports (documented too: `http.port`, `flight.port`, `metrics.port`).
+const RENDERED_FIELDS = ['replicas', 'spicepod', 'image', 'http', 'flight', 'metrics', 'volumeClaimTemplates', 'serviceAccount', 'env', 'resources', 'updateStrategy', 'probes', 'tolerations', 'nodeAffinity', 'labels', 'annotations'];
 
 const shop = (overrides: Partial<SplitSpec> = {}): SplitSpec => awsSplit({ image: ENTERPRISE_2, writer: { replicas: 3, storageClass: 'gp3', storageSize: '40Gi' }, ...overrides });
 
@@ -67,6 +68,10 @@ describe('writer roles as SpicepodSets', () => {
       expect(Object.keys(set.spec).filter((key) => !RENDERED_FIELDS.includes(key))).toEqual([]);
       expectDocumented(set);
     }
+  });
+
+  it("pins spiced's ports, which the library's Service, NetworkPolicies and PodMonitor reach by number", () => {
+    for (const set of sets(synth())) expect([set.spec.http, set.spec.flight, set.spec.metrics]).toEqual([{ port: 8090 }, { port: 50051 }, { port: 9090 }]);
   });
 
   it('gives the snapshot owner one replica that rolls in order, and the query replicas the rest', () => {
@@ -203,7 +208,7 @@ describe('writer roles as SpicepodSets', () => {
 
   it('warns that nodeSpread cannot be applied', () => {
     const chart = chartOf();
-    expect(chart.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data.id)).toContain('spicepodset-node-spread');
+    expect(chart.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data.id)).toEqual(expect.arrayContaining(['spicepodset-node-spread', 'spicepodset-owner-rollout']));
   });
 
   it('validates every rendered object against a given CRD file', () => {
