@@ -3,7 +3,9 @@ import { basename, extname, resolve } from 'node:path';
 import type { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ValidationProblem } from '../core/errors';
-import { ApplicationManifest, SplitFile } from './split-file';
+import { ApplicationManifest, KubernetesTarget, SplitFile } from './split-file';
+
+type KubernetesWorkloads = KubernetesTarget['workloads'];
 import { optionalModule } from './optional-module';
 import { problemsOf } from './thrown-problems';
 
@@ -15,10 +17,18 @@ export interface BuiltChart {
   readonly file: string;
 }
 
+/** A file written beside the manifests: a Helm release's values (`workloads: { type: 'helm' }`). */
+export interface BuiltFile {
+  readonly file: string;
+  readonly content: string;
+}
+
 /** The cdk8s app of a file: the split's chart, and a chart per application manifest with the sidecar added. */
 export interface KubernetesBuild {
   readonly app?: App;
   readonly charts: readonly BuiltChart[];
+  /** The writer roles' Helm values files, with Helm workloads. */
+  readonly files?: readonly BuiltFile[];
   readonly problems: readonly ValidationProblem[];
 }
 
@@ -114,7 +124,7 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const splitName = typeof file.split?.name === 'string' ? file.split.name : 'split';
   let split: InstanceType<typeof ReadWriteSplitChart>;
   try {
-    split = new ReadWriteSplitChart(app, splitName, { ...props, split: file.split });
+    split = new ReadWriteSplitChart(app, splitName, { ...props, workloads: withFilePaths(props.workloads, fileDir), split: file.split });
   } catch (error) {
     return { charts: [], problems: [...problemsOf(error, { props: 'kubernetes' }), ...problems] };
   }
@@ -137,5 +147,18 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
   }
-  return { app, charts, problems };
+  return { app, charts, files: helmValuesFiles(split, taken), problems };
+}
+
+/** A CRD file named in the description file is read from the description file's folder. */
+function withFilePaths(workloads: KubernetesWorkloads, fileDir: string): KubernetesWorkloads {
+  return workloads?.type === 'spicepodset' && typeof workloads.crdFile === 'string' ? { ...workloads, crdFile: resolve(fileDir, workloads.crdFile) } : workloads;
+}
+
+/** Each writer role's Helm values (`<release>.values.yaml`), when the chart renders the writers as Helm releases. */
+function helmValuesFiles(chart: { readonly writer: { readonly owner: object; readonly replicas?: object } }, taken: Set<string>): BuiltFile[] {
+  return [chart.writer.owner, chart.writer.replicas].flatMap((role) => {
+    if (!role || !('valuesYaml' in role) || !('releaseName' in role)) return [];
+    return [{ file: `${uniqueName(`${String(role.releaseName)}.values`, taken)}.yaml`, content: String(role.valuesYaml) }];
+  });
 }

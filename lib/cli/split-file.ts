@@ -28,10 +28,10 @@ export interface ApplicationManifest extends Omit<SpiceReaderSidecarOptions, 'na
 
 /**
  * The Kubernetes manifests of both tiers: the writer cluster, and the applications given the reader
- * sidecar. The writers run as the library's StatefulSets: the command does not write Helm values
- * files or SpicepodSets yet (`workloads`, docs/writer-targets.md, is the constructs' option).
+ * sidecar. With `workloads` Helm, each writer role's values are written beside the manifests
+ * (`<release>.values.yaml`); a SpicepodSet `crdFile` is read relative to this file.
  */
-export interface KubernetesTarget extends Omit<ReadWriteSplitChartProps, 'split' | 'labels' | 'disableResourceNameHashes' | 'workloads'> {
+export interface KubernetesTarget extends Omit<ReadWriteSplitChartProps, 'split' | 'labels' | 'disableResourceNameHashes'> {
   /**
    * Application manifests that get the reader sidecar; each is written out with it.
    *

@@ -46,7 +46,8 @@ function built<T extends { readonly problems: readonly { path: string; message: 
 function writeKubernetes(build: KubernetesBuild, dir: string): Written {
   const { Yaml } = optionalModule<typeof import('cdk8s')>('cdk8s', 'k8s');
   for (const { chart, file: name } of build.charts) writeFileSync(join(dir, name), Yaml.stringify(...chart.toJson()));
-  return { dir, files: build.charts.map((chart) => chart.file) };
+  for (const { file: name, content } of build.files ?? []) writeFileSync(join(dir, name), content);
+  return { dir, files: [...build.charts.map((chart) => chart.file), ...(build.files ?? []).map((file) => file.file)] };
 }
 
 /** The cloud assembly aws-cdk-lib writes, copied in. */

@@ -26,13 +26,38 @@ export function didYouMean(key: string, allowed: readonly string[]): string | un
 
 type Branches = readonly Schema[];
 
-/** The union (`anyOf`) an error's schema is a member of, from its schema path, if any. */
+/** A union member written as a reference (`{ $ref: '#/definitions/HelmWriterWorkloads' }`), as the definition it names. */
+function resolved(root: Record<string, any>, branch: Record<string, any>): Schema {
+  const ref = typeof branch?.$ref === 'string' ? /^#\/definitions\/(.+)$/.exec(branch.$ref) : null;
+  return ref ? root.definitions?.[decodeURIComponent(ref[1])] ?? branch : branch;
+}
+
+/**
+ * Every union (`anyOf`) of the schema by its members, references resolved. Ajv reports an error's
+ * schema path from the definition a `$ref` led to, so a member is found by identity, not by path.
+ */
+function unionsByMember(root: Record<string, any>): Map<object, Branches> {
+  const unions = new Map<object, Branches>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const anyOf = (node as { anyOf?: unknown }).anyOf;
+    if (Array.isArray(anyOf)) {
+      const branches = anyOf.map((branch) => resolved(root, branch));
+      for (const branch of branches) unions.set(branch, branches);
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(root);
+  return unions;
+}
+
+let unions: Map<object, Branches> | undefined;
+
+/** The union (`anyOf`) an error's schema is a member of, if any. */
 function unionOf(root: Record<string, any>, error: ErrorObject): Branches | undefined {
-  const segments = error.schemaPath.replace(/^#\//, '').split('/');
-  const at = segments.lastIndexOf('anyOf');
-  if (at < 0 || at !== segments.length - 3) return undefined;
-  const union = segments.slice(0, at + 1).reduce<any>((node, segment) => node?.[segment.replace(/~1/g, '/').replace(/~0/g, '~')], root);
-  return Array.isArray(union) ? union : undefined;
+  unions ??= unionsByMember(root);
+  return unions.get(error.parentSchema as object);
 }
 
 /**

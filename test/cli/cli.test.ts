@@ -11,7 +11,7 @@ import { ReadWriteSplitAzure } from '../../lib/azure';
 import { ReadWriteSplitGcp } from '../../lib/gcp';
 import { mockAzureResource } from '../../examples/azure/mock-cloud';
 import { importSpicepod, sizingReport } from '../../lib';
-import { ReadWriteSplitChart } from '../../lib/k8s';
+import { HelmWriterRelease, ReadWriteSplitChart } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { installCloudMocks, registeredSince } from '../support/pulumi-mocks';
 import { ROOT, run } from '../support/run';
@@ -338,6 +338,47 @@ describe('the command line on files that go wrong', () => {
     const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
     expect(result.status, result.output).toBe(0);
     expect(result.stdout).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, api.yaml, api-2.yaml\n`);
+  });
+
+  it("writes each writer role's Helm values beside the manifests with Helm workloads, the same as the construct's", () => {
+    const dir = project();
+    const workloads = { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' };
+    const file = write(dir, (f) => {
+      f.kubernetes.workloads = workloads;
+      delete f.kubernetes.apps;
+    });
+    const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, orders-writer-owner.values.yaml, orders-writer-replica.values.yaml\n`);
+    const { apps: _apps, ...props } = description.kubernetes;
+    const chart = new ReadWriteSplitChart(Testing.app(), 'orders', { ...props, workloads, split: description.split });
+    for (const role of [chart.writer.owner, chart.writer.replicas] as HelmWriterRelease[]) {
+      expect(readFileSync(join(dir, 'out', 'k8s', `${role.releaseName}.values.yaml`), 'utf8')).toBe(role.valuesYaml);
+    }
+    expect(docsOf(join(dir, 'out', 'k8s', 'orders.yaml')).some((d) => d.kind === 'StatefulSet')).toBe(false);
+  });
+
+  it('reads a SpicepodSet CRD file relative to the description file, and reports a typo in workloads at its line', () => {
+    const dir = project();
+    cpSync(join(ROOT, 'test', 'fixtures', 'operator', 'spicepodset-crd.yaml'), join(dir, 'crd.yaml'));
+    const enterprise = (f: Record<string, any>) => {
+      f.split.image = { edition: 'enterprise', repository: 'example.com/spiceai-enterprise', tag: '2.0.1-enterprise' };
+      delete f.kubernetes.apps;
+    };
+    const file = write(dir, (f) => {
+      enterprise(f);
+      f.kubernetes.workloads = { type: 'spicepodset', crdFile: 'crd.yaml' };
+    });
+    const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
+    expect(result.status, result.output).toBe(0);
+    expect(docsOf(join(dir, 'out', 'k8s', 'orders.yaml')).filter((d) => d.kind === 'SpicepodSet').map((d) => d.metadata.name)).toEqual(['orders-writer-owner', 'orders-writer-replica']);
+    const typo = write(dir, (f) => {
+      enterprise(f);
+      f.kubernetes.workloads = { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline', chartVersoin: '2.2.0' };
+    });
+    const invalid = cli('validate', typo);
+    expect(invalid.status, invalid.output).toBe(1);
+    expect(invalid.stderr).toMatch(/kubernetes\.workloads\.chartVersoin: .*chartVersion/);
   });
 
   it('never replaces a folder it did not write, and says when --out cannot be written (exit 2)', () => {
