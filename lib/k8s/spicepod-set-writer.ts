@@ -107,10 +107,13 @@ export class SpicepodSetWriter extends Construct {
     this.apiObject = manifest(this, 'Resource', SPICEPODSET.apiVersion, SPICEPODSET.kind, { name: this.name, namespace: split.namespace, labels }, {
       spec: spicepodSetSpec(props, labels),
     });
-    if (props.workloads.crdFile !== undefined) this.checkAgainstCrd(props.workloads.crdFile, split.name);
+    this.crdProblems = props.workloads.crdFile === undefined ? [] : this.checkAgainstCrd(props.workloads.crdFile);
   }
 
-  private checkAgainstCrd(file: string, splitName: string): void {
+  /** What the CRD file refuses in this object: the writer cluster reports both roles' at once. */
+  public readonly crdProblems: readonly ValidationProblem[];
+
+  private checkAgainstCrd(file: string): ValidationProblem[] {
     const crd = loadSpicepodSetCrd(file);
     const problems: ValidationProblem[] = [];
     if (!crd.ok) {
@@ -124,8 +127,14 @@ export class SpicepodSetWriter extends Construct {
         });
       }
     }
-    if (problems.length > 0) throw new SplitValidationError(splitName, problems, this.node.path);
+    return problems;
   }
+}
+
+/** Throws once with every role's CRD problems (the owner's and the query replicas'). */
+export function throwCrdProblems(roles: readonly unknown[], splitName: string, where: string): void {
+  const problems = roles.flatMap((role) => (role instanceof SpicepodSetWriter ? role.crdProblems : []));
+  if (problems.length > 0) throw new SplitValidationError(splitName, problems, where);
 }
 
 /** The update strategy of one role: the snapshot owner always rolls in order. */

@@ -10,6 +10,7 @@ import { SplitNetworkPolicies } from './network-policies';
 import { checkPodSettings, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
+import { throwCrdProblems } from './spicepod-set-writer';
 import { checkWriterWorkloads, WriterRoleWorkload, writerRoleWorkload, WriterWorkloads } from './writer-workloads';
 import { checkCertificateIssuer, FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
 import { checkFlightClientIssuer, flightClientCertificate } from './flight-client-certificate';
@@ -150,6 +151,7 @@ export class SpiceWriterCluster extends Construct {
     if (split.writer.replicas > 1) {
       this.replicas = writerRoleWorkload(this, 'Replicas', props.workloads, { ...common, role: 'query-replica', spicepod: writer.queryReplica, replicas: split.writer.replicas - 1 });
     }
+    throwCrdProblems([this.owner, this.replicas], split.name, this.node.path);
     // The library's StatefulSets name their ports; the chart's and the operator's pods are reached by number.
     const byName = (props.workloads?.type ?? 'statefulsets') === 'statefulsets';
 
