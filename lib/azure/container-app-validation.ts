@@ -110,6 +110,9 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): { in
   const ingress = args.ingress as inputs.app.IngressArgs | undefined;
   if (ingress !== undefined && (typeof ingress !== 'object' || ingress === null)) {
     own.problem('ingress', `${quote(ingress)} is not an ingress`, 'give { targetPort } of the app, or leave it out for no ingress');
+  } else if (ingress && own.isLateBound(ingress)) {
+    // Its fields are read here (internal by default, the app's ports): an Output would spread into nothing.
+    own.problem('ingress', 'is a Pulumi Output, but the component reads its fields (external, targetPort) when the program runs', 'give the ingress as a plain object; its fields may be Outputs');
   } else if (ingress && ingress.targetPort === undefined) {
     own.problem('ingress.targetPort', "is missing: ingress must name the app's port, and never the reader's", "give the app's port, e.g. 8080");
   }

@@ -1,3 +1,4 @@
+import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { SplitSpec } from '../../lib';
@@ -354,6 +355,12 @@ describe('bad input', () => {
       "args.split.image: \"spiceai/spiceai:1.11.5\" is Spice 1.11.5, which opens abfss:// snapshot locations with object_store's default builder: it reads no environment and asks IMDS (169.254.169.254) for a token, but Container Apps serves the app's managed identity at IDENTITY_ENDPOINT/IDENTITY_HEADER only, so this reader could never restore a snapshot; use a Spice 2.x image (2.0.0-rc.5 or later, which builds the store from the environment, IDENTITY_ENDPOINT included), or keep this reader a Kubernetes sidecar on AKS",
     ]);
     expect(await registeredSince()).toEqual([]);
+  });
+
+  it('refuses an ingress given as an Output, whose fields the component reads (its own fields may be Outputs)', async () => {
+    expect(await problemsOf({ ingress: pulumi.output({ targetPort: 8080 }) as never })).toEqual([
+      'args.ingress: is a Pulumi Output, but the component reads its fields (external, targetPort) when the program runs; give the ingress as a plain object; its fields may be Outputs',
+    ]);
   });
 
   it('refuses what is no ReadWriteSplitAzure, and names that are not Container Apps names', async () => {
