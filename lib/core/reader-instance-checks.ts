@@ -85,10 +85,15 @@ function checkPorts(options: PortOptions, title: string, findings: Findings): vo
   });
 }
 
+/** The datasets a reader serving `datasets` (every one by default) delegates to the writers. */
+export function delegatedDatasets(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined): string[] {
+  return synthesized.split.datasets.filter((d) => d.readers === 'delegated' && (datasets === undefined || datasets.includes(d.name))).map((d) => d.name);
+}
+
 /** A reader that delegates dials the writers: off the cluster, the in-cluster address resolves nowhere. */
 function checkDelegation(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined, title: string, findings: Findings): void {
   const { split } = synthesized;
-  const delegated = split.datasets.filter((d) => d.readers === 'delegated' && (datasets === undefined || datasets.includes(d.name))).map((d) => d.name);
+  const delegated = delegatedDatasets(synthesized, datasets);
   if (delegated.length === 0) return;
   const inCluster = defaultFlightEndpoint(split.name, split.namespace, split.writer.tls !== undefined);
   if (split.writer.flightEndpoint === inCluster) {

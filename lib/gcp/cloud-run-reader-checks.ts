@@ -2,7 +2,7 @@ import * as pulumi from '@pulumi/pulumi';
 import {
   checkReaderDisk, Findings, parseQuantity, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SynthesizedSplit,
 } from '../core';
-import { checkReaderInstance } from '../core/reader-instance-checks';
+import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-checks';
 import { pulumiFindings } from '../pulumi/checks';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
 import { readerCpu, readerMemoryBytes } from './cloud-run-containers';
@@ -45,13 +45,6 @@ function argsPath(path: string): string {
   if (path.startsWith('appPorts')) return 'args.app.ports.containerPort';
   if (path.startsWith('datasets') || path.startsWith('metricsPort') || path.startsWith('imageRepository')) return `args.${path}`;
   return path;
-}
-
-/** The datasets the reader delegates to the writers. */
-function delegated(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined): string[] {
-  return synthesized.split.datasets
-    .filter((d) => d.readers === 'delegated' && (datasets === undefined || datasets.includes(d.name)))
-    .map((d) => d.name);
 }
 
 function checkPlace(args: Loose, componentName: string, own: Findings): string {
@@ -192,7 +185,7 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
     const scratch = new Findings(findings.isLateBound);
     checkReaderInstance(synthesized, 'cloud-run', options, scratch);
     for (const problem of scratch.problems) findings.problem(argsPath(problem.path), problem.message, problem.fix);
-    checkDelegationArgs(loose, delegated(synthesized, validDatasets), own);
+    checkDelegationArgs(loose, delegatedDatasets(synthesized, validDatasets), own);
     if (scratch.problems.length === 0) {
       const instance = readerInstance(synthesized, 'cloud-run', options);
       if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);
