@@ -100,24 +100,36 @@ export const DATABASE_PASSWORDS: Readonly<Record<string, string>> = {
   oracle: 'oracle_password', snowflake: 'snowflake_password', databricks: 'databricks_token', dremio: 'dremio_password',
 };
 const DEFAULT_CHECK_INTERVAL = '10m';
+const PASSWORD_PARAMS: ReadonlyMap<string, string> = new Map(Object.entries(DATABASE_PASSWORDS));
+
+/** The password param of a database connector; undefined for connectors that do not log in (and for `toString:` and the like). */
+export function databasePasswordParam(connector: string): string | undefined {
+  return PASSWORD_PARAMS.get(connector);
+}
 
 /** Checks one dataset and applies its defaults. */
 export function resolveDataset(spec: DatasetSpec, path: string, findings: Findings): ResolvedDataset {
-  const name = checkName(spec.name, `${path}.name`, findings);
-  const connector = checkFrom(spec.from, `${path}.from`, findings);
+  // Paths below `path` are built only when a problem is reported: this runs once per dataset of every split.
+  const name = checkName(spec.name, path, findings);
+  const connector = checkFrom(spec.from, path, findings);
   const readers = spec.readers ?? 'accelerated';
   if (!PLACEMENTS.includes(readers)) {
     findings.problem(`${path}.readers`, `${quote(readers)} is not a placement`, "use 'accelerated', 'delegated' or 'writer-only'");
   }
   const engine = resolveEngine(spec, readers, path, findings);
   const refresh = resolveRefresh(spec, path, findings);
-  checkParams(spec.params ?? {}, `${path}.params`, findings, `${path}.secretParams`);
-  checkParams(spec.engineParams ?? {}, `${path}.engineParams`, findings);
-  for (const [param, ref] of Object.entries(spec.secretParams ?? {})) {
-    checkSecretRef(ref, `${path}.secretParams.${param}`, findings);
+  const params = spec.params ?? NO_PARAMS;
+  const secretParams = spec.secretParams ?? NO_SECRETS;
+  const engineParams = spec.engineParams ?? NO_PARAMS;
+  checkParams(params, path, 'params', findings, true);
+  checkParams(engineParams, path, 'engineParams', findings, false);
+  let hasSecrets = false;
+  for (const param in secretParams) {
+    hasSecrets = true;
+    checkSecretRef(secretParams[param], `${path}.secretParams.${param}`, findings);
   }
-  const password = DATABASE_PASSWORDS[connector];
-  if (password !== undefined && Object.keys(spec.secretParams ?? {}).length === 0) {
+  const password = databasePasswordParam(connector);
+  if (password !== undefined && !hasSecrets) {
     findings.problem(
       `${path}.secretParams`,
       `is empty: the writer would log in to the ${connector} source ${quote(spec.from)} without credentials, and every refresh would fail`,
@@ -126,26 +138,34 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
   }
   return {
     name,
-    // Checks after this one quote the source: never with the password a URL carried (refused above).
-    from: typeof spec.from === 'string' ? spec.from.replace(URL_CREDENTIALS, (found) => found.replace(/\/\/[^@]*@$/, '//<user:password>@')) : spec.from,
+    from: withoutUrlCredentials(spec.from),
     connector,
-    params: spec.params ?? {},
-    secretParams: spec.secretParams ?? {},
+    params,
+    secretParams,
     readers,
     engine,
     engineFile: ENGINE_FILES[engine],
-    engineParams: spec.engineParams ?? {},
+    engineParams,
     refresh,
     snapshots: readers === 'accelerated' ? resolveSnapshots(spec, engine, refresh, path, findings) : undefined,
     timeColumn: spec.timeColumn,
     description: spec.description,
-    expectedSizeBytes: resolveSize(spec.expectedSize, `${path}.expectedSize`, findings),
+    expectedSizeBytes: resolveSize(spec.expectedSize, path, findings),
   };
+}
+
+const NO_PARAMS: Readonly<Record<string, ParamValue>> = Object.freeze({});
+const NO_SECRETS: Readonly<Record<string, SecretRef>> = Object.freeze({});
+
+/** Checks after the source's own quote it: never with the password a URL carried (refused by checkFrom). */
+function withoutUrlCredentials(from: string): string {
+  if (typeof from !== 'string' || !from.includes('@')) return from;
+  return from.replace(URL_CREDENTIALS, (found) => found.replace(/\/\/[^@]*@$/, '//<user:password>@'));
 }
 
 function checkName(name: unknown, path: string, findings: Findings): string {
   if (typeof name !== 'string' || !DATASET_NAME.test(name)) {
-    findings.problem(path, `${quote(name)} is not a dataset name`, 'use lowercase letters, digits and _ (at most 63, not starting with a digit)');
+    findings.problem(`${path}.name`, `${quote(name)} is not a dataset name`, 'use lowercase letters, digits and _ (at most 63, not starting with a digit)');
   }
   return String(name);
 }
@@ -153,12 +173,12 @@ function checkName(name: unknown, path: string, findings: Findings): string {
 function checkFrom(from: unknown, path: string, findings: Findings): string {
   const match = typeof from === 'string' ? SOURCE_FROM.exec(from) : null;
   if (!match) {
-    findings.problem(path, `${quote(from)} is not a source`, "write it as spiced does, '<connector>:<path>', e.g. 's3://lake/orders/' or 'postgres:public.orders'");
+    findings.problem(`${path}.from`, `${quote(from)} is not a source`, "write it as spiced does, '<connector>:<path>', e.g. 's3://lake/orders/' or 'postgres:public.orders'");
     return '';
   }
   if (URL_CREDENTIALS.test(from as string)) {
     // The source is rendered into readers' Spicepods too: a password there reaches every reader.
-    findings.problem(path, 'carries a user and password in its URL, which would reach every reader', "remove them from the URL and give them as secretParams (the connector's user and password params)");
+    findings.problem(`${path}.from`, 'carries a user and password in its URL, which would reach every reader', "remove them from the URL and give them as secretParams (the connector's user and password params)");
   }
   return match[1];
 }
@@ -242,21 +262,23 @@ function resolveSnapshots(
   return { trigger, threshold: given.threshold, compaction: given.compaction ?? engine === 'duckdb', creationPolicy: policy };
 }
 
-function checkParams(params: Readonly<Record<string, ParamValue>>, path: string, findings: Findings, secretPath?: string): void {
+function checkParams(params: Readonly<Record<string, ParamValue>>, path: string, key: 'params' | 'engineParams', findings: Findings, secretsElsewhere: boolean): void {
   if (typeof params !== 'object' || params === null) {
-    findings.problem(path, `${quote(params)} is not a map of params`, "use e.g. { file_format: 'parquet' }");
+    findings.problem(`${path}.${key}`, `${quote(params)} is not a map of params`, "use e.g. { file_format: 'parquet' }");
     return;
   }
-  for (const [param, value] of Object.entries(params)) {
-    const looksSecret = CREDENTIAL_PARAM.test(param) || (typeof value === 'string' && SECRET_VALUE.test(value));
-    if (looksSecret) {
+  for (const param in params) {
+    if (!Object.prototype.hasOwnProperty.call(params, param)) continue;
+    const value = params[param];
+    const type = typeof value;
+    if (CREDENTIAL_PARAM.test(param) || (type === 'string' && SECRET_VALUE.test(value as string))) {
       findings.problem(
-        `${path}.${param}`,
+        `${path}.${key}.${param}`,
         'is a credential and would reach every reader',
-        secretPath ? `move it to '${secretPath}.${param}' as { secretName, key }` : 'engine params cannot hold credentials',
+        secretsElsewhere ? `move it to '${path}.secretParams.${param}' as { secretName, key }` : 'engine params cannot hold credentials',
       );
-    } else if (!['string', 'number', 'boolean'].includes(typeof value)) {
-      findings.problem(`${path}.${param}`, `${quote(value)} is not a param value`, 'use a string, number or boolean');
+    } else if (type !== 'string' && type !== 'number' && type !== 'boolean') {
+      findings.problem(`${path}.${key}.${param}`, `${quote(value)} is not a param value`, 'use a string, number or boolean');
     }
   }
 }
@@ -265,7 +287,7 @@ function resolveSize(size: string | undefined, path: string, findings: Findings)
   if (size === undefined) return undefined;
   const bytes = parseQuantity(size);
   if (bytes === undefined || bytes <= 0) {
-    findings.problem(path, `${quote(size)} is not a size`, "use a Kubernetes quantity, e.g. '4Gi'");
+    findings.problem(`${path}.expectedSize`, `${quote(size)} is not a size`, "use a Kubernetes quantity, e.g. '4Gi'");
   }
   return bytes;
 }

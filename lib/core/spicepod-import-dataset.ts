@@ -1,4 +1,4 @@
-import { CREDENTIAL_PARAM, DATABASE_PASSWORDS, DATASET_NAME, ENGINE_FILES, SOURCE_FROM } from './dataset';
+import { CREDENTIAL_PARAM, databasePasswordParam, DATASET_NAME, ENGINE_FILES, SOURCE_FROM } from './dataset';
 import { AccelerationEngine, DatasetSpec, ReaderPlacement } from './dataset-spec';
 import { quote } from './errors';
 import { datasetSecretEnv, SecretRef } from './secret-ref';
@@ -165,7 +165,7 @@ function importParams(raw: unknown, path: string, dataset: ImportedDataset, ctx:
 
 /** A database source given no credentials at all: the split requires its password, from the Secret. */
 function requireCredentials(connector: string, path: string, dataset: ImportedDataset, ctx: DatasetImportContext): void {
-  const param = DATABASE_PASSWORDS[connector];
+  const param = databasePasswordParam(connector);
   if (param === undefined || Object.keys(dataset.spec.secretParams ?? {}).length > 0) return;
   const at = `${path}.params.${param}`;
   const ref = ctx.secrets.ref(`missing:${at}`, datasetSecretEnv(dataset.spec.name, param), at, 'missing');

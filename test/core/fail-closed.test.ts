@@ -22,6 +22,11 @@ describe('sources the writer can really read', () => {
     expect(problem.fix).toMatch(/secretParams: \{ mysql_pass: \{ secretName/);
   });
 
+  it("does not take a connector named like an object's own property (constructor) for a database", () => {
+    const split = synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 'constructor:orders', readers: 'delegated' }] }));
+    expect(parse(spicepodToYaml(split.writer.snapshotOwner.spicepod)).datasets[0].from).toBe('constructor:orders');
+  });
+
   it('accepts an S3 source without secrets: the writer reads it with its own identity', () => {
     expect(() => synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 's3://lake/orders/' }] }))).not.toThrow();
   });
