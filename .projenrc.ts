@@ -187,7 +187,7 @@ synth.spawn(synthCompose);
 const synthCli = project.addTask('synth:cli', {
   description: 'Run the command line (read-write-split synth) on each description file of examples/cli/ into out/cli/<split>/',
 });
-for (const split of ['orders', 'catalog', 'telemetry']) {
+for (const split of ['orders', 'catalog', 'telemetry', 'insights']) {
   synthCli.exec(`node dist/cli/main.js synth examples/cli/${split}.split.yaml --out out/cli/${split}`);
 }
 synth.spawn(synthCli);

@@ -19,7 +19,9 @@ export type { UpgradeAllowance, UpgradeSpec } from './core/upgrade-check';
 export { readDescriptionLock, writeDescriptionLock } from './files/description-lock-file';
 
 // The description.
-export type { SplitSpec } from './core/split';
+export type { AnySplitSpec, SpiceCloudSplitSpec, SplitSpec } from './core/split';
+export type { SpiceCloudWriterSpec, SpiceCloudWriterTierSpec } from './core/spice-cloud';
+export { SPICE_CLOUD_REGIONS } from './core/spice-cloud';
 export type {
   AccelerationEngine, DatasetRefreshSpec, DatasetSnapshotSpec, DatasetSpec, ReaderPlacement, RefreshMode, SnapshotCreationPolicy, SnapshotTrigger,
 } from './core/dataset-spec';

@@ -3,7 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { accessPlan, type SynthesizedSplit } from '../../dist/core';
+import { accessPlan, storedSplit, type SynthesizedSplit } from '../../dist/core';
 import { BENCH_ENV } from './aws';
 
 /** One tier's role, as a team would spell it out: name, trust, grants and the cdk-nag findings it acknowledges. */
@@ -31,7 +31,8 @@ export interface AwsL2Baseline {
 }
 
 export function prepareAwsL2Baseline(synthesized: SynthesizedSplit, readerNamespaces: readonly string[], vpcEndpointId: string, clusterName: string): AwsL2Baseline {
-  const { split, retention } = synthesized;
+  const split = storedSplit(synthesized.split, 'the AWS baseline');
+  const { retention } = synthesized;
   const plan = accessPlan(split);
   const role = (tier: 'writer' | 'reader') => ({
     name: `${split.name}-${split.store.region}-spice-${tier}`,

@@ -1,7 +1,8 @@
 /**
  * cdk8s app: the writer side of every example split, the reader sidecar added to two applications
- * of the `orders` split (one built with cdk8s-plus, one existing manifest) and to one of the Azure
- * `telemetry` split. Synthesize with `cdk8s synth` (npm run synth writes to out/k8s/).
+ * of the `orders` split (one built with cdk8s-plus, one existing manifest), to one of the Azure
+ * `telemetry` split and to one of the `insights` split, whose writer is a Spice Cloud app.
+ * Synthesize with `cdk8s synth` (npm run synth writes to out/k8s/).
  *
  * The telemetry identities' client ids come from the Azure stack (examples/azure): its outputs,
  * written with `pulumi stack output --json`, are read from $AZURE_STACK_OUTPUTS, by default
@@ -11,9 +12,11 @@ import { join } from 'node:path';
 import { App, Chart, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { awsRoleArn, IdentityTier } from 'read-write-split';
-import { readSplitIdentities, ReaderRestartSchedule, ReadWriteSplitChart, WorkloadIdentity } from 'read-write-split/k8s';
+import { synthesizeSplit } from 'read-write-split';
+import { readSplitIdentities, ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, WorkloadIdentity } from 'read-write-split/k8s';
 import { EXAMPLE_AWS_ACCOUNT } from '../splits/aws-account';
 import { catalog } from '../splits/catalog';
+import { insights } from '../splits/insights';
 import { inventory } from '../splits/inventory';
 import { orders } from '../splits/orders';
 import { telemetry } from '../splits/telemetry';
@@ -111,5 +114,26 @@ const deviceApi = new kplus.Deployment(devices, 'api', {
   }],
 });
 telemetrySplit.readerSidecar(devices, 'telemetry-reader', { identity: telemetryIdentities.reader }).addTo(deviceApi);
+
+// A reporting job reading the insights split, whose writer is a Spice Cloud app: the split has no
+// writer side to render, so the sidecar is built from the description alone (no split chart, no
+// cloud identity). Its pod reaches Spice Cloud only through the cluster's egress gateway.
+const reporting = new Chart(app, 'reporting', { namespace: 'reporting' });
+const dashboards = new kplus.Deployment(reporting, 'dashboards', {
+  metadata: { name: 'dashboards' },
+  replicas: 2,
+  securityContext: { user: 10001, group: 10001, ensureNonRoot: true },
+  containers: [{
+    name: 'dashboards',
+    image: 'ghcr.io/acme/dashboards:2.4.1',
+    ports: [{ name: 'http', number: 8080 }],
+    envVariables: { SPICE_HTTP_URL: kplus.EnvValue.fromValue('http://127.0.0.1:8090') },
+    securityContext: RESTRICTED_CONTAINER,
+  }],
+});
+new SpiceReaderSidecar(reporting, 'insights-reader', {
+  synthesized: synthesizeSplit(insights),
+  egress: { writerEndpointCidrs: ['198.51.100.16/28'] },
+}).addTo(dashboards);
 
 app.synth();

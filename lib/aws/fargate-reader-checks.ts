@@ -142,8 +142,8 @@ export function endpointVpcProblems(taskDefinition: ecs.TaskDefinition, splitVpc
 
 /** The split's gateway endpoint serves its own region: a task elsewhere never reaches the bucket. */
 export function checkTaskRegion(region: string, synthesized: SynthesizedSplit, own: Findings): void {
-  const storeRegion = synthesized.split.store.region;
-  if (Token.isUnresolved(region) || region === storeRegion) return;
+  const storeRegion = synthesized.split.store?.region;
+  if (storeRegion === undefined || Token.isUnresolved(region) || region === storeRegion) return;
   own.problem(
     'split',
     `keeps its snapshots in ${storeRegion}, but this task's stack deploys to ${region}: the bucket admits data requests only through the split's S3 gateway endpoint, in a VPC of ${storeRegion}`,

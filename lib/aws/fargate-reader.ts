@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { accessPlan, ownershipFixCommand, READER_HELPER_IMAGES, readerDiskBytes, readerInstance, ReaderInstance, readyWaitCommand } from '../core';
+import { accessPlan, ownershipFixCommand, READER_HELPER_IMAGES, readerDiskBytes, readerInstance, ReaderInstance, readyWaitCommand, storedSplit } from '../core';
 import { cdkFindings } from './checks';
 import { acknowledgeEcrToken, containerImage } from './container-image';
 import { appPortsOf, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
@@ -254,6 +254,8 @@ function taskSize(props: SpiceReaderFargateTaskProps) {
  */
 function readerTaskRole(scope: Construct, split: ReadWriteSplitAws, instance: ReaderInstance): iam.Role {
   const stack = Stack.of(scope);
+  // ReadWriteSplitAws refuses a split without a store.
+  const stored = storedSplit(split.synthesized.split, 'SpiceReaderFargateTask');
   const role = new iam.Role(scope, 'TaskRole', {
     description: `Read-only access to the ${instance.splitName} Spice snapshots, for the reader of an ECS task`,
     assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
@@ -264,10 +266,10 @@ function readerTaskRole(scope: Construct, split: ReadWriteSplitAws, instance: Re
   // The bucket by its name (a literal of the description), not by a reference: the task may live
   // in another stack than the split without a CloudFormation export between them.
   const bucket = s3.Bucket.fromBucketAttributes(scope, 'SnapshotBucket', {
-    bucketName: split.synthesized.split.store.bucket,
+    bucketName: stored.store.bucket,
     encryptionKey: split.snapshots.bucket.encryptionKey,
   });
-  const grants = accessPlan(split.synthesized.split).reader;
+  const grants = accessPlan(stored).reader;
   for (const access of grants) {
     grantPrefix(bucket, role, access);
     Validations.of(role).acknowledge({

@@ -1,7 +1,7 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { awsRoleName, checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { awsRoleName, checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, quote, refuseSpiceCloudWriter, splitNameOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
 import { cdkFindings, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts, TOKEN_IN_DESCRIPTION } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
@@ -124,6 +124,7 @@ export class ReadWriteSplitAws extends Construct {
     const findings = cdkFindings();
     checkLiteralValues(props.split, '', findings.under('split'), TOKEN_IN_DESCRIPTION);
     const synthesized = checkSplit(props.split, findings.under('split'));
+    refuseSpiceCloudWriter(synthesized?.split, 'ReadWriteSplitAws', findings.under('split'));
     const store = synthesized?.split.store ?? storeOf(props.split, findings);
     const own = findings.under('props');
     const bucketOptions = { ...props.bucket, exemptPrincipalArns: props.exemptPrincipalArns };
@@ -133,7 +134,7 @@ export class ReadWriteSplitAws extends Construct {
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
     checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own);
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
-    if (synthesized) {
+    if (synthesized?.split.store) {
       const { name, store: { region } } = synthesized.split;
       checkRoleNames(this, [awsRoleName(name, region, 'writer'), awsRoleName(name, region, 'reader')], findings.under('split'));
     }

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { SynthesizedSplit } from '../core';
+import { storedSplit, SynthesizedSplit } from '../core';
 import { cdkFindings, checkSnapshotBucket, claimBucket } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 import { denyOutsideEndpoint } from './vpc-endpoint-access';
@@ -76,7 +76,8 @@ export class SpiceSnapshotBucket extends Construct {
   /** @throws SplitValidationError at construction, listing every problem of the props */
   constructor(scope: Construct, id: string, props: SpiceSnapshotBucketProps) {
     super(scope, id);
-    const { split, retention } = props.synthesized;
+    const split = storedSplit(props.synthesized.split, 'SpiceSnapshotBucket', 'synthesized.split');
+    const { retention } = props.synthesized;
     const findings = cdkFindings();
     const own = findings.under('props');
     const { encryption, encryptionKey, exemptPrincipalArns } = props;

@@ -3,9 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import {
-  accessPlan, awsRoleName, checkNamespaces, checkServiceAccounts, IdentityTier, quote, readerServiceAccountName, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
-} from '../core';
+import { accessPlan, awsRoleName, checkNamespaces, checkServiceAccounts, IdentityTier, quote, readerServiceAccountName, storedSplit, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName } from '../core';
 import { cdkFindings, checkRoleNames, checkSourceAccess, checkTrust, claimRoleName } from './checks';
 import { grantPrefix } from './prefix-grants';
 import { grantSources } from './source-grants';
@@ -68,7 +66,7 @@ export class SpiceWorkloadRole extends Construct {
   /** @throws SplitValidationError at construction, listing every problem of the props */
   constructor(scope: Construct, id: string, props: SpiceWorkloadRoleProps) {
     super(scope, id);
-    const { split } = props.synthesized;
+    const split = storedSplit(props.synthesized.split, 'SpiceWorkloadRole', 'synthesized.split');
     const findings = cdkFindings();
     const own = findings.under('props');
     if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");

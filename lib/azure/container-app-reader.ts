@@ -4,7 +4,7 @@ import { RoleAssignment } from '@pulumi/azure-native/authorization';
 import { UserAssignedIdentity } from '@pulumi/azure-native/managedidentity';
 import type * as inputs from '@pulumi/azure-native/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { accessPlan, azureBlobReadCondition, quote, ReaderInstance } from '../core';
+import { accessPlan, azureBlobReadCondition, quote, ReaderInstance, storedSplit } from '../core';
 import { SpiceReaderContainerAppArgs } from './container-app-args';
 import { DEFAULT_HELPER_IMAGE, keyVaultSecretName } from './container-app-checks';
 import { CLUSTER_API_KEY_SECRET, ownershipInitContainer, readerContainer, readerFiles, writableVolumes } from './container-app-template';
@@ -70,7 +70,7 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
     super(SPICE_READER_CONTAINER_APP_TYPE, name, {}, opts);
     this.instance = instance;
     this.endpoints = instance.endpoints;
-    const { split } = args.split.synthesized;
+    const split = storedSplit(args.split.synthesized.split, 'SpiceReaderContainerApp');
     const location = normalizedLocation(args.location ?? split.store.region);
     const containerAppName = args.containerAppName ?? name;
     const tags = args.tags ?? { 'spice-split': split.name };

@@ -6,8 +6,8 @@ import { PrivateZone, VirtualNetworkLink } from '@pulumi/azure-native/privatedns
 import { BlobContainer, BlobServiceProperties, ManagementPolicy, StorageAccount } from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  accessPlan, azureBlobReadCondition, AzureRoleCondition, azureFederatedCredentialName, azureIdentityName, formatWarning, IdentityTier, kubernetesServiceAccountSubject, quote, SplitIdentities, SplitSpec, splitNameOf,
-  SynthesizedSplit,
+  accessPlan, azureBlobReadCondition, azureFederatedCredentialName, azureIdentityName, AzureRoleCondition, formatWarning, IdentityTier,
+  kubernetesServiceAccountSubject, quote, refuseSpiceCloudWriter, SplitIdentities, splitNameOf, SplitSpec, storedSplit, SynthesizedSplit,
 } from '../core';
 import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
 import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
@@ -138,6 +138,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, resourceGroupName, cluster, privateEndpoint }");
     } else {
+      refuseSpiceCloudWriter(synthesized?.split, 'ReadWriteSplitAzure', findings.under('split'));
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'azure') {
         findings.problem('split.store.cloud', `'${store.cloud}' is not 'azure': this component creates an Azure storage account`, "set store.cloud to 'azure', or use the adapter of the store's cloud");
@@ -160,7 +161,8 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     this.synthesized = synthesized!;
     for (const warning of findings.warnings) pulumi.log.warn(`${formatWarning(warning)} [ack: ${warning.id}]`, this);
 
-    const { split } = this.synthesized;
+    // A Spice Cloud split was refused above.
+    const split = storedSplit(this.synthesized.split, 'ReadWriteSplitAzure');
     const resourceGroupName = args.resourceGroupName;
     const location = normalizedLocation(args.cluster.location);
     const protect = args.protect ?? true;
@@ -246,7 +248,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     grantees: readonly Grantee[],
     shared: { resourceGroupName: pulumi.Input<string>; location: string; issuer: pulumi.Input<string>; tags: Record<string, string> },
   ): UserAssignedIdentity {
-    const split = this.synthesized.split;
+    const split = storedSplit(this.synthesized.split, 'ReadWriteSplitAzure');
     const identity = new UserAssignedIdentity(`${name}-${tier}`, {
       // Waits for the issuer check: a cluster without an issuer gets no identity nobody could use.
       resourceName: pulumi.output(shared.issuer).apply(() => azureIdentityName(split.name, tier)),

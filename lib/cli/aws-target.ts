@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { SplitFile } from './split-file';
+import { describedSplit, SplitFile } from './split-file';
 import { optionalModule } from './optional-module';
 import { ValidationProblem } from '../core/errors';
 import { problemsOf } from './thrown-problems';
@@ -45,7 +45,7 @@ export function buildAws(file: SplitFile): AwsBuild {
   try {
     const region = typeof props.cluster?.region === 'string' ? props.cluster.region : undefined;
     const stack = new cdk.Stack(app, stackProblems.length === 0 ? stackName ?? defaultStackName(file) : 'Stack', { env: { account: stackProblems.length === 0 ? account : undefined, region } });
-    new ReadWriteSplitAws(stack, 'Split', { ...props, split: file.split });
+    new ReadWriteSplitAws(stack, 'Split', { ...props, split: describedSplit(file) });
   } catch (error) {
     return { nag: nag !== undefined, problems: [...stackProblems, ...problemsOf(error, { props: 'aws' })] };
   }

@@ -4,7 +4,7 @@ import { AwsBuild, buildAws } from './aws-target';
 import { buildKubernetes, KubernetesBuild } from './kubernetes-target';
 import { requireFrameworks } from './optional-module';
 import { planPulumi, PulumiPlan } from './pulumi-target';
-import { SplitFile } from './split-file';
+import { describedSplit, SplitFile } from './split-file';
 import { unknownKeys } from './unknown-keys';
 import { SourcePosition, YamlSource } from './yaml-source';
 
@@ -96,7 +96,7 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   }
   const file = value as unknown as SplitFile;
   const findings = new Findings();
-  const synthesized = checkSplit(file.split, findings.under('split'));
+  const synthesized = checkSplit(describedSplit(file), findings.under('split'));
   const built = await buildSides(file, source, sides.targets, sides.described);
   const problems = [
     ...unknownKeys(value).map((problem) => locate(problem, true)),

@@ -3,7 +3,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { ValidationProblem } from '../core/errors';
-import { ApplicationManifest, KubernetesTarget, SplitFile } from './split-file';
+import { ApplicationManifest, describedSplit, KubernetesTarget, SplitFile } from './split-file';
 
 type KubernetesWorkloads = KubernetesTarget['workloads'];
 import { optionalModule } from './optional-module';
@@ -124,12 +124,14 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const splitName = typeof file.split?.name === 'string' ? file.split.name : 'split';
   let split: InstanceType<typeof ReadWriteSplitChart>;
   try {
-    split = new ReadWriteSplitChart(app, splitName, { ...props, workloads: withFilePaths(props.workloads, fileDir), split: file.split });
+    split = new ReadWriteSplitChart(app, splitName, { ...props, workloads: withFilePaths(props.workloads, fileDir), split: describedSplit(file) });
   } catch (error) {
     return { charts: [], problems: [...problemsOf(error, { props: 'kubernetes' }), ...problems] };
   }
   const taken = new Set<string>();
-  const charts: BuiltChart[] = [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
+  // With a Spice Cloud writer the split's chart renders nothing: only the applications' charts are written.
+  const cloudWriter = split.synthesized.split.writer.spiceCloud !== undefined;
+  const charts: BuiltChart[] = cloudWriter ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
   for (const [spec, i] of entries) {
     const at = `kubernetes.apps[${i}]`;
     const chart = new cdk8s.Chart(app, `${splitName}-app-${i}`, { namespace: spec.namespace });
@@ -147,7 +149,7 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
   }
-  return { app, charts, files: helmValuesFiles(split, taken), problems };
+  return { app, charts, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems };
 }
 
 /** A CRD file named in the description file is read from the description file's folder. */

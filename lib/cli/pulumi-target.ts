@@ -2,7 +2,7 @@ import type * as Pulumi from '@pulumi/pulumi';
 import type { ReadWriteSplitAzureArgs } from '../azure/read-write-split-azure';
 import type { ReadWriteSplitGcpArgs } from '../gcp/read-write-split-gcp';
 import { optionalModule } from './optional-module';
-import { AzureTarget, GcpTarget, SplitFile } from './split-file';
+import { AzureTarget, describedSplit, GcpTarget, SplitFile } from './split-file';
 import { ValidationProblem } from '../core/errors';
 import { problemsOf } from './thrown-problems';
 
@@ -26,8 +26,8 @@ type Covered<Missing extends never> = Missing;
 export type GcpSectionComplete = Covered<Uncovered<ReadWriteSplitGcpArgs, GcpTarget>>;
 export type AzureSectionComplete = Covered<Uncovered<ReadWriteSplitAzureArgs, AzureTarget>>;
 
-const gcpArgs = (file: SplitFile, gcp: GcpTarget): ReadWriteSplitGcpArgs => ({ ...gcp, split: file.split });
-const azureArgs = (file: SplitFile, azure: AzureTarget): ReadWriteSplitAzureArgs => ({ ...azure, split: file.split });
+const gcpArgs = (file: SplitFile, gcp: GcpTarget): ReadWriteSplitGcpArgs => ({ ...gcp, split: describedSplit(file) });
+const azureArgs = (file: SplitFile, azure: AzureTarget): ReadWriteSplitAzureArgs => ({ ...azure, split: describedSplit(file) });
 
 const registered: PlannedResource[] = [];
 let pulumi: typeof Pulumi | undefined;

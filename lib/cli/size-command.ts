@@ -48,6 +48,11 @@ export function sizingText(report: SizingReport): string {
   ].join('\n');
 }
 
+/** The report of a split whose writer is a Spice Cloud app: the readers only, which restore nothing. */
+function spiceCloudSizingText(report: SizingReport, endpoint: string): string {
+  return [`split ${report.split}`, `writer: the Spice Cloud app at ${endpoint} (sized in Spice Cloud); no snapshot bucket`, ...readerLines(report)].join('\n');
+}
+
 /** `size FILE`: the sizing of each tier and the bucket, with warnings where a tier looks too small. */
 export async function sizeCommand(path: string, options: { readonly format: OutputFormat }): Promise<number> {
   const check = await checkFile(YamlSource.read(path));
@@ -55,7 +60,14 @@ export async function sizeCommand(path: string, options: { readonly format: Outp
     printCheck(path, check.problems, check.warnings, options.format);
     return EXIT.invalid;
   }
-  const report = sizingReport(check.checked.synthesized.split);
+  const { split } = check.checked.synthesized;
+  const report = sizingReport(split);
+  if (split.writer.spiceCloud) {
+    // The writers and their storage are the Spice Cloud app's: only the readers are sized here.
+    const cloud = { split: report.split, writer: { spiceCloud: split.writer.spiceCloud.endpoint }, reader: report.reader };
+    process.stdout.write(options.format === 'json' ? `${JSON.stringify(cloud, null, 2)}\n` : `${spiceCloudSizingText(report, split.writer.spiceCloud.endpoint)}\n`);
+    return EXIT.valid;
+  }
   process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${sizingText(report)}\n`);
   return EXIT.valid;
 }

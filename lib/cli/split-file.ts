@@ -1,4 +1,7 @@
+import type { SpiceCloudWriterTierSpec } from '../core/spice-cloud';
+import type { SnapshotStoreSpec } from '../core/snapshot-store';
 import type { SplitSpec } from '../core/split';
+import type { WriterTierSpec } from '../core/tiers';
 import type { ReadWriteSplitAwsProps } from '../aws/read-write-split-aws';
 import type { SnapshotBucketEncryption } from '../aws/snapshot-bucket';
 import type { ReadWriteSplitChartProps } from '../k8s/split-chart';
@@ -146,10 +149,30 @@ export interface AzureTarget extends ReaderGrantees {
   readonly protect?: boolean;
 }
 
+/**
+ * The description as a file holds it: one shape for both kinds of split (a schema of one object
+ * reports a typo at its place, where a union would report every member's mismatch). The core
+ * refuses `store`, `retention` and the cluster's settings beside `writer.spiceCloud`.
+ */
+export interface SplitFileDescription extends Omit<SplitSpec, 'store' | 'writer'> {
+  /**
+   * The snapshot bucket both tiers share; required unless `writer.spiceCloud`.
+   *
+   * @default - none
+   */
+  readonly store?: SnapshotStoreSpec;
+  /**
+   * The writer cluster, or (`spiceCloud`) the Spice Cloud app that is the writer.
+   *
+   * @default - 3 replicas with the seed's sizing
+   */
+  readonly writer?: WriterTierSpec & Partial<SpiceCloudWriterTierSpec>;
+}
+
 /** A split and what to make of it: one file for `read-write-split synth`, `validate` and `size`. */
 export interface SplitFile {
   /** The split description, as the constructs' `split` prop. */
-  readonly split: SplitSpec;
+  readonly split: SplitFileDescription;
   /**
    * The Kubernetes side (`--target k8s`).
    *
@@ -174,4 +197,12 @@ export interface SplitFile {
    * @default - none
    */
   readonly azure?: AzureTarget;
+}
+
+/**
+ * The file's description as the constructs take it. The file's one shape holds both kinds of
+ * split; the constructs tell them apart (`writer.spiceCloud`) and refuse what does not belong.
+ */
+export function describedSplit(file: SplitFile): SplitSpec {
+  return file.split as SplitSpec;
 }

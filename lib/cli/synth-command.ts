@@ -25,9 +25,13 @@ interface Written {
 }
 
 function writeSpicepods(synthesized: SynthesizedSplit, dir: string): Written {
-  const files: [string, string][] = [
+  // A Spice Cloud app's own Spicepod is in Spice Cloud: only the readers' is written.
+  const writers: [string, string][] = synthesized.split.writer.spiceCloud ? [] : [
     ['writer.yaml', spicepodToYaml(synthesized.writer.snapshotOwner.spicepod)],
     ['writer-replica.yaml', spicepodToYaml(synthesized.writer.queryReplica.spicepod)],
+  ];
+  const files: [string, string][] = [
+    ...writers,
     ['reader.yaml', spicepodToYaml(synthesized.reader.spicepod)],
     ...(synthesized.archiver ? [['archiver.yaml', spicepodToYaml(synthesized.archiver.spicepod)] as [string, string]] : []),
   ];

@@ -1,4 +1,4 @@
-import { Findings, formatVersion, quote, ReaderInstance, SynthesizedSplit } from '../core';
+import { Findings, formatVersion, quote, ReaderInstance, ResolvedSnapshotStore, SynthesizedSplit } from '../core';
 import { ComposeMount, requiredVariable } from './compose-file';
 
 /**
@@ -69,8 +69,8 @@ function azureCredentials(): StoreCredentials {
 }
 
 /** The developer's credentials for the split's store. */
-export function storeCredentials(synthesized: SynthesizedSplit): StoreCredentials {
-  switch (synthesized.split.store.cloud) {
+export function storeCredentials(store: ResolvedSnapshotStore): StoreCredentials {
+  switch (store.cloud) {
     case 'aws':
       return awsCredentials();
     case 'gcp':
@@ -89,7 +89,8 @@ const STORE_TITLES = { gcp: 'GCS', azure: 'Azure' } as const;
  */
 export function checkStoreCredentials(synthesized: SynthesizedSplit, findings: Findings): void {
   const { store, image } = synthesized.split;
-  if (store.cloud === 'aws' || image.capabilities.objectStoreCredentials) return;
+  // A split without a store (a Spice Cloud writer) is refused by the reader checks.
+  if (!store || store.cloud === 'aws' || image.capabilities.objectStoreCredentials) return;
   const title = STORE_TITLES[store.cloud];
   findings.problem(
     'split.image.tag',

@@ -1,5 +1,5 @@
 import { ResolvedDataset } from './dataset';
-import { ResolvedSplit } from './split';
+import { StoredSplit } from './split';
 
 /** What an identity may do under a prefix of the snapshot bucket. */
 export type PrefixAccessLevel = 'read' | 'read-write';
@@ -150,7 +150,7 @@ class KeptReads {
   }
 }
 
-function writerSources(split: ResolvedSplit): S3SourceRead[] {
+function writerSources(split: StoredSplit): S3SourceRead[] {
   const own: S3SourceLocation = { bucket: split.store.bucket, prefix: `${split.store.prefix}/` };
   const reads: SourceRead[] = [];
   split.datasets.forEach((dataset, index) => {
@@ -179,7 +179,7 @@ function writerSources(split: ResolvedSplit): S3SourceRead[] {
  * The access plan of a split; each cloud adapter maps it to its own permissions. The S3 sources
  * are merged on first read: only the AWS adapter reads them.
  */
-export function accessPlan(split: ResolvedSplit): AccessPlan {
+export function accessPlan(split: StoredSplit): AccessPlan {
   let sources: readonly S3SourceRead[] | undefined;
   return {
     writer: [{ prefix: `${split.store.prefix}/`, access: 'read-write' }],
@@ -211,7 +211,7 @@ export function gcsSourceBucket(from: string): string | undefined {
  * uniform access on the source bucket, which is not this library's). The split's own snapshot
  * bucket is left out: the writer already reads it.
  */
-export function gcsWriterSources(split: ResolvedSplit): GcsSourceRead[] {
+export function gcsWriterSources(split: StoredSplit): GcsSourceRead[] {
   const byBucket = new Map<string, number[]>();
   split.datasets.forEach((dataset, index) => {
     const bucket = typeof dataset.from === 'string' ? gcsSourceBucket(dataset.from) : undefined;

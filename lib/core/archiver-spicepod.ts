@@ -1,6 +1,6 @@
 import { ResolvedDataset } from './dataset';
 import { WRITER_DATA_DIR } from './naming';
-import { ResolvedSplit } from './split';
+import { ResolvedSplit, StoredSplit } from './split';
 import { compact, SpicepodDataset, TierSpicepod } from './spicepod';
 import { clusterApiKeyBinding, compactionKey, engineParams, snapshotsBlock, spicepodHeader, writerClusterSource } from './spicepod-blocks';
 
@@ -34,7 +34,7 @@ function archivedDataset(split: ResolvedSplit, dataset: ResolvedDataset): Spicep
  * It holds no source credential (only the cluster API key) and runs with the writer's read-write
  * bucket identity. Undefined when the split keeps no archive.
  */
-export function renderArchiverSpicepod(split: ResolvedSplit): TierSpicepod | undefined {
+export function renderArchiverSpicepod(split: StoredSplit): TierSpicepod | undefined {
   const archived = split.datasets.filter((dataset) => dataset.readers === 'accelerated');
   if (split.retention.archiveDays === undefined || archived.length === 0) return undefined;
   return {

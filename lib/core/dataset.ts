@@ -11,6 +11,7 @@ import {
 import { parseQuantity } from './quantity';
 import { checkSecretRef, SecretRef } from './secret-ref';
 import { ParamValue } from './snapshot-store';
+import { checkSpiceCloudDataset } from './spice-cloud';
 
 /** A file-backed engine: where its file goes and under which param. */
 export interface EngineFile {
@@ -107,12 +108,13 @@ export function databasePasswordParam(connector: string): string | undefined {
   return PASSWORD_PARAMS.get(connector);
 }
 
-/** Checks one dataset and applies its defaults. */
-export function resolveDataset(spec: DatasetSpec, path: string, findings: Findings): ResolvedDataset {
+/** Checks one dataset and applies its defaults; a dataset of a Spice Cloud app (`spiceCloud`) is delegated to it. */
+export function resolveDataset(spec: DatasetSpec, path: string, findings: Findings, spiceCloud = false): ResolvedDataset {
   // Paths below `path` are built only when a problem is reported: this runs once per dataset of every split.
   const name = checkName(spec.name, path, findings);
   const connector = checkFrom(spec.from, path, findings);
-  const readers = spec.readers ?? 'accelerated';
+  if (spiceCloud) checkSpiceCloudDataset(spec, connector, path, findings);
+  const readers = spec.readers ?? (spiceCloud ? 'delegated' : 'accelerated');
   if (!PLACEMENTS.includes(readers)) {
     findings.problem(`${path}.readers`, `${quote(readers)} is not a placement`, "use 'accelerated', 'delegated' or 'writer-only'");
   }
@@ -129,7 +131,7 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
     checkSecretRef(secretParams[param], `${path}.secretParams.${param}`, findings);
   }
   const password = databasePasswordParam(connector);
-  if (password !== undefined && !hasSecrets) {
+  if (password !== undefined && !hasSecrets && !spiceCloud) {
     findings.problem(
       `${path}.secretParams`,
       `is empty: the writer would log in to the ${connector} source ${quote(spec.from)} without credentials, and every refresh would fail`,

@@ -2,7 +2,7 @@ import { ENGINE_FILES, PLACEMENTS } from './dataset';
 import { AccelerationEngine, ReaderPlacement } from './dataset-spec';
 import { Findings, quote, ReadWriteSplitError, ROOT_PATH } from './errors';
 import { SnapshotCloud, STORE_NAME_FIELDS } from './snapshot-store';
-import type { ResolvedSplit } from './split';
+import type { ResolvedSplit, StoredSplit } from './split';
 import { compact } from './spicepod';
 
 /**
@@ -93,7 +93,7 @@ export interface LockedDataset {
 export const DESCRIPTION_LOCK_VERSION = 1;
 
 /** The parts of a checked description that a lock records. */
-export type LockedParts = Pick<ResolvedSplit, 'name' | 'namespace' | 'store' | 'datasets'> & {
+export type LockedParts = Pick<StoredSplit, 'name' | 'namespace' | 'store' | 'datasets'> & {
   readonly writer: Pick<ResolvedSplit['writer'], 'storageSize' | 'storageClass'>;
 };
 

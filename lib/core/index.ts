@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './spice-image';
+export * from './spice-cloud';
 export * from './image-reference';
 export * from './snapshot-store';
 export * from './secret-ref';

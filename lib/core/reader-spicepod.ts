@@ -3,8 +3,8 @@ import { Findings, quote } from './errors';
 import { READER_DATA_DIR } from './naming';
 import { ReaderDatasetForm } from './reader-dataset-form';
 import { SecretEnvBinding } from './secret-ref';
-import { ResolvedSplit } from './split';
-import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
+import { ResolvedSplit, StoredSplit, storedSplit } from './split';
+import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, SpicepodSnapshots, TierSpicepod } from './spicepod';
 import { clusterApiKeyBinding, engineParams, nonEmpty, snapshotsBlock, spicepodHeader, writerClusterSource } from './spicepod-blocks';
 
 /** How often hot-swapping readers look for a newer snapshot, when not set. */
@@ -20,7 +20,7 @@ function checkInterval(split: ResolvedSplit): string {
 }
 
 /** An image that ships `file_format: snapshot`, on S3: read the published snapshots directly; no source, no engine file. */
-function fromPublishedSnapshots(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodDataset {
+function fromPublishedSnapshots(split: StoredSplit, dataset: ResolvedDataset): SpicepodDataset {
   return compact({
     from: split.store.refresh.uri,
     name: dataset.name,
@@ -79,7 +79,7 @@ function delegated(split: ResolvedSplit, dataset: ResolvedDataset): SpicepodData
   return compact({ ...writerClusterSource(split, dataset), name: dataset.name, description: dataset.description });
 }
 
-function acceleratedDataset(split: ResolvedSplit, dataset: ResolvedDataset, form: ReaderDatasetForm): SpicepodDataset {
+function acceleratedDataset(split: StoredSplit, dataset: ResolvedDataset, form: ReaderDatasetForm): SpicepodDataset {
   switch (form) {
     case 'snapshot-file-format':
       return fromPublishedSnapshots(split, dataset);
@@ -88,6 +88,10 @@ function acceleratedDataset(split: ResolvedSplit, dataset: ResolvedDataset, form
     case 'restored-source':
       return restored(dataset);
   }
+}
+
+function readerSnapshots(split: StoredSplit): SpicepodSnapshots {
+  return snapshotsBlock(split.store, split.store.refresh, split.reader.bootstrapOnFailure);
 }
 
 /** Options for one reader's Spicepod. */
@@ -104,7 +108,8 @@ function readerDatasets(split: ResolvedSplit, names: ReadonlySet<string>): Spice
   return split.datasets.flatMap((dataset) => {
     if (!names.has(dataset.name)) return [];
     if (dataset.readers === 'delegated') return [delegated(split, dataset)];
-    return [acceleratedDataset(split, dataset, split.readerForms.get(dataset.name)!)];
+    // Only a split with a store has accelerated datasets (a Spice Cloud app's are all delegated).
+    return [acceleratedDataset(storedSplit(split, 'renderReaderSpicepod'), dataset, split.readerForms.get(dataset.name)!)];
   });
 }
 
@@ -155,7 +160,7 @@ export function renderReaderSpicepod(split: ResolvedSplit, options: ReaderSpicep
     spicepod: compact({
       ...spicepodHeader(split, `${split.name}-reader`, 'reader'),
       secrets: secretEnv.length > 0 ? [{ from: 'env', name: 'env' }] : undefined,
-      snapshots: needsLocation ? snapshotsBlock(split.store, split.store.refresh, split.reader.bootstrapOnFailure) : undefined,
+      snapshots: needsLocation ? readerSnapshots(storedSplit(split, 'renderReaderSpicepod')) : undefined,
       datasets: readerDatasets(split, names),
     }),
     secretEnv,

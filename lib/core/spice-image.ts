@@ -148,9 +148,10 @@ function snapshotsCompiledIn(spec: SpiceImageSpec, edition: SpiceEdition, versio
 
 /**
  * Applies defaults to the image, works out its capabilities and reports what cannot work:
- * an image without snapshots makes every reader boot empty, so it is an error, not a warning.
+ * an image without snapshots makes every reader boot empty, so it is an error, not a warning
+ * (unless the split `usesSnapshots` not at all: readers of a Spice Cloud app).
  */
-export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Findings): ResolvedSpiceImage {
+export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Findings, usesSnapshots = true): ResolvedSpiceImage {
   const given = spec ?? {};
   const edition = given.edition ?? 'oss';
   if (edition !== 'oss' && edition !== 'enterprise') {
@@ -171,9 +172,9 @@ export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Fi
   }
   const resolvedVersion = version ?? { major: 0, minor: 0, patch: 0 };
   const capabilities = capabilitiesOf(given, edition, resolvedVersion);
-  const supported = version !== undefined && checkSnapshotSupport(given, edition, version, versionPath, findings);
+  const supported = version !== undefined && checkSnapshotSupport(given, edition, version, versionPath, usesSnapshots, findings);
   if (version) checkSnapshotFileFormat(given, version, findings);
-  if (supported && capabilities.snapshots && !capabilities.snapshotRefreshMode) {
+  if (supported && usesSnapshots && capabilities.snapshots && !capabilities.snapshotRefreshMode) {
     findings.warn(
       'no-hot-swap',
       'image.tag',
@@ -258,6 +259,7 @@ function checkSnapshotSupport(
   edition: SpiceEdition,
   version: SpiceVersion,
   path: string,
+  usesSnapshots: boolean,
   findings: Findings,
 ): boolean {
   const shown = formatVersion(version);
@@ -277,7 +279,8 @@ function checkSnapshotSupport(
     );
     return false;
   }
-  if (edition === 'enterprise') return true;
+  // Readers of a Spice Cloud app restore nothing: any edition will do.
+  if (edition === 'enterprise' || !usesSnapshots) return true;
   if (!snapshotsCompiledIn(spec, edition, version)) {
     findings.problem(
       'image.edition',

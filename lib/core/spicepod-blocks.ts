@@ -3,6 +3,7 @@ import { flightClientCertificateParams } from './flight-client-certificate';
 import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { CLUSTER_API_KEY_ENV, SecretEnvBinding, secretPlaceholder } from './secret-ref';
 import { ResolvedSnapshotStore, SnapshotLocation } from './snapshot-store';
+import { spiceCloudParams } from './spice-cloud';
 import { ResolvedSplit } from './split';
 import { compact, Spicepod, SpicepodAcceleration, SpicepodDataset, SpicepodParams, SpicepodSnapshots } from './spicepod';
 
@@ -27,6 +28,9 @@ export function snapshotsBlock(
  * source ones).
  */
 export function writerClusterSource(split: ResolvedSplit, dataset: ResolvedDataset): Pick<SpicepodDataset, 'from' | 'params'> {
+  const cloud = split.writer.spiceCloud;
+  // A Spice Cloud app's table, as the description names it; the app's API key is the one secret.
+  if (cloud) return { from: dataset.from, params: { ...spiceCloudParams(cloud, split.image), spiceai_api_key: secretPlaceholder(CLUSTER_API_KEY_ENV) } };
   return {
     from: `spice.ai:${dataset.name}`,
     params: {

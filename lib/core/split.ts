@@ -16,6 +16,7 @@ import {
   WriterTierSpec,
 } from './tiers';
 import { checkUpgrade, UpgradeSpec } from './upgrade-check';
+import { checkSpiceCloudSplit, refuseSpiceCloudWriter, SpiceCloudWriterTierSpec } from './spice-cloud';
 
 /** The one description of a read/write split that every adapter maps. */
 export interface SplitSpec {
@@ -37,7 +38,7 @@ export interface SplitSpec {
    * @default - OSS `spiceai/spiceai:1.11.5`
    */
   readonly image?: SpiceImageSpec;
-  /** The snapshot bucket both tiers share. */
+  /** The snapshot bucket both tiers share. (A split whose writer is a Spice Cloud app has none: see `SpiceCloudSplitSpec`.) */
   readonly store: SnapshotStoreSpec;
   /** The datasets, in the order they appear in the Spicepods. */
   readonly datasets: readonly DatasetSpec[];
@@ -78,6 +79,24 @@ export interface SplitSpec {
   readonly upgradeFrom?: UpgradeSpec;
 }
 
+/**
+ * A split whose writer is a Spice Cloud app: readers delegate every dataset to it over Flight with
+ * its API key and restore nothing, so there is no `store`, `retention` or writer cluster; each
+ * dataset names one of the app's tables (`from: 'spice.ai:<table>'`).
+ */
+export interface SpiceCloudSplitSpec extends Omit<SplitSpec, 'store' | 'writer' | 'retention' | 'upgradeFrom'> {
+  /** The Spice Cloud app, and its API key. */
+  readonly writer: SpiceCloudWriterTierSpec;
+}
+
+/** Any split description: one with its own writer cluster and snapshot store, or one whose writer is a Spice Cloud app. */
+export type AnySplitSpec = SplitSpec | SpiceCloudSplitSpec;
+
+/** Whether the description's writer is a Spice Cloud app (`writer.spiceCloud`). */
+export function isSpiceCloudSplit(spec: AnySplitSpec): spec is SpiceCloudSplitSpec {
+  return (spec.writer as SpiceCloudWriterTierSpec | undefined)?.spiceCloud !== undefined;
+}
+
 /** The writer tier after defaults and sizing. */
 export interface ResolvedWriter extends ResolvedWriterSettings {
   readonly storageSize: string;
@@ -93,7 +112,8 @@ export interface ResolvedSplit {
   readonly name: string;
   readonly namespace: string;
   readonly image: ResolvedSpiceImage;
-  readonly store: ResolvedSnapshotStore;
+  /** The snapshot store; undefined when the writer is a Spice Cloud app (`writer.spiceCloud`). */
+  readonly store?: ResolvedSnapshotStore;
   readonly datasets: readonly ResolvedDataset[];
   readonly readerForms: ReadonlyMap<string, ReaderDatasetForm>;
   readonly retention: ResolvedRetention;
@@ -101,6 +121,26 @@ export interface ResolvedSplit {
   readonly reader: ResolvedReader;
   /** Valid but risky choices, for adapters to surface at synth time. */
   readonly warnings: readonly SplitWarning[];
+}
+
+/** A split whose writers publish snapshots to a store: every split but one whose writer is a Spice Cloud app. */
+export type StoredSplit = ResolvedSplit & { readonly store: ResolvedSnapshotStore };
+
+/** Whether the split has a snapshot store (its writer is not a Spice Cloud app). */
+export function hasStore(split: ResolvedSplit): split is StoredSplit {
+  return split.store !== undefined;
+}
+
+/**
+ * The split as one with a store, for `component`, which is built on it.
+ *
+ * @throws SplitValidationError when the writer is a Spice Cloud app (the split has no store), at `path`
+ */
+export function storedSplit(split: ResolvedSplit, component: string, path = 'split'): StoredSplit {
+  if (hasStore(split)) return split;
+  const findings = new Findings();
+  refuseSpiceCloudWriter(split, component, findings.under(path));
+  throw new SplitValidationError(split.name, findings.problems, component);
 }
 
 /** Split names: a DNS label short enough for every name derived from it. */
@@ -111,7 +151,7 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const PLACEHOLDER_NAME = 'split';
 
 /** Checks the names; returns the name other names derive from. */
-function checkNames(spec: SplitSpec, findings: Findings): string {
+function checkNames(spec: AnySplitSpec, findings: Findings): string {
   const valid = typeof spec.name === 'string' && SPLIT_NAME.test(spec.name);
   if (!valid) {
     findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter");
@@ -122,12 +162,12 @@ function checkNames(spec: SplitSpec, findings: Findings): string {
   return valid ? spec.name : PLACEHOLDER_NAME;
 }
 
-function resolveDatasets(spec: SplitSpec, findings: Findings): ResolvedDataset[] {
+function resolveDatasets(spec: AnySplitSpec, spiceCloud: boolean, findings: Findings): ResolvedDataset[] {
   if (!Array.isArray(spec.datasets) || spec.datasets.length === 0) {
     findings.problem('datasets', 'is empty', 'describe at least one dataset');
     return [];
   }
-  const datasets = spec.datasets.map((dataset, i) => resolveDataset(dataset, `datasets[${i}]`, findings));
+  const datasets = spec.datasets.map((dataset, i) => resolveDataset(dataset, `datasets[${i}]`, findings, spiceCloud));
   const firstIndex = new Map<string, number>();
   datasets.forEach((dataset, i) => {
     const first = firstIndex.get(dataset.name);
@@ -199,7 +239,7 @@ export const SPLIT_WARNING_IDS = [
   's3-source-auth-unset',
 ] as const;
 
-function acknowledged(spec: SplitSpec, findings: Findings): ReadonlySet<string> {
+function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {
   const ids = spec.acknowledgedWarnings ?? [];
   if (!Array.isArray(ids)) {
     findings.problem('acknowledgedWarnings', `${quote(ids)} is not a list`, "list warning ids, e.g. ['no-hot-swap']");
@@ -213,13 +253,17 @@ function acknowledged(spec: SplitSpec, findings: Findings): ReadonlySet<string> 
   return new Set(ids);
 }
 
-function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | undefined {
+function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit | undefined {
   const name = checkNames(spec, findings);
   const namespace = spec.namespace ?? name;
-  const image = resolveSpiceImage(spec.image, findings);
-  const store = resolveSnapshotStore(spec.store, name, findings);
-  const datasets = resolveDatasets(spec, findings);
-  const retention = resolveRetention(spec.retention, findings);
+  const spiceCloud = isSpiceCloudSplit(spec);
+  // What the types leave out of a Spice Cloud split may still come from JavaScript or a YAML file.
+  if (spiceCloud) checkSpiceCloudSplit(spec as unknown as Parameters<typeof checkSpiceCloudSplit>[0], findings);
+  const image = resolveSpiceImage(spec.image, findings, !spiceCloud);
+  const own = isSpiceCloudSplit(spec) ? undefined : spec;
+  const store = own && resolveSnapshotStore(own.store, name, findings);
+  const datasets = resolveDatasets(spec, spiceCloud, findings);
+  const retention = resolveRetention(own?.retention, findings);
   const writerSettings = resolveWriterSettings(spec.writer, name, namespace, image, findings);
   const readerSettings = resolveReaderSettings(spec.reader, findings);
   checkReaderHotSwap(image, readerSettings, findings);
@@ -227,15 +271,15 @@ function resolveChecked(spec: SplitSpec, findings: Findings): ResolvedSplit | un
   checkReaderStore(image, store, readerForms, spec.reader?.bootstrapOnFailure !== undefined, findings);
   warnQuietDatasets(datasets, findings);
   checkS3SourcesOffAws(datasets, store, findings);
-  const writer = { ...writerSettings, storageSize: writerStorageSize(spec.writer?.storageSize, datasets, findings) };
+  const writer = { ...writerSettings, storageSize: writerStorageSize(own?.writer?.storageSize, datasets, findings) };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   const quiet = acknowledged(spec, findings);
   // Only an upgrade check compares with the lock.
-  const lockable = spec.upgradeFrom !== undefined && store && findings.problems.length === 0;
+  const lockable = own?.upgradeFrom !== undefined && store && findings.problems.length === 0;
   const locked = lockable ? lockResolvedSplit({ name, namespace, store, datasets, writer }) : undefined;
-  checkUpgrade(spec, locked, findings);
+  if (own) checkUpgrade(own, locked, findings);
   const warnings = findings.warnings.filter((warning) => !quiet.has(warning.id));
-  if (findings.problems.length > 0 || !store) return undefined;
+  if (findings.problems.length > 0 || (!store && !spiceCloud)) return undefined;
   return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings };
 }
 
@@ -250,7 +294,7 @@ export function splitNameOf(spec: unknown): string {
  * into `findings` (whose paths may be rooted, e.g. at `split`). Returns the resolved split when
  * the description has no problem.
  */
-export function checkResolvedSplit(spec: SplitSpec, findings: Findings): ResolvedSplit | undefined {
+export function checkResolvedSplit(spec: AnySplitSpec, findings: Findings): ResolvedSplit | undefined {
   if (!spec || typeof spec !== 'object') {
     findings.problem(ROOT_PATH, `${quote(spec)} is not a split description`, 'pass an object with name, store and datasets');
     return undefined;
@@ -267,7 +311,7 @@ export function checkResolvedSplit(spec: SplitSpec, findings: Findings): Resolve
  *
  * @throws SplitValidationError listing each problem with its property path, value and fix
  */
-export function resolveSplit(spec: SplitSpec): ResolvedSplit {
+export function resolveSplit(spec: AnySplitSpec): ResolvedSplit {
   const findings = new Findings();
   const split = checkResolvedSplit(spec, findings);
   if (!split) throw new SplitValidationError(splitNameOf(spec), findings.problems);

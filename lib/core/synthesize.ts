@@ -3,13 +3,18 @@ import { DescriptionLock, lockResolvedSplit } from './description-lock';
 import { Findings, SplitWarning, ValidationProblem } from './errors';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { retentionPlan, RetentionPlan } from './retention';
-import { checkResolvedSplit, resolveSplit, ResolvedSplit, SplitSpec, tierSizing, TierSizing } from './split';
+import { AnySplitSpec, checkResolvedSplit, hasStore, resolveSplit, ResolvedSplit, SplitSpec, tierSizing, TierSizing } from './split';
 import { TierSpicepod } from './spicepod';
 import { renderWriterSpicepod } from './writer-spicepod';
 
 /** Everything the core derives from one split description; adapters map these plain objects. */
 export interface SynthesizedSplit {
   readonly split: ResolvedSplit;
+  /**
+   * The writer cluster's Spicepods.
+   *
+   * @throws Error when the writer is a Spice Cloud app (`split.writer.spiceCloud`): its Spicepod is the app's, in Spice Cloud
+   */
   readonly writer: {
     /** The one replica that uploads snapshots. */
     readonly snapshotOwner: TierSpicepod;
@@ -17,8 +22,13 @@ export interface SynthesizedSplit {
     readonly queryReplica: TierSpicepod;
   };
   readonly reader: TierSpicepod;
-  /** Writes the daily archive; undefined when no archive is kept or nothing is accelerated. */
+  /** Writes the daily archive; undefined when no archive is kept, nothing is accelerated or the writer is a Spice Cloud app. */
   readonly archiver?: TierSpicepod;
+  /**
+   * The snapshot store's lifecycle.
+   *
+   * @throws Error when the writer is a Spice Cloud app: the split has no snapshot store
+   */
   readonly retention: RetentionPlan;
   readonly sizing: TierSizing;
   readonly warnings: readonly SplitWarning[];
@@ -35,12 +45,17 @@ function once<T>(compute: () => T): () => T {
  * adapters need the plans, not the Spicepods, and rendering a large split's is the costly part.
  */
 function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
+  const stored = (what: string) => {
+    if (hasStore(split)) return split;
+    throw new Error(`split ${JSON.stringify(split.name)} has a Spice Cloud writer: it has no ${what} (the app's Spicepod and storage are in Spice Cloud)`);
+  };
   const writer = once(() => ({
-    snapshotOwner: renderWriterSpicepod(split, 'snapshot-owner'),
-    queryReplica: renderWriterSpicepod(split, 'query-replica'),
+    snapshotOwner: renderWriterSpicepod(stored('writer Spicepods'), 'snapshot-owner'),
+    queryReplica: renderWriterSpicepod(stored('writer Spicepods'), 'query-replica'),
   }));
   const reader = once(() => renderReaderSpicepod(split));
-  const archiver = once(() => renderArchiverSpicepod(split));
+  const archiver = once(() => (hasStore(split) ? renderArchiverSpicepod(split) : undefined));
+  const retention = once(() => retentionPlan(stored('snapshot store').store, split.retention));
   return {
     split,
     get writer() {
@@ -52,7 +67,9 @@ function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
     get archiver() {
       return archiver();
     },
-    retention: retentionPlan(split.store, split.retention),
+    get retention() {
+      return retention();
+    },
     sizing: tierSizing(split),
     warnings: split.warnings,
   };
@@ -63,7 +80,7 @@ function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
  *
  * @throws SplitValidationError listing every problem of the description
  */
-export function synthesizeSplit(spec: SplitSpec): SynthesizedSplit {
+export function synthesizeSplit(spec: AnySplitSpec): SynthesizedSplit {
   return synthesizeResolved(resolveSplit(spec));
 }
 
@@ -72,7 +89,7 @@ export function synthesizeSplit(spec: SplitSpec): SynthesizedSplit {
  * to `findings` (rooted where the description sits in the adapter's props, e.g. `split`), and
  * renders it when it has no problem.
  */
-export function checkSplit(spec: SplitSpec, findings: Findings): SynthesizedSplit | undefined {
+export function checkSplit(spec: AnySplitSpec, findings: Findings): SynthesizedSplit | undefined {
   const split = checkResolvedSplit(spec, findings);
   return split && synthesizeResolved(split);
 }
@@ -86,7 +103,7 @@ export interface SplitValidation {
 }
 
 /** Checks a description and returns every problem and warning (for editors, CLIs and CI checks). */
-export function validateSplit(spec: SplitSpec): SplitValidation {
+export function validateSplit(spec: AnySplitSpec): SplitValidation {
   const findings = new Findings();
   checkResolvedSplit(spec, findings);
   return { problems: findings.problems, warnings: findings.warnings };
@@ -99,5 +116,7 @@ export function validateSplit(spec: SplitSpec): SplitValidation {
  * @throws SplitValidationError when the description has a problem (including against its own `upgradeFrom`)
  */
 export function lockDescription(spec: SplitSpec): DescriptionLock {
-  return lockResolvedSplit(resolveSplit(spec));
+  const split = resolveSplit(spec);
+  if (!hasStore(split)) throw new Error(`split ${JSON.stringify(split.name)} has a Spice Cloud writer: there is no lock for it (a lock names the snapshot store readers restore from)`);
+  return lockResolvedSplit(split);
 }

@@ -5,6 +5,7 @@ import { checkFlightTls, FlightTlsSpec } from './flight-tls';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
 import { checkSecretRef, SecretRef } from './secret-ref';
+import { ResolvedSpiceCloud, resolveSpiceCloud, SpiceCloudWriterTierSpec } from './spice-cloud';
 import { ResolvedSpiceImage } from './spice-image';
 
 /** A request and a limit, as Kubernetes quantities. */
@@ -186,18 +187,21 @@ export interface ResolvedWriterSettings {
   readonly tls?: FlightTlsSpec;
   /** The client certificate readers and the archiver present; undefined for none. */
   readonly flightClientCertificate?: FlightClientCertificateSpec;
+  /** The Spice Cloud app that is the writer; undefined for a writer cluster of your own. */
+  readonly spiceCloud?: ResolvedSpiceCloud;
 }
 
 const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
 
 /** Checks the writer tier and applies defaults. */
 export function resolveWriterSettings(
-  spec: WriterTierSpec | undefined,
+  spec: WriterTierSpec | SpiceCloudWriterTierSpec | undefined,
   splitName: string,
   namespace: string,
   image: ResolvedSpiceImage,
   findings: Findings,
 ): ResolvedWriterSettings {
+  if (isSpiceCloudWriter(spec)) return resolveSpiceCloudWriter(spec, splitName, findings);
   const replicas = spec?.replicas ?? 3;
   if (!Number.isInteger(replicas) || replicas < 1) {
     findings.problem('writer.replicas', `${quote(replicas)} is not a replica count`, 'use a whole number, 3 or more for production');
@@ -227,6 +231,18 @@ export function resolveWriterSettings(
     tls,
     flightClientCertificate,
   };
+}
+
+function isSpiceCloudWriter(spec: WriterTierSpec | SpiceCloudWriterTierSpec | undefined): spec is SpiceCloudWriterTierSpec {
+  return (spec as SpiceCloudWriterTierSpec | undefined)?.spiceCloud !== undefined;
+}
+
+/** A Spice Cloud app as the writer: no replicas of your own; readers dial the app with its API key. */
+function resolveSpiceCloudWriter(spec: SpiceCloudWriterTierSpec, splitName: string, findings: Findings): ResolvedWriterSettings {
+  const spiceCloud = resolveSpiceCloud(spec.spiceCloud, findings);
+  const apiKey = spec.apiKey ?? { secretName: defaultApiKeySecretName(splitName), key: 'api-key' };
+  checkSecretRef(apiKey, 'writer.apiKey', findings);
+  return { replicas: 0, resources: WRITER_RESOURCES, apiKey, acceptedApiKeys: [], flightEndpoint: spiceCloud.endpoint, spiceCloud };
 }
 
 const sameSecret = (a: SecretRef, b: SecretRef) => a?.secretName === b?.secretName && a?.key === b?.key;

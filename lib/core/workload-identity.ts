@@ -43,9 +43,9 @@ const IDENTITY_CLOUDS: Readonly<Record<string, string>> = {
   'aws-irsa': 'aws', 'aws-pod-identity': 'aws', 'gke-workload-identity': 'gcp', 'azure-workload-identity': 'azure',
 };
 
-/** What a tier's identity must fit: the store's cloud, and whether the image reads it with workload identity. */
-export function identityStoreOf(split: { readonly store: { readonly cloud: string }; readonly image: { readonly capabilities: { readonly objectStoreCredentials: boolean } } }): { readonly cloud: string; readonly workloadIdentity: boolean } {
-  return { cloud: split.store.cloud, workloadIdentity: split.image.capabilities.objectStoreCredentials };
+/** What a tier's identity must fit: the store's cloud, and whether the image reads it with workload identity; undefined without a store (a Spice Cloud writer). */
+export function identityStoreOf(split: { readonly store?: { readonly cloud: string }; readonly image: { readonly capabilities: { readonly objectStoreCredentials: boolean } } }): { readonly cloud: string; readonly workloadIdentity: boolean } | undefined {
+  return split.store && { cloud: split.store.cloud, workloadIdentity: split.image.capabilities.objectStoreCredentials };
 }
 
 /**
@@ -54,8 +54,13 @@ export function identityStoreOf(split: { readonly store: { readonly cloud: strin
  * ServiceAccount itself; Spice 1.x on Azure uses the nodes' identity).
  */
 export function checkIdentityForStore(
-  identity: WorkloadIdentity | undefined, store: { readonly cloud: string; readonly workloadIdentity?: boolean }, tier: IdentityTier, path: string, findings: Findings,
+  identity: WorkloadIdentity | undefined, store: { readonly cloud: string; readonly workloadIdentity?: boolean } | undefined, tier: IdentityTier, path: string, findings: Findings,
 ): void {
+  if (store === undefined) {
+    // Readers of a Spice Cloud app restore nothing: an identity would only widen what the pod can reach.
+    if (identity !== undefined) findings.problem(path, `is given, but the ${tier}s of a Spice Cloud app read no snapshot bucket and need no cloud identity`, 'remove it');
+    return;
+  }
   const { cloud } = store;
   const denied = tier === 'writer' ? 'upload' : 'restore';
   if (identity === undefined && cloud === 'aws') {

@@ -3,7 +3,7 @@ import { ResolvedDataset } from './dataset';
 import { FLIGHT_TLS_DIR, TLS_SECRET_KEYS } from './flight-tls';
 import { WRITER_DATA_DIR } from './naming';
 import { CLUSTER_API_KEY_ENV, datasetSecretEnv, SecretEnvBinding, secretPlaceholder } from './secret-ref';
-import { ResolvedSplit } from './split';
+import { ResolvedSplit, StoredSplit } from './split';
 import { compact, SpicepodAcceleration, SpicepodDataset, SpicepodParams, TierSpicepod } from './spicepod';
 import { acceptedApiKeyBindings, clusterApiKeyBinding, compactionKey, engineParams, nonEmpty, snapshotsBlock, spicepodHeader } from './spicepod-blocks';
 
@@ -83,7 +83,7 @@ export function writerSecretEnv(split: ResolvedSplit): SecretEnvBinding[] {
  * Renders the writer Spicepod for one role. Both roles hold the source credentials and require
  * the cluster API key (spiced 1.x's `spice.ai` connector fails "Unauthorized" without it).
  */
-export function renderWriterSpicepod(split: ResolvedSplit, role: WriterRole): TierSpicepod {
+export function renderWriterSpicepod(split: StoredSplit, role: WriterRole): TierSpicepod {
   const hasSnapshots = split.datasets.some((dataset) => dataset.snapshots);
   return {
     spicepod: compact({

@@ -6,7 +6,7 @@ import { SecretVersion } from '@pulumi/gcp/secretmanager/secretVersion';
 import { Account } from '@pulumi/gcp/serviceaccount/account';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
-import { accessPlan, gcsPrefixCondition, ReaderFile, ReaderInstance } from '../core';
+import { accessPlan, gcsPrefixCondition, ReaderFile, ReaderInstance, storedSplit } from '../core';
 import { appContainer, fileSecretId, FileSecret, readerAccountId, readerContainer, readerMemoryBytes, readerVolumes } from './cloud-run-containers';
 import { SpiceReaderCloudRunArgs } from './cloud-run-reader-args';
 import { checkCloudRunReader } from './cloud-run-reader-checks';
@@ -70,8 +70,8 @@ export class SpiceReaderCloudRun extends pulumi.ComponentResource {
     const member = pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`;
 
     // The reader's grant, held to the refresh snapshots as the GKE readers' is.
-    const bucket = synthesized.split.store.bucket;
-    const condition = gcsPrefixCondition(bucket, accessPlan(synthesized.split).reader[0]);
+    const stored = storedSplit(synthesized.split, 'SpiceReaderCloudRun');
+    const condition = gcsPrefixCondition(stored.store.bucket, accessPlan(stored).reader[0]);
     const grants: pulumi.Resource[] = [
       new BucketIAMMember(`${name}-snapshots`, { bucket: args.split.bucketName, role: READER_ROLE, member, condition: { ...condition } }, { parent: this }),
     ];

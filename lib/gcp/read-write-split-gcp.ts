@@ -8,7 +8,7 @@ import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
   accessPlan, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsPrefixCondition, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal,
-  IamCondition, IdentityTier, quote, SplitSpec, splitNameOf, SynthesizedSplit, WorkloadIdentity,
+  IamCondition, IdentityTier, quote, refuseSpiceCloudWriter, splitNameOf, SplitSpec, storedSplit, SynthesizedSplit, WorkloadIdentity,
 } from '../core';
 import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
 import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
@@ -134,6 +134,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");
     } else {
+      refuseSpiceCloudWriter(synthesized?.split, 'ReadWriteSplitGcp', findings.under('split'));
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'gcp') {
         findings.problem('split.store.cloud', `${quote(store.cloud)} is not 'gcp': this component creates a GCS bucket`, "set store.cloud to 'gcp', or use the adapter of the store's cloud");
@@ -151,7 +152,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     this.synthesized = synthesized!;
     for (const warning of findings.warnings) pulumi.log.warn(`${formatWarning(warning)} [ack: ${warning.id}]`, this);
 
-    const { split } = this.synthesized;
+    // A Spice Cloud split was refused above.
+    const split = storedSplit(this.synthesized.split, 'ReadWriteSplitGcp');
     const { project, projectNumber, region } = args.cluster;
     this.refreshLocation = split.store.refresh.uri;
     this.archiveLocation = split.store.archive.uri;
@@ -239,7 +241,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
   private serviceAccount(
     name: string, tier: IdentityTier, project: string, grantees: readonly Grantee[],
   ): Account {
-    const split = this.synthesized.split;
+    const split = storedSplit(this.synthesized.split, 'ReadWriteSplitGcp');
     const account = new Account(`${name}-${tier}`, {
       accountId: gcpServiceAccountId(split.name, tier),
       project,

@@ -65,8 +65,14 @@ function checkWriterEndpoint(options: ReaderEgressOptions, plan: ReaderEgressPla
     }
     return;
   }
+  const cloud = plan.split.writer.spiceCloud !== undefined;
   const required = delegated.length > 0
-    ? { why: `this reader delegates ${delegated.join(', ')} to writer.flightEndpoint ${quote(writer.url)}, outside the cluster, on port ${writer.port}`, fix: 'give the CIDR blocks its host resolves to (e.g. the load balancer\'s addresses)' }
+    ? {
+      why: `this reader delegates ${delegated.join(', ')} to ${cloud ? 'the Spice Cloud app at' : 'writer.flightEndpoint'} ${quote(writer.url)}, outside the cluster, on port ${writer.port}`,
+      fix: cloud
+        ? "give the CIDR blocks the pod reaches it through: your egress gateway's or proxy's (no address range of Spice Cloud is documented), or allowAnyDestination: true with a writerEndpointCidrs of 0.0.0.0/0 on purpose"
+        : 'give the CIDR blocks its host resolves to (e.g. the load balancer\'s addresses)',
+    }
     : undefined;
   checkCidrList(options.writerEndpointCidrs, 'writerEndpointCidrs', findings, allowAny, required);
 }
@@ -148,7 +154,8 @@ export function checkReaderEgress(egress: ReaderEgressOptions | undefined, plan:
   }
   const allowAny = egress.allowAnyDestination === true;
   const { restored } = plan.destinations;
-  const store = restored.length > 0 ? { why: `this reader restores ${restored.join(', ')} from the snapshot bucket over HTTPS (443)`, fix: OBJECT_STORE_FIX[plan.split.store.cloud] } : undefined;
+  const cloud = plan.split.store?.cloud;
+  const store = restored.length > 0 && cloud ? { why: `this reader restores ${restored.join(', ')} from the snapshot bucket over HTTPS (443)`, fix: OBJECT_STORE_FIX[cloud] } : undefined;
   checkCidrList(egress.objectStoreCidrs, 'objectStoreCidrs', at, allowAny, store);
   checkIdentityEndpoints(egress, plan, at, allowAny);
   checkWriterEndpoint(egress, plan, at, allowAny);

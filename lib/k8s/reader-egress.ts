@@ -156,7 +156,9 @@ export interface ReaderEgressPlan {
 
 /** The plan of a reader of `datasets` (every dataset readers see, when undefined) with `identity`. */
 export function readerEgressPlan(split: ResolvedSplit, datasets: readonly string[] | undefined, identity: WorkloadIdentity | undefined): ReaderEgressPlan {
-  return { split, destinations: readerDestinations(split, datasets), identity: identityEndpointsNeed(identity, split.store.cloud) };
+  // Readers of a Spice Cloud app (no store) restore nothing, so they reach no identity endpoint.
+  const need = split.store ? identityEndpointsNeed(identity, split.store.cloud) : { known: [] };
+  return { split, destinations: readerDestinations(split, datasets), identity: need };
 }
 
 const ipBlocks = (cidrs: readonly string[] | undefined): Json[] => (cidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }));

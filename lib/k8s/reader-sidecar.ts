@@ -179,8 +179,8 @@ export class SpiceReaderSidecar extends Construct {
     checkReaderDatasets(split, props.datasets, findings);
     const own = findings.under('props');
     checkWorkloadIdentity(props.identity, 'identity', own);
-    // A workload that keeps its own ServiceAccount gets its identity from the user.
-    if (!props.keepWorkloadServiceAccount) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
+    // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
+    if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
@@ -283,11 +283,12 @@ export class SpiceReaderSidecar extends Construct {
       const early = checkAt === 'now' ? this.podProblems(render(), where, namespace) : namespaceProblems(shapeNow, this.footprint, where);
       // Construction stops on a namespace problem: report with it what the workload already shows.
       problems.push(...(checkAt === 'at-synth' && early.length > 0 ? this.podProblems(render(), where, namespace) : early));
-      const { cloud } = this.props.synthesized.split.store;
-      if (this.props.keepWorkloadServiceAccount && ownServiceAccount) {
+      // Without a store (a Spice Cloud writer) there is no identity to bind: the constructor refused one.
+      const cloud = this.props.synthesized.split.store?.cloud;
+      if (this.props.keepWorkloadServiceAccount && ownServiceAccount && cloud !== undefined) {
         const kept = { chart: Chart.of(object), name: ownServiceAccount, namespace, where };
         problems.push(...bindKeptServiceAccount(kept, this.props.identity && this.identity, cloud));
-      } else if (this.props.keepWorkloadServiceAccount) {
+      } else if (this.props.keepWorkloadServiceAccount && cloud !== undefined) {
         // Nothing to keep: the pod runs as the reader ServiceAccount, which needs the identity.
         const findings = new Findings();
         checkIdentityForStore(this.props.identity, identityStoreOf(this.props.synthesized.split), 'reader', 'props.identity', findings);

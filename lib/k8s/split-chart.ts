@@ -1,20 +1,21 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkSplit, SplitSpec, splitNameOf, SynthesizedSplit } from '../core';
+import { AnySplitSpec, checkSplit, splitNameOf, SynthesizedSplit } from '../core';
 import { Findings, quote } from '../core/errors';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
 import { SpiceReaderSidecar, SpiceReaderSidecarOptions } from './reader-sidecar';
 import { SplitObservability, SplitObservabilityOptions } from './observability';
 import { reportWarnings } from './warnings';
+import { checkSpiceCloudChartProps } from './spice-cloud-chart';
 import { checkWriterClusterOptions, SpiceWriterCluster, WriterClusterOptions } from './writer-cluster';
-import type { ClusterApiKeyExternalSecret } from './cluster-api-key';
+import { checkClusterApiKeySource, type ClusterApiKeyExternalSecret } from './cluster-api-key';
 import type { FlightCertificateIssuer } from './flight-tls';
 
 /** Props of the split's chart. */
 export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>, Omit<WriterClusterOptions, 'identity'> {
-  /** The split description; the chart's namespace is the split's. */
-  readonly split: SplitSpec;
+  /** The split description (one whose writer is a Spice Cloud app too); the chart's namespace is the split's. */
+  readonly split: AnySplitSpec;
   /**
    * Read-write cloud identity of the writers and the archiver.
    *
@@ -26,7 +27,7 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>,
    * `workloads: { type: 'helm' }`, whose chart's pods do not meet restricted; warn and audit stay
    * restricted).
    *
-   * @default true
+   * @default true (none for a Spice Cloud split: nothing of it runs there)
    */
   readonly createNamespace?: boolean;
   /**
@@ -55,6 +56,11 @@ export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 function checkChartProps(props: ReadWriteSplitChartProps, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
+  if (synthesized?.split.writer.spiceCloud) {
+    checkSpiceCloudChartProps(props, findings);
+    checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', findings);
+    return;
+  }
   checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings, 'writerIdentity');
   if (props.argoCdSyncWave !== undefined && !Number.isInteger(props.argoCdSyncWave)) {
     findings.problem('argoCdSyncWave', `${quote(props.argoCdSyncWave)} is not a sync wave`, 'use a whole number, e.g. -1');
@@ -67,20 +73,21 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
 
 /**
  * The writer side of a split: namespace, writer cluster, archiver and NetworkPolicies. Readers go
- * into application charts with `readerSidecar`.
+ * into application charts with `readerSidecar`. When the writer is a Spice Cloud app
+ * (`split.writer.spiceCloud`) the chart renders nothing itself: it hands its readers the split.
  *
  * @throws SplitValidationError at construction, listing every problem of the description and the props
  */
 export class ReadWriteSplitChart extends Chart {
   /** Everything the core derived from the description. */
   public readonly synthesized: SynthesizedSplit;
-  public readonly writer: SpiceWriterCluster;
   /** The Namespace; undefined when `createNamespace` is false. */
   public readonly namespaceObject?: ApiObject;
   private readonly monitoringNamespace: string;
   private readonly imagePullSecrets?: readonly string[];
   private readonly clusterApiKey?: ClusterApiKeyExternalSecret;
   private readonly flightClientCertificate?: FlightCertificateIssuer;
+  private readonly writerCluster?: SpiceWriterCluster;
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
     const findings = new Findings();
@@ -94,6 +101,10 @@ export class ReadWriteSplitChart extends Chart {
     this.imagePullSecrets = props.pods?.imagePullSecrets;
     this.clusterApiKey = props.clusterApiKey;
     this.flightClientCertificate = props.flightClientCertificate;
+    if (split.writer.spiceCloud) {
+      reportWarnings(this, split, findings.warnings);
+      return;
+    }
     if (props.createNamespace ?? true) {
       // The Spice Helm chart's pods meet baseline only (no seccomp profile, no dropped capabilities):
       // with them the Namespace enforces baseline, and still warns and audits against restricted.
@@ -102,7 +113,7 @@ export class ReadWriteSplitChart extends Chart {
       // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
       this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
-    this.writer = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
+    this.writerCluster = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
     if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized, writerWorkloads: props.workloads?.type });
     reportWarnings(this, split, findings.warnings);
     if (props.argoCdSyncWave !== undefined) {
@@ -110,6 +121,16 @@ export class ReadWriteSplitChart extends Chart {
         object.metadata.addAnnotation(ARGOCD_SYNC_WAVE, String(props.argoCdSyncWave));
       }
     }
+  }
+
+  /**
+   * The writer cluster.
+   *
+   * @throws Error when the writer is a Spice Cloud app (`split.writer.spiceCloud`): the chart renders none
+   */
+  public get writer(): SpiceWriterCluster {
+    if (this.writerCluster) return this.writerCluster;
+    throw new Error(`${this.node.path}: split ${JSON.stringify(this.synthesized.split.name)} has a Spice Cloud writer; the chart renders no writer cluster`);
   }
 
   /**

@@ -7,10 +7,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { ReadWriteSplitAwsProps, SpiceWorkloadRole } from '../../lib/aws';
-import { accessPlan, DatasetSpec, resolveSplit, s3SourceLocation } from '../../lib/core';
+import { accessPlan, DatasetSpec, s3SourceLocation } from '../../lib/core';
 import { synthesizeSplit } from '../../lib/core/synthesize';
 import { awsStack, policyStatements } from '../support/aws';
-import { awsSplit } from '../support/splits';
+import { awsSplit, resolveStoredSplit } from '../support/splits';
 import { thrown } from '../support/errors';
 
 const WRITER = 'shop-eu-west-1-spice-writer';
@@ -205,7 +205,7 @@ describe('the access plan (core): where spiced reads an s3:// source', () => {
   });
 
   it('lists the writer\'s sources once each (a key without its \'/\' also reads the folder), and none for readers', () => {
-    const split = resolveSplit(withDatasets([
+    const split = resolveStoredSplit(withDatasets([
       { name: 'a', from: 's3://lake/orders/', params: parquet },
       { name: 'b', from: 's3://lake/orders/', params: parquet, readers: 'delegated' },
       { name: 'c', from: 's3://lake/orders/x/', params: parquet },

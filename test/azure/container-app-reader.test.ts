@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitAzure, SpiceReaderContainerApp, SpiceReaderContainerAppArgs } from '../../lib/azure';
-import { azureBlobReadCondition, ownershipFixCommand, readerInstance, synthesizeSplit } from '../../lib/core';
+import { azureBlobReadCondition, ownershipFixCommand, readerInstance, storedSplit, synthesizeSplit } from '../../lib/core';
 import { MOCK_OIDC_ISSUER, MOCK_SUBSCRIPTION } from '../../examples/azure/mock-cloud';
 import { telemetry } from '../../examples/splits/telemetry';
 import { componentProblems } from '../support/errors';
@@ -103,7 +103,7 @@ describe('the Container App', () => {
     const identity = named(resources, T.identity, 'devices-api-identity');
     expect(identity.inputs).toMatchObject({ resourceName: 'devices-api-spice-reader', resourceGroupName: 'acme-apps', location: 'westeurope' });
     const role = named(resources, T.role, 'devices-api-blob-data').inputs;
-    const synthesized = split.synthesized.split;
+    const synthesized = storedSplit(split.synthesized.split, 'the test');
     expect(role).toMatchObject({
       principalId: identity.state.principalId,
       principalType: 'ServicePrincipal',

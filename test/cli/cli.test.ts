@@ -175,6 +175,33 @@ describe('read-write-split size', () => {
   });
 });
 
+describe('read-write-split on a split whose writer is a Spice Cloud app', () => {
+  const CLOUD = join('examples', 'cli', 'insights.split.yaml');
+
+  it('synth writes the readers\' Spicepod and the application with its sidecar, and no writer side', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'rws-cli-cloud-'));
+    const result = cli('synth', CLOUD, '--out', out);
+    expect(result.status, result.output).toBe(0);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([`spicepods: ${out}/spicepods/ reader.yaml`, `k8s: ${out}/k8s/ legacy-api.yaml`]);
+    const reader = parse(readFileSync(join(out, 'spicepods', 'reader.yaml'), 'utf8'));
+    expectValidSpicepod(reader);
+    expect(reader.datasets.map((d: K8sObject) => [d.from, d.params.spiceai_endpoint])).toEqual([
+      ['spice.ai:daily_revenue', 'https://us-east-1-prod-aws-flight.spiceai.io'], ['spice.ai:top_products', 'https://us-east-1-prod-aws-flight.spiceai.io'],
+    ]);
+    const docs = docsOf(join(out, 'k8s', 'legacy-api.yaml'));
+    await expectValidManifests(docs);
+    const egress = docs.find((d) => d.kind === 'NetworkPolicy')!.spec.egress;
+    expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '198.51.100.16/28' } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  }, 120_000);
+
+  it('size sizes the readers only: the writers are the app\'s', () => {
+    const text = cli('size', CLOUD);
+    expect(text.status, text.output).toBe(0);
+    expect(text.stdout).toMatch(/^split insights\nwriter: the Spice Cloud app at https:\/\/us-east-1-prod-aws-flight.spiceai.io \(sized in Spice Cloud\); no snapshot bucket\nreader sidecar/);
+    expect(text.stdout).not.toContain('writer cluster');
+  });
+});
+
 describe('read-write-split import', () => {
   const SPICEPOD = join('test', 'fixtures', 'import', 'single-tier.spicepod.yaml');
   const imported = () => importSpicepod(parse(readFileSync(join(ROOT, SPICEPOD), 'utf8')));

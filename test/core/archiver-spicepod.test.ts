@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderArchiverSpicepod, resolveSplit } from '../../lib/core';
-import { awsSplit } from '../support/splits';
+import { renderArchiverSpicepod } from '../../lib/core';
+import { awsSplit, resolveStoredSplit } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 
 describe('the archiver Spicepod', () => {
-  const archiver = renderArchiverSpicepod(resolveSplit(awsSplit()))!;
+  const archiver = renderArchiverSpicepod(resolveStoredSplit(awsSplit()))!;
 
   it('is schema-valid and writes only to the archive location, never bootstrapping', () => {
     expectValidSpicepod(archiver.spicepod);
@@ -40,6 +40,6 @@ describe('the archiver Spicepod', () => {
   });
 
   it('does not exist when no archive is kept', () => {
-    expect(renderArchiverSpicepod(resolveSplit(awsSplit({ retention: { dailyArchive: 'none' } })))).toBeUndefined();
+    expect(renderArchiverSpicepod(resolveStoredSplit(awsSplit({ retention: { dailyArchive: 'none' } })))).toBeUndefined();
   });
 });

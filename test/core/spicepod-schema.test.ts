@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderWriterSpicepod, resolveSplit } from '../../lib/core';
-import { awsSplit } from '../support/splits';
+import { renderWriterSpicepod } from '../../lib/core';
+import { awsSplit, resolveStoredSplit } from '../support/splits';
 import { expectValidSpicepod, SCHEMA_PATH, spicepodSchemaErrors } from '../support/spicepod-schema';
 
 describe('the Spicepod schema helper', () => {
@@ -12,12 +12,12 @@ describe('the Spicepod schema helper', () => {
   });
 
   it('accepts a rendered writer Spicepod', () => {
-    const writer = renderWriterSpicepod(resolveSplit(awsSplit()), 'snapshot-owner').spicepod;
+    const writer = renderWriterSpicepod(resolveStoredSplit(awsSplit()), 'snapshot-owner').spicepod;
     expect(spicepodSchemaErrors(writer)).toEqual([]);
   });
 
   it('rejects an unknown dataset key', () => {
-    const writer = renderWriterSpicepod(resolveSplit(awsSplit()), 'snapshot-owner').spicepod;
+    const writer = renderWriterSpicepod(resolveStoredSplit(awsSplit()), 'snapshot-owner').spicepod;
     const broken = { ...writer, datasets: [{ ...writer.datasets[0], refresh_every: '5m' }] };
     const errors = spicepodSchemaErrors(broken);
     expect(errors.some((e) => e.message === 'must NOT have additional properties' && e.params.additionalProperty === 'refresh_every')).toBe(true);
@@ -25,14 +25,14 @@ describe('the Spicepod schema helper', () => {
   });
 
   it('rejects an unknown snapshot behaviour', () => {
-    const writer = renderWriterSpicepod(resolveSplit(awsSplit()), 'snapshot-owner').spicepod;
+    const writer = renderWriterSpicepod(resolveStoredSplit(awsSplit()), 'snapshot-owner').spicepod;
     const acceleration = { ...writer.datasets[0].acceleration, snapshots: 'sometimes' };
     const broken = { ...writer, datasets: [{ ...writer.datasets[0], acceleration }] };
     expect(spicepodSchemaErrors(broken).length).toBeGreaterThan(0);
   });
 
   it('accepts API keys as the plain strings spiced parses, and nothing else', () => {
-    const writer = renderWriterSpicepod(resolveSplit(awsSplit()), 'snapshot-owner').spicepod;
+    const writer = renderWriterSpicepod(resolveStoredSplit(awsSplit()), 'snapshot-owner').spicepod;
     expect(spicepodSchemaErrors({ ...writer, runtime: { auth: { api_key: { enabled: true, keys: ['abc:rw'] } } } })).toEqual([]);
     expect(spicepodSchemaErrors({ ...writer, runtime: { auth: { api_key: { enabled: true, keys: [42] } } } }).length).toBeGreaterThan(0);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderWriterSpicepod, resolveSplit, spicepodToYaml, WriterRole } from '../../lib/core';
-import { awsSplit } from '../support/splits';
+import { renderWriterSpicepod, spicepodToYaml, WriterRole } from '../../lib/core';
+import { awsSplit, resolveStoredSplit } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 import { parse } from 'yaml';
 
-const split = resolveSplit(awsSplit());
+const split = resolveStoredSplit(awsSplit());
 const owner = renderWriterSpicepod(split, 'snapshot-owner');
 const replica = renderWriterSpicepod(split, 'query-replica');
 
@@ -90,7 +90,7 @@ describe('writer Spicepods', () => {
   });
 
   it('render SQLite, Turso and in-memory engines, and compaction only for DuckDB', () => {
-    const custom = resolveSplit(awsSplit({
+    const custom = resolveStoredSplit(awsSplit({
       datasets: [
         { name: 'small', from: 's3://lake/small/', engine: 'sqlite' },
         { name: 'hot', from: 's3://lake/hot/', engine: 'arrow', readers: 'delegated' },
@@ -109,7 +109,7 @@ describe('writer Spicepods', () => {
   });
 
   it('render a time-interval trigger for streaming sources', () => {
-    const streaming = resolveSplit(awsSplit({
+    const streaming = resolveStoredSplit(awsSplit({
       datasets: [{ name: 'events', from: 's3://lake/events/', refresh: { mode: 'changes' }, snapshots: { threshold: '30m' } }],
     }));
     const acceleration = renderWriterSpicepod(streaming, 'snapshot-owner').spicepod.datasets[0].acceleration;

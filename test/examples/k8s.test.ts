@@ -35,8 +35,22 @@ describe('the example cdk8s app (cdk8s synth)', () => {
   it('synthesizes one file per chart', () => {
     expect(result.status, result.output).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
-      'catalog.k8s.yaml', 'devices.k8s.yaml', 'inventory.k8s.yaml', 'legacy.k8s.yaml', 'orders.k8s.yaml', 'storefront.k8s.yaml', 'telemetry.k8s.yaml',
+      'catalog.k8s.yaml', 'devices.k8s.yaml', 'inventory.k8s.yaml', 'legacy.k8s.yaml', 'orders.k8s.yaml', 'reporting.k8s.yaml', 'storefront.k8s.yaml', 'telemetry.k8s.yaml',
     ]);
+  });
+
+  it('gives the reporting app a reader of the Spice Cloud app: its API key only, its region, its egress through the gateway', () => {
+    const reporting = docs.filter((doc) => doc.metadata?.namespace === 'reporting');
+    const spicepod = spicepodOf(find(reporting, 'ConfigMap', 'dashboards-spice-reader'));
+    expect(spicepod.snapshots).toBeUndefined();
+    expect(spicepod.datasets.map((d: K8sObject) => [d.from, d.params])).toEqual(['daily_revenue', 'top_products'].map((table) => [
+      `spice.ai:${table}`, { spiceai_region: 'us-east-1', spiceai_api_key: '${secrets:SPICE_CLUSTER_API_KEY}' },
+    ]));
+    const pod = find(reporting, 'Deployment', 'dashboards').spec.template.spec;
+    const secrets = [...pod.initContainers, ...pod.containers].flatMap((c: K8sObject) => c.env ?? []).filter((e: K8sObject) => e.valueFrom?.secretKeyRef);
+    expect(secrets).toEqual([{ name: 'SPICE_CLUSTER_API_KEY', valueFrom: { secretKeyRef: { name: 'insights-spice-cloud', key: 'api-key' } } }]);
+    expect(find(reporting, 'ServiceAccount', 'insights-reader').metadata.annotations).toBeUndefined();
+    expect(find(reporting, 'NetworkPolicy', 'dashboards-spice-reader').spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: '198.51.100.16/28' } }], ports: [{ protocol: 'TCP', port: 443 }] });
   });
 
   it('writes only manifests valid against the Kubernetes schemas, and schema-valid Spicepods', async () => {

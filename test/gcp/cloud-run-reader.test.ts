@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { SplitSpec } from '../../lib';
-import { accessPlan, gcsPrefixCondition, readerDiskBytes, renderReaderSpicepod, spicepodToYaml, synthesizeSplit } from '../../lib/core';
+import { accessPlan, gcsPrefixCondition, readerDiskBytes, renderReaderSpicepod, spicepodToYaml, storedSplit, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitGcp, SpiceReaderCloudRun, SpiceReaderCloudRunArgs } from '../../lib/gcp';
 import { catalog } from '../../examples/splits/catalog';
 import { componentProblems } from '../support/errors';
@@ -135,7 +135,7 @@ describe('SpiceReaderCloudRun beside an application', () => {
       bucket: 'acme-catalog-snapshots',
       role: 'roles/storage.objectViewer',
       member: `serviceAccount:${email}`,
-      condition: { ...gcsPrefixCondition('acme-catalog-snapshots', accessPlan(split).reader[0]) },
+      condition: { ...gcsPrefixCondition('acme-catalog-snapshots', accessPlan(storedSplit(split, 'the test')).reader[0]) },
     });
     expect(grant.inputs.condition.expression).toContain('catalog/refresh/');
     expect(ofType(resources, 'gcp:secretmanager/secretIamMember:SecretIamMember').map((r) => r.inputs)).toEqual([

@@ -10,12 +10,12 @@ import { ROOT } from '../support/run';
 const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'index': {
     values: [
-      'ReadWriteSplitError', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'UPGRADE_CHANGE_KINDS', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
+      'ReadWriteSplitError', 'SPICE_CLOUD_REGIONS', 'SPICE_PORTS', 'SPLIT_WARNING_IDS', 'SplitValidationError', 'UPGRADE_CHANGE_KINDS', 'awsRoleArn', 'awsRoleName', 'formatProblem', 'formatWarning',
       'gcpServiceAccountEmail', 'gcpServiceAccountId', 'importSpicepod', 'lockDescription', 'ownershipFixCommand', 'parseDescriptionLock', 'parseSplitIdentities', 'readDescriptionLock',
       'readerDiskBytes', 'readerInstance', 'readerServiceAccountName', 'readyWaitCommand', 'sizingReport', 'spicepodToYaml', 'synthesizeSplit', 'validateSplit', 'writeDescriptionLock', 'writerServiceAccountName', 'writerServiceName',
     ],
     types: [
-      'AccelerationEngine', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketDatasetReport', 'BucketEstimate', 'BucketReport', 'ByteFigure', 'CountFigure',
+      'AccelerationEngine', 'AnySplitSpec', 'AzureSnapshotStoreSpec', 'BootstrapOnFailure', 'BucketDatasetReport', 'BucketEstimate', 'BucketReport', 'ByteFigure', 'CountFigure',
       'CpuReport', 'DatasetRefreshSpec', 'DatasetSnapshotSpec', 'DatasetSpec', 'DescriptionLock', 'FlightClientCertificateSpec', 'FlightTlsSpec', 'GcsSnapshotStoreSpec',
       'IdentityTier', 'ImportNote', 'ImportedSecret', 'ImportedSecretKind', 'KnownBytes', 'KnownCount', 'LargestDataset', 'LockedDataset', 'LockedStore', 'MemoryReport',
       'ParamValue', 'ReaderDatasetForm', 'ReaderFile', 'ReaderInstance', 'ReaderInstanceOptions', 'ReaderPlacement', 'ReaderPlatform', 'ReaderReport', 'ReaderTierSpec',
@@ -23,7 +23,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore', 'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter',
       'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec', 'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef',
       'SizingReport', 'SizingWarning', 'SizingWarningId', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation', 'SnapshotStoreSpec', 'SnapshotTrigger',
-      'SpiceCapabilities', 'SpiceEdition', 'SpiceImageSpec', 'SpiceVersion', 'Spicepod', 'SpicepodAcceleration', 'SpicepodDataset', 'SpicepodImport',
+      'SpiceCapabilities', 'SpiceCloudSplitSpec', 'SpiceCloudWriterSpec', 'SpiceCloudWriterTierSpec', 'SpiceEdition', 'SpiceImageSpec', 'SpiceVersion', 'Spicepod', 'SpicepodAcceleration', 'SpicepodDataset', 'SpicepodImport',
       'SpicepodImportOptions', 'SpicepodSnapshots', 'SplitIdentities', 'SplitSpec', 'SplitValidation', 'SplitWarning', 'SynthesizedSplit', 'TierSizing', 'TierSpicepod',
       'UnknownCause', 'UnknownFigure', 'UpgradeAllowance', 'UpgradeChangeKind', 'UpgradeSpec', 'ValidationProblem', 'WorkloadIdentity', 'WriterReport',
       'WriterStorageBasis', 'WriterStorageReport', 'WriterTierSpec',

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
+import { AnySplitSpec, resolveSplit, SplitSpec, SplitValidationError, storedSplit, StoredSplit } from '../../lib/core';
 
 /** A small valid split on AWS with the default OSS 1.11 image and one dataset of each placement. */
 export function awsSplit(overrides: Partial<SplitSpec> = {}): SplitSpec {
@@ -46,4 +46,9 @@ export function problemAt(spec: unknown, path: string) {
   const problem = error.problems.find((p) => p.path === path);
   expect(problem, `no problem at ${path}; got:\n${error.message}`).toBeDefined();
   return problem!;
+}
+
+/** A resolved split with its snapshot store, for the core's renderers of the writer side. */
+export function resolveStoredSplit(spec: AnySplitSpec): StoredSplit {
+  return storedSplit(resolveSplit(spec), 'the test');
 }

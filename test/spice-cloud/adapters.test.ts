@@ -1,0 +1,93 @@
+import { App as CdkApp, Stack } from 'aws-cdk-lib';
+import { Chart, Testing } from 'cdk8s';
+import { describe, expect, it } from 'vitest';
+import { SpiceCloudSplitSpec, SplitSpec, synthesizeSplit } from '../../lib';
+import { ReadWriteSplitAws } from '../../lib/aws';
+import { readerCompose } from '../../lib/compose';
+import { ReadWriteSplitGcp } from '../../lib/gcp';
+import { ReadWriteSplitChart } from '../../lib/k8s';
+import { componentProblems, thrown } from '../support/errors';
+import { expectValidManifests, find, K8sObject, restrictedAppDeployment, spicepodOf } from '../support/k8s';
+
+const INSIGHTS: SpiceCloudSplitSpec = {
+  name: 'insights',
+  image: { tag: '1.11.5' },
+  writer: { spiceCloud: { region: 'us-west-2' }, apiKey: { secretName: 'insights-spice-cloud', key: 'api-key' } },
+  datasets: [{ name: 'daily_revenue', from: 'spice.ai:daily_revenue' }],
+};
+const GATEWAY = '198.51.100.16/28';
+
+/** The split's chart and an application chart `reporting` whose Deployment `web` gets the reader sidecar. */
+function rendered(sidecar: Record<string, unknown> = { egress: { writerEndpointCidrs: [GATEWAY] } }) {
+  const app = Testing.app();
+  const split = new ReadWriteSplitChart(app, 'insights', { split: INSIGHTS });
+  const chart = new Chart(app, 'reporting', { namespace: 'reporting' });
+  split.readerSidecar(chart, 'reader', sidecar).addTo(restrictedAppDeployment(chart, 'web'));
+  return { split, splitDocs: Testing.synth(split) as K8sObject[], docs: Testing.synth(chart) as K8sObject[] };
+}
+
+describe('the Kubernetes side of a Spice Cloud split', () => {
+  it('renders no writer side, and readers that hold only the app\'s API key, with no cloud identity', async () => {
+    const { splitDocs, docs } = rendered();
+    expect(splitDocs).toEqual([]);
+    await expectValidManifests(docs);
+    const pod = find(docs, 'Deployment', 'web').spec.template.spec;
+    const sidecar = [...(pod.initContainers ?? []), ...pod.containers].find((c: K8sObject) => c.name === 'spice-reader');
+    expect(sidecar.env.filter((e: K8sObject) => e.valueFrom?.secretKeyRef)).toEqual([
+      { name: 'SPICE_CLUSTER_API_KEY', valueFrom: { secretKeyRef: { name: 'insights-spice-cloud', key: 'api-key' } } },
+    ]);
+    expect(find(docs, 'ServiceAccount', 'insights-reader').metadata.annotations ?? {}).toEqual({});
+    const spicepod = spicepodOf(docs.find((d) => d.kind === 'ConfigMap')!);
+    expect(spicepod.datasets[0].params.spiceai_endpoint).toBe('https://us-west-2-prod-aws-flight.spiceai.io');
+    expect(spicepod.snapshots).toBeUndefined();
+  });
+
+  it('lets the reader pod reach the app only through the blocks given for it, on 443', () => {
+    const policy = rendered().docs.find((d) => d.kind === 'NetworkPolicy')!;
+    expect(policy.spec.egress).toContainEqual({ to: [{ ipBlock: { cidr: GATEWAY } }], ports: [{ protocol: 'TCP', port: 443 }] });
+  });
+
+  it('asks for the blocks the pod reaches the app through, when egress is restricted', () => {
+    const error = thrown(() => rendered({ egress: {} }));
+    expect(error.problems.map((p) => p.path)).toEqual(['props.egress.writerEndpointCidrs']);
+    expect(error.problems[0].message).toMatch(/delegates daily_revenue to the Spice Cloud app at "https:\/\/us-west-2-prod-aws-flight.spiceai.io"/);
+  });
+
+  it('refuses a cloud identity for its readers: they read no bucket', () => {
+    const error = thrown(() => rendered({ identity: { type: 'aws-pod-identity' } }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['props.identity: is given, but the readers of a Spice Cloud app read no snapshot bucket and need no cloud identity']);
+  });
+
+  it('refuses the writer cluster\'s props on the chart, and has no writer cluster to hand out', () => {
+    const problems = componentProblems(() => new ReadWriteSplitChart(Testing.app(), 'insights', {
+      split: INSIGHTS, writerIdentity: { type: 'aws-pod-identity' }, workloads: { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' }, pods: { imagePullSecrets: ['pull'], nodeSelector: { pool: 'spice' } },
+    }), 'insights');
+    expect(problems.map((p) => p.split(':')[0])).toEqual(['props.writerIdentity', 'props.workloads', 'props.pods.nodeSelector']);
+    const chart = new ReadWriteSplitChart(Testing.app(), 'insights', { split: INSIGHTS, pods: { imagePullSecrets: ['pull'] } });
+    expect(() => chart.writer).toThrow(/has a Spice Cloud writer; the chart renders no writer cluster/);
+  });
+});
+
+describe('components built on the snapshot store refuse a Spice Cloud split', () => {
+  const refusal = /^split\.writer\.spiceCloud: is set: the writer is a Spice Cloud app and the split has no snapshot store, so (\S+) has nothing to create or grant/;
+
+  it('AWS', () => {
+    const stack = new Stack(new CdkApp(), 'Insights', { env: { account: '111122223333', region: 'us-west-2' } });
+    const problems = componentProblems(() => new ReadWriteSplitAws(stack, 'Split', {
+      split: INSIGHTS as unknown as SplitSpec, cluster: { region: 'us-west-2', trust: { type: 'aws-pod-identity', clusterName: 'prod' } }, vpcEndpointId: 'vpce-0123456789abcdef0',
+    }), 'Insights/Split');
+    expect(problems.filter((p) => refusal.test(p))).toHaveLength(1);
+  });
+
+  it('GCP, before it registers any resource', () => {
+    const problems = componentProblems(() => new ReadWriteSplitGcp('insights', {
+      split: INSIGHTS as unknown as SplitSpec, cluster: { region: 'us-west1', project: 'acme', projectNumber: '123456789012' }, privateGoogleAccessManagedElsewhere: true,
+    }), 'insights');
+    expect(problems.some((p) => refusal.test(p))).toBe(true);
+  });
+
+  it('the laptop reader (not built for a Spice Cloud split yet)', () => {
+    const error = thrown(() => readerCompose(synthesizeSplit(INSIGHTS)));
+    expect(error.problems.map((p) => p.path)).toContain('split.writer.spiceCloud');
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SpiceCloudSplitSpec, spicepodToYaml, synthesizeSplit, validateSplit } from '../../lib';
+import { expectValidSpicepod } from '../support/spicepod-schema';
+import { ENTERPRISE_2 } from '../support/splits';
+
+/** A split whose writer is a Spice Cloud app in us-east-1, read by OSS 1.11 readers. */
+const cloudSplit = (overrides: Partial<SpiceCloudSplitSpec> = {}): SpiceCloudSplitSpec => ({
+  name: 'insights',
+  image: { tag: '1.11.5' },
+  writer: { spiceCloud: { region: 'us-east-1' }, apiKey: { secretName: 'insights-spice-cloud', key: 'api-key' } },
+  datasets: [{ name: 'daily_revenue', from: 'spice.ai:daily_revenue' }, { name: 'top_products', from: 'spice.ai:sales.top_products' }],
+  ...overrides,
+});
+
+const readerOf = (spec: SpiceCloudSplitSpec) => parse(spicepodToYaml(synthesizeSplit(spec).reader.spicepod));
+const problemsOf = (spec: unknown) => validateSplit(spec as SpiceCloudSplitSpec).problems.map((p) => `${p.path}: ${p.message}`);
+
+describe('readers of a Spice Cloud app', () => {
+  it('delegate every dataset to the app with its API key, and restore nothing (1.11: the regional endpoint)', () => {
+    const synthesized = synthesizeSplit(cloudSplit());
+    expectValidSpicepod(synthesized.reader.spicepod);
+    const reader = parse(spicepodToYaml(synthesized.reader.spicepod));
+    expect(reader.snapshots).toBeUndefined();
+    expect(reader.secrets).toEqual([{ from: 'env', name: 'env' }]);
+    expect(reader.datasets).toEqual([
+      { from: 'spice.ai:daily_revenue', name: 'daily_revenue', params: { spiceai_endpoint: 'https://us-east-1-prod-aws-flight.spiceai.io', spiceai_api_key: '${secrets:SPICE_CLUSTER_API_KEY}' } },
+      { from: 'spice.ai:sales.top_products', name: 'top_products', params: { spiceai_endpoint: 'https://us-east-1-prod-aws-flight.spiceai.io', spiceai_api_key: '${secrets:SPICE_CLUSTER_API_KEY}' } },
+    ]);
+    expect(synthesized.reader.secretEnv).toEqual([{ envVar: 'SPICE_CLUSTER_API_KEY', secret: { secretName: 'insights-spice-cloud', key: 'api-key' }, purpose: 'cluster-api-key' }]);
+  });
+
+  it('name the region on 2.x, whose connector builds the endpoint from it (spiceai_region)', () => {
+    const reader = readerOf(cloudSplit({ image: ENTERPRISE_2 }));
+    expect(reader.datasets[0].params).toEqual({ spiceai_region: 'us-east-1', spiceai_api_key: '${secrets:SPICE_CLUSTER_API_KEY}' });
+  });
+
+  it('dial the regional endpoint on a 2.0.0 release candidate: which one first parsed spiceai_region is not known', () => {
+    const reader = readerOf(cloudSplit({ image: { ...ENTERPRISE_2, tag: '2.0.0-rc.5-enterprise' } }));
+    expect(reader.datasets[0].params.spiceai_endpoint).toBe('https://us-east-1-prod-aws-flight.spiceai.io');
+    expect(reader.datasets[0].params.spiceai_region).toBeUndefined();
+  });
+
+  it('dial an explicit endpoint as given, on every release', () => {
+    const endpoint = 'https://eu-central-1-prod-aws-flight.spiceai.io';
+    for (const image of [{ tag: '1.11.5' }, ENTERPRISE_2]) {
+      const reader = readerOf(cloudSplit({ image, writer: { spiceCloud: { endpoint } } }));
+      expect(reader.datasets[0].params.spiceai_endpoint).toBe(endpoint);
+      expect(reader.datasets[0].params.spiceai_region).toBeUndefined();
+    }
+  });
+
+  it('run any edition: an OSS 2.x image without the snapshots feature is fine, and no snapshot warning is raised', () => {
+    const synthesized = synthesizeSplit(cloudSplit({ image: { tag: '2.0.1' } }));
+    expect(synthesized.warnings.map((w) => w.id)).toEqual([]);
+    expect(synthesized.split.store).toBeUndefined();
+  });
+
+  it('have no writer Spicepods, archiver or bucket lifecycle: the app\'s are in Spice Cloud', () => {
+    const synthesized = synthesizeSplit(cloudSplit());
+    expect(() => synthesized.writer).toThrow(/has a Spice Cloud writer: it has no writer Spicepods/);
+    expect(() => synthesized.retention).toThrow(/has no snapshot store/);
+    expect(synthesized.archiver).toBeUndefined();
+  });
+});
+
+describe('a Spice Cloud split refuses, all at once,', () => {
+  it('a store, retention, the cluster\'s and snapshot settings, and datasets the app does not serve as tables', () => {
+    const problems = problemsOf({
+      ...cloudSplit(),
+      store: { cloud: 'aws', bucket: 'insights-snapshots', region: 'us-east-1' },
+      retention: { refreshSnapshots: '48h' },
+      writer: { spiceCloud: { region: 'us-east-1' }, replicas: 3, tls: {} },
+      reader: { bootstrapOnFailure: 'fallback', snapshotCheckInterval: '1m' },
+      datasets: [{ name: 'orders', from: 'postgres:public.orders', readers: 'accelerated', engine: 'duckdb', refresh: { mode: 'append' } }],
+    });
+    expect(problems).toEqual(expect.arrayContaining([
+      'store: is set, but the writer is a Spice Cloud app, which publishes no snapshots to your bucket (not documented)',
+      'retention: is set, but a Spice Cloud split has no snapshot bucket',
+      'writer.replicas: configures a writer cluster, but the writer is a Spice Cloud app',
+      'writer.tls: configures a writer cluster, but the writer is a Spice Cloud app',
+      'reader.bootstrapOnFailure: is about snapshots and sources, but readers of a Spice Cloud app restore nothing and read no source',
+      'reader.snapshotCheckInterval: is about snapshots and sources, but readers of a Spice Cloud app restore nothing and read no source',
+      'datasets[0].from: "postgres:public.orders" is not a table of the Spice Cloud app',
+      'datasets[0].readers: "accelerated": readers of a Spice Cloud app can only delegate (the app publishes no snapshots to restore)',
+      "datasets[0].engine: configures the writer's refresh and acceleration, which the Spice Cloud app's own Spicepod holds",
+      "datasets[0].refresh: configures the writer's refresh and acceleration, which the Spice Cloud app's own Spicepod holds",
+    ]));
+    // The app logs in to its sources itself: no password is asked for here.
+    expect(problems.some((p) => p.startsWith('datasets[0].secretParams'))).toBe(false);
+  });
+
+  it('a region the connector does not document, both region and endpoint, neither, and a plaintext endpoint', () => {
+    expect(problemsOf(cloudSplit({ writer: { spiceCloud: { region: 'eu-west-1' } } }))).toEqual([
+      'writer.spiceCloud.region: "eu-west-1" is not a region the spice.ai connector documents',
+    ]);
+    expect(problemsOf(cloudSplit({ writer: { spiceCloud: { region: 'us-east-1', endpoint: 'https://us-east-1-prod-aws-flight.spiceai.io' } } }))).toEqual([
+      'writer.spiceCloud.endpoint: is set together with region',
+    ]);
+    expect(problemsOf(cloudSplit({ writer: { spiceCloud: {} } }))).toEqual(['writer.spiceCloud.region: is missing, and so is endpoint']);
+    expect(problemsOf(cloudSplit({ writer: { spiceCloud: { endpoint: 'http://flight.example.com:50051' } } }))).toEqual([
+      'writer.spiceCloud.endpoint: "http://flight.example.com:50051" is not a TLS Flight endpoint',
+    ]);
+  });
+
+  it('a split of its own kind without a store is still refused: store is required without writer.spiceCloud', () => {
+    const { writer: _writer, ...rest } = cloudSplit();
+    expect(problemsOf({ ...rest, datasets: [{ name: 'orders', from: 's3://lake/orders/' }] })[0]).toMatch(/^store: /);
+  });
+});
