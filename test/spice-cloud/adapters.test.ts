@@ -6,6 +6,10 @@ import { ReadWriteSplitAws } from '../../lib/aws';
 import { readerCompose } from '../../lib/compose';
 import { ReadWriteSplitGcp } from '../../lib/gcp';
 import { ReadWriteSplitChart } from '../../lib/k8s';
+import { Findings } from '../../lib/core/errors';
+import { composeSchemaErrors } from '../compose/compose-schema';
+import { checkReaderInstance } from '../../lib/core/reader-instance-checks';
+import { parse } from 'yaml';
 import { componentProblems, thrown } from '../support/errors';
 import { expectValidManifests, find, K8sObject, restrictedAppDeployment, spicepodOf } from '../support/k8s';
 
@@ -86,8 +90,22 @@ describe('components built on the snapshot store refuse a Spice Cloud split', ()
     expect(problems.some((p) => refusal.test(p))).toBe(true);
   });
 
-  it('the laptop reader (not built for a Spice Cloud split yet)', () => {
-    const error = thrown(() => readerCompose(synthesizeSplit(INSIGHTS)));
-    expect(error.problems.map((p) => p.path)).toContain('split.writer.spiceCloud');
+  it('readers off Kubernetes on a cloud platform (not built for a Spice Cloud split yet)', () => {
+    const findings = new Findings();
+    checkReaderInstance(synthesizeSplit(INSIGHTS), 'ecs-fargate', {}, findings);
+    expect(findings.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['split.writer.spiceCloud: is set, but a reader on ECS Fargate is built only for a split with a snapshot store so far (its identity is granted the store)']);
+  });
+});
+
+describe('the laptop reader of a Spice Cloud split (Docker Compose)', () => {
+  it('holds the app\'s API key from the shell and no cloud credential, and its notes say where the data is', () => {
+    const { compose, files, notes } = readerCompose(synthesizeSplit(INSIGHTS));
+    expect(composeSchemaErrors(compose)).toEqual([]);
+    const reader = compose.services['spice-reader'];
+    expect(reader.environment).toEqual(expect.objectContaining({ SPICE_CLUSTER_API_KEY: expect.anything() }));
+    expect(Object.keys(reader.environment ?? {}).filter((name) => /^(AWS|GOOGLE|AZURE)_/.test(name))).toEqual([]);
+    expect(parse(files['spicepod.yaml']).datasets[0].params.spiceai_endpoint).toBe('https://us-west-2-prod-aws-flight.spiceai.io');
+    expect(notes).toContain('Writer: the Spice Cloud app at https://us-west-2-prod-aws-flight.spiceai.io; nothing is restored, every dataset is queried there.');
+    expect(notes).toContain("export SPICE_CLUSTER_API_KEY=<the Spice Cloud app's API key> (Secret insights-spice-cloud/api-key)");
   });
 });
