@@ -20,7 +20,7 @@ export { readDescriptionLock, writeDescriptionLock } from './files/description-l
 
 // The description.
 export type { AnySplitSpec, SpiceCloudSplitSpec, SplitSpec } from './core/split';
-export type { SpiceCloudWriterSpec, SpiceCloudWriterTierSpec } from './core/spice-cloud';
+export type { ResolvedSpiceCloud, SpiceCloudWriterSpec, SpiceCloudWriterTierSpec } from './core/spice-cloud';
 export { SPICE_CLOUD_REGIONS } from './core/spice-cloud';
 export type {
   AccelerationEngine, DatasetRefreshSpec, DatasetSnapshotSpec, DatasetSpec, ReaderPlacement, RefreshMode, SnapshotCreationPolicy, SnapshotTrigger,

@@ -137,8 +137,10 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, resourceGroupName, cluster, privateEndpoint }");
+    } else if (synthesized?.split.writer.spiceCloud) {
+      // The rest is about the store and its identities, which a Spice Cloud split has none of.
+      refuseSpiceCloudWriter(synthesized.split, 'ReadWriteSplitAzure', findings.under('split'));
     } else {
-      refuseSpiceCloudWriter(synthesized?.split, 'ReadWriteSplitAzure', findings.under('split'));
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'azure') {
         findings.problem('split.store.cloud', `'${store.cloud}' is not 'azure': this component creates an Azure storage account`, "set store.cloud to 'azure', or use the adapter of the store's cloud");

@@ -7,7 +7,8 @@ import { YamlSource } from './yaml-source';
 const figure = (value: ByteFigure | CountFigure): string => (value.known ? ('human' in value ? value.human : String(value.count)) : value.human);
 const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
 
-function writerLines({ writer }: SizingReport): string[] {
+function writerLines({ writer, spiceCloud }: SizingReport): string[] {
+  if (!writer) return [`writer: the Spice Cloud app at ${spiceCloud} (sized in Spice Cloud); no snapshot bucket`];
   const largest = writer.largestDataset.known ? `${writer.largestDataset.name} ${writer.largestDataset.human} (${writer.largestDataset.engine})` : writer.largestDataset.human;
   return [
     `writer cluster: ${writer.replicas} replicas (${writer.snapshotOwners} snapshot owner, ${writer.queryReplicas} query replicas)`,
@@ -28,6 +29,7 @@ function readerLines({ reader }: SizingReport): string[] {
 }
 
 function bucketLines({ bucket }: SizingReport): string[] {
+  if (!bucket) return [];
   return [
     `snapshot bucket: ${figure(bucket.snapshotsPerDay)} snapshots a day`,
     `  refresh snapshots (${bucket.refresh.days} days): ${figure(bucket.refresh.bytes)}`,
@@ -48,11 +50,6 @@ export function sizingText(report: SizingReport): string {
   ].join('\n');
 }
 
-/** The report of a split whose writer is a Spice Cloud app: the readers only, which restore nothing. */
-function spiceCloudSizingText(report: SizingReport, endpoint: string): string {
-  return [`split ${report.split}`, `writer: the Spice Cloud app at ${endpoint} (sized in Spice Cloud); no snapshot bucket`, ...readerLines(report)].join('\n');
-}
-
 /** `size FILE`: the sizing of each tier and the bucket, with warnings where a tier looks too small. */
 export async function sizeCommand(path: string, options: { readonly format: OutputFormat }): Promise<number> {
   const check = await checkFile(YamlSource.read(path));
@@ -60,14 +57,7 @@ export async function sizeCommand(path: string, options: { readonly format: Outp
     printCheck(path, check.problems, check.warnings, options.format);
     return EXIT.invalid;
   }
-  const { split } = check.checked.synthesized;
-  const report = sizingReport(split);
-  if (split.writer.spiceCloud) {
-    // The writers and their storage are the Spice Cloud app's: only the readers are sized here.
-    const cloud = { split: report.split, writer: { spiceCloud: split.writer.spiceCloud.endpoint }, reader: report.reader };
-    process.stdout.write(options.format === 'json' ? `${JSON.stringify(cloud, null, 2)}\n` : `${spiceCloudSizingText(report, split.writer.spiceCloud.endpoint)}\n`);
-    return EXIT.valid;
-  }
+  const report = sizingReport(check.checked.synthesized.split);
   process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${sizingText(report)}\n`);
   return EXIT.valid;
 }

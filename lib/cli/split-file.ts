@@ -1,6 +1,6 @@
 import type { SpiceCloudWriterTierSpec } from '../core/spice-cloud';
 import type { SnapshotStoreSpec } from '../core/snapshot-store';
-import type { SplitSpec } from '../core/split';
+import type { SplitSpec as ConstructSplitSpec } from '../core/split';
 import type { WriterTierSpec } from '../core/tiers';
 import type { ReadWriteSplitAwsProps } from '../aws/read-write-split-aws';
 import type { SnapshotBucketEncryption } from '../aws/snapshot-bucket';
@@ -151,10 +151,11 @@ export interface AzureTarget extends ReaderGrantees {
 
 /**
  * The description as a file holds it: one shape for both kinds of split (a schema of one object
- * reports a typo at its place, where a union would report every member's mismatch). The core
- * refuses `store`, `retention` and the cluster's settings beside `writer.spiceCloud`.
+ * reports a typo at its place, where a union would report every member's mismatch), named as the
+ * constructs' `SplitSpec` is. The core refuses `store`, `retention` and the cluster's settings
+ * beside `writer.spiceCloud`; the schema asks for `store` without it.
  */
-export interface SplitFileDescription extends Omit<SplitSpec, 'store' | 'writer'> {
+export interface SplitSpec extends Omit<ConstructSplitSpec, 'store' | 'writer'> {
   /**
    * The snapshot bucket both tiers share; required unless `writer.spiceCloud`.
    *
@@ -172,7 +173,7 @@ export interface SplitFileDescription extends Omit<SplitSpec, 'store' | 'writer'
 /** A split and what to make of it: one file for `read-write-split synth`, `validate` and `size`. */
 export interface SplitFile {
   /** The split description, as the constructs' `split` prop. */
-  readonly split: SplitFileDescription;
+  readonly split: SplitSpec;
   /**
    * The Kubernetes side (`--target k8s`).
    *
@@ -203,6 +204,6 @@ export interface SplitFile {
  * The file's description as the constructs take it. The file's one shape holds both kinds of
  * split; the constructs tell them apart (`writer.spiceCloud`) and refuse what does not belong.
  */
-export function describedSplit(file: SplitFile): SplitSpec {
-  return file.split as SplitSpec;
+export function describedSplit(file: SplitFile): ConstructSplitSpec {
+  return file.split as ConstructSplitSpec;
 }

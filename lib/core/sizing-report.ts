@@ -142,9 +142,13 @@ export interface SizingWarning {
 /** What `read-write-split size` prints: the sizes of both tiers and of the bucket, and their risks. */
 export interface SizingReport {
   readonly split: string;
-  readonly writer: WriterReport;
+  /** The writer cluster; undefined when the writer is a Spice Cloud app (sized in Spice Cloud). */
+  readonly writer?: WriterReport;
+  /** The Spice Cloud app's Flight endpoint, when it is the writer. */
+  readonly spiceCloud?: string;
   readonly reader: ReaderReport;
-  readonly bucket: BucketReport;
+  /** The snapshot bucket; undefined when the writer is a Spice Cloud app (no bucket). */
+  readonly bucket?: BucketReport;
   readonly warnings: readonly SizingWarning[];
   /** What to watch once deployed (the seed's signals). */
   readonly signals: readonly string[];
@@ -377,17 +381,22 @@ function bucketReport(split: ResolvedSplit, items: readonly Indexed[]): BucketRe
   };
 }
 
-function signals(reader: ReaderReport, bucket: BucketReport): string[] {
+function signals(reader: ReaderReport, bucket: BucketReport | undefined): string[] {
   const delegated = reader.delegated.datasets;
   return [
-    ...(delegated.length > 0 ? [`a high delegation rate (readers querying ${delegated.join(', ')} on the writers) is a signal to accelerate more of them on readers`] : []),
-    ...(bucket.datasets.length > 0 ? ['a growing snapshot age is a signal that the writers fall behind on refresh'] : []),
+    ...(delegated.length > 0 && bucket ? [`a high delegation rate (readers querying ${delegated.join(', ')} on the writers) is a signal to accelerate more of them on readers`] : []),
+    ...(bucket && bucket.datasets.length > 0 ? ['a growing snapshot age is a signal that the writers fall behind on refresh'] : []),
   ];
 }
 
 /** Sizes of a resolved split's writer cluster, read sidecars and bucket, with the risks they carry. */
 export function sizingReport(split: ResolvedSplit): SizingReport {
   const items = split.datasets.map((dataset, i) => ({ dataset, path: `datasets[${i}]` }));
+  if (split.writer.spiceCloud) {
+    // Readers of a Spice Cloud app restore nothing: no writer, bucket or dataset size to report on.
+    const reader = readerReport(split, items);
+    return { split: split.name, spiceCloud: split.writer.spiceCloud.endpoint, reader, warnings: [], signals: signals(reader, undefined) };
+  }
   const writer = writerReport(split, items);
   const reader = readerReport(split, items);
   const bucket = bucketReport(split, items);

@@ -127,10 +127,21 @@ export function checkSpiceCloudSplit(spec: CloudSplitParts, findings: Findings):
   }
 }
 
+/**
+ * `spice.ai:` and a table of the app (`[catalog.][schema.]table`). Anything else would be taken for
+ * something else: spiced 2.x dials a URL written after `spice.ai:` (with the app's API key) in
+ * preference to the region, and 1.11 takes it for a table name.
+ */
+const SPICE_CLOUD_TABLE = /^spice\.ai:[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,2}$/;
+
 /** A dataset of a Spice Cloud split: a table of the app, delegated. */
 export function checkSpiceCloudDataset(spec: DatasetSpec, connector: string, path: string, findings: Findings): void {
-  if (connector !== 'spice.ai') {
-    findings.problem(`${path}.from`, `${quote(spec.from)} is not a table of the Spice Cloud app`, "write it as 'spice.ai:<table>', the app's table this dataset reads");
+  if (connector !== 'spice.ai' || !SPICE_CLOUD_TABLE.test(spec.from)) {
+    findings.problem(
+      `${path}.from`,
+      `${quote(spec.from)} is not a table of the Spice Cloud app`,
+      "write it as 'spice.ai:<table>' (or 'spice.ai:<schema>.<table>'), the app's table this dataset reads; the app's address is writer.spiceCloud's, never the dataset's",
+    );
   }
   if (spec.readers !== undefined && spec.readers !== 'delegated') {
     findings.problem(`${path}.readers`, `${quote(spec.readers)}: readers of a Spice Cloud app can only delegate (the app publishes no snapshots to restore)`, "set it to 'delegated', or leave it out");
@@ -145,7 +156,7 @@ export function refuseSpiceCloudWriter(split: { readonly writer: { readonly spic
   if (!split?.writer.spiceCloud) return;
   findings.problem(
     'writer.spiceCloud',
-    `is set: the writer is a Spice Cloud app and the split has no snapshot store, so ${component} has nothing to create or grant (readers of the app need no cloud identity)`,
+    `is set: the writer is a Spice Cloud app, so the split has no snapshot store or writer cluster, which ${component} needs (readers of the app need no cloud identity)`,
     `leave ${component} out for this split: its readers need only the app's API key`,
   );
 }

@@ -263,6 +263,7 @@ function checkSnapshotSupport(
   findings: Findings,
 ): boolean {
   const shown = formatVersion(version);
+  if (!usesSnapshots) return checkReaderOnlySupport(version, path, findings);
   if (!atLeast(version, FIRST_SNAPSHOT_VERSION)) {
     findings.problem(
       path,
@@ -295,6 +296,20 @@ function checkSnapshotSupport(
     `OSS ${shown}: acceleration snapshots are an Enterprise feature in current spiced builds; this OSS 1.x image still ships them as a default cargo feature`,
   );
   return true;
+}
+
+/**
+ * Readers of a Spice Cloud app run the `spice.ai` connector only: the floor is the release whose
+ * connector this library renders for (1.11: `spice.ai:<table>` with `spiceai_endpoint`).
+ */
+function checkReaderOnlySupport(version: SpiceVersion, path: string, findings: Findings): boolean {
+  if (atLeast(version, FIRST_SUPPORTED_VERSION)) return true;
+  findings.problem(
+    path,
+    `Spice ${formatVersion(version)} is older than 1.11.0, the first release whose spice.ai connector this library renders readers for (spice.ai:<table> with spiceai_endpoint and spiceai_api_key)`,
+    "use Spice 1.11.0 or later, e.g. '1.11.5'",
+  );
+  return false;
 }
 
 /** `file_format: snapshot` only on the user's word, and never for a release known not to ship it. */

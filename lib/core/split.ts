@@ -320,7 +320,8 @@ export function resolveSplit(spec: AnySplitSpec): ResolvedSplit {
 
 /** Sizes of both tiers and of the bucket, for capacity planning and the adapters. */
 export interface TierSizing {
-  readonly writer: {
+  /** The writer cluster; undefined when the writer is a Spice Cloud app (sized in Spice Cloud). */
+  readonly writer?: {
     readonly replicas: number;
     /** Replicas that upload snapshots: always exactly one. */
     readonly snapshotOwners: 1;
@@ -330,11 +331,14 @@ export interface TierSizing {
     readonly storageSize: string;
   };
   readonly reader: { readonly resources: ResolvedReader['resources']; readonly localDisk: string };
-  readonly bucket: BucketEstimate;
+  /** The snapshot bucket; undefined when the writer is a Spice Cloud app (the split has no bucket). */
+  readonly bucket?: BucketEstimate;
 }
 
 /** Sizing of a resolved split. */
 export function tierSizing(split: ResolvedSplit): TierSizing {
+  const reader = { resources: split.reader.resources, localDisk: split.reader.localDisk };
+  if (split.writer.spiceCloud) return { reader };
   return {
     writer: {
       replicas: split.writer.replicas,
@@ -343,7 +347,7 @@ export function tierSizing(split: ResolvedSplit): TierSizing {
       resources: split.writer.resources,
       storageSize: split.writer.storageSize,
     },
-    reader: { resources: split.reader.resources, localDisk: split.reader.localDisk },
+    reader,
     bucket: bucketEstimate(split.datasets, split.retention),
   };
 }

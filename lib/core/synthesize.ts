@@ -3,7 +3,7 @@ import { DescriptionLock, lockResolvedSplit } from './description-lock';
 import { Findings, SplitWarning, ValidationProblem } from './errors';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { retentionPlan, RetentionPlan } from './retention';
-import { AnySplitSpec, checkResolvedSplit, hasStore, resolveSplit, ResolvedSplit, SplitSpec, tierSizing, TierSizing } from './split';
+import { AnySplitSpec, checkResolvedSplit, hasStore, resolveSplit, ResolvedSplit, SplitSpec, storedSplit, tierSizing, TierSizing } from './split';
 import { TierSpicepod } from './spicepod';
 import { renderWriterSpicepod } from './writer-spicepod';
 
@@ -13,7 +13,7 @@ export interface SynthesizedSplit {
   /**
    * The writer cluster's Spicepods.
    *
-   * @throws Error when the writer is a Spice Cloud app (`split.writer.spiceCloud`): its Spicepod is the app's, in Spice Cloud
+   * @throws SplitValidationError when the writer is a Spice Cloud app (`split.writer.spiceCloud`): its Spicepod is the app's, in Spice Cloud
    */
   readonly writer: {
     /** The one replica that uploads snapshots. */
@@ -27,7 +27,7 @@ export interface SynthesizedSplit {
   /**
    * The snapshot store's lifecycle.
    *
-   * @throws Error when the writer is a Spice Cloud app: the split has no snapshot store
+   * @throws SplitValidationError when the writer is a Spice Cloud app: the split has no snapshot store
    */
   readonly retention: RetentionPlan;
   readonly sizing: TierSizing;
@@ -45,17 +45,15 @@ function once<T>(compute: () => T): () => T {
  * adapters need the plans, not the Spicepods, and rendering a large split's is the costly part.
  */
 function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
-  const stored = (what: string) => {
-    if (hasStore(split)) return split;
-    throw new Error(`split ${JSON.stringify(split.name)} has a Spice Cloud writer: it has no ${what} (the app's Spicepod and storage are in Spice Cloud)`);
-  };
+  // A Spice Cloud app's Spicepod and storage are in Spice Cloud: asking for them is refused by name.
+  const stored = (what: string) => storedSplit(split, what, 'split');
   const writer = once(() => ({
-    snapshotOwner: renderWriterSpicepod(stored('writer Spicepods'), 'snapshot-owner'),
-    queryReplica: renderWriterSpicepod(stored('writer Spicepods'), 'query-replica'),
+    snapshotOwner: renderWriterSpicepod(stored('SynthesizedSplit.writer'), 'snapshot-owner'),
+    queryReplica: renderWriterSpicepod(stored('SynthesizedSplit.writer'), 'query-replica'),
   }));
   const reader = once(() => renderReaderSpicepod(split));
   const archiver = once(() => (hasStore(split) ? renderArchiverSpicepod(split) : undefined));
-  const retention = once(() => retentionPlan(stored('snapshot store').store, split.retention));
+  const retention = once(() => retentionPlan(stored('SynthesizedSplit.retention').store, split.retention));
   return {
     split,
     get writer() {
@@ -113,10 +111,8 @@ export function validateSplit(spec: AnySplitSpec): SplitValidation {
  * The lock of a description: what readers running it depend on, as plain JSON to commit after
  * the description is deployed, and to check the next description against (`upgradeFrom`).
  *
- * @throws SplitValidationError when the description has a problem (including against its own `upgradeFrom`)
+ * @throws SplitValidationError when the description has a problem (including against its own `upgradeFrom`), or its writer is a Spice Cloud app (no lock: a lock names the snapshot store)
  */
 export function lockDescription(spec: SplitSpec): DescriptionLock {
-  const split = resolveSplit(spec);
-  if (!hasStore(split)) throw new Error(`split ${JSON.stringify(split.name)} has a Spice Cloud writer: there is no lock for it (a lock names the snapshot store readers restore from)`);
-  return lockResolvedSplit(split);
+  return lockResolvedSplit(storedSplit(resolveSplit(spec), 'lockDescription'));
 }

@@ -59,7 +59,8 @@ export interface WriterTierSpec {
   readonly storageClass?: string;
   /**
    * The cluster API key: the writer requires it (spiced's `spice.ai` connector fails "Unauthorized"
-   * against a writer without auth) and readers present it for delegated queries.
+   * against a writer without auth) and readers present it for delegated queries. (In a description
+   * file with `spiceCloud`: the Spice Cloud app's API key.)
    *
    * @default - key `api-key` of the Secret `<split>-cluster-api-key`
    */

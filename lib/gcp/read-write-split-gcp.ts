@@ -133,8 +133,10 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");
+    } else if (synthesized?.split.writer.spiceCloud) {
+      // The rest is about the store and its identities, which a Spice Cloud split has none of.
+      refuseSpiceCloudWriter(synthesized.split, 'ReadWriteSplitGcp', findings.under('split'));
     } else {
-      refuseSpiceCloudWriter(synthesized?.split, 'ReadWriteSplitGcp', findings.under('split'));
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'gcp') {
         findings.problem('split.store.cloud', `${quote(store.cloud)} is not 'gcp': this component creates a GCS bucket`, "set store.cloud to 'gcp', or use the adapter of the store's cloud");

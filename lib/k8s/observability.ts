@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, podMonitorName, ResolvedSplit, SynthesizedSplit, writerServiceHost } from '../core';
+import { alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, podMonitorName, ResolvedSplit, storedSplit, SynthesizedSplit, writerServiceHost } from '../core';
 import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
@@ -40,7 +40,8 @@ export interface SplitObservabilityProps extends SplitObservabilityOptions {
 export class SplitObservability extends Construct {
   constructor(scope: Construct, id: string, props: SplitObservabilityProps) {
     super(scope, id);
-    const { split } = props.synthesized;
+    // A Spice Cloud split's writers are the app's, and nothing of it runs in its own namespace.
+    const split = storedSplit(props.synthesized.split, 'SplitObservability', 'synthesized.split');
     const labels = { [LABELS.split]: split.name, ...props.labels };
     const endpoint = { port: PORT_NAMES.metrics, path: '/metrics', interval: props.interval ?? '30s' };
     const writerName = podMonitorName(split.name, 'writer');

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AnySplitSpec, checkSplit, splitNameOf, SynthesizedSplit } from '../core';
+import { AnySplitSpec, checkSplit, splitNameOf, storedSplit, SynthesizedSplit } from '../core';
 import { Findings, quote } from '../core/errors';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
@@ -126,11 +126,13 @@ export class ReadWriteSplitChart extends Chart {
   /**
    * The writer cluster.
    *
-   * @throws Error when the writer is a Spice Cloud app (`split.writer.spiceCloud`): the chart renders none
+   * @throws SplitValidationError when the writer is a Spice Cloud app (`split.writer.spiceCloud`): the chart renders none
    */
   public get writer(): SpiceWriterCluster {
     if (this.writerCluster) return this.writerCluster;
-    throw new Error(`${this.node.path}: split ${JSON.stringify(this.synthesized.split.name)} has a Spice Cloud writer; the chart renders no writer cluster`);
+    storedSplit(this.synthesized.split, 'ReadWriteSplitChart.writer');
+    // Only a Spice Cloud split has no writer cluster: storedSplit has thrown the library's error.
+    throw new Error('unreachable: a split with a store has a writer cluster');
   }
 
   /**

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkIdentityForStore, checkWorkloadIdentity, identityStoreOf, SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
+import { checkIdentityForStore, checkWorkloadIdentity, identityStoreOf, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
@@ -95,6 +95,10 @@ export function checkWriterClusterOptions(
   findings: Findings,
   identityPath = 'identity',
 ): void {
+  if (synthesized?.split.writer.spiceCloud) {
+    refuseSpiceCloudWriter(synthesized.split, 'SpiceWriterCluster', findings.under('synthesized.split'));
+    return;
+  }
   checkWorkloadIdentity(options.identity, identityPath, findings);
   if (synthesized) checkIdentityForStore(options.identity, identityStoreOf(synthesized.split), 'writer', identityPath, findings);
   if (options.nodeSpread !== undefined && !['required', 'preferred'].includes(options.nodeSpread)) {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetSpec, resolveSplit, SplitSpec } from '../../lib/core';
-import { ByteFigure, sizingReport } from '../../lib/core/sizing-report';
+import { ByteFigure, sizingReport, SizingReport } from '../../lib/core/sizing-report';
 import { awsSplit } from '../support/splits';
 
 const GI = 2 ** 30;
 const DB_PASS = { pg_pass: { secretName: 'shop-db', key: 'password' } };
 
-function report(overrides: Partial<SplitSpec>) {
-  return sizingReport(resolveSplit(awsSplit(overrides)));
+/** The report of a split with a store: it has a writer cluster and a bucket to report on. */
+function report(overrides: Partial<SplitSpec>): SizingReport & Required<Pick<SizingReport, 'writer' | 'bucket'>> {
+  const sized = sizingReport(resolveSplit(awsSplit(overrides)));
+  if (!sized.writer || !sized.bucket) throw new Error('a split with a store is reported with its writer and bucket');
+  return { ...sized, writer: sized.writer, bucket: sized.bucket };
 }
 
 function bytesOf(figure: ByteFigure): number {

@@ -27,7 +27,7 @@ describe('tier sizing', () => {
     }));
     expect(sizing.reader.localDisk).toBe('16Gi');
     // 8Gi + 12Gi of files, and a temporary and a compacted copy of the 12Gi one while it uploads.
-    expect(sizing.writer.storageSize).toBe('44Gi');
+    expect(sizing.writer?.storageSize).toBe('44Gi');
   });
 
   it('keeps sizes the user gives', () => {
@@ -47,9 +47,9 @@ describe('tier sizing', () => {
       retention: { refreshSnapshots: '48h', dailyArchive: '10d' },
     }));
     const gi = 2 ** 30;
-    expect(sizing.bucket.snapshotsPerDay).toBe(168);
-    expect(sizing.bucket.refreshBytes).toBeCloseTo((144 * 0.7 + 24) * gi * 2);
-    expect(sizing.bucket.archiveBytes).toBeCloseTo((0.7 + 1) * gi * 10);
+    expect(sizing.bucket?.snapshotsPerDay).toBe(168);
+    expect(sizing.bucket?.refreshBytes).toBeCloseTo((144 * 0.7 + 24) * gi * 2);
+    expect(sizing.bucket?.archiveBytes).toBeCloseTo((0.7 + 1) * gi * 10);
   });
 
   it('leaves the estimate open when sizes are unknown', () => {

@@ -20,7 +20,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'IdentityTier', 'ImportNote', 'ImportedSecret', 'ImportedSecretKind', 'KnownBytes', 'KnownCount', 'LargestDataset', 'LockedDataset', 'LockedStore', 'MemoryReport',
       'ParamValue', 'ReaderDatasetForm', 'ReaderFile', 'ReaderInstance', 'ReaderInstanceOptions', 'ReaderPlacement', 'ReaderPlatform', 'ReaderReport', 'ReaderTierSpec',
       'ReaderWritableDir', 'RefreshMode', 'ResolvedDataset', 'ResolvedDatasetSnapshots',
-      'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore', 'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter',
+      'ResolvedReader', 'ResolvedRefresh', 'ResolvedResources', 'ResolvedRetention', 'ResolvedSnapshotStore', 'ResolvedSpiceCloud', 'ResolvedSpiceImage', 'ResolvedSplit', 'ResolvedWriter',
       'ResourceRange', 'ResourcesSpec', 'RetentionPlan', 'RetentionRule', 'RetentionSpec', 'S3SnapshotStoreSpec', 'SecretEnvBinding', 'SecretPurpose', 'SecretRef',
       'SizingReport', 'SizingWarning', 'SizingWarningId', 'SnapshotCloud', 'SnapshotCreationPolicy', 'SnapshotLocation', 'SnapshotStoreSpec', 'SnapshotTrigger',
       'SpiceCapabilities', 'SpiceCloudSplitSpec', 'SpiceCloudWriterSpec', 'SpiceCloudWriterTierSpec', 'SpiceEdition', 'SpiceImageSpec', 'SpiceVersion', 'Spicepod', 'SpicepodAcceleration', 'SpicepodDataset', 'SpicepodImport',

@@ -1,11 +1,12 @@
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { SpiceCloudSplitSpec, SplitSpec, synthesizeSplit } from '../../lib';
+import { formatProblem, SpiceCloudSplitSpec, SplitSpec, synthesizeSplit } from '../../lib';
 import { ReadWriteSplitAws } from '../../lib/aws';
 import { readerCompose } from '../../lib/compose';
 import { ReadWriteSplitGcp } from '../../lib/gcp';
-import { ReadWriteSplitChart } from '../../lib/k8s';
+import { ReadWriteSplitAzure } from '../../lib/azure';
+import { ReadWriteSplitChart, SpiceWriterCluster, SplitObservability } from '../../lib/k8s';
 import { Findings } from '../../lib/core/errors';
 import { composeSchemaErrors } from '../compose/compose-schema';
 import { checkReaderInstance } from '../../lib/core/reader-instance-checks';
@@ -20,6 +21,8 @@ const INSIGHTS: SpiceCloudSplitSpec = {
   datasets: [{ name: 'daily_revenue', from: 'spice.ai:daily_revenue' }],
 };
 const GATEWAY = '198.51.100.16/28';
+/** The library's refusal of a Spice Cloud split by something built on the store or the writer cluster. */
+const refusal = (component: string) => new RegExp(`^split\\.writer\\.spiceCloud: is set: the writer is a Spice Cloud app, so the split has no snapshot store or writer cluster, which ${component.replace('.', '\\.')} needs`);
 
 /** The split's chart and an application chart `reporting` whose Deployment `web` gets the reader sidecar. */
 function rendered(sidecar: Record<string, unknown> = { egress: { writerEndpointCidrs: [GATEWAY] } }) {
@@ -68,26 +71,40 @@ describe('the Kubernetes side of a Spice Cloud split', () => {
     }), 'insights');
     expect(problems.map((p) => p.split(':')[0])).toEqual(['props.writerIdentity', 'props.workloads', 'props.pods.nodeSelector']);
     const chart = new ReadWriteSplitChart(Testing.app(), 'insights', { split: INSIGHTS, pods: { imagePullSecrets: ['pull'] } });
-    expect(() => chart.writer).toThrow(/has a Spice Cloud writer; the chart renders no writer cluster/);
+    expect(thrown(() => chart.writer).problems.map(formatProblem)[0]).toMatch(refusal('ReadWriteSplitChart.writer'));
+  });
+
+  it('refuses a writer cluster or writer monitoring built from it by hand, with the library\'s error', () => {
+    const synthesized = synthesizeSplit(INSIGHTS);
+    const chart = new Chart(Testing.app(), 'monitoring');
+    expect(thrown(() => new SpiceWriterCluster(chart, 'Writer', { synthesized })).problems.map(formatProblem)[0]).toMatch(/^props\.synthesized\.split\.writer\.spiceCloud: .*which SpiceWriterCluster needs/);
+    expect(thrown(() => new SplitObservability(chart, 'Observability', { synthesized })).problems.map(formatProblem)[0]).toMatch(/^synthesized\.split\.writer\.spiceCloud: .*which SplitObservability needs/);
+    expect(Testing.synth(chart)).toEqual([]);
   });
 });
 
-describe('components built on the snapshot store refuse a Spice Cloud split', () => {
-  const refusal = /^split\.writer\.spiceCloud: is set: the writer is a Spice Cloud app and the split has no snapshot store, so (\S+) has nothing to create or grant/;
+describe('components built on the snapshot store refuse a Spice Cloud split, and report nothing about a store it does not have', () => {
 
   it('AWS', () => {
     const stack = new Stack(new CdkApp(), 'Insights', { env: { account: '111122223333', region: 'us-west-2' } });
     const problems = componentProblems(() => new ReadWriteSplitAws(stack, 'Split', {
       split: INSIGHTS as unknown as SplitSpec, cluster: { region: 'us-west-2', trust: { type: 'aws-pod-identity', clusterName: 'prod' } }, vpcEndpointId: 'vpce-0123456789abcdef0',
     }), 'Insights/Split');
-    expect(problems.filter((p) => refusal.test(p))).toHaveLength(1);
+    expect(problems).toEqual([expect.stringMatching(refusal('ReadWriteSplitAws'))]);
   });
 
   it('GCP, before it registers any resource', () => {
     const problems = componentProblems(() => new ReadWriteSplitGcp('insights', {
       split: INSIGHTS as unknown as SplitSpec, cluster: { region: 'us-west1', project: 'acme', projectNumber: '123456789012' }, privateGoogleAccessManagedElsewhere: true,
     }), 'insights');
-    expect(problems.some((p) => refusal.test(p))).toBe(true);
+    expect(problems).toEqual([expect.stringMatching(refusal('ReadWriteSplitGcp'))]);
+  });
+
+  it('Azure', () => {
+    const problems = componentProblems(() => new ReadWriteSplitAzure('insights', {
+      split: INSIGHTS as unknown as SplitSpec, resourceGroupName: 'insights', cluster: { location: 'westeurope', oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/' }, privateEndpointManagedElsewhere: true,
+    }), 'insights');
+    expect(problems).toEqual([expect.stringMatching(refusal('ReadWriteSplitAzure'))]);
   });
 
   it('readers off Kubernetes on a cloud platform (not built for a Spice Cloud split yet)', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { SpiceCloudSplitSpec, spicepodToYaml, synthesizeSplit, validateSplit } from '../../lib';
+import { formatProblem, lockDescription, sizingReport, SpiceCloudSplitSpec, spicepodToYaml, synthesizeSplit, validateSplit } from '../../lib';
+import { thrown } from '../support/errors';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 import { ENTERPRISE_2 } from '../support/splits';
 
@@ -56,11 +57,17 @@ describe('readers of a Spice Cloud app', () => {
     expect(synthesized.split.store).toBeUndefined();
   });
 
-  it('have no writer Spicepods, archiver or bucket lifecycle: the app\'s are in Spice Cloud', () => {
+  it('have no writer Spicepods, archiver, bucket lifecycle, lock or writer sizing: the app\'s are in Spice Cloud', () => {
     const synthesized = synthesizeSplit(cloudSplit());
-    expect(() => synthesized.writer).toThrow(/has a Spice Cloud writer: it has no writer Spicepods/);
-    expect(() => synthesized.retention).toThrow(/has no snapshot store/);
+    expect(thrown(() => synthesized.writer).problems.map(formatProblem)).toEqual([
+      "split.writer.spiceCloud: is set: the writer is a Spice Cloud app, so the split has no snapshot store or writer cluster, which SynthesizedSplit.writer needs (readers of the app need no cloud identity); leave SynthesizedSplit.writer out for this split: its readers need only the app's API key",
+    ]);
+    expect(thrown(() => synthesized.retention).problems[0].path).toBe('split.writer.spiceCloud');
+    expect(thrown(() => lockDescription(cloudSplit() as never)).problems[0].path).toBe('split.writer.spiceCloud');
     expect(synthesized.archiver).toBeUndefined();
+    expect(synthesized.sizing).toEqual({ reader: { resources: synthesized.split.reader.resources, localDisk: '10Gi' } });
+    const report = sizingReport(synthesized.split);
+    expect([report.writer, report.bucket, report.warnings, report.spiceCloud]).toEqual([undefined, undefined, [], 'https://us-east-1-prod-aws-flight.spiceai.io']);
   });
 });
 
@@ -88,6 +95,18 @@ describe('a Spice Cloud split refuses, all at once,', () => {
     ]));
     // The app logs in to its sources itself: no password is asked for here.
     expect(problems.some((p) => p.startsWith('datasets[0].secretParams'))).toBe(false);
+  });
+
+  it('a source that is not a table of the app: a URL there would take the app\'s API key to another host', () => {
+    for (const from of ['spice.ai:', 'spice.ai:http://10.0.0.5:50051', 'spice.ai:grpc+tls://flight.example.com:443', 'spice.ai:orders table']) {
+      expect(problemsOf(cloudSplit({ datasets: [{ name: 'orders', from }] }))).toEqual([`datasets[0].from: ${JSON.stringify(from)} is not a table of the Spice Cloud app`]);
+    }
+  });
+
+  it('an image older than 1.11.0, with the reason that applies to readers that restore nothing', () => {
+    expect(problemsOf(cloudSplit({ image: { tag: '1.10.2' } }))).toEqual([
+      'image.tag: Spice 1.10.2 is older than 1.11.0, the first release whose spice.ai connector this library renders readers for (spice.ai:<table> with spiceai_endpoint and spiceai_api_key)',
+    ]);
   });
 
   it('a region the connector does not document, both region and endpoint, neither, and a plaintext endpoint', () => {
