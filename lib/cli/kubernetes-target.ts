@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { ValidationProblem } from '../core/errors';
+import { Findings, ValidationProblem } from '../core/errors';
+import { checkSplit } from '../core/synthesize';
 import { ApplicationManifest, describedSplit, KubernetesTarget, SplitFile } from './split-file';
 
 type KubernetesWorkloads = KubernetesTarget['workloads'];
@@ -114,24 +115,53 @@ export function buildKubernetes(file: SplitFile, fileDir: string): KubernetesBui
   }
 }
 
+/** Adds the reader sidecar to an application's workload (the split chart's `readerSidecar`, or one built from the description alone). */
+type AddSidecar = (chart: Chart, options: ReaderOptions, workload: ApiObject) => void;
+type ReaderOptions = Omit<ApplicationManifest, 'manifest' | 'workload'>;
+
 function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const cdk8s = optionalModule<Cdk8s>('cdk8s', 'k8s');
-  const { ReadWriteSplitChart } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
+  const { ReadWriteSplitChart, SpiceReaderSidecar } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
   const app = new cdk8s.App();
   const { apps, ...props } = file.kubernetes ?? {};
   const problems: ValidationProblem[] = [];
   const entries = appEntries(apps, problems);
   const splitName = typeof file.split?.name === 'string' ? file.split.name : 'split';
+  const built = (add: AddSidecar) => buildApps({ cdk8s, app, splitName, fileDir, entries }, add);
   let split: InstanceType<typeof ReadWriteSplitChart>;
   try {
     split = new ReadWriteSplitChart(app, splitName, { ...props, workloads: withFilePaths(props.workloads, fileDir), split: describedSplit(file) });
   } catch (error) {
-    return { charts: [], problems: [...problemsOf(error, { props: 'kubernetes' }), ...problems] };
+    const chartProblems = problemsOf(error, { props: 'kubernetes' });
+    // When only the chart's props are wrong, the applications' sidecars are still checked (from
+    // the description alone), so that every problem is reported at once.
+    const synthesized = checkSplit(describedSplit(file), new Findings());
+    const appProblems = synthesized ? built((chart, options, workload) => new SpiceReaderSidecar(chart, 'reader', { ...options, synthesized }).addToManifest(workload)).problems : [];
+    return { charts: [], problems: [...chartProblems, ...problems, ...appProblems] };
   }
   const taken = new Set<string>();
   // With a Spice Cloud writer the split's chart renders nothing: only the applications' charts are written.
   const cloudWriter = split.synthesized.split.writer.spiceCloud !== undefined;
-  const charts: BuiltChart[] = cloudWriter ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
+  const own: BuiltChart[] = cloudWriter ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
+  const withSidecars = built((chart, options, workload) => split.readerSidecar(chart, 'reader', options).addToManifest(workload));
+  const charts = [...own, ...withSidecars.charts.map(({ chart, manifest }) => ({ chart, file: `${uniqueName(basename(manifest, extname(manifest)), taken)}.yaml` }))];
+  return { app, charts, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems] };
+}
+
+/** What the applications' charts are built in. */
+interface AppsContext {
+  readonly cdk8s: Cdk8s;
+  readonly app: App;
+  readonly splitName: string;
+  readonly fileDir: string;
+  readonly entries: readonly (readonly [ApplicationManifest, number])[];
+}
+
+/** One chart per application: its manifest included, the reader sidecar added to its workload. */
+function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Chart; manifest: string }[]; problems: ValidationProblem[] } {
+  const { cdk8s, app, splitName, fileDir, entries } = context;
+  const charts: { chart: Chart; manifest: string }[] = [];
+  const problems: ValidationProblem[] = [];
   for (const [spec, i] of entries) {
     const at = `kubernetes.apps[${i}]`;
     const chart = new cdk8s.Chart(app, `${splitName}-app-${i}`, { namespace: spec.namespace });
@@ -143,13 +173,13 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
     }
     try {
       const { manifest: _manifest, workload: _workload, ...options } = spec;
-      split.readerSidecar(chart, 'reader', { ...options, namespace: spec.namespace ?? workload.metadata.namespace }).addToManifest(workload);
-      charts.push({ chart, file: `${uniqueName(basename(spec.manifest, extname(spec.manifest)), taken)}.yaml` });
+      add(chart, { ...options, namespace: spec.namespace ?? workload.metadata.namespace }, workload);
+      charts.push({ chart, manifest: spec.manifest });
     } catch (error) {
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
   }
-  return { app, charts, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems };
+  return { charts, problems };
 }
 
 /** A CRD file named in the description file is read from the description file's folder. */

@@ -175,6 +175,19 @@ describe('read-write-split size', () => {
   });
 });
 
+describe('read-write-split validate, when the chart\'s props are wrong', () => {
+  it('still checks the applications\' sidecars: every problem at once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-props-'));
+    const file = join(dir, 'orders.split.yaml');
+    const kubernetes = { ...description.kubernetes, nodeSpread: 'everywhere', apps: [{ ...description.kubernetes.apps[0], manifest: join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), datasets: ['ordres'] }] };
+    writeFileSync(file, stringify({ split: description.split, kubernetes }));
+    const result = cli('validate', file, '--format', 'json');
+    expect(result.status, result.output).toBe(1);
+    const paths = JSON.parse(result.stdout).problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['kubernetes.nodeSpread', 'kubernetes.apps[0]']));
+  });
+});
+
 describe('read-write-split on a split whose writer is a Spice Cloud app', () => {
   const CLOUD = join('examples', 'cli', 'insights.split.yaml');
 
