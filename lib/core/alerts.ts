@@ -84,6 +84,8 @@ function readerRule(split: ResolvedSplit, reader: string, labels: Record<string,
 export function alertRules(split: ResolvedSplit, jobs: MetricJobs): AlertRule[] {
   const writer = `job="${jobs.writer}"`;
   const labels = { severity: 'warning', split: split.name };
+  // A Spice Cloud app's writers are watched in Spice Cloud: only its readers are here.
+  if (split.writer.spiceCloud) return spiceCloudReaderRules(`job="${jobs.reader}"`, labels);
   return [
     ...staleSnapshotRules(split, writer, labels),
     {
@@ -110,6 +112,27 @@ export function alertRules(split: ResolvedSplit, jobs: MetricJobs): AlertRule[] 
         summary: 'A reader sidecar has not loaded a dataset for 15 minutes',
         description: 'It keeps retrying its snapshot download (bootstrapOnFailure: retry: check the read-only bucket identity and the snapshot location), or cannot reach the writer for a delegated dataset. The pod stays unready meanwhile.',
       },
+    },
+  ];
+}
+
+/** The readers of a Spice Cloud app: every dataset is delegated, so a dataset not loaded means the app is not reached or refuses. */
+function spiceCloudReaderRules(reader: string, labels: Record<string, string>): AlertRule[] {
+  const check = "Check the app's API key (writer.apiKey's Secret in the reader's namespace), that the app serves the dataset's table, and the pod's egress to the app's endpoint.";
+  return [
+    {
+      alert: 'SpiceReaderDatasetError',
+      expr: `max by (namespace, pod, dataset) (dataset_load_state{${reader}}) == 3`,
+      for: '10m',
+      labels,
+      annotations: { summary: 'A reader sidecar has a dataset of the Spice Cloud app in the Error state', description: check },
+    },
+    {
+      alert: 'SpiceReaderDatasetNotLoaded',
+      expr: `min by (namespace, pod, dataset) (dataset_load_state{${reader}}) == 0`,
+      for: '15m',
+      labels,
+      annotations: { summary: 'A reader sidecar has not loaded a dataset of the Spice Cloud app for 15 minutes', description: `The pod stays unready meanwhile. ${check}` },
     },
   ];
 }

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
-import { alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, podMonitorName, ResolvedSplit, storedSplit, SynthesizedSplit, writerServiceHost } from '../core';
+import {
+  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, hasStore, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit, SynthesizedSplit, writerServiceHost,
+} from '../core';
 import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
@@ -18,6 +20,14 @@ export interface SplitObservabilityOptions {
    * @default '30s'
    */
   readonly interval?: string;
+  /**
+   * Namespace of the PodMonitors and the PrometheusRule. The writer and archiver PodMonitors then
+   * select the split's namespace by name.
+   *
+   * @default - the split's namespace; for a split whose writer is a Spice Cloud app, which has no
+   * namespace of its own, the chart's `monitoringNamespace` ('monitoring')
+   */
+  readonly namespace?: string;
 }
 
 /** Props of the split's monitoring objects. */
@@ -35,29 +45,23 @@ export interface SplitObservabilityProps extends SplitObservabilityOptions {
 
 /**
  * PodMonitors for the writers, the archiver and every pod running a reader of
- * the split (in any namespace), and a PrometheusRule with the split's alerts.
+ * the split (in any namespace), and a PrometheusRule with the split's alerts. For a split whose
+ * writer is a Spice Cloud app: the readers' PodMonitor and alerts only (the app is watched in
+ * Spice Cloud).
+ *
+ * @throws SplitValidationError for a Spice Cloud split without `namespace`
  */
 export class SplitObservability extends Construct {
   constructor(scope: Construct, id: string, props: SplitObservabilityProps) {
     super(scope, id);
-    // A Spice Cloud split's writers are the app's, and nothing of it runs in its own namespace.
-    const split = storedSplit(props.synthesized.split, 'SplitObservability', 'synthesized.split');
+    const { split } = props.synthesized;
+    const namespace = monitoringNamespaceOf(split, props.namespace, this.node.path);
     const labels = { [LABELS.split]: split.name, ...props.labels };
     const endpoint = { port: PORT_NAMES.metrics, path: '/metrics', interval: props.interval ?? '30s' };
     const writerName = podMonitorName(split.name, 'writer');
     const readerName = podMonitorName(split.name, 'reader');
-    // Writers and the archiver are scraped under separate jobs: the archiver writes the archive
-    // location, and its daily snapshot must not hide a stalled snapshot owner.
-    for (const tier of ['writer', 'archiver'] as const) {
-      const byNumber = tier === 'writer' && (props.writerWorkloads ?? 'statefulsets') !== 'statefulsets';
-      const port = byNumber ? { targetPort: DEFAULT_PORTS.metrics } : { port: endpoint.port };
-      const { port: _named, ...rest } = endpoint;
-      const scraped = { ...port, ...rest, ...(tier === 'writer' && split.writer.tls ? writerScrapeTls(split) : {}) };
-      manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: podMonitorName(split.name, tier), namespace: split.namespace, labels }, {
-        spec: { selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [scraped] },
-      });
-    }
-    manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace: split.namespace, labels }, {
+    if (hasStore(split)) this.writerMonitors(split, namespace, labels, endpoint, props.writerWorkloads);
+    manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace, labels }, {
       spec: {
         namespaceSelector: { any: true },
         selector: { matchLabels: { [LABELS.readerOf]: split.name } },
@@ -65,11 +69,49 @@ export class SplitObservability extends Construct {
       },
     });
     // The Prometheus Operator names a PodMonitor's job `<namespace>/<name>`.
-    const rules = alertRules(split, { writer: `${split.namespace}/${writerName}`, reader: `${split.namespace}/${readerName}` });
-    manifest(this, 'Rules', 'monitoring.coreos.com/v1', 'PrometheusRule', { name: alertRulesName(split.name), namespace: split.namespace, labels }, {
+    const rules = alertRules(split, { writer: `${namespace}/${writerName}`, reader: `${namespace}/${readerName}` });
+    manifest(this, 'Rules', 'monitoring.coreos.com/v1', 'PrometheusRule', { name: alertRulesName(split.name), namespace, labels }, {
       spec: { groups: [{ name: alertRulesName(split.name), rules }] },
     });
   }
+
+  /**
+   * The writers and the archiver, scraped under separate jobs: the archiver writes the archive
+   * location, and its daily snapshot must not hide a stalled snapshot owner.
+   */
+  private writerMonitors(
+    split: StoredSplit, namespace: string, labels: Record<string, string>, endpoint: { port: string; path: string; interval: string }, workloads: SplitObservabilityProps['writerWorkloads'],
+  ): void {
+    // Elsewhere than the split's namespace, the writers' pods are selected in theirs by name.
+    const namespaceSelector = namespace === split.namespace ? {} : { namespaceSelector: { matchNames: [split.namespace] } };
+    for (const tier of ['writer', 'archiver'] as const) {
+      const byNumber = tier === 'writer' && (workloads ?? 'statefulsets') !== 'statefulsets';
+      const port = byNumber ? { targetPort: DEFAULT_PORTS.metrics } : { port: endpoint.port };
+      const { port: _named, ...rest } = endpoint;
+      const scraped = { ...port, ...rest, ...(tier === 'writer' && split.writer.tls ? writerScrapeTls(split) : {}) };
+      manifest(this, tier === 'writer' ? 'Writer' : 'Archiver', 'monitoring.coreos.com/v1', 'PodMonitor', { name: podMonitorName(split.name, tier), namespace, labels }, {
+        spec: { ...namespaceSelector, selector: { matchLabels: tierLabels(split.name, tier) }, podMetricsEndpoints: [scraped] },
+      });
+    }
+  }
+}
+
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Where the monitoring objects go: a Spice Cloud split has no namespace of its own, so it is
+ * told; writers serving TLS are scraped with the CA ConfigMap of the split's namespace, which a
+ * PodMonitor reads from its own.
+ */
+function monitoringNamespaceOf(split: ResolvedSplit, given: string | undefined, where: string): string {
+  const namespace = given ?? (split.writer.spiceCloud ? undefined : split.namespace);
+  const problem = (message: string, fix: string) => new SplitValidationError(split.name, [{ path: 'namespace', message, fix }], where);
+  if (namespace === undefined) throw problem('is missing: a split whose writer is a Spice Cloud app has no namespace of its own', "give the namespace of your monitoring objects, e.g. 'monitoring'");
+  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) throw problem(`${JSON.stringify(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  if (split.writer.tls && namespace !== split.namespace) {
+    throw problem(`is ${JSON.stringify(namespace)}, but the writers serve TLS and are scraped with the CA ConfigMap of ${JSON.stringify(split.namespace)}, which a PodMonitor reads from its own namespace`, 'leave it out');
+  }
+  return namespace;
 }
 
 /** Writers serving TLS serve metrics over TLS too: scraped with the split's CA, by the Service's name. */

@@ -53,9 +53,18 @@ const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 /** Argo CD's annotation that orders the sync of one application's objects. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 function checkChartProps(props: ReadWriteSplitChartProps, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
+  const interval = props.observability?.interval;
+  if (interval !== undefined && !PROMETHEUS_DURATION.test(interval)) {
+    findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
+  }
+  const namespace = props.observability?.namespace;
+  if (namespace !== undefined && !NAMESPACE.test(namespace)) {
+    findings.problem('observability.namespace', `${quote(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  }
   if (synthesized?.split.writer.spiceCloud) {
     checkSpiceCloudChartProps(props, findings);
     checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', findings);
@@ -64,10 +73,6 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
   checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings, 'writerIdentity');
   if (props.argoCdSyncWave !== undefined && !Number.isInteger(props.argoCdSyncWave)) {
     findings.problem('argoCdSyncWave', `${quote(props.argoCdSyncWave)} is not a sync wave`, 'use a whole number, e.g. -1');
-  }
-  const interval = props.observability?.interval;
-  if (interval !== undefined && !PROMETHEUS_DURATION.test(interval)) {
-    findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
   }
 }
 
@@ -102,6 +107,8 @@ export class ReadWriteSplitChart extends Chart {
     this.clusterApiKey = props.clusterApiKey;
     this.flightClientCertificate = props.flightClientCertificate;
     if (split.writer.spiceCloud) {
+      // Only the readers' monitoring: the app itself is watched in Spice Cloud.
+      if (props.observability) new SplitObservability(this, 'Observability', { namespace: this.monitoringNamespace, ...props.observability, synthesized: this.synthesized });
       reportWarnings(this, split, findings.warnings);
       return;
     }

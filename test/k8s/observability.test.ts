@@ -14,6 +14,16 @@ describe('observability', () => {
     expect(synth().filter((d) => d.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
   });
 
+  it('goes to another namespace when told, selecting the writers and the archiver in the split\'s by name', async () => {
+    const monitoring = synth({ observability: { namespace: 'monitoring' } }).filter((d) => d.apiVersion.startsWith('monitoring.coreos.com/'));
+    await expectValidManifests(monitoring);
+    expect(monitoring.map((d) => d.metadata.namespace)).toEqual(['monitoring', 'monitoring', 'monitoring', 'monitoring']);
+    expect(find(monitoring, 'PodMonitor', 'shop-writer').spec.namespaceSelector).toEqual({ matchNames: ['shop'] });
+    expect(find(monitoring, 'PodMonitor', 'shop-archiver').spec.namespaceSelector).toEqual({ matchNames: ['shop'] });
+    expect(find(monitoring, 'PodMonitor', 'shop-reader').spec.namespaceSelector).toEqual({ any: true });
+    expect(JSON.stringify(find(monitoring, 'PrometheusRule', 'shop-spice').spec)).toContain('job=\\"monitoring/shop-writer\\"');
+  });
+
   // orders uploads after every refresh whatever changed ('always'), so its snapshot age means something.
   const scheduled = awsSplit();
   const docs = synth({

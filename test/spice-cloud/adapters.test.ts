@@ -74,12 +74,29 @@ describe('the Kubernetes side of a Spice Cloud split', () => {
     expect(thrown(() => chart.writer).problems.map(formatProblem)[0]).toMatch(refusal('ReadWriteSplitChart.writer'));
   });
 
-  it('refuses a writer cluster or writer monitoring built from it by hand, with the library\'s error', () => {
+  it('refuses a writer cluster built from it by hand, and monitoring with nowhere to go, with the library\'s error', () => {
     const synthesized = synthesizeSplit(INSIGHTS);
     const chart = new Chart(Testing.app(), 'monitoring');
     expect(thrown(() => new SpiceWriterCluster(chart, 'Writer', { synthesized })).problems.map(formatProblem)[0]).toMatch(/^props\.synthesized\.split\.writer\.spiceCloud: .*which SpiceWriterCluster needs/);
-    expect(thrown(() => new SplitObservability(chart, 'Observability', { synthesized })).problems.map(formatProblem)[0]).toMatch(/^synthesized\.split\.writer\.spiceCloud: .*which SplitObservability needs/);
+    expect(thrown(() => new SplitObservability(chart, 'Observability', { synthesized })).problems.map(formatProblem)).toEqual([
+      "namespace: is missing: a split whose writer is a Spice Cloud app has no namespace of its own; give the namespace of your monitoring objects, e.g. 'monitoring'",
+    ]);
     expect(Testing.synth(chart)).toEqual([]);
+  });
+
+  it('monitors its readers only, in the monitoring namespace: the app is watched in Spice Cloud', async () => {
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'insights', { split: INSIGHTS, observability: { labels: { release: 'prometheus' } } });
+    const docs = Testing.synth(split) as K8sObject[];
+    await expectValidManifests(docs);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.namespace}/${d.metadata.name}`)).toEqual(['PodMonitor/monitoring/insights-reader', 'PrometheusRule/monitoring/insights-spice']);
+    expect(docs[0].spec).toMatchObject({ namespaceSelector: { any: true }, selector: { matchLabels: { 'read-write-split.io/reader-of': 'insights' } } });
+    const rules = docs[1].spec.groups[0].rules;
+    expect(rules.map((r: K8sObject) => [r.alert, r.expr])).toEqual([
+      ['SpiceReaderDatasetError', 'max by (namespace, pod, dataset) (dataset_load_state{job="monitoring/insights-reader"}) == 3'],
+      ['SpiceReaderDatasetNotLoaded', 'min by (namespace, pod, dataset) (dataset_load_state{job="monitoring/insights-reader"}) == 0'],
+    ]);
+    expect(rules[0].annotations.description).toMatch(/the app's API key/);
   });
 });
 
