@@ -127,6 +127,7 @@ export function resolveDataset(spec: DatasetSpec, path: string, findings: Findin
   checkParams(engineParams, path, 'engineParams', findings, false);
   let hasSecrets = false;
   for (const param in secretParams) {
+    if (!Object.prototype.hasOwnProperty.call(secretParams, param)) continue;
     hasSecrets = true;
     checkSecretRef(secretParams[param], `${path}.secretParams.${param}`, findings);
   }
