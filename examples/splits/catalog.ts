@@ -34,6 +34,7 @@ export const catalog: SplitSpec = {
       params: { mysql_host: 'catalog-db.internal', mysql_db: 'catalog' },
       secretParams: { mysql_pass: { secretName: 'catalog-db', key: 'password' } },
       readers: 'delegated',
+      expectedSize: '2Gi',
     },
   ],
   retention: { refreshSnapshots: '48h', dailyArchive: '14d' },

@@ -31,6 +31,7 @@ export const inventory: SplitSpec = {
       params: { pg_host: 'inventory-db.internal', pg_db: 'inventory' },
       secretParams: { pg_pass: { secretName: 'inventory-db', key: 'password' } },
       readers: 'delegated',
+      expectedSize: '4Gi',
     },
   ],
   reader: { snapshotCheckInterval: '30s' },

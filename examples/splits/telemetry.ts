@@ -21,6 +21,7 @@ export const telemetry: SplitSpec = {
       params: { file_format: 'parquet', s3_region: 'us-east-1', s3_auth: 'public' },
       refresh: { checkInterval: '1h' },
       snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' },
+      expectedSize: '500Mi',
     },
     {
       name: 'device_state',
@@ -29,6 +30,7 @@ export const telemetry: SplitSpec = {
       secretParams: { abfs_access_key: { secretName: 'lake-access', key: 'key' } },
       readers: 'delegated',
       refresh: { mode: 'full', checkInterval: '2m' },
+      expectedSize: '2Gi',
     },
     {
       name: 'device_events',
@@ -38,6 +40,7 @@ export const telemetry: SplitSpec = {
       readers: 'delegated',
       refresh: { mode: 'append', checkInterval: '1m' },
       timeColumn: 'event_time',
+      expectedSize: '5Gi',
     },
   ],
   // The device models are small: 4Gi of acceleration files per reader, which also fits the 8 GiB a

@@ -83,9 +83,14 @@ export async function planPulumi(file: SplitFile, cloud: 'gcp' | 'azure'): Promi
   const failures: unknown[] = [];
   const onFailure = (error: unknown) => failures.push(error);
   process.on('unhandledRejection', onFailure);
+  // The component logs the description's warnings (pulumi.log.warn, on the console without an
+  // engine): the command prints each once, at its line.
+  const warn = console.warn;
+  console.warn = () => undefined;
   try {
     return await planComponent(file, cloud, section, failures);
   } finally {
+    console.warn = warn;
     process.off('unhandledRejection', onFailure);
   }
 }

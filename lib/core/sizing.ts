@@ -66,7 +66,23 @@ export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): Write
 /** Size of each writer's persistent volume, as given or derived. */
 export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
   if (given !== undefined) return sized(given, datasets.filter((d) => d.engineFile), MIN_WRITER_STORAGE, 'writer.storageSize', findings);
-  return toGibibytes(deriveWriterStorage(datasets).bytes);
+  const size = toGibibytes(deriveWriterStorage(datasets).bytes);
+  warnUnsizedFiles(size, datasets, findings);
+  return size;
+}
+
+/**
+ * A derived volume that leaves out file-backed datasets of unknown size may be too small, and a
+ * StatefulSet's claim template cannot grow later: say so while it can still be set.
+ */
+function warnUnsizedFiles(size: string, datasets: readonly ResolvedDataset[], findings: Findings): void {
+  const unsized = datasets.filter((d) => d.engineFile && d.expectedSizeBytes === undefined).map((d) => d.name);
+  if (unsized.length === 0) return;
+  findings.warn(
+    'writer-volume-unsized',
+    'writer.storageSize',
+    `is derived as ${size}, leaving out ${unsized.join(', ')} (no expectedSize), whose files live on the same volume; a StatefulSet's volume claim template cannot change once deployed, so set writer.storageSize, or expectedSize on ${unsized.length === 1 ? 'it' : 'them'}`,
+  );
 }
 
 /** Size limit of the reader's local disk: only accelerated datasets are restored there. */

@@ -237,6 +237,7 @@ export const SPLIT_WARNING_IDS = [
   'bootstrap-setting-moot',
   'large-reader-disk',
   's3-source-auth-unset',
+  'writer-volume-unsized',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {
@@ -271,7 +272,8 @@ function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit |
   checkReaderStore(image, store, readerForms, spec.reader?.bootstrapOnFailure !== undefined, findings);
   warnQuietDatasets(datasets, findings);
   checkS3SourcesOffAws(datasets, store, findings);
-  const writer = { ...writerSettings, storageSize: writerStorageSize(own?.writer?.storageSize, datasets, findings) };
+  // A Spice Cloud app's volumes are sized in Spice Cloud.
+  const writer = { ...writerSettings, storageSize: own ? writerStorageSize(own.writer?.storageSize, datasets, findings) : '0' };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   const quiet = acknowledged(spec, findings);
   // Only an upgrade check compares with the lock.

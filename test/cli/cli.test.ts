@@ -175,6 +175,19 @@ describe('read-write-split size', () => {
   });
 });
 
+describe('read-write-split validate, on a file with a Pulumi section', () => {
+  it('prints each warning of the description once, at its line (not again from the component\'s log)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-warn-'));
+    const file = join(dir, 'catalog.split.yaml');
+    const catalog = parse(readFileSync(join(ROOT, 'examples', 'cli', 'catalog.split.yaml'), 'utf8'));
+    const datasets = catalog.split.datasets.map(({ expectedSize: _size, ...dataset }: K8sObject) => dataset);
+    writeFileSync(file, stringify({ split: { ...catalog.split, datasets }, gcp: catalog.gcp }));
+    const result = cli('validate', file, '--target', 'gcp');
+    expect(result.status, result.output).toBe(0);
+    expect(result.output.match(/writer\.storageSize: is derived as/g)).toHaveLength(1);
+  });
+});
+
 describe('read-write-split validate, when the chart\'s props are wrong', () => {
   it('still checks the applications\' sidecars: every problem at once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rws-cli-props-'));

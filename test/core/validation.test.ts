@@ -182,7 +182,23 @@ describe('warnings for valid but risky choices', () => {
   });
 
   it('says nothing about Enterprise 2.x with three replicas and snapshots on a schedule', () => {
-    const scheduled = { ...orders, snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' } } as const;
+    const scheduled = { ...orders, snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }, expectedSize: '4Gi' } as const;
     expect(resolveSplit(awsSplit({ image: ENTERPRISE_2, datasets: [scheduled] })).warnings).toEqual([]);
+  });
+
+  it('warns when the derived writer volume leaves out file-backed datasets of unknown size: a claim template cannot grow later', () => {
+    const datasets: DatasetSpec[] = [
+      { ...orders, expectedSize: '30Gi' },
+      { name: 'events', from: 's3://lake/events/' },
+      { name: 'lookups', from: 's3://lake/lookups/', engine: 'arrow', readers: 'delegated' },
+    ];
+    expect(resolveSplit(awsSplit({ datasets })).warnings.filter((w) => w.id === 'writer-volume-unsized')).toEqual([{
+      id: 'writer-volume-unsized',
+      path: 'writer.storageSize',
+      message: "is derived as 60Gi, leaving out events (no expectedSize), whose files live on the same volume; a StatefulSet's volume claim template cannot change once deployed, so set writer.storageSize, or expectedSize on it",
+    }]);
+    const quiet = (extra: Partial<SplitSpec>) => resolveSplit(awsSplit({ datasets, ...extra })).warnings.map((w) => w.id);
+    expect(quiet({ writer: { storageSize: '200Gi' } })).not.toContain('writer-volume-unsized');
+    expect(quiet({ acknowledgedWarnings: ['writer-volume-unsized'] })).not.toContain('writer-volume-unsized');
   });
 });

@@ -7,19 +7,21 @@ export function awsSplit(overrides: Partial<SplitSpec> = {}): SplitSpec {
     name: 'shop',
     store: { cloud: 'aws', bucket: 'shop-snapshots', region: 'eu-west-1' },
     datasets: [
-      { name: 'orders', from: 's3://lake/orders/', params: { file_format: 'parquet' } },
+      { name: 'orders', from: 's3://lake/orders/', params: { file_format: 'parquet' }, expectedSize: '1Gi' },
       {
         name: 'history',
         from: 'postgres:public.history',
         params: { pg_host: 'db.internal' },
         secretParams: { pg_pass: { secretName: 'shop-db', key: 'password' } },
         readers: 'delegated',
+        expectedSize: '1Gi',
       },
       {
         name: 'customers',
         from: 'postgres:public.customers',
         secretParams: { pg_pass: { secretName: 'shop-db', key: 'password' } },
         readers: 'writer-only',
+        expectedSize: '1Gi',
       },
     ],
     ...overrides,
