@@ -140,9 +140,9 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
     return { charts: [], problems: [...chartProblems, ...problems, ...appProblems] };
   }
   const taken = new Set<string>();
-  // With a Spice Cloud writer the split's chart renders nothing: only the applications' charts are written.
+  // With a Spice Cloud writer the split's chart holds the readers' monitoring at most: without it, only the applications' charts are written.
   const cloudWriter = split.synthesized.split.writer.spiceCloud !== undefined;
-  const own: BuiltChart[] = cloudWriter ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
+  const own: BuiltChart[] = cloudWriter && !props.observability ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
   const withSidecars = built((chart, options, workload) => split.readerSidecar(chart, 'reader', options).addToManifest(workload));
   const charts = [...own, ...withSidecars.charts.map(({ chart, manifest }) => ({ chart, file: `${uniqueName(basename(manifest, extname(manifest)), taken)}.yaml` }))];
   return { app, charts, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems] };

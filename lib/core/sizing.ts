@@ -63,11 +63,15 @@ export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): Write
   return { bytes, basis, filesBytes, largestBytes };
 }
 
-/** Size of each writer's persistent volume, as given or derived. */
-export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
+/**
+ * Size of each writer's persistent volume, as given or derived. A description checked against the
+ * lock of a deployed one (`locked`) keeps the size the lock holds: the warning about datasets of
+ * unknown size, whose advice would change it, is for descriptions not deployed yet.
+ */
+export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings, locked = false): string {
   if (given !== undefined) return sized(given, datasets.filter((d) => d.engineFile), MIN_WRITER_STORAGE, 'writer.storageSize', findings);
   const size = toGibibytes(deriveWriterStorage(datasets).bytes);
-  warnUnsizedFiles(size, datasets, findings);
+  if (!locked) warnUnsizedFiles(size, datasets, findings);
   return size;
 }
 

@@ -273,7 +273,7 @@ function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit |
   warnQuietDatasets(datasets, findings);
   checkS3SourcesOffAws(datasets, store, findings);
   // A Spice Cloud app's volumes are sized in Spice Cloud.
-  const writer = { ...writerSettings, storageSize: own ? writerStorageSize(own.writer?.storageSize, datasets, findings) : '0' };
+  const writer = { ...writerSettings, storageSize: own ? writerStorageSize(own.writer?.storageSize, datasets, findings, own.upgradeFrom !== undefined) : '0' };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
   const quiet = acknowledged(spec, findings);
   // Only an upgrade check compares with the lock.

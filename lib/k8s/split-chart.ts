@@ -61,9 +61,15 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
   if (interval !== undefined && !PROMETHEUS_DURATION.test(interval)) {
     findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
   }
-  const namespace = props.observability?.namespace;
-  if (namespace !== undefined && !NAMESPACE.test(namespace)) {
+  const namespace: unknown = props.observability?.namespace;
+  if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE.test(namespace))) {
     findings.problem('observability.namespace', `${quote(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  } else if (namespace !== undefined && synthesized?.split.writer.tls && namespace !== synthesized.split.namespace) {
+    findings.problem(
+      'observability.namespace',
+      `is ${quote(namespace)}, but the writers serve TLS and are scraped with the CA ConfigMap of ${quote(synthesized.split.namespace)}, which a PodMonitor reads from its own namespace`,
+      'leave it out',
+    );
   }
   if (synthesized?.split.writer.spiceCloud) {
     checkSpiceCloudChartProps(props, findings);
@@ -108,7 +114,9 @@ export class ReadWriteSplitChart extends Chart {
     this.flightClientCertificate = props.flightClientCertificate;
     if (split.writer.spiceCloud) {
       // Only the readers' monitoring: the app itself is watched in Spice Cloud.
-      if (props.observability) new SplitObservability(this, 'Observability', { namespace: this.monitoringNamespace, ...props.observability, synthesized: this.synthesized });
+      if (props.observability) {
+        new SplitObservability(this, 'Observability', { ...props.observability, namespace: props.observability.namespace ?? this.monitoringNamespace, synthesized: this.synthesized });
+      }
       reportWarnings(this, split, findings.warnings);
       return;
     }

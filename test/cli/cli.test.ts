@@ -220,6 +220,20 @@ describe('read-write-split on a split whose writer is a Spice Cloud app', () => 
     expect(egress).toContainEqual({ to: [{ ipBlock: { cidr: '198.51.100.16/28' } }], ports: [{ protocol: 'TCP', port: 443 }] });
   }, 120_000);
 
+  it('synth writes the readers\' monitoring in the split\'s file when the file asks for it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-cloud-obs-'));
+    const file = join(dir, 'insights.split.yaml');
+    const cloud = parse(readFileSync(join(ROOT, CLOUD), 'utf8'));
+    const apps = cloud.kubernetes.apps.map((app: K8sObject) => ({ ...app, manifest: join(ROOT, 'examples', 'cli', app.manifest) }));
+    writeFileSync(file, stringify({ ...cloud, kubernetes: { ...cloud.kubernetes, apps, observability: { labels: { release: 'prometheus' } } } }));
+    const out = join(dir, 'out');
+    const result = cli('synth', file, '--out', out);
+    expect(result.status, result.output).toBe(0);
+    const docs = docsOf(join(out, 'k8s', 'insights.yaml'));
+    await expectValidManifests(docs);
+    expect(docs.map((d) => `${d.kind}/${d.metadata.namespace}`)).toEqual(['PodMonitor/monitoring', 'PrometheusRule/monitoring']);
+  }, 120_000);
+
   it('size sizes the readers only: the writers are the app\'s', () => {
     const text = cli('size', CLOUD);
     expect(text.status, text.output).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetSpec, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
+import { DatasetSpec, lockDescription, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
 import { ENTERPRISE_FILE_FORMAT } from '../support/spice-images';
 import { awsSplit, ENTERPRISE_2, problemAt, validationError } from '../support/splits';
 
@@ -200,5 +200,7 @@ describe('warnings for valid but risky choices', () => {
     const quiet = (extra: Partial<SplitSpec>) => resolveSplit(awsSplit({ datasets, ...extra })).warnings.map((w) => w.id);
     expect(quiet({ writer: { storageSize: '200Gi' } })).not.toContain('writer-volume-unsized');
     expect(quiet({ acknowledgedWarnings: ['writer-volume-unsized'] })).not.toContain('writer-volume-unsized');
+    // Deployed (checked against its lock): the volume is the locked one, which the advice would change.
+    expect(quiet({ upgradeFrom: { lock: lockDescription(awsSplit({ datasets })) } })).not.toContain('writer-volume-unsized');
   });
 });

@@ -1,7 +1,9 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitChart, ReadWriteSplitChartProps } from '../../lib/k8s';
-import { awsSplit } from '../support/splits';
+import { awsSplit, ENTERPRISE_2 } from '../support/splits';
+import { thrown } from '../support/errors';
+import { TEST_FLIGHT_CA } from '../support/flight-ca';
 import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
 
 function synth(props: Partial<ReadWriteSplitChartProps> = {}): K8sObject[] {
@@ -12,6 +14,13 @@ function synth(props: Partial<ReadWriteSplitChartProps> = {}): K8sObject[] {
 describe('observability', () => {
   it('is off by default', () => {
     expect(synth().filter((d) => d.apiVersion.startsWith('monitoring.coreos.com/'))).toEqual([]);
+  });
+
+  it('refuses another namespace with writer TLS (the CA ConfigMap is the split\'s), with the chart\'s other problems', () => {
+    const tls = awsSplit({ image: ENTERPRISE_2, writer: { tls: { secretName: 'shop-writer-tls', caCertificate: TEST_FLIGHT_CA } } });
+    const error = thrown(() => synth({ split: tls, observability: { namespace: 'monitoring' }, argoCdSyncWave: 1.5 }));
+    expect(error.problems.map((p) => p.path)).toEqual(['props.observability.namespace', 'props.argoCdSyncWave']);
+    expect(error.problems[0].message).toMatch(/^is "monitoring", but the writers serve TLS and are scraped with the CA ConfigMap of "shop"/);
   });
 
   it('goes to another namespace when told, selecting the writers and the archiver in the split\'s by name', async () => {
