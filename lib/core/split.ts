@@ -167,9 +167,18 @@ function resolveDatasets(spec: AnySplitSpec, spiceCloud: boolean, findings: Find
     findings.problem('datasets', 'is empty', 'describe at least one dataset');
     return [];
   }
-  const datasets = spec.datasets.map((dataset, i) => resolveDataset(dataset, `datasets[${i}]`, findings, spiceCloud));
+  const notObjects = new Set<number>();
+  const datasets = spec.datasets.map((dataset, i) => {
+    const path = `datasets[${i}]`;
+    if (dataset && typeof dataset === 'object' && !Array.isArray(dataset)) return resolveDataset(dataset, path, findings, spiceCloud);
+    findings.problem(path, `${quote(dataset)} is not a dataset`, "describe it as an object, e.g. { name: 'orders', from: 's3://lake/orders/' }");
+    notObjects.add(i);
+    // A placeholder keeps the other datasets' indexes, and so their paths, as written; its own problem is the one above.
+    return resolveDataset({} as DatasetSpec, path, new Findings(findings.isLateBound), spiceCloud);
+  });
   const firstIndex = new Map<string, number>();
   datasets.forEach((dataset, i) => {
+    if (notObjects.has(i)) return;
     const first = firstIndex.get(dataset.name);
     if (first === undefined) firstIndex.set(dataset.name, i);
     else findings.problem(`datasets[${i}].name`, `${quote(dataset.name)} is already the name of datasets[${first}]`, 'give every dataset its own name');

@@ -136,6 +136,18 @@ describe('explicit choices that relax a default', () => {
   });
 });
 
+describe('datasets that are not objects', () => {
+  it('are refused once each at their index, and the others keep their paths (no TypeError)', () => {
+    const error = validationError(awsSplit({ datasets: [null, 'orders', { name: 'Bad Name', from: 's3://lake/x/' }, null] as never }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'datasets[0]: null is not a dataset',
+      'datasets[1]: "orders" is not a dataset',
+      'datasets[2].name: "Bad Name" is not a dataset name',
+      'datasets[3]: null is not a dataset',
+    ]);
+  });
+});
+
 describe('warnings for valid but risky choices', () => {
   it('warns that OSS 1.x images ship snapshots only as a default feature, and that their readers cannot hot-swap', () => {
     const { warnings } = resolveSplit(awsSplit());
