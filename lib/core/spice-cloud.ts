@@ -40,6 +40,11 @@ export interface SpiceCloudWriterTierSpec {
   readonly apiKey?: SecretRef;
 }
 
+/** Whether a writer tier is a Spice Cloud app (`spiceCloud` given). */
+export function isSpiceCloudWriter(writer: object | undefined): writer is SpiceCloudWriterTierSpec {
+  return (writer as SpiceCloudWriterTierSpec | undefined)?.spiceCloud !== undefined;
+}
+
 /** A Spice Cloud writer after checks. */
 export interface ResolvedSpiceCloud {
   /** The documented region, when given; readers on 2.x name it (`spiceai_region`). */
@@ -81,15 +86,9 @@ export function resolveSpiceCloud(spec: SpiceCloudWriterSpec, findings: Findings
   return { region, endpoint: typeof region === 'string' ? spiceCloudFlightEndpoint(region) : '' };
 }
 
-/**
- * The connector params that name the Cloud app: `spiceai_region` from 2.0.0 (the 2.x connector;
- * which release candidate first parsed it is not known, so candidates get the endpoint), else the
- * endpoint, which every release parses.
- */
+/** The connector params that name the Cloud app: its region where the image's connector takes one, else the endpoint, which every release parses. */
 export function spiceCloudParams(cloud: ResolvedSpiceCloud, image: ResolvedSpiceImage): Record<string, string> {
-  const { major, minor, patch, rc } = image.version;
-  const candidateOf200 = major === 2 && minor === 0 && patch === 0 && rc !== undefined;
-  if (cloud.region !== undefined && major >= 2 && !candidateOf200) return { spiceai_region: cloud.region };
+  if (cloud.region !== undefined && image.capabilities.spiceCloudRegion) return { spiceai_region: cloud.region };
   return { spiceai_endpoint: cloud.endpoint };
 }
 

@@ -75,6 +75,12 @@ export interface SpiceCapabilities {
    * the metadata server (GCS) or IMDS (Azure) only.
    */
   readonly objectStoreCredentials: boolean;
+  /**
+   * The `spice.ai` connector takes `spiceai_region` and builds a Spice Cloud app's regional endpoint
+   * from it (the 2.x connector). Which 2.0 release candidate first parsed it is not known: from the
+   * 2.0.0 release.
+   */
+  readonly spiceCloudRegion: boolean;
 }
 
 /** The image after defaults, with what it can do. */
@@ -117,6 +123,8 @@ const FIRST_HOT_SWAP_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0, rc:
 const FIRST_OBJECT_STORE_CREDENTIALS_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0, rc: 5 };
 /** `file_format: snapshot` is in trunk after 2.1 only: no 2.0.x release or older ships it. */
 const FIRST_FILE_FORMAT_CANDIDATE: SpiceVersion = { major: 2, minor: 1, patch: 0 };
+/** `spiceai_region` is in the 2.x `spice.ai` connector; the release candidate that brought it is not known. */
+const FIRST_SPICE_CLOUD_REGION_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0 };
 
 const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-rc\.?(\d+))?/;
 
@@ -250,7 +258,8 @@ function capabilitiesOf(spec: SpiceImageSpec, edition: SpiceEdition, version: Sp
   // Only on the user's word: no release is known to ship it.
   const fileFormat = snapshots && spec.snapshotFileFormat === true && atLeast(version, FIRST_FILE_FORMAT_CANDIDATE);
   const objectStoreCredentials = atLeast(version, FIRST_OBJECT_STORE_CREDENTIALS_VERSION);
-  return { snapshots, snapshotRefreshMode: hotSwap, snapshotFileFormat: fileFormat, objectStoreCredentials };
+  const spiceCloudRegion = atLeast(version, FIRST_SPICE_CLOUD_REGION_VERSION);
+  return { snapshots, snapshotRefreshMode: hotSwap, snapshotFileFormat: fileFormat, objectStoreCredentials, spiceCloudRegion };
 }
 
 /** Reports an image that cannot work for this pattern; true when it can. */

@@ -16,7 +16,8 @@ import {
   WriterTierSpec,
 } from './tiers';
 import { checkUpgrade, UpgradeSpec } from './upgrade-check';
-import { checkSpiceCloudSplit, refuseSpiceCloudWriter, SpiceCloudWriterTierSpec } from './spice-cloud';
+import { NAMESPACE_NAME } from './kubernetes-names';
+import { checkSpiceCloudSplit, isSpiceCloudWriter, refuseSpiceCloudWriter, SpiceCloudWriterTierSpec } from './spice-cloud';
 
 /** The one description of a read/write split that every adapter maps. */
 export interface SplitSpec {
@@ -94,7 +95,7 @@ export type AnySplitSpec = SplitSpec | SpiceCloudSplitSpec;
 
 /** Whether the description's writer is a Spice Cloud app (`writer.spiceCloud`). */
 export function isSpiceCloudSplit(spec: AnySplitSpec): spec is SpiceCloudSplitSpec {
-  return (spec.writer as SpiceCloudWriterTierSpec | undefined)?.spiceCloud !== undefined;
+  return isSpiceCloudWriter(spec.writer);
 }
 
 /** The writer tier after defaults and sizing. */
@@ -138,14 +139,18 @@ export function hasStore(split: ResolvedSplit): split is StoredSplit {
  */
 export function storedSplit(split: ResolvedSplit, component: string, path = 'split'): StoredSplit {
   if (hasStore(split)) return split;
+  throw spiceCloudRefusal(split, component, path);
+}
+
+/** The library's error for `component`, which needs a store or a writer cluster, given a split whose writer is a Spice Cloud app. */
+export function spiceCloudRefusal(split: ResolvedSplit, component: string, path = 'split'): SplitValidationError {
   const findings = new Findings();
   refuseSpiceCloudWriter(split, component, findings.under(path));
-  throw new SplitValidationError(split.name, findings.problems, component);
+  return new SplitValidationError(split.name, findings.problems, component);
 }
 
 /** Split names: a DNS label short enough for every name derived from it. */
 export const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,35}[a-z0-9])?$/;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** Placeholder that names derive from while the split name is invalid, so its error is reported once. */
 const PLACEHOLDER_NAME = 'split';
@@ -156,7 +161,7 @@ function checkNames(spec: AnySplitSpec, findings: Findings): string {
   if (!valid) {
     findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter");
   }
-  if (spec.namespace !== undefined && (typeof spec.namespace !== 'string' || !NAMESPACE.test(spec.namespace))) {
+  if (spec.namespace !== undefined && (typeof spec.namespace !== 'string' || !NAMESPACE_NAME.test(spec.namespace))) {
     findings.problem('namespace', `${quote(spec.namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   }
   return valid ? spec.name : PLACEHOLDER_NAME;
@@ -266,11 +271,12 @@ function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<strin
 function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit | undefined {
   const name = checkNames(spec, findings);
   const namespace = spec.namespace ?? name;
-  const spiceCloud = isSpiceCloudSplit(spec);
+  // A split with its own writer cluster and store; undefined when the writer is a Spice Cloud app.
+  const own = isSpiceCloudSplit(spec) ? undefined : spec;
+  const spiceCloud = own === undefined;
   // What the types leave out of a Spice Cloud split may still come from JavaScript or a YAML file.
   if (spiceCloud) checkSpiceCloudSplit(spec as unknown as Parameters<typeof checkSpiceCloudSplit>[0], findings);
   const image = resolveSpiceImage(spec.image, findings, !spiceCloud);
-  const own = isSpiceCloudSplit(spec) ? undefined : spec;
   const store = own && resolveSnapshotStore(own.store, name, findings);
   const datasets = resolveDatasets(spec, spiceCloud, findings);
   const retention = resolveRetention(own?.retention, findings);

@@ -5,7 +5,7 @@ import { checkFlightTls, FlightTlsSpec } from './flight-tls';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
 import { checkSecretRef, SecretRef } from './secret-ref';
-import { ResolvedSpiceCloud, resolveSpiceCloud, SpiceCloudWriterTierSpec } from './spice-cloud';
+import { isSpiceCloudWriter, ResolvedSpiceCloud, resolveSpiceCloud, SpiceCloudWriterTierSpec } from './spice-cloud';
 import { ResolvedSpiceImage } from './spice-image';
 
 /** A request and a limit, as Kubernetes quantities. */
@@ -232,10 +232,6 @@ export function resolveWriterSettings(
     tls,
     flightClientCertificate,
   };
-}
-
-function isSpiceCloudWriter(spec: WriterTierSpec | SpiceCloudWriterTierSpec | undefined): spec is SpiceCloudWriterTierSpec {
-  return (spec as SpiceCloudWriterTierSpec | undefined)?.spiceCloud !== undefined;
 }
 
 /** A Spice Cloud app as the writer: no replicas of your own; readers dial the app with its API key. */

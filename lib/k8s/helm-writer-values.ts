@@ -1,6 +1,6 @@
 import { Spicepod, WRITER_DATA_DIR, writerStatefulSetName } from '../core';
 import { writerTlsMounts } from './flight-tls';
-import { LABELS, tierLabels } from './labels';
+import { tierLabels, writerRoleLabels } from './labels';
 import { Json } from './manifest';
 import { podSpecSettings, writerUpdateStrategy } from './pod-settings';
 import { cpuQuantity, memoryQuantity } from './quantities';
@@ -121,7 +121,7 @@ export function helmWriterValues(options: WriterStatefulSetOptions, context: Hel
     },
     ...(context.updateStrategy ? { updateStrategy: writerUpdateStrategy(settings, role) } : {}),
     serviceAccount: { create: false, name: options.serviceAccountName },
-    additionalLabels: { ...settings?.podLabels, ...tierLabels(split.name, 'writer'), [LABELS.role]: role, ...options.identity.podLabels },
+    additionalLabels: { ...settings?.podLabels, ...writerRoleLabels(split.name, role), ...options.identity.podLabels },
     additionalEnv: [
       ...options.spicepod.secretEnv.map((binding) => ({
         name: binding.envVar,

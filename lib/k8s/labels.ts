@@ -18,6 +18,11 @@ export function tierLabels(split: string, tier: PodTier): Record<string, string>
   return { [LABELS.split]: split, [LABELS.tier]: tier };
 }
 
+/** The labels of one writer role's pods, whatever runs them (StatefulSet, Helm release, SpicepodSet). */
+export function writerRoleLabels(split: string, role: string): Record<string, string> {
+  return { ...tierLabels(split, 'writer'), [LABELS.role]: role };
+}
+
 /** The label Kubernetes puts on every namespace: its name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import {
-  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, hasStore, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit, SynthesizedSplit, writerServiceHost,
+  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, hasStore, NAMESPACE_NAME, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit, SynthesizedSplit, writerServiceHost,
 } from '../core';
 import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
@@ -96,7 +96,6 @@ export class SplitObservability extends Construct {
   }
 }
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * Where the monitoring objects go: a Spice Cloud split has no namespace of its own, so it is
@@ -107,7 +106,7 @@ function monitoringNamespaceOf(split: ResolvedSplit, given: string | undefined, 
   const namespace = given ?? (split.writer.spiceCloud ? undefined : split.namespace);
   const problem = (message: string, fix: string) => new SplitValidationError(split.name, [{ path: 'namespace', message, fix }], where);
   if (namespace === undefined) throw problem('is missing: a split whose writer is a Spice Cloud app has no namespace of its own', "give the namespace of your monitoring objects, e.g. 'monitoring'");
-  if (typeof namespace !== 'string' || !NAMESPACE.test(namespace)) throw problem(`${JSON.stringify(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  if (typeof namespace !== 'string' || !NAMESPACE_NAME.test(namespace)) throw problem(`${JSON.stringify(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   if (split.writer.tls && namespace !== split.namespace) {
     throw problem(`is ${JSON.stringify(namespace)}, but the writers serve TLS and are scraped with the CA ConfigMap of ${JSON.stringify(split.namespace)}, which a PodMonitor reads from its own namespace`, 'leave it out');
   }

@@ -1,9 +1,9 @@
 import { Findings, quote } from '../core/errors';
 import type { ReadWriteSplitChartProps } from './split-chart';
+import { checkMonitoringNamespace } from './writer-cluster';
 
 /** Chart props that configure the writer cluster or its Namespace: neither exists with a Spice Cloud writer. */
 const WRITER_SIDE_PROPS = ['writerIdentity', 'nodeSpread', 'flightCertificate', 'flightClientCertificate', 'workloads', 'argoCdSyncWave'] as const;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 /** Pod settings readers take from the chart: their image pull Secrets. */
 const READER_POD_SETTINGS = new Set(['imagePullSecrets']);
 
@@ -18,9 +18,7 @@ export function checkSpiceCloudChartProps(props: ReadWriteSplitChartProps, findi
   for (const prop of WRITER_SIDE_PROPS) {
     if (props[prop] !== undefined) findings.problem(prop, 'configures the writer cluster or its Namespace, which a Spice Cloud split does not have', fix);
   }
-  if (props.monitoringNamespace !== undefined && !NAMESPACE.test(props.monitoringNamespace)) {
-    findings.problem('monitoringNamespace', `${quote(props.monitoringNamespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
-  }
+  checkMonitoringNamespace(props.monitoringNamespace, findings);
   if (props.createNamespace === true) {
     findings.problem('createNamespace', 'is true, but nothing of a Spice Cloud split runs in its own namespace (readers run in the applications\')', 'leave it out');
   }

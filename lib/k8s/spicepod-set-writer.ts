@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SPICE_PORTS, writerStatefulSetName } from '../core';
 import { SplitValidationError, ValidationProblem } from '../core/errors';
-import { LABELS, tierLabels } from './labels';
+import { writerRoleLabels } from './labels';
 import { Json, manifest } from './manifest';
 import { WriterPodSettings } from './pod-settings';
 import { cpuQuantity, memoryQuantity } from './quantities';
@@ -103,7 +103,7 @@ export class SpicepodSetWriter extends Construct {
     super(scope, id);
     const { split, role } = props;
     this.name = writerStatefulSetName(split.name, role);
-    const labels = { ...tierLabels(split.name, 'writer'), [LABELS.role]: role };
+    const labels = writerRoleLabels(split.name, role);
     this.apiObject = manifest(this, 'Resource', SPICEPODSET.apiVersion, SPICEPODSET.kind, { name: this.name, namespace: split.namespace, labels }, {
       spec: spicepodSetSpec(props, labels),
     });

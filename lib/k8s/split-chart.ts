@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AnySplitSpec, checkSplit, splitNameOf, storedSplit, SynthesizedSplit } from '../core';
+import { AnySplitSpec, checkSplit, NAMESPACE_NAME, spiceCloudRefusal, splitNameOf, SynthesizedSplit } from '../core';
 import { Findings, quote } from '../core/errors';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
@@ -53,7 +53,6 @@ const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 /** Argo CD's annotation that orders the sync of one application's objects. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
 function checkChartProps(props: ReadWriteSplitChartProps, synthesized: SynthesizedSplit | undefined, findings: Findings): void {
@@ -62,7 +61,7 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
     findings.problem('observability.interval', `${quote(interval)} is not a Prometheus duration`, "use e.g. '30s' or '1m'");
   }
   const namespace: unknown = props.observability?.namespace;
-  if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE.test(namespace))) {
+  if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE_NAME.test(namespace))) {
     findings.problem('observability.namespace', `${quote(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   } else if (namespace !== undefined && synthesized?.split.writer.tls && namespace !== synthesized.split.namespace) {
     findings.problem(
@@ -144,10 +143,9 @@ export class ReadWriteSplitChart extends Chart {
    * @throws SplitValidationError when the writer is a Spice Cloud app (`split.writer.spiceCloud`): the chart renders none
    */
   public get writer(): SpiceWriterCluster {
+    // Only a Spice Cloud split has no writer cluster.
     if (this.writerCluster) return this.writerCluster;
-    storedSplit(this.synthesized.split, 'ReadWriteSplitChart.writer');
-    // Only a Spice Cloud split has no writer cluster: storedSplit has thrown the library's error.
-    throw new Error('unreachable: a split with a store has a writer cluster');
+    throw spiceCloudRefusal(this.synthesized.split, 'ReadWriteSplitChart.writer');
   }
 
   /**

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkIdentityForStore, checkWorkloadIdentity, identityStoreOf, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName } from '../core';
+import {
+  checkIdentityForStore, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
+} from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
@@ -86,7 +88,13 @@ export interface SpiceWriterClusterProps extends WriterClusterOptions {
   readonly synthesized: SynthesizedSplit;
 }
 
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The namespace allowed to scrape the pods' metrics (and, for a Spice Cloud split, that holds the readers' monitoring). */
+export function checkMonitoringNamespace(namespace: string | undefined, findings: Findings): void {
+  if (namespace !== undefined && (typeof namespace !== 'string' || !NAMESPACE_NAME.test(namespace))) {
+    findings.problem('monitoringNamespace', `${quote(namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
+  }
+}
 
 /** Checks the writer-side options; paths are rooted where `findings` is. */
 export function checkWriterClusterOptions(
@@ -104,9 +112,7 @@ export function checkWriterClusterOptions(
   if (options.nodeSpread !== undefined && !['required', 'preferred'].includes(options.nodeSpread)) {
     findings.problem('nodeSpread', `${quote(options.nodeSpread)} is not a node spread`, "use 'required' or 'preferred'");
   }
-  if (options.monitoringNamespace !== undefined && !NAMESPACE.test(options.monitoringNamespace)) {
-    findings.problem('monitoringNamespace', `${quote(options.monitoringNamespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
-  }
+  checkMonitoringNamespace(options.monitoringNamespace, findings);
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { headlessServiceName, ResolvedSplit, spicepodConfigMapName, TierSpicepod, WriterRole, writerStatefulSetName } from '../core';
 import { IdentityBinding } from './identity';
-import { LABELS, tierLabels } from './labels';
+import { tierLabels, writerRoleLabels } from './labels';
 import { manifest } from './manifest';
 import { WriterPodSettings, writerUpdateStrategy } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
@@ -40,7 +40,7 @@ export class WriterStatefulSet extends Construct {
     super(scope, id);
     const { split, role } = options;
     this.name = writerStatefulSetName(split.name, role);
-    const labels = { ...tierLabels(split.name, 'writer'), [LABELS.role]: role };
+    const labels = writerRoleLabels(split.name, role);
     this.spicepodConfigMap = new SpicepodConfigMap(this, 'Spicepod', {
       name: spicepodConfigMapName(this.name),
       namespace: split.namespace,
