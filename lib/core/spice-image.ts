@@ -104,6 +104,11 @@ export interface SpiceVersion {
   readonly patch: number;
   /** Release-candidate number of a `-rc.N` tag; undefined for a release. */
   readonly rc?: number;
+  /**
+   * An earlier pre-release of the version (`-alpha.N`, `-beta.N`, `-dev`, `-unstable`, ...): what it
+   * holds is known of no release, so it counts as older than every release candidate of its version.
+   */
+  readonly preRelease?: string;
 }
 
 /** The OSS image used when none is given. */
@@ -126,27 +131,34 @@ const FIRST_FILE_FORMAT_CANDIDATE: SpiceVersion = { major: 2, minor: 1, patch: 0
 /** `spiceai_region` is in the 2.x `spice.ai` connector; the release candidate that brought it is not known. */
 const FIRST_SPICE_CLOUD_REGION_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0 };
 
-const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-rc\.?(\d+))?/;
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-rc\.?(\d+)|-((?:alpha|beta|dev|unstable|nightly|preview|pre|snapshot|canary)(?:\.?\d+)?)(?![a-z]))?/;
 
 function parseVersion(value: string | undefined): SpiceVersion | undefined {
   const match = typeof value === 'string' ? VERSION.exec(value) : null;
   if (!match) return undefined;
   const rc = match[4] === undefined ? undefined : Number(match[4]);
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), rc };
+  const version = { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), rc };
+  return match[5] === undefined ? version : { ...version, preRelease: match[5] };
 }
 
 function atLeast(version: SpiceVersion, floor: SpiceVersion): boolean {
   if (version.major !== floor.major) return version.major > floor.major;
   if (version.minor !== floor.minor) return version.minor > floor.minor;
   if (version.patch !== floor.patch) return version.patch > floor.patch;
-  // A release is newer than any of its release candidates.
-  return (version.rc ?? Infinity) >= (floor.rc ?? Infinity);
+  // A release is newer than any of its release candidates, which are newer than its earlier pre-releases.
+  return preReleaseRank(version) >= preReleaseRank(floor);
+}
+
+function preReleaseRank(version: SpiceVersion): number {
+  if (version.preRelease !== undefined) return -1;
+  return version.rc ?? Infinity;
 }
 
 /** Renders a version as `1.11.5`. */
 export function formatVersion(version: SpiceVersion): string {
   const rc = version.rc === undefined ? '' : `-rc.${version.rc}`;
-  return `${version.major}.${version.minor}.${version.patch}${rc}`;
+  const preRelease = version.preRelease === undefined ? '' : `-${version.preRelease}`;
+  return `${version.major}.${version.minor}.${version.patch}${rc}${preRelease}`;
 }
 
 function snapshotsCompiledIn(spec: SpiceImageSpec, edition: SpiceEdition, version: SpiceVersion): boolean {
@@ -168,10 +180,11 @@ export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Fi
   const defaults = edition === 'oss' ? DEFAULT_OSS_IMAGE : undefined;
   const repository = given.repository ?? defaults?.repository ?? '';
   checkRepository(repository, findings);
-  const { tag, digest } = resolvePin(given, defaults?.tag, findings);
+  const { tag, digest, tagRefused } = resolvePin(given, defaults?.tag, findings);
   const version = parseVersion(given.version ?? tag);
   const versionPath = given.version === undefined ? 'image.tag' : 'image.version';
-  if (!version) {
+  // A tag refused above is reported once: the fix given there (a pinned release tag) holds the version too.
+  if (!version && !(tagRefused && given.version === undefined)) {
     findings.problem(
       versionPath,
       `${quote(given.version ?? tag)} does not start with a Spice version`,
@@ -216,7 +229,7 @@ function checkRepository(repository: string, findings: Findings): void {
 }
 
 /** The tag and the digest, from `tag`, `tag@digest` or `tag` and `digest`. */
-function resolvePin(given: SpiceImageSpec, defaultTag: string | undefined, findings: Findings): { tag: string; digest?: string } {
+function resolvePin(given: SpiceImageSpec, defaultTag: string | undefined, findings: Findings): { tag: string; digest?: string; tagRefused: boolean } {
   const inTag = typeof given.tag === 'string' && given.tag.includes('@') ? splitAt(given.tag, '@') : undefined;
   const explicitTag = inTag ? inTag[0] : given.tag;
   if (inTag && given.digest !== undefined && given.digest !== inTag[1]) {
@@ -228,6 +241,7 @@ function resolvePin(given: SpiceImageSpec, defaultTag: string | undefined, findi
     if (invalid) findings.problem(given.digest === undefined ? 'image.tag' : 'image.digest', invalid.message, invalid.fix);
   }
   const tag = explicitTag ?? defaultTag;
+  let tagRefused = true;
   if (digest !== undefined && explicitTag === undefined) {
     findings.problem('image.tag', "is required with 'image.digest': the Spice version, and so what the Spicepods may use, is read from the tag the digest was pushed as", "set it too, e.g. '1.11.5'");
   } else if (tag === undefined) {
@@ -242,9 +256,9 @@ function resolvePin(given: SpiceImageSpec, defaultTag: string | undefined, findi
         `${quote(tag)} is a floating tag: writers and readers could run different versions`,
         "pin a release tag, e.g. '1.11.5', or a digest in 'image.digest'",
       );
-    }
+    } else tagRefused = false;
   }
-  return { tag: typeof tag === 'string' ? tag : '', digest };
+  return { tag: typeof tag === 'string' ? tag : '', digest, tagRefused };
 }
 
 function splitAt(value: string, separator: string): [string, string] {

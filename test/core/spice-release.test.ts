@@ -33,6 +33,16 @@ describe('file_format: snapshot, which no release ships', () => {
     expect(at('2.0.0-rc.4-enterprise')).toBe('full');
   });
 
+  it('counts an alpha, beta or development build as older than every release candidate of its version', () => {
+    const at = (tag: string) => rendered(awsSplit({ image: { ...ENTERPRISE_2, tag } })).reader.datasets[0].acceleration?.refresh_mode;
+    expect(at('2.0.0-beta.1-enterprise')).toBe('full');
+    expect(at('2.0.0-alpha-enterprise-models')).toBe('full');
+    expect(at('2.0.0-dev')).toBe('full');
+    expect(at('2.1.0-unstable-enterprise')).toBe('snapshot');
+    const warning = synthesizeSplit(awsSplit({ image: { ...ENTERPRISE_2, tag: '2.0.0-beta.1-enterprise' } })).warnings.find((w) => w.id === 'no-hot-swap');
+    expect(warning?.message).toMatch(/^Enterprise 2\.0\.0-beta\.1 readers cannot hot-swap/);
+  });
+
   it('is rendered only when the image says it ships it (image.snapshotFileFormat)', () => {
     const trunk = { ...ENTERPRISE_FILE_FORMAT, snapshotFileFormat: undefined };
     expect(spicepodToYaml(rendered(awsSplit({ image: trunk })).reader)).not.toContain('file_format: snapshot');
@@ -89,7 +99,7 @@ describe('the image reference', () => {
 
   it('refuses a tag, repository or digest outside the OCI reference grammar', () => {
     expect(problems({ tag: 'v1.11.5 ; rm -rf /' })).toEqual(['image.tag: "v1.11.5 ; rm -rf /" is not an image tag']);
-    expect(problems({ tag: '.1.11.5' })).toEqual(['image.tag: ".1.11.5" is not an image tag', 'image.tag: ".1.11.5" does not start with a Spice version']);
+    expect(problems({ tag: '.1.11.5' })).toEqual(['image.tag: ".1.11.5" is not an image tag']);
     expect(problems({ tag: `1.11.5-${'x'.repeat(123)}` })).toEqual([expect.stringMatching(/is not an image tag$/)]);
     expect(problems({ repository: 'Acme/Spice AI' })).toEqual(['image.repository: "Acme/Spice AI" is not an image repository']);
     expect(problems({ repository: 'acme//spiceai' })).toEqual(['image.repository: "acme//spiceai" is not an image repository']);
@@ -118,5 +128,11 @@ describe('the image reference', () => {
   it('takes a floating tag when a digest pins it', () => {
     expect(problems({ tag: 'latest', digest: DIGEST, version: '1.11.5' })).toEqual([]);
     expect(problems({ tag: 'latest', version: '1.11.5' })).toEqual(['image.tag: "latest" is a floating tag: writers and readers could run different versions']);
+  });
+
+  it('reports a floating or missing tag once: its fix, a pinned release tag, also gives the version', () => {
+    expect(problems({ tag: 'latest' })).toEqual(['image.tag: "latest" is a floating tag: writers and readers could run different versions']);
+    expect(problems({ edition: 'enterprise', repository: 'example.com/spiceai-enterprise' })).toEqual(['image.tag: is required for the Enterprise edition']);
+    expect(problems({ tag: 'latest', digest: DIGEST })).toEqual(['image.tag: "latest" does not start with a Spice version']);
   });
 });

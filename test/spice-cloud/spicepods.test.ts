@@ -36,8 +36,8 @@ describe('readers of a Spice Cloud app', () => {
     expect(reader.datasets[0].params).toEqual({ spiceai_region: 'us-east-1', spiceai_api_key: '${secrets:SPICE_CLUSTER_API_KEY}' });
   });
 
-  it('dial the regional endpoint on a 2.0.0 release candidate: which one first parsed spiceai_region is not known', () => {
-    const reader = readerOf(cloudSplit({ image: { ...ENTERPRISE_2, tag: '2.0.0-rc.5-enterprise' } }));
+  it.each(['2.0.0-rc.5-enterprise', '2.0.0-beta.1-enterprise'])('dial the regional endpoint on a 2.0.0 pre-release (%s): which one first parsed spiceai_region is not known', (tag) => {
+    const reader = readerOf(cloudSplit({ image: { ...ENTERPRISE_2, tag } }));
     expect(reader.datasets[0].params.spiceai_endpoint).toBe('https://us-east-1-prod-aws-flight.spiceai.io');
     expect(reader.datasets[0].params.spiceai_region).toBeUndefined();
   });
