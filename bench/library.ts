@@ -6,18 +6,22 @@ import { ReadWriteSplitAzure } from '../dist/azure';
 import { ReadWriteSplitGcp } from '../dist/gcp';
 import { ReadWriteSplitChart } from '../dist/k8s';
 import { BENCH_ENV } from './baseline/aws';
-import { appDeployment, benchApps, benchSplit } from './workload';
+import type { SplitSpec } from '../dist/core';
+import { appDeployment, benchApps } from './workload';
+
+// Each program takes its description prepared, as each baseline takes its literals prepared: what a
+// user's own code spends building either is not what the library costs.
 
 /**
  * The Kubernetes side as a user writes it with the library: the split's chart, and one chart per
  * application whose Deployment gets the reader sidecar.
  */
-export function libraryK8sApp(datasets: number, apps: number): App {
+export function libraryK8sApp(split: SplitSpec, apps: number): App {
   const app = new App();
-  const split = new ReadWriteSplitChart(app, 'bench', { split: benchSplit(datasets), writerIdentity: { type: 'aws-pod-identity' } });
+  const chart = new ReadWriteSplitChart(app, 'bench', { split, writerIdentity: { type: 'aws-pod-identity' } });
   for (const { name, namespace } of benchApps(apps)) {
-    const chart = new Chart(app, name, { namespace });
-    split.readerSidecar(chart, 'Reader', { identity: { type: 'aws-pod-identity' } }).addTo(appDeployment(chart, name));
+    const appChart = new Chart(app, name, { namespace });
+    chart.readerSidecar(appChart, 'Reader', { identity: { type: 'aws-pod-identity' } }).addTo(appDeployment(appChart, name));
   }
   return app;
 }
@@ -26,11 +30,11 @@ export const BENCH_ENDPOINT = 'vpce-0123456789abcdef0';
 export const BENCH_CLUSTER = 'prod';
 
 /** The AWS side as a user writes it with the library: one construct in a stack. */
-export function libraryAwsApp(datasets: number, apps: number): CdkApp {
+export function libraryAwsApp(split: SplitSpec, apps: number): CdkApp {
   const app = new CdkApp();
   const stack = new Stack(app, 'Bench', { env: BENCH_ENV });
   new ReadWriteSplitAws(stack, 'Split', {
-    split: benchSplit(datasets),
+    split,
     cluster: { region: BENCH_ENV.region, trust: { type: 'aws-pod-identity', clusterName: BENCH_CLUSTER } },
     vpcEndpointId: BENCH_ENDPOINT,
     readerNamespaces: benchApps(apps).map((app) => app.namespace),
@@ -42,9 +46,9 @@ const OIDC_ISSUER = 'https://westeurope.oic.prod-aks.azure.com/72f988bf-86f1-41a
 const NODE_SUBNET = '/subscriptions/3f2b6c1e-8d4a-4b7e-9c55-1a2b3c4d5e6f/resourceGroups/aks/providers/Microsoft.Network/virtualNetworks/aks/subnets/nodes';
 
 /** The GCP side as a Pulumi program writes it with the library (under the bench's mocks). */
-export function libraryGcpProgram(datasets: number, apps: number, opts?: pulumi.ComponentResourceOptions): void {
+export function libraryGcpProgram(split: SplitSpec, apps: number, opts?: pulumi.ComponentResourceOptions): void {
   new ReadWriteSplitGcp('bench', {
-    split: benchSplit(datasets, 'gcp'),
+    split,
     cluster: { region: 'europe-west4', project: 'acme-bench', projectNumber: '123456789012' },
     subnetwork: { name: 'gke-nodes' },
     readerNamespaces: benchApps(apps).map((app) => app.namespace),
@@ -52,9 +56,9 @@ export function libraryGcpProgram(datasets: number, apps: number, opts?: pulumi.
 }
 
 /** The Azure side as a Pulumi program writes it with the library (under the bench's mocks). */
-export function libraryAzureProgram(datasets: number, apps: number, opts?: pulumi.ComponentResourceOptions): void {
+export function libraryAzureProgram(split: SplitSpec, apps: number, opts?: pulumi.ComponentResourceOptions): void {
   new ReadWriteSplitAzure('bench', {
-    split: benchSplit(datasets, 'azure'),
+    split,
     resourceGroupName: 'snapshots',
     cluster: { location: 'westeurope', oidcIssuerUrl: OIDC_ISSUER },
     privateEndpoint: { subnetId: NODE_SUBNET },

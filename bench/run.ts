@@ -15,8 +15,9 @@ import { installCloudMocks, recordOptions, Registered, registeredSince, register
 import { BaselineComponent, baselinePulumiProgram } from './baseline/pulumi';
 import { PULUMI_CLASSES } from './baseline/pulumi-classes';
 import { BENCH_CLUSTER, BENCH_ENDPOINT, libraryAwsApp, libraryAzureProgram, libraryGcpProgram, libraryK8sApp } from './library';
-import { benchApps } from './workload';
+import { benchApps, benchSplit } from './workload';
 import type { ReadWriteSplitAws } from '../dist/aws';
+import type { SplitSpec } from '../dist/core';
 import { pairedTiming, retainedMiB } from './measure';
 import { expectSameManifests } from './same-manifests';
 
@@ -43,14 +44,15 @@ interface Cell {
 }
 
 async function k8sCell(datasets: number, apps: number): Promise<Cell> {
-  const baseline = prepareK8sBaseline(libraryK8sApp(datasets, apps));
-  const library = () => libraryK8sApp(datasets, apps).synthYaml();
+  const split = benchSplit(datasets);
+  const baseline = prepareK8sBaseline(libraryK8sApp(split, apps));
+  const library = () => libraryK8sApp(split, apps).synthYaml();
   const handWritten = () => baselineK8sApp(baseline).synthYaml();
   expectSameManifests(`kubernetes ${datasets}x${apps}`, library(), handWritten());
   const timing = await pairedTiming(library, handWritten);
   return {
     target: 'kubernetes', datasets, apps, ...timing,
-    libraryMiB: retainedMiB(() => libraryK8sApp(datasets, apps)),
+    libraryMiB: retainedMiB(() => libraryK8sApp(split, apps)),
     baselineMiB: retainedMiB(() => baselineK8sApp(baseline)),
   };
 }
@@ -59,18 +61,19 @@ async function k8sCell(datasets: number, apps: number): Promise<Cell> {
 const templateOf = (app: ReturnType<typeof libraryAwsApp>) => JSON.stringify(app.synth().getStackByName('Bench').template);
 
 async function awsCell(datasets: number, apps: number): Promise<Cell> {
-  const reference = libraryAwsApp(datasets, apps);
+  const description = benchSplit(datasets);
+  const reference = libraryAwsApp(description, apps);
   const split = reference.node.findChild('Bench').node.findChild('Split') as ReadWriteSplitAws;
   const l2 = prepareAwsL2Baseline(split.synthesized, benchApps(apps).map((app) => app.namespace), BENCH_ENDPOINT, BENCH_CLUSTER);
   const literals = prepareAwsBaseline(JSON.parse(templateOf(reference)));
-  const library = () => templateOf(libraryAwsApp(datasets, apps));
+  const library = () => templateOf(libraryAwsApp(description, apps));
   const handWritten = () => templateOf(baselineAwsL2App(l2));
   const asLiterals = () => templateOf(baselineAwsApp(literals));
   if (library() !== handWritten()) throw new Error(`aws ${datasets}x${apps}: the L2 baseline does not synthesize the same template`);
   if (library() !== asLiterals()) throw new Error(`aws ${datasets}x${apps}: the L1 baseline does not synthesize the same template`);
   return {
     target: 'aws', datasets, apps, ...(await pairedTiming(library, handWritten)),
-    libraryMiB: retainedMiB(() => libraryAwsApp(datasets, apps)),
+    libraryMiB: retainedMiB(() => libraryAwsApp(description, apps)),
     baselineMiB: retainedMiB(() => baselineAwsL2App(l2)),
     floorRatio: (await pairedTiming(library, asLiterals)).ratio,
   };
@@ -85,10 +88,11 @@ const resourceSet = (resources: readonly Registered[]) => resources
 /** URNs the mock monitor holds: the baseline registering the same ones adds none. */
 const urnCount = () => registeredUrns().length;
 
-type PulumiProgram = (datasets: number, apps: number, opts?: pulumi.ComponentResourceOptions) => void;
+type PulumiProgram = (split: SplitSpec, apps: number, opts?: pulumi.ComponentResourceOptions) => void;
 
-async function pulumiCell(target: string, program: PulumiProgram, component: BaselineComponent, datasets: number, apps: number): Promise<Cell> {
-  program(datasets, apps, { transformations: [recordOptions] });
+async function pulumiCell(target: 'gcp' | 'azure', program: PulumiProgram, component: BaselineComponent, datasets: number, apps: number): Promise<Cell> {
+  const split = benchSplit(datasets, target);
+  program(split, apps, { transformations: [recordOptions] });
   const reference = await registeredSince();
   const urns = urnCount();
   baselinePulumiProgram(reference, PULUMI_CLASSES, component, { transformations: [recordOptions] });
@@ -98,7 +102,7 @@ async function pulumiCell(target: string, program: PulumiProgram, component: Bas
     run();
     await registeredSince();
   };
-  const library = timed(() => program(datasets, apps));
+  const library = timed(() => program(split, apps));
   return {
     target, datasets, apps, ...(await pairedTiming(library, timed(() => baselinePulumiProgram(reference, PULUMI_CLASSES, component)))),
     floorRatio: (await pairedTiming(library, timed(() => baselinePulumiProgram(reference, PULUMI_CLASSES)))).ratio,

@@ -1,6 +1,6 @@
 // One file per resource rather than the service's index: `@pulumi/gcp/storage` would also load its
 // mixins, and through them Cloud Functions.
-import { getSubnetworkOutput } from '@pulumi/gcp/compute/getSubnetwork';
+import { getSubnetwork, getSubnetworkOutput } from '@pulumi/gcp/compute/getSubnetwork';
 import { Account } from '@pulumi/gcp/serviceaccount/account';
 import { IAMMember } from '@pulumi/gcp/serviceaccount/iammember';
 import { Bucket } from '@pulumi/gcp/storage/bucket';
@@ -90,6 +90,12 @@ export interface ReadWriteSplitGcpArgs extends ReaderGranteeArgs {
   readonly protect?: boolean;
 }
 
+/** `value` once `check` has passed: what waits for it fails with it. */
+function afterCheck<T>(check: Promise<unknown> | pulumi.Output<unknown> | undefined, value: T): pulumi.Input<T> {
+  if (check === undefined) return value;
+  return pulumi.Output.isInstance(check) ? check.apply(() => value) : check.then(() => value);
+}
+
 /** Role of the writers (and the archiver): create, read, overwrite and delete objects; no IAM or ACLs. */
 export const WRITER_ROLE = 'roles/storage.objectUser';
 /** Role of the readers: get and list objects. */
@@ -167,7 +173,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     const checked = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
 
     this.bucket = new Bucket(`${name}-snapshots`, {
-      name: checked ? checked.apply(() => split.store.bucket) : split.store.bucket,
+      name: afterCheck(checked, split.store.bucket),
       project,
       location: region.toUpperCase(),
       storageClass: 'STANDARD',
@@ -267,10 +273,9 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
   }
 
   /** Fails the deployment, with a message that says what to do, when the subnetwork has no Private Google Access. */
-  private checkPrivateGoogleAccess(subnetwork: GkeSubnetworkRef, clusterRegion: string, project: string): pulumi.Output<boolean> {
+  private checkPrivateGoogleAccess(subnetwork: GkeSubnetworkRef, clusterRegion: string, project: string): Promise<boolean> | pulumi.Output<boolean> {
     const region = subnetwork.region ?? clusterRegion;
-    const found = getSubnetworkOutput({ name: subnetwork.name, region, project }, { parent: this });
-    return pulumi.all([found, subnetwork.name]).apply(([result, subnetName]) => {
+    const checked = (result: { privateIpGoogleAccess?: boolean } | undefined, subnetName: string): boolean => {
       if (result?.privateIpGoogleAccess !== true) {
         throw new pulumi.ResourceError(
           `args.subnetwork: the subnetwork ${quote(subnetName)} in ${region} has no Private Google Access, so GKE nodes without external addresses cannot reach the snapshot bucket; `
@@ -281,6 +286,11 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
         );
       }
       return true;
-    });
+    };
+    const name = subnetwork.name;
+    // A plain name (the usual case) is looked up in the promise form: nothing to wait for, and Pulumi makes fewer promises than for an Output.
+    if (typeof name === 'string') return getSubnetwork({ name, region, project }, { parent: this }).then((result) => checked(result, name));
+    const found = getSubnetworkOutput({ name, region, project }, { parent: this });
+    return pulumi.all([found, name]).apply(([result, subnetName]) => checked(result, subnetName));
   }
 }
