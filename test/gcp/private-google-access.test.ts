@@ -7,7 +7,7 @@ import { bin, run } from '../support/run';
  * rejection, as Pulumi reports it), so the program runs in its own process under the same mocks.
  */
 describe('the Private Google Access check', () => {
-  it.each(['direct', 'impersonate'])('fails the deployment before any resource is created (%s)', (mode) => {
+  it.each(['direct', 'impersonate', 'output-name'])('fails the deployment before any resource is created (%s)', (mode) => {
     const result = run(bin('tsx'), ['test/gcp/fixtures/no-private-google-access.ts', mode]);
     expect(result.status, result.output).not.toBe(0);
     expect(result.stderr).toContain(
