@@ -1,12 +1,15 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { accessPlan, ownershipFixCommand, READER_HELPER_IMAGES, readerDiskBytes, readerInstance, ReaderInstance, readyWaitCommand, storedSplit } from '../core';
-import { cdkFindings } from './checks';
+import {
+  accessPlan, checkLiteralValues, checkSplit, Findings, formatWarning, isSpiceCloudSplit, ownershipFixCommand, READER_HELPER_IMAGES, readerDiskBytes, readerInstance, ReaderInstance,
+  readyWaitCommand, SpiceCloudSplitSpec, splitNameOf, storedSplit, SynthesizedSplit,
+} from '../core';
+import { cdkFindings, TOKEN_IN_DESCRIPTION } from './checks';
 import { acknowledgeEcrToken, containerImage } from './container-image';
 import { appPortsOf, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
 import {
@@ -37,8 +40,13 @@ export interface SpiceReaderFargateTaskProps {
    * The AWS side of the split, in the same CDK app: the reader restores from its snapshot bucket,
    * which denies data access outside the split's S3 gateway endpoint, so the task must run in that
    * endpoint's VPC (checked at synthesis for the app's ECS services when the split was given `vpc`).
+   *
+   * Or, when the writer is a Spice Cloud app, the split's description (`SpiceCloudSplitSpec`):
+   * the reader restores nothing and delegates every dataset to the app over TLS, with the app's
+   * API key (`clusterApiKey`). The task role gets no grant, and the task needs a route to the
+   * internet (a NAT gateway, or a public IP) on port 443.
    */
-  readonly split: ReadWriteSplitAws;
+  readonly split: ReadWriteSplitAws | SpiceCloudSplitSpec;
   /**
    * The application's container. It starts once the reader is ready and reaches it on
    * `http://127.0.0.1:8090` and `grpc://127.0.0.1:50051`. Its container is named by
@@ -69,8 +77,9 @@ export interface SpiceReaderFargateTaskProps {
    */
   readonly imageRepository?: string;
   /**
-   * The writers' cluster API key: required when the reader delegates datasets, refused otherwise.
-   * The task's execution role may read it; spiced gets it as `SPICE_CLUSTER_API_KEY`.
+   * The writers' cluster API key (a Spice Cloud app's API key): required when the reader
+   * delegates datasets, refused otherwise. The task's execution role may read it; spiced gets it
+   * as `SPICE_CLUSTER_API_KEY`.
    *
    * @default - none
    */
@@ -142,7 +151,7 @@ export interface SpiceReaderFargateTaskProps {
  */
 export class SpiceReaderFargateTask extends Construct {
   public readonly taskDefinition: ecs.FargateTaskDefinition;
-  /** The task role: read-only access to the split's snapshots, nothing else. */
+  /** The task role: read-only access to the split's snapshots, nothing else (nothing at all for a Spice Cloud split). */
   public readonly taskRole: iam.Role;
   public readonly appContainer: ecs.ContainerDefinition;
   public readonly readerContainer: ecs.ContainerDefinition;
@@ -151,10 +160,10 @@ export class SpiceReaderFargateTask extends Construct {
 
   constructor(scope: Construct, id: string, props: SpiceReaderFargateTaskProps) {
     super(scope, id);
-    const instance = checkedInstance(this, props);
+    const { instance, synthesized } = checkedInstance(this, props);
     const task = taskSize(props);
     this.endpoints = instance.endpoints;
-    this.taskRole = readerTaskRole(this, props.split, instance);
+    this.taskRole = readerTaskRole(this, props.split, synthesized, instance);
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: task.cpu,
       memoryLimitMiB: task.memoryLimitMiB,
@@ -181,10 +190,12 @@ export class SpiceReaderFargateTask extends Construct {
       id: 'AwsSolutions-ECS2',
       reason: 'The reader\'s containers get plain variables only: spiced its HOME, the init container the reader Spicepod (and the writers\' public CA), which hold no credentials, only dataset names, snapshot locations and the writers\' endpoint; the cluster API key is a Secrets Manager secret.',
     });
-    // Deployed after the split's bucket, wherever each lives.
-    this.node.addDependency(props.split.snapshots);
-    const splitPath = props.split.node.path;
-    this.node.addValidation({ validate: () => endpointVpcProblems(this.taskDefinition, props.split.vpc, splitPath) });
+    if (props.split instanceof ReadWriteSplitAws) {
+      // Deployed after the split's bucket, wherever each lives.
+      this.node.addDependency(props.split.snapshots);
+      const { vpc, node: { path: splitPath } } = props.split;
+      this.node.addValidation({ validate: () => endpointVpcProblems(this.taskDefinition, vpc, splitPath) });
+    }
   }
 
   /** The init, spiced and wait containers with their volumes. */
@@ -221,26 +232,51 @@ export class SpiceReaderFargateTask extends Construct {
 }
 
 /** Every problem of the props at once, then the reader's model. */
-function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): ReaderInstance {
+function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): { instance: ReaderInstance; synthesized: SynthesizedSplit } {
   const findings = cdkFindings();
   const own = findings.under('props');
-  if (!(props.split instanceof ReadWriteSplitAws)) {
-    own.problem('split', 'is not a ReadWriteSplitAws construct', 'pass the ReadWriteSplitAws construct of the split, from the same CDK app');
+  const synthesized = readerSplit(scope, props.split, own);
+  if (!synthesized) {
     // Every problem at once: the props that need no split are checked too.
     checkFargateReaderProps(props, own);
-    findings.throwIfProblems('<unknown>', scope.node.path);
+    findings.throwIfProblems(splitNameOf(props.split), scope.node.path);
   }
-  const { synthesized } = props.split;
-  const splitName = synthesized.split.name;
-  checkFargateReaderModel(synthesized, props, own);
+  const splitName = synthesized!.split.name;
+  const split = synthesized!;
+  checkFargateReaderModel(split, props, own);
   checkFargateReaderProps(props, own);
-  checkTaskRegion(Stack.of(scope).region, synthesized, own);
+  checkTaskRegion(Stack.of(scope).region, split, own);
   if (findings.problems.length > 0) findings.throwIfProblems(splitName, scope.node.path);
   const appPorts = appPortsOf(props.app).ports;
-  const instance = readerInstance(synthesized, 'ecs-fargate', { datasets: props.datasets, appPorts, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, scope.node.path);
+  const instance = readerInstance(split, 'ecs-fargate', { datasets: props.datasets, appPorts, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, scope.node.path);
   checkFargateReaderFit(instance, props, taskSize(props), own);
   findings.throwIfProblems(splitName, scope.node.path);
-  return instance;
+  return { instance, synthesized: split };
+}
+
+/**
+ * The split the reader reads: the AWS side's (checked there), or a Spice Cloud split's
+ * description, checked here with its warnings on this construct. Undefined when it is neither.
+ */
+function readerSplit(scope: Construct, split: ReadWriteSplitAws | SpiceCloudSplitSpec, own: Findings): SynthesizedSplit | undefined {
+  if (split instanceof ReadWriteSplitAws) return split.synthesized;
+  const isObject = split !== null && typeof split === 'object' && !Array.isArray(split);
+  if (!isObject || !isSpiceCloudSplit(split)) {
+    const ownStore = isObject && 'store' in split;
+    own.problem(
+      'split',
+      ownStore ? "is the description of a split with its own store, which the reader's task role is granted by the split's AWS side" : 'is not a ReadWriteSplitAws construct or a Spice Cloud split',
+      "pass the split's ReadWriteSplitAws construct, from the same CDK app (or, when the writer is a Spice Cloud app, the split's description)",
+    );
+    return undefined;
+  }
+  const at = own.under('split');
+  const problems = own.problems.length;
+  checkLiteralValues(split, '', at, TOKEN_IN_DESCRIPTION);
+  const synthesized = checkSplit(split, at);
+  if (own.problems.length > problems) return undefined;
+  for (const warning of at.warnings) Annotations.of(scope).addWarningV2(`@read-write-split/${warning.id}`, formatWarning(warning));
+  return synthesized;
 }
 
 function taskSize(props: SpiceReaderFargateTaskProps) {
@@ -252,17 +288,21 @@ function taskSize(props: SpiceReaderFargateTaskProps) {
  * granted only the reader's read of its refresh prefix, with KMS decrypt through S3 when the
  * bucket is encrypted with a key. Readers never read sources.
  */
-function readerTaskRole(scope: Construct, split: ReadWriteSplitAws, instance: ReaderInstance): iam.Role {
+function readerTaskRole(scope: Construct, split: ReadWriteSplitAws | SpiceCloudSplitSpec, synthesized: SynthesizedSplit, instance: ReaderInstance): iam.Role {
   const stack = Stack.of(scope);
-  // ReadWriteSplitAws refuses a split without a store.
-  const stored = storedSplit(split.synthesized.split, 'SpiceReaderFargateTask');
+  const cloud = !(split instanceof ReadWriteSplitAws);
   const role = new iam.Role(scope, 'TaskRole', {
-    description: `Read-only access to the ${instance.splitName} Spice snapshots, for the reader of an ECS task`,
+    description: cloud
+      ? `Task role beside a reader of the ${instance.splitName} Spice Cloud app: no grant, the reader holds only the app's API key`
+      : `Read-only access to the ${instance.splitName} Spice snapshots, for the reader of an ECS task`,
     assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com').withConditions({
       StringEquals: { 'aws:SourceAccount': stack.account },
       ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'ecs', resource: '*' }) },
     }),
   });
+  if (cloud) return role;
+  // ReadWriteSplitAws refuses a split without a store.
+  const stored = storedSplit(synthesized.split, 'SpiceReaderFargateTask');
   // The bucket by its name (a literal of the description), not by a reference: the task may live
   // in another stack than the split without a CloudFormation export between them.
   const bucket = s3.Bucket.fromBucketAttributes(scope, 'SnapshotBucket', {

@@ -116,14 +116,8 @@ function checkDelegation(synthesized: SynthesizedSplit, datasets: readonly strin
 function checkStoreCloud(synthesized: SynthesizedSplit, platform: ReaderPlatform, findings: Findings): void {
   const { title, cloud } = READER_PLATFORMS[platform];
   const store = synthesized.split.store;
-  // A laptop reader of a Spice Cloud app needs nothing of a cloud: it holds the app's API key only.
-  if (!store && platform !== 'compose') {
-    findings.problem(
-      'split.writer.spiceCloud',
-      `is set, but a reader on ${title} is built only for a split with a snapshot store so far (its identity is granted the store)`,
-      'run readers of a Spice Cloud app as Kubernetes sidecars (readerSidecar) or with Docker Compose (readerCompose) for now',
-    );
-  } else if (store && cloud !== undefined && store.cloud !== cloud) {
+  // A reader of a Spice Cloud app (no store) needs nothing of a cloud: it holds the app's API key only.
+  if (store && cloud !== undefined && store.cloud !== cloud) {
     findings.problem('split.store.cloud', `${quote(store.cloud)} is not the cloud of ${title} (${cloud}): the reader's identity there reaches no ${store.cloud} bucket`, `run this reader where the ${store.cloud} store is, or keep it a Kubernetes sidecar`);
   }
 }

@@ -6,6 +6,8 @@ import { ResolvedRetention } from './retention';
 const GI = 2 ** 30;
 const MIN_WRITER_STORAGE = 20 * GI;
 const MIN_READER_DISK = 10 * GI;
+/** A reader that restores nothing (every dataset delegated) keeps no acceleration files. */
+const NOTHING_RESTORED_READER_DISK = GI;
 const MAX_READER_DISK = 50 * GI;
 /** Files need room for a second copy while a snapshot is downloaded or compacted. */
 export const HEADROOM = 2;
@@ -91,7 +93,8 @@ function warnUnsizedFiles(size: string, datasets: readonly ResolvedDataset[], fi
 
 /** Size limit of the reader's local disk: only accelerated datasets are restored there. */
 export function readerLocalDisk(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
-  const disk = sized(given, datasets.filter((d) => d.readers === 'accelerated'), MIN_READER_DISK, 'reader.localDisk', findings);
+  const accelerated = datasets.filter((d) => d.readers === 'accelerated');
+  const disk = sized(given, accelerated, accelerated.length === 0 ? NOTHING_RESTORED_READER_DISK : MIN_READER_DISK, 'reader.localDisk', findings);
   const bytes = parseQuantity(disk);
   if (bytes !== undefined && bytes > MAX_READER_DISK) {
     findings.warn(

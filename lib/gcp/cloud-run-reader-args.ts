@@ -1,5 +1,6 @@
 import type * as pulumi from '@pulumi/pulumi';
 import type { cloudrunv2 } from '@pulumi/gcp/types/input';
+import type { SpiceCloudSplitSpec } from '../core';
 import type { ReadWriteSplitGcp } from './read-write-split-gcp';
 
 /** A Secret Manager secret version, as Cloud Run reads it into an environment variable. */
@@ -19,8 +20,15 @@ export type CloudRunIngress = 'INGRESS_TRAFFIC_INTERNAL_ONLY' | 'INGRESS_TRAFFIC
 
 /** Arguments of a Spice reader beside an application on Cloud Run. */
 export interface SpiceReaderCloudRunArgs {
-  /** The GCP side of the split: the reader restores its snapshots from that bucket. */
-  readonly split: ReadWriteSplitGcp;
+  /**
+   * The GCP side of the split: the reader restores its snapshots from that bucket.
+   *
+   * Or, when the writer is a Spice Cloud app, the split's description (`SpiceCloudSplitSpec`): the
+   * reader restores nothing and delegates every dataset to the app over TLS, with the app's API
+   * key (`clusterApiKey`, required). Its service account gets no storage grant, and it needs no
+   * `vpcAccess` (the app's endpoint is public: with `egress: 'ALL_TRAFFIC'`, give the VPC Cloud NAT).
+   */
+  readonly split: ReadWriteSplitGcp | SpiceCloudSplitSpec;
   /**
    * Name of the Cloud Run service: 1-49 lowercase letters, digits and '-', starting with a letter.
    *
@@ -60,15 +68,16 @@ export interface SpiceReaderCloudRunArgs {
    */
   readonly metricsPort?: number;
   /**
-   * The cluster API key in Secret Manager, read into the reader's environment. Required when the
-   * reader delegates a dataset to the writers, refused otherwise (a reader holds no other secret).
+   * The cluster API key (a Spice Cloud app's API key) in Secret Manager, read into the reader's
+   * environment. Required when the reader delegates a dataset to the writers, refused otherwise
+   * (a reader holds no other secret).
    *
    * @default - none
    */
   readonly clusterApiKey?: CloudRunSecretRef;
   /**
-   * Direct VPC egress (`networkInterfaces`) or a connector. Required when the reader delegates: the
-   * writers' Flight endpoint is an internal address.
+   * Direct VPC egress (`networkInterfaces`) or a connector. Required when the reader delegates to
+   * a writer cluster: the writers' Flight endpoint is an internal address.
    *
    * @default - none: the instance reaches Google APIs only
    */

@@ -1,9 +1,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  checkReaderDisk, Findings, parseQuantity, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SynthesizedSplit,
+  checkReaderDisk, Findings, isSpiceCloudSplit, parseQuantity, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
 } from '../core';
 import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-checks';
-import { pulumiFindings } from '../pulumi/checks';
+import { checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
 import { readerCpu, readerMemoryBytes } from './cloud-run-containers';
 import {
@@ -19,6 +19,8 @@ export interface CheckedCloudRunReader {
   readonly serviceName: string;
   /** The reader image Cloud Run pulls: the split's, or its tag in `imageRepository`. */
   readonly image: string;
+  /** Warnings of a Spice Cloud split's description, checked here (a ReadWriteSplitGcp logged its own). */
+  readonly warnings: readonly SplitWarning[];
 }
 
 /** Cloud Run service names: lowercase letters, digits and '-', a letter first, no '-' last, at most 49. */
@@ -94,15 +96,27 @@ function checkSecretRef(ref: unknown, own: Findings): void {
   }
 }
 
-/** A reader that delegates dials the writers with the cluster API key, over the VPC; one that does not needs neither. */
-function checkDelegationArgs(args: Loose, names: readonly string[], own: Findings): void {
+/**
+ * A reader that delegates dials the writers with the cluster API key, over the VPC; one that does
+ * not needs neither. A Spice Cloud app is dialled with its API key at a public endpoint, which
+ * Cloud Run reaches without VPC egress.
+ */
+function checkDelegationArgs(args: Loose, names: readonly string[], spiceCloud: boolean, own: Findings): void {
   if (names.length > 0) {
     if (args.clusterApiKey === undefined) {
-      own.problem('clusterApiKey', `is missing, but the reader delegates ${names.join(', ')} to the writers, which refuse a query without the cluster API key`, "give { secret, version } of the Secret Manager secret holding the split's cluster API key, or give this reader accelerated datasets only (datasets)");
+      own.problem(
+        'clusterApiKey',
+        spiceCloud
+          ? `is missing, but the reader delegates ${names.join(', ')} to the Spice Cloud app, which refuses a query without its API key`
+          : `is missing, but the reader delegates ${names.join(', ')} to the writers, which refuse a query without the cluster API key`,
+        spiceCloud
+          ? "give { secret, version } of the Secret Manager secret holding the app's API key"
+          : "give { secret, version } of the Secret Manager secret holding the split's cluster API key, or give this reader accelerated datasets only (datasets)",
+      );
     } else {
       checkSecretRef(args.clusterApiKey, own);
     }
-    if (args.vpcAccess === undefined) {
+    if (args.vpcAccess === undefined && !spiceCloud) {
       own.problem('vpcAccess', `is missing, but the reader delegates ${names.join(', ')} to the writers, whose Flight endpoint is an internal address`, "give Direct VPC egress, e.g. { networkInterfaces: [{ network: 'default', subnetwork: 'run-egress' }], egress: 'PRIVATE_RANGES_ONLY' }, or give this reader accelerated datasets only (datasets)");
     }
   } else if (args.clusterApiKey !== undefined) {
@@ -157,6 +171,27 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
 }
 
 /**
+ * The split the reader reads: a ReadWriteSplitGcp's (checked there), or a Spice Cloud split's
+ * description, checked here at `split…`. Undefined, reported, when it is neither.
+ */
+function readerSplit(split: unknown, findings: Findings): { synthesized?: SynthesizedSplit; spiceCloud: boolean } {
+  if (isObject(split) && split.bucketName !== undefined) return { synthesized: split.synthesized, spiceCloud: false };
+  if (isObject(split) && !Array.isArray(split) && isSpiceCloudSplit(split as never)) {
+    const before = findings.problems.length;
+    const synthesized = checkPulumiDescription(split as never, findings);
+    return { synthesized: findings.problems.length === before ? synthesized : undefined, spiceCloud: true };
+  }
+  findings.problem(
+    'args.split',
+    isObject(split) && 'store' in split
+      ? 'is the description of a split with its own store, whose bucket the reader is granted by its ReadWriteSplitGcp'
+      : `${quote(split)} is not a ReadWriteSplitGcp or a Spice Cloud split`,
+    "give the split's ReadWriteSplitGcp component (or, when the writer is a Spice Cloud app, the split's description)",
+  );
+  return { spiceCloud: false };
+}
+
+/**
  * Checks every arg of the Cloud Run reader, and the reader the core derives from them, before any
  * resource is registered.
  *
@@ -170,8 +205,7 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
     own.problem(ROOT_PATH, `${quote(args)} is not the component's args`, 'give { split, project, location, app }');
     findings.throwIfProblems('<unnamed>', componentName);
   }
-  const synthesized: SynthesizedSplit | undefined = isObject(loose.split) && loose.split.bucketName !== undefined ? loose.split.synthesized : undefined;
-  if (!synthesized) own.problem('split', `${quote(loose.split)} is not a ReadWriteSplitGcp`, 'give the ReadWriteSplitGcp component of the split this reader serves');
+  const { synthesized, spiceCloud } = readerSplit(loose.split, findings);
   const serviceName = checkPlace(loose, componentName, own);
   checkApp(loose.app, own);
   const datasets = loose.datasets;
@@ -185,12 +219,12 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
     const scratch = new Findings(findings.isLateBound);
     checkReaderInstance(synthesized, 'cloud-run', options, scratch);
     for (const problem of scratch.problems) findings.problem(argsPath(problem.path), problem.message, problem.fix);
-    checkDelegationArgs(loose, delegatedDatasets(synthesized, validDatasets), own);
+    checkDelegationArgs(loose, delegatedDatasets(synthesized, validDatasets), spiceCloud, own);
     if (scratch.problems.length === 0) {
       const instance = readerInstance(synthesized, 'cloud-run', options);
       if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);
       findings.throwIfProblems(synthesized.split.name, componentName);
-      return { synthesized, instance, serviceName, image: instance.image };
+      return { synthesized, instance, serviceName, image: instance.image, warnings: spiceCloud ? findings.warnings : [] };
     }
   }
   findings.throwIfProblems(synthesized?.split.name ?? '<unnamed>', componentName);

@@ -6,7 +6,7 @@ import { SecretVersion } from '@pulumi/gcp/secretmanager/secretVersion';
 import { Account } from '@pulumi/gcp/serviceaccount/account';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
-import { accessPlan, gcsPrefixCondition, ReaderFile, ReaderInstance, storedSplit } from '../core';
+import { accessPlan, formatWarning, gcsPrefixCondition, ReaderFile, ReaderInstance, storedSplit } from '../core';
 import { appContainer, fileSecretId, FileSecret, readerAccountId, readerContainer, readerMemoryBytes, readerVolumes } from './cloud-run-containers';
 import { SpiceReaderCloudRunArgs } from './cloud-run-reader-args';
 import { checkCloudRunReader } from './cloud-run-reader-checks';
@@ -52,8 +52,9 @@ export class SpiceReaderCloudRun extends pulumi.ComponentResource {
 
   constructor(name: string, args: SpiceReaderCloudRunArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything is checked before super(): bad args register no resource at all.
-    const { synthesized, instance, serviceName, image } = checkCloudRunReader(name, args);
+    const { synthesized, instance, serviceName, image, warnings } = checkCloudRunReader(name, args);
     super(SPICE_READER_CLOUD_RUN_TYPE, name, {}, opts);
+    for (const warning of warnings) pulumi.log.warn(`${formatWarning(warning)} [ack: ${warning.id}]`, this);
     this.instance = instance;
     this.endpoints = instance.endpoints;
     const { project, location } = args;
@@ -64,17 +65,20 @@ export class SpiceReaderCloudRun extends pulumi.ComponentResource {
         accountId: readerAccountId(serviceName, location),
         project,
         displayName: `Spice reader of ${serviceName}`,
-        description: `Read-only access to the ${synthesized.split.name} Spice snapshots (Cloud Run service ${serviceName} in ${location})`,
+        description: synthesized.split.store
+          ? `Read-only access to the ${synthesized.split.name} Spice snapshots (Cloud Run service ${serviceName} in ${location})`
+          : `Spice reader of the ${synthesized.split.name} Spice Cloud app: no storage grant (Cloud Run service ${serviceName} in ${location})`,
       }, { parent: this }).email
       : pulumi.output(args.serviceAccountEmail);
     const member = pulumi.interpolate`serviceAccount:${this.serviceAccountEmail}`;
-
-    // The reader's grant, held to the refresh snapshots as the GKE readers' is.
-    const stored = storedSplit(synthesized.split, 'SpiceReaderCloudRun');
-    const condition = gcsPrefixCondition(stored.store.bucket, accessPlan(stored).reader[0]);
-    const grants: pulumi.Resource[] = [
-      new BucketIAMMember(`${name}-snapshots`, { bucket: args.split.bucketName, role: READER_ROLE, member, condition: { ...condition } }, { parent: this }),
-    ];
+    const grants: pulumi.Resource[] = [];
+    // A Spice Cloud split's description (checked above) has no bucket to grant.
+    if ('bucketName' in args.split) {
+      // The reader's grant, held to the refresh snapshots as the GKE readers' is.
+      const stored = storedSplit(synthesized.split, 'SpiceReaderCloudRun');
+      const condition = gcsPrefixCondition(stored.store.bucket, accessPlan(stored).reader[0]);
+      grants.push(new BucketIAMMember(`${name}-snapshots`, { bucket: args.split.bucketName, role: READER_ROLE, member, condition: { ...condition } }, { parent: this }));
+    }
 
     const secrets = instance.files.map((file) => this.fileSecret(name, fileSecretId(serviceName, location, file), file, args, labels));
     for (const entry of secrets) grants.push(this.secretGrant(`${name}-${entry.file.purpose}`, entry.secretId, project, member));

@@ -1,5 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
-import { checkLiteralValues, checkSplit, Findings, LateBoundRefusal, quote, SplitSpec, SynthesizedSplit, withoutLateBound } from '../core';
+import { AnySplitSpec, checkLiteralValues, checkSplit, Findings, LateBoundRefusal, quote, SplitSpec, SynthesizedSplit, withoutLateBound } from '../core';
 
 // Checks every Pulumi component of the library shares (GCP, Azure).
 
@@ -70,7 +70,7 @@ export function storeRegionOf(spec: SplitSpec, findings: Findings): string | und
   return store && typeof store === 'object' && !unusable && typeof store.region === 'string' ? store.region : undefined;
 }
 
-export function checkPulumiDescription(split: SplitSpec, findings: Findings): SynthesizedSplit | undefined {
+export function checkPulumiDescription(split: AnySplitSpec, findings: Findings): SynthesizedSplit | undefined {
   const before = findings.problems.length;
   checkLiteralValues(split, '', findings.under('split'), OUTPUT_IN_DESCRIPTION);
   const refused = new Set(findings.problems.map((problem) => problem.path));

@@ -299,12 +299,17 @@ describe('the problems of a Fargate reader, all at once', () => {
   it('refuses what is not a split construct', () => {
     const { create } = readerTask({ task: { split: { synthesized: synthesizeSplit(delegatingSplit()) } as never } });
     expect(componentProblems(create, WHERE)).toEqual([
-      'props.split: is not a ReadWriteSplitAws construct; pass the ReadWriteSplitAws construct of the split, from the same CDK app',
+      "props.split: is not a ReadWriteSplitAws construct or a Spice Cloud split; pass the split's ReadWriteSplitAws construct, from the same CDK app (or, when the writer is a Spice Cloud app, the split's description)",
     ]);
     // With the props' own problems, all at once.
     const both = readerTask({ task: { split: {} as never, readyTimeout: Duration.seconds(0) } });
     const problems = componentProblems(both.create, WHERE);
     expect(problems[0]).toMatch(/^props\.split: is not a ReadWriteSplitAws construct/);
     expect(problems.slice(1)).toEqual([expect.stringMatching(/^props\.readyTimeout: /)]);
+    // A description with its own store: its AWS side grants the reader.
+    const described = readerTask({ task: { split: delegatingSplit() as never } });
+    expect(componentProblems(described.create, WHERE)).toEqual([
+      "props.split: is the description of a split with its own store, which the reader's task role is granted by the split's AWS side; pass the split's ReadWriteSplitAws construct, from the same CDK app (or, when the writer is a Spice Cloud app, the split's description)",
+    ]);
   });
 });

@@ -30,6 +30,17 @@ describe('tier sizing', () => {
     expect(sizing.writer?.storageSize).toBe('44Gi');
   });
 
+  it('gives a reader that restores nothing (every dataset delegated) 1Gi of local disk, not the 10Gi floor for acceleration files', () => {
+    const delegated = synthesizeSplit(awsSplit({
+      writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' },
+      datasets: [{ name: 'orders', from: 's3://lake/orders/', readers: 'delegated', expectedSize: '8Gi' }, { name: 'audit', from: 's3://lake/audit/', readers: 'writer-only' }],
+    }));
+    expect(delegated.sizing.reader.localDisk).toBe('1Gi');
+    // One accelerated dataset, however small, brings the floor back.
+    const one = synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 's3://lake/orders/', expectedSize: '1Mi' }] }));
+    expect(one.sizing.reader.localDisk).toBe('10Gi');
+  });
+
   it('keeps sizes the user gives', () => {
     const { sizing } = synthesizeSplit(awsSplit({ writer: { storageSize: '200Gi', replicas: 5 }, reader: { localDisk: '30Gi' } }));
     expect(sizing.writer).toMatchObject({ storageSize: '200Gi', replicas: 5, queryReplicas: 4 });

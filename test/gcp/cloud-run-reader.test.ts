@@ -249,7 +249,11 @@ describe('SpiceReaderCloudRun refuses bad input', () => {
 
   it('refuses a split that is not the GCP component, and args that are not an object', async () => {
     expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split: {} as never, project: 'acme-catalog', location: 'europe-west4', app: APP }), 'bad')).toEqual([
-      'args.split: {} is not a ReadWriteSplitGcp; give the ReadWriteSplitGcp component of the split this reader serves',
+      "args.split: {} is not a ReadWriteSplitGcp or a Spice Cloud split; give the split's ReadWriteSplitGcp component (or, when the writer is a Spice Cloud app, the split's description)",
+    ]);
+    // A description with its own store: its ReadWriteSplitGcp grants the reader.
+    expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split: catalog as never, project: 'acme-catalog', location: 'europe-west4', app: APP }), 'bad')).toEqual([
+      "args.split: is the description of a split with its own store, whose bucket the reader is granted by its ReadWriteSplitGcp; give the split's ReadWriteSplitGcp component (or, when the writer is a Spice Cloud app, the split's description)",
     ]);
     expect(componentProblems(() => new SpiceReaderCloudRun('bad', undefined as never), 'bad')).toEqual([
       "args: undefined is not the component's args; give { split, project, location, app }",

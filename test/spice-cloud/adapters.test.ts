@@ -7,9 +7,7 @@ import { readerCompose } from '../../lib/compose';
 import { ReadWriteSplitGcp } from '../../lib/gcp';
 import { ReadWriteSplitAzure } from '../../lib/azure';
 import { ReadWriteSplitChart, SpiceWriterCluster, SplitObservability } from '../../lib/k8s';
-import { Findings } from '../../lib/core/errors';
 import { composeSchemaErrors } from '../compose/compose-schema';
-import { checkReaderInstance } from '../../lib/core/reader-instance-checks';
 import { parse } from 'yaml';
 import { componentProblems, thrown } from '../support/errors';
 import { expectValidManifests, find, K8sObject, restrictedAppDeployment, spicepodOf } from '../support/k8s';
@@ -124,11 +122,6 @@ describe('components built on the snapshot store refuse a Spice Cloud split, and
     expect(problems).toEqual([expect.stringMatching(refusal('ReadWriteSplitAzure'))]);
   });
 
-  it('readers off Kubernetes on a cloud platform (not built for a Spice Cloud split yet)', () => {
-    const findings = new Findings();
-    checkReaderInstance(synthesizeSplit(INSIGHTS), 'ecs-fargate', {}, findings);
-    expect(findings.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['split.writer.spiceCloud: is set, but a reader on ECS Fargate is built only for a split with a snapshot store so far (its identity is granted the store)']);
-  });
 });
 
 describe('the laptop reader of a Spice Cloud split (Docker Compose)', () => {

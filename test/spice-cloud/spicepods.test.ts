@@ -65,7 +65,7 @@ describe('readers of a Spice Cloud app', () => {
     expect(thrown(() => synthesized.retention).problems[0].path).toBe('split.writer.spiceCloud');
     expect(thrown(() => lockDescription(cloudSplit() as never)).problems[0].path).toBe('split.writer.spiceCloud');
     expect(synthesized.archiver).toBeUndefined();
-    expect(synthesized.sizing).toEqual({ reader: { resources: synthesized.split.reader.resources, localDisk: '10Gi' } });
+    expect(synthesized.sizing).toEqual({ reader: { resources: synthesized.split.reader.resources, localDisk: '1Gi' } });
     const report = sizingReport(synthesized.split);
     expect([report.writer, report.bucket, report.warnings, report.spiceCloud]).toEqual([undefined, undefined, [], 'https://us-east-1-prod-aws-flight.spiceai.io']);
   });
