@@ -147,6 +147,9 @@ export interface SpiceReaderFargateTaskProps {
  * hands the volumes to spiced's user; spiced starts; a wait container polls its readiness; the
  * application starts only once it succeeds. A reader never ready fails the task.
  *
+ * A Spice Cloud split (its description as `split`) restores nothing: the task role gets no grant,
+ * and the reader holds only the app's API key.
+ *
  * @throws SplitValidationError at construction, listing every problem of the props
  */
 export class SpiceReaderFargateTask extends Construct {

@@ -4,7 +4,7 @@ import { checkPrivatePath } from '../pulumi/checks';
 
 // What the Azure component refuses: values that would deploy but never work, or would be insecure.
 
-const AZURE_LOCATION = /^[a-z]+[a-z0-9]*$/;
+export const AZURE_LOCATION = /^[a-z]+[a-z0-9]*$/;
 const RESOURCE_GROUP = /^[-\w.()]{0,89}[-\w()]$/;
 const HTTPS_URL = /^https:\/\/[^\s/]+(\/\S*)?$/;
 /** A subnet's ARM id; the virtual network's id is everything before `/subnets/`. */

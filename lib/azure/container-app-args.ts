@@ -1,6 +1,7 @@
 import type * as inputs from '@pulumi/azure-native/types/input';
 import type * as pulumi from '@pulumi/pulumi';
 import type { ContainerAppAllocation, ContainerAppsEnvironmentType } from './container-app-checks';
+import type { SpiceCloudSplitSpec } from '../core';
 import type { ReadWriteSplitAzure } from './read-write-split-azure';
 
 // The arguments of SpiceReaderContainerApp.
@@ -37,8 +38,15 @@ export interface ClusterApiKeyRef {
  * `container.resources`.
  */
 export interface SpiceReaderContainerAppArgs {
-  /** The Azure side of the split: its snapshot container, its description and its image. */
-  readonly split: ReadWriteSplitAzure;
+  /**
+   * The Azure side of the split: its snapshot container, its description and its image.
+   *
+   * Or, when the writer is a Spice Cloud app, the split's description (`SpiceCloudSplitSpec`): the
+   * reader restores nothing and delegates every dataset to the app over TLS, with the app's API
+   * key (`clusterApiKey`, required; the identity reads it from Key Vault). The identity gets no
+   * storage role, `location` is required, and the environment needs outbound access on port 443.
+   */
+  readonly split: ReadWriteSplitAzure | SpiceCloudSplitSpec;
   /** Resource group of the Container App and its identity. */
   readonly resourceGroupName: pulumi.Input<string>;
   /** Resource id of the Container Apps environment; it must reach the storage account's blob private endpoint (a VNet-integrated environment). */
@@ -146,7 +154,7 @@ export interface SpiceReaderContainerAppArgs {
    */
   readonly identityName?: string;
   /**
-   * Location of the app and its identity.
+   * Location of the app and its identity (required for a Spice Cloud split, which has no store).
    *
    * @default - the split's store region
    */

@@ -4,12 +4,13 @@ import { RoleAssignment } from '@pulumi/azure-native/authorization';
 import { UserAssignedIdentity } from '@pulumi/azure-native/managedidentity';
 import type * as inputs from '@pulumi/azure-native/types/input';
 import * as pulumi from '@pulumi/pulumi';
-import { accessPlan, azureBlobReadCondition, quote, ReaderInstance, storedSplit } from '../core';
+import { accessPlan, azureBlobReadCondition, formatWarning, quote, ReaderInstance, storedSplit } from '../core';
 import { SpiceReaderContainerAppArgs } from './container-app-args';
 import { DEFAULT_HELPER_IMAGE, keyVaultSecretName } from './container-app-checks';
 import { CLUSTER_API_KEY_SECRET, ownershipInitContainer, readerContainer, readerFiles, writableVolumes } from './container-app-template';
 import { checkArgs } from './container-app-validation';
 import { normalizedLocation } from './checks';
+import { ReadWriteSplitAzure } from './read-write-split-azure';
 import { armSubscriptionOf, BLOB_DATA_READER, blobRoleDefinitionId } from './resource-ids';
 
 export type { ClusterApiKeyRef, ContainerRegistryRef, SpiceReaderContainerAppArgs } from './container-app-args';
@@ -53,6 +54,9 @@ function secretNameOf(url: unknown, resource: pulumi.Resource): string {
  * Container Apps starts main containers together: the app must retry until the reader's
  * `/v1/ready` answers, since nothing orders them.
  *
+ * A Spice Cloud split (its description as `split`) restores nothing: the identity gets no storage
+ * role, only the Key Vault secret of the app's API key.
+ *
  * @throws SplitValidationError before any resource is registered, listing every problem of the args
  */
 export class SpiceReaderContainerApp extends pulumi.ComponentResource {
@@ -66,14 +70,16 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: SpiceReaderContainerAppArgs, opts?: pulumi.ComponentResourceOptions) {
     // Everything is checked before super(): bad input registers no resource at all.
-    const { instance, reader, app } = checkArgs(name, args);
+    const { synthesized, instance, reader, app, warnings } = checkArgs(name, args);
     super(SPICE_READER_CONTAINER_APP_TYPE, name, {}, opts);
+    for (const warning of warnings) pulumi.log.warn(`${formatWarning(warning)} [ack: ${warning.id}]`, this);
     this.instance = instance;
     this.endpoints = instance.endpoints;
-    const split = storedSplit(args.split.synthesized.split, 'SpiceReaderContainerApp');
-    const location = normalizedLocation(args.location ?? split.store.region);
+    const { name: splitName, store } = synthesized.split;
+    // A Spice Cloud split has no store: its location was required above.
+    const location = normalizedLocation(args.location ?? store!.region);
     const containerAppName = args.containerAppName ?? name;
-    const tags = args.tags ?? { 'spice-split': split.name };
+    const tags = args.tags ?? { 'spice-split': splitName };
 
     this.identity = new UserAssignedIdentity(`${name}-identity`, {
       resourceName: args.identityName ?? `${containerAppName}-spice-reader`,
@@ -82,18 +88,23 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
       tags,
     }, { parent: this });
 
-    // Read and list the refresh location only, as the AKS readers' identity.
-    const scope = args.split.container.id;
-    const condition = azureBlobReadCondition(split.store.bucket, accessPlan(split).reader[0]);
-    const blobRead = new RoleAssignment(`${name}-blob-data`, {
-      principalId: this.identity.principalId,
-      principalType: 'ServicePrincipal',
-      roleDefinitionId: scope.apply((id) => blobRoleDefinitionId(armSubscriptionOf(id, this), BLOB_DATA_READER)),
-      scope,
-      description: `Spice reader beside the ${containerAppName} container app (${split.name} split)`,
-      ...condition,
-    }, { parent: this });
-    const grants: pulumi.Resource[] = [blobRead];
+    const grants: pulumi.Resource[] = [];
+    // A Spice Cloud split (checked above) has no container to read.
+    const readsSnapshots = args.split instanceof ReadWriteSplitAzure;
+    if (args.split instanceof ReadWriteSplitAzure) {
+      // Read and list the refresh location only, as the AKS readers' identity.
+      const split = storedSplit(synthesized.split, 'SpiceReaderContainerApp');
+      const scope = args.split.container.id;
+      const condition = azureBlobReadCondition(split.store.bucket, accessPlan(split).reader[0]);
+      grants.push(new RoleAssignment(`${name}-blob-data`, {
+        principalId: this.identity.principalId,
+        principalType: 'ServicePrincipal',
+        roleDefinitionId: scope.apply((id) => blobRoleDefinitionId(armSubscriptionOf(id, this), BLOB_DATA_READER)),
+        scope,
+        description: `Spice reader beside the ${containerAppName} container app (${split.name} split)`,
+        ...condition,
+      }, { parent: this }));
+    }
 
     const secrets: inputs.app.SecretArgs[] = [...readerFiles(instance).secrets];
     const key = args.clusterApiKey;
@@ -145,7 +156,7 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
         initContainers: [ownershipInitContainer(instance, args.helperImage ?? DEFAULT_HELPER_IMAGE)],
         containers: [
           { ...userContainer, resources: app },
-          readerContainer(instance, reader, this.identity.clientId),
+          readerContainer(instance, reader, readsSnapshots ? this.identity.clientId : undefined),
         ],
         volumes: [...writableVolumes(instance).volumes, ...readerFiles(instance).volumes, ...(args.volumes ?? [])],
         // Each new replica restores before it serves, and nothing orders the containers: keep one warm.

@@ -70,18 +70,19 @@ export const SPICEPOD_CHECKSUM_ENV = 'SPICEPOD_SHA256';
 
 /**
  * The reader sidecar: the model's image, command, args, env and probes, with the cluster API key
- * from a Key Vault secret reference and the identity's client id for object_store.
+ * from a Key Vault secret reference and the identity's client id for object_store (none for a
+ * Spice Cloud split, whose reader opens no store).
  */
 export function readerContainer(
   instance: ReaderInstance,
   allocation: { cpu: number; memory: string },
-  identityClientId: pulumi.Input<string>,
+  identityClientId: pulumi.Input<string> | undefined,
 ): inputs.app.ContainerArgs {
   const files = readerFiles(instance);
   const env: inputs.app.EnvironmentVarArgs[] = [
     ...Object.entries(instance.env).map(([name, value]) => ({ name, value })),
     // object_store's from_env() reads IDENTITY_ENDPOINT (and IDENTITY_HEADER) itself; this selects the user-assigned identity.
-    { name: AZURE_CLIENT_ID_ENV, value: identityClientId },
+    ...(identityClientId === undefined ? [] : [{ name: AZURE_CLIENT_ID_ENV, value: identityClientId }]),
     ...instance.secretEnv.map((binding) => ({ name: binding.envVar, secretRef: CLUSTER_API_KEY_SECRET })),
     // The Spicepod is a secret, in `configuration`: only a change of `template` makes a new revision, so its checksum is here.
     { name: SPICEPOD_CHECKSUM_ENV, value: instance.spicepodChecksum },

@@ -1,13 +1,13 @@
 import type * as inputs from '@pulumi/azure-native/types/input';
-import { Findings, quote, ReaderInstance, readerInstance } from '../core';
+import { AnySplitSpec, Findings, isSpiceCloudSplit, quote, ReaderInstance, readerInstance, splitNameOf, SplitWarning, SynthesizedSplit } from '../core';
 import { checkReaderInstance } from '../core/reader-instance-checks';
-import { pulumiFindings } from '../pulumi/checks';
+import { checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
 import { ContainerRegistryRef, SpiceReaderContainerAppArgs } from './container-app-args';
 import {
   checkAllocation, checkClusterApiKey, checkConsumptionTotal, checkContainerAppDisk, checkContainerAppName, checkHelperImage, checkIdentityName,
   checkManagedEnvironmentId, checkObjectStoreIdentity, checkReservedName, ContainerAppAllocation, readerAllocationOf,
 } from './container-app-checks';
-import { checkResourceGroup } from './checks';
+import { AZURE_LOCATION, checkResourceGroup, normalizedLocation } from './checks';
 import { ReadWriteSplitAzure } from './read-write-split-azure';
 
 // Every check of SpiceReaderContainerApp's args, run before the component registers anything.
@@ -48,13 +48,13 @@ function derivedAppPorts(args: SpiceReaderContainerAppArgs): AppPort[] {
 }
 
 /** The model's checks, with the ports read from ingress and probes reported where they were given. */
-function checkModel(args: SpiceReaderContainerAppArgs, split: ReadWriteSplitAzure, own: Findings): ReaderInstance | undefined {
+function checkModel(args: SpiceReaderContainerAppArgs, synthesized: SynthesizedSplit, own: Findings): ReaderInstance | undefined {
   const given = args.appPorts;
   const derived = Array.isArray(given) || given === undefined ? derivedAppPorts(args) : [];
   const appPorts = Array.isArray(given) || given === undefined ? [...(given ?? []), ...derived.map((p) => p.port)] : given;
   const options = { datasets: args.datasets, appPorts, metricsPort: args.metricsPort, imageRepository: args.imageRepository };
   const scratch = new Findings(own.isLateBound);
-  checkReaderInstance(split.synthesized, 'container-apps', options, scratch);
+  checkReaderInstance(synthesized, 'container-apps', options, scratch);
   const userPorts = given?.length ?? 0;
   for (const problem of scratch.problems) {
     const index = /^appPorts\[(\d+)\]$/.exec(problem.path);
@@ -62,26 +62,68 @@ function checkModel(args: SpiceReaderContainerAppArgs, split: ReadWriteSplitAzur
     own.problem(path, problem.message, problem.fix);
   }
   if (scratch.problems.length > 0) return undefined;
-  return readerInstance(split.synthesized, 'container-apps', options);
+  return readerInstance(synthesized, 'container-apps', options);
 }
 
 /** A list argument as an array (anything else is the type checker's to refuse). */
 const list = <T>(value: readonly T[] | undefined): readonly T[] => (Array.isArray(value) ? value : []);
 
+/** What the component builds from once its args passed every check. */
+export interface CheckedContainerAppReader {
+  readonly synthesized: SynthesizedSplit;
+  readonly instance: ReaderInstance;
+  readonly reader: ContainerAppAllocation;
+  readonly app: ContainerAppAllocation;
+  /** Warnings of a Spice Cloud split's description, checked here (a ReadWriteSplitAzure logged its own). */
+  readonly warnings: readonly SplitWarning[];
+}
+
+/**
+ * The split the reader reads: a ReadWriteSplitAzure's (checked there), or a Spice Cloud split's
+ * description, checked here at `split…`. Undefined, reported, when it is neither.
+ */
+function readerSplit(split: unknown, findings: Findings, own: Findings): SynthesizedSplit | undefined {
+  if (split instanceof ReadWriteSplitAzure) return split.synthesized;
+  const isObject = typeof split === 'object' && split !== null && !Array.isArray(split);
+  if (isObject && isSpiceCloudSplit(split as AnySplitSpec)) {
+    const before = findings.problems.length;
+    const synthesized = checkPulumiDescription(split as AnySplitSpec, findings);
+    return findings.problems.length === before ? synthesized : undefined;
+  }
+  own.problem(
+    'split',
+    isObject && 'store' in split
+      ? 'is the description of a split with its own store, whose container the reader is granted by its ReadWriteSplitAzure'
+      : `${quote(split)} is not a ReadWriteSplitAzure or a Spice Cloud split`,
+    "give the split's ReadWriteSplitAzure component (or, when the writer is a Spice Cloud app, the split's description)",
+  );
+  return undefined;
+}
+
+/** The app's location: the store's region by default, so required for a Spice Cloud split. */
+function checkLocation(location: unknown, spiceCloud: boolean, own: Findings): void {
+  if (location === undefined) {
+    if (spiceCloud) own.problem('location', 'is missing, and a Spice Cloud split has no store whose region it could default to', "give the app's Azure region, e.g. 'westeurope'");
+  } else if (typeof location !== 'string' || !AZURE_LOCATION.test(normalizedLocation(location))) {
+    own.problem('location', `${quote(location)} is not an Azure location`, "use an Azure region, e.g. 'westeurope'");
+  }
+}
+
 /** Checks everything before any resource is registered; returns the reader and the allocations when usable. */
-export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): { instance: ReaderInstance; reader: ContainerAppAllocation; app: ContainerAppAllocation } {
+export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): CheckedContainerAppReader {
   const findings = pulumiFindings();
   const own = findings.under('args');
   if (!args || typeof args !== 'object') {
     own.problem('(split)', `${quote(args)} is not the component's args`, 'give { split, resourceGroupName, managedEnvironmentId, container, cpu, memory }');
     findings.throwIfProblems('<unnamed>', name);
   }
-  const split = args.split;
-  if (!(split instanceof ReadWriteSplitAzure)) {
-    own.problem('split', `${quote(split)} is not a ReadWriteSplitAzure`, 'give the ReadWriteSplitAzure component of the split whose snapshots this reader restores');
-    findings.throwIfProblems('<unnamed>', name);
-  }
-  checkObjectStoreIdentity(split.synthesized, own);
+  const spiceCloud = !(args.split instanceof ReadWriteSplitAzure);
+  const checked = readerSplit(args.split, findings, own);
+  if (!checked) findings.throwIfProblems(splitNameOf(args.split), name);
+  const synthesized = checked!;
+  // A reader of a Spice Cloud app opens no abfss:// location.
+  if (!spiceCloud) checkObjectStoreIdentity(synthesized, own);
+  checkLocation(args.location, spiceCloud, own);
   checkResourceGroup(args.resourceGroupName, own);
   checkManagedEnvironmentId(args.managedEnvironmentId, own);
   checkContainerAppName(args.containerAppName ?? name, args.containerAppName !== undefined, own);
@@ -117,7 +159,7 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): { in
     own.problem('ingress.targetPort', "is missing: ingress must name the app's port, and never the reader's", "give the app's port, e.g. 8080");
   }
 
-  const instance = checkModel(args, split, own);
+  const instance = checkModel(args, synthesized, own);
   checkClusterApiKey(args.clusterApiKey, instance?.delegates, own);
 
   // Allocations: the reader's (given or the split's limits), the app's (given or what the totals leave).
@@ -147,7 +189,7 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): { in
     if (!dedicated) checkConsumptionTotal(total, parts, args.environmentType ?? 'workload-profiles', own);
     if (instance) checkContainerAppDisk(instance, total.cpu, own);
   }
-  findings.throwIfProblems(split.synthesized.split.name, name);
+  findings.throwIfProblems(synthesized.split.name, name);
   const allocation = (a: { cpu: number; memory: number }): ContainerAppAllocation => ({ cpu: a.cpu / 100, memory: `${a.memory / 100}Gi` });
-  return { instance: instance!, reader: allocation(reader!), app: allocation(app!) };
+  return { synthesized, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: spiceCloud ? findings.warnings : [] };
 }

@@ -34,6 +34,8 @@ export const SECRET_READER_ROLE = 'roles/secretmanager.secretAccessor';
  * - spiced writes to in-memory volumes (acceleration files, HOME, scratch). They count against the
  *   reader's memory, so its memory limit is the split's reader memory limit plus their sizes; the
  *   instance must fit Cloud Run's 32 GiB.
+ * - A Spice Cloud split (its description as `split`) restores nothing: no bucket grant, no VPC
+ *   egress needed; the reader holds only the app's API key.
  * - The application starts once the reader answers `/v1/ready` (its startup probe). Cloud Run
  *   gives a startup probe 240 s in all: a first restore that takes longer restarts the instance.
  *

@@ -365,7 +365,10 @@ describe('bad input', () => {
 
   it('refuses what is no ReadWriteSplitAzure, and names that are not Container Apps names', async () => {
     expect(componentProblems(() => new SpiceReaderContainerApp('devices-api', { ...baseArgs(undefined as unknown as ReadWriteSplitAzure) }), 'devices-api')).toEqual([
-      expect.stringMatching(/^args\.split: undefined is not a ReadWriteSplitAzure/),
+      "args.split: undefined is not a ReadWriteSplitAzure or a Spice Cloud split; give the split's ReadWriteSplitAzure component (or, when the writer is a Spice Cloud app, the split's description)",
+    ]);
+    expect(componentProblems(() => new SpiceReaderContainerApp('devices-api', { ...baseArgs(devices as never) }), 'devices-api')).toEqual([
+      expect.stringMatching(/^args\.split: is the description of a split with its own store, whose container the reader is granted by its ReadWriteSplitAzure/),
     ]);
     expect(await problemsOf({ containerAppName: 'Devices_API', identityName: 'x', secrets: [{ name: 'spice-reader-spicepod', value: 'x' }] })).toEqual([
       expect.stringMatching(/^args\.containerAppName: "Devices_API" is not a container app name/),
