@@ -1,6 +1,7 @@
 /**
- * CDK app: the AWS side of the two AWS example splits (bucket, private path, identities), and an
- * application on ECS Fargate beside an orders reader, checked by cdk-nag. Deploy with `cdk deploy`;
+ * CDK app: the AWS side of the two AWS example splits (bucket, private path, identities), an
+ * application on ECS Fargate beside an orders reader, and one beside a reader of the insights
+ * Spice Cloud app (no AWS side: its description is the split), checked by cdk-nag. Deploy with `cdk deploy`;
  * synthesize offline with `cdk synth` (npm run synth writes to out/aws/). The Kubernetes side (examples/k8s) names the same roles: their names are
  * deterministic (`awsRoleName`), so no ARN is copied by hand.
  */
@@ -8,9 +9,11 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ReadWriteSplitAws, SpiceReaderFargateTask } from 'read-write-split/aws';
 import { EXAMPLE_AWS_ACCOUNT, EXAMPLE_OIDC_PROVIDER_ARN } from '../splits/aws-account';
+import { insights } from '../splits/insights';
 import { inventory } from '../splits/inventory';
 import { orders } from '../splits/orders';
 
@@ -61,6 +64,32 @@ const shopCluster = new ecs.Cluster(fargateStack, 'ShopCluster', {
 new ecs.FargateService(fargateStack, 'StorefrontService', {
   cluster: shopCluster,
   taskDefinition: storefront.taskDefinition,
+  desiredCount: 2,
+  minHealthyPercent: 100,
+  circuitBreaker: { rollback: true },
+});
+
+// insights on ECS Fargate: a reporting app beside a reader of the Spice Cloud app. The reader
+// restores nothing (its task role gets no grant) and holds only the app's API key, from Secrets
+// Manager; it reaches the app's public endpoint on 443 through the VPC's NAT gateway.
+const reportingStack = new Stack(app, 'InsightsFargateReader', { env: { account: EXAMPLE_AWS_ACCOUNT, region: 'eu-west-1' } });
+const reporting = new SpiceReaderFargateTask(reportingStack, 'Reporting', {
+  split: insights,
+  app: {
+    image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(reportingStack, 'ReportingRepository', 'reporting'), '2.3.0'),
+    portMappings: [{ containerPort: 8080 }],
+    logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'reporting' }),
+  },
+  clusterApiKey: {
+    secret: secretsmanager.Secret.fromSecretCompleteArn(reportingStack, 'InsightsApiKey', `arn:aws:secretsmanager:eu-west-1:${EXAMPLE_AWS_ACCOUNT}:secret:insights-spice-cloud-api-key-Q1w2E3`),
+  },
+});
+new ecs.FargateService(reportingStack, 'ReportingService', {
+  cluster: new ecs.Cluster(reportingStack, 'ReportingCluster', {
+    vpc: ec2.Vpc.fromVpcAttributes(reportingStack, 'ClusterVpc', clusterVpc),
+    containerInsightsV2: ecs.ContainerInsights.ENABLED,
+  }),
+  taskDefinition: reporting.taskDefinition,
   desiredCount: 2,
   minHealthyPercent: 100,
   circuitBreaker: { rollback: true },

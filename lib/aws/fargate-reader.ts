@@ -182,10 +182,11 @@ export class SpiceReaderFargateTask extends Construct {
     const spice = containerImage(this, 'SpiceImage', instance.image);
     const helper = containerImage(this, 'HelperImage', props.helperImage ?? DEFAULT_HELPER_IMAGE);
     const { init, spiced, wait } = this.addReaderContainers(instance, props, { spice: spice.image, helper: helper.image }, logging);
-    if (spice.ecr || helper.ecr) acknowledgeEcrToken(this.taskDefinition);
     this.readerContainer = spiced;
     // An application container without a log driver logs with the reader's (to the same log group, its own stream).
     this.appContainer = this.taskDefinition.addContainer(props.app.containerName ?? 'app', { containerName: 'app', logging, ...props.app });
+    // The execution role is this construct's: its one ECR token grant serves the app's image too.
+    if (spice.ecr || helper.ecr || props.app.image instanceof ecs.EcrImage) acknowledgeEcrToken(this.taskDefinition);
     spiced.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
     wait.addContainerDependencies({ container: spiced, condition: ecs.ContainerDependencyCondition.START });
     this.appContainer.addContainerDependencies({ container: wait, condition: ecs.ContainerDependencyCondition.SUCCESS });

@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { describe, expect, it } from 'vitest';
 import { ownershipFixCommand, readerInstance, readyWaitCommand, synthesizeSplit } from '../../lib/core';
@@ -191,6 +192,16 @@ describe('images in ECR (a mirrored helper, the Enterprise Spice image)', () => 
   it('find nothing unacknowledged by cdk-nag', () => {
     const nag = nagApp();
     readerTask({ app: nag.app, task: { helperImage: MIRROR } }).create();
+    nag.app.synth();
+    expect(nag.report().pluginReports).toEqual([]);
+  });
+
+  it("find nothing unacknowledged by cdk-nag when only the application's image is in ECR: the execution role's token grant serves it", () => {
+    const nag = nagApp();
+    readerTask({
+      app: nag.app,
+      task: (stack) => ({ app: { ...storefront(), image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'storefront'), '1.0') } }),
+    }).create();
     nag.app.synth();
     expect(nag.report().pluginReports).toEqual([]);
   });

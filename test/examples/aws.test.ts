@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { awsRoleName, readerInstance, synthesizeSplit } from '../../lib';
 import { inventory } from '../../examples/splits/inventory';
 import { orders } from '../../examples/splits/orders';
+import { deployedValue } from '../aws/fargate-reader-support';
 import { bin, ROOT, run } from '../support/run';
 import { expectValidSpicepod } from '../support/spicepod-schema';
 
@@ -34,6 +35,20 @@ describe('the example CDK app (cdk synth)', () => {
   it('synthesizes both stacks offline', () => {
     expect(result.status, result.output).toBe(0);
     expect(readdirSync(out)).toEqual(expect.arrayContaining(['OrdersSnapshots.template.json', 'InventorySnapshots.template.json']));
+  });
+
+  it('runs a reporting app beside a reader of the insights Spice Cloud app: its key from Secrets Manager, no grant to its task role', () => {
+    const [task] = resources('InsightsFargateReader', 'AWS::ECS::TaskDefinition');
+    const reader = task.Properties.ContainerDefinitions.find((c: any) => c.Name === 'spice-reader');
+    expect(reader.Secrets).toEqual([{ Name: 'SPICE_CLUSTER_API_KEY', ValueFrom: expect.stringContaining(':secret:insights-spice-cloud-api-key-Q1w2E3') }]);
+    const init = task.Properties.ContainerDefinitions.find((c: any) => c.Name === 'spice-reader-init');
+    const spicepod = parse(deployedValue(init.Environment[0].Value));
+    expectValidSpicepod(spicepod);
+    expect(spicepod.datasets.map((d: any) => [d.from, d.params.spiceai_region])).toEqual([['spice.ai:daily_revenue', 'us-east-1'], ['spice.ai:top_products', 'us-east-1']]);
+    const taskRole = task.Properties.TaskRoleArn['Fn::GetAtt'][0];
+    const policies = resources('InsightsFargateReader', 'AWS::IAM::Policy').filter((p) => p.Properties.Roles.some((r: any) => r.Ref === taskRole));
+    expect(policies).toEqual([]);
+    expect(JSON.stringify(template('InsightsFargateReader'))).not.toMatch(/"s3:/);
   });
 
   it('passes cdk-nag with nothing unacknowledged', () => {
