@@ -1,6 +1,8 @@
 /**
  * Pulumi program: the Azure side of the telemetry example split (storage account and container,
- * lifecycle policy, blob private endpoint, AKS Workload Identity). Deploy with `pulumi up`
+ * lifecycle policy, blob private endpoint, AKS Workload Identity), the devices API on Container
+ * Apps beside a telemetry reader, and a reporting app beside a reader of the insights Spice Cloud
+ * app (its description is the split: no storage). Deploy with `pulumi up`
  * (Pulumi.yaml beside this file); `npm run synth` runs it under mocks and writes every resource to
  * out/azure/resources.json and the stack outputs to out/azure/stack-outputs.json.
  *
@@ -9,6 +11,7 @@
  */
 import { getManagedClusterOutput } from '@pulumi/azure-native/containerservice';
 import { ReadWriteSplitAzure, SpiceReaderContainerApp } from 'read-write-split/azure';
+import { insights } from '../splits/insights';
 import { telemetry } from '../splits/telemetry';
 
 /** The example's subscription, resource groups and AKS cluster. */
@@ -72,3 +75,25 @@ export const devicesApi = new SpiceReaderContainerApp('devices-api', {
 });
 
 export const devicesApiIdentity = devicesApi.identity.clientId;
+
+/**
+ * A reporting app on Container Apps beside a reader of the insights Spice Cloud app: it restores
+ * nothing and delegates every dataset to the app with the app's API key, which the app's identity
+ * reads from Key Vault (its one role assignment: no storage). The environment needs outbound
+ * HTTPS to the app's public endpoint; `location` is given, as there is no store region.
+ */
+export const reporting = new SpiceReaderContainerApp('reporting', {
+  split: insights,
+  location: 'eastus',
+  resourceGroupName: EXAMPLE_AZURE.appsResourceGroup,
+  managedEnvironmentId: armId(EXAMPLE_AZURE.appsResourceGroup, 'Microsoft.App/managedEnvironments/acme-apps'),
+  container: { name: 'web', image: 'acmeregistry.azurecr.io/reporting-web:2.3.0', probes: [{ type: 'Readiness', httpGet: { path: '/ready', port: 8080 } }] },
+  cpu: 2.5,
+  memory: '5Gi',
+  ingress: { targetPort: 8080 },
+  containerRegistries: [{ server: 'acmeregistry.azurecr.io', registryId: armId(EXAMPLE_AZURE.appsResourceGroup, 'Microsoft.ContainerRegistry/registries/acmeregistry') }],
+  clusterApiKey: {
+    secretUrl: 'https://acme-apps.vault.azure.net/secrets/insights-spice-cloud-api-key',
+    keyVaultId: armId(EXAMPLE_AZURE.appsResourceGroup, 'Microsoft.KeyVault/vaults/acme-apps'),
+  },
+});

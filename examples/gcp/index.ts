@@ -1,7 +1,8 @@
 /**
  * Pulumi program: the GCP side of the catalog example split (GCS snapshot bucket, Private Google
- * Access check, Workload Identity grants), and a storefront on Cloud Run with its own Spice reader
- * beside it (`SpiceReaderCloudRun`). Deploy with `pulumi up` (Pulumi.yaml beside this file);
+ * Access check, Workload Identity grants), a storefront on Cloud Run with its own Spice reader
+ * beside it (`SpiceReaderCloudRun`), and a reporting app beside a reader of the insights Spice
+ * Cloud app (its description is the split: there is no bucket). Deploy with `pulumi up` (Pulumi.yaml beside this file);
  * `npm run synth` runs it under mocks and writes every resource to out/gcp/resources.json.
  *
  * The Kubernetes side (examples/k8s) renders catalog with `{ type: 'gke-workload-identity' }`:
@@ -11,6 +12,7 @@
 import { getProjectOutput } from '@pulumi/gcp/organizations/getProject';
 import { ReadWriteSplitGcp, SpiceReaderCloudRun } from 'read-write-split/gcp';
 import { catalog } from '../splits/catalog';
+import { insights } from '../splits/insights';
 
 /** The example's GKE cluster: project id and region are plain, the number is looked up. */
 export const EXAMPLE_GCP_PROJECT = 'acme-catalog';
@@ -56,3 +58,23 @@ export const storefront = new SpiceReaderCloudRun('storefront', {
 
 export const storefrontUri = storefront.uri;
 export const storefrontServiceAccount = storefront.serviceAccountEmail;
+
+/**
+ * A reporting app on Cloud Run beside a reader of the insights Spice Cloud app: it restores
+ * nothing and delegates every dataset to the app with the app's API key (Secret Manager). Its
+ * service account reads that secret and its Spicepod, no bucket; the app's endpoint is public, so
+ * no VPC egress is needed.
+ */
+export const reporting = new SpiceReaderCloudRun('reporting', {
+  split: insights,
+  project: EXAMPLE_GCP_PROJECT,
+  location: 'us-east4',
+  app: {
+    image: 'us-east4-docker.pkg.dev/acme-catalog/reporting/web:2.3.0',
+    ports: { containerPort: 8080 },
+    resources: { limits: { cpu: '1', memory: '1Gi' } },
+  },
+  clusterApiKey: { secret: 'insights-spice-cloud-api-key' },
+});
+
+export const reportingUri = reporting.uri;

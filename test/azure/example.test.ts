@@ -39,13 +39,17 @@ describe('examples/azure', () => {
     expect(resources.map(key)).toEqual([...resources].sort((a, b) => key(a).localeCompare(key(b))).map(key));
     expect(resources.map((r) => [r.type, r.name])).toEqual([
       ['azure-native:app:ContainerApp', 'devices-api-app'],
+      ['azure-native:app:ContainerApp', 'reporting-app'],
       ['azure-native:authorization:RoleAssignment', 'devices-api-acr-pull-0'],
       ['azure-native:authorization:RoleAssignment', 'devices-api-blob-data'],
+      ['azure-native:authorization:RoleAssignment', 'reporting-acr-pull-0'],
+      ['azure-native:authorization:RoleAssignment', 'reporting-cluster-api-key'],
       ['azure-native:authorization:RoleAssignment', 'telemetry-reader-blob-data'],
       ['azure-native:authorization:RoleAssignment', 'telemetry-writer-blob-data'],
       ['azure-native:managedidentity:FederatedIdentityCredential', 'telemetry-reader-fic-devices/telemetry-reader'],
       ['azure-native:managedidentity:FederatedIdentityCredential', 'telemetry-writer-fic-telemetry/telemetry-writer'],
       ['azure-native:managedidentity:UserAssignedIdentity', 'devices-api-identity'],
+      ['azure-native:managedidentity:UserAssignedIdentity', 'reporting-identity'],
       ['azure-native:managedidentity:UserAssignedIdentity', 'telemetry-reader'],
       ['azure-native:managedidentity:UserAssignedIdentity', 'telemetry-writer'],
       ['azure-native:network:PrivateDnsZoneGroup', 'telemetry-blob-dns-group'],
@@ -58,6 +62,21 @@ describe('examples/azure', () => {
       ['azure-native:storage:StorageAccount', 'telemetry-account'],
       ['read-write-split:index:ReadWriteSplitAzure', 'telemetry'],
       ['read-write-split:index:SpiceReaderContainerApp', 'devices-api'],
+      ['read-write-split:index:SpiceReaderContainerApp', 'reporting'],
+    ]);
+  });
+
+  it('runs a reporting app beside a reader of the insights Spice Cloud app: the key from Key Vault, no storage role', () => {
+    const app = resource('azure-native:app:ContainerApp', 'reporting-app').inputs;
+    const identity = answered('azure-native:managedidentity:UserAssignedIdentity', 'reporting-identity');
+    expect(app.configuration.secrets).toContainEqual({ name: 'spice-reader-cluster-api-key', keyVaultUrl: 'https://acme-apps.vault.azure.net/secrets/insights-spice-cloud-api-key', identity: identity.id });
+    const spicepod = app.configuration.secrets.find((s: any) => s.name === 'spice-reader-spicepod').value;
+    expect(spicepod).toContain('from: spice.ai:daily_revenue');
+    expect(spicepod).not.toContain('snapshots');
+    expect(app.template.containers[1].env.map((e: any) => e.name)).not.toContain('AZURE_CLIENT_ID');
+    expect(resources.filter((r) => r.name.startsWith('reporting-') && r.type === 'azure-native:authorization:RoleAssignment').map((r) => r.inputs.scope)).toEqual([
+      expect.stringMatching(/\/registries\/acmeregistry$/),
+      expect.stringMatching(/\/vaults\/acme-apps\/secrets\/insights-spice-cloud-api-key$/),
     ]);
   });
 

@@ -14,16 +14,23 @@ describe('examples/gcp', () => {
     expect(result.status, result.output).toBe(0);
     const resources = JSON.parse(readFileSync(join(outDir, 'resources.json'), 'utf8')) as { type: string; name: string; inputs: Record<string, any> }[];
     expect(resources.map((r) => [r.type, r.name])).toEqual([
+      ['gcp:cloudrunv2/service:Service', 'reporting-service'],
       ['gcp:cloudrunv2/service:Service', 'storefront-service'],
+      ['gcp:secretmanager/secret:Secret', 'reporting-spicepod'],
       ['gcp:secretmanager/secret:Secret', 'storefront-spicepod'],
+      ['gcp:secretmanager/secretIamMember:SecretIamMember', 'reporting-cluster-api-key'],
+      ['gcp:secretmanager/secretIamMember:SecretIamMember', 'reporting-spicepod'],
       ['gcp:secretmanager/secretIamMember:SecretIamMember', 'storefront-spicepod'],
+      ['gcp:secretmanager/secretVersion:SecretVersion', 'reporting-spicepod'],
       ['gcp:secretmanager/secretVersion:SecretVersion', 'storefront-spicepod'],
+      ['gcp:serviceaccount/account:Account', 'reporting-reader'],
       ['gcp:serviceaccount/account:Account', 'storefront-reader'],
       ['gcp:storage/bucket:Bucket', 'catalog-snapshots'],
       ['gcp:storage/bucketIAMMember:BucketIAMMember', 'catalog-reader-storefront/catalog-reader'],
       ['gcp:storage/bucketIAMMember:BucketIAMMember', 'catalog-writer-storefront/catalog-writer'],
       ['gcp:storage/bucketIAMMember:BucketIAMMember', 'storefront-snapshots'],
       ['read-write-split:index:ReadWriteSplitGcp', 'catalog'],
+      ['read-write-split:index:SpiceReaderCloudRun', 'reporting'],
       ['read-write-split:index:SpiceReaderCloudRun', 'storefront'],
     ]);
     const member = (name: string) => resources.find((r) => r.name === name)!.inputs;
@@ -44,5 +51,10 @@ describe('examples/gcp', () => {
       member: `serviceAccount:${service.template.serviceAccount}`,
       condition: { expression: expect.stringContaining('objects/catalog/refresh/") || api.getAttribute') },
     });
+    // The reporting app beside a reader of the insights Spice Cloud app: the app's key, no bucket grant (the list above has none).
+    const reporting = resources.find((r) => r.name === 'reporting-service')!.inputs;
+    expect(reporting.template.containers[1].envs).toContainEqual({ name: 'SPICE_CLUSTER_API_KEY', valueSource: { secretKeyRef: { secret: 'insights-spice-cloud-api-key', version: 'latest' } } });
+    expect(reporting.template.vpcAccess).toBeUndefined();
+    expect(member('reporting-cluster-api-key')).toMatchObject({ role: 'roles/secretmanager.secretAccessor', member: `serviceAccount:${reporting.template.serviceAccount}` });
   });
 });
