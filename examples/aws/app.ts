@@ -71,8 +71,17 @@ new ecs.FargateService(fargateStack, 'StorefrontService', {
 
 // insights on ECS Fargate: a reporting app beside a reader of the Spice Cloud app. The reader
 // restores nothing (its task role gets no grant) and holds only the app's API key, from Secrets
-// Manager; it reaches the app's public endpoint on 443 through the VPC's NAT gateway.
+// Manager. It reaches the app's public endpoint (and pulls the public spiceai/spiceai and busybox
+// images) on 443, so it runs in an apps VPC whose private subnets route to a NAT gateway, not in
+// the cluster's VPC above, which has none.
 const reportingStack = new Stack(app, 'InsightsFargateReader', { env: { account: EXAMPLE_AWS_ACCOUNT, region: 'eu-west-1' } });
+const appsVpc: ec2.VpcAttributes = {
+  vpcId: 'vpc-0f9e8d7c6b5a43210',
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  // Their route tables send 0.0.0.0/0 to the VPC's NAT gateways.
+  privateSubnetIds: ['subnet-0ddd4444', 'subnet-0eee5555'],
+  privateSubnetRouteTableIds: ['rtb-0ddd4444', 'rtb-0eee5555'],
+};
 const reporting = new SpiceReaderFargateTask(reportingStack, 'Reporting', {
   split: insights,
   app: {
@@ -86,7 +95,7 @@ const reporting = new SpiceReaderFargateTask(reportingStack, 'Reporting', {
 });
 new ecs.FargateService(reportingStack, 'ReportingService', {
   cluster: new ecs.Cluster(reportingStack, 'ReportingCluster', {
-    vpc: ec2.Vpc.fromVpcAttributes(reportingStack, 'ClusterVpc', clusterVpc),
+    vpc: ec2.Vpc.fromVpcAttributes(reportingStack, 'AppsVpc', appsVpc),
     containerInsightsV2: ecs.ContainerInsights.ENABLED,
   }),
   taskDefinition: reporting.taskDefinition,

@@ -77,12 +77,16 @@ export interface FargateTaskSize {
 }
 
 /** What depends on the reader itself: its key, its disk, its files and its share of the task. */
-export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceReaderFargateTaskProps, task: FargateTaskSize, own: Findings): void {
+export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceReaderFargateTaskProps, task: FargateTaskSize, own: Findings, spiceCloud = false): void {
   if (instance.delegates && !props.clusterApiKey) {
     own.problem(
       'clusterApiKey',
-      `is missing, but this reader delegates datasets to the writers, which admit only callers with the cluster API key`,
-      "give the Secrets Manager secret holding the key: clusterApiKey: { secret, field? }, or give this reader accelerated datasets only (datasets)",
+      spiceCloud
+        ? 'is missing, but this reader delegates every dataset to the Spice Cloud app, which admits only callers with its API key'
+        : 'is missing, but this reader delegates datasets to the writers, which admit only callers with the cluster API key',
+      spiceCloud
+        ? "give the Secrets Manager secret holding the app's API key: clusterApiKey: { secret, field? }"
+        : "give the Secrets Manager secret holding the key: clusterApiKey: { secret, field? }, or give this reader accelerated datasets only (datasets)",
     );
   } else if (!instance.delegates && props.clusterApiKey) {
     own.problem('clusterApiKey', 'is set, but this reader delegates no dataset, so it would hold a key it never uses', 'remove it');

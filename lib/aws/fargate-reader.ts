@@ -186,7 +186,8 @@ export class SpiceReaderFargateTask extends Construct {
     // An application container without a log driver logs with the reader's (to the same log group, its own stream).
     this.appContainer = this.taskDefinition.addContainer(props.app.containerName ?? 'app', { containerName: 'app', logging, ...props.app });
     // The execution role is this construct's: its one ECR token grant serves the app's image too.
-    if (spice.ecr || helper.ecr || props.app.image instanceof ecs.EcrImage) acknowledgeEcrToken(this.taskDefinition);
+    const appFromEcr = props.app.image instanceof ecs.EcrImage || props.app.image instanceof ecs.AssetImage;
+    if (spice.ecr || helper.ecr || appFromEcr) acknowledgeEcrToken(this.taskDefinition);
     spiced.addContainerDependencies({ container: init, condition: ecs.ContainerDependencyCondition.SUCCESS });
     wait.addContainerDependencies({ container: spiced, condition: ecs.ContainerDependencyCondition.START });
     this.appContainer.addContainerDependencies({ container: wait, condition: ecs.ContainerDependencyCondition.SUCCESS });
@@ -253,7 +254,7 @@ function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): 
   if (findings.problems.length > 0) findings.throwIfProblems(splitName, scope.node.path);
   const appPorts = appPortsOf(props.app).ports;
   const instance = readerInstance(split, 'ecs-fargate', { datasets: props.datasets, appPorts, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, scope.node.path);
-  checkFargateReaderFit(instance, props, taskSize(props), own);
+  checkFargateReaderFit(instance, props, taskSize(props), own, !(props.split instanceof ReadWriteSplitAws));
   findings.throwIfProblems(splitName, scope.node.path);
   return { instance, synthesized: split };
 }

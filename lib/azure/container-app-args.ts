@@ -49,7 +49,11 @@ export interface SpiceReaderContainerAppArgs {
   readonly split: ReadWriteSplitAzure | SpiceCloudSplitSpec;
   /** Resource group of the Container App and its identity. */
   readonly resourceGroupName: pulumi.Input<string>;
-  /** Resource id of the Container Apps environment; it must reach the storage account's blob private endpoint (a VNet-integrated environment). */
+  /**
+   * Resource id of the Container Apps environment; it must reach the storage account's blob
+   * private endpoint (a VNet-integrated environment), or, for a Spice Cloud split, the app's
+   * public endpoint on 443.
+   */
   readonly managedEnvironmentId: pulumi.Input<string>;
   /**
    * The application's container, as you would give it to the Container App: its image, command,

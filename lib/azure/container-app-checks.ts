@@ -177,7 +177,7 @@ export function checkIdentityName(name: unknown, at: Findings): void {
  * The cluster API key: required when the reader delegates (spiced reads it from the model's env
  * variable), refused otherwise (a reader holds no secret it does not use).
  */
-export function checkClusterApiKey(key: unknown, delegates: boolean | undefined, at: Findings): void {
+export function checkClusterApiKey(key: unknown, delegates: boolean | undefined, spiceCloud: boolean, at: Findings): void {
   if (delegates === undefined) return;
   if (!delegates) {
     if (key !== undefined) at.problem('clusterApiKey', "is not used: this reader delegates no dataset to the writers, so it holds no cluster API key", 'remove it');
@@ -186,7 +186,9 @@ export function checkClusterApiKey(key: unknown, delegates: boolean | undefined,
   if (key === undefined) {
     at.problem(
       'clusterApiKey',
-      "is missing: this reader delegates datasets to the writers over Arrow Flight and must present the writers' API key",
+      spiceCloud
+        ? "is missing: this reader delegates every dataset to the Spice Cloud app over Arrow Flight and must present the app's API key"
+        : "is missing: this reader delegates datasets to the writers over Arrow Flight and must present the writers' API key",
       "give { secretUrl } of the Key Vault secret holding it (https://<vault>.vault.azure.net/secrets/<name>), read with the app's identity; add keyVaultId to grant that identity Key Vault Secrets User on the secret",
     );
     return;

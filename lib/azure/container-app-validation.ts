@@ -82,13 +82,13 @@ export interface CheckedContainerAppReader {
  * The split the reader reads: a ReadWriteSplitAzure's (checked there), or a Spice Cloud split's
  * description, checked here at `split…`. Undefined, reported, when it is neither.
  */
-function readerSplit(split: unknown, findings: Findings, own: Findings): SynthesizedSplit | undefined {
-  if (split instanceof ReadWriteSplitAzure) return split.synthesized;
+function readerSplit(split: unknown, findings: Findings, own: Findings): { synthesized?: SynthesizedSplit; spiceCloud: boolean } {
+  if (split instanceof ReadWriteSplitAzure) return { synthesized: split.synthesized, spiceCloud: false };
   const isObject = typeof split === 'object' && split !== null && !Array.isArray(split);
   if (isObject && isSpiceCloudSplit(split as AnySplitSpec)) {
     const before = findings.problems.length;
     const synthesized = checkPulumiDescription(split as AnySplitSpec, findings);
-    return findings.problems.length === before ? synthesized : undefined;
+    return { synthesized: findings.problems.length === before ? synthesized : undefined, spiceCloud: true };
   }
   own.problem(
     'split',
@@ -97,7 +97,7 @@ function readerSplit(split: unknown, findings: Findings, own: Findings): Synthes
       : `${quote(split)} is not a ReadWriteSplitAzure or a Spice Cloud split`,
     "give the split's ReadWriteSplitAzure component (or, when the writer is a Spice Cloud app, the split's description)",
   );
-  return undefined;
+  return { spiceCloud: false };
 }
 
 /** The app's location: the store's region by default, so required for a Spice Cloud split. */
@@ -117,12 +117,10 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
     own.problem('(split)', `${quote(args)} is not the component's args`, 'give { split, resourceGroupName, managedEnvironmentId, container, cpu, memory }');
     findings.throwIfProblems('<unnamed>', name);
   }
-  const spiceCloud = !(args.split instanceof ReadWriteSplitAzure);
-  const checked = readerSplit(args.split, findings, own);
-  if (!checked) findings.throwIfProblems(splitNameOf(args.split), name);
-  const synthesized = checked!;
+  // The other args are checked even when the split is unusable: every problem at once.
+  const { synthesized, spiceCloud } = readerSplit(args.split, findings, own);
   // A reader of a Spice Cloud app opens no abfss:// location.
-  if (!spiceCloud) checkObjectStoreIdentity(synthesized, own);
+  if (synthesized && !spiceCloud) checkObjectStoreIdentity(synthesized, own);
   checkLocation(args.location, spiceCloud, own);
   checkResourceGroup(args.resourceGroupName, own);
   checkManagedEnvironmentId(args.managedEnvironmentId, own);
@@ -159,8 +157,9 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
     own.problem('ingress.targetPort', "is missing: ingress must name the app's port, and never the reader's", "give the app's port, e.g. 8080");
   }
 
-  const instance = checkModel(args, synthesized, own);
-  checkClusterApiKey(args.clusterApiKey, instance?.delegates, own);
+  const instance = synthesized && checkModel(args, synthesized, own);
+  // A Spice Cloud split's reader delegates every dataset, known even when its description has problems.
+  checkClusterApiKey(args.clusterApiKey, instance?.delegates ?? (spiceCloud || undefined), spiceCloud, own);
 
   // Allocations: the reader's (given or the split's limits), the app's (given or what the totals leave).
   const reader = args.readerResources === undefined
@@ -189,7 +188,7 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
     if (!dedicated) checkConsumptionTotal(total, parts, args.environmentType ?? 'workload-profiles', own);
     if (instance) checkContainerAppDisk(instance, total.cpu, own);
   }
-  findings.throwIfProblems(synthesized.split.name, name);
+  findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(args.split), name);
   const allocation = (a: { cpu: number; memory: number }): ContainerAppAllocation => ({ cpu: a.cpu / 100, memory: `${a.memory / 100}Gi` });
-  return { synthesized, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: spiceCloud ? findings.warnings : [] };
+  return { synthesized: synthesized!, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: spiceCloud ? findings.warnings : [] };
 }

@@ -131,14 +131,15 @@ const FIRST_FILE_FORMAT_CANDIDATE: SpiceVersion = { major: 2, minor: 1, patch: 0
 /** `spiceai_region` is in the 2.x `spice.ai` connector; the release candidate that brought it is not known. */
 const FIRST_SPICE_CLOUD_REGION_VERSION: SpiceVersion = { major: 2, minor: 0, patch: 0 };
 
-const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-rc\.?(\d+)|-((?:alpha|beta|dev|unstable|nightly|preview|pre|snapshot|canary)(?:\.?\d+)?)(?![a-z]))?/;
+/** `<major>.<minor>.<patch>`, then a release candidate (`-rc.5`, `-rc5`, `-rc-5`) or an earlier pre-release (`-beta.1`, `-dev`, `-unstable`). */
+const VERSION = /^v?(\d+)\.(\d+)\.(\d+)(?:-rc[.-]?(\d+)|-((?:alpha|beta|dev(?:el(?:op(?:ment)?)?)?|unstable|nightly|preview|pre(?:release)?|snapshot|canary)(?:[.-]?\d+)?)(?![a-z]))?/i;
 
 function parseVersion(value: string | undefined): SpiceVersion | undefined {
   const match = typeof value === 'string' ? VERSION.exec(value) : null;
   if (!match) return undefined;
   const rc = match[4] === undefined ? undefined : Number(match[4]);
   const version = { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3]), rc };
-  return match[5] === undefined ? version : { ...version, preRelease: match[5] };
+  return match[5] === undefined ? version : { ...version, preRelease: match[5].toLowerCase() };
 }
 
 function atLeast(version: SpiceVersion, floor: SpiceVersion): boolean {

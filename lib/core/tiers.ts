@@ -133,7 +133,7 @@ export interface ReaderTierSpec {
   /**
    * Size limit of the local disk holding the restored files, as a Kubernetes quantity.
    *
-   * @default - twice the accelerated datasets' expectedSize, at least 10Gi
+   * @default - twice the accelerated datasets' expectedSize, at least 10Gi (1Gi when no dataset is accelerated: nothing is restored)
    */
   readonly localDisk?: string;
 }

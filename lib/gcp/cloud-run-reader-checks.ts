@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  checkReaderDisk, Findings, isSpiceCloudSplit, parseQuantity, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
+  checkReaderDisk, Findings, isSpiceCloudSplit, parseQuantity, splitNameOf, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
 } from '../core';
 import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-checks';
 import { checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
@@ -175,7 +175,7 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
  * description, checked here at `split…`. Undefined, reported, when it is neither.
  */
 function readerSplit(split: unknown, findings: Findings): { synthesized?: SynthesizedSplit; spiceCloud: boolean } {
-  if (isObject(split) && split.bucketName !== undefined) return { synthesized: split.synthesized, spiceCloud: false };
+  if (isObject(split) && split.bucketName !== undefined && isObject(split.synthesized)) return { synthesized: split.synthesized as SynthesizedSplit, spiceCloud: false };
   if (isObject(split) && !Array.isArray(split) && isSpiceCloudSplit(split as never)) {
     const before = findings.problems.length;
     const synthesized = checkPulumiDescription(split as never, findings);
@@ -227,7 +227,7 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
       return { synthesized, instance, serviceName, image: instance.image, warnings: spiceCloud ? findings.warnings : [] };
     }
   }
-  findings.throwIfProblems(synthesized?.split.name ?? '<unnamed>', componentName);
+  findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(loose.split), componentName);
   // Unreachable: without a split there is a problem to throw.
   throw new Error('unreachable');
 }

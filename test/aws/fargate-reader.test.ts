@@ -1,4 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +15,13 @@ import { containers, delegatingSplit, deployedValue, KEY_ARN, nagApp, readerTask
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2E=\n-----END CERTIFICATE-----\n';
 const model = readerInstance(synthesizeSplit(delegatingSplit()), 'ecs-fargate', { appPorts: [8080] });
 const WHERE = 'Shop/Storefront';
+
+/** A build context for a Docker asset (CDK only stages it at synth). */
+function mkdtempWithDockerfile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rws-app-image-'));
+  writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+  return dir;
+}
 
 describe('the Fargate task of an application beside its Spice reader', () => {
   const { template } = readerTask();
@@ -196,12 +206,12 @@ describe('images in ECR (a mirrored helper, the Enterprise Spice image)', () => 
     expect(nag.report().pluginReports).toEqual([]);
   });
 
-  it("find nothing unacknowledged by cdk-nag when only the application's image is in ECR: the execution role's token grant serves it", () => {
+  it.each([
+    ['an ECR repository', (stack: Stack) => ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'storefront'), '1.0')],
+    ['a Docker asset', () => ecs.ContainerImage.fromAsset(mkdtempWithDockerfile())],
+  ])("find nothing unacknowledged by cdk-nag when only the application's image is in ECR (%s): the execution role's token grant serves it", (_name, image) => {
     const nag = nagApp();
-    readerTask({
-      app: nag.app,
-      task: (stack) => ({ app: { ...storefront(), image: ecs.ContainerImage.fromEcrRepository(ecr.Repository.fromRepositoryName(stack, 'Repo', 'storefront'), '1.0') } }),
-    }).create();
+    readerTask({ app: nag.app, task: (stack) => ({ app: { ...storefront(), image: image(stack) } }) }).create();
     nag.app.synth();
     expect(nag.report().pluginReports).toEqual([]);
   });

@@ -38,7 +38,12 @@ describe('file_format: snapshot, which no release ships', () => {
     expect(at('2.0.0-beta.1-enterprise')).toBe('full');
     expect(at('2.0.0-alpha-enterprise-models')).toBe('full');
     expect(at('2.0.0-dev')).toBe('full');
+    expect(at('2.0.0-devel-enterprise')).toBe('full');
+    expect(at('2.0.0-Beta.2-enterprise')).toBe('full');
     expect(at('2.1.0-unstable-enterprise')).toBe('snapshot');
+    // A release candidate however written: -rc.5, -rc5, -rc-5.
+    expect(at('2.0.0-rc-5-enterprise')).toBe('snapshot');
+    expect(at('2.0.0-rc5-enterprise')).toBe('snapshot');
     const warning = synthesizeSplit(awsSplit({ image: { ...ENTERPRISE_2, tag: '2.0.0-beta.1-enterprise' } })).warnings.find((w) => w.id === 'no-hot-swap');
     expect(warning?.message).toMatch(/^Enterprise 2\.0\.0-beta\.1 readers cannot hot-swap/);
   });

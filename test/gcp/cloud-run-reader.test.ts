@@ -251,6 +251,10 @@ describe('SpiceReaderCloudRun refuses bad input', () => {
     expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split: {} as never, project: 'acme-catalog', location: 'europe-west4', app: APP }), 'bad')).toEqual([
       "args.split: {} is not a ReadWriteSplitGcp or a Spice Cloud split; give the split's ReadWriteSplitGcp component (or, when the writer is a Spice Cloud app, the split's description)",
     ]);
+    // Something shaped like the component but holding no checked split.
+    expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split: { bucketName: 'x' } as never, project: 'acme-catalog', location: 'europe-west4', app: APP }), 'bad')).toEqual([
+      expect.stringMatching(/^args\.split: \{"bucketName":"x"\} is not a ReadWriteSplitGcp or a Spice Cloud split/),
+    ]);
     // A description with its own store: its ReadWriteSplitGcp grants the reader.
     expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split: catalog as never, project: 'acme-catalog', location: 'europe-west4', app: APP }), 'bad')).toEqual([
       "args.split: is the description of a split with its own store, whose bucket the reader is granted by its ReadWriteSplitGcp; give the split's ReadWriteSplitGcp component (or, when the writer is a Spice Cloud app, the split's description)",

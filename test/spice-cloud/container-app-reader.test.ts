@@ -49,10 +49,13 @@ describe('a Container Apps reader of a Spice Cloud split', () => {
   it("refuses a reader without the app's key or a location, and the description's own problems, before registering anything", async () => {
     expect(componentProblems(() => new SpiceReaderContainerApp('reporting', args({ clusterApiKey: undefined, location: undefined })), 'reporting')).toEqual([
       "args.location: is missing, and a Spice Cloud split has no store whose region it could default to; give the app's Azure region, e.g. 'westeurope'",
-      expect.stringMatching(/^args\.clusterApiKey: is missing/),
+      expect.stringMatching(/^args\.clusterApiKey: is missing: this reader delegates every dataset to the Spice Cloud app over Arrow Flight and must present the app's API key/),
     ]);
-    expect(componentProblems(() => new SpiceReaderContainerApp('reporting', args({ split: INSIGHTS_WITH_STORE })), 'reporting')).toEqual([
+    // The description's problems and the args' together.
+    expect(componentProblems(() => new SpiceReaderContainerApp('reporting', args({ split: INSIGHTS_WITH_STORE, clusterApiKey: undefined, containerAppName: 'Reporting_Web' })), 'reporting')).toEqual([
       expect.stringMatching(/^split\.store: /),
+      expect.stringMatching(/^args\.containerAppName: "Reporting_Web" is not a container app name/),
+      expect.stringMatching(/^args\.clusterApiKey: is missing/),
     ]);
     expect(await registeredSince()).toEqual([]);
   });

@@ -45,7 +45,7 @@ describe('a Fargate reader of a Spice Cloud split', () => {
 
   it("refuses a reader without the app's key, and the description's own problems, at the props' paths, all at once", () => {
     expect(componentProblems(fargateReader({ clusterApiKey: undefined }).create, 'Reporting/Reporting')).toEqual([
-      expect.stringMatching(/^props\.clusterApiKey: is missing, but this reader delegates datasets to the writers/),
+      "props.clusterApiKey: is missing, but this reader delegates every dataset to the Spice Cloud app, which admits only callers with its API key; give the Secrets Manager secret holding the app's API key: clusterApiKey: { secret, field? }",
     ]);
     const problems = componentProblems(fargateReader({ split: INSIGHTS_WITH_STORE, clusterApiKey: undefined }).create, 'Reporting/Reporting');
     expect(problems).toEqual([expect.stringMatching(/^props\.split\.store: /)]);
