@@ -76,9 +76,12 @@ export interface FargateTaskSize {
   readonly appStorageGiB: number;
 }
 
-/** What depends on the reader itself: its key, its disk, its files and its share of the task. */
-export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceReaderFargateTaskProps, task: FargateTaskSize, own: Findings, spiceCloud = false): void {
-  if (instance.delegates && !props.clusterApiKey) {
+/**
+ * The cluster API key (a Spice Cloud app's API key): given exactly when the reader delegates. A
+ * Spice Cloud split's reader delegates every dataset, known even when its description has problems.
+ */
+export function checkClusterApiKey(delegates: boolean, props: SpiceReaderFargateTaskProps, spiceCloud: boolean, own: Findings): void {
+  if (delegates && !props.clusterApiKey) {
     own.problem(
       'clusterApiKey',
       spiceCloud
@@ -88,9 +91,14 @@ export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceRead
         ? "give the Secrets Manager secret holding the app's API key: clusterApiKey: { secret, field? }"
         : "give the Secrets Manager secret holding the key: clusterApiKey: { secret, field? }, or give this reader accelerated datasets only (datasets)",
     );
-  } else if (!instance.delegates && props.clusterApiKey) {
+  } else if (!delegates && props.clusterApiKey) {
     own.problem('clusterApiKey', 'is set, but this reader delegates no dataset, so it would hold a key it never uses', 'remove it');
   }
+}
+
+/** What depends on the reader itself: its key, its disk, its files and its share of the task. */
+export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceReaderFargateTaskProps, task: FargateTaskSize, own: Findings, spiceCloud = false): void {
+  checkClusterApiKey(instance.delegates, props, spiceCloud, own);
   const allowance = task.appStorageGiB * GIB;
   checkReaderDisk(
     readerDiskBytes(instance),

@@ -11,7 +11,7 @@ import {
 } from '../core';
 import { cdkFindings, TOKEN_IN_DESCRIPTION } from './checks';
 import { acknowledgeEcrToken, containerImage } from './container-image';
-import { appPortsOf, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
+import { appPortsOf, checkClusterApiKey, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
 import {
   FARGATE_READER_NAMES, fileDirs, initOptions, initScript, spicedOptions, waitOptions, writableVolumeName,
 } from './fargate-reader-containers';
@@ -244,6 +244,7 @@ function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): 
   if (!synthesized) {
     // Every problem at once: the props that need no split are checked too.
     checkFargateReaderProps(props, own);
+    if (isSpiceCloudDescription(props.split)) checkClusterApiKey(true, props, true, own);
     findings.throwIfProblems(splitNameOf(props.split), scope.node.path);
   }
   const splitName = synthesized!.split.name;
@@ -263,11 +264,15 @@ function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): 
  * The split the reader reads: the AWS side's (checked there), or a Spice Cloud split's
  * description, checked here with its warnings on this construct. Undefined when it is neither.
  */
+/** The description of a split whose writer is a Spice Cloud app (not yet checked). */
+function isSpiceCloudDescription(split: unknown): split is SpiceCloudSplitSpec {
+  return split !== null && typeof split === 'object' && !Array.isArray(split) && !(split instanceof ReadWriteSplitAws) && isSpiceCloudSplit(split as SpiceCloudSplitSpec);
+}
+
 function readerSplit(scope: Construct, split: ReadWriteSplitAws | SpiceCloudSplitSpec, own: Findings): SynthesizedSplit | undefined {
   if (split instanceof ReadWriteSplitAws) return split.synthesized;
-  const isObject = split !== null && typeof split === 'object' && !Array.isArray(split);
-  if (!isObject || !isSpiceCloudSplit(split)) {
-    const ownStore = isObject && 'store' in split;
+  if (!isSpiceCloudDescription(split)) {
+    const ownStore = split !== null && typeof split === 'object' && 'store' in split;
     own.problem(
       'split',
       ownStore ? "is the description of a split with its own store, which the reader's task role is granted by the split's AWS side" : 'is not a ReadWriteSplitAws construct or a Spice Cloud split',

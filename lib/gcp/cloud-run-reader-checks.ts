@@ -227,6 +227,8 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
       return { synthesized, instance, serviceName, image: instance.image, warnings: spiceCloud ? findings.warnings : [] };
     }
   }
+  // A Spice Cloud split's reader delegates every dataset, known even when its description has problems.
+  if (!synthesized && spiceCloud) checkDelegationArgs(loose, ['every dataset'], true, own);
   findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(loose.split), componentName);
   // Unreachable: without a split there is a problem to throw.
   throw new Error('unreachable');

@@ -46,9 +46,10 @@ describe('a Cloud Run reader of a Spice Cloud split', () => {
     expect(componentProblems(() => new SpiceReaderCloudRun('reporting', args({ clusterApiKey: undefined })), 'reporting')).toEqual([
       "args.clusterApiKey: is missing, but the reader delegates daily_revenue, top_products to the Spice Cloud app, which refuses a query without its API key; give { secret, version } of the Secret Manager secret holding the app's API key",
     ]);
-    expect(componentProblems(() => new SpiceReaderCloudRun('reporting', args({ split: INSIGHTS_WITH_STORE, serviceName: 'Reporting' })), 'reporting')).toEqual([
+    expect(componentProblems(() => new SpiceReaderCloudRun('reporting', args({ split: INSIGHTS_WITH_STORE, serviceName: 'Reporting', clusterApiKey: undefined })), 'reporting')).toEqual([
       expect.stringMatching(/^split\.store: /),
       expect.stringMatching(/^args\.serviceName: "Reporting" is not a Cloud Run service name/),
+      expect.stringMatching(/^args\.clusterApiKey: is missing, but the reader delegates every dataset to the Spice Cloud app/),
     ]);
     expect(await registeredSince()).toEqual([]);
   });

@@ -48,6 +48,6 @@ describe('a Fargate reader of a Spice Cloud split', () => {
       "props.clusterApiKey: is missing, but this reader delegates every dataset to the Spice Cloud app, which admits only callers with its API key; give the Secrets Manager secret holding the app's API key: clusterApiKey: { secret, field? }",
     ]);
     const problems = componentProblems(fargateReader({ split: INSIGHTS_WITH_STORE, clusterApiKey: undefined }).create, 'Reporting/Reporting');
-    expect(problems).toEqual([expect.stringMatching(/^props\.split\.store: /)]);
+    expect(problems).toEqual([expect.stringMatching(/^props\.split\.store: /), expect.stringMatching(/^props\.clusterApiKey: is missing, but this reader delegates every dataset to the Spice Cloud app/)]);
   });
 });
