@@ -126,7 +126,7 @@ export function checkContainerAppDisk(instance: ReaderInstance, totalCpuHundredt
     readerDiskBytes(instance),
     limit,
     `the ephemeral storage Container Apps gives a replica of ${totalCpuHundredths / 100} vCPU`,
-    `set reader.localDisk in the split to at most ${room}Mi (it must still hold twice the accelerated datasets' size)${more}, or keep this reader a Kubernetes sidecar`,
+    `give this reader fewer accelerated datasets (datasets), set reader.localDisk in the split to at most ${room}Mi (it must still hold twice the accelerated datasets' size)${more}, or keep this reader a Kubernetes sidecar`,
     at,
   );
 }

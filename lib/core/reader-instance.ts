@@ -3,6 +3,7 @@ import { Findings } from './errors';
 import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { READER_DATA_DIR, SPICE_PORTS } from './naming';
 import { parseQuantity } from './quantity';
+import { readerLocalDiskFor } from './sizing';
 import { checkReaderInstance, ReaderPlatform, readerImageReference } from './reader-instance-checks';
 import { renderReaderSpicepod } from './reader-spicepod';
 import { SecretEnvBinding } from './secret-ref';
@@ -147,7 +148,7 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
   const delegates = spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
   const ports = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: options.metricsPort ?? SPICE_PORTS.metrics };
   const listenHosts = LISTEN_HOSTS[platform];
-  const localDiskBytes = parseQuantity(split.reader.localDisk) ?? 0;
+  const localDiskBytes = parseQuantity(readerLocalDiskFor(split.reader, split.datasets, options.datasets)) ?? 0;
   return {
     platform,
     splitName: split.name,

@@ -29,7 +29,16 @@ function sized(given: string | undefined, datasets: readonly ResolvedDataset[], 
     if (parseQuantity(given) === undefined) findings.problem(path, `${quote(given)} is not a size`, "use a Kubernetes quantity, e.g. '20Gi'");
     return given;
   }
+  return derivedSize(datasets, floor);
+}
+
+function derivedSize(datasets: readonly ResolvedDataset[], floor: number): string {
   return toGibibytes(Math.max(floor, (totalSize(datasets) ?? 0) * HEADROOM));
+}
+
+/** The reader's disk derived from the datasets it restores: twice their size, at least the floor (a smaller one when it restores nothing). */
+function derivedReaderDisk(accelerated: readonly ResolvedDataset[]): string {
+  return derivedSize(accelerated, accelerated.length === 0 ? NOTHING_RESTORED_READER_DISK : MIN_READER_DISK);
 }
 
 /**
@@ -94,7 +103,7 @@ function warnUnsizedFiles(size: string, datasets: readonly ResolvedDataset[], fi
 /** Size limit of the reader's local disk: only accelerated datasets are restored there. */
 export function readerLocalDisk(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
   const accelerated = datasets.filter((d) => d.readers === 'accelerated');
-  const disk = sized(given, accelerated, accelerated.length === 0 ? NOTHING_RESTORED_READER_DISK : MIN_READER_DISK, 'reader.localDisk', findings);
+  const disk = given === undefined ? derivedReaderDisk(accelerated) : sized(given, accelerated, MIN_READER_DISK, 'reader.localDisk', findings);
   const bytes = parseQuantity(disk);
   if (bytes !== undefined && bytes > MAX_READER_DISK) {
     findings.warn(
@@ -146,4 +155,14 @@ export function bucketEstimate(datasets: readonly ResolvedDataset[], retention: 
     if (archiveBytes !== undefined) archiveBytes = bytes === undefined ? undefined : archiveBytes + bytes * (retention.archiveDays ?? 0);
   }
   return { snapshotsPerDay: perDay, refreshBytes, archiveBytes };
+}
+
+/**
+ * The local disk of a reader of `datasets` (every dataset when undefined): `reader.localDisk` when
+ * it was given; otherwise derived from the accelerated datasets this reader restores, so a reader
+ * of a few small datasets does not carry the disk of the split's largest.
+ */
+export function readerLocalDiskFor(reader: { readonly localDisk: string; readonly localDiskGiven?: boolean }, datasets: readonly ResolvedDataset[], selected: readonly string[] | undefined): string {
+  if (reader.localDiskGiven !== false || selected === undefined) return reader.localDisk;
+  return derivedReaderDisk(datasets.filter((d) => d.readers === 'accelerated' && selected.includes(d.name)));
 }

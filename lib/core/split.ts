@@ -105,7 +105,13 @@ export interface ResolvedWriter extends ResolvedWriterSettings {
 
 /** The read tier after defaults and sizing. */
 export interface ResolvedReader extends ResolvedReaderSettings {
+  /** The local disk of a reader of every dataset: as given, or derived from the accelerated datasets. */
   readonly localDisk: string;
+  /**
+   * `reader.localDisk` was given: every reader gets it. Otherwise a reader of some datasets
+   * (`datasets`) gets the disk its own accelerated datasets need (`readerLocalDiskFor`).
+   */
+  readonly localDiskGiven: boolean;
 }
 
 /** A checked split with every default applied: the input of every renderer. */
@@ -289,7 +295,7 @@ function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit |
   checkS3SourcesOffAws(datasets, store, findings);
   // A Spice Cloud app's volumes are sized in Spice Cloud.
   const writer = { ...writerSettings, storageSize: own ? writerStorageSize(own.writer?.storageSize, datasets, findings, own.upgradeFrom !== undefined) : '0' };
-  const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings) };
+  const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings), localDiskGiven: spec.reader?.localDisk !== undefined };
   const quiet = acknowledged(spec, findings);
   // Only an upgrade check compares with the lock.
   const lockable = own?.upgradeFrom !== undefined && store && findings.problems.length === 0;

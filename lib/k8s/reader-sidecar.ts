@@ -2,7 +2,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkIdentityForStore, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerObjectsName, readerServiceAccountName, SynthesizedSplit, TierSpicepod,
+  checkIdentityForStore, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerLocalDiskFor, readerObjectsName, readerServiceAccountName, SynthesizedSplit,
+  TierSpicepod,
 } from '../core';
 import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
 import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
@@ -356,7 +357,8 @@ export class SpiceReaderSidecar extends Construct {
   }
 
   private additions(config: SpicepodConfigMap) {
-    const { localDisk } = this.props.synthesized.split.reader;
+    const { split } = this.props.synthesized;
+    const localDisk = readerLocalDiskFor(split.reader, split.datasets, this.props.datasets);
     return {
       container: toContainerManifest(this.model, this.native),
       native: this.native,

@@ -294,7 +294,7 @@ describe('bad input', () => {
   it('refuses a reader whose disk exceeds the replica ephemeral storage, with the limit and the fix', async () => {
     const problems = await problemsOf({ cpu: 1, memory: '2Gi', readerResources: { cpu: 0.5, memory: '1Gi' } });
     expect(problems).toEqual([
-      "args.split.reader.localDisk: needs 5.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU (4 GiB); set reader.localDisk in the split to at most 2816Mi (it must still hold twice the accelerated datasets' size), give the replica more vCPU (8 GiB above 1 vCPU), or keep this reader a Kubernetes sidecar",
+      "args.split.reader.localDisk: needs 5.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU (4 GiB); give this reader fewer accelerated datasets (datasets), set reader.localDisk in the split to at most 2816Mi (it must still hold twice the accelerated datasets' size), give the replica more vCPU (8 GiB above 1 vCPU), or keep this reader a Kubernetes sidecar",
     ]);
     // The default floor of reader.localDisk (10Gi) never fits: 8 GiB is the most a replica gets.
     const defaultDisk = derivedSplit(telemetry, { name: 'fleet', store: { ...telemetry.store, account: 'acmefleet' }, reader: {} });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synthesizeSplit } from '../../lib/core';
+import { readerInstance, synthesizeSplit } from '../../lib/core';
 import { awsSplit } from '../support/splits';
 
 describe('tier sizing', () => {
@@ -39,6 +39,22 @@ describe('tier sizing', () => {
     // One accelerated dataset, however small, brings the floor back.
     const one = synthesizeSplit(awsSplit({ datasets: [{ name: 'orders', from: 's3://lake/orders/', expectedSize: '1Mi' }] }));
     expect(one.sizing.reader.localDisk).toBe('10Gi');
+  });
+
+  it("sizes a reader of some datasets from the ones it restores, unless reader.localDisk is given", () => {
+    const lake = (name: string, expectedSize: string, readers?: 'delegated') => ({ name, from: `s3://lake/${name}/`, expectedSize, ...(readers ? { readers } : {}) });
+    const datasets = [lake('history', '30Gi'), lake('orders', '2Gi'), lake('audit', '8Gi', 'delegated')];
+    const derived = synthesizeSplit(awsSplit({ writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' }, datasets }));
+    const localDisk = (selected?: string[], synthesized = derived) => readerInstance(synthesized, 'ecs-fargate', { datasets: selected }).localDiskBytes / 2 ** 30;
+    // Every dataset: twice the 32Gi restored.
+    expect(localDisk()).toBe(64);
+    // orders only: twice 2Gi, under the 10Gi floor; audit only: delegated, nothing restored.
+    expect(localDisk(['orders'])).toBe(10);
+    expect(localDisk(['audit'])).toBe(1);
+    expect(localDisk(['history', 'audit'])).toBe(60);
+    // Given: every reader gets it, whatever it reads.
+    const given = synthesizeSplit(awsSplit({ writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' }, datasets, reader: { localDisk: '80Gi' } }));
+    expect(localDisk(['audit'], given)).toBe(80);
   });
 
   it('keeps sizes the user gives', () => {

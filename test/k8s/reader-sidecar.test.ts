@@ -63,6 +63,19 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     expect(spicepodOf(find(docs, 'ConfigMap', 'web-spice-reader')).name).toBe('shop-reader');
   });
 
+  it('sizes /local for the datasets this application reads: twice what it restores, at least 10Gi, 1Gi when it restores nothing', () => {
+    const big = synthesizeSplit(awsSplit({
+      writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' },
+      datasets: [{ name: 'history', from: 's3://lake/history/', expectedSize: '30Gi' }, { name: 'audit', from: 's3://lake/audit/', readers: 'delegated' }],
+    }));
+    const localOf = (datasets?: string[]) => {
+      const chart = appChart();
+      sidecar(chart, { synthesized: big, datasets }).addTo(restrictedApp(chart));
+      return podSpec(Testing.synth(chart), 'Deployment', 'web').volumes.find((v: K8sObject) => v.name === 'spice-reader-local').emptyDir.sizeLimit;
+    };
+    expect([localOf(), localOf(['history']), localOf(['audit'])]).toEqual(['61440Mi', '61440Mi', '1024Mi']);
+  });
+
   it('restores into a size-limited emptyDir at /local, one file per accelerated dataset', () => {
     const spec = podSpec(docs, 'Deployment', 'web');
     expect(spec.volumes).toContainEqual({ name: 'spice-reader-local', emptyDir: { sizeLimit: '10240Mi' } });
