@@ -117,7 +117,7 @@ export class SpiceReaderContainerApp extends pulumi.ComponentResource {
           principalType: 'ServicePrincipal',
           roleDefinitionId: pulumi.output(key.keyVaultId).apply((id) => blobRoleDefinitionId(subscriptionOf(id, 'args.clusterApiKey.keyVaultId', 'Key Vault', this), KEY_VAULT_SECRETS_USER)),
           scope: secretScope,
-          description: `Spice reader beside the ${containerAppName} container app: the writers' API key`,
+          description: `Spice reader beside the ${containerAppName} container app: ${synthesized.split.store ? "the writers' API key" : "the Spice Cloud app's API key"}`,
         }, { parent: this }));
       }
     }

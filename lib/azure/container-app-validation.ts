@@ -175,11 +175,11 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
   if (reader && totals && appResources === undefined) {
     app = { cpu: totals.cpu - reader.cpu, memory: totals.memory - reader.memory };
     if (app.cpu <= 0 || app.memory <= 0) {
-      own.problem('cpu', `and memory (${totals.cpu / 100} vCPU, ${totals.memory / 100}Gi) leave the app nothing once the reader has its ${reader.cpu / 100} vCPU and ${reader.memory / 100}Gi`, 'raise the totals, or lower readerResources');
+      own.problem('cpu', `${totals.cpu / 100} vCPU with memory ${totals.memory / 100}Gi (the replica's totals) leave the app nothing once the reader has its ${reader.cpu / 100} vCPU and ${reader.memory / 100}Gi`, 'raise the totals, or lower readerResources');
       app = undefined;
     }
   } else if (reader && totals && app && (app.cpu + reader.cpu !== totals.cpu || app.memory + reader.memory !== totals.memory)) {
-    own.problem('cpu', `and memory (${totals.cpu / 100} vCPU, ${totals.memory / 100}Gi) are not the app's container.resources plus the reader's (${(app.cpu + reader.cpu) / 100} vCPU, ${(app.memory + reader.memory) / 100}Gi)`, 'give the totals or container.resources, not both');
+    own.problem('cpu', `${totals.cpu / 100} vCPU with memory ${totals.memory / 100}Gi (the replica's totals) are not the app's container.resources plus the reader's (${(app.cpu + reader.cpu) / 100} vCPU, ${(app.memory + reader.memory) / 100}Gi)`, 'give the totals or container.resources, not both');
   }
   if (reader && app) {
     const total = { cpu: app.cpu + reader.cpu, memory: app.memory + reader.memory };

@@ -112,7 +112,7 @@ interface CloudSplitParts {
 export function checkSpiceCloudSplit(spec: CloudSplitParts, findings: Findings): void {
   const keep = 'configure it in the Spice Cloud app, or remove writer.spiceCloud to run the writer cluster yourself';
   if (spec.store !== undefined) {
-    findings.problem('store', 'is set, but the writer is a Spice Cloud app, which publishes no snapshots to your bucket (not documented)', 'remove it: readers delegate every dataset to the app');
+    findings.problem('store', 'is set, but the writer is a Spice Cloud app, and no way for an app to publish snapshots to your bucket is documented', 'remove it: readers delegate every dataset to the app');
   }
   if (spec.retention !== undefined) findings.problem('retention', 'is set, but a Spice Cloud split has no snapshot bucket', 'remove it');
   if (spec.upgradeFrom !== undefined) {
@@ -139,7 +139,7 @@ export function checkSpiceCloudDataset(spec: DatasetSpec, connector: string, pat
     findings.problem(
       `${path}.from`,
       `${quote(spec.from)} is not a table of the Spice Cloud app`,
-      "write it as 'spice.ai:<table>' (or 'spice.ai:<schema>.<table>'), the app's table this dataset reads; the app's address is writer.spiceCloud's, never the dataset's",
+      "write it as 'spice.ai:<table>' (or 'spice.ai:<schema>.<table>', 'spice.ai:<catalog>.<schema>.<table>'), the app's table this dataset reads; the app's address is writer.spiceCloud's, never the dataset's",
     );
   }
   if (spec.readers !== undefined && spec.readers !== 'delegated') {

@@ -110,7 +110,7 @@ function checkDelegationArgs(args: Loose, names: readonly string[], spiceCloud: 
           ? `is missing, but the reader delegates ${names.join(', ')} to the Spice Cloud app, which refuses a query without its API key`
           : `is missing, but the reader delegates ${names.join(', ')} to the writers, which refuse a query without the cluster API key`,
         spiceCloud
-          ? "give { secret, version } of the Secret Manager secret holding the app's API key"
+          ? "give { secret } of the Secret Manager secret holding the app's API key (version: 'latest' unless given)"
           : "give { secret, version } of the Secret Manager secret holding the split's cluster API key, or give this reader accelerated datasets only (datasets)",
       );
     } else {
@@ -219,7 +219,8 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
     const scratch = new Findings(findings.isLateBound);
     checkReaderInstance(synthesized, 'cloud-run', options, scratch);
     for (const problem of scratch.problems) findings.problem(argsPath(problem.path), problem.message, problem.fix);
-    checkDelegationArgs(loose, delegatedDatasets(synthesized, validDatasets), spiceCloud, own);
+    // With a dataset that is not the split's, what this reader delegates is not known: the key is judged once the list is fixed.
+    if (!scratch.problems.some((problem) => problem.path.startsWith('datasets'))) checkDelegationArgs(loose, delegatedDatasets(synthesized, validDatasets), spiceCloud, own);
     if (scratch.problems.length === 0) {
       const instance = readerInstance(synthesized, 'cloud-run', options);
       if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);

@@ -304,7 +304,7 @@ describe('bad input', () => {
 
   it('refuses CPU and memory that are no Container Apps combination', async () => {
     expect(await problemsOf({ cpu: 2.5, memory: '4Gi' })).toEqual([
-      'args.cpu: and memory (2.5 vCPU, 4Gi) leave the app nothing once the reader has its 2 vCPU and 4Gi; raise the totals, or lower readerResources',
+      "args.cpu: 2.5 vCPU with memory 4Gi (the replica's totals) leave the app nothing once the reader has its 2 vCPU and 4Gi; raise the totals, or lower readerResources",
     ]);
     expect(await problemsOf({ cpu: 2.5, memory: '5Gi', environmentType: 'consumption-only' })).toEqual([
       expect.stringMatching(/^args\.cpu: the replica's total of 2\.5 vCPU and 5Gi \(app 0\.5 vCPU \/ 1Gi, reader 2 vCPU \/ 4Gi\) is not a Container Apps Consumption combination; lower readerResources or the app's share: the Consumption plan allows at most 2 vCPU \/ 4Gi in a Consumption-only environment/),

@@ -44,12 +44,16 @@ describe('a Cloud Run reader of a Spice Cloud split', () => {
 
   it("refuses a reader without the app's key, and the description's own problems, before registering anything", async () => {
     expect(componentProblems(() => new SpiceReaderCloudRun('reporting', args({ clusterApiKey: undefined })), 'reporting')).toEqual([
-      "args.clusterApiKey: is missing, but the reader delegates daily_revenue, top_products to the Spice Cloud app, which refuses a query without its API key; give { secret, version } of the Secret Manager secret holding the app's API key",
+      "args.clusterApiKey: is missing, but the reader delegates daily_revenue, top_products to the Spice Cloud app, which refuses a query without its API key; give { secret } of the Secret Manager secret holding the app's API key (version: 'latest' unless given)",
     ]);
     expect(componentProblems(() => new SpiceReaderCloudRun('reporting', args({ split: INSIGHTS_WITH_STORE, serviceName: 'Reporting', clusterApiKey: undefined })), 'reporting')).toEqual([
       expect.stringMatching(/^split\.store: /),
       expect.stringMatching(/^args\.serviceName: "Reporting" is not a Cloud Run service name/),
       expect.stringMatching(/^args\.clusterApiKey: is missing, but the reader delegates every dataset to the Spice Cloud app/),
+    ]);
+    // A dataset name that is not the split's is reported alone: the key, given, is not called unused.
+    expect(componentProblems(() => new SpiceReaderCloudRun('reporting', args({ datasets: ['revenue'] })), 'reporting')).toEqual([
+      expect.stringMatching(/^args\.datasets\[0\]: "revenue" is not a dataset of the split/),
     ]);
     expect(await registeredSince()).toEqual([]);
   });

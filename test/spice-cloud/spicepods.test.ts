@@ -82,7 +82,7 @@ describe('a Spice Cloud split refuses, all at once,', () => {
       datasets: [{ name: 'orders', from: 'postgres:public.orders', readers: 'accelerated', engine: 'duckdb', refresh: { mode: 'append' } }],
     });
     expect(problems).toEqual(expect.arrayContaining([
-      'store: is set, but the writer is a Spice Cloud app, which publishes no snapshots to your bucket (not documented)',
+      'store: is set, but the writer is a Spice Cloud app, and no way for an app to publish snapshots to your bucket is documented',
       'retention: is set, but a Spice Cloud split has no snapshot bucket',
       'writer.replicas: configures a writer cluster, but the writer is a Spice Cloud app',
       'writer.tls: configures a writer cluster, but the writer is a Spice Cloud app',
