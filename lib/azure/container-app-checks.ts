@@ -156,7 +156,7 @@ export function checkObjectStoreIdentity(synthesized: SynthesizedSplit, at: Find
 export function checkManagedEnvironmentId(id: unknown, at: Findings): void {
   if (at.isLateBound(id)) return;
   if (typeof id !== 'string' || !MANAGED_ENVIRONMENT_ID.test(id)) {
-    at.problem('managedEnvironmentId', `${quote(id)} is not a Container Apps environment id`, "use the environment's resource id: '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>'");
+    at.problem('managedEnvironmentId', `${quote(id)} is not a Container Apps environment id`, "use the environment's resource id: '/subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/Microsoft.App/managedEnvironments/<name>'");
   }
 }
 
@@ -202,10 +202,10 @@ export function checkClusterApiKey(key: unknown, delegates: boolean | undefined,
     return;
   }
   if (!at.isLateBound(given.secretUrl) && (typeof given.secretUrl !== 'string' || !KEY_VAULT_SECRET_URL.test(given.secretUrl))) {
-    at.problem('clusterApiKey.secretUrl', `${quote(given.secretUrl)} is not a Key Vault secret URL`, "use 'https://<vault>.vault.azure.net/secrets/<name>' (optionally with '/<version>')");
+    at.problem('clusterApiKey.secretUrl', `${quote(given.secretUrl)} is not a Key Vault secret URL`, "use 'https://<vault>.vault.azure.net/secrets/<name>' (optionally with '/<version>'): a vault name of 3-24 letters, digits and '-', a secret name of letters, digits and '-'");
   }
   if (given.keyVaultId !== undefined && !at.isLateBound(given.keyVaultId) && (typeof given.keyVaultId !== 'string' || !KEY_VAULT_ID.test(given.keyVaultId))) {
-    at.problem('clusterApiKey.keyVaultId', `${quote(given.keyVaultId)} is not a Key Vault resource id`, "use '/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>', or leave it out and grant the identity yourself");
+    at.problem('clusterApiKey.keyVaultId', `${quote(given.keyVaultId)} is not a Key Vault resource id`, "use '/subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<vault name, 3-24 characters>', or leave it out and grant the identity yourself");
   }
 }
 
