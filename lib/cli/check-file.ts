@@ -40,10 +40,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const problemKey = (problem: ValidationProblem) => `${problem.path}\0${problem.message}`;
+
 /** Problems found once each, in the order found (the constructs repeat the description's). */
 function distinct(problems: readonly ValidationProblem[]): ValidationProblem[] {
   const seen = new Map<string, ValidationProblem>();
-  for (const problem of problems) seen.set(`${problem.path}\0${problem.message}`, problem);
+  for (const problem of problems) seen.set(problemKey(problem), problem);
   return [...seen.values()];
 }
 
@@ -98,9 +100,12 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   const findings = new Findings();
   const synthesized = checkSplit(describedSplit(file), findings.under('split'));
   const built = await buildSides(file, source, sides.targets, sides.described);
+  // The file's schema finds unknown keys at every depth, placed at the key: the description's own report of one is left out.
+  const unknown = unknownKeys(value);
+  const keyed = new Set(unknown.map(problemKey));
   const problems = [
-    ...unknownKeys(value).map((problem) => locate(problem, true)),
-    ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? [])]).map((problem) => locate(problem)),
+    ...unknown.map((problem) => locate(problem, true)),
+    ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? [])]).filter((problem) => !keyed.has(problemKey(problem))).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { ErrorObject } from 'ajv';
-import { closest, distance } from 'fastest-levenshtein';
+import { unknownKeyFix } from '../core/description-keys';
 import { ValidationProblem } from '../core/errors';
+
 
 /** The description file's JSON Schema, shipped in the package beside dist/. */
 export const SPLIT_FILE_SCHEMA_PATH = join(__dirname, '..', '..', 'schemas', 'split-file.schema.json');
@@ -16,13 +17,6 @@ function dottedPath(pointer: string, key: string): string {
   return segments.reduce((path, segment) => (/^\d+$/.test(segment) ? `${path}[${segment}]` : path ? `${path}.${segment}` : segment), '');
 }
 
-/** The allowed key closest to a misspelt one, when it is close enough to be what was meant. */
-export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
-  if (allowed.length === 0) return undefined;
-  const best = closest(key.toLowerCase(), allowed.map((name) => name.toLowerCase()));
-  const original = allowed.find((name) => name.toLowerCase() === best)!;
-  return distance(key.toLowerCase(), best) <= Math.max(2, Math.floor(key.length / 3)) ? original : undefined;
-}
 
 type Branches = readonly Schema[];
 
@@ -95,13 +89,8 @@ export function unknownKeys(value: unknown): ValidationProblem[] {
     const allowed = allowedKeys(schema, error);
     if (!allowed) continue;
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
-    const near = didYouMean(key, allowed);
     const path = dottedPath(error.instancePath, key);
-    found.set(path, {
-      path,
-      message: 'is not a key of this description',
-      fix: near ? `did you mean '${near}'?` : `use one of ${allowed.map((name) => `'${name}'`).join(', ')}`,
-    });
+    found.set(path, { path, message: 'is not a key of this description', fix: unknownKeyFix(key, allowed) });
   }
   return [...found.values()];
 }

@@ -1,3 +1,4 @@
+import { checkDatasetKeys, checkSplitKeys } from './description-keys';
 import { resolveDataset, ResolvedDataset } from './dataset';
 import { DatasetSpec } from './dataset-spec';
 import { lockResolvedSplit } from './description-lock';
@@ -181,7 +182,10 @@ function resolveDatasets(spec: AnySplitSpec, spiceCloud: boolean, findings: Find
   const notObjects = new Set<number>();
   const datasets = spec.datasets.map((dataset, i) => {
     const path = `datasets[${i}]`;
-    if (dataset && typeof dataset === 'object' && !Array.isArray(dataset)) return resolveDataset(dataset, path, findings, spiceCloud);
+    if (dataset && typeof dataset === 'object' && !Array.isArray(dataset)) {
+      checkDatasetKeys(dataset, path, findings);
+      return resolveDataset(dataset, path, findings, spiceCloud);
+    }
     findings.problem(path, `${quote(dataset)} is not a dataset`, "describe it as an object, e.g. { name: 'orders', from: 's3://lake/orders/' }");
     notObjects.add(i);
     // A placeholder keeps the other datasets' indexes, and so their paths, as written; its own problem is the one above.
@@ -275,6 +279,7 @@ function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<strin
 }
 
 function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit | undefined {
+  checkSplitKeys(spec, findings);
   const name = checkNames(spec, findings);
   const namespace = spec.namespace ?? name;
   // A split with its own writer cluster and store; undefined when the writer is a Spice Cloud app.

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { DATASET_KEYS, SPLIT_KEYS } from '../../lib/core/description-keys';
 import { schemaText, SPLIT_FILE_SCHEMA, splitFileSchema } from '../../scripts/split-file-schema';
 import { ROOT } from '../support/run';
 
@@ -14,6 +15,12 @@ describe('the description file\'s JSON Schema', () => {
   it('is what the TypeScript types generate (run npm run schema after changing them)', () => {
     expect(committed).toBe(schemaText(splitFileSchema()));
   }, 60_000);
+
+  it("lists the keys the library's own check takes for a split and a dataset (lib/core/description-keys.ts)", () => {
+    const definitions = JSON.parse(committed).definitions;
+    expect([...SPLIT_KEYS].sort()).toEqual(Object.keys(definitions.SplitSpec.properties).sort());
+    expect([...DATASET_KEYS].sort()).toEqual(Object.keys(definitions.DatasetSpec.properties).sort());
+  });
 
   it('accepts the example description file and refuses a misspelt key, as an editor would', () => {
     const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(committed));

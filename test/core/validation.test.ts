@@ -136,6 +136,27 @@ describe('explicit choices that relax a default', () => {
   });
 });
 
+describe('keys no description has (JavaScript, spreads, parsed files: TypeScript catches them only in literals)', () => {
+  it('are refused where they are, with the key meant when one is near, and the rest checked as usual', () => {
+    const spec = { ...awsSplit(), retentoin: { refreshSnapshots: '24h' }, datasets: [{ name: 'orders', fromm: 's3://lake/orders/', from: 's3://lake/orders/', reader: 'delegated', owner: 'team-a' }] };
+    const error = validationError(spec as never);
+    expect(error.problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`)).toEqual([
+      "retentoin: is not a key of this description; did you mean 'retention'?",
+      "datasets[0].fromm: is not a key of this description; did you mean 'from'?",
+      "datasets[0].reader: is not a key of this description; did you mean 'readers'?",
+      "datasets[0].owner: is not a key of this description; use one of 'name', 'from', 'params', 'secretParams', 'readers', 'engine', 'engineParams', 'refresh', 'snapshots', 'timeColumn', 'description', 'expectedSize'",
+    ]);
+  });
+
+  it('take every key of both kinds of description, and of a dataset', () => {
+    const every = awsSplit({
+      namespace: 'shop', acknowledgedWarnings: [], retention: {}, reader: {},
+      datasets: [{ name: 'orders', from: 's3://lake/orders/', params: {}, secretParams: {}, readers: 'accelerated', engine: 'duckdb', engineParams: {}, refresh: {}, snapshots: {}, timeColumn: 'at', description: 'd', expectedSize: '1Gi' }],
+    });
+    expect(() => resolveSplit(every)).not.toThrow();
+  });
+});
+
 describe('datasets that are not objects', () => {
   it('are refused once each at their index, and the others keep their paths (no TypeError)', () => {
     const error = validationError(awsSplit({ datasets: [null, 'orders', { name: 'Bad Name', from: 's3://lake/x/' }, null] as never }));

@@ -1,0 +1,53 @@
+import type * as Levenshtein from 'fastest-levenshtein';
+import { Findings } from './errors';
+import type { DatasetSpec } from './dataset-spec';
+import type { SpiceCloudSplitSpec, SplitSpec } from './split';
+
+// A misspelt key is caught by TypeScript in an object literal, but not in JavaScript, in a spread
+// or in a parsed file: without this check it would be ignored, and its default taken silently.
+
+/** Every key of a split description (`SplitSpec` or `SpiceCloudSplitSpec`). */
+export const SPLIT_KEYS: readonly (keyof SplitSpec | keyof SpiceCloudSplitSpec)[] = [
+  'name', 'namespace', 'image', 'store', 'writer', 'reader', 'datasets', 'retention', 'acknowledgedWarnings', 'upgradeFrom',
+];
+/** Every key of a dataset (`DatasetSpec`). */
+export const DATASET_KEYS: readonly (keyof DatasetSpec)[] = [
+  'name', 'from', 'params', 'secretParams', 'readers', 'engine', 'engineParams', 'refresh', 'snapshots', 'timeColumn', 'description', 'expectedSize',
+];
+const SPLIT_KEY_SET: ReadonlySet<string> = new Set(SPLIT_KEYS);
+const DATASET_KEY_SET: ReadonlySet<string> = new Set(DATASET_KEYS);
+
+let levenshtein: typeof Levenshtein | undefined;
+
+/** The allowed key closest to a misspelt one, when it is close enough to be what was meant. */
+export function didYouMean(key: string, allowed: readonly string[]): string | undefined {
+  if (allowed.length === 0) return undefined;
+  // Loaded only for a key to report: the core's import stays small.
+  levenshtein ??= require('fastest-levenshtein') as typeof Levenshtein;
+  const best = levenshtein.closest(key.toLowerCase(), allowed.map((name) => name.toLowerCase()));
+  const original = allowed.find((name) => name.toLowerCase() === best)!;
+  return levenshtein.distance(key.toLowerCase(), best) <= Math.max(2, Math.floor(key.length / 3)) ? original : undefined;
+}
+
+/** The fix for an unknown key: the key meant, or the keys there are. */
+export function unknownKeyFix(key: string, allowed: readonly string[]): string {
+  const near = didYouMean(key, allowed);
+  return near ? `did you mean '${near}'?` : `use one of ${allowed.map((name) => `'${name}'`).join(', ')}`;
+}
+
+function checkKeys(value: object, known: ReadonlySet<string>, prefix: string, findings: Findings): void {
+  for (const key in value) {
+    if (known.has(key) || !Object.prototype.hasOwnProperty.call(value, key)) continue;
+    findings.problem(`${prefix}${key}`, 'is not a key of this description', unknownKeyFix(key, [...known]));
+  }
+}
+
+/** Reports every key of the split description that no description has. */
+export function checkSplitKeys(spec: object, findings: Findings): void {
+  checkKeys(spec, SPLIT_KEY_SET, '', findings);
+}
+
+/** Reports every key of a dataset that no dataset has (`path` is the dataset's, e.g. `datasets[2]`). */
+export function checkDatasetKeys(dataset: object, path: string, findings: Findings): void {
+  checkKeys(dataset, DATASET_KEY_SET, `${path}.`, findings);
+}
