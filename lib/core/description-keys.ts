@@ -1,7 +1,12 @@
 import type * as Levenshtein from 'fastest-levenshtein';
 import { Findings } from './errors';
-import type { DatasetSpec } from './dataset-spec';
+import type { DatasetRefreshSpec, DatasetSnapshotSpec, DatasetSpec } from './dataset-spec';
+import type { RetentionSpec } from './retention';
+import type { SnapshotStoreSpec } from './snapshot-store';
+import type { SpiceCloudWriterTierSpec } from './spice-cloud';
+import type { SpiceImageSpec } from './spice-image';
 import type { SpiceCloudSplitSpec, SplitSpec } from './split';
+import type { ReaderTierSpec, WriterTierSpec } from './tiers';
 
 // A misspelt key is caught by TypeScript in an object literal, but not in JavaScript, in a spread
 // or in a parsed file: without this check it would be ignored, and its default taken silently.
@@ -14,8 +19,26 @@ export const SPLIT_KEYS: readonly (keyof SplitSpec | keyof SpiceCloudSplitSpec)[
 export const DATASET_KEYS: readonly (keyof DatasetSpec)[] = [
   'name', 'from', 'params', 'secretParams', 'readers', 'engine', 'engineParams', 'refresh', 'snapshots', 'timeColumn', 'description', 'expectedSize',
 ];
+/** Every key of the objects inside a split description, by the key that holds them. */
+export const NESTED_SPLIT_KEYS: { readonly [K in 'image' | 'store' | 'writer' | 'reader' | 'retention']: readonly string[] } = {
+  image: ['edition', 'repository', 'tag', 'digest', 'version', 'snapshotsFeature', 'snapshotFileFormat'] satisfies (keyof SpiceImageSpec)[],
+  store: ['cloud', 'region', 'prefix', 'bucket', 'account', 'container'] satisfies (keyof SnapshotStoreSpec)[],
+  writer: [
+    'replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'tls', 'flightClientCertificate', 'spiceCloud', 'apiKey',
+  ] satisfies (keyof WriterTierSpec | keyof SpiceCloudWriterTierSpec)[],
+  reader: ['bootstrapOnFailure', 'allowSourceAccess', 'snapshotCheckInterval', 'resources', 'localDisk'] satisfies (keyof ReaderTierSpec)[],
+  retention: ['refreshSnapshots', 'dailyArchive', 'abortIncompleteUploads'] satisfies (keyof RetentionSpec)[],
+};
+/** Every key of the objects inside a dataset, by the key that holds them. */
+export const NESTED_DATASET_KEYS: { readonly [K in 'refresh' | 'snapshots']: readonly string[] } = {
+  refresh: ['mode', 'checkInterval', 'cron', 'sql', 'dataWindow', 'onStartup'] satisfies (keyof DatasetRefreshSpec)[],
+  snapshots: ['trigger', 'threshold', 'compaction', 'creationPolicy'] satisfies (keyof DatasetSnapshotSpec)[],
+};
 const SPLIT_KEY_SET: ReadonlySet<string> = new Set(SPLIT_KEYS);
 const DATASET_KEY_SET: ReadonlySet<string> = new Set(DATASET_KEYS);
+const keySets = (lists: Readonly<Record<string, readonly string[]>>) => Object.entries(lists).map(([key, keys]) => [key, new Set(keys)] as const);
+const NESTED_SPLIT_SETS = keySets(NESTED_SPLIT_KEYS);
+const NESTED_DATASET_SETS = keySets(NESTED_DATASET_KEYS);
 
 let levenshtein: typeof Levenshtein | undefined;
 
@@ -42,12 +65,22 @@ function checkKeys(value: object, known: ReadonlySet<string>, prefix: string, fi
   }
 }
 
-/** Reports every key of the split description that no description has. */
-export function checkSplitKeys(spec: object, findings: Findings): void {
-  checkKeys(spec, SPLIT_KEY_SET, '', findings);
+/** The objects held by `value`'s keys: each checked against its own keys (anything else is its checks' to refuse). */
+function checkNested(value: Readonly<Record<string, unknown>>, nested: readonly (readonly [string, ReadonlySet<string>])[], prefix: string, findings: Findings): void {
+  for (const [key, known] of nested) {
+    const inner = value[key];
+    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) checkKeys(inner, known, `${prefix}${key}.`, findings);
+  }
 }
 
-/** Reports every key of a dataset that no dataset has (`path` is the dataset's, e.g. `datasets[2]`). */
+/** Reports every key of the split description (and of its image, store, tiers and retention) that no description has. */
+export function checkSplitKeys(spec: object, findings: Findings): void {
+  checkKeys(spec, SPLIT_KEY_SET, '', findings);
+  checkNested(spec as Readonly<Record<string, unknown>>, NESTED_SPLIT_SETS, '', findings);
+}
+
+/** Reports every key of a dataset (and of its refresh and snapshots) that no dataset has (`path` is the dataset's, e.g. `datasets[2]`). */
 export function checkDatasetKeys(dataset: object, path: string, findings: Findings): void {
   checkKeys(dataset, DATASET_KEY_SET, `${path}.`, findings);
+  checkNested(dataset as Readonly<Record<string, unknown>>, NESTED_DATASET_SETS, `${path}.`, findings);
 }

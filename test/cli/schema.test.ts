@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DATASET_KEYS, SPLIT_KEYS } from '../../lib/core/description-keys';
+import { DATASET_KEYS, NESTED_DATASET_KEYS, NESTED_SPLIT_KEYS, SPLIT_KEYS } from '../../lib/core/description-keys';
 import { schemaText, SPLIT_FILE_SCHEMA, splitFileSchema } from '../../scripts/split-file-schema';
 import { ROOT } from '../support/run';
 
@@ -16,10 +16,17 @@ describe('the description file\'s JSON Schema', () => {
     expect(committed).toBe(schemaText(splitFileSchema()));
   }, 60_000);
 
-  it("lists the keys the library's own check takes for a split and a dataset (lib/core/description-keys.ts)", () => {
+  it("lists the keys the library's own check takes for a split, a dataset and the objects in them (lib/core/description-keys.ts)", () => {
     const definitions = JSON.parse(committed).definitions;
+    // A property's schema, its reference followed.
+    const keysOf = (property: { $ref?: string; properties?: object }) => {
+      const schema = property.$ref ? definitions[decodeURIComponent(property.$ref.replace('#/definitions/', ''))] : property;
+      return Object.keys(schema.properties).sort();
+    };
     expect([...SPLIT_KEYS].sort()).toEqual(Object.keys(definitions.SplitSpec.properties).sort());
     expect([...DATASET_KEYS].sort()).toEqual(Object.keys(definitions.DatasetSpec.properties).sort());
+    for (const [key, keys] of Object.entries(NESTED_SPLIT_KEYS)) expect([...keys].sort(), key).toEqual(keysOf(definitions.SplitSpec.properties[key]));
+    for (const [key, keys] of Object.entries(NESTED_DATASET_KEYS)) expect([...keys].sort(), key).toEqual(keysOf(definitions.DatasetSpec.properties[key]));
   });
 
   it('accepts the example description file and refuses a misspelt key, as an editor would', () => {

@@ -148,6 +148,22 @@ describe('keys no description has (JavaScript, spreads, parsed files: TypeScript
     ]);
   });
 
+  it('are refused inside the image, the store, the tiers, the retention and a dataset\'s refresh and snapshots too', () => {
+    const spec = awsSplit({
+      image: { tag: '1.11.5', editon: 'oss' } as never,
+      writer: { replica: 3 } as never,
+      reader: { localdisk: '20Gi' } as never,
+      datasets: [{ name: 'orders', from: 's3://lake/orders/', refresh: { checkinterval: '5m' }, snapshots: { policy: 'always' } } as never],
+    });
+    expect(validationError(spec).problems.filter((p) => p.message === 'is not a key of this description').map((p) => `${p.path}; ${p.fix}`)).toEqual([
+      "image.editon; did you mean 'edition'?",
+      "writer.replica; did you mean 'replicas'?",
+      "reader.localdisk; did you mean 'localDisk'?",
+      "datasets[0].refresh.checkinterval; did you mean 'checkInterval'?",
+      expect.stringMatching(/^datasets\[0\]\.snapshots\.policy; /),
+    ]);
+  });
+
   it('take every key of both kinds of description, and of a dataset', () => {
     const every = awsSplit({
       namespace: 'shop', acknowledgedWarnings: [], retention: {}, reader: {},
