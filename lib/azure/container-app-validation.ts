@@ -120,7 +120,8 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
   // The other args are checked even when the split is unusable: every problem at once.
   const { synthesized, spiceCloud } = readerSplit(args.split, findings, own);
   // A reader of a Spice Cloud app opens no abfss:// location.
-  if (synthesized && !spiceCloud) checkObjectStoreIdentity(synthesized, own);
+  // Reported at the description's paths (split.…), as its own problems are.
+  if (synthesized && !spiceCloud) checkObjectStoreIdentity(synthesized, findings);
   checkLocation(args.location, spiceCloud, own);
   checkResourceGroup(args.resourceGroupName, own);
   checkManagedEnvironmentId(args.managedEnvironmentId, own);
@@ -186,7 +187,7 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
     const parts = `app ${app.cpu / 100} vCPU / ${app.memory / 100}Gi, reader ${reader.cpu / 100} vCPU / ${reader.memory / 100}Gi`;
     const dedicated = args.workloadProfileName !== undefined && args.workloadProfileName !== 'Consumption';
     if (!dedicated) checkConsumptionTotal(total, parts, args.environmentType ?? 'workload-profiles', own);
-    if (instance) checkContainerAppDisk(instance, total.cpu, own);
+    if (instance) checkContainerAppDisk(instance, total.cpu, findings);
   }
   findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(args.split), name);
   const allocation = (a: { cpu: number; memory: number }): ContainerAppAllocation => ({ cpu: a.cpu / 100, memory: `${a.memory / 100}Gi` });

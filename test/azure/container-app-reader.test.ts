@@ -294,12 +294,12 @@ describe('bad input', () => {
   it('refuses a reader whose disk exceeds the replica ephemeral storage, with the limit and the fix', async () => {
     const problems = await problemsOf({ cpu: 1, memory: '2Gi', readerResources: { cpu: 0.5, memory: '1Gi' } });
     expect(problems).toEqual([
-      "args.split.reader.localDisk: needs 5.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU (4 GiB); give this reader fewer accelerated datasets (datasets), set reader.localDisk in the split to at most 2816Mi (it must still hold twice the accelerated datasets' size), give the replica more vCPU (8 GiB above 1 vCPU), or keep this reader a Kubernetes sidecar",
+      "split.reader.localDisk: needs 5.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU (4 GiB); give this reader fewer accelerated datasets (datasets), set reader.localDisk in the split to at most 2816Mi (it must still hold twice the accelerated datasets' size), give the replica more vCPU (8 GiB above 1 vCPU), or keep this reader a Kubernetes sidecar",
     ]);
     // The default floor of reader.localDisk (10Gi) never fits: 8 GiB is the most a replica gets.
     const defaultDisk = derivedSplit(telemetry, { name: 'fleet', store: { ...telemetry.store, account: 'acmefleet' }, reader: {} });
     const telemetryProblems = await problemsOf({}, defaultDisk);
-    expect(telemetryProblems).toEqual([expect.stringMatching(/^args\.split\.reader\.localDisk: needs 11\.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 2\.5 vCPU \(8 GiB\)/)]);
+    expect(telemetryProblems).toEqual([expect.stringMatching(/^split\.reader\.localDisk: needs 11\.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 2\.5 vCPU \(8 GiB\)/)]);
   });
 
   it('refuses CPU and memory that are no Container Apps combination', async () => {
@@ -352,7 +352,7 @@ describe('bad input', () => {
     });
     await registeredSince();
     expect(componentProblems(() => new SpiceReaderContainerApp('devices-api', { ...baseArgs(split) }), 'devices-api')).toEqual([
-      "args.split.image: \"spiceai/spiceai:1.11.5\" is Spice 1.11.5, which opens abfss:// snapshot locations with object_store's default builder: it reads no environment and asks IMDS (169.254.169.254) for a token, but Container Apps serves the app's managed identity at IDENTITY_ENDPOINT/IDENTITY_HEADER only, so this reader could never restore a snapshot; use a Spice 2.x image (2.0.0-rc.5 or later, which builds the store from the environment, IDENTITY_ENDPOINT included), or keep this reader a Kubernetes sidecar on AKS",
+      "split.image: \"spiceai/spiceai:1.11.5\" is Spice 1.11.5, which opens abfss:// snapshot locations with object_store's default builder: it reads no environment and asks IMDS (169.254.169.254) for a token, but Container Apps serves the app's managed identity at IDENTITY_ENDPOINT/IDENTITY_HEADER only, so this reader could never restore a snapshot; use a Spice 2.x image (2.0.0-rc.5 or later, which builds the store from the environment, IDENTITY_ENDPOINT included), or keep this reader a Kubernetes sidecar on AKS",
     ]);
     expect(await registeredSince()).toEqual([]);
   });
