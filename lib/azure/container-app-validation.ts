@@ -1,7 +1,8 @@
 import type * as inputs from '@pulumi/azure-native/types/input';
-import { AnySplitSpec, Findings, isSpiceCloudSplit, quote, ReaderInstance, readerInstance, splitNameOf, SplitWarning, SynthesizedSplit } from '../core';
+import { Findings, quote, ReaderInstance, readerInstance, splitNameOf, SplitWarning, SynthesizedSplit } from '../core';
 import { checkReaderInstance } from '../core/reader-instance-checks';
-import { checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
+import { pulumiFindings } from '../pulumi/checks';
+import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { ContainerRegistryRef, SpiceReaderContainerAppArgs } from './container-app-args';
 import {
   checkAllocation, checkClusterApiKey, checkConsumptionTotal, checkContainerAppDisk, checkContainerAppName, checkHelperImage, checkIdentityName,
@@ -78,27 +79,11 @@ export interface CheckedContainerAppReader {
   readonly warnings: readonly SplitWarning[];
 }
 
-/**
- * The split the reader reads: a ReadWriteSplitAzure's (checked there), or a Spice Cloud split's
- * description, checked here at `split…`. Undefined, reported, when it is neither.
- */
-function readerSplit(split: unknown, findings: Findings, own: Findings): { synthesized?: SynthesizedSplit; spiceCloud: boolean } {
-  if (split instanceof ReadWriteSplitAzure) return { synthesized: split.synthesized, spiceCloud: false };
-  const isObject = typeof split === 'object' && split !== null && !Array.isArray(split);
-  if (isObject && isSpiceCloudSplit(split as AnySplitSpec)) {
-    const before = findings.problems.length;
-    const synthesized = checkPulumiDescription(split as AnySplitSpec, findings);
-    return { synthesized: findings.problems.length === before ? synthesized : undefined, spiceCloud: true };
-  }
-  own.problem(
-    'split',
-    isObject && 'store' in split
-      ? 'is the description of a split with its own store, whose container the reader is granted by its ReadWriteSplitAzure'
-      : `${quote(split)} is not a ReadWriteSplitAzure or a Spice Cloud split`,
-    "give the split's ReadWriteSplitAzure component (or, when the writer is a Spice Cloud app, the split's description)",
-  );
-  return { spiceCloud: false };
-}
+const AZURE_COMPONENT: ReaderSplitComponent = {
+  name: 'ReadWriteSplitAzure',
+  grants: 'container',
+  synthesizedOf: (split) => (split instanceof ReadWriteSplitAzure ? split.synthesized : undefined),
+};
 
 /** The app's location: the store's region by default, so required for a Spice Cloud split. */
 function checkLocation(location: unknown, spiceCloud: boolean, own: Findings): void {
@@ -118,7 +103,7 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
     findings.throwIfProblems('<unnamed>', name);
   }
   // The other args are checked even when the split is unusable: every problem at once.
-  const { synthesized, spiceCloud } = readerSplit(args.split, findings, own);
+  const { synthesized, spiceCloud } = pulumiReaderSplit(args.split, AZURE_COMPONENT, findings);
   // A reader of a Spice Cloud app opens no abfss:// location.
   // Reported at the description's paths (split.…), as its own problems are.
   if (synthesized && !spiceCloud) checkObjectStoreIdentity(synthesized, findings);

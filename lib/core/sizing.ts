@@ -24,12 +24,10 @@ function totalSize(datasets: readonly ResolvedDataset[]): number | undefined {
   return total;
 }
 
-function sized(given: string | undefined, datasets: readonly ResolvedDataset[], floor: number, path: string, findings: Findings): string {
-  if (given !== undefined) {
-    if (parseQuantity(given) === undefined) findings.problem(path, `${quote(given)} is not a size`, "use a Kubernetes quantity, e.g. '20Gi'");
-    return given;
-  }
-  return derivedSize(datasets, floor);
+/** A size the description gives: kept as written, once it is a quantity. */
+function givenSize(given: string, path: string, findings: Findings): string {
+  if (parseQuantity(given) === undefined) findings.problem(path, `${quote(given)} is not a size`, "use a Kubernetes quantity, e.g. '20Gi'");
+  return given;
 }
 
 function derivedSize(datasets: readonly ResolvedDataset[], floor: number): string {
@@ -80,7 +78,7 @@ export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): Write
  * unknown size, whose advice would change it, is for descriptions not deployed yet.
  */
 export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings, locked = false): string {
-  if (given !== undefined) return sized(given, datasets.filter((d) => d.engineFile), MIN_WRITER_STORAGE, 'writer.storageSize', findings);
+  if (given !== undefined) return givenSize(given, 'writer.storageSize', findings);
   const size = toGibibytes(deriveWriterStorage(datasets).bytes);
   if (!locked) warnUnsizedFiles(size, datasets, findings);
   return size;
@@ -103,7 +101,7 @@ function warnUnsizedFiles(size: string, datasets: readonly ResolvedDataset[], fi
 /** Size limit of the reader's local disk: only accelerated datasets are restored there. */
 export function readerLocalDisk(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
   const accelerated = datasets.filter((d) => d.readers === 'accelerated');
-  const disk = given === undefined ? derivedReaderDisk(accelerated) : sized(given, accelerated, MIN_READER_DISK, 'reader.localDisk', findings);
+  const disk = given === undefined ? derivedReaderDisk(accelerated) : givenSize(given, 'reader.localDisk', findings);
   const bytes = parseQuantity(disk);
   if (bytes !== undefined && bytes > MAX_READER_DISK) {
     findings.warn(

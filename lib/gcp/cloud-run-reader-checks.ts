@@ -1,9 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
 import {
-  checkReaderDisk, Findings, isSpiceCloudSplit, parseQuantity, splitNameOf, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
+  checkReaderDisk, Findings, parseQuantity, splitNameOf, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
 } from '../core';
 import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-checks';
-import { checkPulumiDescription, pulumiFindings } from '../pulumi/checks';
+import { pulumiFindings } from '../pulumi/checks';
+import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
 import { readerCpu, readerMemoryBytes } from './cloud-run-containers';
 import {
@@ -170,26 +171,12 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
   }
 }
 
-/**
- * The split the reader reads: a ReadWriteSplitGcp's (checked there), or a Spice Cloud split's
- * description, checked here at `split…`. Undefined, reported, when it is neither.
- */
-function readerSplit(split: unknown, findings: Findings): { synthesized?: SynthesizedSplit; spiceCloud: boolean } {
-  if (isObject(split) && split.bucketName !== undefined && isObject(split.synthesized)) return { synthesized: split.synthesized as SynthesizedSplit, spiceCloud: false };
-  if (isObject(split) && !Array.isArray(split) && isSpiceCloudSplit(split as never)) {
-    const before = findings.problems.length;
-    const synthesized = checkPulumiDescription(split as never, findings);
-    return { synthesized: findings.problems.length === before ? synthesized : undefined, spiceCloud: true };
-  }
-  findings.problem(
-    'args.split',
-    isObject(split) && 'store' in split
-      ? 'is the description of a split with its own store, whose bucket the reader is granted by its ReadWriteSplitGcp'
-      : `${quote(split)} is not a ReadWriteSplitGcp or a Spice Cloud split`,
-    "give the split's ReadWriteSplitGcp component (or, when the writer is a Spice Cloud app, the split's description)",
-  );
-  return { spiceCloud: false };
-}
+/** The GCP component, known by its shape. */
+const GCP_COMPONENT: ReaderSplitComponent = {
+  name: 'ReadWriteSplitGcp',
+  grants: 'bucket',
+  synthesizedOf: (split) => (isObject(split) && split.bucketName !== undefined && isObject(split.synthesized) ? split.synthesized as SynthesizedSplit : undefined),
+};
 
 /**
  * Checks every arg of the Cloud Run reader, and the reader the core derives from them, before any
@@ -205,7 +192,7 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
     own.problem(ROOT_PATH, `${quote(args)} is not the component's args`, 'give { split, project, location, app }');
     findings.throwIfProblems('<unnamed>', componentName);
   }
-  const { synthesized, spiceCloud } = readerSplit(loose.split, findings);
+  const { synthesized, spiceCloud } = pulumiReaderSplit(loose.split, GCP_COMPONENT, findings);
   const serviceName = checkPlace(loose, componentName, own);
   checkApp(loose.app, own);
   const datasets = loose.datasets;
