@@ -81,6 +81,7 @@ export interface ResolvedDatasetSnapshots {
 export const DATASET_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** `<connector>:<path>`; the connector is the first group. */
 export const SOURCE_FROM = /^([a-z][a-z0-9_.]*):/;
+const CONNECTOR = /^[a-z][a-z0-9_.]*$/;
 /** Every reader placement. */
 export const PLACEMENTS: readonly ReaderPlacement[] = ['accelerated', 'delegated', 'writer-only'];
 const REFRESH_MODES: readonly RefreshMode[] = ['full', 'append', 'changes', 'caching'];
@@ -174,16 +175,18 @@ function checkName(name: unknown, path: string, findings: Findings): string {
 }
 
 function checkFrom(from: unknown, path: string, findings: Findings): string {
-  const match = typeof from === 'string' ? SOURCE_FROM.exec(from) : null;
-  if (!match) {
+  // SOURCE_FROM, without a match array per dataset: the connector is what stands before the first ':'.
+  const colon = typeof from === 'string' ? from.indexOf(':') : -1;
+  const connector = colon > 0 ? (from as string).slice(0, colon) : '';
+  if (!CONNECTOR.test(connector)) {
     findings.problem(`${path}.from`, `${quote(from)} is not a source`, "write it as spiced does, '<connector>:<path>', e.g. 's3://lake/orders/' or 'postgres:public.orders'");
     return '';
   }
-  if (URL_CREDENTIALS.test(from as string)) {
+  if ((from as string).includes('@') && URL_CREDENTIALS.test(from as string)) {
     // The source is rendered into readers' Spicepods too: a password there reaches every reader.
     findings.problem(`${path}.from`, 'carries a user and password in its URL, which would reach every reader', "remove them from the URL and give them as secretParams (the connector's user and password params)");
   }
-  return match[1];
+  return connector;
 }
 
 function resolveEngine(spec: DatasetSpec, readers: ReaderPlacement, path: string, findings: Findings): AccelerationEngine {
@@ -207,8 +210,12 @@ function resolveEngine(spec: DatasetSpec, readers: ReaderPlacement, path: string
   return engine;
 }
 
+/** The refresh of a dataset that gives none: one object for every such dataset of every split. */
+const DEFAULT_REFRESH: ResolvedRefresh = Object.freeze({ mode: 'full', checkInterval: DEFAULT_CHECK_INTERVAL, cron: undefined, sql: undefined, dataWindow: undefined, onStartup: 'auto' });
+
 function resolveRefresh(spec: DatasetSpec, path: string, findings: Findings): ResolvedRefresh {
-  const given = spec.refresh ?? {};
+  if (spec.refresh === undefined || spec.refresh === null) return DEFAULT_REFRESH;
+  const given = spec.refresh;
   const mode = given.mode ?? 'full';
   if (!REFRESH_MODES.includes(mode)) {
     findings.problem(`${path}.refresh.mode`, `${quote(mode)} is not a refresh mode`, "use 'full', 'append', 'changes' or 'caching'");
@@ -274,7 +281,7 @@ function checkParams(params: Readonly<Record<string, ParamValue>>, path: string,
     if (!Object.prototype.hasOwnProperty.call(params, param)) continue;
     const value = params[param];
     const type = typeof value;
-    if (CREDENTIAL_PARAM.test(param) || (type === 'string' && SECRET_VALUE.test(value as string))) {
+    if (isCredentialParam(param) || (type === 'string' && (value as string).includes('${') && SECRET_VALUE.test(value as string))) {
       findings.problem(
         `${path}.${key}.${param}`,
         'is a credential and would reach every reader',
@@ -284,6 +291,20 @@ function checkParams(params: Readonly<Record<string, ParamValue>>, path: string,
       findings.problem(`${path}.${key}.${param}`, `${quote(value)} is not a param value`, 'use a string, number or boolean');
     }
   }
+}
+
+/** Param names checked so far: every dataset of a split repeats a few. Bounded, as the names come from users. */
+const CREDENTIAL_NAMES = new Map<string, boolean>();
+const CREDENTIAL_NAMES_LIMIT = 1024;
+
+function isCredentialParam(param: string): boolean {
+  let credential = CREDENTIAL_NAMES.get(param);
+  if (credential === undefined) {
+    credential = CREDENTIAL_PARAM.test(param);
+    if (CREDENTIAL_NAMES.size >= CREDENTIAL_NAMES_LIMIT) CREDENTIAL_NAMES.clear();
+    CREDENTIAL_NAMES.set(param, credential);
+  }
+  return credential;
 }
 
 function resolveSize(size: string | undefined, path: string, findings: Findings): number | undefined {

@@ -15,7 +15,8 @@ export interface LateBoundRefusal {
  * names of resources and principals must be known when the program runs.
  */
 export function checkLiteralValues(value: unknown, path: string, findings: Findings, refusal: LateBoundRefusal): void {
-  // Keys are kept as a stack and joined into a path only for a value reported: descriptions are large.
+  // Descriptions are large and almost always literal: a plain scan first, paths only when there is something to report.
+  if (!holdsLateBound(value, findings.isLateBound)) return;
   const keys: (string | number)[] = [];
   const pathHere = () => keys.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : at ? `${at}.${key}` : key), path);
   const visit = (item: unknown): void => {
@@ -33,6 +34,20 @@ export function checkLiteralValues(value: unknown, path: string, findings: Findi
     keys.pop();
   };
   visit(value);
+}
+
+/** Whether a late-bound value is anywhere inside `value`. */
+function holdsLateBound(value: unknown, isLateBound: (value: unknown) => boolean): boolean {
+  if (isLateBound(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (holdsLateBound(value[i], isLateBound)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && holdsLateBound((value as Record<string, unknown>)[key], isLateBound)) return true;
+  }
+  return false;
 }
 
 /**

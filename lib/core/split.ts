@@ -191,12 +191,11 @@ function resolveDatasets(spec: AnySplitSpec, spiceCloud: boolean, findings: Find
     // A placeholder keeps the other datasets' indexes, and so their paths, as written; its own problem is the one above.
     return resolveDataset({} as DatasetSpec, path, new Findings(findings.isLateBound), spiceCloud);
   });
-  const firstIndex = new Map<string, number>();
+  const names = new Set<string>();
   datasets.forEach((dataset, i) => {
-    if (notObjects.has(i)) return;
-    const first = firstIndex.get(dataset.name);
-    if (first === undefined) firstIndex.set(dataset.name, i);
-    else findings.problem(`datasets[${i}].name`, `${quote(dataset.name)} is already the name of datasets[${first}]`, 'give every dataset its own name');
+    if (notObjects.has(i) || names.size < names.add(dataset.name).size) return;
+    const first = datasets.findIndex((other, j) => !notObjects.has(j) && other.name === dataset.name);
+    findings.problem(`datasets[${i}].name`, `${quote(dataset.name)} is already the name of datasets[${first}]`, 'give every dataset its own name');
   });
   if (!datasets.some((dataset) => dataset.readers !== 'writer-only')) {
     findings.warn('no-reader-datasets', 'datasets', 'every dataset is writer-only: readers will serve nothing');

@@ -41,8 +41,8 @@ function once<T>(compute: () => T): () => T {
 }
 
 /**
- * Everything derived from a checked split. The Spicepods are rendered on first read: the cloud
- * adapters need the plans, not the Spicepods, and rendering a large split's is the costly part.
+ * Everything derived from a checked split. The Spicepods and the sizing are computed on first read: the
+ * cloud adapters need the plans, not the Spicepods, and rendering a large split's is the costly part.
  */
 function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
   // A Spice Cloud app's Spicepod and storage are in Spice Cloud: asking for them is refused by name.
@@ -54,6 +54,7 @@ function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
   const reader = once(() => renderReaderSpicepod(split));
   const archiver = once(() => (hasStore(split) ? renderArchiverSpicepod(split) : undefined));
   const retention = once(() => retentionPlan(stored('SynthesizedSplit.retention').store, split.retention));
+  const sizing = once(() => tierSizing(split));
   return {
     split,
     get writer() {
@@ -68,7 +69,9 @@ function synthesizeResolved(split: ResolvedSplit): SynthesizedSplit {
     get retention() {
       return retention();
     },
-    sizing: tierSizing(split),
+    get sizing() {
+      return sizing();
+    },
     warnings: split.warnings,
   };
 }

@@ -192,6 +192,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     // Each grant is held to its prefix of the access plan: readers never reach the archive or another split.
     const plan = accessPlan(split);
     const conditions = { writer: gcsPrefixCondition(split.store.bucket, plan.writer[0]), reader: gcsPrefixCondition(split.store.bucket, plan.reader[0]) };
+    let members: { readonly writer: pulumi.Input<string>[]; readonly reader: pulumi.Input<string>[] };
     let writerMember: (grantee: Grantee) => pulumi.Input<string>;
     if (impersonate) {
       const writer = this.serviceAccount(name, 'writer', project, writers);
@@ -204,10 +205,9 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
         reader: { type: 'gke-workload-identity', googleServiceAccountEmail: gcpServiceAccountEmail(project, split.name, 'reader') },
       };
       // One grant per tier: the Google service account is the member.
-      this.grant(`${name}-writer`, this.bucket.name, WRITER_ROLE, writerMember(writers[0]), [writer], conditions.writer);
-      this.grant(`${name}-reader`, this.bucket.name, READER_ROLE, readerMember, [reader], conditions.reader);
-      this.writerMembers = pulumi.output([writerMember(writers[0])]);
-      this.readerMembers = pulumi.output([readerMember]);
+      this.grant(`${name}-writer`, split.store.bucket, WRITER_ROLE, writerMember(writers[0]), [writer], conditions.writer);
+      this.grant(`${name}-reader`, split.store.bucket, READER_ROLE, readerMember, [reader], conditions.reader);
+      members = { writer: [writerMember(writers[0])], reader: [readerMember] };
     } else {
       // A project number given as a string was checked above: its principals are plain strings, with no Output to wait for.
       const principal = (grantee: Grantee): pulumi.Input<string> => (typeof projectNumber === 'string'
@@ -216,33 +216,40 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       writerMember = principal;
       this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
       // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
-      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, WRITER_ROLE, principal(grantee), [], conditions.writer);
-      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, READER_ROLE, principal(grantee), [], conditions.reader);
-      this.writerMembers = pulumi.output(writers.map(principal));
-      this.readerMembers = pulumi.output(readers.map(principal));
+      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, split.store.bucket, WRITER_ROLE, principal(grantee), [], conditions.writer);
+      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, split.store.bucket, READER_ROLE, principal(grantee), [], conditions.reader);
+      members = { writer: writers.map(principal), reader: readers.map(principal) };
     }
 
     // The writer reads its gs:// sources with its own identity; readers never read sources.
     if (args.grantSourceAccess ?? true) {
       for (const source of gcsWriterSources(split)) {
         const dependsOn = this.serviceAccounts ? [this.serviceAccounts.writer] : [];
-        this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), [this.bucket, ...dependsOn]);
+        this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), dependsOn);
       }
     }
 
+    this.writerMembers = pulumi.output(members.writer);
+    this.readerMembers = pulumi.output(members.reader);
+    // Values known now are registered as they are: an Output would make Pulumi wait (and capture a stack) for them.
+    const known = (list: pulumi.Input<string>[], output: pulumi.Output<string[]>) => (list.every((member) => typeof member === 'string') ? list : output);
     this.registerOutputs({
-      bucketName: this.bucketName,
+      bucketName: split.store.bucket,
       refreshLocation: this.refreshLocation,
       archiveLocation: this.archiveLocation,
-      writerMembers: this.writerMembers,
-      readerMembers: this.readerMembers,
+      writerMembers: known(members.writer, this.writerMembers),
+      readerMembers: known(members.reader, this.readerMembers),
     });
   }
 
+  /**
+   * A grant on `bucket` (a name). Every grant waits for the snapshot bucket (and so for the Private
+   * Google Access check): by `dependsOn`, since an Output input would cost a wait for a name known now.
+   */
   private grant(
-    resourceName: string, bucket: pulumi.Input<string>, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = [], condition?: IamCondition,
+    resourceName: string, bucket: string, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = [], condition?: IamCondition,
   ): BucketIAMMember {
-    return new BucketIAMMember(resourceName, { bucket, role, member, ...(condition ? { condition: { ...condition } } : {}) }, { parent: this, dependsOn });
+    return new BucketIAMMember(resourceName, { bucket, role, member, ...(condition ? { condition: { ...condition } } : {}) }, { parent: this, dependsOn: [this.bucket, ...dependsOn] });
   }
 
   /** A tier's Google service account, and the Kubernetes ServiceAccounts that may impersonate it. */

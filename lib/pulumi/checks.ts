@@ -5,8 +5,14 @@ import { AnySplitSpec, checkLiteralValues, checkSplit, Findings, LateBoundRefusa
 
 /** Findings that skip Pulumi outputs: a value only known at deploy time is not wrong. */
 export function pulumiFindings(): Findings {
-  // Outputs are objects: strings and numbers, most of a description, need no lookup.
-  return new Findings((value) => typeof value === 'object' && value !== null && pulumi.Output.isInstance(value));
+  // Outputs are objects of their own class: strings, numbers, plain objects and arrays, all of a
+  // description but an Output, need no lookup (a miss on Output's brand is slow for plain objects).
+  return new Findings((value) => typeof value === 'object' && value !== null && !isPlainData(value) && pulumi.Output.isInstance(value));
+}
+
+function isPlainData(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === Array.prototype || prototype === null;
 }
 
 /** The description is shared with the Kubernetes app: an Output there would name buckets and ServiceAccounts after its placeholder text. */
