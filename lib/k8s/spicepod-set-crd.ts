@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { parseAllDocuments } from 'yaml';
+import type * as AjvModule from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type * as Yaml from 'yaml';
 
 /** The operator's API group, kind and version this library renders. */
 export const SPICEPODSET = { group: 'spice.ai', kind: 'SpicepodSet', version: 'v2', apiVersion: 'spice.ai/v2' } as const;
@@ -74,6 +75,10 @@ function compileCrd(file: string): SpicepodSetCrd {
   } catch (error) {
     return { ok: false, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, fix: "give the path of the operator's CRD file, e.g. from `kubectl get crd spicepodsets.spice.ai -o yaml`" };
   }
+  // Loaded only for a CRD file: every other user of the Kubernetes adapter pays nothing for them
+  // (cdk8s brings its own copy of yaml).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parseAllDocuments } = require('yaml') as typeof Yaml;
   const parsed = parseAllDocuments(text);
   const broken = parsed.find((doc) => doc.errors.length > 0);
   if (broken) return { ok: false, message: `is not YAML: ${broken.errors[0].message.split('\n')[0]}`, fix: 'give the CRD as YAML (or JSON)' };
@@ -86,6 +91,8 @@ function compileCrd(file: string): SpicepodSetCrd {
     };
   }
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = (require('ajv') as typeof AjvModule).default;
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     return { ok: true, validate: ajv.compile(structuralToJsonSchema(schema) as object) };
   } catch (error) {

@@ -44,7 +44,10 @@ describe('the compiled package under plain Node', () => {
 
   it('loading the Kubernetes adapter loads cdk8s only, never aws-cdk-lib or Pulumi', () => {
     // cdk8s-plus-28 is only a type of addTo's parameter: users of included manifests need not install it.
-    expect(frameworksIn(loadedBy('read-write-split/k8s'))).toEqual(['constructs', 'cdk8s']);
+    const files = loadedBy('read-write-split/k8s');
+    expect(frameworksIn(files)).toEqual(['constructs', 'cdk8s']);
+    // Ajv and the package's own yaml load only for what needs them (a SpicepodSet CRD file, Helm values): cdk8s brings its own yaml.
+    expect(files.filter((file) => /\/node_modules\/(ajv|yaml)\//.test(file) && !file.includes('/node_modules/cdk8s/'))).toEqual([]);
   });
 
   it('loading the GCP adapter loads @pulumi/gcp only through the resource files it uses, never aws-cdk-lib or cdk8s', () => {
