@@ -1,8 +1,12 @@
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
 /**
- * A value computed at most once per synthesis. cdk8s validates the whole app again for every
- * chart it synthesizes (`Chart.toJson` validates the app), so a validation that renders its
- * workload would run once per chart: with many application charts, quadratic. A synthesis is
- * one synchronous run, so the value is kept until that run ends (the next microtask).
+ * A value computed at most once per turn of the event loop, for validations outside an app synth
+ * call (`perSynthCall`). cdk8s validates the whole app again for every chart it synthesizes
+ * (`Chart.toJson` validates the app), so a validation that renders its workload would run once per
+ * chart: with many application charts rendered one by one, quadratic. The value is kept until the
+ * turn ends (the next microtask).
  */
 export function oncePerSynth<T>(compute: () => T): () => T {
   let cached: { readonly value: T } | undefined;
@@ -14,6 +18,59 @@ export function oncePerSynth<T>(compute: () => T): () => T {
       });
     }
     return cached.value;
+  };
+}
+
+/** The synth calls of one app: how many run now, and a number for each call. */
+interface SynthCalls {
+  running: number;
+  call: number;
+}
+
+const synthCalls = new WeakMap<App, SynthCalls>();
+
+/**
+ * Counts the synth calls (`synth`, `synthYaml`) of the app that holds `scope`, wrapping both on the
+ * app instance the first time (as the sidecar wraps its workload's `toJson`: cdk8s has no hook for
+ * a synthesis). Undefined when the root is not a cdk8s App.
+ */
+function synthCallsOf(scope: IConstruct): SynthCalls | undefined {
+  const app = App.of(scope);
+  if (!(app instanceof App)) return undefined;
+  let calls = synthCalls.get(app);
+  if (calls === undefined) {
+    const counted: SynthCalls = { running: 0, call: 0 };
+    for (const method of ['synth', 'synthYaml'] as const) {
+      const original = app[method] as (this: App) => unknown;
+      app[method] = function synthCall(this: App) {
+        counted.running++;
+        counted.call++;
+        try {
+          return original.call(this);
+        } finally {
+          counted.running--;
+        }
+      } as never;
+    }
+    synthCalls.set(app, calls = counted);
+  }
+  return calls;
+}
+
+/**
+ * A value kept for the rest of the app synth call it was computed in (`app.synth()`, `app.synthYaml()`:
+ * what `cdk8s synth` runs), and computed afresh in each call. No user code runs inside a call, so
+ * the workload cannot change there: its rendering can serve both its checks and its output. Outside
+ * a call (`Testing.synth(chart)`, `chart.toJson()`), `outside` computes it.
+ */
+export function perSynthCall<T>(scope: IConstruct, compute: () => T, outside: () => T = compute): () => T {
+  let kept: { readonly call: number; readonly value: T } | undefined;
+  // Counted from construction: the app's synth calls are wrapped before any of them runs.
+  const calls = synthCallsOf(scope);
+  return () => {
+    if (calls === undefined || calls.running === 0) return outside();
+    if (kept?.call !== calls.call) kept = { call: calls.call, value: compute() };
+    return kept.value;
   };
 }
 

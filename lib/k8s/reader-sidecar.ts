@@ -11,7 +11,7 @@ import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
-import { oncePerSynth, RenderHandOff } from './per-synth';
+import { oncePerSynth, perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
@@ -309,6 +309,8 @@ export class SpiceReaderSidecar extends Construct {
     attached.set(object, splitName);
 
     const name = object.name;
+    // One rendering of the workload per app synth call serves its checks, its output and its NetworkPolicy.
+    const workloadJson = perSynthCall(object, render);
     const rendered = new RenderHandOff<ReturnType<ApiObject['toJson']>>();
     object.node.addValidation({ validate: () => (rendered.clear(), []) });
     const config = new SpicepodConfigMap(this, `${name}-Spicepod`, {
@@ -322,7 +324,7 @@ export class SpiceReaderSidecar extends Construct {
       namespace: this.namespace,
       pod: {
         produce: () => {
-          const json = rendered.take(render);
+          const json = rendered.take(workloadJson);
           return { selector: (json.spec as Json | undefined)?.selector ?? {}, appPorts: appPortsOf(podShapeOf(json, namespace), this.footprint) };
         },
       },
@@ -337,11 +339,12 @@ export class SpiceReaderSidecar extends Construct {
     if (this.delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, split, this.namespace, this.props.clusterApiKey);
     const additions = this.additions(config);
     object.toJson = () => {
-      const json = rendered.give(render());
+      const json = rendered.give(workloadJson());
       return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
     };
     if (checkAt === 'at-synth') {
-      const problems = oncePerSynth(() => this.podProblems(render(), where, namespace).map(formatProblem));
+      const check = (json: Json) => this.podProblems(json, where, namespace).map(formatProblem);
+      const problems = perSynthCall(object, () => check(workloadJson()), oncePerSynth(() => check(render())));
       object.node.addValidation({ validate: problems });
     }
     return { spicepodConfigMap: config.apiObject, networkPolicy };

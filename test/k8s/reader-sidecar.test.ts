@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { ApiObject, Chart, Include, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotStoreSpec, SplitValidationError, synthesizeSplit } from '../../lib';
@@ -31,6 +32,7 @@ function sidecar(chart: Chart, props: Partial<SpiceReaderSidecarProps> = {}) {
 }
 
 const podSpec = (docs: K8sObject[], kind: string, name: string) => find(docs, kind, name).spec.template.spec;
+const yamlDocs = (yaml: string): K8sObject[] => parseAllDocuments(yaml).map((doc) => doc.toJS());
 
 describe('the reader sidecar on a cdk8s-plus Deployment', () => {
   let docs: K8sObject[];
@@ -232,6 +234,22 @@ describe('bad input at synth time', () => {
     sidecar(chart).addTo(web);
     web.addContainer({ name: 'exporter', image: 'exporter:1', portNumber: 9090, securityContext: { user: 10001 } });
     expect(() => Testing.synth(chart)).toThrow(/containers\[exporter\]: port 9090 is also the sidecar's metrics port.*set the sidecar's 'metricsPort' to a free port/);
+  });
+
+  // app.synthYaml() and app.synth() (what `cdk8s synth` runs) render the workload once per call, for its checks and its output.
+  it('checks and renders the workload afresh in each app synth call, even one of the same turn', () => {
+    const chart = appChart();
+    const app = chart.node.root as App;
+    const web = restrictedApp(chart);
+    sidecar(chart).addTo(web);
+    const containersOf = (yaml: string) => podSpec(yamlDocs(yaml), 'Deployment', 'web').containers.map((c: K8sObject) => c.name);
+    expect(containersOf(app.synthYaml())).toEqual(['web']);
+    web.addContainer({ name: 'admin', image: 'admin:1', portNumber: 8443, securityContext: { user: 10001 } });
+    const again = yamlDocs(app.synthYaml());
+    expect(podSpec(again, 'Deployment', 'web').containers.map((c: K8sObject) => c.name)).toEqual(['web', 'admin']);
+    expect(find(again, 'NetworkPolicy', 'web-spice-reader').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }]);
+    web.addContainer({ name: 'exporter', image: 'exporter:1', portNumber: 9090, securityContext: { user: 10001 } });
+    expect(() => app.synthYaml()).toThrow(/containers\[exporter\]: port 9090 is also the sidecar's metrics port/);
   });
 
   it('accepts the clash once the metrics port moves', () => {
