@@ -67,7 +67,13 @@ export interface TierSpicepod {
 
 /** Drops undefined entries so the YAML holds only what was set. */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not fromEntries(entries().filter()): every object of every Spicepod goes through here.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) kept[key] = item;
+  }
+  return kept as T;
 }
 
 let yaml: typeof Yaml | undefined;
