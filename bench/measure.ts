@@ -40,7 +40,7 @@ async function warmUp(library: () => unknown, baseline: () => unknown, warmUpRun
  * Runs both sides (synchronous or not) alternately (the library first in even pairs, the baseline first in odd ones)
  * after warming both up, for about `budgetMs` in all, between `minPairs` and `maxPairs` pairs.
  */
-export async function pairedTiming(library: () => unknown, baseline: () => unknown, budgetMs = 2000, minPairs = 5, maxPairs = 100): Promise<PairedTiming> {
+export async function pairedTiming(library: () => unknown, baseline: () => unknown, budgetMs = 2000, minPairs = 9, maxPairs = 100): Promise<PairedTiming> {
   const warm = await warmUp(library, baseline, 3, 500);
   const pairs = Math.max(minPairs, Math.min(maxPairs, Math.floor(budgetMs / Math.max(warm, 1))));
   const libraryTimes: number[] = [];

@@ -221,7 +221,9 @@ export class SpiceReaderSidecar extends Construct {
 
   /**
    * Adds the sidecar to a Deployment, StatefulSet or DaemonSet built with cdk8s-plus. The pod is
-   * checked again at synth, so containers and ports added afterwards are taken into account.
+   * checked again at synth, so containers and ports added afterwards are taken into account. In
+   * one `app.synth()` or `app.synthYaml()` call the workload renders once, for its checks and its
+   * output (the sidecar counts those calls by wrapping both methods on the app instance).
    */
   public addTo(workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet): ReaderAttachment {
     const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
