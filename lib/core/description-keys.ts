@@ -1,12 +1,16 @@
 import type * as Levenshtein from 'fastest-levenshtein';
 import { Findings } from './errors';
 import type { DatasetRefreshSpec, DatasetSnapshotSpec, DatasetSpec } from './dataset-spec';
+import type { FlightClientCertificateSpec } from './flight-client-certificate';
+import type { FlightTlsSpec } from './flight-tls';
 import type { RetentionSpec } from './retention';
+import type { SecretRef } from './secret-ref';
 import type { SnapshotStoreSpec } from './snapshot-store';
-import type { SpiceCloudWriterTierSpec } from './spice-cloud';
+import type { SpiceCloudWriterSpec, SpiceCloudWriterTierSpec } from './spice-cloud';
 import type { SpiceImageSpec } from './spice-image';
 import type { SpiceCloudSplitSpec, SplitSpec } from './split';
-import type { ReaderTierSpec, WriterTierSpec } from './tiers';
+import type { ReaderTierSpec, ResourceRange, ResourcesSpec, WriterTierSpec } from './tiers';
+import type { UpgradeSpec } from './upgrade-check';
 
 // A misspelt key is caught by TypeScript in an object literal, but not in JavaScript, in a spread
 // or in a parsed file: without this check it would be ignored, and its default taken silently.
@@ -34,11 +38,36 @@ export const NESTED_DATASET_KEYS: { readonly [K in 'refresh' | 'snapshots']: rea
   refresh: ['mode', 'checkInterval', 'cron', 'sql', 'dataWindow', 'onStartup'] satisfies (keyof DatasetRefreshSpec)[],
   snapshots: ['trigger', 'threshold', 'compaction', 'creationPolicy'] satisfies (keyof DatasetSnapshotSpec)[],
 };
+const SECRET_REF: readonly string[] = ['secretName', 'key'] satisfies (keyof SecretRef)[];
+const RESOURCES: readonly string[] = ['cpu', 'memory'] satisfies (keyof ResourcesSpec)[];
+const RANGE: readonly string[] = ['request', 'limit'] satisfies (keyof ResourceRange)[];
+/**
+ * Every key of the objects deeper in a split description, by where they sit (`[]`: each item of a
+ * list). Params maps are free-form, and the lock in `upgradeFrom` is checked as a lock.
+ */
+export const DEEPER_SPLIT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'writer.resources': RESOURCES,
+  'writer.resources.cpu': RANGE,
+  'writer.resources.memory': RANGE,
+  'writer.apiKey': SECRET_REF,
+  'writer.acceptedApiKeys[]': SECRET_REF,
+  'writer.tls': ['secretName', 'caCertificate'] satisfies (keyof FlightTlsSpec)[],
+  'writer.flightClientCertificate': ['secretName'] satisfies (keyof FlightClientCertificateSpec)[],
+  'writer.spiceCloud': ['region', 'endpoint'] satisfies (keyof SpiceCloudWriterSpec)[],
+  'reader.resources': RESOURCES,
+  'reader.resources.cpu': RANGE,
+  'reader.resources.memory': RANGE,
+  'upgradeFrom': ['lock', 'allow'] satisfies (keyof UpgradeSpec)[],
+};
+/** Every key of a dataset's Secret references (`secretParams`: each value). */
+export const SECRET_PARAM_KEYS = SECRET_REF;
 const SPLIT_KEY_SET: ReadonlySet<string> = new Set(SPLIT_KEYS);
 const DATASET_KEY_SET: ReadonlySet<string> = new Set(DATASET_KEYS);
 const keySets = (lists: Readonly<Record<string, readonly string[]>>) => Object.entries(lists).map(([key, keys]) => [key, new Set(keys)] as const);
 const NESTED_SPLIT_SETS = keySets(NESTED_SPLIT_KEYS);
 const NESTED_DATASET_SETS = keySets(NESTED_DATASET_KEYS);
+const DEEPER_SPLIT_SETS = keySets(DEEPER_SPLIT_KEYS).map(([at, keys]) => [at.split('.'), keys] as const);
+const SECRET_REF_SET: ReadonlySet<string> = new Set(SECRET_REF);
 
 let levenshtein: typeof Levenshtein | undefined;
 
@@ -73,14 +102,37 @@ function checkNested(value: Readonly<Record<string, unknown>>, nested: readonly 
   }
 }
 
-/** Reports every key of the split description (and of its image, store, tiers and retention) that no description has. */
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The objects at `steps` below `value` (a step ending in `[]` takes each item of a list), with their paths. */
+function objectsAt(value: unknown, steps: readonly string[], path: string): { readonly value: object; readonly path: string }[] {
+  if (steps.length === 0) return isObject(value) ? [{ value, path }] : [];
+  if (!isObject(value)) return [];
+  const [step, ...rest] = steps;
+  const key = step.endsWith('[]') ? step.slice(0, -2) : step;
+  const inner = value[key];
+  const at = path ? `${path}.${key}` : key;
+  if (!step.endsWith('[]')) return objectsAt(inner, rest, at);
+  return Array.isArray(inner) ? inner.flatMap((item, i) => objectsAt(item, rest, `${at}[${i}]`)) : [];
+}
+
+/** Reports every key of the split description (and of the objects in it, datasets aside) that no description has. */
 export function checkSplitKeys(spec: object, findings: Findings): void {
   checkKeys(spec, SPLIT_KEY_SET, '', findings);
   checkNested(spec as Readonly<Record<string, unknown>>, NESTED_SPLIT_SETS, '', findings);
+  for (const [steps, known] of DEEPER_SPLIT_SETS) {
+    for (const found of objectsAt(spec, steps, '')) checkKeys(found.value, known, `${found.path}.`, findings);
+  }
 }
 
-/** Reports every key of a dataset (and of its refresh and snapshots) that no dataset has (`path` is the dataset's, e.g. `datasets[2]`). */
+/** Reports every key of a dataset (and of its refresh, snapshots and Secret references) that no dataset has (`path` is the dataset's, e.g. `datasets[2]`). */
 export function checkDatasetKeys(dataset: object, path: string, findings: Findings): void {
   checkKeys(dataset, DATASET_KEY_SET, `${path}.`, findings);
   checkNested(dataset as Readonly<Record<string, unknown>>, NESTED_DATASET_SETS, `${path}.`, findings);
+  const secrets = (dataset as { readonly secretParams?: unknown }).secretParams;
+  if (!isObject(secrets)) return;
+  for (const param in secrets) {
+    const ref = secrets[param];
+    if (isObject(ref) && Object.prototype.hasOwnProperty.call(secrets, param)) checkKeys(ref, SECRET_REF_SET, `${path}.secretParams.${param}.`, findings);
+  }
 }

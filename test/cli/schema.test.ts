@@ -3,11 +3,19 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DATASET_KEYS, NESTED_DATASET_KEYS, NESTED_SPLIT_KEYS, SPLIT_KEYS } from '../../lib/core/description-keys';
+import { DATASET_KEYS, DEEPER_SPLIT_KEYS, NESTED_DATASET_KEYS, NESTED_SPLIT_KEYS, SECRET_PARAM_KEYS, SPLIT_KEYS } from '../../lib/core/description-keys';
 import { schemaText, SPLIT_FILE_SCHEMA, splitFileSchema } from '../../scripts/split-file-schema';
 import { ROOT } from '../support/run';
 
 const EXAMPLE = join(ROOT, 'examples', 'cli', 'orders.split.yaml');
+
+interface Schema {
+  readonly $ref?: string;
+  readonly anyOf?: Schema[];
+  readonly properties?: Record<string, Schema>;
+  readonly items?: Schema;
+  readonly additionalProperties?: Schema;
+}
 
 describe('the description file\'s JSON Schema', () => {
   const committed = readFileSync(SPLIT_FILE_SCHEMA, 'utf8');
@@ -27,6 +35,19 @@ describe('the description file\'s JSON Schema', () => {
     expect([...DATASET_KEYS].sort()).toEqual(Object.keys(definitions.DatasetSpec.properties).sort());
     for (const [key, keys] of Object.entries(NESTED_SPLIT_KEYS)) expect([...keys].sort(), key).toEqual(keysOf(definitions.SplitSpec.properties[key]));
     for (const [key, keys] of Object.entries(NESTED_DATASET_KEYS)) expect([...keys].sort(), key).toEqual(keysOf(definitions.DatasetSpec.properties[key]));
+    // Deeper: follow each step (`[]`: a list's items) through the definitions (the file's writer takes the keys of either kind).
+    const resolved = (schema: Schema): Schema => (schema.$ref ? definitions[decodeURIComponent(schema.$ref.replace('#/definitions/', ''))] : schema);
+    const alternatives = (schema: Schema): Schema[] => (resolved(schema).anyOf ?? [resolved(schema)]).map(resolved);
+    const at = (path: string): Schema[] => path.split('.').reduce<Schema[]>((schemas, step) => schemas.flatMap((schema) => {
+      const property = alternatives(schema).map((s) => s.properties?.[step.replace('[]', '')]).find(Boolean);
+      if (!property) return [];
+      return step.endsWith('[]') ? [resolved(property).items!] : [property];
+    }), [definitions.SplitSpec]);
+    for (const [path, keys] of Object.entries(DEEPER_SPLIT_KEYS)) {
+      const found = at(path).flatMap(alternatives).flatMap((schema) => Object.keys(schema.properties ?? {}));
+      expect([...keys].sort(), path).toEqual([...new Set(found)].sort());
+    }
+    expect([...SECRET_PARAM_KEYS].sort()).toEqual(keysOf(definitions.DatasetSpec.properties.secretParams.additionalProperties));
   });
 
   it('accepts the example description file and refuses a misspelt key, as an editor would', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetSpec, lockDescription, resolveSplit, SplitSpec, SplitValidationError } from '../../lib/core';
+import { DatasetSpec, lockDescription, resolveSplit, SplitSpec, SplitValidationError, validateSplit } from '../../lib/core';
 import { ENTERPRISE_FILE_FORMAT } from '../support/spice-images';
 import { awsSplit, ENTERPRISE_2, problemAt, validationError } from '../support/splits';
 
@@ -164,12 +164,46 @@ describe('keys no description has (JavaScript, spreads, parsed files: TypeScript
     ]);
   });
 
+  it('are refused deeper too: resources, Secret references, TLS, the Spice Cloud app and upgradeFrom', () => {
+    const spec = awsSplit({
+      writer: {
+        resources: { cpu: { requst: '2' }, memroy: { limit: '8Gi' } },
+        acceptedApiKeys: [{ secretName: 'keys', key: 'a' }, { secretname: 'keys', key: 'b' }],
+        tls: { secretName: 'flight-tls', caCertificate: 'ca', ca: 'x' },
+      } as never,
+      reader: { resources: { memory: { limt: '4Gi' } } } as never,
+      upgradeFrom: { lock: {}, allowed: [] } as never,
+      datasets: [{ name: 'orders', from: 'postgres:public.orders', readers: 'delegated', secretParams: { pg_pass: { secretName: 'pg', key: 'password', namespace: 'db' } } } as never],
+    });
+    expect(validationError(spec).problems.filter((p) => p.message === 'is not a key of this description').map((p) => `${p.path}; ${p.fix}`)).toEqual([
+      "writer.resources.memroy; did you mean 'memory'?",
+      "writer.resources.cpu.requst; did you mean 'request'?",
+      "writer.acceptedApiKeys[1].secretname; did you mean 'secretName'?",
+      "writer.tls.ca; use one of 'secretName', 'caCertificate'",
+      "reader.resources.memory.limt; did you mean 'limit'?",
+      "upgradeFrom.allowed; did you mean 'allow'?",
+      "datasets[0].secretParams.pg_pass.namespace; use one of 'secretName', 'key'",
+    ]);
+  });
+
   it('take every key of both kinds of description, and of a dataset', () => {
     const every = awsSplit({
       namespace: 'shop', acknowledgedWarnings: [], retention: {}, reader: {},
       datasets: [{ name: 'orders', from: 's3://lake/orders/', params: {}, secretParams: {}, readers: 'accelerated', engine: 'duckdb', engineParams: {}, refresh: {}, snapshots: {}, timeColumn: 'at', description: 'd', expectedSize: '1Gi' }],
     });
     expect(() => resolveSplit(every)).not.toThrow();
+    const deeper = awsSplit({
+      writer: {
+        resources: { cpu: { request: '1', limit: '2' }, memory: { request: '1Gi', limit: '2Gi' } },
+        apiKey: { secretName: 'k', key: 'a' }, acceptedApiKeys: [{ secretName: 'k', key: 'b' }],
+        tls: { secretName: 't', caCertificate: 'ca' }, flightClientCertificate: { secretName: 'c' },
+      },
+      reader: { resources: { cpu: { request: '1', limit: '2' }, memory: { request: '1Gi', limit: '2Gi' } } },
+      datasets: [{ name: 'orders', from: 'postgres:public.orders', readers: 'delegated', secretParams: { pg_pass: { secretName: 'pg', key: 'password' } } }],
+    });
+    const unknownKeys = (spec: object) => validateSplit(spec as never).problems.filter((p) => p.message === 'is not a key of this description');
+    expect(unknownKeys(deeper)).toEqual([]);
+    expect(unknownKeys({ name: 'cloud', writer: { spiceCloud: { region: 'us-west-2', endpoint: 'https://x' }, apiKey: { secretName: 'k', key: 'a' } }, datasets: [{ name: 'orders', from: 'spice.ai:orders' }] })).toEqual([]);
   });
 });
 
