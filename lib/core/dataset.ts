@@ -79,9 +79,10 @@ export interface ResolvedDatasetSnapshots {
 
 /** Dataset names spiced accepts as table names here. */
 export const DATASET_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const CONNECTOR_NAME = '[a-z][a-z0-9_.]*';
 /** `<connector>:<path>`; the connector is the first group. */
-export const SOURCE_FROM = /^([a-z][a-z0-9_.]*):/;
-const CONNECTOR = /^[a-z][a-z0-9_.]*$/;
+export const SOURCE_FROM = new RegExp(`^(${CONNECTOR_NAME}):`);
+const CONNECTOR = new RegExp(`^${CONNECTOR_NAME}$`);
 /** Every reader placement. */
 export const PLACEMENTS: readonly ReaderPlacement[] = ['accelerated', 'delegated', 'writer-only'];
 const REFRESH_MODES: readonly RefreshMode[] = ['full', 'append', 'changes', 'caching'];

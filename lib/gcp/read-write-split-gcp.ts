@@ -205,8 +205,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
         reader: { type: 'gke-workload-identity', googleServiceAccountEmail: gcpServiceAccountEmail(project, split.name, 'reader') },
       };
       // One grant per tier: the Google service account is the member.
-      this.grant(`${name}-writer`, split.store.bucket, WRITER_ROLE, writerMember(writers[0]), [writer], conditions.writer);
-      this.grant(`${name}-reader`, split.store.bucket, READER_ROLE, readerMember, [reader], conditions.reader);
+      this.grant(`${name}-writer`, this.bucket.name, WRITER_ROLE, writerMember(writers[0]), [writer], conditions.writer);
+      this.grant(`${name}-reader`, this.bucket.name, READER_ROLE, readerMember, [reader], conditions.reader);
       members = { writer: [writerMember(writers[0])], reader: [readerMember] };
     } else {
       // A project number given as a string was checked above: its principals are plain strings, with no Output to wait for.
@@ -216,8 +216,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       writerMember = principal;
       this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
       // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
-      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, split.store.bucket, WRITER_ROLE, principal(grantee), [], conditions.writer);
-      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, split.store.bucket, READER_ROLE, principal(grantee), [], conditions.reader);
+      for (const grantee of writers) this.grant(`${name}-writer-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, WRITER_ROLE, principal(grantee), [], conditions.writer);
+      for (const grantee of readers) this.grant(`${name}-reader-${grantee.namespace}/${grantee.serviceAccount}`, this.bucket.name, READER_ROLE, principal(grantee), [], conditions.reader);
       members = { writer: writers.map(principal), reader: readers.map(principal) };
     }
 
@@ -225,7 +225,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     if (args.grantSourceAccess ?? true) {
       for (const source of gcsWriterSources(split)) {
         const dependsOn = this.serviceAccounts ? [this.serviceAccounts.writer] : [];
-        this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), dependsOn);
+        this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), [this.bucket, ...dependsOn]);
       }
     }
 
@@ -242,14 +242,12 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     });
   }
 
-  /**
-   * A grant on `bucket` (a name). Every grant waits for the snapshot bucket (and so for the Private
-   * Google Access check): by `dependsOn`, since an Output input would cost a wait for a name known now.
-   */
   private grant(
-    resourceName: string, bucket: string, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = [], condition?: IamCondition,
+    resourceName: string, bucket: pulumi.Input<string>, role: string, member: pulumi.Input<string>, dependsOn: pulumi.Resource[] = [], condition?: IamCondition,
   ): BucketIAMMember {
-    return new BucketIAMMember(resourceName, { bucket, role, member, ...(condition ? { condition: { ...condition } } : {}) }, { parent: this, dependsOn: [this.bucket, ...dependsOn] });
+    // A grant on the snapshot bucket takes its name Output: the property dependency also replaces
+    // the grant when the bucket is replaced (a dependsOn alone would keep a grant GCS dropped).
+    return new BucketIAMMember(resourceName, { bucket, role, member, ...(condition ? { condition: { ...condition } } : {}) }, { parent: this, dependsOn });
   }
 
   /** A tier's Google service account, and the Kubernetes ServiceAccounts that may impersonate it. */

@@ -58,10 +58,11 @@ function synthCallsOf(scope: IConstruct): SynthCalls | undefined {
 }
 
 /**
- * A value kept for the rest of the app synth call it was computed in (`app.synth()`, `app.synthYaml()`:
- * what `cdk8s synth` runs), and computed afresh in each call. No user code runs inside a call, so
- * the workload cannot change there: its rendering can serve both its checks and its output. Outside
- * a call (`Testing.synth(chart)`, `chart.toJson()`), `outside` computes it.
+ * A value kept for the rest of the app synth call it was computed in (`app.synth()`,
+ * `app.synthYaml()`: what `cdk8s synth` runs), and computed afresh in the next call, even one of
+ * the same turn. cdk8s validates the whole app again before each chart it renders, so a check
+ * that renders its workload would otherwise run once per chart. Outside a call
+ * (`Testing.synth(chart)`, `chart.toJson()`), `outside` computes it.
  */
 export function perSynthCall<T>(scope: IConstruct, compute: () => T, outside: () => T = compute): () => T {
   let kept: { readonly call: number; readonly value: T } | undefined;

@@ -221,9 +221,9 @@ export class SpiceReaderSidecar extends Construct {
 
   /**
    * Adds the sidecar to a Deployment, StatefulSet or DaemonSet built with cdk8s-plus. The pod is
-   * checked again at synth, so containers and ports added afterwards are taken into account. In
-   * one `app.synth()` or `app.synthYaml()` call the workload renders once, for its checks and its
-   * output (the sidecar counts those calls by wrapping both methods on the app instance).
+   * checked again at synth, so containers and ports added afterwards are taken into account: once
+   * per `app.synth()` or `app.synthYaml()` call (the sidecar counts those calls by wrapping both
+   * methods on the app instance).
    */
   public addTo(workload: kplus.Deployment | kplus.StatefulSet | kplus.DaemonSet): ReaderAttachment {
     const namespace = workload.metadata.namespace ?? Chart.of(workload).namespace;
@@ -311,8 +311,6 @@ export class SpiceReaderSidecar extends Construct {
     attached.set(object, splitName);
 
     const name = object.name;
-    // One rendering of the workload per app synth call serves its checks, its output and its NetworkPolicy.
-    const workloadJson = perSynthCall(object, render);
     const rendered = new RenderHandOff<ReturnType<ApiObject['toJson']>>();
     object.node.addValidation({ validate: () => (rendered.clear(), []) });
     const config = new SpicepodConfigMap(this, `${name}-Spicepod`, {
@@ -326,7 +324,7 @@ export class SpiceReaderSidecar extends Construct {
       namespace: this.namespace,
       pod: {
         produce: () => {
-          const json = rendered.take(workloadJson);
+          const json = rendered.take(render);
           return { selector: (json.spec as Json | undefined)?.selector ?? {}, appPorts: appPortsOf(podShapeOf(json, namespace), this.footprint) };
         },
       },
@@ -341,12 +339,15 @@ export class SpiceReaderSidecar extends Construct {
     if (this.delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, split, this.namespace, this.props.clusterApiKey);
     const additions = this.additions(config);
     object.toJson = () => {
-      const json = rendered.give(workloadJson());
+      const json = rendered.give(render());
       return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
     };
     if (checkAt === 'at-synth') {
-      const check = (json: Json) => this.podProblems(json, where, namespace).map(formatProblem);
-      const problems = perSynthCall(object, () => check(workloadJson()), oncePerSynth(() => check(render())));
+      // Checked once per app synth call (cdk8s validates the app before each chart it renders), and
+      // afresh in the next. The output renders for itself: a validation running after this one
+      // (a pre-synth hook) may still change the workload.
+      const check = () => this.podProblems(render(), where, namespace).map(formatProblem);
+      const problems = perSynthCall(object, check, oncePerSynth(check));
       object.node.addValidation({ validate: problems });
     }
     return { spicepodConfigMap: config.apiObject, networkPolicy };

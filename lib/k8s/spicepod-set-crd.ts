@@ -75,8 +75,8 @@ function compileCrd(file: string): SpicepodSetCrd {
   } catch (error) {
     return { ok: false, message: `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, fix: "give the path of the operator's CRD file, e.g. from `kubectl get crd spicepodsets.spice.ai -o yaml`" };
   }
-  // Loaded only for a CRD file: every other user of the Kubernetes adapter pays nothing for them
-  // (cdk8s brings its own copy of yaml).
+  // Loaded for a CRD file, not at import: the Kubernetes adapter's import stays cdk8s's (which
+  // brings its own copy of yaml). Ajv loads for nothing else.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseAllDocuments } = require('yaml') as typeof Yaml;
   const parsed = parseAllDocuments(text);

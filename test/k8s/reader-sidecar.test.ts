@@ -236,7 +236,16 @@ describe('bad input at synth time', () => {
     expect(() => Testing.synth(chart)).toThrow(/containers\[exporter\]: port 9090 is also the sidecar's metrics port.*set the sidecar's 'metricsPort' to a free port/);
   });
 
-  // app.synthYaml() and app.synth() (what `cdk8s synth` runs) render the workload once per call, for its checks and its output.
+  // A validation is the only pre-synth hook cdk8s has: what one changes after the sidecar's checks still reaches the output.
+  it('renders the workload as a validation running after its checks left it', () => {
+    const chart = appChart();
+    const web = restrictedApp(chart);
+    sidecar(chart).addTo(web);
+    new Chart(chart.node.root as App, 'later').node.addValidation({ validate: () => (web.metadata.addLabel('team', 'payments'), []) });
+    expect(find(yamlDocs((chart.node.root as App).synthYaml()), 'Deployment', 'web').metadata.labels).toMatchObject({ team: 'payments' });
+  });
+
+  // app.synthYaml() and app.synth() (what `cdk8s synth` runs) check the workload once per call.
   it('checks and renders the workload afresh in each app synth call, even one of the same turn', () => {
     const chart = appChart();
     const app = chart.node.root as App;
