@@ -1,38 +1,18 @@
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
+import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { SnapshotStoreSpec, SplitValidationError, synthesizeSplit } from '../../lib';
-import { ReaderRestartSchedule, SpiceReaderSidecar, SpiceReaderSidecarProps } from '../../lib/k8s';
+import { SnapshotStoreSpec, synthesizeSplit } from '../../lib';
+import { ReaderRestartSchedule, SpiceReaderSidecarProps } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
+import { appChart, podSpec, restrictedApp, sidecar } from '../support/reader-apps';
 import { ROOT } from '../support/run';
 
-const split = synthesizeSplit(awsSplit());
 const GCS = { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' } as const;
 /** The test split with its snapshots on another cloud (identities must be of the store's cloud). */
 const onStore = (store: SnapshotStoreSpec) => synthesizeSplit(awsSplit({ store, datasets: [{ name: 'orders', from: 's3://lake/orders/' }] }));
 const LEGACY = join(ROOT, 'examples', 'k8s', 'manifests', 'legacy-api.yaml');
-
-function appChart() {
-  return new Chart(Testing.app(), 'app', { namespace: 'shop-app' });
-}
-
-function restrictedApp(chart: Chart, containers: kplus.ContainerProps[] = [{ name: 'web', image: 'web:1', portNumber: 8080 }]) {
-  const secure = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
-  return new kplus.Deployment(chart, 'web', {
-    metadata: { name: 'web' },
-    containers: containers.map((c) => ({ ...c, securityContext: secure })),
-  });
-}
-
-function sidecar(chart: Chart, props: Partial<SpiceReaderSidecarProps> = {}) {
-  return new SpiceReaderSidecar(chart, 'reader', { synthesized: split, identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-reader' }, ...props });
-}
-
-const podSpec = (docs: K8sObject[], kind: string, name: string) => find(docs, kind, name).spec.template.spec;
-const yamlDocs = (yaml: string): K8sObject[] => parseAllDocuments(yaml).map((doc) => doc.toJS());
 
 describe('the reader sidecar on a cdk8s-plus Deployment', () => {
   let docs: K8sObject[];
@@ -211,119 +191,6 @@ describe('the reader sidecar on an existing manifest (Include)', () => {
   it('serves a subset of the datasets', () => {
     const pod = spicepodOf(find(included({ datasets: ['history'] }), 'ConfigMap', 'legacy-api-spice-reader'));
     expect(pod.datasets.map((d: K8sObject) => d.name)).toEqual(['history']);
-  });
-});
-
-describe('bad input at synth time', () => {
-  it('refuses a reader for a dataset the writer does not have', () => {
-    expect(() => sidecar(appChart(), { datasets: ['invoices'] })).toThrow(/reader.datasets\[0\]: "invoices" is not a dataset of the split/);
-  });
-
-  it('refuses the sidecar added twice', () => {
-    const chart = appChart();
-    const web = restrictedApp(chart);
-    const reader = sidecar(chart);
-    reader.addTo(web);
-    expect(() => reader.addTo(web)).toThrow(SplitValidationError);
-    expect(() => reader.addTo(web)).toThrow(/already has a "spice-reader" container: the reader sidecar was added twice/);
-  });
-
-  it('refuses a port clash with the app container, even one added after the sidecar', () => {
-    const chart = appChart();
-    const web = restrictedApp(chart);
-    sidecar(chart).addTo(web);
-    web.addContainer({ name: 'exporter', image: 'exporter:1', portNumber: 9090, securityContext: { user: 10001 } });
-    expect(() => Testing.synth(chart)).toThrow(/containers\[exporter\]: port 9090 is also the sidecar's metrics port.*set the sidecar's 'metricsPort' to a free port/);
-  });
-
-  // A validation is the only pre-synth hook cdk8s has: what one changes after the sidecar's checks still reaches the output.
-  it('renders the workload as a validation running after its checks left it', () => {
-    const chart = appChart();
-    const web = restrictedApp(chart);
-    sidecar(chart).addTo(web);
-    new Chart(chart.node.root as App, 'later').node.addValidation({ validate: () => (web.metadata.addLabel('team', 'payments'), []) });
-    expect(find(yamlDocs((chart.node.root as App).synthYaml()), 'Deployment', 'web').metadata.labels).toMatchObject({ team: 'payments' });
-  });
-
-  // app.synthYaml() and app.synth() (what `cdk8s synth` runs) check the workload once per call.
-  it('checks and renders the workload afresh in each app synth call, even one of the same turn', () => {
-    const chart = appChart();
-    const app = chart.node.root as App;
-    const web = restrictedApp(chart);
-    sidecar(chart).addTo(web);
-    const containersOf = (yaml: string) => podSpec(yamlDocs(yaml), 'Deployment', 'web').containers.map((c: K8sObject) => c.name);
-    expect(containersOf(app.synthYaml())).toEqual(['web']);
-    web.addContainer({ name: 'admin', image: 'admin:1', portNumber: 8443, securityContext: { user: 10001 } });
-    const again = yamlDocs(app.synthYaml());
-    expect(podSpec(again, 'Deployment', 'web').containers.map((c: K8sObject) => c.name)).toEqual(['web', 'admin']);
-    expect(find(again, 'NetworkPolicy', 'web-spice-reader').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8443 }]);
-    web.addContainer({ name: 'exporter', image: 'exporter:1', portNumber: 9090, securityContext: { user: 10001 } });
-    expect(() => app.synthYaml()).toThrow(/containers\[exporter\]: port 9090 is also the sidecar's metrics port/);
-  });
-
-  it('accepts the clash once the metrics port moves', () => {
-    const chart = appChart();
-    sidecar(chart, { metricsPort: 9464 }).addTo(restrictedApp(chart, [{ name: 'web', image: 'web:1', portNumber: 9090 }]));
-    expect(podSpec(Testing.synth(chart), 'Deployment', 'web').initContainers[0].args).toContain('0.0.0.0:9464');
-  });
-
-  it('refuses an app without ports unless appPorts says which', () => {
-    const chart = appChart();
-    sidecar(chart).addTo(restrictedApp(chart, [{ name: 'worker', image: 'worker:1' }]));
-    expect(() => Testing.synth(chart)).toThrow(/declare no ports: the NetworkPolicy .* would admit no traffic/);
-    const ok = appChart();
-    sidecar(ok, { appPorts: [] }).addTo(restrictedApp(ok, [{ name: 'worker', image: 'worker:1' }]));
-    expect(find(Testing.synth(ok), 'NetworkPolicy', 'web-spice-reader').spec.ingress).toHaveLength(1);
-  });
-
-  it('refuses clashes with init containers, port names, and a metrics port on another sidecar port', () => {
-    const chart = new Chart(Testing.app(), 'x', { namespace: 'shop' });
-    const object = new ApiObject(chart, 'd', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
-      spec: {
-        selector: { matchLabels: { app: 'api' } },
-        template: {
-          metadata: { labels: { app: 'api' } },
-          spec: {
-            initContainers: [{ name: 'proxy', image: 'proxy:1', restartPolicy: 'Always', ports: [{ containerPort: 9090 }] }],
-            containers: [{ name: 'api', image: 'api:1', ports: [{ name: 'spice-http', containerPort: 8080 }] }],
-          },
-        },
-      },
-    });
-    const reader = sidecar(chart, { metricsPort: 50051 });
-    const attempt = () => reader.addToManifest(object);
-    expect(attempt).toThrow(/Deployment\/api.metricsPort: 50051 is also the sidecar's HTTP or Flight port/);
-    expect(attempt).toThrow(/Deployment\/api.containers\[api\]: port name "spice-http" is also a port name of the sidecar/);
-    const plain = sidecar(new Chart(Testing.app(), 'y', { namespace: 'shop' }));
-    expect(() => plain.addToManifest(object)).toThrow(/containers\[proxy\]: port 9090 is also the sidecar's metrics port/);
-  });
-
-  it('refuses appPorts that would open the sidecar\'s ports', () => {
-    const chart = appChart();
-    sidecar(chart, { appPorts: [8080, 50051] }).addTo(restrictedApp(chart));
-    expect(() => Testing.synth(chart)).toThrow(/appPorts: 50051 is a port of the sidecar and would be opened to every source/);
-  });
-
-  it('refuses a workload in another namespace than the sidecar', () => {
-    const app = Testing.app();
-    const shop = new Chart(app, 'shop', { namespace: 'shop' });
-    const other = new Chart(app, 'other', { namespace: 'other' });
-    expect(() => sidecar(shop).addTo(restrictedApp(other))).toThrow(/namespace: is other, but the sidecar's ConfigMap and ServiceAccount go to shop/);
-  });
-
-  it('refuses a manifest that uses another ServiceAccount, or is no workload', () => {
-    const chart = new Chart(Testing.app(), 'legacy');
-    const deployment = new ApiObject(chart, 'd', {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api' },
-      spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { serviceAccountName: 'api', containers: [{ name: 'api', image: 'api:1', ports: [{ containerPort: 8090 }] }] } } },
-    });
-    const reader = sidecar(chart);
-    const attempt = () => reader.addToManifest(deployment);
-    expect(attempt).toThrow(/Deployment\/api.serviceAccountName: is "api", but the reader's read-only bucket identity is bound to "shop-reader"/);
-    expect(attempt).toThrow(/Deployment\/api.containers\[api\]: port 8090 is also the sidecar's http port/);
-    const service = new ApiObject(chart, 's', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' } });
-    expect(() => sidecar(new Chart(Testing.app(), 'x')).addToManifest(service)).toThrow(/Service\/api: is not a workload with a pod template/);
   });
 });
 
