@@ -1,3 +1,4 @@
+import { boundedMemo } from './bounded-memo';
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import {
@@ -294,19 +295,8 @@ function checkParams(params: Readonly<Record<string, ParamValue>>, path: string,
   }
 }
 
-/** Param names checked so far: every dataset of a split repeats a few. Bounded, as the names come from users. */
-const CREDENTIAL_NAMES = new Map<string, boolean>();
-const CREDENTIAL_NAMES_LIMIT = 1024;
-
-function isCredentialParam(param: string): boolean {
-  let credential = CREDENTIAL_NAMES.get(param);
-  if (credential === undefined) {
-    credential = CREDENTIAL_PARAM.test(param);
-    if (CREDENTIAL_NAMES.size >= CREDENTIAL_NAMES_LIMIT) CREDENTIAL_NAMES.clear();
-    CREDENTIAL_NAMES.set(param, credential);
-  }
-  return credential;
-}
+/** Whether a param name carries credentials, remembered per name: every dataset of a split repeats a few. */
+const isCredentialParam = boundedMemo((param) => CREDENTIAL_PARAM.test(param));
 
 function resolveSize(size: string | undefined, path: string, findings: Findings): number | undefined {
   if (size === undefined) return undefined;

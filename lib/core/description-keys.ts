@@ -23,16 +23,6 @@ export const SPLIT_KEYS: readonly (keyof SplitSpec | keyof SpiceCloudSplitSpec)[
 export const DATASET_KEYS: readonly (keyof DatasetSpec)[] = [
   'name', 'from', 'params', 'secretParams', 'readers', 'engine', 'engineParams', 'refresh', 'snapshots', 'timeColumn', 'description', 'expectedSize',
 ];
-/** Every key of the objects inside a split description, by the key that holds them. */
-export const NESTED_SPLIT_KEYS: { readonly [K in 'image' | 'store' | 'writer' | 'reader' | 'retention']: readonly string[] } = {
-  image: ['edition', 'repository', 'tag', 'digest', 'version', 'snapshotsFeature', 'snapshotFileFormat'] satisfies (keyof SpiceImageSpec)[],
-  store: ['cloud', 'region', 'prefix', 'bucket', 'account', 'container'] satisfies (keyof SnapshotStoreSpec)[],
-  writer: [
-    'replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'tls', 'flightClientCertificate', 'spiceCloud', 'apiKey',
-  ] satisfies (keyof WriterTierSpec | keyof SpiceCloudWriterTierSpec)[],
-  reader: ['bootstrapOnFailure', 'allowSourceAccess', 'snapshotCheckInterval', 'resources', 'localDisk'] satisfies (keyof ReaderTierSpec)[],
-  retention: ['refreshSnapshots', 'dailyArchive', 'abortIncompleteUploads'] satisfies (keyof RetentionSpec)[],
-};
 /** Every key of the objects inside a dataset, by the key that holds them. */
 export const NESTED_DATASET_KEYS: { readonly [K in 'refresh' | 'snapshots']: readonly string[] } = {
   refresh: ['mode', 'checkInterval', 'cron', 'sql', 'dataWindow', 'onStartup'] satisfies (keyof DatasetRefreshSpec)[],
@@ -42,10 +32,17 @@ const SECRET_REF: readonly string[] = ['secretName', 'key'] satisfies (keyof Sec
 const RESOURCES: readonly string[] = ['cpu', 'memory'] satisfies (keyof ResourcesSpec)[];
 const RANGE: readonly string[] = ['request', 'limit'] satisfies (keyof ResourceRange)[];
 /**
- * Every key of the objects deeper in a split description, by where they sit (`[]`: each item of a
- * list). Params maps are free-form, and the lock in `upgradeFrom` is checked as a lock.
+ * Every key of the objects in a split description (datasets aside), by where they sit (`[]`: each
+ * item of a list). Params maps are free-form, and the lock in `upgradeFrom` is checked as a lock.
  */
-export const DEEPER_SPLIT_KEYS: Readonly<Record<string, readonly string[]>> = {
+export const SPLIT_OBJECT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'image': ['edition', 'repository', 'tag', 'digest', 'version', 'snapshotsFeature', 'snapshotFileFormat'] satisfies (keyof SpiceImageSpec)[],
+  'store': ['cloud', 'region', 'prefix', 'bucket', 'account', 'container'] satisfies (keyof SnapshotStoreSpec)[],
+  'writer': [
+    'replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'tls', 'flightClientCertificate', 'spiceCloud', 'apiKey',
+  ] satisfies (keyof WriterTierSpec | keyof SpiceCloudWriterTierSpec)[],
+  'reader': ['bootstrapOnFailure', 'allowSourceAccess', 'snapshotCheckInterval', 'resources', 'localDisk'] satisfies (keyof ReaderTierSpec)[],
+  'retention': ['refreshSnapshots', 'dailyArchive', 'abortIncompleteUploads'] satisfies (keyof RetentionSpec)[],
   'writer.resources': RESOURCES,
   'writer.resources.cpu': RANGE,
   'writer.resources.memory': RANGE,
@@ -64,9 +61,8 @@ export const SECRET_PARAM_KEYS = SECRET_REF;
 const SPLIT_KEY_SET: ReadonlySet<string> = new Set(SPLIT_KEYS);
 const DATASET_KEY_SET: ReadonlySet<string> = new Set(DATASET_KEYS);
 const keySets = (lists: Readonly<Record<string, readonly string[]>>) => Object.entries(lists).map(([key, keys]) => [key, new Set(keys)] as const);
-const NESTED_SPLIT_SETS = keySets(NESTED_SPLIT_KEYS);
 const NESTED_DATASET_SETS = keySets(NESTED_DATASET_KEYS);
-const DEEPER_SPLIT_SETS = keySets(DEEPER_SPLIT_KEYS).map(([at, keys]) => [at.split('.'), keys] as const);
+const SPLIT_OBJECT_SETS = keySets(SPLIT_OBJECT_KEYS).map(([at, keys]) => [at.split('.'), keys] as const);
 const SECRET_REF_SET: ReadonlySet<string> = new Set(SECRET_REF);
 
 let levenshtein: typeof Levenshtein | undefined;
@@ -119,8 +115,7 @@ function objectsAt(value: unknown, steps: readonly string[], path: string): { re
 /** Reports every key of the split description (and of the objects in it, datasets aside) that no description has. */
 export function checkSplitKeys(spec: object, findings: Findings): void {
   checkKeys(spec, SPLIT_KEY_SET, '', findings);
-  checkNested(spec as Readonly<Record<string, unknown>>, NESTED_SPLIT_SETS, '', findings);
-  for (const [steps, known] of DEEPER_SPLIT_SETS) {
+  for (const [steps, known] of SPLIT_OBJECT_SETS) {
     for (const found of objectsAt(spec, steps, '')) checkKeys(found.value, known, `${found.path}.`, findings);
   }
 }

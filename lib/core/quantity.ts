@@ -1,3 +1,5 @@
+import { boundedMemo } from './bounded-memo';
+
 /** Kubernetes quantity suffixes and their multipliers. */
 const SUFFIX: Record<string, number> = {
   '': 1,
@@ -14,19 +16,14 @@ const SUFFIX: Record<string, number> = {
 
 const QUANTITY = /^(\d+(?:\.\d+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 
-/** Quantities parsed so far: a description repeats a few sizes across many datasets. Bounded, as the strings come from users. */
-const PARSED = new Map<string, number | undefined>();
-const PARSED_LIMIT = 1024;
+const parseQuantityText = boundedMemo((value): number | undefined => {
+  const match = QUANTITY.exec(value);
+  return match ? Number(match[1]) * SUFFIX[match[2] ?? ''] : undefined;
+});
 
 /** Parses a Kubernetes quantity (`500m`, `2`, `512Mi`, `10Gi`) into a number; undefined if invalid. */
 export function parseQuantity(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  if (PARSED.has(value)) return PARSED.get(value);
-  const match = QUANTITY.exec(value);
-  const parsed = match ? Number(match[1]) * SUFFIX[match[2] ?? ''] : undefined;
-  if (PARSED.size >= PARSED_LIMIT) PARSED.clear();
-  PARSED.set(value, parsed);
-  return parsed;
+  return typeof value === 'string' ? parseQuantityText(value) : undefined;
 }
 
 /** Renders a byte count as whole gibibytes, rounded up (`10Gi`). */

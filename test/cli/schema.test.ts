@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DATASET_KEYS, DEEPER_SPLIT_KEYS, NESTED_DATASET_KEYS, NESTED_SPLIT_KEYS, SECRET_PARAM_KEYS, SPLIT_KEYS } from '../../lib/core/description-keys';
+import { DATASET_KEYS, NESTED_DATASET_KEYS, SECRET_PARAM_KEYS, SPLIT_KEYS, SPLIT_OBJECT_KEYS } from '../../lib/core/description-keys';
 import { schemaText, SPLIT_FILE_SCHEMA, splitFileSchema } from '../../scripts/split-file-schema';
 import { ROOT } from '../support/run';
 
@@ -27,23 +27,19 @@ describe('the description file\'s JSON Schema', () => {
   it("lists the keys the library's own check takes for a split, a dataset and the objects in them (lib/core/description-keys.ts)", () => {
     const definitions = JSON.parse(committed).definitions;
     // A property's schema, its reference followed.
-    const keysOf = (property: { $ref?: string; properties?: object }) => {
-      const schema = property.$ref ? definitions[decodeURIComponent(property.$ref.replace('#/definitions/', ''))] : property;
-      return Object.keys(schema.properties).sort();
-    };
+    const resolved = (schema: Schema): Schema => (schema.$ref ? definitions[decodeURIComponent(schema.$ref.replace('#/definitions/', ''))] : schema);
+    const keysOf = (property: Schema) => Object.keys(resolved(property).properties ?? {}).sort();
     expect([...SPLIT_KEYS].sort()).toEqual(Object.keys(definitions.SplitSpec.properties).sort());
     expect([...DATASET_KEYS].sort()).toEqual(Object.keys(definitions.DatasetSpec.properties).sort());
-    for (const [key, keys] of Object.entries(NESTED_SPLIT_KEYS)) expect([...keys].sort(), key).toEqual(keysOf(definitions.SplitSpec.properties[key]));
     for (const [key, keys] of Object.entries(NESTED_DATASET_KEYS)) expect([...keys].sort(), key).toEqual(keysOf(definitions.DatasetSpec.properties[key]));
-    // Deeper: follow each step (`[]`: a list's items) through the definitions (the file's writer takes the keys of either kind).
-    const resolved = (schema: Schema): Schema => (schema.$ref ? definitions[decodeURIComponent(schema.$ref.replace('#/definitions/', ''))] : schema);
+    // The objects in a split: follow each step (`[]`: a list's items) through the definitions (the file's writer takes the keys of either kind).
     const alternatives = (schema: Schema): Schema[] => (resolved(schema).anyOf ?? [resolved(schema)]).map(resolved);
     const at = (path: string): Schema[] => path.split('.').reduce<Schema[]>((schemas, step) => schemas.flatMap((schema) => {
       const property = alternatives(schema).map((s) => s.properties?.[step.replace('[]', '')]).find(Boolean);
       if (!property) return [];
       return step.endsWith('[]') ? [resolved(property).items!] : [property];
     }), [definitions.SplitSpec]);
-    for (const [path, keys] of Object.entries(DEEPER_SPLIT_KEYS)) {
+    for (const [path, keys] of Object.entries(SPLIT_OBJECT_KEYS)) {
       const found = at(path).flatMap(alternatives).flatMap((schema) => Object.keys(schema.properties ?? {}));
       expect([...keys].sort(), path).toEqual([...new Set(found)].sort());
     }
