@@ -1,10 +1,16 @@
 import { Construct } from 'constructs';
 import {
-  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, hasStore, NAMESPACE_NAME, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit, SynthesizedSplit, writerServiceHost,
+  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, hasStore, NAMESPACE_NAME, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit, SynthesizedSplit,
+  ValidationProblem, writerServiceHost, writerServiceName,
 } from '../core';
+import { formatProblem } from '../core/errors';
+import { HelmWriterRelease } from './helm-writer-release';
 import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
+import { oncePerSynth, perSynthCall } from './per-synth';
+import { SpiceWriterCluster } from './writer-cluster';
+import { WriterStatefulSet } from './writer-statefulset';
 
 /** Props of the split's monitoring objects (Prometheus Operator). */
 export interface SplitObservabilityOptions {
@@ -37,6 +43,8 @@ export interface SplitObservabilityProps extends SplitObservabilityOptions {
   /**
    * What runs the writer pods (the writer cluster's `workloads.type`): the library's StatefulSets
    * name their metrics port; the Helm chart's and the operator's pods are scraped by its number.
+   * Left at 'statefulsets' beside a `SpiceWriterCluster` of the split (in the same app) whose
+   * writers are Helm or operator pods, the synth fails: the writer PodMonitor would scrape nothing.
    *
    * @default 'statefulsets'
    */
@@ -60,7 +68,15 @@ export class SplitObservability extends Construct {
     const endpoint = { port: PORT_NAMES.metrics, path: '/metrics', interval: props.interval ?? '30s' };
     const writerName = podMonitorName(split.name, 'writer');
     const readerName = podMonitorName(split.name, 'reader');
-    if (hasStore(split)) this.writerMonitors(split, namespace, labels, endpoint, props.writerWorkloads);
+    if (hasStore(split)) {
+      this.writerMonitors(split, namespace, labels, endpoint, props.writerWorkloads);
+      // A writer cluster built beside these monitors (not by ReadWriteSplitChart, which passes its
+      // workloads) may run pods that do not name the metrics port: checked once per app synth call.
+      if ((props.writerWorkloads ?? 'statefulsets') === 'statefulsets') {
+        const check = () => writersWithoutNamedMetrics(this, split).map(formatProblem);
+        this.node.addValidation({ validate: perSynthCall(this, check, oncePerSynth(check)) });
+      }
+    }
     manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace, labels }, {
       spec: {
         namespaceSelector: { any: true },
@@ -96,6 +112,26 @@ export class SplitObservability extends Construct {
   }
 }
 
+
+/**
+ * The split's writer clusters in this app whose pods the writer PodMonitor would miss: it scrapes
+ * the metrics port by the name the library's StatefulSets give it, which the Helm chart's and the
+ * operator's pods do not have.
+ */
+function writersWithoutNamedMetrics(scope: Construct, split: StoredSplit): ValidationProblem[] {
+  const service = writerServiceName(split.name);
+  return scope.node.root.node.findAll()
+    .filter((c): c is SpiceWriterCluster => c instanceof SpiceWriterCluster && c.serviceName === service && c.service.metadata.namespace === split.namespace)
+    .filter((cluster) => !(cluster.owner instanceof WriterStatefulSet))
+    .map((cluster) => {
+      const type = cluster.owner instanceof HelmWriterRelease ? 'helm' : 'spicepodset';
+      return {
+        path: 'writerWorkloads',
+        message: `is 'statefulsets' (the default), but ${cluster.node.path} runs the writers as '${type}' workloads, whose pods do not name their metrics port "${PORT_NAMES.metrics}": the writer PodMonitor would scrape nothing`,
+        fix: `set writerWorkloads: '${type}' (the writer cluster's workloads.type), or build both with ReadWriteSplitChart`,
+      };
+    });
+}
 
 /**
  * Where the monitoring objects go: a Spice Cloud split has no namespace of its own, so it is

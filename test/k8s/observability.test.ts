@@ -1,6 +1,7 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
-import { ReadWriteSplitChart, ReadWriteSplitChartProps } from '../../lib/k8s';
+import { synthesizeSplit } from '../../lib/core';
+import { ReadWriteSplitChart, ReadWriteSplitChartProps, SpiceWriterCluster, SplitObservability, WriterWorkloads } from '../../lib/k8s';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { thrown } from '../support/errors';
 import { TEST_FLIGHT_CA } from '../support/flight-ca';
@@ -79,5 +80,34 @@ describe('observability', () => {
     });
     const rules = find(hourly, 'PrometheusRule', 'shop-spice').spec.groups[0].rules;
     expect(rules[0].expr).toMatch(/> 10800\) or absent_over_time\(.*\[10800s\]\)$/);
+  });
+});
+
+describe('observability beside a writer cluster built by hand', () => {
+  const HELM: WriterWorkloads = { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' };
+
+  /** The writer cluster and the monitors as separate constructs, as a user composes them without ReadWriteSplitChart. */
+  function composed(workloads: WriterWorkloads | undefined, writerWorkloads?: 'statefulsets' | 'helm' | 'spicepodset') {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const app = Testing.app();
+    const chart = new Chart(app, 'shop');
+    const synthesized = synthesizeSplit(awsSplit({ image: ENTERPRISE_2 }));
+    new SpiceWriterCluster(chart, 'Writers', { synthesized, identity: WRITER_IRSA, workloads });
+    new SplitObservability(chart, 'Monitoring', { synthesized, writerWorkloads });
+    return app;
+  }
+
+  it("refuses to scrape by port name the pods of Helm or operator writers, which do not name it, and says which type to give", () => {
+    for (const [workloads, type] of [[HELM, 'helm'], [{ type: 'spicepodset' }, 'spicepodset']] as const) {
+      expect(() => composed(workloads).synthYaml()).toThrow(
+        `[shop/Monitoring] writerWorkloads: is 'statefulsets' (the default), but shop/Writers runs the writers as '${type}' workloads, whose pods do not name their metrics port "spice-metrics": the writer PodMonitor would scrape nothing; set writerWorkloads: '${type}'`,
+      );
+    }
+  });
+
+  it('scrapes them by number when told, and the library\'s StatefulSets by name by default', () => {
+    const monitorOf = (app: ReturnType<typeof composed>) => find(app.charts.flatMap((c) => c.toJson()), 'PodMonitor', 'shop-writer').spec.podMetricsEndpoints[0];
+    expect(monitorOf(composed(HELM, 'helm'))).toEqual({ targetPort: 9090, path: '/metrics', interval: '30s' });
+    expect(monitorOf(composed(undefined))).toEqual({ port: 'spice-metrics', path: '/metrics', interval: '30s' });
   });
 });
