@@ -52,7 +52,7 @@ function typeCheckOnce(root: string, name: string, source: string): { seconds: n
 }
 
 /** Medians of `runs` type-checks of the consumer with the subpath and with its framework alone, alternately. */
-export function typeCheckCost(root: string, check: (typeof TYPE_CHECKS)[number], runs = 3) {
+export function typeCheckCost(root: string, check: (typeof TYPE_CHECKS)[number], runs = 5) {
   const library: { seconds: number; mib: number }[] = [];
   const framework: { seconds: number; mib: number }[] = [];
   const name = check.subpath.replace(/\W+/g, '-');
