@@ -1,13 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, bin, run } from '../support/run';
+import { Consumer, removeTempDirs, tempDir, typeCheckConsumer } from '../support/consumer-project';
+import { ROOT } from '../support/run';
 
-/**
- * Type-checks a tiny consumer project against the compiled package (dist/, built by `npm test`
- * first) the way users install it: `node_modules/read-write-split` holds package.json and dist/.
- */
+/** A tiny consumer of every subpath, type-checked against the compiled package as users install it. */
 const CONSUMER = `
 import { synthesizeSplit, type SplitSpec } from 'read-write-split';
 import { ReadWriteSplitChart, type ReadWriteSplitChartProps } from 'read-write-split/k8s';
@@ -24,54 +21,10 @@ export const values = [synthesizeSplit, ReadWriteSplitChart, ReadWriteSplitAws, 
 synthesizeSplit(42);
 `;
 
-const dirs: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `read-write-split-${prefix}-`));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  // rmSync removes the symlinks themselves, never what they point at.
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
-interface Consumer {
-  /** compilerOptions beside the common ones. */
-  readonly compilerOptions: Record<string, string>;
-  /** `"type"` of the consumer's package.json. */
-  readonly type?: 'module';
-  /** The directory installed as node_modules/read-write-split; the repository root by default. */
-  readonly packageDir?: string;
-}
-
-/** Writes the consumer project to a temporary directory and type-checks it with the repository's tsc. */
-function typeCheck(consumer: Consumer) {
-  const dir = tempDir('consumer');
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: consumer.type }));
-  writeFileSync(join(dir, 'index.ts'), CONSUMER);
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022',
-      strict: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      types: [],
-      noEmit: true,
-      ...consumer.compilerOptions,
-    },
-    files: ['index.ts'],
-  }));
-  // node_modules: the package under test, and the frameworks it imports, as an install would have them.
-  const modules = join(dir, 'node_modules');
-  mkdirSync(modules);
-  for (const entry of readdirSync(join(ROOT, 'node_modules'))) {
-    if (entry.startsWith('.') || entry === 'read-write-split') continue;
-    symlinkSync(join(ROOT, 'node_modules', entry), join(modules, entry), 'junction');
-  }
-  symlinkSync(consumer.packageDir ?? ROOT, join(modules, 'read-write-split'), 'junction');
-  const result = run(bin('tsc'), ['--noEmit', '--pretty', 'false', '-p', '.'], { cwd: dir });
-  return { ...result, errors: result.stdout.split('\n').filter((line) => / error TS\d+/.test(line)) };
-}
+/** Type-checks CONSUMER as index.ts. */
+const typeCheck = (options: Omit<Consumer, 'files'>) => typeCheckConsumer({ ...options, files: { 'index.ts': CONSUMER } });
 
 /** A copy of the package whose package.json went through `edit`, with the real dist/ beside it. */
 function packageWith(edit: (manifest: Record<string, unknown>) => void): string {
