@@ -13,9 +13,27 @@ export type WorkloadIdentity =
    * GKE Workload Identity Federation. Without a Google service account, IAM grants go to the
    * Kubernetes ServiceAccount's principal directly; with one, the ServiceAccount impersonates it.
    */
-  | { readonly type: 'gke-workload-identity'; readonly googleServiceAccountEmail?: string }
+  | {
+    readonly type: 'gke-workload-identity';
+    /**
+     * The Google service account the Kubernetes ServiceAccount impersonates (its
+     * `iam.gke.io/gcp-service-account` annotation).
+     *
+     * @default - none: IAM grants go to the Kubernetes ServiceAccount's principal directly
+     */
+    readonly googleServiceAccountEmail?: string;
+  }
   /** AKS Workload Identity: the ServiceAccount names the managed identity's client id. */
-  | { readonly type: 'azure-workload-identity'; readonly clientId: string; readonly tenantId?: string };
+  | {
+    readonly type: 'azure-workload-identity';
+    readonly clientId: string;
+    /**
+     * Tenant of the managed identity (the `azure.workload.identity/tenant-id` annotation).
+     *
+     * @default - the tenant the cluster's Workload Identity webhook is configured with
+     */
+    readonly tenantId?: string;
+  };
 
 /** Tiers that hold a bucket identity: writers (with the archiver) read-write, readers read-only. */
 export type IdentityTier = 'writer' | 'reader';

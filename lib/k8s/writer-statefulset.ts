@@ -19,6 +19,11 @@ export interface WriterStatefulSetOptions {
   readonly serviceAccountName: string;
   readonly identity: IdentityBinding;
   readonly nodeSpread: NodeSpread;
+  /**
+   * The writers' pod settings (image pull Secrets, scheduling, env, labels, update strategy).
+   *
+   * @default - none: the library's defaults
+   */
   readonly settings?: WriterPodSettings;
 }
 
