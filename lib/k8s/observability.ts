@@ -9,8 +9,8 @@ import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
 import { oncePerSynth, perSynthCall } from './per-synth';
+import { SpicepodSetWriter } from './spicepod-set-writer';
 import { SpiceWriterCluster } from './writer-cluster';
-import { WriterStatefulSet } from './writer-statefulset';
 
 /** Props of the split's monitoring objects (Prometheus Operator). */
 export interface SplitObservabilityOptions {
@@ -73,7 +73,7 @@ export class SplitObservability extends Construct {
       // A writer cluster built beside these monitors (not by ReadWriteSplitChart, which passes its
       // workloads) may run pods that do not name the metrics port: checked once per app synth call.
       if ((props.writerWorkloads ?? 'statefulsets') === 'statefulsets') {
-        const check = () => writersWithoutNamedMetrics(this, split).map(formatProblem);
+        const check = () => writersWithoutNamedMetrics(this, split, props.writerWorkloads).map(formatProblem);
         this.node.addValidation({ validate: perSynthCall(this, check, oncePerSynth(check)) });
       }
     }
@@ -118,19 +118,26 @@ export class SplitObservability extends Construct {
  * the metrics port by the name the library's StatefulSets give it, which the Helm chart's and the
  * operator's pods do not have.
  */
-function writersWithoutNamedMetrics(scope: Construct, split: StoredSplit): ValidationProblem[] {
+function writersWithoutNamedMetrics(scope: Construct, split: StoredSplit, given: SplitObservabilityProps['writerWorkloads']): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
+  for (const cluster of writerClustersOf(scope, split)) {
+    const type = cluster.owner instanceof HelmWriterRelease ? 'helm' : cluster.owner instanceof SpicepodSetWriter ? 'spicepodset' : undefined;
+    if (type === undefined) continue;
+    problems.push({
+      path: 'writerWorkloads',
+      message: `is 'statefulsets'${given === undefined ? ' (the default)' : ''}, but ${cluster.node.path} runs the writers as '${type}' workloads, `
+        + `whose pods do not name their metrics port "${PORT_NAMES.metrics}": the writer PodMonitor would scrape nothing`,
+      fix: `set writerWorkloads: '${type}' (the writer cluster's workloads.type), or build both with ReadWriteSplitChart`,
+    });
+  }
+  return problems;
+}
+
+/** The writer clusters of this split (its name and namespace) anywhere in the app. */
+function writerClustersOf(scope: Construct, split: StoredSplit): SpiceWriterCluster[] {
   const service = writerServiceName(split.name);
   return scope.node.root.node.findAll()
-    .filter((c): c is SpiceWriterCluster => c instanceof SpiceWriterCluster && c.serviceName === service && c.service.metadata.namespace === split.namespace)
-    .filter((cluster) => !(cluster.owner instanceof WriterStatefulSet))
-    .map((cluster) => {
-      const type = cluster.owner instanceof HelmWriterRelease ? 'helm' : 'spicepodset';
-      return {
-        path: 'writerWorkloads',
-        message: `is 'statefulsets' (the default), but ${cluster.node.path} runs the writers as '${type}' workloads, whose pods do not name their metrics port "${PORT_NAMES.metrics}": the writer PodMonitor would scrape nothing`,
-        fix: `set writerWorkloads: '${type}' (the writer cluster's workloads.type), or build both with ReadWriteSplitChart`,
-      };
-    });
+    .filter((c): c is SpiceWriterCluster => c instanceof SpiceWriterCluster && c.serviceName === service && c.service.metadata.namespace === split.namespace);
 }
 
 /**

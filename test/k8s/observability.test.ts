@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
-import { synthesizeSplit } from '../../lib/core';
+import { SplitSpec, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitChart, ReadWriteSplitChartProps, SpiceWriterCluster, SplitObservability, WriterWorkloads } from '../../lib/k8s';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { thrown } from '../support/errors';
@@ -86,13 +86,16 @@ describe('observability', () => {
 describe('observability beside a writer cluster built by hand', () => {
   const HELM: WriterWorkloads = { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' };
 
-  /** The writer cluster and the monitors as separate constructs, as a user composes them without ReadWriteSplitChart. */
-  function composed(workloads: WriterWorkloads | undefined, writerWorkloads?: 'statefulsets' | 'helm' | 'spicepodset') {
+  /**
+   * The writer cluster and the monitors as separate constructs, as a user composes them without
+   * ReadWriteSplitChart; the cluster's split may differ from the monitors' in name or namespace.
+   */
+  function composed(workloads: WriterWorkloads | undefined, writerWorkloads?: 'statefulsets' | 'helm' | 'spicepodset', cluster: Partial<SplitSpec> = {}) {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const app = Testing.app();
     const chart = new Chart(app, 'shop');
     const synthesized = synthesizeSplit(awsSplit({ image: ENTERPRISE_2 }));
-    new SpiceWriterCluster(chart, 'Writers', { synthesized, identity: WRITER_IRSA, workloads });
+    new SpiceWriterCluster(chart, 'Writers', { synthesized: synthesizeSplit(awsSplit({ image: ENTERPRISE_2, ...cluster })), identity: WRITER_IRSA, workloads });
     new SplitObservability(chart, 'Monitoring', { synthesized, writerWorkloads });
     return app;
   }
@@ -103,6 +106,12 @@ describe('observability beside a writer cluster built by hand', () => {
         `[shop/Monitoring] writerWorkloads: is 'statefulsets' (the default), but shop/Writers runs the writers as '${type}' workloads, whose pods do not name their metrics port "spice-metrics": the writer PodMonitor would scrape nothing; set writerWorkloads: '${type}'`,
       );
     }
+    expect(() => composed(HELM, 'statefulsets').synthYaml()).toThrow("[shop/Monitoring] writerWorkloads: is 'statefulsets', but shop/Writers runs the writers as 'helm' workloads");
+  });
+
+  it("leaves alone the writers of another split, or of the split's name in another namespace", () => {
+    expect(() => composed(HELM, undefined, { name: 'stock' }).synthYaml()).not.toThrow();
+    expect(() => composed(HELM, undefined, { namespace: 'shop-staging' }).synthYaml()).not.toThrow();
   });
 
   it('scrapes them by number when told, and the library\'s StatefulSets by name by default', () => {
