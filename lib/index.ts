@@ -50,7 +50,7 @@ export { sizingReport } from './core/sizing-report';
 export type {
   BucketDatasetReport, BucketReport, ByteFigure, CountFigure, CpuReport, KnownBytes, KnownCount, LargestDataset, MemoryReport, ReaderReport, SizingReport,
   SizingWarning, SizingWarningId, UnknownCause, UnknownFigure, WriterReport, WriterStorageReport,
-} from './core/sizing-report';
+} from './core/sizing-report-model';
 export type { WriterStorageBasis } from './core/sizing';
 
 // Importing a single-tier Spicepod (the command line's `import`).

@@ -1,4 +1,5 @@
-import { ByteFigure, CountFigure, SizingReport, sizingReport } from '../core/sizing-report';
+import { sizingReport } from '../core/sizing-report';
+import { ByteFigure, CountFigure, SizingReport } from '../core/sizing-report-model';
 import { checkFile } from './check-file';
 import { OutputFormat, printCheck } from './report-problems';
 import { EXIT } from './usage-error';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetSpec, resolveSplit, SplitSpec } from '../../lib/core';
-import { ByteFigure, sizingReport, SizingReport } from '../../lib/core/sizing-report';
+import { sizingReport } from '../../lib/core/sizing-report';
+import { ByteFigure, SizingReport } from '../../lib/core/sizing-report-model';
 import { awsSplit } from '../support/splits';
 
 const GI = 2 ** 30;
