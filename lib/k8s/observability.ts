@@ -1,14 +1,13 @@
 import { Construct } from 'constructs';
 import {
-  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, hasStore, NAMESPACE_NAME, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit, SynthesizedSplit,
-  ValidationProblem, writerServiceHost, writerServiceName,
+  alertRules, alertRulesName, FLIGHT_CA_KEY, flightCaConfigMapName, formatProblem, hasStore, NAMESPACE_NAME, podMonitorName, ResolvedSplit, SplitValidationError, StoredSplit,
+  SynthesizedSplit, ValidationProblem, writerServiceHost, writerServiceName,
 } from '../core';
-import { formatProblem } from '../core/errors';
 import { HelmWriterRelease } from './helm-writer-release';
 import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
-import { oncePerSynth, perSynthCall } from './per-synth';
+import { perSynthCall } from './per-synth';
 import { SpicepodSetWriter } from './spicepod-set-writer';
 import { SpiceWriterCluster } from './writer-cluster';
 
@@ -74,7 +73,7 @@ export class SplitObservability extends Construct {
       // workloads) may run pods that do not name the metrics port: checked once per app synth call.
       if ((props.writerWorkloads ?? 'statefulsets') === 'statefulsets') {
         const check = () => writersWithoutNamedMetrics(this, split, props.writerWorkloads).map(formatProblem);
-        this.node.addValidation({ validate: perSynthCall(this, check, oncePerSynth(check)) });
+        this.node.addValidation({ validate: perSynthCall(this, check) });
       }
     }
     manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace, labels }, {

@@ -2,13 +2,13 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
- * A value computed at most once per turn of the event loop, for validations outside an app synth
- * call (`perSynthCall`). cdk8s validates the whole app again for every chart it synthesizes
+ * A value computed at most once per turn of the event loop: `perSynthCall`'s fallback outside an
+ * app synth call. cdk8s validates the whole app again for every chart it synthesizes
  * (`Chart.toJson` validates the app), so a validation that renders its workload would run once per
  * chart: with many application charts rendered one by one, quadratic. The value is kept until the
  * turn ends (the next microtask).
  */
-export function oncePerSynth<T>(compute: () => T): () => T {
+function oncePerSynth<T>(compute: () => T): () => T {
   let cached: { readonly value: T } | undefined;
   return () => {
     if (cached === undefined) {
@@ -62,9 +62,10 @@ function synthCallsOf(scope: IConstruct): SynthCalls | undefined {
  * `app.synthYaml()`: what `cdk8s synth` runs), and computed afresh in the next call, even one of
  * the same turn. cdk8s validates the whole app again before each chart it renders, so a check
  * that renders its workload would otherwise run once per chart. Outside a call
- * (`Testing.synth(chart)`, `chart.toJson()`), `outside` computes it.
+ * (`Testing.synth(chart)`, `chart.toJson()`), it is kept for the rest of the turn.
  */
-export function perSynthCall<T>(scope: IConstruct, compute: () => T, outside: () => T = compute): () => T {
+export function perSynthCall<T>(scope: IConstruct, compute: () => T): () => T {
+  const outside = oncePerSynth(compute);
   let kept: { readonly call: number; readonly value: T } | undefined;
   // Counted from construction: the app's synth calls are wrapped before any of them runs.
   const calls = synthCallsOf(scope);

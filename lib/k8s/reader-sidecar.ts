@@ -11,7 +11,7 @@ import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
-import { oncePerSynth, perSynthCall, RenderHandOff } from './per-synth';
+import { perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
@@ -347,7 +347,7 @@ export class SpiceReaderSidecar extends Construct {
       // afresh in the next. The output renders for itself: a validation running after this one
       // (a pre-synth hook) may still change the workload.
       const check = () => this.podProblems(render(), where, namespace).map(formatProblem);
-      const problems = perSynthCall(object, check, oncePerSynth(check));
+      const problems = perSynthCall(object, check);
       object.node.addValidation({ validate: problems });
     }
     return { spicepodConfigMap: config.apiObject, networkPolicy };
