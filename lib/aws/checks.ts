@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
-import { Findings, LateBoundRefusal, quote, ResolvedSnapshotStore, s3SourceLocation } from '../core';
+import { Findings, IAM_TRUST_POLICY_QUOTA, LateBoundRefusal, quote, ResolvedSnapshotStore, s3SourceLocation } from '../core';
+import type { IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { EksTrust } from './workload-role';
 
 // What the AWS constructs refuse: values that would deploy but never work, or would be insecure.
@@ -61,19 +62,24 @@ export function claimRoleName(scope: IConstruct, roleName: string): void {
   roleClaims(scope).set(roleName, scope.node.path);
 }
 
-/** VPCs that already got an S3 gateway endpoint from a split of the app (a route table holds one route to S3). */
-const endpointsByApp = new WeakMap<IConstruct, Map<IConstruct, string>>();
+/**
+ * VPCs that already got an S3 gateway endpoint from a split of the app (a route table holds one
+ * route to S3), by VPC id: two stacks import the same VPC as two constructs.
+ */
+const endpointsByApp = new WeakMap<IConstruct, Map<unknown, string>>();
 
 /** Checks that no other split added a gateway endpoint to this VPC, then records this one. */
-export function claimVpcEndpoint(scope: IConstruct, vpc: IConstruct, owner: string, at: Findings): void {
-  const claims = endpointsByApp.get(scope.node.root) ?? new Map<IConstruct, string>();
+export function claimVpcEndpoint(scope: IConstruct, vpc: IVpc, owner: string, at: Findings): void {
+  const claims = endpointsByApp.get(scope.node.root) ?? new Map<unknown, string>();
   endpointsByApp.set(scope.node.root, claims);
-  const first = claims.get(vpc);
+  // A VPC id only known at deploy time cannot be compared: the construct stands for it.
+  const key = Token.isUnresolved(vpc.vpcId) ? vpc : vpc.vpcId;
+  const first = claims.get(key);
   if (first !== undefined) {
     at.problem('vpc', `already has the S3 gateway endpoint of ${first}: a route table holds one route to S3`, `pass that endpoint instead: vpcEndpointId: <the first construct>.endpoint!.vpcEndpointId`);
     return;
   }
-  claims.set(vpc, owner);
+  claims.set(key, owner);
 }
 
 /** The description is shared with the Kubernetes side: a CDK token there would name roles and buckets after its placeholder text. */
@@ -184,6 +190,10 @@ export function checkTrust(trust: EksTrust | undefined, key: string, parent: Fin
       `${quote(trust.oidcProviderArn)} is not an IAM OIDC provider ARN`,
       "use the cluster's provider, 'arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>'",
     );
+  }
+  const quota = trust.trustPolicyQuota;
+  if (quota !== undefined && !(Number.isInteger(quota) && quota >= IAM_TRUST_POLICY_QUOTA)) {
+    parent.problem(`${key}.trustPolicyQuota`, `${quote(quota)} is not a quota of the trust policy length`, `give the account's "Role trust policy length" quota in characters: ${IAM_TRUST_POLICY_QUOTA} (the default) or more`);
   }
   if (trust.type === 'aws-pod-identity' && !parent.isLateBound(trust.clusterName)) {
     const name = trust.clusterName;

@@ -314,7 +314,8 @@ function readerTaskRole(scope: Construct, split: ReadWriteSplitAws | SpiceCloudS
   // ReadWriteSplitAws refuses a split without a store.
   const stored = storedSplit(synthesized.split, 'SpiceReaderFargateTask');
   // The bucket by its name (a literal of the description), not by a reference: the task may live
-  // in another stack than the split without a CloudFormation export between them.
+  // in another stack than the split without a CloudFormation export of the bucket. A KMS key is
+  // still referenced (its ARN is known only once deployed): across stacks, CDK exports it.
   const bucket = s3.Bucket.fromBucketAttributes(scope, 'SnapshotBucket', {
     bucketName: stored.store.bucket,
     encryptionKey: split.snapshots.bucket.encryptionKey,

@@ -1,10 +1,10 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { awsRoleName, checkLiteralValues, checkNamespaces, checkServiceAccounts, checkSplit, Findings, formatWarning, quote, refuseSpiceCloudWriter, splitNameOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { awsRoleName, checkLiteralValues, checkNamespaces, checkServiceAccounts, grantedReaders, checkSplit, Findings, formatWarning, quote, readerServiceAccountName, refuseSpiceCloudWriter, splitNameOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
 import { cdkFindings, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts, TOKEN_IN_DESCRIPTION } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
-import { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
+import { checkRoleTrustLength, EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
 
 /** The EKS cluster that runs both tiers. */
 export interface EksClusterRef {
@@ -132,13 +132,18 @@ export class ReadWriteSplitAws extends Construct {
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
-    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own);
+    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), props.readerNamespaces ?? [synthesized?.split.namespace]));
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized?.split.store) {
       const { name, store: { region } } = synthesized.split;
       checkRoleNames(this, [awsRoleName(name, region, 'writer'), awsRoleName(name, region, 'reader')], findings.under('split'));
     }
     if (props.vpc) claimVpcEndpoint(this, props.vpc, this.node.path, own);
+    if (synthesized?.split.store && !findings.problems.some((problem) => /^props\.(cluster|reader)/.test(problem.path))) {
+      const { name, namespace, store: { region } } = synthesized.split;
+      const namespaces = props.readerNamespaces ?? [namespace];
+      checkRoleTrustLength(props.cluster.trust, namespaces, readerServiceAccountName(name), props.readerServiceAccounts ?? [], awsRoleName(name, region, 'reader'), own, 'readerServiceAccounts');
+    }
     findings.throwIfProblems(splitNameOf(props.split), this.node.path);
     // checkSplit returns a split whenever it reports no problem.
     this.synthesized = synthesized!;

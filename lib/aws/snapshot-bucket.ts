@@ -100,6 +100,8 @@ export class SpiceSnapshotBucket extends Construct {
     if (props.restrictToVpcEndpoint) {
       this.bucket.addToResourcePolicy(denyOutsideEndpoint(this.bucket, props.restrictToVpcEndpoint, props.exemptPrincipalArns ?? []));
     }
+    // The retained bucket keeps its policy too (the TLS and endpoint denies) if the stack is deleted.
+    this.bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
     if (!props.serverAccessLogsBucket) {
       Validations.of(this.bucket).acknowledge({
         id: 'AwsSolutions-S1',

@@ -3,17 +3,32 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { accessPlan, awsRoleName, checkNamespaces, checkServiceAccounts, IdentityTier, quote, readerServiceAccountName, storedSplit, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName } from '../core';
+import {
+  accessPlan, awsRoleName, checkNamespaces, checkServiceAccounts, checkTrustPolicyLength, Findings, IdentityTier, irsaTrustStatement, podIdentityTrustStatements, quote,
+  readerServiceAccountName, storedSplit, SynthesizedSplit, WorkloadIdentity, writerServiceAccountName,
+} from '../core';
 import { cdkFindings, checkRoleNames, checkSourceAccess, checkTrust, claimRoleName } from './checks';
 import { grantPrefix } from './prefix-grants';
 import { grantSources } from './source-grants';
 
+/** What every EKS trust may add. */
+export interface EksTrustOptions {
+  /**
+   * The account's quota on a role's trust policy length, in characters: a role whose trust policy
+   * would be longer is refused at synth (it grows with each ServiceAccount that keeps its own).
+   * Set it when the account's "Role trust policy length" quota was raised.
+   *
+   * @default 2048 (IAM's default quota)
+   */
+  readonly trustPolicyQuota?: number;
+}
+
 /** How EKS pods assume the role. */
 export type EksTrust =
   /** IAM Roles for Service Accounts: the cluster's IAM OIDC provider (it must exist). */
-  | { readonly type: 'aws-irsa'; readonly oidcProviderArn: string }
+  | ({ readonly type: 'aws-irsa'; readonly oidcProviderArn: string } & EksTrustOptions)
   /** EKS Pod Identity: the eks-pod-identity-agent add-on must run on the nodes. */
-  | { readonly type: 'aws-pod-identity'; readonly clusterName: string };
+  | ({ readonly type: 'aws-pod-identity'; readonly clusterName: string } & EksTrustOptions);
 
 /** A Kubernetes ServiceAccount, by namespace and name. */
 export interface KubernetesServiceAccountRef {
@@ -72,7 +87,9 @@ export class SpiceWorkloadRole extends Construct {
     if (!['writer', 'reader'].includes(props.tier)) own.problem('tier', `${quote(props.tier)} is not a tier`, "use 'writer' or 'reader'");
     checkTrust(props.trust, 'trust', own);
     checkNamespaces(props.namespaces, 'namespaces', own, 'no ServiceAccount could assume the role');
-    checkServiceAccounts(props.extraServiceAccounts, 'extraServiceAccounts', own);
+    // The tier's own ServiceAccount in a granted namespace already has an association: EKS refuses a second.
+    const serviceAccount = props.tier === 'writer' ? writerServiceAccountName(split.name) : readerServiceAccountName(split.name);
+    checkServiceAccounts(props.extraServiceAccounts, 'extraServiceAccounts', own, { account: serviceAccount, namespaces: props.namespaces, what: `the ${props.tier} ServiceAccount of a namespace in namespaces` });
     if (props.tier === 'reader' && props.sourceAccess !== undefined) {
       own.problem('sourceAccess', `${quote(props.sourceAccess)} is set on the reader role, but readers never read sources: they restore snapshots`, 'remove it; only the writer role reads sources');
     } else if (props.tier === 'writer') {
@@ -80,35 +97,20 @@ export class SpiceWorkloadRole extends Construct {
     }
     const roleName = awsRoleName(split.name, split.store.region, props.tier);
     checkRoleNames(this, [roleName], own.under('synthesized.split'));
+    const extra = props.extraServiceAccounts ?? [];
+    if (!own.problems.length) checkRoleTrustLength(props.trust, props.namespaces, serviceAccount, extra, roleName, own, 'extraServiceAccounts');
     findings.throwIfProblems(split.name, this.node.path);
     claimRoleName(this, roleName);
-    const serviceAccount = props.tier === 'writer' ? writerServiceAccountName(split.name) : readerServiceAccountName(split.name);
-    const extra = props.extraServiceAccounts ?? [];
-    const subjects = [
-      ...props.namespaces.map((ns) => `system:serviceaccount:${ns}:${serviceAccount}`),
-      ...extra.map((account) => `system:serviceaccount:${account.namespace}:${account.name}`),
-    ];
-    this.role = new iam.Role(this, 'Role', {
-      roleName,
-      description: `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`,
-      assumedBy: props.trust.type === 'aws-irsa'
-        ? this.irsaPrincipal(props.trust.oidcProviderArn, subjects)
-        : podIdentityPrincipal(props.trust.clusterName, props.namespaces, serviceAccount),
-    });
+    const description = `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`;
     if (props.trust.type === 'aws-pod-identity') {
       const { clusterName } = props.trust;
-      // Pod Identity needs sts:TagSession beside sts:AssumeRole, under the same conditions; each
-      // extra ServiceAccount gets statements of its own, so that trust stays pairwise.
-      this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
-        actions: ['sts:TagSession'],
-        principals: [podIdentityPrincipal(clusterName, props.namespaces, serviceAccount)],
-      }));
-      for (const account of extra) {
-        this.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
-          actions: ['sts:AssumeRole', 'sts:TagSession'],
-          principals: [podIdentityPrincipal(clusterName, [account.namespace], account.name)],
-        }));
-      }
+      const [first, ...others] = podIdentityTrustStatements(clusterName, props.namespaces, serviceAccount, extra).map((json) => iam.PolicyStatement.fromJson(json));
+      this.role = new iam.Role(this, 'Role', {
+        roleName,
+        description,
+        assumedBy: new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions(first.conditions).withSessionTags(),
+      });
+      this.role.assumeRolePolicy!.addStatements(...others);
       props.namespaces.forEach((namespace, i) => new eks.CfnPodIdentityAssociation(this, `Association${i}`, {
         clusterName, namespace, serviceAccount, roleArn: this.role.roleArn,
       }));
@@ -120,6 +122,7 @@ export class SpiceWorkloadRole extends Construct {
       }
       this.identity = { type: 'aws-pod-identity' };
     } else {
+      this.role = new iam.Role(this, 'Role', { roleName, description, assumedBy: this.irsaPrincipal(props.trust.oidcProviderArn, irsaSubjects(props.namespaces, serviceAccount, extra)) });
       this.identity = { type: 'aws-irsa', roleArn: this.role.roleArn };
     }
     const plan = accessPlan(split);
@@ -158,15 +161,23 @@ export class SpiceWorkloadRole extends Construct {
 }
 
 /**
- * The EKS Pod Identity service, limited by the session tags the agent sets to this cluster, these
- * namespaces and this ServiceAccount: an association elsewhere in the account cannot use the role.
+ * Refuses a role whose trust policy would pass the account's quota, at `key` (where the further
+ * ServiceAccounts are listed). A trust whose IRSA provider is known only at deploy time is not measured.
  */
-function podIdentityPrincipal(clusterName: string, namespaces: readonly string[], serviceAccount: string): iam.IPrincipal {
-  return new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
-    StringEquals: {
-      'aws:RequestTag/eks-cluster-name': clusterName,
-      'aws:RequestTag/kubernetes-namespace': namespaces.length === 1 ? namespaces[0] : [...namespaces],
-      'aws:RequestTag/kubernetes-service-account': serviceAccount,
-    },
-  });
+export function checkRoleTrustLength(
+  trust: EksTrust, namespaces: readonly string[], serviceAccount: string, others: readonly KubernetesServiceAccountRef[], roleName: string, findings: Findings, key: string,
+): void {
+  if (others.length === 0) return;
+  if (trust.type === 'aws-irsa' && Token.isUnresolved(trust.oidcProviderArn)) return;
+  if (trust.type === 'aws-pod-identity' && Token.isUnresolved(trust.clusterName)) return;
+  const statements = trust.type === 'aws-irsa'
+    ? [irsaTrustStatement(trust.oidcProviderArn, irsaSubjects(namespaces, serviceAccount, others))]
+    : podIdentityTrustStatements(trust.clusterName, namespaces, serviceAccount, others);
+  checkTrustPolicyLength(statements, roleName, key, findings, trust.trustPolicyQuota);
+}
+
+/** The `sub` of each trusted ServiceAccount: the tier's own in each namespace, then the others. */
+function irsaSubjects(namespaces: readonly string[], serviceAccount: string, others: readonly KubernetesServiceAccountRef[]): string[] {
+  return [...namespaces.map((namespace) => ({ namespace, name: serviceAccount })), ...others]
+    .map((account) => `system:serviceaccount:${account.namespace}:${account.name}`);
 }

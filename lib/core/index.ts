@@ -36,3 +36,4 @@ export * from './azure-conditions';
 export * from './spiced-process';
 export * from './reader-instance';
 export { checkReaderDisk, READER_PLATFORMS } from './reader-instance-checks';
+export * from './eks-trust-policy';

@@ -1,5 +1,5 @@
-import { readerServiceAccountName } from './naming';
 import { Findings, quote } from './errors';
+import { readerServiceAccountName } from './naming';
 
 /** A Kubernetes namespace: a DNS label. */
 export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -33,24 +33,31 @@ export function checkNamespaces(namespaces: unknown, key: string, findings: Find
   });
 }
 
-/** The reader ServiceAccounts that reader namespaces already grant, to refuse listing them again. */
-export interface GrantedReaders {
-  readonly splitName: string;
+/** The tier's own ServiceAccount, which its namespaces already grant: listing it again would grant it twice. */
+export interface GrantedServiceAccounts {
+  /** The tier's ServiceAccount name. */
+  readonly account: string;
   readonly namespaces: readonly unknown[];
+  /** What the account is, for the message: e.g. 'the reader ServiceAccount of a reader namespace'. */
+  readonly what: string;
+}
+
+/** The reader ServiceAccount of each reader namespace: what `readerServiceAccounts` must not list again. */
+export function grantedReaders(splitName: string, namespaces: readonly unknown[]): GrantedServiceAccounts {
+  return { account: readerServiceAccountName(splitName), namespaces, what: 'the reader ServiceAccount of a reader namespace' };
 }
 
 /**
  * ServiceAccounts of applications that keep their own (`{ namespace, name }`): valid names, each
  * once, and none that `granted` already covers.
  */
-export function checkServiceAccounts(accounts: unknown, key: string, findings: Findings, granted?: GrantedReaders): void {
+export function checkServiceAccounts(accounts: unknown, key: string, findings: Findings, granted?: GrantedServiceAccounts): void {
   if (accounts === undefined || findings.isLateBound(accounts)) return;
   if (!Array.isArray(accounts)) {
     findings.problem(key, `${quote(accounts)} is not a list`, "list { namespace, name } pairs, e.g. [{ namespace: 'shop', name: 'api' }]");
     return;
   }
   const seen = new Set<string>();
-  const readerAccount = granted && readerServiceAccountName(granted.splitName);
   accounts.forEach((account, i) => {
     const path = `${key}[${i}]`;
     if (!findings.isLateBound(account?.namespace) && (typeof account?.namespace !== 'string' || !NAMESPACE_NAME.test(account.namespace))) {
@@ -62,8 +69,8 @@ export function checkServiceAccounts(accounts: unknown, key: string, findings: F
     const id = `${account?.namespace}/${account?.name}`;
     if (seen.has(id)) {
       findings.problem(path, `${quote(id)} is listed twice`, 'list each ServiceAccount once');
-    } else if (granted && account?.name === readerAccount && granted.namespaces.includes(account?.namespace)) {
-      findings.problem(path, `${quote(id)} is the reader ServiceAccount of a reader namespace, which is granted already`, 'remove it from readerServiceAccounts');
+    } else if (granted && account?.name === granted.account && granted.namespaces.includes(account?.namespace)) {
+      findings.problem(path, `${quote(id)} is ${granted.what}, which is granted already`, `remove it from ${key}`);
     }
     seen.add(id);
   });

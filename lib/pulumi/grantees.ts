@@ -1,5 +1,5 @@
 import {
-  checkLiteralValues, checkNamespaces, checkServiceAccounts, Findings, readerServiceAccountName, ResolvedSplit, SplitSpec, splitNameOf, SynthesizedSplit,
+  checkLiteralValues, checkNamespaces, checkServiceAccounts, grantedReaders, Findings, readerServiceAccountName, ResolvedSplit, SplitSpec, splitNameOf, SynthesizedSplit,
   writerServiceAccountName,
 } from '../core';
 import { OUTPUT_IN_NAME } from './checks';
@@ -41,9 +41,7 @@ export function checkReaderGrantees(args: ReaderGranteeArgs, synthesized: Synthe
   checkLiteralValues(args.readerNamespaces, 'readerNamespaces', own, OUTPUT_IN_NAME);
   checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
   if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
-  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, {
-    splitName: splitNameOf(args.split), namespaces: args.readerNamespaces ?? [synthesized?.split.namespace],
-  });
+  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(args.split), args.readerNamespaces ?? [synthesized?.split.namespace]));
 }
 
 /**

@@ -22,8 +22,9 @@ describe('the snapshot bucket', () => {
     });
   });
 
-  it('is retained on stack deletion and replacement', () => {
+  it('is retained on stack deletion and replacement, with its policy (the TLS and endpoint denies)', () => {
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    template.hasResource('AWS::S3::BucketPolicy', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   it('expires refresh snapshots and the daily archive from the retention plan, and aborts stale uploads', () => {
@@ -181,8 +182,7 @@ describe('the writer and reader roles', () => {
       StringEquals: { 'aws:RequestTag/eks-cluster-name': 'prod', 'aws:RequestTag/kubernetes-namespace': namespaces, 'aws:RequestTag/kubernetes-service-account': serviceAccount },
     });
     expect(trust(WRITER)).toEqual([
-      { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Condition: tags('shop', 'shop-writer') },
-      { Action: 'sts:TagSession', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Condition: tags('shop', 'shop-writer') },
+      { Action: ['sts:AssumeRole', 'sts:TagSession'], Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Condition: tags('shop', 'shop-writer') },
     ]);
     expect(trust(READER)[0].Condition).toEqual(tags(['shop', 'storefront'], 'shop-reader'));
     pods.resourceCountIs('AWS::EKS::PodIdentityAssociation', 3);

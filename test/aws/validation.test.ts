@@ -1,5 +1,6 @@
 import { App, Annotations as CdkAnnotations, Aws, Fn, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { ReadWriteSplitAws, ReadWriteSplitAwsProps, SpiceSnapshotBucket, SpiceWorkloadRole } from '../../lib/aws';
@@ -159,6 +160,23 @@ describe('values that would deploy but never work', () => {
       vpc,
     }));
     expect(error.message).toContain('props.vpc: already has the S3 gateway endpoint of Shop/Shop: a route table holds one route to S3; pass that endpoint instead');
+  });
+
+  it('refuses a second gateway endpoint in a VPC that another stack imports too', () => {
+    const app = new App();
+    const imported = (stack: Stack) => ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+      vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'], privateSubnetRouteTableIds: ['rtb-1'],
+    });
+    const inStack = (id: string, name: string) => {
+      const stack = new Stack(app, id, { env: { region: 'eu-west-1' } });
+      return () => new ReadWriteSplitAws(stack, 'Split', {
+        split: awsSplit({ name, store: { cloud: 'aws', bucket: `${name}-snapshots`, region: 'eu-west-1' } }),
+        cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+        vpc: imported(stack),
+      });
+    };
+    inStack('Orders', 'orders')();
+    expect(thrown(inStack('Billing', 'billing')).message).toContain('props.vpc: already has the S3 gateway endpoint of Orders/Split');
   });
 
   it('refuses the same split twice in an app: IAM role names are unique in an account', () => {
