@@ -87,9 +87,12 @@ export interface ReaderEgressDns {
    */
   readonly podLabels?: Readonly<Record<string, string>>;
   /**
-   * Resolvers outside the pod network as well, e.g. NodeLocal DNSCache's `169.254.20.10/32`.
+   * Resolvers outside the pod network as well: pods of clusters that run NodeLocal DNSCache
+   * (`169.254.20.10`), or Cloud DNS for GKE (the default on Autopilot: the metadata server,
+   * `169.254.169.254`), send their queries there, which no pod selector matches. `[]` allows the
+   * cluster DNS pods alone.
    *
-   * @default - none
+   * @default ['169.254.20.10/32', '169.254.169.254/32'] (`LINK_LOCAL_DNS_RESOLVERS`)
    */
   readonly cidrs?: readonly string[];
 }
@@ -130,7 +133,8 @@ export interface ReaderEgressOptions {
   /**
    * Where the pod resolves names: UDP and TCP 53.
    *
-   * @default - the cluster DNS pods: `k8s-app: kube-dns` in `kube-system`
+   * @default - the cluster DNS pods (`k8s-app: kube-dns` in `kube-system`) and the node-local
+   * resolvers of `LINK_LOCAL_DNS_RESOLVERS`
    */
   readonly dns?: ReaderEgressDns;
   /**
@@ -166,9 +170,16 @@ const tcp = (port: number): Json => ({ protocol: 'TCP', port });
 const HTTPS = 443;
 const DNS_PORT = 53;
 
+/**
+ * Node-local resolvers a pod may be pointed at instead of the cluster DNS Service: NodeLocal
+ * DNSCache's address, and the GKE metadata server, which answers DNS under Cloud DNS for GKE.
+ * Only port 53 is opened to them.
+ */
+export const LINK_LOCAL_DNS_RESOLVERS: readonly string[] = ['169.254.20.10/32', '169.254.169.254/32'];
+
 function dnsRule(dns: ReaderEgressDns = {}): Json {
   const pods = { namespaceSelector: namespaceSelector(dns.namespace ?? 'kube-system'), podSelector: { matchLabels: { ...(dns.podLabels ?? { 'k8s-app': 'kube-dns' }) } } };
-  return { to: [pods, ...ipBlocks(dns.cidrs)], ports: [{ protocol: 'UDP', port: DNS_PORT }, tcp(DNS_PORT)] };
+  return { to: [pods, ...ipBlocks(dns.cidrs ?? LINK_LOCAL_DNS_RESOLVERS)], ports: [{ protocol: 'UDP', port: DNS_PORT }, tcp(DNS_PORT)] };
 }
 
 function writerRule(plan: ReaderEgressPlan, options: ReaderEgressOptions): Json {

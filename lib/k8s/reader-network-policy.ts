@@ -11,7 +11,7 @@ export interface ReaderNetworkPolicyOptions {
    * The workload's own pod selector and the application's ports, produced at synth (cdk8s-plus
    * workloads can gain ports later) from one rendering of the workload.
    */
-  readonly pod: { produce(): { readonly selector: unknown; readonly appPorts: readonly number[] } };
+  readonly pod: { produce(): { readonly selector: unknown; readonly appPorts: readonly { readonly port: number; readonly protocol: string }[] } };
   readonly metricsPort: number;
   readonly monitoringNamespace: string;
   /** Egress rules of the pod; undefined to leave its egress unrestricted (no `Egress` policy type). */
@@ -31,7 +31,7 @@ export function readerNetworkPolicy(scope: Construct, id: string, options: Reade
   };
   const spec = (): Json => {
     const { selector, appPorts } = options.pod.produce();
-    const appRule = appPorts.length > 0 ? [{ ports: appPorts.map((port) => ({ protocol: 'TCP', port })) }] : [];
+    const appRule = appPorts.length > 0 ? [{ ports: appPorts.map(({ port, protocol }) => ({ protocol, port })) }] : [];
     return {
       podSelector: selector,
       policyTypes: options.egress ? ['Ingress', 'Egress'] : ['Ingress'],

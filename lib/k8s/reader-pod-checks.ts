@@ -4,10 +4,23 @@ import { SpicePorts } from './spice-container';
 /** Name of the reader sidecar container. */
 export const SIDECAR_NAME = 'spice-reader';
 
+/** A port the application takes traffic on; TCP unless the container says otherwise. */
+export interface AppPort {
+  readonly port: number;
+  /**
+   * The port's protocol.
+   *
+   * @default 'TCP'
+   */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
 /** A container of the application pod: its name and ports. */
 export interface AppContainerShape {
   readonly name: string;
-  readonly ports: readonly { readonly number: number; readonly name?: string }[];
+  readonly ports: readonly { readonly number: number; readonly name?: string; readonly protocol?: string }[];
+  /** An init container that keeps running beside the app (`restartPolicy: Always`): a native sidecar. */
+  readonly runsAlongside?: boolean;
 }
 
 /** The parts of an application pod that the sidecar must fit into (without the sidecar). */
@@ -33,7 +46,7 @@ export interface SidecarFootprint {
   /** Namespace of the sidecar's ConfigMap and ServiceAccount. */
   readonly namespace?: string;
   /** Ports the application takes traffic on; undefined to read them from the containers. */
-  readonly appPorts?: readonly number[];
+  readonly appPorts?: readonly (number | AppPort)[];
   readonly keepWorkloadServiceAccount: boolean;
   /**
    * The sidecar mounts a Secret readable by its owner (root) and the pod's fsGroup only (the Flight
@@ -42,10 +55,21 @@ export interface SidecarFootprint {
   readonly readsSecretByFsGroup?: boolean;
 }
 
-/** Ports the application takes traffic on: given, or declared by its containers. */
-export function appPortsOf(pod: AppPodShape, footprint: SidecarFootprint): number[] {
-  return [...(footprint.appPorts ?? [...new Set(pod.containers.flatMap((c) => c.ports.map((p) => p.number)))])];
+/**
+ * Ports the application takes traffic on, with their protocol: given, or declared by its
+ * containers and by the native sidecars among its init containers (they take traffic as long as
+ * the pod runs). Each port and protocol once.
+ */
+export function appPortsOf(pod: AppPodShape, footprint: SidecarFootprint): Required<AppPort>[] {
+  const declared = [...pod.containers, ...pod.initContainers.filter((c) => c.runsAlongside)]
+    .flatMap((c) => c.ports.map((p): AppPort => ({ port: p.number, protocol: (p.protocol ?? 'TCP') as AppPort['protocol'] })));
+  const ports = (footprint.appPorts ?? declared).map((p) => (typeof p === 'number' ? { port: p, protocol: 'TCP' as const } : { port: p.port, protocol: p.protocol ?? 'TCP' }));
+  const seen = new Set<string>();
+  return ports.filter((p) => !seen.has(`${p.protocol}/${p.port}`) && seen.add(`${p.protocol}/${p.port}`));
 }
+
+/** The number of a port the user gave. */
+const portNumber = (port: number | AppPort) => (typeof port === 'number' ? port : port.port);
 
 function portProblems(pod: AppPodShape, footprint: SidecarFootprint, where: string): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
@@ -68,7 +92,7 @@ function portProblems(pod: AppPodShape, footprint: SidecarFootprint, where: stri
       problems.push({ path: `${where}.containers[${container.name}]`, message: `port name "${clash.name}" is also a port name of the sidecar`, fix: 'rename the application port' });
     }
   }
-  for (const port of (footprint.appPorts ?? []).filter((p) => numbers.includes(p))) {
+  for (const port of (footprint.appPorts ?? []).map(portNumber).filter((p) => numbers.includes(p))) {
     problems.push({ path: `${where}.appPorts`, message: `${port} is a port of the sidecar and would be opened to every source`, fix: "list only the application's own ports" });
   }
   return problems;

@@ -70,7 +70,11 @@ export function withReaderSidecar(template: Json, add: ReaderPodAdditions): Json
 
 function containerShape(container: Json): AppContainerShape {
   const ports = (container.ports as Json[] | undefined) ?? [];
-  return { name: String(container.name), ports: ports.map((p) => ({ number: Number(p.containerPort), name: p.name as string | undefined })) };
+  return {
+    name: String(container.name),
+    ports: ports.map((p) => ({ number: Number(p.containerPort), name: p.name as string | undefined, protocol: p.protocol as string | undefined })),
+    runsAlongside: container.restartPolicy === 'Always',
+  };
 }
 
 /** The application side of a rendered workload, as the sidecar checks see it. */

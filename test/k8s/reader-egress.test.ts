@@ -13,8 +13,13 @@ const S3_BLOCKS = ['52.218.0.0/17', '3.5.64.0/21'];
 const STS_SUBNET = '10.0.128.0/24';
 const AWS_EGRESS: ReaderEgressOptions = { objectStoreCidrs: S3_BLOCKS, identityEndpoints: [{ cidrs: [STS_SUBNET] }] };
 
+/** The cluster DNS pods, and the node-local resolvers (NodeLocal DNSCache, GKE's metadata server under Cloud DNS). */
 const DNS_RULE = {
-  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+  to: [
+    { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } },
+    { ipBlock: { cidr: '169.254.20.10/32' } },
+    { ipBlock: { cidr: '169.254.169.254/32' } },
+  ],
   ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
 };
 const WRITER_RULE = {
@@ -91,12 +96,14 @@ describe('reader egress, opted in', () => {
     expect(egressOf({ datasets: ['orders'], egress: AWS_EGRESS })).toEqual([DNS_RULE, OBJECT_STORE_RULE, { to: blocks(STS_SUBNET), ports: [{ protocol: 'TCP', port: 443 }] }]);
   });
 
-  it('resolves names where the user says: other DNS pods, and NodeLocal DNSCache by address', () => {
-    const [dns] = egressOf({ datasets: ['history'], egress: { dns: { namespace: 'dns', podLabels: { app: 'coredns' }, cidrs: ['169.254.20.10/32'] } } });
+  it('resolves names where the user says: other DNS pods, and resolvers by address, none of them node-local with []', () => {
+    const [dns] = egressOf({ datasets: ['history'], egress: { dns: { namespace: 'dns', podLabels: { app: 'coredns' }, cidrs: ['10.0.0.2/32'] } } });
     expect(dns.to).toEqual([
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'dns' } }, podSelector: { matchLabels: { app: 'coredns' } } },
-      { ipBlock: { cidr: '169.254.20.10/32' } },
+      { ipBlock: { cidr: '10.0.0.2/32' } },
     ]);
+    const [podsOnly] = egressOf({ datasets: ['history'], egress: { dns: { cidrs: [] } } });
+    expect(podsOnly.to).toEqual([DNS_RULE.to[0]]);
   });
 
   it('is absent without the opt-in: ingress only, as before', () => {

@@ -8,6 +8,7 @@ import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
 import { appChart, podSpec, restrictedApp, sidecar } from '../support/reader-apps';
 import { ROOT } from '../support/run';
+import { thrown } from '../support/errors';
 
 const GCS = { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' } as const;
 /** The test split with its snapshots on another cloud (identities must be of the store's cloud). */
@@ -191,6 +192,42 @@ describe('the reader sidecar on an existing manifest (Include)', () => {
   it('serves a subset of the datasets', () => {
     const pod = spicepodOf(find(included({ datasets: ['history'] }), 'ConfigMap', 'legacy-api-spice-reader'));
     expect(pod.datasets.map((d: K8sObject) => d.name)).toEqual(['history']);
+  });
+
+  /** A game server: UDP beside TCP, and a TLS proxy as a native sidecar of its own. */
+  function gameServer(props: Partial<SpiceReaderSidecarProps> = {}) {
+    const chart = new Chart(Testing.app(), 'game', { namespace: 'shop' });
+    const deployment = new ApiObject(chart, 'game', {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'game' },
+      spec: {
+        selector: { matchLabels: { app: 'game' } },
+        template: {
+          metadata: { labels: { app: 'game' } },
+          spec: {
+            containers: [{ name: 'server', image: 'game:1', ports: [{ containerPort: 7777, protocol: 'UDP' }, { containerPort: 7778 }] }],
+            initContainers: [
+              { name: 'migrate', image: 'game:1', ports: [{ containerPort: 9000 }] },
+              { name: 'tls-proxy', image: 'proxy:1', restartPolicy: 'Always', ports: [{ containerPort: 8443, protocol: 'TCP' }] },
+            ],
+          },
+        },
+      },
+    });
+    sidecar(chart, props).addToManifest(deployment);
+    return Testing.synth(chart) as K8sObject[];
+  }
+
+  it("admits the app's ports with their protocols, and its native sidecars' ports, not those of init containers that end", () => {
+    expect(find(gameServer(), 'NetworkPolicy', 'game-spice-reader').spec.ingress[0]).toEqual({
+      ports: [{ protocol: 'UDP', port: 7777 }, { protocol: 'TCP', port: 7778 }, { protocol: 'TCP', port: 8443 }],
+    });
+  });
+
+  it('takes appPorts with a protocol, and refuses one Kubernetes does not know', () => {
+    const policy = find(gameServer({ appPorts: [{ port: 7777, protocol: 'UDP' }, 7778] }), 'NetworkPolicy', 'game-spice-reader');
+    expect(policy.spec.ingress[0]).toEqual({ ports: [{ protocol: 'UDP', port: 7777 }, { protocol: 'TCP', port: 7778 }] });
+    const error = thrown(() => gameServer({ appPorts: [{ port: 7777, protocol: 'QUIC' as never }, { port: 0 }] }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['props.appPorts[0].protocol: "QUIC" is not a port protocol', 'props.appPorts[1].port: 0 is not a port']);
   });
 });
 
