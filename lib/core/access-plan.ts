@@ -193,6 +193,12 @@ export function accessPlan(split: StoredSplit): AccessPlan {
 /** A `gs://` source the writer identity reads, and the datasets that name it. */
 export interface GcsSourceRead {
   readonly bucket: string;
+  /**
+   * The folder the grant is held to, for sources in the split's own snapshot bucket outside the
+   * split's prefix (a bucket the library made, with uniform access, so a condition holds).
+   * Undefined: the whole bucket.
+   */
+  readonly prefix?: string;
   /** Indexes in `split.datasets`. */
   readonly datasets: readonly number[];
 }
@@ -205,18 +211,33 @@ export function gcsSourceBucket(from: string): string | undefined {
   return match && GCS_SOURCE_BUCKET.test(match[1]) ? match[1] : undefined;
 }
 
+/** The folder of a `gs://` source's path (`lake/orders/` for `lake/orders/` or `lake/orders/x.parquet`); '' at the root. */
+function gcsSourceFolder(from: string): string {
+  const path = /^gs:\/\/[^/?#]*\/?([^?#]*)/.exec(from)?.[1] ?? '';
+  return path.slice(0, path.lastIndexOf('/') + 1);
+}
+
 /**
  * `gs://` sources of any placement (delegated and writer-only datasets are read on the writer
  * too), one per bucket: GCS grants read on a bucket (IAM conditions on object names would need
- * uniform access on the source bucket, which is not this library's). The split's own snapshot
- * bucket is left out: the writer already reads it.
+ * uniform access on the source bucket, which is not this library's). A source in the split's own
+ * snapshot bucket needs nothing under the split's prefix, which the writer already reads; elsewhere
+ * in that bucket it is read one folder at a time, since the bucket also holds other splits' snapshots.
  */
 export function gcsWriterSources(split: StoredSplit): GcsSourceRead[] {
-  const byBucket = new Map<string, number[]>();
+  const reads = new Map<string, { readonly bucket: string; readonly prefix?: string; readonly datasets: number[] }>();
+  const own = `${split.store.prefix}/`;
   split.datasets.forEach((dataset, index) => {
     const bucket = typeof dataset.from === 'string' ? gcsSourceBucket(dataset.from) : undefined;
-    if (bucket === undefined || (split.store.cloud === 'gcp' && bucket === split.store.bucket)) return;
-    byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), index]);
+    if (bucket === undefined) return;
+    const inSnapshotBucket = split.store.cloud === 'gcp' && bucket === split.store.bucket;
+    const folder = inSnapshotBucket ? gcsSourceFolder(dataset.from as string) : undefined;
+    if (folder?.startsWith(own)) return;
+    const prefix = folder || undefined;
+    const key = prefix === undefined ? bucket : `${bucket}/${prefix}`;
+    const read = reads.get(key) ?? { bucket, ...(prefix === undefined ? {} : { prefix }), datasets: [] };
+    read.datasets.push(index);
+    reads.set(key, read);
   });
-  return [...byBucket].map(([bucket, datasets]) => ({ bucket, datasets }));
+  return [...reads.values()];
 }

@@ -225,7 +225,13 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     if (args.grantSourceAccess ?? true) {
       for (const source of gcsWriterSources(split)) {
         const dependsOn = this.serviceAccounts ? [this.serviceAccounts.writer] : [];
-        this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), [this.bucket, ...dependsOn]);
+        if (source.prefix === undefined) {
+          this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), [this.bucket, ...dependsOn]);
+        } else {
+          // A folder of the snapshot bucket: held to it, as the bucket holds other splits' snapshots too.
+          const condition = gcsPrefixCondition(source.bucket, { prefix: source.prefix, access: 'read' });
+          this.grant(`${name}-writer-source-${source.bucket}/${source.prefix}`, this.bucket.name, READER_ROLE, writerMember(writers[0]), dependsOn, condition);
+        }
       }
     }
 

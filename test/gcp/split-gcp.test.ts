@@ -186,6 +186,31 @@ describe('source access', () => {
     ]);
   });
 
+  it('grants a source in the snapshot bucket itself by its folder, and nothing under the split\'s own prefix', async () => {
+    const split: SplitSpec = {
+      ...catalog,
+      datasets: [
+        ...catalog.datasets,
+        { name: 'lake_products', from: 'gs://acme-catalog-snapshots/lake/products/', params: { file_format: 'parquet' }, readers: 'delegated' },
+        { name: 'extras', from: 'gs://acme-catalog-snapshots/lake/products/extras.parquet', params: { file_format: 'parquet' }, readers: 'delegated' },
+        { name: 'seed', from: 'gs://acme-catalog-snapshots/catalog/seed/', params: { file_format: 'parquet' }, readers: 'delegated' },
+      ],
+    };
+    const { resources } = await deploy({ split });
+    const sourceGrants = grants(resources).filter((g) => g.name.includes('-source-'));
+    expect(sourceGrants).toEqual([{
+      name: 'catalog-writer-source-acme-catalog-snapshots/lake/products/',
+      bucket: 'acme-catalog-snapshots',
+      role: 'roles/storage.objectViewer',
+      member: principal('storefront', 'catalog-writer'),
+      condition: {
+        title: 'read lake/products/',
+        description: 'Only objects under gs://acme-catalog-snapshots/lake/products/',
+        expression: 'resource.name.startsWith("projects/_/buckets/acme-catalog-snapshots/objects/lake/products/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("lake/products/")',
+      },
+    }]);
+  });
+
   it('grants nothing with grantSourceAccess: false', async () => {
     const { resources } = await deploy({ split: withGcsSources, grantSourceAccess: false });
     expect(grants(resources).filter((g) => g.bucket !== 'acme-catalog-snapshots')).toEqual([]);
