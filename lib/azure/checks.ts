@@ -1,4 +1,3 @@
-import * as pulumi from '@pulumi/pulumi';
 import { Findings, quote } from '../core';
 import { checkPrivatePath } from '../pulumi/checks';
 
@@ -28,7 +27,7 @@ export function checkAksCluster(cluster: unknown, storeRegion: string | undefine
     return;
   }
   if (typeof c.location !== 'string' || !AZURE_LOCATION.test(normalizedLocation(c.location))) {
-    at.problem('cluster.location', pulumi.Output.isInstance(c.location) ? 'is a Pulumi Output, but the location must be known to check the storage account against it' : `${quote(c.location)} is not an Azure location`, "write the cluster's location, e.g. 'westeurope'");
+    at.problem('cluster.location', at.isLateBound(c.location) ? 'is a Pulumi Output or Promise, but the location must be known to check the storage account against it' : `${quote(c.location)} is not an Azure location`, "write the cluster's location, e.g. 'westeurope'");
   } else if (storeRegion !== undefined && normalizedLocation(c.location) !== storeRegion) {
     at.problem('cluster.location', `${c.location} is not the store's region ${storeRegion}`, 'keep the storage account in the location of the cluster that reads it (split.store.region)');
   }

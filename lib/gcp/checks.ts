@@ -1,4 +1,3 @@
-import * as pulumi from '@pulumi/pulumi';
 import { Findings, gcsSourceBucket, quote } from '../core';
 import { checkPrivatePath } from '../pulumi/checks';
 
@@ -20,14 +19,14 @@ export function checkCluster(cluster: unknown, storeRegion: string | undefined, 
     return;
   }
   if (typeof c.region !== 'string' || !GCP_REGION.test(c.region)) {
-    at.problem('cluster.region', pulumi.Output.isInstance(c.region) ? 'is a Pulumi Output, but the region must be known to check the bucket against it' : `${quote(c.region)} is not a GCP region`, "write the cluster's region, e.g. 'europe-west4'");
+    at.problem('cluster.region', at.isLateBound(c.region) ? 'is a Pulumi Output or Promise, but the region must be known to check the bucket against it' : `${quote(c.region)} is not a GCP region`, "write the cluster's region, e.g. 'europe-west4'");
   } else if (storeRegion !== undefined && c.region !== storeRegion) {
     at.problem('cluster.region', `${c.region} is not the store's region ${storeRegion}`, 'keep the snapshot bucket in the region of the cluster that reads it (split.store.region)');
   }
   if (typeof c.project !== 'string' || !PROJECT_ID.test(c.project) || RESERVED_PROJECT_WORDS.test(c.project)) {
     at.problem(
       'cluster.project',
-      pulumi.Output.isInstance(c.project) ? 'is a Pulumi Output, but the project id names the Workload Identity pool and the service accounts, so it must be plain' : `${quote(c.project)} is not a Google Cloud project id`,
+      at.isLateBound(c.project) ? 'is a Pulumi Output or Promise, but the project id names the Workload Identity pool and the service accounts, so it must be plain' : `${quote(c.project)} is not a Google Cloud project id`,
       "write the project id: 6-30 lowercase letters, digits and '-', starting with a letter (domain-scoped projects are not supported)",
     );
   }

@@ -1,9 +1,8 @@
-import * as pulumi from '@pulumi/pulumi';
 import {
   checkReaderDisk, Findings, parseQuantity, splitNameOf, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
 } from '../core';
 import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-checks';
-import { pulumiFindings } from '../pulumi/checks';
+import { isKnownAtDeploy, pulumiFindings } from '../pulumi/checks';
 import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
 import { readerCpu, readerMemoryBytes } from './cloud-run-containers';
@@ -31,7 +30,7 @@ const SECRET_VERSION = /^(latest|[1-9]\d*)$/;
 const SERVICE_ACCOUNT_EMAIL = /^[a-z0-9][-a-z0-9]*@[-a-z0-9.]+\.gserviceaccount\.com$/;
 
 type Loose = Record<string, any>;
-const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !pulumi.Output.isInstance(value);
+const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !isKnownAtDeploy(value);
 const gib = (bytes: number) => `${Math.ceil((bytes / 2 ** 30) * 10) / 10} GiB`;
 
 /** The application's port, the one the reader must not take: Cloud Run's 8080 when it names none; undefined when only known at deploy time. */
@@ -40,7 +39,7 @@ function appPorts(app: Loose): number[] | undefined {
   if (ports === undefined) return [DEFAULT_APP_PORT];
   if (!isObject(ports)) return undefined;
   if (ports.containerPort === undefined) return [DEFAULT_APP_PORT];
-  return pulumi.Output.isInstance(ports.containerPort) ? undefined : [ports.containerPort];
+  return isKnownAtDeploy(ports.containerPort) ? undefined : [ports.containerPort];
 }
 
 /** The core's paths, as this component's args name them. */

@@ -3,11 +3,19 @@ import { AnySplitSpec, checkLiteralValues, checkSplit, Findings, LateBoundRefusa
 
 // Checks every Pulumi component of the library shares (GCP, Azure).
 
-/** Findings that skip Pulumi outputs: a value only known at deploy time is not wrong. */
+/**
+ * Findings that skip Pulumi Inputs known only at deploy time, Outputs and Promises: such a value
+ * is not wrong.
+ */
 export function pulumiFindings(): Findings {
+  return new Findings(isKnownAtDeploy);
+}
+
+/** A Pulumi Output or a Promise: an Input known only at deploy time. */
+export function isKnownAtDeploy(value: unknown): boolean {
   // Outputs are objects of their own class: strings, numbers, plain objects and arrays, all of a
   // description but an Output, need no lookup (a miss on Output's brand is slow for plain objects).
-  return new Findings((value) => typeof value === 'object' && value !== null && !isPlainData(value) && pulumi.Output.isInstance(value));
+  return typeof value === 'object' && value !== null && !isPlainData(value) && (pulumi.Output.isInstance(value) || typeof (value as { then?: unknown }).then === 'function');
 }
 
 function isPlainData(value: object): boolean {
@@ -17,14 +25,14 @@ function isPlainData(value: object): boolean {
 
 /** The description is shared with the Kubernetes app: an Output there would name buckets and ServiceAccounts after its placeholder text. */
 export const OUTPUT_IN_DESCRIPTION: LateBoundRefusal = {
-  what: 'a Pulumi Output',
+  what: 'a Pulumi Output or Promise',
   why: 'the description is shared with the Kubernetes app and must hold plain values',
   fix: 'write the value itself',
 };
 
 /** Args that name resources and principals must be plain values too. */
 export const OUTPUT_IN_NAME: LateBoundRefusal = {
-  what: 'a Pulumi Output',
+  what: 'a Pulumi Output or Promise',
   why: 'it names resources and Workload Identity principals, which must be known when the program runs',
   fix: 'write the values themselves',
 };

@@ -98,10 +98,10 @@ describe('bad input', () => {
     // Each once, at its path: nothing derived from them quotes an Output's placeholder text.
     expect(problemsOf({ ...BASE, split })).toEqual([
       expect.stringMatching(/^split\.store\.account: is a Pulumi Output/),
-      expect.stringMatching(/^split\.namespace: is a Pulumi Output, but the description is shared with the Kubernetes app and must hold plain values; write the value itself$/),
+      expect.stringMatching(/^split\.namespace: is a Pulumi Output or Promise, but the description is shared with the Kubernetes app and must hold plain values; write the value itself$/),
     ]);
     expect(problemsOf({ ...BASE, readerNamespaces: [pulumi.output('shop') as unknown as string] })).toContainEqual(
-      expect.stringMatching(/^args\.readerNamespaces\[0\]: is a Pulumi Output, but it names resources/),
+      expect.stringMatching(/^args\.readerNamespaces\[0\]: is a Pulumi Output or Promise, but it names resources/),
     );
   });
 
@@ -158,5 +158,18 @@ describe('values known only at deploy time', () => {
     warn.mockRestore();
     expect(types.filter((type) => type === T.account)).toHaveLength(2);
     expect(types).toContain(T.endpoint);
+  });
+
+  it('are accepted as Promises too, which pulumi.Input allows', async () => {
+    new ReadWriteSplitAzure('promised', {
+      ...BASE,
+      privateEndpointManagedElsewhere: undefined,
+      privateEndpoint: { subnetId: Promise.resolve(SUBNET_ID) },
+      cluster: { location: 'westeurope', oidcIssuerUrl: Promise.resolve(MOCK_OIDC_ISSUER) },
+      resourceGroupName: Promise.resolve('acme-telemetry'),
+    });
+    const registered = await registeredSince();
+    expect(registered.find((r) => r.type === T.account)?.inputs.resourceGroupName).toBe('acme-telemetry');
+    expect(registered.map((r) => r.type)).toContain(T.endpoint);
   });
 });

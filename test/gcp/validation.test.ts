@@ -71,7 +71,7 @@ describe('bad input', () => {
   it('refuses Pulumi Outputs in the description, which the cdk8s app shares', () => {
     const split = { ...catalog, namespace: pulumi.output('storefront') } as unknown as SplitSpec;
     expect(problemsOf({ split, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true })).toEqual([
-      expect.stringMatching(/^split\.namespace: is a Pulumi Output, but the description is shared with the Kubernetes app/),
+      expect.stringMatching(/^split\.namespace: is a Pulumi Output or Promise, but the description is shared with the Kubernetes app/),
     ]);
   });
 
@@ -105,6 +105,12 @@ describe('bad input', () => {
     new ReadWriteSplitGcp('late', { split: catalog, cluster: { ...CLUSTER, projectNumber: pulumi.output('1') }, subnetwork: { name: pulumi.output('gke-nodes') } });
     expect((await registeredSince()).map((r) => r.type)).toContain('gcp:storage/bucket:Bucket');
   });
+
+  it('skips them given as Promises too, which pulumi.Input allows', async () => {
+    new ReadWriteSplitGcp('promised', { split: catalog, cluster: { ...CLUSTER, projectNumber: Promise.resolve('123456789012') }, subnetwork: { name: Promise.resolve('gke-nodes') } });
+    const grants = (await registeredSince()).filter((r) => r.type === 'gcp:storage/bucketIAMMember:BucketIAMMember');
+    expect(grants.map((g) => g.inputs.member)).toContain('principal://iam.googleapis.com/projects/123456789012/locations/global/workloadIdentityPools/acme-catalog.svc.id.goog/subject/ns/storefront/sa/catalog-writer');
+  });
 });
 
 describe('args that name resources', () => {
@@ -116,7 +122,7 @@ describe('args that name resources', () => {
       readerNamespaces: [pulumi.output('shop') as unknown as string],
       readerServiceAccounts: [{ namespace: 'ops', name: pulumi.output('batch') as unknown as string }],
     });
-    expect(attempt).toThrow(/args.readerNamespaces\[0\]: is a Pulumi Output, but it names resources[\s\S]*args.readerServiceAccounts\[0\].name: is a Pulumi Output/);
+    expect(attempt).toThrow(/args.readerNamespaces\[0\]: is a Pulumi Output or Promise, but it names resources[\s\S]*args.readerServiceAccounts\[0\].name: is a Pulumi Output/);
   });
 });
 
