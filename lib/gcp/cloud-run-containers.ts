@@ -37,6 +37,18 @@ export function readerCpu(instance: ReaderInstance): number {
   return CPU_STEPS.find((step) => step >= wanted) ?? wanted;
 }
 
+/** The memory Cloud Run requires at least for a container's vCPU: 2 GiB at 4 vCPU, 4 GiB at 6 and 8. */
+const MIN_MEMORY_BY_CPU: readonly (readonly [number, number])[] = [[6, 4 * 2 ** 30], [4, 2 * 2 ** 30]];
+
+/**
+ * The reader container's memory limit: its memory limit and in-memory volumes, raised to what Cloud
+ * Run requires for its vCPU (`readerCpu`).
+ */
+export function readerContainerMemoryBytes(instance: ReaderInstance): number {
+  const cpu = readerCpu(instance);
+  return Math.max(readerMemoryBytes(instance), MIN_MEMORY_BY_CPU.find(([atLeast]) => cpu >= atLeast)?.[1] ?? 0);
+}
+
 /** A volume of the reader's: `spice-reader-local`, `spice-reader-spicepod`, ... */
 export const volumeName = (suffix: string): string => `${READER_CONTAINER}-${suffix}`;
 const fileVolumeName = (file: ReaderFile): string => volumeName(file.purpose);
@@ -119,8 +131,8 @@ export function readerContainer(instance: ReaderInstance, image: string, cluster
     workingDir: instance.workingDir,
     envs: readerEnvs(instance, clusterApiKey),
     resources: {
-      // Raised by the in-memory volumes' sizes: they count against this container's memory.
-      limits: { cpu: String(readerCpu(instance)), memory: mebibytes(readerMemoryBytes(instance)) },
+      // Raised by the in-memory volumes' sizes (they count against this container's memory), and to Cloud Run's minimum for the vCPU.
+      limits: { cpu: String(readerCpu(instance)), memory: mebibytes(readerContainerMemoryBytes(instance)) },
       // spiced restores and swaps snapshots in the background, between requests too.
       cpuIdle: false,
       startupCpuBoost: true,

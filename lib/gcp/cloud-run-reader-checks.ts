@@ -5,7 +5,7 @@ import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-
 import { isKnownAtDeploy, pulumiFindings } from '../pulumi/checks';
 import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
-import { readerCpu, readerMemoryBytes } from './cloud-run-containers';
+import { readerContainerMemoryBytes, readerCpu, readerMemoryBytes } from './cloud-run-containers';
 import {
   CLOUD_RUN_MAX, DEFAULT_APP_LIMITS, DEFAULT_APP_PORT, INGRESS_VALUES, READER_CONTAINER, SpiceReaderCloudRunArgs,
 } from './cloud-run-reader-args';
@@ -149,7 +149,8 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
   const appCpu = appLimit(app, 'cpu', own);
   const readerMemory = parseQuantity(instance.resources.memory.limit) ?? 0;
   const disk = readerDiskBytes(instance);
-  if (readerMemory + disk + appMemory > CLOUD_RUN_MAX.memoryBytes) {
+  // The vCPU's minimum memory raises the reader's only when its own memory and volumes are below it.
+  if (Math.max(readerMemory + disk, readerContainerMemoryBytes(instance)) + appMemory > CLOUD_RUN_MAX.memoryBytes) {
     checkReaderDisk(
       disk,
       Math.max(0, CLOUD_RUN_MAX.memoryBytes - readerMemory - appMemory),

@@ -7,7 +7,7 @@ import { Account } from '@pulumi/gcp/serviceaccount/account';
 import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import { accessPlan, formatWarning, gcsPrefixCondition, ReaderFile, ReaderInstance, storedSplit } from '../core';
-import { appContainer, fileSecretId, FileSecret, readerAccountId, readerContainer, readerMemoryBytes, readerVolumes } from './cloud-run-containers';
+import { appContainer, fileSecretId, FileSecret, readerAccountId, readerContainer, readerContainerMemoryBytes, readerVolumes } from './cloud-run-containers';
 import { SpiceReaderCloudRunArgs } from './cloud-run-reader-args';
 import { checkCloudRunReader } from './cloud-run-reader-checks';
 import { READER_ROLE } from './read-write-split-gcp';
@@ -110,7 +110,7 @@ export class SpiceReaderCloudRun extends pulumi.ComponentResource {
       serviceName,
       uri: this.uri,
       serviceAccountEmail: this.serviceAccountEmail,
-      readerMemory: readerMemoryBytes(instance),
+      readerMemory: readerContainerMemoryBytes(instance),
     });
   }
 

@@ -89,6 +89,14 @@ describe('SpiceReaderCloudRun beside an application', () => {
     expect(reader.startupProbe.periodSeconds * reader.startupProbe.failureThreshold).toBeLessThanOrEqual(240);
   });
 
+  it('raises the reader\'s memory to what Cloud Run requires for its vCPU: 4 GiB at 6 vCPU', async () => {
+    const big = derivedSplit(BEHIND_BALANCER, { reader: { ...BEHIND_BALANCER.reader, resources: { cpu: { request: '1', limit: '6' }, memory: { request: '1Gi', limit: '1Gi' } } } });
+    const { resources, reader } = await deploy({ datasets: ['reviews'], clusterApiKey: API_KEY, vpcAccess: VPC }, big);
+    // 1 GiB and its in-memory volumes make less than the 4 GiB that 6 vCPU need.
+    expect(2 ** 30 + readerDiskBytes(reader.instance)).toBeLessThan(4 * 2 ** 30);
+    expect(containerOf(resources, 'spice-reader').resources.limits).toEqual({ cpu: '6', memory: '4096Mi' });
+  });
+
   it('writes to in-memory volumes and raises the reader\'s memory limit by their sizes (and its vCPU to what that memory needs)', async () => {
     const { resources, reader } = await deploy();
     const service = serviceOf(resources);
