@@ -25,7 +25,9 @@ export interface ReadWriteSplitChartProps extends Omit<ChartProps, 'namespace'>,
   /**
    * Render the split's Namespace, enforcing the restricted Pod Security Standard (`baseline` with
    * `workloads: { type: 'helm' }`, whose chart's pods do not meet restricted; warn and audit stay
-   * restricted).
+   * restricted). It holds the writers' volumes, and often applications: Argo CD and Flux are told
+   * never to prune or delete it. Set `false` to own it elsewhere, e.g. when other teams' workloads
+   * share it (`kubectl delete -f` of this chart's output deletes a Namespace it renders).
    *
    * @default true (none for a Spice Cloud split: nothing of it runs there)
    */
@@ -52,6 +54,13 @@ const POD_SECURITY_ENFORCE = 'pod-security.kubernetes.io/enforce';
 
 /** Argo CD's annotation that orders the sync of one application's objects. */
 export const ARGOCD_SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+
+/**
+ * The Namespace outlives the GitOps application that renders it: deleting it would delete the
+ * writers' volumes, and every workload that shares it. Argo CD neither prunes nor deletes it, Flux
+ * does not prune it.
+ */
+const KEEP_NAMESPACE = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 
 const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 
@@ -123,7 +132,7 @@ export class ReadWriteSplitChart extends Chart {
       // The Spice Helm chart's pods meet baseline only (no seccomp profile, no dropped capabilities):
       // with them the Namespace enforces baseline, and still warns and audits against restricted.
       const enforce = props.workloads?.type === 'helm' ? { [POD_SECURITY_ENFORCE]: props.workloads.podSecurity } : {};
-      this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...enforce } }, {});
+      this.namespaceObject = manifest(this, 'Namespace', 'v1', 'Namespace', { name: split.namespace, labels: { ...RESTRICTED_NAMESPACE_LABELS, ...enforce }, annotations: KEEP_NAMESPACE }, {});
       // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
       this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }

@@ -83,7 +83,7 @@ describe('every object a pod needs is where the pod is', () => {
   it('renders the split\'s Namespace without a namespace of its own', () => {
     quiet();
     const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA })) as K8sObject[];
-    expect(find(docs, 'Namespace', 'shop').metadata).toEqual({ name: 'shop', labels: expect.any(Object) });
+    expect(find(docs, 'Namespace', 'shop').metadata).toEqual({ name: 'shop', labels: expect.any(Object), annotations: expect.any(Object) });
   });
 });
 

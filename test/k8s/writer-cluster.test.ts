@@ -175,6 +175,15 @@ describe('the writer cluster', () => {
     expect(synth({ createNamespace: false }).some((d) => d.kind === 'Namespace')).toBe(false);
   });
 
+  it("keeps its Namespace from GitOps pruning and deletion: it holds the writers' volumes, and often applications", () => {
+    expect(find(docs, 'Namespace', 'shop').metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+    const waved = find(synth({ argoCdSyncWave: -1 }), 'Namespace', 'shop');
+    expect(waved.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'argocd.argoproj.io/sync-wave': '-1' });
+  });
+
   it('renders a single snapshot owner without query replicas for one writer', () => {
     const single = synth({ split: awsSplit({ writer: { replicas: 1 } }) });
     expect(single.filter((d) => d.kind === 'StatefulSet').map((d) => [d.metadata.name, d.spec.replicas])).toEqual([['shop-writer-owner', 1]]);
