@@ -11,6 +11,8 @@ const OIDC_PROVIDER_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:oidc-provid
 /** A user, a role or the root; wildcards only after a literal start of the name, so a pattern never exempts a whole account. */
 const IAM_PRINCIPAL_ARN = new RegExp(`^arn:${PARTITION}:iam::\\d{12}:(root|(role|user)/[\\w+=,.@/-]+[\\w+=,.@/*?-]*)$`);
 const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+/** A VPC id as EC2 gives them: 8 or 17 hexadecimal digits. */
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]+$/;
 const ENCRYPTIONS = ['s3-managed', 'kms'];
 const TRUST_TYPES = ['aws-irsa', 'aws-pod-identity'];
@@ -72,8 +74,10 @@ const endpointsByApp = new WeakMap<IConstruct, Map<unknown, string>>();
 export function claimVpcEndpoint(scope: IConstruct, vpc: IVpc, owner: string, at: Findings): void {
   const claims = endpointsByApp.get(scope.node.root) ?? new Map<unknown, string>();
   endpointsByApp.set(scope.node.root, claims);
-  // A VPC id only known at deploy time cannot be compared: the construct stands for it.
-  const key = Token.isUnresolved(vpc.vpcId) ? vpc : vpc.vpcId;
+  // A VPC id only known at deploy time, or the placeholder of a lookup not done yet
+  // (`Vpc.fromLookup` answers 'vpc-12345' until the CLI looks it up), cannot be compared: the
+  // construct stands for it.
+  const key = !Token.isUnresolved(vpc.vpcId) && VPC_ID.test(vpc.vpcId) ? vpc.vpcId : vpc;
   const first = claims.get(key);
   if (first !== undefined) {
     at.problem('vpc', `already has the S3 gateway endpoint of ${first}: a route table holds one route to S3`, `pass that endpoint instead: vpcEndpointId: <the first construct>.endpoint!.vpcEndpointId`);

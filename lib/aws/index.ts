@@ -4,6 +4,6 @@ export type { EksClusterRef, ReadWriteSplitAwsProps } from './read-write-split-a
 export { SpiceSnapshotBucket } from './snapshot-bucket';
 export type { SnapshotBucketEncryption, SpiceSnapshotBucketProps } from './snapshot-bucket';
 export { SpiceWorkloadRole } from './workload-role';
-export type { EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRoleProps } from './workload-role';
+export type { EksTrust, EksTrustOptions, KubernetesServiceAccountRef, SpiceWorkloadRoleProps } from './workload-role';
 export { SpiceReaderFargateTask } from './fargate-reader';
 export type { SpiceReaderClusterApiKey, SpiceReaderFargateTaskProps } from './fargate-reader';

@@ -142,7 +142,7 @@ export class ReadWriteSplitAws extends Construct {
     if (synthesized?.split.store && !findings.problems.some((problem) => /^props\.(cluster|reader)/.test(problem.path))) {
       const { name, namespace, store: { region } } = synthesized.split;
       const namespaces = props.readerNamespaces ?? [namespace];
-      checkRoleTrustLength(props.cluster.trust, namespaces, readerServiceAccountName(name), props.readerServiceAccounts ?? [], awsRoleName(name, region, 'reader'), own, 'readerServiceAccounts');
+      checkRoleTrustLength(props.cluster.trust, namespaces, readerServiceAccountName(name), props.readerServiceAccounts ?? [], awsRoleName(name, region, 'reader'), own, { namespaces: 'readerNamespaces', serviceAccounts: 'readerServiceAccounts' });
     }
     findings.throwIfProblems(splitNameOf(props.split), this.node.path);
     // checkSplit returns a split whenever it reports no problem.

@@ -98,7 +98,7 @@ export class SpiceWorkloadRole extends Construct {
     const roleName = awsRoleName(split.name, split.store.region, props.tier);
     checkRoleNames(this, [roleName], own.under('synthesized.split'));
     const extra = props.extraServiceAccounts ?? [];
-    if (!own.problems.length) checkRoleTrustLength(props.trust, props.namespaces, serviceAccount, extra, roleName, own, 'extraServiceAccounts');
+    if (!own.problems.length) checkRoleTrustLength(props.trust, props.namespaces, serviceAccount, extra, roleName, own, { namespaces: 'namespaces', serviceAccounts: 'extraServiceAccounts' });
     findings.throwIfProblems(split.name, this.node.path);
     claimRoleName(this, roleName);
     const description = `${props.tier === 'writer' ? 'Read-write' : 'Read-only'} access to the ${split.name} Spice snapshots`;
@@ -160,20 +160,27 @@ export class SpiceWorkloadRole extends Construct {
   }
 }
 
+/** Where a role's trusted ServiceAccounts are listed: its namespaces, and the further ServiceAccounts. */
+export interface TrustedListKeys {
+  readonly namespaces: string;
+  readonly serviceAccounts: string;
+}
+
 /**
- * Refuses a role whose trust policy would pass the account's quota, at `key` (where the further
- * ServiceAccounts are listed). A trust whose IRSA provider is known only at deploy time is not measured.
+ * Refuses a role whose trust policy would pass the account's quota, at the list that makes it
+ * grow: the further ServiceAccounts when there are any, else the namespaces. A trust whose IRSA
+ * provider or cluster name is known only at deploy time is not measured.
  */
 export function checkRoleTrustLength(
-  trust: EksTrust, namespaces: readonly string[], serviceAccount: string, others: readonly KubernetesServiceAccountRef[], roleName: string, findings: Findings, key: string,
+  trust: EksTrust, namespaces: readonly string[], serviceAccount: string, others: readonly KubernetesServiceAccountRef[], roleName: string, findings: Findings, keys: TrustedListKeys,
 ): void {
-  if (others.length === 0) return;
   if (trust.type === 'aws-irsa' && Token.isUnresolved(trust.oidcProviderArn)) return;
   if (trust.type === 'aws-pod-identity' && Token.isUnresolved(trust.clusterName)) return;
   const statements = trust.type === 'aws-irsa'
     ? [irsaTrustStatement(trust.oidcProviderArn, irsaSubjects(namespaces, serviceAccount, others))]
     : podIdentityTrustStatements(trust.clusterName, namespaces, serviceAccount, others);
-  checkTrustPolicyLength(statements, roleName, key, findings, trust.trustPolicyQuota);
+  const growth = others.length > 0 ? 'serviceAccounts' : 'namespaces';
+  checkTrustPolicyLength(statements, roleName, keys[growth], growth, findings, trust.trustPolicyQuota);
 }
 
 /** The `sub` of each trusted ServiceAccount: the tier's own in each namespace, then the others. */

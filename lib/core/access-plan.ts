@@ -194,9 +194,9 @@ export function accessPlan(split: StoredSplit): AccessPlan {
 export interface GcsSourceRead {
   readonly bucket: string;
   /**
-   * The folder the grant is held to, for sources in the split's own snapshot bucket outside the
-   * split's prefix (a bucket the library made, with uniform access, so a condition holds).
-   * Undefined: the whole bucket.
+   * The object path the grant is held to (a folder ending in '/', or a file), for sources in the
+   * split's own snapshot bucket outside the split's prefix (a bucket the library made, with uniform
+   * access, so a condition holds). Undefined: the whole bucket.
    */
   readonly prefix?: string;
   /** Indexes in `split.datasets`. */
@@ -211,31 +211,29 @@ export function gcsSourceBucket(from: string): string | undefined {
   return match && GCS_SOURCE_BUCKET.test(match[1]) ? match[1] : undefined;
 }
 
-/** The folder of a `gs://` source's path (`lake/orders/` for `lake/orders/` or `lake/orders/x.parquet`); '' at the root. */
-function gcsSourceFolder(from: string): string {
-  const path = /^gs:\/\/[^/?#]*\/?([^?#]*)/.exec(from)?.[1] ?? '';
-  return path.slice(0, path.lastIndexOf('/') + 1);
+/** The object path of a `gs://` source (`lake/orders/` of `gs://<bucket>/lake/orders/`); '' at the bucket's root. */
+export function gcsSourcePath(from: string): string {
+  return /^gs:\/\/[^/?#]*\/?([^?#]*)/.exec(from)?.[1] ?? '';
 }
 
 /**
  * `gs://` sources of any placement (delegated and writer-only datasets are read on the writer
  * too), one per bucket: GCS grants read on a bucket (IAM conditions on object names would need
- * uniform access on the source bucket, which is not this library's). A source in the split's own
- * snapshot bucket needs nothing under the split's prefix, which the writer already reads; elsewhere
- * in that bucket it is read one folder at a time, since the bucket also holds other splits' snapshots.
+ * uniform access on the source bucket, which is not this library's). The split's own snapshot
+ * bucket holds other splits' snapshots too: a source there is read by its own path (a folder, or a
+ * file), and needs nothing under the split's prefix, which the writer reads already. A source at
+ * that bucket's root is refused by the GCP checks, and left out here.
  */
 export function gcsWriterSources(split: StoredSplit): GcsSourceRead[] {
   const reads = new Map<string, { readonly bucket: string; readonly prefix?: string; readonly datasets: number[] }>();
-  const own = `${split.store.prefix}/`;
+  const own = split.store.prefix;
   split.datasets.forEach((dataset, index) => {
     const bucket = typeof dataset.from === 'string' ? gcsSourceBucket(dataset.from) : undefined;
     if (bucket === undefined) return;
-    const inSnapshotBucket = split.store.cloud === 'gcp' && bucket === split.store.bucket;
-    const folder = inSnapshotBucket ? gcsSourceFolder(dataset.from as string) : undefined;
-    if (folder?.startsWith(own)) return;
-    const prefix = folder || undefined;
-    const key = prefix === undefined ? bucket : `${bucket}/${prefix}`;
-    const read = reads.get(key) ?? { bucket, ...(prefix === undefined ? {} : { prefix }), datasets: [] };
+    const path = split.store.cloud === 'gcp' && bucket === split.store.bucket ? gcsSourcePath(dataset.from as string) : undefined;
+    if (path !== undefined && (path === '' || path === own || path.startsWith(`${own}/`))) return;
+    const key = path === undefined ? bucket : `${bucket}/${path}`;
+    const read = reads.get(key) ?? { bucket, ...(path === undefined ? {} : { prefix: path }), datasets: [] };
     read.datasets.push(index);
     reads.set(key, read);
   });

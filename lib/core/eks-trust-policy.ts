@@ -60,16 +60,24 @@ export function trustPolicyLength(statements: readonly IamStatementJson[]): numb
   return JSON.stringify({ Version: '2012-10-17', Statement: statements }).length;
 }
 
+/** What makes a trust policy long, and the fix for it. */
+export const TRUST_POLICY_GROWTH = {
+  namespaces: 'grant fewer namespaces to one role (run the readers in fewer namespaces)',
+  serviceAccounts: "let fewer applications keep their own ServiceAccount (their pods can run as the tier's, granted by namespace)",
+} as const;
+
 /**
- * Refuses a trust policy over IAM's quota, at `key` (the list of further ServiceAccounts that
- * makes it grow).
+ * Refuses a trust policy over IAM's quota, at `key` (the list that makes it grow), with the fix
+ * for that list.
  */
-export function checkTrustPolicyLength(statements: readonly IamStatementJson[], role: string, key: string, findings: Findings, quota = IAM_TRUST_POLICY_QUOTA): void {
+export function checkTrustPolicyLength(
+  statements: readonly IamStatementJson[], role: string, key: string, growth: keyof typeof TRUST_POLICY_GROWTH, findings: Findings, quota = IAM_TRUST_POLICY_QUOTA,
+): void {
   const length = trustPolicyLength(statements);
   if (length <= quota) return;
   findings.problem(
     key,
     `makes the trust policy of role ${role} ${length} characters long, over IAM's quota of ${quota}: the deploy would fail`,
-    `let fewer applications keep their own ServiceAccount (their pods can run as the tier's, granted by namespace), or raise IAM's "Role trust policy length" quota (up to 4,096) and set trust.trustPolicyQuota to it`,
+    `${TRUST_POLICY_GROWTH[growth]}, or raise IAM's "Role trust policy length" quota (up to 4,096) and set trust.trustPolicyQuota to it`,
   );
 }

@@ -1,4 +1,4 @@
-import { Findings, gcsSourceBucket, quote } from '../core';
+import { Findings, gcsSourceBucket, gcsSourcePath, quote } from '../core';
 import { checkPrivatePath } from '../pulumi/checks';
 
 // What the GCP component refuses: values that would deploy but never work, or would be insecure.
@@ -65,13 +65,20 @@ export function checkNetwork(
   }
 }
 
-/** `gs://` sources the writer is granted read on must name a bucket, or no grant could be made. */
-export function checkGcsSources(datasets: unknown, at: Findings): void {
+/**
+ * `gs://` sources the writer is granted read on must name a bucket, or no grant could be made; and
+ * none may be the snapshot bucket's root, which holds every split's snapshots.
+ */
+export function checkGcsSources(datasets: unknown, snapshotBucket: unknown, at: Findings): void {
   if (!Array.isArray(datasets)) return;
   datasets.forEach((dataset, i) => {
     const from = (dataset as { from?: unknown } | undefined)?.from;
-    if (typeof from === 'string' && from.startsWith('gs://') && gcsSourceBucket(from) === undefined) {
+    if (typeof from !== 'string' || !from.startsWith('gs://')) return;
+    const bucket = gcsSourceBucket(from);
+    if (bucket === undefined) {
       at.problem(`[${i}].from`, `${quote(from)} names no GCS bucket, so the writer could not be granted read on it`, "write it as 'gs://<bucket>/<path>', or set grantSourceAccess: false and grant it yourself");
+    } else if (bucket === snapshotBucket && gcsSourcePath(from) === '') {
+      at.problem(`[${i}].from`, `${quote(from)} is the root of the snapshot bucket, which holds every split's snapshots`, "keep the source in a folder of its own: 'gs://<bucket>/<folder>/'");
     }
   });
 }

@@ -149,8 +149,16 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
   const appCpu = appLimit(app, 'cpu', own);
   const readerMemory = parseQuantity(instance.resources.memory.limit) ?? 0;
   const disk = readerDiskBytes(instance);
-  // The vCPU's minimum memory raises the reader's only when its own memory and volumes are below it.
-  if (Math.max(readerMemory + disk, readerContainerMemoryBytes(instance)) + appMemory > CLOUD_RUN_MAX.memoryBytes) {
+  const raised = readerContainerMemoryBytes(instance);
+  if (readerMemory + disk < raised && raised + appMemory > CLOUD_RUN_MAX.memoryBytes) {
+    findings.problem(
+      'split.reader.resources.cpu.limit',
+      `${quote(instance.resources.cpu.limit)} gives the reader ${readerCpu(instance)} vCPU, for which Cloud Run requires ${gib(raised)} of memory: with the application's ${gib(appMemory)} that is more than Cloud Run's 32 GiB per instance`,
+      "lower reader.resources.cpu.limit, or the application's memory limit",
+    );
+    return;
+  }
+  if (readerMemory + disk + appMemory > CLOUD_RUN_MAX.memoryBytes) {
     checkReaderDisk(
       disk,
       Math.max(0, CLOUD_RUN_MAX.memoryBytes - readerMemory - appMemory),

@@ -150,7 +150,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       checkCluster(args.cluster, store?.region ?? storeRegionOf(args.split, findings), own);
       checkNetwork(args, args.cluster?.region, own);
       checkReaderGrantees(args, synthesized, own);
-      if (args.grantSourceAccess !== false) checkGcsSources(args.split?.datasets, findings.under('split.datasets'));
+      if (args.grantSourceAccess !== false) checkGcsSources(args.split?.datasets, args.split?.store?.cloud === 'gcp' ? args.split.store.bucket : undefined, findings.under('split.datasets'));
       checkBooleans(args as unknown as Record<string, unknown>, ['impersonateServiceAccounts', 'grantSourceAccess', 'protect'], own);
     }
     findings.throwIfProblems(splitNameOf(args?.split), name);
@@ -228,7 +228,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
         if (source.prefix === undefined) {
           this.grant(`${name}-writer-source-${source.bucket}`, source.bucket, READER_ROLE, writerMember(writers[0]), [this.bucket, ...dependsOn]);
         } else {
-          // A folder of the snapshot bucket: held to it, as the bucket holds other splits' snapshots too.
+          // A folder or file of the snapshot bucket: held to it, as the bucket holds other splits' snapshots too.
           const condition = gcsPrefixCondition(source.bucket, { prefix: source.prefix, access: 'read' });
           this.grant(`${name}-writer-source-${source.bucket}/${source.prefix}`, this.bucket.name, READER_ROLE, writerMember(writers[0]), dependsOn, condition);
         }

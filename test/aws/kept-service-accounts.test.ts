@@ -113,4 +113,11 @@ describe('reader ServiceAccounts of applications', () => {
     const role = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: 'shop-eu-west-1-spice-reader' } }))[0] as any;
     expect(error.message).toContain(`${JSON.stringify(role.Properties.AssumeRolePolicyDocument).length} characters long`);
   });
+
+  it('are not needed to pass the quota: many reader namespaces are refused there, with their own fix', () => {
+    const readerNamespaces = Array.from({ length: 60 }, (_, i) => `team-${i}`);
+    const error = thrown(() => awsStack({ readerNamespaces }, new App()));
+    expect(error.problems.map((p) => p.path)).toEqual(['props.readerNamespaces']);
+    expect(error.message).toMatch(/props\.readerNamespaces: makes the trust policy of role shop-eu-west-1-spice-reader \d+ characters long, over IAM's quota of 2048: the deploy would fail; grant fewer namespaces to one role/);
+  });
 });

@@ -179,6 +179,19 @@ describe('values that would deploy but never work', () => {
     expect(thrown(inStack('Billing', 'billing')).message).toContain('props.vpc: already has the S3 gateway endpoint of Orders/Split');
   });
 
+  it('does not take two VPC lookups not done yet for one VPC: the CLI looks them up after this synth', () => {
+    const app = new App();
+    for (const [id, name, region] of [['Eu', 'orders', 'eu-west-1'], ['Us', 'billing', 'us-east-1']]) {
+      const stack = new Stack(app, id, { env: { account: '111122223333', region } });
+      new ReadWriteSplitAws(stack, 'Split', {
+        split: awsSplit({ name, store: { cloud: 'aws', bucket: `${name}-snapshots`, region } }),
+        cluster: { region, trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+        vpc: ec2.Vpc.fromLookup(stack, 'Vpc', { tags: { team: name } }),
+      });
+    }
+    expect(app.node.findAll().filter((c) => c instanceof ec2.GatewayVpcEndpoint)).toHaveLength(2);
+  });
+
   it('refuses the same split twice in an app: IAM role names are unique in an account', () => {
     const app = new App();
     awsStack({}, app);

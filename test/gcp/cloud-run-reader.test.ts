@@ -235,6 +235,14 @@ describe('SpiceReaderCloudRun refuses bad input', () => {
     expect(await problemsOf({ datasets: ['nope'] })).toEqual([expect.stringMatching(/^args\.datasets\[0\]: "nope" is not a dataset of the split/)]);
   });
 
+  it("refuses an instance that the vCPU's minimum memory takes over Cloud Run's 32 GiB", async () => {
+    const big = derivedSplit(BEHIND_BALANCER, { reader: { ...BEHIND_BALANCER.reader, resources: { cpu: { request: '1', limit: '6' }, memory: { request: '1Gi', limit: '1Gi' } } } });
+    const app = { ...APP, resources: { limits: { cpu: '1', memory: '28.5Gi' } } };
+    expect(await problemsOf({ datasets: ['reviews'], clusterApiKey: API_KEY, vpcAccess: VPC, app }, big)).toEqual([
+      'split.reader.resources.cpu.limit: "6" gives the reader 6 vCPU, for which Cloud Run requires 4 GiB of memory: with the application\'s 28.5 GiB that is more than Cloud Run\'s 32 GiB per instance; lower reader.resources.cpu.limit, or the application\'s memory limit',
+    ]);
+  });
+
   it("refuses an instance over Cloud Run's 32 GiB: the in-memory volumes count against memory", async () => {
     const big = derivedSplit(catalog, { reader: { localDisk: '30Gi' } });
     expect(await problemsOf({ datasets: ['products'] }, big)).toEqual([

@@ -194,21 +194,30 @@ describe('source access', () => {
         { name: 'lake_products', from: 'gs://acme-catalog-snapshots/lake/products/', params: { file_format: 'parquet' }, readers: 'delegated' },
         { name: 'extras', from: 'gs://acme-catalog-snapshots/lake/products/extras.parquet', params: { file_format: 'parquet' }, readers: 'delegated' },
         { name: 'seed', from: 'gs://acme-catalog-snapshots/catalog/seed/', params: { file_format: 'parquet' }, readers: 'delegated' },
+        { name: 'own', from: 'gs://acme-catalog-snapshots/catalog', params: { file_format: 'parquet' }, readers: 'delegated' },
       ],
     };
     const { resources } = await deploy({ split });
     const sourceGrants = grants(resources).filter((g) => g.name.includes('-source-'));
-    expect(sourceGrants).toEqual([{
-      name: 'catalog-writer-source-acme-catalog-snapshots/lake/products/',
+    const held = (path: string) => ({
+      name: `catalog-writer-source-acme-catalog-snapshots/${path}`,
       bucket: 'acme-catalog-snapshots',
       role: 'roles/storage.objectViewer',
       member: principal('storefront', 'catalog-writer'),
       condition: {
-        title: 'read lake/products/',
-        description: 'Only objects under gs://acme-catalog-snapshots/lake/products/',
-        expression: 'resource.name.startsWith("projects/_/buckets/acme-catalog-snapshots/objects/lake/products/") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("lake/products/")',
+        title: `read ${path}`,
+        description: `Only objects under gs://acme-catalog-snapshots/${path}`,
+        expression: `resource.name.startsWith("projects/_/buckets/acme-catalog-snapshots/objects/${path}") || api.getAttribute("storage.googleapis.com/objectListPrefix", "").startsWith("${path}")`,
       },
-    }]);
+    });
+    // The folder, and the file by its own path: never the whole bucket, which holds other splits' snapshots.
+    expect(sourceGrants).toEqual([held('lake/products/'), held('lake/products/extras.parquet')]);
+  });
+
+  it('refuses a source at the snapshot bucket\'s root', () => {
+    const split: SplitSpec = { ...catalog, datasets: [...catalog.datasets, { name: 'everything', from: 'gs://acme-catalog-snapshots/', params: { file_format: 'parquet' }, readers: 'delegated' }] };
+    expect(() => new ReadWriteSplitGcp('root', { split, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true }))
+      .toThrow(`split.datasets[${catalog.datasets.length}].from: "gs://acme-catalog-snapshots/" is the root of the snapshot bucket, which holds every split's snapshots`);
   });
 
   it('grants nothing with grantSourceAccess: false', async () => {

@@ -31,11 +31,11 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   },
   'k8s/index': {
     values: [
-      'HelmWriterRelease', 'LABELS', 'LINK_LOCAL_IDENTITY_ENDPOINTS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SPICE_HELM_CHART', 'SpiceReaderSidecar',
+      'HelmWriterRelease', 'LABELS', 'LINK_LOCAL_DNS_RESOLVERS', 'LINK_LOCAL_IDENTITY_ENDPOINTS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SPICE_HELM_CHART', 'SpiceReaderSidecar',
       'SpiceWriterCluster', 'SplitObservability', 'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
-      'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'HelmWriterReleaseNames', 'HelmWriterReleaseProps', 'HelmWriterWorkloads', 'NodeSpread',
+      'AppPort', 'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'HelmWriterReleaseNames', 'HelmWriterReleaseProps', 'HelmWriterWorkloads', 'NodeSpread',
       'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderEgressDns', 'ReaderEgressOptions', 'ReaderEgressPeer', 'ReaderEgressPort', 'ReaderEgressRule', 'ReaderRestartScheduleProps',
       'SidecarMode', 'SpiceChartValues', 'SpiceEnvVar', 'SpicePodSettings', 'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps',
       'SpicepodConfigMap', 'SpicepodSetUpdateStrategy', 'SpicepodSetWriter', 'SpicepodSetWriterProps', 'SpicepodSetWriterWorkloads', 'SplitIdentities', 'SplitObservabilityOptions',
@@ -45,7 +45,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'aws/index': {
     values: ['ReadWriteSplitAws', 'SpiceReaderFargateTask', 'SpiceSnapshotBucket', 'SpiceWorkloadRole'],
     types: [
-      'EksClusterRef', 'EksTrust', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceReaderClusterApiKey', 'SpiceReaderFargateTaskProps',
+      'EksClusterRef', 'EksTrust', 'EksTrustOptions', 'KubernetesServiceAccountRef', 'ReadWriteSplitAwsProps', 'SnapshotBucketEncryption', 'SpiceReaderClusterApiKey', 'SpiceReaderFargateTaskProps',
       'SpiceSnapshotBucketProps', 'SpiceWorkloadRoleProps',
     ],
   },
