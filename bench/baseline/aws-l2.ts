@@ -80,11 +80,12 @@ function snapshotBucket(scope: Construct, baseline: AwsL2Baseline): s3.Bucket {
     resources: [bucket.bucketArn, bucket.arnForObjects('*')],
     conditions: { StringNotEquals: { 'aws:SourceVpce': baseline.vpcEndpointId } },
   }));
+  bucket.policy?.applyRemovalPolicy(RemovalPolicy.RETAIN);
   Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'Snapshots are derived data re-created from their sources.' });
   return bucket;
 }
 
-function podIdentity(clusterName: string, namespaces: readonly string[], serviceAccount: string): iam.IPrincipal {
+function podIdentity(clusterName: string, namespaces: readonly string[], serviceAccount: string): iam.PrincipalBase {
   return new iam.ServicePrincipal('pods.eks.amazonaws.com').withConditions({
     StringEquals: {
       'aws:RequestTag/eks-cluster-name': clusterName,
@@ -97,8 +98,7 @@ function podIdentity(clusterName: string, namespaces: readonly string[], service
 function tierRole(split: Construct, bucket: s3.Bucket, baseline: AwsL2Baseline, spec: BaselineRole): iam.Role {
   const scope = new Construct(split, spec.id);
   const principal = podIdentity(baseline.clusterName, spec.namespaces, spec.serviceAccount);
-  const role = new iam.Role(scope, 'Role', { roleName: spec.name, description: spec.description, assumedBy: principal });
-  role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [principal] }));
+  const role = new iam.Role(scope, 'Role', { roleName: spec.name, description: spec.description, assumedBy: principal.withSessionTags() });
   spec.namespaces.forEach((namespace, i) => new eks.CfnPodIdentityAssociation(scope, `Association${i}`, {
     clusterName: baseline.clusterName, namespace, serviceAccount: spec.serviceAccount, roleArn: role.roleArn,
   }));
