@@ -73,6 +73,18 @@ export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): Write
 }
 
 /**
+ * The archiver's scratch disk. It holds every accelerated dataset and uploads each, so it needs
+ * the readers' disk or, when more, what an upload takes on one volume (the files, and the largest
+ * one's copies: `UPLOAD_COPIES`).
+ */
+export function archiverDisk(readerLocalDisk: string, datasets: readonly ResolvedDataset[]): string {
+  const archived = datasets.filter((d) => d.readers === 'accelerated' && d.engineFile);
+  const largest = Math.max(0, ...archived.map((d) => d.expectedSizeBytes ?? 0));
+  const upload = (totalSize(archived) ?? 0) + UPLOAD_COPIES * largest;
+  return upload > (parseQuantity(readerLocalDisk) ?? 0) ? toGibibytes(upload) : readerLocalDisk;
+}
+
+/**
  * Size of each writer's persistent volume, as given or derived. A description checked against the
  * lock of a deployed one (`locked`) keeps the size the lock holds: the warning about datasets of
  * unknown size, whose advice would change it, is for descriptions not deployed yet.

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { archiverName, ResolvedSplit, spicepodConfigMapName, TierSpicepod } from '../core';
+import { archiverDisk, archiverName, ResolvedSplit, spicepodConfigMapName, TierSpicepod } from '../core';
 import { IdentityBinding } from './identity';
 import { tierLabels } from './labels';
 import { manifest } from './manifest';
@@ -56,7 +56,7 @@ export class Archiver extends Construct {
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
           container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings, tls),
-          volumes: [emptyDirVolume(DATA_VOLUME, split.reader.localDisk), ...dataTierVolumes(this.spicepodConfigMap.name, tls)],
+          volumes: [emptyDirVolume(DATA_VOLUME, archiverDisk(split.reader.localDisk, split.datasets)), ...dataTierVolumes(this.spicepodConfigMap.name, tls)],
           settings: options.settings,
         }),
       },

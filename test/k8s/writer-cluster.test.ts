@@ -146,6 +146,19 @@ describe('the writer cluster', () => {
     }
   });
 
+  it("gives the archiver the scratch disk an upload of its largest dataset takes, when that is more than the readers' disk", () => {
+    const archiverDisk = (spec: Parameters<typeof awsSplit>[0]) => {
+      const chart = new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(spec), writerIdentity: { type: 'aws-pod-identity' } });
+      const archiver = find(Testing.synth(chart) as K8sObject[], 'Deployment', 'shop-archiver');
+      return archiver.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'data').emptyDir.sizeLimit;
+    };
+    const large = { name: 'orders', from: 's3://lake/orders/', params: { file_format: 'parquet' }, expectedSize: '12Gi' };
+    // One 12 GiB DuckDB file: readers get twice it (24 GiB); its upload holds it and two copies (36 GiB).
+    expect(archiverDisk({ datasets: [large] })).toBe(`${36 * 1024}Mi`);
+    // Readers given more than that: the archiver has theirs.
+    expect(archiverDisk({ datasets: [large], reader: { localDisk: '50Gi' } })).toBe(`${50 * 1024}Mi`);
+  });
+
   it('admits Flight only, and only from reader pods and the archiver, metrics only from monitoring', () => {
     expect(find(docs, 'NetworkPolicy', 'shop-writer').spec).toEqual({
       podSelector: { matchLabels: { 'read-write-split.io/split': 'shop', 'read-write-split.io/tier': 'writer' } },
