@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { Testing } from 'cdk8s';
+import { parseAllDocuments, stringify } from 'yaml';
 import { describe, expect, it, vi } from 'vitest';
 import { SplitSpec, synthesizeSplit } from '../../lib';
 import { formatProblem } from '../../lib/core/errors';
@@ -213,6 +215,16 @@ describe('writer roles as SpicepodSets', () => {
 
   it('validates every rendered object against a given CRD file', () => {
     const docs = synth({ workloads: { type: 'spicepodset', crdFile: CRD, updateStrategy: { type: 'BlueGreen' }, kubernetesVersion: 'v1.33.1' } });
+    expect(sets(docs)).toHaveLength(2);
+  });
+
+  it('accepts a CRD whose root lists only spec and status, as kube-rs generates them: the API server admits apiVersion, kind and metadata anyway', () => {
+    const crd = parseAllDocuments(readFileSync(CRD, 'utf8')).map((doc) => doc.toJS()).find((doc) => doc?.kind === 'CustomResourceDefinition');
+    const root = crd.spec.versions.find((version: { name: string }) => version.name === 'v2').schema.openAPIV3Schema;
+    for (const key of ['apiVersion', 'kind', 'metadata']) delete root.properties[key];
+    const file = join(mkdtempSync(join(tmpdir(), 'crd-')), 'spicepodset-crd.yaml');
+    writeFileSync(file, stringify(crd));
+    const docs = synth({ workloads: { type: 'spicepodset', crdFile: file, updateStrategy: { type: 'BlueGreen' }, kubernetesVersion: 'v1.33.1' } });
     expect(sets(docs)).toHaveLength(2);
   });
 
