@@ -58,6 +58,8 @@ const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 export interface HelmWriterCheckContext {
   /** The writer cluster's pod settings, and the findings rooted at them (`pods`). */
   readonly pods?: { readonly settings: WriterPodSettings | undefined; readonly findings: Findings };
+  /** The split, when valid: its name gives the release names not given, its writer replicas whether the query replicas have one. */
+  readonly split?: { readonly name: string; readonly writer: { readonly replicas: number } };
 }
 
 /**
@@ -82,8 +84,14 @@ export function checkHelmWriterWorkloads(workloads: HelmWriterWorkloads, finding
       findings.problem(`releaseNames.${key}`, `${quote(name)} is not a Helm release name`, "use at most 53 lowercase letters, digits and '-', starting and ending with a letter or digit");
     }
   }
-  if (names.snapshotOwner !== undefined && names.snapshotOwner === names.queryReplica) {
-    findings.problem('releaseNames.queryReplica', `${quote(names.queryReplica)} is also the snapshot owner's release`, 'give each writer role its own release');
+  // Each role's release, given or by default: one release for both would upgrade the owner away.
+  const split = context.split;
+  const owner = names.snapshotOwner ?? (split && writerStatefulSetName(split.name, 'snapshot-owner'));
+  const replica = names.queryReplica ?? (split && writerStatefulSetName(split.name, 'query-replica'));
+  const bothRendered = split === undefined || split.writer.replicas > 1;
+  if (owner !== undefined && owner === replica && bothRendered) {
+    const [key, other] = names.queryReplica !== undefined ? ['queryReplica', "snapshot owner's"] : ['snapshotOwner', "query replicas'"];
+    findings.problem(`releaseNames.${key}`, `${quote(owner)} is also the ${other} release`, 'give each writer role its own release');
   }
   const pods = context.pods?.settings;
   const podFindings = context.pods?.findings;
@@ -132,7 +140,7 @@ export class HelmWriterRelease extends Construct {
     const { split, role, workloads } = props;
     // Rooted as the chart's props are, should it reach here unchecked.
     const findings = new Findings(undefined, 'props');
-    checkHelmWriterWorkloads(workloads, findings.under('workloads'), { pods: { settings: props.settings, findings: findings.under('pods') } });
+    checkHelmWriterWorkloads(workloads, findings.under('workloads'), { pods: { settings: props.settings, findings: findings.under('pods') }, split });
     findings.throwIfProblems(split.name, this.node.path);
     this.name = writerStatefulSetName(split.name, role);
     this.role = role;

@@ -39,7 +39,7 @@ export function checkWriterWorkloads(workloads: WriterWorkloads | undefined, fin
     case 'statefulsets':
       return;
     case 'helm':
-      return checkHelmWriterWorkloads(workloads, findings.under('workloads'), { pods: { settings: context.pods, findings: findings.under('pods') } });
+      return checkHelmWriterWorkloads(workloads, findings.under('workloads'), { pods: { settings: context.pods, findings: findings.under('pods') }, split: context.synthesized?.split });
     case 'spicepodset':
       return checkSpicepodSetWriterWorkloads(workloads, findings.under('workloads'), { synthesized: context.synthesized, pods: { settings: context.pods, findings: findings.under('pods') } });
     default:

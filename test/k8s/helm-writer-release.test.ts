@@ -258,4 +258,13 @@ describe('Helm workloads that cannot be rendered', () => {
       `props.workloads.releaseNames.queryReplica: "writers" is also the snapshot owner's release; give each writer role its own release`,
     ]);
   });
+
+  it("refuses a release name that is the other role's default: one release would hold both roles, and the second install removes the snapshot owner", () => {
+    expect(problems({ workloads: { ...HELM, releaseNames: { snapshotOwner: 'shop-writer-replica' } } })).toEqual([
+      `props.workloads.releaseNames.snapshotOwner: "shop-writer-replica" is also the query replicas' release; give each writer role its own release`,
+    ]);
+    expect(problems({ workloads: { ...HELM, releaseNames: { queryReplica: 'shop-writer-owner' } } })).toEqual([
+      `props.workloads.releaseNames.queryReplica: "shop-writer-owner" is also the snapshot owner's release; give each writer role its own release`,
+    ]);
+  });
 });
