@@ -58,17 +58,20 @@ export function importCommand(path: string, options: ImportOptions): number {
     for (const problem of error.problems) process.stderr.write(`${path}: ${problem.path}: ${problem.message}; ${problem.fix}\n`);
     return EXIT.invalid;
   }
-  const text = options.format === 'json' ? `${JSON.stringify(imported, null, 2)}\n` : descriptionFile(imported, path, options.out);
+  // --out always gets the description file; the JSON report, asked for, goes to standard output.
+  const file = descriptionFile(imported, path, options.out);
   if (options.out) {
     try {
-      writeFileSync(options.out, text);
+      writeFileSync(options.out, file);
     } catch (error) {
       throw new UsageError(`cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
-  } else {
-    process.stdout.write(text);
   }
-  if (options.format === 'json') return EXIT.valid;
+  if (options.format === 'json') {
+    process.stdout.write(`${JSON.stringify(imported, null, 2)}\n`);
+    return EXIT.valid;
+  }
+  if (!options.out) process.stdout.write(file);
   for (const line of notes(imported)) process.stderr.write(`${line}\n`);
   const { datasets } = imported.description;
   process.stderr.write(`${options.out ?? 'standard output'}: split ${imported.description.name}, ${datasets.length} dataset${datasets.length === 1 ? '' : 's'}`

@@ -275,7 +275,7 @@ function resolveSnapshots(
 }
 
 function checkParams(params: Readonly<Record<string, ParamValue>>, path: string, key: 'params' | 'engineParams', findings: Findings, secretsElsewhere: boolean): void {
-  if (typeof params !== 'object' || params === null) {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     findings.problem(`${path}.${key}`, `${quote(params)} is not a map of params`, "use e.g. { file_format: 'parquet' }");
     return;
   }

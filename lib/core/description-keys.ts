@@ -1,5 +1,5 @@
 import type * as Levenshtein from 'fastest-levenshtein';
-import { Findings } from './errors';
+import { Findings, quote } from './errors';
 import type { DatasetRefreshSpec, DatasetSnapshotSpec, DatasetSpec } from './dataset-spec';
 import type { FlightClientCertificateSpec } from './flight-client-certificate';
 import type { FlightTlsSpec } from './flight-tls';
@@ -62,7 +62,11 @@ const SPLIT_KEY_SET: ReadonlySet<string> = new Set(SPLIT_KEYS);
 const DATASET_KEY_SET: ReadonlySet<string> = new Set(DATASET_KEYS);
 const keySets = (lists: Readonly<Record<string, readonly string[]>>) => Object.entries(lists).map(([key, keys]) => [key, new Set(keys)] as const);
 const NESTED_DATASET_SETS = keySets(NESTED_DATASET_KEYS);
-const SPLIT_OBJECT_SETS = keySets(SPLIT_OBJECT_KEYS).map(([at, keys]) => [at.split('.'), keys] as const);
+const SPLIT_OBJECT_SETS = keySets(SPLIT_OBJECT_KEYS).map(([at, keys]) => [at.split('.'), keys, at] as const);
+/** Objects whose own checks refuse anything else, naming what they hold. */
+const REFUSED_BY_OWN_CHECKS: ReadonlySet<string> = new Set([
+  'store', 'writer.apiKey', 'writer.acceptedApiKeys[]', 'writer.tls', 'writer.flightClientCertificate', 'writer.spiceCloud', 'upgradeFrom',
+]);
 const SECRET_REF_SET: ReadonlySet<string> = new Set(SECRET_REF);
 
 let levenshtein: typeof Levenshtein | undefined;
@@ -90,33 +94,48 @@ function checkKeys(value: object, known: ReadonlySet<string>, prefix: string, fi
   }
 }
 
-/** The objects held by `value`'s keys: each checked against its own keys (anything else is its checks' to refuse). */
-function checkNested(value: Readonly<Record<string, unknown>>, nested: readonly (readonly [string, ReadonlySet<string>])[], prefix: string, findings: Findings): void {
-  for (const [key, known] of nested) {
-    const inner = value[key];
-    if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) checkKeys(inner, known, `${prefix}${key}.`, findings);
+const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * A value where the description holds an object: its keys are checked, and anything but an object
+ * is refused (a default would otherwise be taken silently, e.g. for `retention: 24h`).
+ */
+function checkObject(value: unknown, known: ReadonlySet<string>, path: string, findings: Findings): void {
+  if (isObject(value)) {
+    checkKeys(value, known, `${path}.`, findings);
+  } else if (value !== undefined && !findings.isLateBound(value)) {
+    findings.problem(path, `${quote(value)} is not an object`, `give an object of ${[...known].map((key) => `'${key}'`).join(', ')}`);
   }
 }
 
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => value !== null && typeof value === 'object' && !Array.isArray(value);
+/** The objects held by `value`'s keys: each checked against its own keys. */
+function checkNested(value: Readonly<Record<string, unknown>>, nested: readonly (readonly [string, ReadonlySet<string>])[], prefix: string, findings: Findings): void {
+  for (const [key, known] of nested) checkObject(value[key], known, `${prefix}${key}`, findings);
+}
 
-/** The objects at `steps` below `value` (a step ending in `[]` takes each item of a list), with their paths. */
-function objectsAt(value: unknown, steps: readonly string[], path: string): { readonly value: object; readonly path: string }[] {
-  if (steps.length === 0) return isObject(value) ? [{ value, path }] : [];
+/** The values at `steps` below `value` (a step ending in `[]` takes each item of a list), with their paths; none below a value that is no object. */
+function valuesAt(value: unknown, steps: readonly string[], path: string): { readonly value: unknown; readonly path: string }[] {
+  if (steps.length === 0) return [{ value, path }];
   if (!isObject(value)) return [];
   const [step, ...rest] = steps;
   const key = step.endsWith('[]') ? step.slice(0, -2) : step;
   const inner = value[key];
   const at = path ? `${path}.${key}` : key;
-  if (!step.endsWith('[]')) return objectsAt(inner, rest, at);
-  return Array.isArray(inner) ? inner.flatMap((item, i) => objectsAt(item, rest, `${at}[${i}]`)) : [];
+  if (!step.endsWith('[]')) return valuesAt(inner, rest, at);
+  return Array.isArray(inner) ? inner.flatMap((item, i) => valuesAt(item, rest, `${at}[${i}]`)) : [];
 }
 
-/** Reports every key of the split description (and of the objects in it, datasets aside) that no description has. */
+/**
+ * Reports every key of the split description (and of the objects in it, datasets aside) that no
+ * description has, and every value that is no object where the description holds one.
+ */
 export function checkSplitKeys(spec: object, findings: Findings): void {
   checkKeys(spec, SPLIT_KEY_SET, '', findings);
-  for (const [steps, known] of SPLIT_OBJECT_SETS) {
-    for (const found of objectsAt(spec, steps, '')) checkKeys(found.value, known, `${found.path}.`, findings);
+  for (const [steps, known, at] of SPLIT_OBJECT_SETS) {
+    for (const found of valuesAt(spec, steps, '')) {
+      if (isObject(found.value)) checkKeys(found.value, known, `${found.path}.`, findings);
+      else if (!REFUSED_BY_OWN_CHECKS.has(at)) checkObject(found.value, known, found.path, findings);
+    }
   }
 }
 

@@ -176,7 +176,8 @@ function checkNames(spec: AnySplitSpec, findings: Findings): string {
 
 function resolveDatasets(spec: AnySplitSpec, spiceCloud: boolean, findings: Findings): ResolvedDataset[] {
   if (!Array.isArray(spec.datasets) || spec.datasets.length === 0) {
-    findings.problem('datasets', 'is empty', 'describe at least one dataset');
+    const what = spec.datasets === undefined ? 'is missing' : Array.isArray(spec.datasets) ? 'is empty' : `${quote(spec.datasets)} is not a list`;
+    findings.problem('datasets', what, 'describe at least one dataset, as a list');
     return [];
   }
   const notObjects = new Set<number>();

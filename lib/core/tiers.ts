@@ -150,6 +150,12 @@ export const READER_RESOURCES: ResolvedResources = {
   memory: { request: '512Mi', limit: '4Gi' },
 };
 
+/** How to write a CPU or memory quantity; a number, as YAML reads `2`, goes in quotes. */
+function quantityFix(kind: 'cpu' | 'memory', given: unknown): string {
+  const example = kind === 'cpu' ? "'500m' or '2'" : "'512Mi' or '4Gi'";
+  return typeof given === 'number' ? `write it as a string, in quotes ('${given}'), e.g. ${example}` : `use e.g. ${example}`;
+}
+
 /** Checks resources and fills what is missing from the tier defaults. */
 export function resolveResources(
   spec: ResourcesSpec | undefined,
@@ -164,8 +170,8 @@ export function resolveResources(
   for (const kind of ['cpu', 'memory'] as const) {
     const request = parseQuantity(resolved[kind].request);
     const limit = parseQuantity(resolved[kind].limit);
-    if (request === undefined) findings.problem(`${path}.${kind}.request`, `${quote(resolved[kind].request)} is not a quantity`, "use e.g. '500m' or '512Mi'");
-    if (limit === undefined) findings.problem(`${path}.${kind}.limit`, `${quote(resolved[kind].limit)} is not a quantity`, "use e.g. '2' or '4Gi'");
+    if (request === undefined) findings.problem(`${path}.${kind}.request`, `${quote(resolved[kind].request)} is not a quantity`, quantityFix(kind, resolved[kind].request));
+    if (limit === undefined) findings.problem(`${path}.${kind}.limit`, `${quote(resolved[kind].limit)} is not a quantity`, quantityFix(kind, resolved[kind].limit));
     if (request !== undefined && limit !== undefined && request > limit) {
       findings.problem(
         `${path}.${kind}.request`,

@@ -261,6 +261,10 @@ describe('read-write-split import', () => {
     expect(JSON.parse(cli('import', SPICEPOD, '--format', 'json').stdout)).toEqual(JSON.parse(JSON.stringify(imported())));
     expect(parse(cli('import', SPICEPOD, '--name', 'shop').stdout).split.name).toBe('shop');
     const dir = mkdtempSync(join(tmpdir(), 'rws-cli-import-'));
+    // With --out, the file is the description either way; the JSON report goes to standard output.
+    const both = cli('import', SPICEPOD, '--format', 'json', '--out', join(dir, 'imported.split.yaml'));
+    expect(JSON.parse(both.stdout)).toEqual(JSON.parse(JSON.stringify(imported())));
+    expect(cli('validate', join(dir, 'imported.split.yaml'), '--target', 'spicepods').status).toBe(0);
     writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
     const notSpicepod = cli('import', join(dir, 'list.yaml'));
     expect(notSpicepod.status).toBe(1);

@@ -148,6 +148,27 @@ describe('keys no description has (JavaScript, spreads, parsed files: TypeScript
     ]);
   });
 
+  it('have a value where the description holds an object: anything else is refused, not replaced by the default', () => {
+    const spec = awsSplit({
+      retention: '24h' as never,
+      writer: 5 as never,
+      reader: { resources: { cpu: 1 } } as never,
+      datasets: [{ name: 'orders', from: 's3://lake/orders/', refresh: '1m', snapshots: 'always', params: [1, 2] } as never],
+    });
+    expect(validationError(spec).problems.map((p) => `${p.path}: ${p.message}`)).toEqual(expect.arrayContaining([
+      'retention: "24h" is not an object',
+      'writer: 5 is not an object',
+      'reader.resources.cpu: 1 is not an object',
+      'datasets[0].refresh: "1m" is not an object',
+      'datasets[0].snapshots: "always" is not an object',
+      'datasets[0].params: [1,2] is not a map of params',
+    ]));
+    expect(validationError(awsSplit({ datasets: 'orders' as never })).problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['datasets: "orders" is not a list']);
+    // YAML reads an unquoted 2 as a number: the fix says to quote it, with a CPU example.
+    const cpu = validationError(awsSplit({ writer: { resources: { cpu: { request: 2 as never } } } })).problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`);
+    expect(cpu).toEqual(["writer.resources.cpu.request: 2 is not a quantity; write it as a string, in quotes ('2'), e.g. '500m' or '2'"]);
+  });
+
   it('are refused inside the image, the store, the tiers, the retention and a dataset\'s refresh and snapshots too', () => {
     const spec = awsSplit({
       image: { tag: '1.11.5', editon: 'oss' } as never,
