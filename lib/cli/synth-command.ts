@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spicepodToYaml, SynthesizedSplit } from '../core';
 import type { AwsBuild } from './aws-target';
@@ -91,9 +91,10 @@ function checkReplaceable(dir: string): void {
 /** Writes a target into a fresh folder beside its place, then swaps it in: a failure leaves the last output as it was. */
 async function writeTarget(out: string, target: Target, write: (dir: string) => Written | Promise<Written>): Promise<Written> {
   const dir = join(out, target);
-  checkReplaceable(dir);
   const fresh = usage(() => mkdtempSync(join(out, `.${target}-`)), `write into ${out}`);
   try {
+    // mkdtemp makes the folder its owner's only: once swapped in, it is a folder like mkdir's.
+    chmodSync(fresh, 0o777 & ~process.umask());
     const written = await write(fresh);
     writeFileSync(join(fresh, MARKER), 'Written by read-write-split synth: replaced on its next run.\n');
     usage(() => rmSync(dir, { recursive: true, force: true }), `replace ${dir}`);
@@ -118,6 +119,8 @@ export async function synthCommand(path: string, options: SynthOptions): Promise
   if (!check.checked) return EXIT.invalid;
   const { synthesized, built: sides } = check.checked;
   usage(() => mkdirSync(options.out, { recursive: true }), `create ${options.out}`);
+  // Every target's folder is checked before any is written: no output half replaced.
+  for (const target of targets) checkReplaceable(join(options.out, target));
   for (const target of targets) {
     const written = await writeTarget(options.out, target, (dir) => {
       if (target === 'spicepods') return writeSpicepods(synthesized, dir);

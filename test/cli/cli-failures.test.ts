@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -143,6 +143,20 @@ describe('the command line on files that go wrong', () => {
     // Its own output is replaced on the next run.
     expect(cli('synth', file, '--out', join(dir, 'out'), '--target', 'spicepods').status).toBe(0);
     expect(cli('synth', file, '--out', join(dir, 'out'), '--target', 'spicepods').status).toBe(0);
+    // As mkdir makes them (not owner-only), so a later step as another user can read them.
+    expect(statSync(join(dir, 'out', 'spicepods')).mode & 0o777).toBe(0o777 & ~process.umask());
+  });
+
+  it('checks every target folder before it writes any: no output half replaced', () => {
+    const dir = project();
+    const file = write(dir, (f) => {
+      delete f.kubernetes.apps;
+    });
+    mkdirSync(join(dir, 'out', 'k8s'), { recursive: true });
+    writeFileSync(join(dir, 'out', 'k8s', 'notes.txt'), 'mine');
+    const refused = cli('synth', file, '--out', join(dir, 'out'), '--target', 'spicepods,k8s');
+    expect(refused.status).toBe(2);
+    expect(readdirSync(join(dir, 'out'))).toEqual(['k8s']);
   });
 
   it('says what is wrong with an empty file, a file of several documents and a split name that cannot be', () => {
