@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Target, TARGETS } from './check-file';
 import { importCommand } from './import-command';
@@ -17,10 +18,17 @@ function targetList(value: string): Target[] {
 
 const format = () => new Option('--format <format>', 'text for people, json for machines').choices(['text', 'json']).default('text');
 
+/** The package's version, from its package.json (two folders above `dist/cli/` and `lib/cli/`). */
+function packageVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(join(__dirname, '..', '..', 'package.json')) as { version: string }).version;
+}
+
 /** The command line: `read-write-split <command>`. */
 export function program(): Command {
   const cli = new Command('read-write-split')
     .description('Spice read/write splits from one YAML description: synthesize, validate, size and import.')
+    .version(packageVersion(), '--version', 'print the version of read-write-split')
     .showHelpAfterError()
     .exitOverride();
   cli.command('validate')

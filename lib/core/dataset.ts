@@ -252,10 +252,11 @@ function resolveSnapshots(
   const trigger = given.trigger ?? defaultTrigger(refresh.mode, spec.timeColumn);
   const allowed = TRIGGERS_BY_MODE[refresh.mode] ?? [];
   if (!allowed.includes(trigger)) {
+    const known = Object.values(TRIGGERS_BY_MODE).some((triggers) => triggers.includes(trigger));
     findings.problem(
       `${path}.snapshots.trigger`,
-      `${quote(trigger)} does not work with refresh mode ${quote(refresh.mode)}`,
-      `use one of ${allowed.map((t) => `'${t}'`).join(', ')}`,
+      known ? `${quote(trigger)} does not work with refresh mode ${quote(refresh.mode)}` : `${quote(trigger)} is not a snapshot trigger`,
+      `use one of ${allowed.map((t) => `'${t}'`).join(', ')}${known ? '' : ` (with refresh mode ${quote(refresh.mode)})`}`,
     );
   }
   if (given.threshold !== undefined && trigger === 'refresh_complete') {

@@ -56,7 +56,9 @@ export function checkSecretRef(ref: SecretRef | undefined, path: string, finding
       "use lowercase letters, digits, '-' and '.'",
     );
   }
-  if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) {
+  if (ref.key === undefined) {
+    findings.problem(`${path}.key`, 'is missing', "name the Secret's key that holds the value, e.g. key: 'password'");
+  } else if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) {
     findings.problem(`${path}.key`, `${quote(ref.key)} is not a Secret key`, "use letters, digits, '-', '_' and '.'");
   }
 }

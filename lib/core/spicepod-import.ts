@@ -107,7 +107,7 @@ function splitNameFor(pod: PodObject, options: SpicepodImportOptions, findings: 
   }
   const name = pod.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '').slice(0, 37).replace(/-+$/, '');
   if (!SPLIT_NAME.test(name)) findings.problem('name', `${quote(pod.name)} cannot be made a split name`, `pass options.name; ${SPLIT_NAME_FIX}`);
-  else if (name !== pod.name) notes.push({ path: 'name', reason: `${quote(pod.name)} is not a split name: imported as ${quote(name)}; pass options.name to choose another` });
+  else if (name !== pod.name) notes.push({ path: 'name', reason: `${quote(pod.name)} is not a split name: imported as ${quote(name)}; pass another name (options.name; --name on the command line)` });
   return name;
 }
 

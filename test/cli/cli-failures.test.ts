@@ -170,9 +170,12 @@ describe('the command line on files that go wrong', () => {
     expect(badName.stderr).toMatch(/^read-write-split: --name: "Bad_Name" is not a split name; /);
   });
 
-  it('exits 0 for help', () => {
+  it('exits 0 for help, and for the version, which a pipeline logs', () => {
     expect(cli('help', 'validate').status).toBe(0);
     expect(cli('--help').status).toBe(0);
+    const version = cli('--version');
+    expect(version.status).toBe(0);
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
   });
 });
 

@@ -358,7 +358,7 @@ describe('importSpicepod: names and refused Spicepods', () => {
     const spicepod = pod(`version: v1\nkind: Spicepod\nname: Shop_Analytics (EU) v2\ndatasets:\n${one}`);
     const result = importSpicepod(spicepod);
     expect(result.description.name).toBe('shop-analytics-eu-v2');
-    expect(reasonAt(result, 'name')).toBe('"Shop_Analytics (EU) v2" is not a split name: imported as "shop-analytics-eu-v2"; pass options.name to choose another');
+    expect(reasonAt(result, 'name')).toBe('"Shop_Analytics (EU) v2" is not a split name: imported as "shop-analytics-eu-v2"; pass another name (options.name; --name on the command line)');
     expect(importSpicepod(spicepod, { name: 'analytics' }).description.name).toBe('analytics');
   });
 

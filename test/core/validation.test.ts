@@ -61,6 +61,8 @@ const cases: [string, unknown, string, RegExp, RegExp][] = [
   ['database source on an Enterprise 2.x reader with GCS', withDataset({ from: 'mysql:shop.orders' }, { image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' } }), 'datasets[0].from', /an Enterprise 2.0.1 reader with a GCP store builds the "mysql" connector/, /'delegated'/],
   ['writer replicas', awsSplit({ writer: { replicas: 0 } }), 'writer.replicas', /0 is not a replica count/, /3 or more/],
   ['API key secret', awsSplit({ writer: { apiKey: { secretName: 'k', key: '' } } }), 'writer.apiKey.key', /"" is not a Secret key/, /letters, digits/],
+  ['API key secret without key', awsSplit({ writer: { apiKey: { secretName: 'k' } as never } }), 'writer.apiKey.key', /^is missing$/, /key: 'password'/],
+  ['no snapshot trigger', withDataset({ snapshots: { trigger: 'append' as never } }), 'datasets[0].snapshots.trigger', /^"append" is not a snapshot trigger$/, /'refresh_complete', 'time_interval' \(with refresh mode "full"\)/],
   ['grpc:// Flight endpoint', awsSplit({ writer: { flightEndpoint: 'grpc://shop-writer:50051' } }), 'writer.flightEndpoint', /grpc:\/\/ and grpcs:\/\/ are rejected/, /'http:\/\/host:50051'/],
   ['grpcs:// Flight endpoint', awsSplit({ writer: { flightEndpoint: 'grpcs://shop-writer:50051' } }), 'writer.flightEndpoint', /not a Flight endpoint/, /grpc\+tls/],
   ['writer CPU', awsSplit({ writer: { resources: { cpu: { request: 'two' } } } }), 'writer.resources.cpu.request', /"two" is not a quantity/, /'500m'/],
