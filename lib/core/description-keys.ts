@@ -98,12 +98,13 @@ const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
 
 /**
  * A value where the description holds an object: its keys are checked, and anything but an object
- * is refused (a default would otherwise be taken silently, e.g. for `retention: 24h`).
+ * is refused (a default would otherwise be taken silently, e.g. for `retention: 24h`). Null is
+ * absent, as YAML writes a key whose children are all commented out.
  */
 function checkObject(value: unknown, known: ReadonlySet<string>, path: string, findings: Findings): void {
   if (isObject(value)) {
     checkKeys(value, known, `${path}.`, findings);
-  } else if (value !== undefined && !findings.isLateBound(value)) {
+  } else if (value !== undefined && value !== null && !findings.isLateBound(value)) {
     findings.problem(path, `${quote(value)} is not an object`, `give an object of ${[...known].map((key) => `'${key}'`).join(', ')}`);
   }
 }

@@ -166,6 +166,8 @@ describe('keys no description has (JavaScript, spreads, parsed files: TypeScript
       'datasets[0].params: [1,2] is not a map of params',
     ]));
     expect(validationError(awsSplit({ datasets: 'orders' as never })).problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['datasets: "orders" is not a list']);
+    // YAML's `writer:` with every child commented out is null: the defaults, as when it is left out.
+    expect(validateSplit(awsSplit({ writer: null as never, retention: null as never })).problems).toEqual([]);
     // YAML reads an unquoted 2 as a number: the fix says to quote it, with a CPU example.
     const cpu = validationError(awsSplit({ writer: { resources: { cpu: { request: 2 as never } } } })).problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`);
     expect(cpu).toEqual(["writer.resources.cpu.request: 2 is not a quantity; write it as a string, in quotes ('2'), e.g. '500m' or '2'"]);
