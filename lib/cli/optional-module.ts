@@ -24,7 +24,9 @@ function installed(name: string): boolean {
 export function requireFrameworks(sides: readonly string[]): void {
   const missing = [...new Set(sides.flatMap((side) => FRAMEWORKS[side] ?? []))].filter((name) => !installed(name));
   if (missing.length === 0) return;
-  throw new UsageError(`${sides.join(', ')} need${sides.length === 1 ? 's' : ''} ${missing.join(', ')}: install beside read-write-split (npm install ${missing.join(' ')}), or leave out the file's section and --target for what you do not use`);
+  // Only the sides that lack a framework are named.
+  const short = sides.filter((side) => (FRAMEWORKS[side] ?? []).some((name) => missing.includes(name)));
+  throw new UsageError(`${short.join(', ')} need${short.length === 1 ? 's' : ''} ${missing.join(', ')}: install beside read-write-split (npm install ${missing.join(' ')}), or leave out the file's section and --target for what you do not use`);
 }
 
 /** A module of a side whose frameworks `requireFrameworks` found: loaded when used. */

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
@@ -30,6 +30,19 @@ describe('the command line installed without the frameworks (optional peer depen
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('read-write-split: k8s, gcp need cdk8s, cdk8s-plus-28, constructs, @pulumi/pulumi, @pulumi/gcp: install beside read-write-split'
       + ' (npm install cdk8s cdk8s-plus-28 constructs @pulumi/pulumi @pulumi/gcp), or leave out the file\'s section and --target for what you do not use\n');
+  });
+
+  it('names only the sides that lack a framework', () => {
+    for (const framework of ['cdk8s', 'cdk8s-plus-28', 'constructs']) {
+      symlinkSync(join(ROOT, 'node_modules', framework), join(cwd, 'node_modules', framework), 'dir');
+    }
+    try {
+      const result = alone('validate', 'catalog.split.yaml');
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(/^read-write-split: gcp needs @pulumi\/pulumi, @pulumi\/gcp: install beside read-write-split \(npm install @pulumi\/pulumi @pulumi\/gcp\)/);
+    } finally {
+      for (const framework of ['cdk8s', 'cdk8s-plus-28', 'constructs']) rmSync(join(cwd, 'node_modules', framework));
+    }
   });
 
   it('writes the Spicepods, sizes and imports with the package alone', () => {
