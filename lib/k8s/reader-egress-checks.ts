@@ -2,6 +2,7 @@ import { NAMESPACE_NAME, SnapshotCloud } from '../core';
 import { Findings, quote } from '../core/errors';
 import { checkCidr, parseCidr, strictlyInside } from './cidr';
 import { checkLabels } from './pod-settings';
+import { isPortProtocol } from './reader-pod-checks';
 import { ReaderEgressDns, ReaderEgressOptions, ReaderEgressPeer, ReaderEgressPlan, ReaderEgressPort, ReaderEgressRule } from './reader-egress';
 
 /** How each cloud's bucket is reached privately: where its CIDR blocks come from. */
@@ -11,7 +12,6 @@ const OBJECT_STORE_FIX: Readonly<Record<SnapshotCloud, string>> = {
   azure: 'give the subnet of the blob private endpoint',
 };
 
-const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
 const isPort = (port: unknown): port is number => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
 const PORT_FIX = 'use a number from 1 to 65535';
 
@@ -118,7 +118,7 @@ function checkRulePort(port: ReaderEgressPort, path: string, findings: Findings)
   if (port?.endPort !== undefined && (!isPort(port.endPort) || port.endPort < port.port)) {
     findings.problem(`${path}.endPort`, `${quote(port.endPort)} is not a port at or above ${quote(port?.port)}`, 'give the last port of the range, or leave it out for one port');
   }
-  if (port?.protocol !== undefined && !PROTOCOLS.includes(port.protocol)) findings.problem(`${path}.protocol`, `${quote(port.protocol)} is not a protocol`, "use 'TCP', 'UDP' or 'SCTP'");
+  if (port?.protocol !== undefined && !isPortProtocol(port.protocol)) findings.problem(`${path}.protocol`, `${quote(port.protocol)} is not a protocol`, "use 'TCP', 'UDP' or 'SCTP'");
 }
 
 function checkRule(rule: ReaderEgressRule, path: string, findings: Findings, allowAny: boolean): void {

@@ -3,6 +3,7 @@ import { EgressEndpoint, IdentityEndpointsNeed, identityEndpointsNeed } from './
 import { namespaceSelector, tierLabels } from './labels';
 import { Json } from './manifest';
 import { readerDestinations, ReaderDestinations } from './reader-destinations';
+import type { PortProtocol } from './reader-pod-checks';
 import { DEFAULT_PORTS } from './spice-container';
 
 /** A port of an application's own egress rule. */
@@ -20,7 +21,7 @@ export interface ReaderEgressPort {
    *
    * @default 'TCP'
    */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly protocol?: PortProtocol;
 }
 
 /**

@@ -4,6 +4,12 @@ import { SpicePorts } from './spice-container';
 /** Name of the reader sidecar container. */
 export const SIDECAR_NAME = 'spice-reader';
 
+/** The protocols of a Kubernetes port (a container's, a NetworkPolicy's). */
+export const PORT_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+export type PortProtocol = (typeof PORT_PROTOCOLS)[number];
+
+export const isPortProtocol = (value: unknown): value is PortProtocol => (PORT_PROTOCOLS as readonly unknown[]).includes(value);
+
 /** A port the application takes traffic on; TCP unless the container says otherwise. */
 export interface AppPort {
   readonly port: number;
@@ -12,7 +18,7 @@ export interface AppPort {
    *
    * @default 'TCP'
    */
-  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+  readonly protocol?: PortProtocol;
 }
 
 /** A container of the application pod: its name and ports. */
@@ -62,7 +68,7 @@ export interface SidecarFootprint {
  */
 export function appPortsOf(pod: AppPodShape, footprint: SidecarFootprint): Required<AppPort>[] {
   const declared = [...pod.containers, ...pod.initContainers.filter((c) => c.runsAlongside)]
-    .flatMap((c) => c.ports.map((p): AppPort => ({ port: p.number, protocol: (p.protocol ?? 'TCP') as AppPort['protocol'] })));
+    .flatMap((c) => c.ports.map((p): AppPort => ({ port: p.number, protocol: (p.protocol ?? 'TCP') as PortProtocol })));
   const ports = (footprint.appPorts ?? declared).map((p) => (typeof p === 'number' ? { port: p, protocol: 'TCP' as const } : { port: p.port, protocol: p.protocol ?? 'TCP' }));
   const seen = new Set<string>();
   return ports.filter((p) => !seen.has(`${p.protocol}/${p.port}`) && seen.add(`${p.protocol}/${p.port}`));

@@ -10,7 +10,7 @@ import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { AppPort, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
 import { perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -146,8 +146,6 @@ export interface ReaderAttachment {
   readonly networkPolicy: ApiObject;
 }
 
-const PORT_PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
-
 function portProblems(props: SpiceReaderSidecarOptions, findings: Findings): void {
   const valid = (port: unknown) => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
   if (props.metricsPort !== undefined && !valid(props.metricsPort)) findings.problem('metricsPort', `${quote(props.metricsPort)} is not a port`, 'use a number from 1 to 65535');
@@ -155,7 +153,7 @@ function portProblems(props: SpiceReaderSidecarOptions, findings: Findings): voi
     const number = typeof port === 'object' && port !== null ? port.port : port;
     if (!valid(number)) findings.problem(`appPorts[${i}]${number === port ? '' : '.port'}`, `${quote(number)} is not a port`, 'use a number from 1 to 65535');
     const protocol = typeof port === 'object' && port !== null ? port.protocol : undefined;
-    if (protocol !== undefined && !PORT_PROTOCOLS.includes(protocol)) findings.problem(`appPorts[${i}].protocol`, `${quote(protocol)} is not a port protocol`, "use 'TCP', 'UDP' or 'SCTP'");
+    if (protocol !== undefined && !isPortProtocol(protocol)) findings.problem(`appPorts[${i}].protocol`, `${quote(protocol)} is not a port protocol`, "use 'TCP', 'UDP' or 'SCTP'");
   });
   if (props.mode !== undefined && !['native', 'classic'].includes(props.mode)) findings.problem('mode', `${quote(props.mode)} is not a sidecar mode`, "use 'native' or 'classic'");
 }
