@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem } from '../core';
 import { AwsBuild, buildAws } from './aws-target';
+import { crossSectionProblems } from './cross-section-checks';
 import { buildKubernetes, KubernetesBuild } from './kubernetes-target';
 import { requireFrameworks } from './optional-module';
 import { planPulumi, PulumiPlan } from './pulumi-target';
@@ -92,9 +93,10 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   if (!isObject(value)) {
     return { problems: [{ file: source.path, ...source.positionOf(''), path: '(file)', message: `${value === null ? 'is empty, so it' : 'holds no mapping, so it'} is not a description file`, fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:)' }], warnings: [] };
   }
-  const sections = (['kubernetes', 'aws', 'gcp', 'azure'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
+  const sections = (['split', 'kubernetes', 'aws', 'gcp', 'azure'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
   if (sections.length > 0) {
-    return { problems: sections.map((key) => locate({ path: key, message: `${JSON.stringify(value[key])} is not a mapping`, fix: `write the ${key} section's keys under it (docs/cli.md), or leave it out` })), warnings: [] };
+    const fix = (key: string) => (key === 'split' ? "write the split's description under it: name, namespace, image, store, datasets (docs/split-description.md)" : `write the ${key} section's keys under it (docs/cli.md), or leave it out`);
+    return { problems: sections.map((key) => locate({ path: key, message: `${JSON.stringify(value[key])} is not a mapping`, fix: fix(key) })), warnings: [] };
   }
   const file = value as unknown as SplitFile;
   const findings = new Findings();
@@ -105,7 +107,7 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   const keyed = new Set(unknown.map(problemKey));
   const problems = [
     ...unknown.map((problem) => locate(problem, true)),
-    ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? [])]).filter((problem) => !keyed.has(problemKey(problem))).map((problem) => locate(problem)),
+    ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? []), ...(synthesized ? crossSectionProblems(file, synthesized, built) : [])]).filter((problem) => !keyed.has(problemKey(problem))).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));

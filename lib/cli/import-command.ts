@@ -12,6 +12,12 @@ export interface ImportOptions {
   readonly name?: string;
   /** @default - standard output */
   readonly out?: string;
+  /**
+   * Replace `out` when it exists (a description you may have edited since).
+   *
+   * @default false
+   */
+  readonly force?: boolean;
   readonly format: OutputFormat;
 }
 
@@ -62,9 +68,11 @@ export function importCommand(path: string, options: ImportOptions): number {
   const file = descriptionFile(imported, path, options.out);
   if (options.out) {
     try {
-      writeFileSync(options.out, file);
+      writeFileSync(options.out, file, { flag: options.force ? 'w' : 'wx' });
     } catch (error) {
-      throw new UsageError(`cannot write ${options.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new UsageError(`${options.out} exists, and import never replaces a description you may have edited: write to another file, or pass --force to replace it`);
+      throw new UsageError(`cannot write ${options.out}: ${code ?? (error as Error).message}`);
     }
   }
   if (options.format === 'json') {

@@ -24,10 +24,23 @@ export interface BuiltFile {
   readonly content: string;
 }
 
+/** An application whose workload got the reader sidecar: the ServiceAccount its pod runs as, and the identity given. */
+export interface AppReader {
+  /** The application's entry in the file: `kubernetes.apps[i]`. */
+  readonly at: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** Where the namespace was given: the entry's `namespace`, or the manifest. */
+  readonly namespaceFrom: 'namespace' | 'manifest';
+  readonly identity?: ApplicationManifest['identity'];
+}
+
 /** The cdk8s app of a file: the split's chart, and a chart per application manifest with the sidecar added. */
 export interface KubernetesBuild {
   readonly app?: App;
   readonly charts: readonly BuiltChart[];
+  /** The applications that got the sidecar. */
+  readonly readers?: readonly AppReader[];
   /** The writer roles' Helm values files, with Helm workloads. */
   readonly files?: readonly BuiltFile[];
   readonly problems: readonly ValidationProblem[];
@@ -136,8 +149,8 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
     // When only the chart's props are wrong, the applications' sidecars are still checked (from
     // the description alone), so that every problem is reported at once.
     const synthesized = checkSplit(describedSplit(file), new Findings());
-    const appProblems = synthesized ? built((chart, options, workload) => new SpiceReaderSidecar(chart, 'reader', { ...options, synthesized }).addToManifest(workload)).problems : [];
-    return { charts: [], problems: [...chartProblems, ...problems, ...appProblems] };
+    const apps = synthesized ? built((chart, options, workload) => new SpiceReaderSidecar(chart, 'reader', { ...options, synthesized }).addToManifest(workload)) : undefined;
+    return { charts: [], readers: apps?.readers, problems: [...chartProblems, ...problems, ...(apps?.problems ?? [])] };
   }
   const taken = new Set<string>();
   // With a Spice Cloud writer the split's chart holds the readers' monitoring at most: without it, only the applications' charts are written.
@@ -145,7 +158,7 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const own: BuiltChart[] = cloudWriter && !props.observability ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
   const withSidecars = built((chart, options, workload) => split.readerSidecar(chart, 'reader', options).addToManifest(workload));
   const charts = [...own, ...withSidecars.charts.map(({ chart, manifest }) => ({ chart, file: `${uniqueName(basename(manifest, extname(manifest)), taken)}.yaml` }))];
-  return { app, charts, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems] };
+  return { app, charts, readers: withSidecars.readers, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems] };
 }
 
 /** What the applications' charts are built in. */
@@ -158,9 +171,10 @@ interface AppsContext {
 }
 
 /** One chart per application: its manifest included, the reader sidecar added to its workload. */
-function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Chart; manifest: string }[]; problems: ValidationProblem[] } {
+function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Chart; manifest: string }[]; readers: AppReader[]; problems: ValidationProblem[] } {
   const { cdk8s, app, splitName, fileDir, entries } = context;
   const charts: { chart: Chart; manifest: string }[] = [];
+  const readers: AppReader[] = [];
   const problems: ValidationProblem[] = [];
   for (const [spec, i] of entries) {
     const at = `kubernetes.apps[${i}]`;
@@ -175,11 +189,18 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
       const { manifest: _manifest, workload: _workload, ...options } = spec;
       add(chart, { ...options, namespace: spec.namespace ?? workload.metadata.namespace }, workload);
       charts.push({ chart, manifest: spec.manifest });
+      readers.push({ ...runsAs(workload), at, namespaceFrom: spec.namespace === undefined ? 'manifest' : 'namespace', identity: spec.identity });
     } catch (error) {
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
   }
-  return { charts, problems };
+  return { charts, readers, problems };
+}
+
+/** The namespace and ServiceAccount of a workload's pod, as rendered with the sidecar. */
+function runsAs(workload: ApiObject): { namespace: string; serviceAccount: string } {
+  const json = workload.toJson();
+  return { namespace: json.metadata?.namespace ?? 'default', serviceAccount: json.spec?.template?.spec?.serviceAccountName ?? 'default' };
 }
 
 /** A CRD file named in the description file is read from the description file's folder. */

@@ -60,8 +60,9 @@ export function program(): Command {
     .argument('<spicepod>', 'spicepod.yaml')
     .option('--name <name>', 'name of the split (default: the Spicepod\'s name, made a valid one)')
     .option('--out <file>', 'write the description file here (default: standard output)')
+    .option('--force', 'replace the --out file when it exists')
     .addOption(format())
-    .action((spicepod: string, options: { name?: string; out?: string; format: OutputFormat }) => {
+    .action((spicepod: string, options: { name?: string; out?: string; force?: boolean; format: OutputFormat }) => {
       process.exitCode = importCommand(spicepod, options);
     });
   return cli;

@@ -209,11 +209,13 @@ function resolveDatasets(spec: AnySplitSpec, spiceCloud: boolean, findings: Find
  * expire its last one, new readers cannot bootstrap it.
  */
 function warnQuietDatasets(datasets: readonly ResolvedDataset[], findings: Findings): void {
-  const onChange = datasets.filter((dataset) => dataset.snapshots?.creationPolicy === 'on_change').map((dataset) => dataset.name);
+  const quiet = (dataset: ResolvedDataset) => dataset.snapshots?.creationPolicy === 'on_change';
+  const onChange = datasets.filter(quiet).map((dataset) => dataset.name);
   if (onChange.length === 0) return;
+  // One warning for all of them, placed at the first.
   findings.warn(
     'on-change-snapshots-expire',
-    'datasets[].snapshots.creationPolicy',
+    `datasets[${datasets.findIndex(quiet)}].snapshots.creationPolicy`,
     `${onChange.join(', ')} snapshot only when their data changes ('on_change'): if one stays unchanged longer than retention.refreshSnapshots, its snapshots expire; the writer re-creates one at its next refresh (spiced 1.11+), and until then new readers of it cannot bootstrap; for such datasets set snapshots { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }`,
   );
 }

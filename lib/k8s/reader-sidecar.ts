@@ -181,8 +181,8 @@ export class SpiceReaderSidecar extends Construct {
     super(scope, id);
     const { split } = props.synthesized;
     const findings = new Findings();
-    checkReaderDatasets(split, props.datasets, findings);
     const own = findings.under('props');
+    checkReaderDatasets(split, props.datasets, own, 'datasets');
     checkWorkloadIdentity(props.identity, 'identity', own);
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);

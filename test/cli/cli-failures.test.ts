@@ -80,6 +80,7 @@ describe('the command line on files that go wrong', () => {
       [(f) => { f.kubernetes = 5; }, /:\d+:\d+ kubernetes: 5 is not a mapping; /],
       [(f) => { f.kubernetes.writerIdentity = { typ: 'aws-irsa', roleArn: f.kubernetes.writerIdentity.roleArn }; }, /kubernetes\.writerIdentity\.typ: is not a key of this description; did you mean 'type'\?/],
       [(f) => { f.split.datasets[0].from = 'https://user:s3cr3t@example.com/orders.parquet'; }, /split\.datasets\[0\]\.from: carries a user and password in its URL, which would reach every reader; /],
+      [(f) => { f.kubernetes.apps[0] = { ...f.kubernetes.apps[0], manifest: 'a/api.yaml', datasets: ['orders', 'nope'] }; }, /:\d+:\d+ kubernetes\.apps\[0\]\.datasets\[1\]: "nope" is not a dataset of the split; use one of orders, order_history\n/],
     ];
     for (const [edit, message] of cases) {
       const result = cli('validate', write(dir, edit));
@@ -172,12 +173,14 @@ describe('the command line on files that go wrong', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['k8s']);
   });
 
-  it('says what is wrong with an empty file, a file of several documents and a split name that cannot be', () => {
+  it('says what is wrong with an empty file, a file of several documents, a split that is no mapping and a split name that cannot be', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rws-cli-wrong-'));
     writeFileSync(join(dir, 'empty.yaml'), '');
     writeFileSync(join(dir, 'multi.yaml'), 'split: {}\n---\nsplit: {}\n');
     expect(cli('validate', join(dir, 'empty.yaml')).stderr).toContain('empty.yaml:1:1 (file): is empty, so it is not a description file; ');
     expect(cli('validate', join(dir, 'multi.yaml')).stderr).toContain('multi.yaml:2:1 (file): holds more than one YAML document, but a description file is one; ');
+    writeFileSync(join(dir, 'list.yaml'), 'split: []\n');
+    expect(cli('validate', join(dir, 'list.yaml')).stderr).toBe(`${join(dir, 'list.yaml')}:1:8 split: [] is not a mapping; write the split's description under it: name, namespace, image, store, datasets (docs/split-description.md)\n${join(dir, 'list.yaml')}: 1 problem\n`);
     const badName = cli('import', join(ROOT, 'test', 'fixtures', 'import', 'single-tier.spicepod.yaml'), '--name', 'Bad_Name');
     expect(badName.status).toBe(2);
     expect(badName.stderr).toMatch(/^read-write-split: --name: "Bad_Name" is not a split name; /);

@@ -187,7 +187,7 @@ describe('read-write-split validate, when the chart\'s props are wrong', () => {
     const result = cli('validate', file, '--format', 'json');
     expect(result.status, result.output).toBe(1);
     const paths = JSON.parse(result.stdout).problems.map((p: { path: string }) => p.path);
-    expect(paths).toEqual(expect.arrayContaining(['kubernetes.nodeSpread', 'kubernetes.apps[0]']));
+    expect(paths).toEqual(expect.arrayContaining(['kubernetes.nodeSpread', 'kubernetes.apps[0].datasets[0]']));
   });
 });
 
@@ -265,6 +265,14 @@ describe('read-write-split import', () => {
     const both = cli('import', SPICEPOD, '--format', 'json', '--out', join(dir, 'imported.split.yaml'));
     expect(JSON.parse(both.stdout)).toEqual(JSON.parse(JSON.stringify(imported())));
     expect(cli('validate', join(dir, 'imported.split.yaml'), '--target', 'spicepods').status).toBe(0);
+    // A description edited since is never replaced without --force.
+    writeFileSync(join(dir, 'imported.split.yaml'), '# edited\n');
+    const again = cli('import', SPICEPOD, '--out', join(dir, 'imported.split.yaml'));
+    expect(again.status).toBe(2);
+    expect(again.stderr).toBe(`read-write-split: ${join(dir, 'imported.split.yaml')} exists, and import never replaces a description you may have edited: write to another file, or pass --force to replace it\n`);
+    expect(readFileSync(join(dir, 'imported.split.yaml'), 'utf8')).toBe('# edited\n');
+    expect(cli('import', SPICEPOD, '--out', join(dir, 'imported.split.yaml'), '--force').status).toBe(0);
+    expect(parse(readFileSync(join(dir, 'imported.split.yaml'), 'utf8')).split.name).toBe('shop-analytics');
     writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
     const notSpicepod = cli('import', join(dir, 'list.yaml'));
     expect(notSpicepod.status).toBe(1);

@@ -259,9 +259,14 @@ describe('warnings for valid but risky choices', () => {
   it('warns that on_change datasets can lose their last snapshot to lifecycle expiry', () => {
     const { warnings } = resolveSplit(awsSplit());
     expect(warnings).toContainEqual(expect.objectContaining({
-      path: 'datasets[].snapshots.creationPolicy',
+      path: 'datasets[0].snapshots.creationPolicy',
       message: expect.stringMatching(/^orders snapshot only when their data changes.*cannot bootstrap/),
     }));
+    // Placed at the first dataset that snapshots on change.
+    const [orders] = awsSplit().datasets;
+    const always = { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' } as const;
+    const second = resolveSplit(awsSplit({ datasets: [{ ...orders, snapshots: always }, { ...orders, name: 'returns' }] }));
+    expect(second.warnings).toContainEqual(expect.objectContaining({ path: 'datasets[1].snapshots.creationPolicy', message: expect.stringMatching(/^returns snapshot only/) }));
   });
 
   it('warns that spiced 1.x reaches Azure snapshot locations only with an IMDS managed identity', () => {

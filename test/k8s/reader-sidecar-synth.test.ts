@@ -6,7 +6,7 @@ import { appChart, podSpec, restrictedApp, sidecar, yamlDocs } from '../support/
 
 describe('bad input at synth time', () => {
   it('refuses a reader for a dataset the writer does not have', () => {
-    expect(() => sidecar(appChart(), { datasets: ['invoices'] })).toThrow(/reader.datasets\[0\]: "invoices" is not a dataset of the split/);
+    expect(() => sidecar(appChart(), { datasets: ['invoices'] })).toThrow(/props.datasets\[0\]: "invoices" is not a dataset of the split/);
   });
 
   it('refuses the sidecar added twice', () => {

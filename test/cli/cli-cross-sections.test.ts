@@ -1,0 +1,169 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { K8sObject } from '../support/k8s';
+import { ROOT } from '../support/run';
+import { cli, description, docsOf } from '../support/cli';
+
+// The Kubernetes and cloud sections of one file must agree: each pod's ServiceAccount trusted by
+// the identity it carries, and that identity the one the cloud section creates.
+
+const example = (name: string) => parse(readFileSync(join(ROOT, 'examples', 'cli', name), 'utf8'));
+const LEGACY_API = join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml');
+
+/** A folder holding the file (and the example's application manifest, or the one given). */
+function project(file: Record<string, any>, manifest = readFileSync(LEGACY_API, 'utf8')): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rws-cli-cross-'));
+  writeFileSync(join(dir, 'api.yaml'), manifest);
+  writeFileSync(join(dir, 'split.yaml'), stringify(file));
+  return dir;
+}
+
+const withApp = (file: Record<string, any>, app: Record<string, unknown>): Record<string, any> => ({ ...file, kubernetes: { ...file.kubernetes, apps: [{ manifest: 'api.yaml', ...app }] } });
+
+/** The problems validate reports, as { path, message, fix }. */
+function problemsOf(dir: string): { path: string; message: string; fix: string }[] {
+  const result = cli('validate', join(dir, 'split.yaml'), '--format', 'json');
+  return JSON.parse(result.stdout).problems.map(({ path, message, fix }: Record<string, string>) => ({ path, message, fix }));
+}
+
+/** Every pod template of the manifests, with the namespace of its workload. */
+function podsOf(objects: K8sObject[]): { workload: string; namespace: string; serviceAccount: string }[] {
+  return objects.flatMap((object) => {
+    const template = object.kind === 'CronJob' ? object.spec.jobTemplate.spec.template : ['Deployment', 'StatefulSet', 'Job'].includes(object.kind) ? object.spec.template : undefined;
+    return template ? [{ workload: `${object.kind}/${object.metadata.name}`, namespace: object.metadata.namespace, serviceAccount: template.spec.serviceAccountName }] : [];
+  });
+}
+
+/**
+ * For each pod of the written manifests: its ServiceAccount names an IAM role (IRSA), the template
+ * creates a role of that name, and the role's trust admits that ServiceAccount.
+ */
+function expectEveryPodTrusted(out: string): string[] {
+  const objects = readdirSync(join(out, 'k8s')).filter((f) => f.endsWith('.yaml')).flatMap((f) => docsOf(join(out, 'k8s', f)));
+  const template = JSON.parse(readFileSync(join(out, 'aws', readdirSync(join(out, 'aws')).find((f) => f.endsWith('.template.json'))!), 'utf8'));
+  const roles = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::IAM::Role');
+  const checked = podsOf(objects).map((pod) => {
+    const account = objects.find((o) => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccount && o.metadata.namespace === pod.namespace);
+    expect(account, `${pod.workload} runs as ${pod.namespace}/${pod.serviceAccount}, which the manifests hold`).toBeDefined();
+    const roleName = String(account!.metadata.annotations?.['eks.amazonaws.com/role-arn']).split(':role/')[1];
+    const role = roles.find((r) => r.Properties.RoleName === roleName);
+    expect(role, `${pod.workload}'s role ${roleName} is in the template`).toBeDefined();
+    const subjects = role.Properties.AssumeRolePolicyDocument.Statement.flatMap((s: any) => Object.entries(s.Condition?.StringEquals ?? {})
+      .filter(([key]) => key.endsWith(':sub')).flatMap(([, value]) => value));
+    expect(subjects, `${roleName} trusts ${pod.workload}`).toContain(`system:serviceaccount:${pod.namespace}:${pod.serviceAccount}`);
+    return `${pod.workload} ${roleName}`;
+  });
+  return checked;
+}
+
+describe('read-write-split validate compares the kubernetes section with the cloud section', () => {
+  it("synthesizes the example so that every pod's ServiceAccount is trusted by the role it names", () => {
+    const out = mkdtempSync(join(tmpdir(), 'rws-cli-cross-out-'));
+    const result = cli('synth', join('examples', 'cli', 'orders.split.yaml'), '--out', out);
+    expect(result.status, result.output).toBe(0);
+    expect(expectEveryPodTrusted(out)).toEqual(expect.arrayContaining([
+      'StatefulSet/orders-writer-owner orders-eu-west-1-spice-writer',
+      'StatefulSet/orders-writer-replica orders-eu-west-1-spice-writer',
+      'Deployment/legacy-api orders-eu-west-1-spice-reader',
+    ]));
+  });
+
+  it('refuses role ARNs, an identity type and a namespace the aws section does not create or trust, all at once, and writes nothing', () => {
+    const file = withApp(description, { identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::444455556666:role/orders-eu-west-1-spice-reader' }, datasets: ['orders'] });
+    file.kubernetes.writerIdentity = { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/orders-writer' };
+    file.aws = { ...file.aws, readerNamespaces: ['billing'] };
+    const dir = project(file);
+    expect(problemsOf(dir)).toEqual([
+      {
+        path: 'kubernetes.writerIdentity.roleArn',
+        message: 'names role orders-writer of account 111122223333, but the aws section creates the writer role orders-eu-west-1-spice-writer in account 111122223333: the writers would assume a role without the bucket\'s grants',
+        fix: 'use "arn:aws:iam::111122223333:role/orders-eu-west-1-spice-writer"',
+      },
+      {
+        path: 'kubernetes.apps[0].manifest',
+        message: "runs its pod as ServiceAccount shop/orders-reader, which the aws section does not trust as a reader (it trusts billing/orders-reader): every restore would be denied",
+        fix: 'add shop to aws.readerNamespaces',
+      },
+      {
+        path: 'kubernetes.apps[0].identity.roleArn',
+        message: 'names role orders-eu-west-1-spice-reader of account 444455556666, but the aws section creates the reader role orders-eu-west-1-spice-reader in account 111122223333: the readers would assume a role without the bucket\'s grants',
+        fix: 'use "arn:aws:iam::111122223333:role/orders-eu-west-1-spice-reader"',
+      },
+    ]);
+    const synth = cli('synth', join(dir, 'split.yaml'), '--out', join(dir, 'out'));
+    expect(synth.status).toBe(1);
+    expect(readdirSync(dir)).toEqual(['api.yaml', 'split.yaml']);
+  });
+
+  it('refuses IRSA identities when the aws section trusts EKS Pod Identity', () => {
+    const file = withApp(description, { identity: description.kubernetes.apps[0].identity, datasets: ['orders'] });
+    file.aws = { ...file.aws, cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'shop' } } };
+    const problems = problemsOf(project(file));
+    expect(problems.map((p) => p.path)).toEqual(['kubernetes.writerIdentity.type', 'kubernetes.apps[0].identity.type']);
+    expect(problems[0]).toEqual({
+      path: 'kubernetes.writerIdentity.type',
+      message: "is 'aws-irsa', but the aws section's roles trust EKS Pod Identity (aws.cluster.trust.type 'aws-pod-identity'): the writers would get no role",
+      fix: 'use { type: aws-pod-identity } (the aws section creates the associations)',
+    });
+  });
+
+  it('asks for a kept ServiceAccount in aws.readerServiceAccounts, and once it is there, the role trusts it', () => {
+    const manifest = `apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: legacy-api, namespace: shop }\n---\n${readFileSync(LEGACY_API, 'utf8')
+      .replace('    spec:\n      securityContext:', '    spec:\n      serviceAccountName: legacy-api\n      securityContext:')}`;
+    const file = withApp(description, { identity: description.kubernetes.apps[0].identity, keepWorkloadServiceAccount: true, datasets: ['orders'] });
+    expect(problemsOf(project(file, manifest))).toEqual([{
+      path: 'kubernetes.apps[0].manifest',
+      message: 'runs its pod as ServiceAccount shop/legacy-api, which the aws section does not trust as a reader (it trusts shop/orders-reader): every restore would be denied',
+      fix: 'add { namespace: shop, name: legacy-api } to aws.readerServiceAccounts',
+    }]);
+    const trusted = project({ ...file, aws: { ...file.aws, readerServiceAccounts: [{ namespace: 'shop', name: 'legacy-api' }] } }, manifest);
+    const result = cli('synth', join(trusted, 'split.yaml'), '--out', join(trusted, 'out'));
+    expect(result.status, result.output).toBe(0);
+    expect(expectEveryPodTrusted(join(trusted, 'out'))).toContain('Deployment/legacy-api orders-eu-west-1-spice-reader');
+  });
+
+  it('refuses Google service accounts the gcp section does not grant, and a namespace it does not trust', () => {
+    const catalog = example('catalog.split.yaml');
+    const app = { datasets: ['products'] };
+    const impersonating = withApp({ ...catalog, gcp: { ...catalog.gcp, impersonateServiceAccounts: true, readerNamespaces: ['storefront', 'shop'] } }, app);
+    expect(problemsOf(project(impersonating))).toEqual([
+      {
+        path: 'kubernetes.writerIdentity',
+        message: 'names no Google service account, but the gcp section grants the bucket to catalog-spice-writer@acme-catalog.iam.gserviceaccount.com, which the writers impersonate (gcp.impersonateServiceAccounts): every upload would be denied',
+        fix: 'use { type: gke-workload-identity, googleServiceAccountEmail: catalog-spice-writer@acme-catalog.iam.gserviceaccount.com }',
+      },
+      {
+        path: 'kubernetes.apps[0].identity',
+        message: 'names no Google service account, but the gcp section grants the bucket to catalog-spice-reader@acme-catalog.iam.gserviceaccount.com, which the readers impersonate (gcp.impersonateServiceAccounts): every restore would be denied',
+        fix: 'use { type: gke-workload-identity, googleServiceAccountEmail: catalog-spice-reader@acme-catalog.iam.gserviceaccount.com }',
+      },
+    ]);
+    const direct = withApp(catalog, { ...app, identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'catalog-spice-reader@acme-catalog.iam.gserviceaccount.com' } });
+    expect(problemsOf(project(direct))).toEqual([
+      {
+        path: 'kubernetes.apps[0].manifest',
+        message: 'runs its pod as ServiceAccount shop/catalog-reader, which the gcp section does not trust as a reader (it trusts storefront/catalog-reader): every restore would be denied',
+        fix: "set gcp.readerNamespaces: [storefront, shop] (without it, only the split's namespace is trusted)",
+      },
+      {
+        path: 'kubernetes.apps[0].identity.googleServiceAccountEmail',
+        message: 'names catalog-spice-reader@acme-catalog.iam.gserviceaccount.com, but the gcp section grants the bucket to the Kubernetes ServiceAccounts themselves (gcp.impersonateServiceAccounts is false by default): the readers would act as catalog-spice-reader@acme-catalog.iam.gserviceaccount.com, which holds no grant',
+        fix: 'leave googleServiceAccountEmail out, or set gcp.impersonateServiceAccounts: true and use catalog-spice-reader@acme-catalog.iam.gserviceaccount.com',
+      },
+    ]);
+  });
+
+  it('refuses an application in a namespace the azure section gives no federated credential', () => {
+    const telemetry = example('telemetry.split.yaml');
+    const file = withApp(telemetry, { identity: telemetry.kubernetes.writerIdentity, datasets: ['device_models'] });
+    expect(problemsOf(project(file))).toEqual([{
+      path: 'kubernetes.apps[0].manifest',
+      message: 'runs its pod as ServiceAccount shop/telemetry-reader, which the azure section does not trust as a reader (it trusts devices/telemetry-reader): every restore would be denied',
+      fix: 'add shop to azure.readerNamespaces',
+    }]);
+    expect(problemsOf(project({ ...file, azure: { ...file.azure, readerNamespaces: ['devices', 'shop'] } }))).toEqual([]);
+  });
+});
