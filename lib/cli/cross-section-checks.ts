@@ -6,7 +6,8 @@ import type { AwsTarget, GcpTarget, SplitFile } from './split-file';
 // The constructs of each side check their own props; only the file holds both sides, so only the
 // command can see that the manifests name a role, a Google service account or a namespace that
 // the cloud section does not create or trust. Each would deploy, and every upload or restore
-// would be denied.
+// would be denied. Where the file cannot tell (an application's own identity, a namespace given
+// at apply time), nothing is compared.
 
 type StoredSplit = ResolvedSplit & { readonly store: NonNullable<ResolvedSplit['store']> };
 
@@ -23,6 +24,11 @@ interface IdentitySite {
   readonly identity?: WorkloadIdentity;
 }
 
+/** An application that runs as the split's reader identity: the ServiceAccount that identity must trust. */
+interface SplitReader extends AppReader {
+  readonly namespace: string;
+}
+
 /**
  * What the Kubernetes section's pods need from the cloud section of the store's cloud: each
  * application's ServiceAccount trusted, and the identities they carry the ones it creates. Sides
@@ -37,21 +43,43 @@ export function crossSectionProblems(file: SplitFile, synthesized: SynthesizedSp
   if (!section || !built[cloud] || built[cloud].problems.length > 0) return [];
   const k8s = built.k8s;
   const clean = (path: string) => !k8s.problems.some((problem) => problem.path === path || problem.path.startsWith(`${path}.`) || problem.path.startsWith(`${path}[`));
-  const readers = (k8s.readers ?? []).filter((reader) => clean(reader.at));
-  const sites: IdentitySite[] = [
-    { path: 'kubernetes.writerIdentity', tier: 'writer' as const, identity: file.kubernetes?.writerIdentity },
-    ...readers.map((reader) => ({ path: `${reader.at}.identity`, tier: 'reader' as const, identity: reader.identity })),
-  ].filter((site) => clean(site.path));
-  const identities = cloud === 'aws'
-    ? sites.flatMap((site) => awsIdentityProblems(site, file.aws!, stored))
-    : cloud === 'gcp' ? sites.flatMap((site) => gcpIdentityProblems(site, file.gcp!, stored)) : [];
-  return [...readers.flatMap((reader) => trustProblems(reader, section, cloud, stored)), ...identities];
+  const readers = (k8s.readers ?? []).filter((reader) => clean(reader.at) && clean(`${reader.at}.identity`));
+  const ownReaders = readers.filter((reader) => !isKept(reader, stored) || keptAsSplitReader(reader, file, stored));
+  const writerSite: IdentitySite = { path: 'kubernetes.writerIdentity', tier: 'writer', identity: file.kubernetes?.writerIdentity };
+  const sites = [
+    ...(clean(writerSite.path) ? [writerSite] : []),
+    ...ownReaders.map((reader): IdentitySite => ({ path: `${reader.at}.identity`, tier: 'reader', identity: reader.identity })),
+  ];
+  const trusted = ownReaders.filter((reader): reader is SplitReader => reader.namespace !== undefined);
+  const identities = cloud === 'aws' ? sites.flatMap((site) => awsIdentityProblems(site, file.aws!, stored))
+    : cloud === 'gcp' ? sites.flatMap((site) => gcpIdentityProblems(site, file.gcp!, stored))
+      : azureIdentityProblems(file.kubernetes?.writerIdentity, ownReaders);
+  // Spice 1.x reads Azure with the nodes' identity: no ServiceAccount is trusted by anyone.
+  const federated = cloud !== 'azure' || stored.image.capabilities.objectStoreCredentials;
+  return [...(federated ? trusted.flatMap((reader) => trustProblems(reader, section, cloud, stored)) : []), ...identities];
+}
+
+const isKept = (reader: AppReader, split: StoredSplit) => reader.serviceAccount !== readerServiceAccountName(split.name);
+
+/**
+ * An application that keeps its own ServiceAccount may carry its own identity, granted by the
+ * user: it is compared only when its identity is recognizably the split's reader identity.
+ */
+function keptAsSplitReader(reader: AppReader, file: SplitFile, split: StoredSplit): boolean {
+  const { identity } = reader;
+  if (identity?.type === 'aws-irsa') return roleOf(identity.roleArn)?.resource === awsRoleName(split.name, split.store.region, 'reader');
+  if (split.store.cloud !== 'gcp' || (identity !== undefined && identity.type !== 'gke-workload-identity')) return false;
+  const email = identity?.googleServiceAccountEmail;
+  // Without impersonation, the ServiceAccount's own principal holds the grant; with it, only the split's Google service account does.
+  return file.gcp?.impersonateServiceAccounts === true
+    ? email === gcpServiceAccountEmail(file.gcp.cluster.project, split.name, 'reader')
+    : email === undefined;
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
-/** The application's pod runs as a ServiceAccount the cloud section's reader identity trusts. */
-function trustProblems(reader: AppReader, section: TrustedReaders, cloud: string, split: StoredSplit): ValidationProblem[] {
+/** The application's pod runs as a ServiceAccount the cloud section trusts as a reader. */
+function trustProblems(reader: SplitReader, section: TrustedReaders, cloud: string, split: StoredSplit): ValidationProblem[] {
   const readerAccount = readerServiceAccountName(split.name);
   const namespaces = section.readerNamespaces ?? [split.namespace];
   const trusted = [
@@ -71,34 +99,51 @@ function trustProblems(reader: AppReader, section: TrustedReaders, cloud: string
   }];
 }
 
+/** The parts of an IAM role ARN; undefined for anything else. */
+function roleOf(arn: string): { partition: string; account: string; resource: string } | undefined {
+  const match = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/.exec(arn);
+  return match ? { partition: match[1], account: match[2], resource: match[3] } : undefined;
+}
+
+/** The partition and account the aws section's roles are created in, as far as the file says. */
+function awsHome(aws: AwsTarget): { partition?: string; account?: string } {
+  const trust = aws.cluster.trust;
+  const provider = trust.type === 'aws-irsa' ? /^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider\//.exec(trust.oidcProviderArn) : null;
+  return { partition: provider?.[1], account: aws.account ?? provider?.[2] };
+}
+
 /** IRSA role ARNs name the roles the aws section creates, and the trust type is the section's. */
 function awsIdentityProblems(site: IdentitySite, aws: AwsTarget, split: StoredSplit): ValidationProblem[] {
   const { identity } = site;
+  if (identity === undefined) return [];
   const trustType = aws.cluster.trust.type;
   const roleName = awsRoleName(split.name, split.store.region, site.tier);
-  if (identity === undefined) return [];
+  const home = awsHome(aws);
   if ((identity.type === 'aws-irsa' || identity.type === 'aws-pod-identity') && identity.type !== trustType) {
     const mechanism = trustType === 'aws-irsa' ? 'IAM Roles for Service Accounts' : 'EKS Pod Identity';
     return [{
       path: `${site.path}.type`,
       message: `is '${identity.type}', but the aws section's roles trust ${mechanism} (aws.cluster.trust.type '${trustType}'): the ${site.tier}s would get no role`,
       fix: trustType === 'aws-irsa'
-        ? `use { type: aws-irsa, roleArn: "arn:aws:iam::${aws.account ?? '<account>'}:role/${roleName}" }`
+        ? `use { type: aws-irsa, roleArn: "arn:${home.partition ?? 'aws'}:iam::${home.account ?? '<account>'}:role/${roleName}" }`
         : 'use { type: aws-pod-identity } (the aws section creates the associations)',
     }];
   }
-  if (identity.type !== 'aws-irsa') return [];
-  const arn = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/.exec(identity.roleArn);
+  const role = identity.type === 'aws-irsa' ? roleOf(identity.roleArn) : undefined;
   // Not a role ARN: the side's own check says so.
-  if (!arn) return [];
-  const [, partition, account, resource] = arn;
-  const wantedAccount = aws.account ?? account;
-  if (resource === roleName && account === wantedAccount) return [];
-  const inAccount = aws.account ? ` in account ${aws.account}` : '';
+  if (!role) return [];
+  const partition = home.partition ?? role.partition;
+  const account = home.account ?? role.account;
+  if (role.resource === roleName && role.account === account && role.partition === partition) return [];
+  const differences = [
+    role.resource !== roleName ? `role ${role.resource}, not ${roleName}` : undefined,
+    role.account !== account ? `account ${role.account}, not ${account}${aws.account ? ' (aws.account)' : " (the cluster's OIDC provider's)"}` : undefined,
+    role.partition !== partition ? `partition ${role.partition}, not ${partition} (the cluster's OIDC provider's)` : undefined,
+  ].filter((difference) => difference !== undefined);
   return [{
     path: `${site.path}.roleArn`,
-    message: `names role ${resource} of account ${account}, but the aws section creates the ${site.tier} role ${roleName}${inAccount}: the ${site.tier}s would assume a role without the bucket's grants`,
-    fix: `use "arn:${partition}:iam::${wantedAccount}:role/${roleName}"`,
+    message: `names ${differences.join(', ')}: the ${site.tier}s would assume another role than the ${site.tier} role the aws section creates and grants the bucket to`,
+    fix: `use "arn:${partition}:iam::${account}:role/${roleName}"`,
   }];
 }
 
@@ -125,3 +170,18 @@ function gcpIdentityProblems(site: IdentitySite, gcp: GcpTarget, split: StoredSp
   }
   return [];
 }
+
+/**
+ * Azure's client ids exist only once the identities do, so they cannot be compared with the azure
+ * section; but a reader given the writers' client id is wrong whatever they are: that identity
+ * trusts the writers' ServiceAccount only, and holds read-write.
+ */
+function azureIdentityProblems(writer: WorkloadIdentity | undefined, readers: readonly AppReader[]): ValidationProblem[] {
+  if (writer?.type !== 'azure-workload-identity') return [];
+  return readers.filter((reader) => reader.identity?.type === 'azure-workload-identity' && reader.identity.clientId === writer.clientId).map((reader) => ({
+    path: `${reader.at}.identity.clientId`,
+    message: `is ${writer.clientId}, the writers' client id (kubernetes.writerIdentity): that identity trusts only the writers' ServiceAccount, and would give readers read-write`,
+    fix: "use the readers' identity's client id (ReadWriteSplitAzure.identities.reader, e.g. from pulumi stack output)",
+  }));
+}
+

@@ -64,6 +64,7 @@ export function importCommand(path: string, options: ImportOptions): number {
     for (const problem of error.problems) process.stderr.write(`${path}: ${problem.path}: ${problem.message}; ${problem.fix}\n`);
     return EXIT.invalid;
   }
+  if (options.force && !options.out) throw new UsageError('--force replaces the --out file: give --out too');
   // --out always gets the description file; the JSON report, asked for, goes to standard output.
   const file = descriptionFile(imported, path, options.out);
   if (options.out) {

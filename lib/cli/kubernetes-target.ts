@@ -28,7 +28,8 @@ export interface BuiltFile {
 export interface AppReader {
   /** The application's entry in the file: `kubernetes.apps[i]`. */
   readonly at: string;
-  readonly namespace: string;
+  /** Undefined when neither the entry nor the manifest names one (it is given at apply time). */
+  readonly namespace?: string;
   readonly serviceAccount: string;
   /** Where the namespace was given: the entry's `namespace`, or the manifest. */
   readonly namespaceFrom: 'namespace' | 'manifest';
@@ -198,9 +199,9 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
 }
 
 /** The namespace and ServiceAccount of a workload's pod, as rendered with the sidecar. */
-function runsAs(workload: ApiObject): { namespace: string; serviceAccount: string } {
+function runsAs(workload: ApiObject): { namespace?: string; serviceAccount: string } {
   const json = workload.toJson();
-  return { namespace: json.metadata?.namespace ?? 'default', serviceAccount: json.spec?.template?.spec?.serviceAccountName ?? 'default' };
+  return { namespace: json.metadata?.namespace, serviceAccount: json.spec?.template?.spec?.serviceAccountName ?? 'default' };
 }
 
 /** A CRD file named in the description file is read from the description file's folder. */

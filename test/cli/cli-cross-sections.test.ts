@@ -79,7 +79,7 @@ describe('read-write-split validate compares the kubernetes section with the clo
     expect(problemsOf(dir)).toEqual([
       {
         path: 'kubernetes.writerIdentity.roleArn',
-        message: 'names role orders-writer of account 111122223333, but the aws section creates the writer role orders-eu-west-1-spice-writer in account 111122223333: the writers would assume a role without the bucket\'s grants',
+        message: 'names role orders-writer, not orders-eu-west-1-spice-writer: the writers would assume another role than the writer role the aws section creates and grants the bucket to',
         fix: 'use "arn:aws:iam::111122223333:role/orders-eu-west-1-spice-writer"',
       },
       {
@@ -89,7 +89,7 @@ describe('read-write-split validate compares the kubernetes section with the clo
       },
       {
         path: 'kubernetes.apps[0].identity.roleArn',
-        message: 'names role orders-eu-west-1-spice-reader of account 444455556666, but the aws section creates the reader role orders-eu-west-1-spice-reader in account 111122223333: the readers would assume a role without the bucket\'s grants',
+        message: 'names account 444455556666, not 111122223333 (aws.account): the readers would assume another role than the reader role the aws section creates and grants the bucket to',
         fix: 'use "arn:aws:iam::111122223333:role/orders-eu-west-1-spice-reader"',
       },
     ]);
@@ -108,6 +108,31 @@ describe('read-write-split validate compares the kubernetes section with the clo
       message: "is 'aws-irsa', but the aws section's roles trust EKS Pod Identity (aws.cluster.trust.type 'aws-pod-identity'): the writers would get no role",
       fix: 'use { type: aws-pod-identity } (the aws section creates the associations)',
     });
+  });
+
+  it("takes the roles' partition and account from the cluster's OIDC provider when aws.account is not given", () => {
+    const file = withApp(description, { identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::999988887777:role/orders-cn-north-1-spice-reader' }, datasets: ['orders'] });
+    const provider = 'arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/EXAMPLE0123456789ABCDEF';
+    file.split = { ...file.split, store: { ...file.split.store, region: 'cn-north-1' }, datasets: file.split.datasets.map((d: any) => ({ ...d, params: { ...d.params, ...(d.params.s3_region ? { s3_region: 'cn-north-1' } : {}) } })) };
+    file.kubernetes.writerIdentity = { type: 'aws-irsa', roleArn: 'arn:aws-cn:iam::111122223333:role/orders-cn-north-1-spice-writer' };
+    const { account: _account, ...aws } = file.aws;
+    file.aws = { ...aws, cluster: { region: 'cn-north-1', trust: { type: 'aws-irsa', oidcProviderArn: provider } } };
+    expect(problemsOf(project(file))).toEqual([{
+      path: 'kubernetes.apps[0].identity.roleArn',
+      message: "names account 999988887777, not 111122223333 (the cluster's OIDC provider's), partition aws, not aws-cn (the cluster's OIDC provider's): the readers would assume another role than the reader role the aws section creates and grants the bucket to",
+      fix: 'use "arn:aws-cn:iam::111122223333:role/orders-cn-north-1-spice-reader"',
+    }]);
+  });
+
+  it('leaves alone what the file cannot tell: an application with a role of its own, a namespace given at apply time', () => {
+    // The application keeps its ServiceAccount and its own role (granted read on the snapshots by its owners).
+    const manifest = `apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: legacy-api, namespace: shop, annotations: { eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/legacy-api" } }\n---\n${readFileSync(LEGACY_API, 'utf8')
+      .replace('    spec:\n      securityContext:', '    spec:\n      serviceAccountName: legacy-api\n      securityContext:')}`;
+    const ownRole = withApp(description, { identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/legacy-api' }, keepWorkloadServiceAccount: true, datasets: ['orders'] });
+    expect(problemsOf(project(ownRole, manifest))).toEqual([]);
+    // No namespace in the manifest or the entry: kubectl -n or the GitOps tool gives it.
+    const noNamespace = withApp({ ...description, aws: { ...description.aws, readerNamespaces: ['billing'] } }, { identity: description.kubernetes.apps[0].identity, datasets: ['orders'] });
+    expect(problemsOf(project(noNamespace, readFileSync(LEGACY_API, 'utf8').replace('  namespace: shop\n', '')))).toEqual([]);
   });
 
   it('asks for a kept ServiceAccount in aws.readerServiceAccounts, and once it is there, the role trusts it', () => {
@@ -156,14 +181,25 @@ describe('read-write-split validate compares the kubernetes section with the clo
     ]);
   });
 
-  it('refuses an application in a namespace the azure section gives no federated credential', () => {
+  it("refuses an application in a namespace the azure section gives no federated credential, and a reader given the writers' client id", () => {
     const telemetry = example('telemetry.split.yaml');
-    const file = withApp(telemetry, { identity: telemetry.kubernetes.writerIdentity, datasets: ['device_models'] });
+    const readerClientId = '0b7d2c4e-1f3a-4c5b-9d8e-7a6b5c4d3e2f';
+    const file = withApp(telemetry, { identity: { type: 'azure-workload-identity', clientId: readerClientId }, datasets: ['device_models'] });
     expect(problemsOf(project(file))).toEqual([{
       path: 'kubernetes.apps[0].manifest',
       message: 'runs its pod as ServiceAccount shop/telemetry-reader, which the azure section does not trust as a reader (it trusts devices/telemetry-reader): every restore would be denied',
       fix: 'add shop to azure.readerNamespaces',
     }]);
-    expect(problemsOf(project({ ...file, azure: { ...file.azure, readerNamespaces: ['devices', 'shop'] } }))).toEqual([]);
+    const trusted = { ...file, azure: { ...file.azure, readerNamespaces: ['devices', 'shop'] } };
+    expect(problemsOf(project(trusted))).toEqual([]);
+    const writersId = withApp(trusted, { identity: telemetry.kubernetes.writerIdentity, datasets: ['device_models'] });
+    expect(problemsOf(project(writersId))).toEqual([{
+      path: 'kubernetes.apps[0].identity.clientId',
+      message: `is ${telemetry.kubernetes.writerIdentity.clientId}, the writers' client id (kubernetes.writerIdentity): that identity trusts only the writers' ServiceAccount, and would give readers read-write`,
+      fix: "use the readers' identity's client id (ReadWriteSplitAzure.identities.reader, e.g. from pulumi stack output)",
+    }]);
+    // Spice 1.x reads Azure with the nodes' identity: there are no federated credentials to compare.
+    const nodes = { ...file, split: { ...file.split, image: { edition: 'oss', repository: 'spiceai/spiceai', tag: '1.11.5' } }, azure: { ...file.azure, cluster: { location: 'westeurope' }, nodeIdentity: { principalId: '7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f' } } };
+    expect(problemsOf(project(nodes))).toEqual([]);
   });
 });

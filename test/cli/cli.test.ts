@@ -273,6 +273,8 @@ describe('read-write-split import', () => {
     expect(readFileSync(join(dir, 'imported.split.yaml'), 'utf8')).toBe('# edited\n');
     expect(cli('import', SPICEPOD, '--out', join(dir, 'imported.split.yaml'), '--force').status).toBe(0);
     expect(parse(readFileSync(join(dir, 'imported.split.yaml'), 'utf8')).split.name).toBe('shop-analytics');
+    const forceAlone = cli('import', SPICEPOD, '--force');
+    expect([forceAlone.status, forceAlone.stderr]).toEqual([2, 'read-write-split: --force replaces the --out file: give --out too\n']);
     writeFileSync(join(dir, 'list.yaml'), '- a\n- b\n');
     const notSpicepod = cli('import', join(dir, 'list.yaml'));
     expect(notSpicepod.status).toBe(1);
