@@ -51,9 +51,9 @@ export function crossSectionProblems(file: SplitFile, synthesized: SynthesizedSp
     ...ownReaders.map((reader): IdentitySite => ({ path: `${reader.at}.identity`, tier: 'reader', identity: reader.identity })),
   ];
   const trusted = ownReaders.filter((reader): reader is SplitReader => reader.namespace !== undefined);
+  // Azure's client ids exist only once the identities do: they cannot be compared with the section.
   const identities = cloud === 'aws' ? sites.flatMap((site) => awsIdentityProblems(site, file.aws!, stored))
-    : cloud === 'gcp' ? sites.flatMap((site) => gcpIdentityProblems(site, file.gcp!, stored))
-      : azureIdentityProblems(file.kubernetes?.writerIdentity, ownReaders);
+    : cloud === 'gcp' ? sites.flatMap((site) => gcpIdentityProblems(site, file.gcp!, stored)) : [];
   // Spice 1.x reads Azure with the nodes' identity: no ServiceAccount is trusted by anyone.
   const federated = cloud !== 'azure' || stored.image.capabilities.objectStoreCredentials;
   return [...(federated ? trusted.flatMap((reader) => trustProblems(reader, section, cloud, stored)) : []), ...identities];
@@ -169,19 +169,5 @@ function gcpIdentityProblems(site: IdentitySite, gcp: GcpTarget, split: StoredSp
     }];
   }
   return [];
-}
-
-/**
- * Azure's client ids exist only once the identities do, so they cannot be compared with the azure
- * section; but a reader given the writers' client id is wrong whatever they are: that identity
- * trusts the writers' ServiceAccount only, and holds read-write.
- */
-function azureIdentityProblems(writer: WorkloadIdentity | undefined, readers: readonly AppReader[]): ValidationProblem[] {
-  if (writer?.type !== 'azure-workload-identity') return [];
-  return readers.filter((reader) => reader.identity?.type === 'azure-workload-identity' && reader.identity.clientId === writer.clientId).map((reader) => ({
-    path: `${reader.at}.identity.clientId`,
-    message: `is ${writer.clientId}, the writers' client id (kubernetes.writerIdentity): that identity trusts only the writers' ServiceAccount, and would give readers read-write`,
-    fix: "use the readers' identity's client id (ReadWriteSplitAzure.identities.reader, e.g. from pulumi stack output)",
-  }));
 }
 

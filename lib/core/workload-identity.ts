@@ -133,3 +133,46 @@ export function checkWorkloadIdentity(identity: WorkloadIdentity | undefined, pa
     }
   }
 }
+
+/** The role a tier's IRSA identity names, as `role/<resource>` of its ARN; undefined for anything else. */
+function irsaRoleResource(identity: WorkloadIdentity | undefined): string | undefined {
+  if (identity?.type !== 'aws-irsa' || typeof identity.roleArn !== 'string') return undefined;
+  return /^arn:aws[a-z-]*:iam::\d{12}:role\/(.+)$/.exec(identity.roleArn)?.[1];
+}
+
+/** What makes two identities one: the role, the managed identity's client id, the Google service account. */
+function sameIdentity(a: WorkloadIdentity, b: WorkloadIdentity): boolean {
+  if (a.type === 'aws-irsa' && b.type === 'aws-irsa') return a.roleArn === b.roleArn;
+  if (a.type === 'azure-workload-identity' && b.type === 'azure-workload-identity') return a.clientId === b.clientId;
+  if (a.type === 'gke-workload-identity' && b.type === 'gke-workload-identity') return a.googleServiceAccountEmail !== undefined && a.googleServiceAccountEmail === b.googleServiceAccountEmail;
+  return false;
+}
+
+/**
+ * A tier's identity must not be the other tier's: the other's is trusted by the other tier's
+ * ServiceAccount only, and readers must never hold the writers' read-write one. Checked against
+ * the other tier's identity when known, and an IRSA role against the library's deterministic role
+ * names (`awsRoleName`). Late-bound values are skipped.
+ */
+export function checkNotOtherTiersIdentity(
+  identity: WorkloadIdentity | undefined, tier: IdentityTier, split: { readonly name: string; readonly store?: { readonly cloud: string; readonly region: string } },
+  other: WorkloadIdentity | undefined, path: string, findings: Findings,
+): void {
+  if (!identity || !IDENTITY_TYPES.includes(identity.type)) return;
+  const otherTier: IdentityTier = tier === 'writer' ? 'reader' : 'writer';
+  const access = otherTier === 'writer' ? 'read-write' : 'read-only';
+  const resource = findings.isLateBound(identity) ? undefined : irsaRoleResource(identity);
+  if (resource !== undefined && split.store?.cloud === 'aws' && resource === awsRoleName(split.name, split.store.region, otherTier)) {
+    findings.problem(
+      `${path}.roleArn`,
+      `names the ${otherTier} role ${resource} (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s could not assume it`,
+      `use the ${tier} role, ${quote(String((identity as { roleArn: string }).roleArn).replace(/role\/.+$/, `role/${awsRoleName(split.name, split.store.region, tier)}`))}`,
+    );
+  } else if (other && !findings.isLateBound(identity) && !findings.isLateBound(other) && sameIdentity(identity, other)) {
+    findings.problem(
+      path,
+      `is the ${otherTier}s' identity too (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s would get no access${tier === 'reader' ? ', or read-write if it trusted them' : ''}`,
+      `give the ${tier}s the ${tier} identity the cloud side creates (its identities.${tier})`,
+    );
+  }
+}

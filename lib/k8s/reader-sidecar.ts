@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkIdentityForStore, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerLocalDiskFor, readerObjectsName, readerServiceAccountName, SynthesizedSplit,
+  checkIdentityForStore, checkNotOtherTiersIdentity, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerLocalDiskFor, readerObjectsName, readerServiceAccountName, SynthesizedSplit,
   TierSpicepod,
 } from '../core';
 import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
@@ -129,6 +129,13 @@ export interface SpiceReaderSidecarOptions {
 export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
   /** The synthesized split (see `synthesizeSplit`). */
   readonly synthesized: SynthesizedSplit;
+  /**
+   * The writers' identity, so that the readers' is refused when it is the same (readers must never
+   * hold the writers' read-write identity). `readerSidecar()` passes the chart's `writerIdentity`.
+   *
+   * @default - none: the readers' identity is compared with the library's writer role name only
+   */
+  readonly writerIdentity?: WorkloadIdentity;
 }
 
 const VOLUMES = {
@@ -186,6 +193,7 @@ export class SpiceReaderSidecar extends Construct {
     checkWorkloadIdentity(props.identity, 'identity', own);
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
+    checkNotOtherTiersIdentity(props.identity, 'reader', split, props.writerIdentity, 'identity', own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AnySplitSpec, checkSplit, NAMESPACE_NAME, spiceCloudRefusal, splitNameOf, SynthesizedSplit } from '../core';
+import { AnySplitSpec, checkSplit, NAMESPACE_NAME, spiceCloudRefusal, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
 import { Findings, quote } from '../core/errors';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
@@ -107,6 +107,7 @@ export class ReadWriteSplitChart extends Chart {
   private readonly clusterApiKey?: ClusterApiKeyExternalSecret;
   private readonly flightClientCertificate?: FlightCertificateIssuer;
   private readonly writerCluster?: SpiceWriterCluster;
+  private readonly writerIdentity?: WorkloadIdentity;
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
     const findings = new Findings();
@@ -120,6 +121,7 @@ export class ReadWriteSplitChart extends Chart {
     this.imagePullSecrets = props.pods?.imagePullSecrets;
     this.clusterApiKey = props.clusterApiKey;
     this.flightClientCertificate = props.flightClientCertificate;
+    this.writerIdentity = props.writerIdentity;
     if (split.writer.spiceCloud) {
       // Only the readers' monitoring: the app itself is watched in Spice Cloud.
       if (props.observability) {
@@ -171,6 +173,7 @@ export class ReadWriteSplitChart extends Chart {
       flightClientCertificate: this.flightClientCertificate,
       ...options,
       synthesized: this.synthesized,
+      writerIdentity: this.writerIdentity,
     });
   }
 }

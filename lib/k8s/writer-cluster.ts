@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkIdentityForStore, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
+  checkIdentityForStore, checkNotOtherTiersIdentity, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
@@ -109,6 +109,7 @@ export function checkWriterClusterOptions(
   }
   checkWorkloadIdentity(options.identity, identityPath, findings);
   if (synthesized) checkIdentityForStore(options.identity, identityStoreOf(synthesized.split), 'writer', identityPath, findings);
+  if (synthesized) checkNotOtherTiersIdentity(options.identity, 'writer', synthesized.split, undefined, identityPath, findings);
   if (options.nodeSpread !== undefined && !['required', 'preferred'].includes(options.nodeSpread)) {
     findings.problem('nodeSpread', `${quote(options.nodeSpread)} is not a node spread`, "use 'required' or 'preferred'");
   }

@@ -193,10 +193,11 @@ describe('read-write-split validate compares the kubernetes section with the clo
     const trusted = { ...file, azure: { ...file.azure, readerNamespaces: ['devices', 'shop'] } };
     expect(problemsOf(project(trusted))).toEqual([]);
     const writersId = withApp(trusted, { identity: telemetry.kubernetes.writerIdentity, datasets: ['device_models'] });
+    // The sidecar itself refuses the writers' identity (in TypeScript too), at the app's identity.
     expect(problemsOf(project(writersId))).toEqual([{
-      path: 'kubernetes.apps[0].identity.clientId',
-      message: `is ${telemetry.kubernetes.writerIdentity.clientId}, the writers' client id (kubernetes.writerIdentity): that identity trusts only the writers' ServiceAccount, and would give readers read-write`,
-      fix: "use the readers' identity's client id (ReadWriteSplitAzure.identities.reader, e.g. from pulumi stack output)",
+      path: 'kubernetes.apps[0].identity',
+      message: "is the writers' identity too (read-write, trusted by the writers' ServiceAccount only): the readers would get no access, or read-write if it trusted them",
+      fix: 'give the readers the reader identity the cloud side creates (its identities.reader)',
     }]);
     // Spice 1.x reads Azure with the nodes' identity: there are no federated credentials to compare.
     const nodes = { ...file, split: { ...file.split, image: { edition: 'oss', repository: 'spiceai/spiceai', tag: '1.11.5' } }, azure: { ...file.azure, cluster: { location: 'westeurope' }, nodeIdentity: { principalId: '7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f' } } };

@@ -5,6 +5,7 @@ import { synthesizeSplit } from '../../lib';
 import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, SpiceReaderSidecarOptions } from '../../lib/k8s';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
+import { thrown } from '../support/errors';
 
 /** What `kubectl apply` and the controllers would refuse or silently break, caught at synth. */
 
@@ -93,6 +94,33 @@ describe('identities that reach the pod', () => {
       .toThrow(/props.writerIdentity: is missing: the writers would reach the S3 snapshot bucket with no identity, and every upload would be denied; give \{ type: 'aws-irsa', roleArn: awsRoleArn\(account, split, region, 'writer'\) \} or \{ type: 'aws-pod-identity' \}/);
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     expect(() => reader(chart, { identity: undefined })).toThrow(/props.identity: is missing: the readers would reach the S3 snapshot bucket with no identity, and every restore would be denied/);
+  });
+
+  it("refuse the other tier's identity: the other tier's IRSA role by its name, and the writers' own identity for readers", () => {
+    // awsSplit is "shop" in eu-west-1: the library's roles are shop-eu-west-1-spice-writer and -reader.
+    const writerRole = 'arn:aws:iam::111122223333:role/shop-eu-west-1-spice-writer';
+    const readerRole = 'arn:aws:iam::111122223333:role/shop-eu-west-1-spice-reader';
+    expect(thrown(() => new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-irsa', roleArn: readerRole } })).problems).toContainEqual({
+      path: 'props.writerIdentity.roleArn',
+      message: "names the reader role shop-eu-west-1-spice-reader (read-only, trusted by the readers' ServiceAccount only): the writers could not assume it",
+      fix: `use the writer role, "${writerRole}"`,
+    });
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA });
+    const apps = new Chart(app, 'apps', { namespace: 'shop' });
+    expect(thrown(() => split.readerSidecar(apps, 'named', { identity: { type: 'aws-irsa', roleArn: writerRole } })).problems).toContainEqual({
+      path: 'props.identity.roleArn',
+      message: "names the writer role shop-eu-west-1-spice-writer (read-write, trusted by the writers' ServiceAccount only): the readers could not assume it",
+      fix: `use the reader role, "${readerRole}"`,
+    });
+    expect(thrown(() => split.readerSidecar(apps, 'same', { identity: WRITER_IRSA })).problems).toContainEqual({
+      path: 'props.identity',
+      message: "is the writers' identity too (read-write, trusted by the writers' ServiceAccount only): the readers would get no access, or read-write if it trusted them",
+      fix: 'give the readers the reader identity the cloud side creates (its identities.reader)',
+    });
+    // The reader role itself, or Pod Identity on both tiers (the associations tell them apart), is fine.
+    expect(() => split.readerSidecar(apps, 'reader', { identity: { type: 'aws-irsa', roleArn: readerRole } })).not.toThrow();
+    expect(() => split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'pod-identity', { identity: { type: 'aws-pod-identity' } })).not.toThrow();
   });
 
   it('refuse a tier without an identity on an Azure store with a Spice 2.x image (Workload Identity only), not with 1.x (the nodes\' identity)', () => {

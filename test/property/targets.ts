@@ -18,16 +18,17 @@ import { installCloudMocks, Registered, registeredSince } from '../support/pulum
 import { AppSpec, Cloud, NeutralDescription, onCloud, REGIONS } from './descriptions';
 
 const ACCOUNT = '111122223333';
-const AZURE_CLIENT_ID = '6f1c2a3b-1111-4000-8000-000000000001';
+/** Each tier's managed identity (a reader given the writers' is refused). */
+const AZURE_CLIENT_IDS = { writer: '6f1c2a3b-1111-4000-8000-000000000001', reader: '6f1c2a3b-2222-4000-8000-000000000002' } as const;
 const AZURE_SUBNET = '/subscriptions/3f2b6c1e-8d4a-4b7e-9c55-1a2b3c4d5e6f/resourceGroups/aks/providers/Microsoft.Network/virtualNetworks/aks/subnets/nodes';
 const APP_SECURITY = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
 
 /** The Kubernetes identity of a tier on a cloud; spiced 1.x on Azure reads blobs as the node, so gets none. */
-function identityFor(spec: SplitSpec): WorkloadIdentity | undefined {
+function identityFor(spec: SplitSpec, tier: 'writer' | 'reader'): WorkloadIdentity | undefined {
   switch (spec.store.cloud) {
     case 'aws': return { type: 'aws-pod-identity' };
     case 'gcp': return { type: 'gke-workload-identity' };
-    default: return spec.image ? { type: 'azure-workload-identity', clientId: AZURE_CLIENT_ID } : undefined;
+    default: return spec.image ? { type: 'azure-workload-identity', clientId: AZURE_CLIENT_IDS[tier] } : undefined;
   }
 }
 
@@ -51,10 +52,10 @@ function appWorkload(chart: Chart, app: AppSpec): kplus.Deployment | kplus.State
 export function synthK8s(description: NeutralDescription, cloud: Cloud): { writerSide: K8sObject[]; apps: K8sObject[] } {
   const spec = onCloud(description, cloud);
   const app = new App();
-  const split = new ReadWriteSplitChart(app, 'split', { split: spec, writerIdentity: identityFor(spec) });
+  const split = new ReadWriteSplitChart(app, 'split', { split: spec, writerIdentity: identityFor(spec, 'writer') });
   const charts = description.apps.map((appSpec, i) => {
     const chart = new Chart(app, `app${i}`, { namespace: appSpec.namespace });
-    split.readerSidecar(chart, 'Reader', { identity: identityFor(spec), datasets: appSpec.datasets }).addTo(appWorkload(chart, appSpec));
+    split.readerSidecar(chart, 'Reader', { identity: identityFor(spec, 'reader'), datasets: appSpec.datasets }).addTo(appWorkload(chart, appSpec));
     return chart;
   });
   return { writerSide: split.toJson(), apps: charts.flatMap((chart) => chart.toJson()) };
