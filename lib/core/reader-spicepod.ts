@@ -123,7 +123,7 @@ export function checkReaderDatasets(split: ResolvedSplit, requested: readonly st
     if (!dataset) {
       findings.problem(`${path}[${i}]`, `${quote(name)} is not a dataset of the split`, `use one of ${visible.map((d) => d.name).join(', ')}`);
     } else if (dataset.readers === 'writer-only') {
-      findings.problem(`${path}[${i}]`, `${quote(name)} is writer-only: readers never see it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
+      findings.problem(`${path}[${i}]`, `${quote(name)} is writer-only: no reader Spicepod holds it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
     }
   });
 }

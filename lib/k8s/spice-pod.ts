@@ -8,7 +8,11 @@ import { DEFAULT_PORTS, SPICE_HOME, SpiceContainerModel, SPICEPOD_DIR, spicedArg
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import type { TlsMounts } from './flight-tls';
 
-/** How pods of one tier spread over nodes: `required` refuses two on one node, `preferred` only avoids it. */
+/**
+ * How pods of one tier spread over nodes: `required` never lets one node hold two more than another
+ * (one per node while there are as many schedulable nodes as pods; evenly over fewer), `preferred`
+ * only tries to.
+ */
 export type NodeSpread = 'required' | 'preferred';
 
 /** What a pod the library owns is made of. */

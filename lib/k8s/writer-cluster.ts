@@ -27,9 +27,11 @@ export interface WriterClusterOptions {
    */
   readonly identity?: WorkloadIdentity;
   /**
-   * Whether two writers may share a node.
+   * How strictly writers spread over nodes: `'required'` schedules a writer only where the spread
+   * stays even (at most one apart: one writer per node while there are as many nodes as writers,
+   * two on some nodes when there are fewer), `'preferred'` spreads when it can.
    *
-   * @default 'required' - one writer per node; zones are spread when possible
+   * @default 'required' - an even spread over nodes; zones are spread when possible
    */
   readonly nodeSpread?: NodeSpread;
   /**

@@ -64,7 +64,7 @@ describe('the reader beside an application off Kubernetes', () => {
         + "set writer.flightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051), or give this reader accelerated datasets only (datasets)",
     ]);
     expect(problemsOf(() => readerInstance(accelerated, 'compose', { datasets: ['customers'] }))).toEqual([
-      'datasets[0]: "customers" is writer-only: readers never see it; set its \'readers\' to \'accelerated\' or \'delegated\', or drop it here',
+      'datasets[0]: "customers" is writer-only: no reader Spicepod holds it; set its \'readers\' to \'accelerated\' or \'delegated\', or drop it here',
     ]);
   });
 

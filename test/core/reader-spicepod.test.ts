@@ -165,6 +165,6 @@ describe('a reader serving some of the datasets', () => {
     const attempt = () => renderReaderSpicepod(split, { datasets: ['orders', 'invoices', 'customers'] });
     expect(attempt).toThrow(SplitValidationError);
     expect(attempt).toThrow(/reader.datasets\[1\]: "invoices" is not a dataset of the split; use one of orders, history/);
-    expect(attempt).toThrow(/reader.datasets\[2\]: "customers" is writer-only: readers never see it/);
+    expect(attempt).toThrow(/reader.datasets\[2\]: "customers" is writer-only: no reader Spicepod holds it/);
   });
 });

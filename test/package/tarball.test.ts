@@ -26,11 +26,17 @@ describe('the published tarball', () => {
     paths = pack().files.map((file) => file.path);
   });
 
-  it('ships only the compiled JavaScript, its declarations, the description file\'s schema, package.json, README.md and LICENSE', () => {
+  it('ships only the compiled JavaScript, its declarations, the description file\'s schema, the docs, package.json, README.md and LICENSE', () => {
     const shipped = ['package.json', 'README.md', 'LICENSE', 'schemas/split-file.schema.json'];
-    const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path);
+    const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path) || /^docs\/[^/]+\.md$/.test(path);
     expect(paths.filter((path) => !allowed(path))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
+  });
+
+  it('ships every document the README links to in docs/', () => {
+    const linked = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#]+\.md)/g)].map((match) => match[1]);
+    expect(linked.length).toBeGreaterThan(5);
+    expect(paths).toEqual(expect.arrayContaining(linked));
   });
 
   it('ships the entry point and declarations of the root and of every subpath', () => {
@@ -41,7 +47,7 @@ describe('the published tarball', () => {
   it('ships no source maps, no TypeScript sources and none of the repository tooling', () => {
     expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
     expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
-    const tooling = ['.ci/', 'bench/', 'docs/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
+    const tooling = ['.ci/', 'bench/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
     expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)) && path !== 'schemas/split-file.schema.json')).toEqual([]);
   });
 
