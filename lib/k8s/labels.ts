@@ -26,6 +26,11 @@ export function writerRoleLabels(split: string, role: string): Record<string, st
 /** The label Kubernetes puts on every namespace: its name. */
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** A selector of these namespaces by name; every namespace when undefined. */
+export function namespacesSelector(names: readonly string[] | undefined): Record<string, unknown> {
+  return names === undefined ? {} : { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...names] }] };
+}
+
 /** A selector of one namespace, by its name. */
 export function namespaceSelector(name: string): { matchLabels: Record<string, string> } {
   return { matchLabels: { [NAMESPACE_NAME_LABEL]: name } };

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { archiverName, ResolvedSplit, writerServiceName } from '../core';
-import { LABELS, namespaceSelector, tierLabels } from './labels';
+import { LABELS, namespaceSelector, namespacesSelector, tierLabels } from './labels';
 import { Json, manifest } from './manifest';
 import { DEFAULT_PORTS } from './spice-container';
 
@@ -13,15 +13,15 @@ const tcp = (port: number) => ({ protocol: 'TCP', port });
 
 /**
  * Ingress rules for the split's own pods: the writers' Flight port accepts only pods that run a
- * reader of this split (in any namespace) and the archiver (nothing of the split dials their HTTP
+ * reader of this split (in any namespace, or in `readerNamespaces`) and the archiver (nothing of the split dials their HTTP
  * port: kubelet probes are not subject to NetworkPolicies, and operators use port-forward); metrics only the monitoring
  * namespace; the archiver accepts nothing but metrics scrapes.
  */
 export class SplitNetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, props: { split: ResolvedSplit; monitoringNamespace: string }) {
+  constructor(scope: Construct, id: string, props: { split: ResolvedSplit; monitoringNamespace: string; readerNamespaces?: readonly string[] }) {
     super(scope, id);
     const { split, monitoringNamespace } = props;
-    const readers = { namespaceSelector: {}, podSelector: { matchLabels: { [LABELS.readerOf]: split.name } } };
+    const readers = { namespaceSelector: namespacesSelector(props.readerNamespaces), podSelector: { matchLabels: { [LABELS.readerOf]: split.name } } };
     const archiver = { podSelector: { matchLabels: tierLabels(split.name, 'archiver') } };
     const metrics = { from: [fromNamespace(monitoringNamespace)], ports: [tcp(DEFAULT_PORTS.metrics)] };
     manifest(this, 'Writer', 'networking.k8s.io/v1', 'NetworkPolicy', { name: writerServiceName(split.name), namespace: split.namespace }, {

@@ -136,6 +136,28 @@ export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
    * @default - none: the readers' identity is compared with the library's writer role name only
    */
   readonly writerIdentity?: WorkloadIdentity;
+  /**
+   * The namespaces the writers admit readers from (the chart's `readerNamespaces`): a delegating
+   * reader in another could not reach them, and is refused. `readerSidecar()` passes it.
+   *
+   * @default - any namespace
+   */
+  readonly admittedNamespaces?: readonly string[];
+}
+
+/** A delegating reader must run where the writers' NetworkPolicy admits readers. */
+function checkAdmittedNamespace(props: SpiceReaderSidecarProps, chartNamespace: string | undefined, findings: Findings): void {
+  const admitted = props.admittedNamespaces;
+  if (admitted === undefined) return;
+  const { split } = props.synthesized;
+  const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated' && (props.datasets === undefined || props.datasets.includes(dataset.name)));
+  const namespace = props.namespace ?? chartNamespace;
+  if (!delegates || (namespace !== undefined && admitted.includes(namespace))) return;
+  findings.problem(
+    'namespace',
+    `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (the chart's readerNamespaces): every delegated query would be blocked`,
+    `add ${namespace ?? "the workload's namespace"} to the chart's readerNamespaces, or run the application in one of those`,
+  );
 }
 
 const VOLUMES = {
@@ -194,6 +216,7 @@ export class SpiceReaderSidecar extends Construct {
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     checkNotOtherTiersIdentity(props.identity, 'reader', split, props.writerIdentity, 'identity', own);
+    checkAdmittedNamespace(props, Chart.of(this).namespace, own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);

@@ -108,6 +108,7 @@ export class ReadWriteSplitChart extends Chart {
   private readonly flightClientCertificate?: FlightCertificateIssuer;
   private readonly writerCluster?: SpiceWriterCluster;
   private readonly writerIdentity?: WorkloadIdentity;
+  private readonly readerNamespaces?: readonly string[];
 
   constructor(scope: Construct, id: string, props: ReadWriteSplitChartProps) {
     const findings = new Findings();
@@ -122,6 +123,7 @@ export class ReadWriteSplitChart extends Chart {
     this.clusterApiKey = props.clusterApiKey;
     this.flightClientCertificate = props.flightClientCertificate;
     this.writerIdentity = props.writerIdentity;
+    this.readerNamespaces = props.readerNamespaces;
     if (split.writer.spiceCloud) {
       // Only the readers' monitoring: the app itself is watched in Spice Cloud.
       if (props.observability) {
@@ -174,6 +176,8 @@ export class ReadWriteSplitChart extends Chart {
       ...options,
       synthesized: this.synthesized,
       writerIdentity: this.writerIdentity,
+      // A Spice Cloud app is reached through egress, not the writers' NetworkPolicy.
+      admittedNamespaces: this.writerCluster ? this.readerNamespaces : undefined,
     });
   }
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkIdentityForStore, checkNotOtherTiersIdentity, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
+  checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
@@ -40,6 +40,15 @@ export interface WriterClusterOptions {
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+  /**
+   * Namespaces whose reader pods may reach the writers' Flight port. Without it, a pod labelled a
+   * reader of the split in any namespace may (the cluster API key still authenticates each query,
+   * and reads every dataset the writers serve); with it, the writers' NetworkPolicy admits readers
+   * of these namespaces only, and `readerSidecar()` refuses a workload in another.
+   *
+   * @default - reader pods of the split in any namespace
+   */
+  readonly readerNamespaces?: readonly string[];
   /**
    * Pod settings of the writers and the archiver: image pull secrets, node placement, priority,
    * extra env, pod labels and annotations, and the writers' update strategy.
@@ -116,6 +125,7 @@ export function checkWriterClusterOptions(
     findings.problem('nodeSpread', `${quote(options.nodeSpread)} is not a node spread`, "use 'required' or 'preferred'");
   }
   checkMonitoringNamespace(options.monitoringNamespace, findings);
+  if (options.readerNamespaces !== undefined) checkNamespaces(options.readerNamespaces, 'readerNamespaces', findings, 'no reader could reach the writers: leave it out to admit readers of any namespace');
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
@@ -184,7 +194,7 @@ export class SpiceWriterCluster extends Construct {
     if (archiver) {
       this.archiver = new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity, settings: props.pods });
     }
-    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring' });
+    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces });
     // The archiver and the writers' scrapes trust this CA; readers get their own copy.
     flightCaConfigMap(this, split, split.namespace);
     if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);

@@ -1,9 +1,10 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitChart } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
 import { expectValidSpicepod } from '../support/spicepod-schema';
+import { thrown } from '../support/errors';
 
 function synth(props: Partial<ConstructorParameters<typeof ReadWriteSplitChart>[2]> = {}) {
   vi.spyOn(console, 'warn').mockImplementation(() => undefined);
@@ -176,6 +177,27 @@ describe('the writer cluster', () => {
     });
     const custom = synth({ monitoringNamespace: 'observability' });
     expect(JSON.stringify(find(custom, 'NetworkPolicy', 'shop-writer').spec)).toContain('"kubernetes.io/metadata.name":"observability"');
+  });
+
+  it('admits readers of the listed namespaces only with readerNamespaces, and refuses a delegating reader elsewhere', () => {
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-pod-identity' }, readerNamespaces: ['web', 'api'] });
+    expect(find(Testing.synth(split) as K8sObject[], 'NetworkPolicy', 'shop-writer').spec.ingress[0].from[0]).toEqual({
+      namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['web', 'api'] }] },
+      podSelector: { matchLabels: { 'read-write-split.io/reader-of': 'shop' } },
+    });
+    const identity = { type: 'aws-pod-identity' } as const;
+    expect(() => split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'reader', { identity })).not.toThrow();
+    expect(thrown(() => split.readerSidecar(new Chart(app, 'batch', { namespace: 'batch' }), 'reader', { identity })).problems).toEqual([{
+      path: 'props.namespace',
+      message: "is batch, but the writers admit readers from web, api only (the chart's readerNamespaces): every delegated query would be blocked",
+      fix: "add batch to the chart's readerNamespaces, or run the application in one of those",
+    }]);
+    // A reader that delegates nothing never dials the writers.
+    expect(() => split.readerSidecar(new Chart(app, 'reports', { namespace: 'reports' }), 'reader', { identity, datasets: ['orders'] })).not.toThrow();
+    expect(thrown(() => synth({ readerNamespaces: [] })).problems).toContainEqual({
+      path: 'props.readerNamespaces', message: 'is empty: no reader could reach the writers: leave it out to admit readers of any namespace', fix: "list the namespaces of the workloads, e.g. ['shop']",
+    });
   });
 
   it('meets the restricted Pod Security Standard, in a namespace that enforces it', () => {
