@@ -1,4 +1,4 @@
-import { NAMESPACE_NAME, ValidationProblem } from '../core';
+import { Findings, NAMESPACE_NAME, ResolvedSplit, ValidationProblem } from '../core';
 import { SpicePorts } from './spice-container';
 
 /** Name of the reader sidecar container. */
@@ -164,4 +164,24 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
     });
   }
   return problems;
+}
+
+/** Where a sidecar runs, and what it reads, against the namespaces the writers admit readers from (the chart's `readerNamespaces`). */
+export interface AdmittedReader {
+  readonly admitted?: readonly string[];
+  readonly namespace?: string;
+  readonly datasets?: readonly string[];
+}
+
+/** A delegating reader must run where the writers' NetworkPolicy admits readers (one that delegates nothing never dials them). */
+export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSplit, findings: Findings): void {
+  const { admitted, namespace, datasets } = reader;
+  if (admitted === undefined) return;
+  const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated' && (datasets === undefined || datasets.includes(dataset.name)));
+  if (!delegates || (namespace !== undefined && admitted.includes(namespace))) return;
+  findings.problem(
+    'namespace',
+    `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (the chart's readerNamespaces): every delegated query would be blocked`,
+    `add ${namespace ?? "the workload's namespace"} to the chart's readerNamespaces, or run the application in one of those`,
+  );
 }

@@ -10,7 +10,7 @@ import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
 import { perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -145,21 +145,6 @@ export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
   readonly admittedNamespaces?: readonly string[];
 }
 
-/** A delegating reader must run where the writers' NetworkPolicy admits readers. */
-function checkAdmittedNamespace(props: SpiceReaderSidecarProps, chartNamespace: string | undefined, findings: Findings): void {
-  const admitted = props.admittedNamespaces;
-  if (admitted === undefined) return;
-  const { split } = props.synthesized;
-  const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated' && (props.datasets === undefined || props.datasets.includes(dataset.name)));
-  const namespace = props.namespace ?? chartNamespace;
-  if (!delegates || (namespace !== undefined && admitted.includes(namespace))) return;
-  findings.problem(
-    'namespace',
-    `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (the chart's readerNamespaces): every delegated query would be blocked`,
-    `add ${namespace ?? "the workload's namespace"} to the chart's readerNamespaces, or run the application in one of those`,
-  );
-}
-
 const VOLUMES = {
   local: 'spice-reader-local', spicepod: 'spice-reader-spicepod', tmp: 'spice-reader-tmp', flightCa: 'spice-reader-flight-ca', flightClient: 'spice-reader-flight-client',
 } as const;
@@ -216,7 +201,7 @@ export class SpiceReaderSidecar extends Construct {
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     checkNotOtherTiersIdentity(props.identity, 'reader', split, props.writerIdentity, 'identity', own);
-    checkAdmittedNamespace(props, Chart.of(this).namespace, own);
+    checkAdmittedNamespace({ admitted: props.admittedNamespaces, namespace: props.namespace ?? Chart.of(this).namespace, datasets: props.datasets }, split, own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
