@@ -68,6 +68,8 @@ const isKept = (reader: AppReader, split: StoredSplit) => reader.serviceAccount 
 function keptAsSplitReader(reader: AppReader, file: SplitFile, split: StoredSplit): boolean {
   const { identity } = reader;
   if (identity?.type === 'aws-irsa') return roleOf(identity.roleArn)?.resource === awsRoleName(split.name, split.store.region, 'reader');
+  // An EKS ServiceAccount holds one Pod Identity association: the sidecar's asks for the split's.
+  if (identity?.type === 'aws-pod-identity') return true;
   if (split.store.cloud !== 'gcp' || (identity !== undefined && identity.type !== 'gke-workload-identity')) return false;
   const email = identity?.googleServiceAccountEmail;
   // Without impersonation, the ServiceAccount's own principal holds the grant; with it, only the split's Google service account does.

@@ -150,6 +150,20 @@ describe('read-write-split validate compares the kubernetes section with the clo
     expect(expectEveryPodTrusted(join(trusted, 'out'))).toContain('Deployment/legacy-api orders-eu-west-1-spice-reader');
   });
 
+  it('asks for a kept ServiceAccount in readerServiceAccounts under EKS Pod Identity too: its one association must be the reader role', () => {
+    const manifest = `apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: legacy-api, namespace: shop }\n---\n${readFileSync(LEGACY_API, 'utf8')
+      .replace('    spec:\n      securityContext:', '    spec:\n      serviceAccountName: legacy-api\n      securityContext:')}`;
+    const file = withApp(description, { identity: { type: 'aws-pod-identity' }, keepWorkloadServiceAccount: true, datasets: ['orders'] });
+    file.kubernetes.writerIdentity = { type: 'aws-pod-identity' };
+    file.aws = { ...file.aws, cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'shop' } } };
+    expect(problemsOf(project(file, manifest))).toEqual([{
+      path: 'kubernetes.apps[0].manifest',
+      message: 'runs its pod as ServiceAccount shop/legacy-api, which the aws section does not trust as a reader (it trusts shop/orders-reader): every restore would be denied',
+      fix: 'add { namespace: shop, name: legacy-api } to aws.readerServiceAccounts',
+    }]);
+    expect(problemsOf(project({ ...file, aws: { ...file.aws, readerServiceAccounts: [{ namespace: 'shop', name: 'legacy-api' }] } }, manifest))).toEqual([]);
+  });
+
   it('refuses Google service accounts the gcp section does not grant, and a namespace it does not trust', () => {
     const catalog = example('catalog.split.yaml');
     const app = { datasets: ['products'] };
