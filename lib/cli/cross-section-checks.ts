@@ -1,4 +1,6 @@
-import { awsRoleName, gcpServiceAccountEmail, IdentityTier, readerServiceAccountName, ResolvedSplit, SynthesizedSplit, ValidationProblem, WorkloadIdentity } from '../core';
+import {
+  awsRoleName, gcpServiceAccountEmail, IdentityTier, parseRoleArn, ReaderGrantees, readerServiceAccountName, ResolvedSplit, SynthesizedSplit, tierGrantees, ValidationProblem, WorkloadIdentity,
+} from '../core';
 import type { SideBuilds } from './check-file';
 import type { AppReader } from './kubernetes-target';
 import type { AwsTarget, GcpTarget, SplitFile } from './split-file';
@@ -10,12 +12,6 @@ import type { AwsTarget, GcpTarget, SplitFile } from './split-file';
 // at apply time), nothing is compared.
 
 type StoredSplit = ResolvedSplit & { readonly store: NonNullable<ResolvedSplit['store']> };
-
-/** Whom a cloud section's reader identity trusts (each section names them alike). */
-interface TrustedReaders {
-  readonly readerNamespaces?: readonly string[];
-  readonly readerServiceAccounts?: readonly { readonly namespace: string; readonly name: string }[];
-}
 
 /** A Kubernetes identity of the file, and the tier whose ServiceAccount carries it. */
 interface IdentitySite {
@@ -67,7 +63,7 @@ const isKept = (reader: AppReader, split: StoredSplit) => reader.serviceAccount 
  */
 function keptAsSplitReader(reader: AppReader, file: SplitFile, split: StoredSplit): boolean {
   const { identity } = reader;
-  if (identity?.type === 'aws-irsa') return roleOf(identity.roleArn)?.resource === awsRoleName(split.name, split.store.region, 'reader');
+  if (identity?.type === 'aws-irsa') return parseRoleArn(identity.roleArn)?.resource === awsRoleName(split.name, split.store.region, 'reader');
   // An EKS ServiceAccount holds one Pod Identity association: the sidecar's asks for the split's.
   if (identity?.type === 'aws-pod-identity') return true;
   if (split.store.cloud !== 'gcp' || (identity !== undefined && identity.type !== 'gke-workload-identity')) return false;
@@ -81,16 +77,11 @@ function keptAsSplitReader(reader: AppReader, file: SplitFile, split: StoredSpli
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** The application's pod runs as a ServiceAccount the cloud section trusts as a reader. */
-function trustProblems(reader: SplitReader, section: TrustedReaders, cloud: string, split: StoredSplit): ValidationProblem[] {
-  const readerAccount = readerServiceAccountName(split.name);
-  const namespaces = section.readerNamespaces ?? [split.namespace];
-  const trusted = [
-    ...namespaces.map((namespace) => key(namespace, readerAccount)),
-    ...(section.readerServiceAccounts ?? []).map((account) => key(account.namespace, account.name)),
-  ];
+function trustProblems(reader: SplitReader, section: ReaderGrantees, cloud: string, split: StoredSplit): ValidationProblem[] {
+  const trusted = tierGrantees(split, section).readers.map((grantee) => key(grantee.namespace, grantee.serviceAccount));
   const runsAs = key(reader.namespace, reader.serviceAccount);
   if (trusted.includes(runsAs)) return [];
-  const kept = reader.serviceAccount !== readerAccount;
+  const kept = isKept(reader, split);
   const fix = kept
     ? `add { namespace: ${reader.namespace}, name: ${reader.serviceAccount} } to ${cloud}.readerServiceAccounts`
     : section.readerNamespaces ? `add ${reader.namespace} to ${cloud}.readerNamespaces` : `set ${cloud}.readerNamespaces: [${split.namespace}, ${reader.namespace}] (without it, only the split's namespace is trusted)`;
@@ -99,12 +90,6 @@ function trustProblems(reader: SplitReader, section: TrustedReaders, cloud: stri
     message: `runs its pod as ServiceAccount ${runsAs}, which the ${cloud} section does not trust as a reader (it trusts ${trusted.join(', ')}): every restore would be denied`,
     fix,
   }];
-}
-
-/** The parts of an IAM role ARN; undefined for anything else. */
-function roleOf(arn: string): { partition: string; account: string; resource: string } | undefined {
-  const match = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/(.+)$/.exec(arn);
-  return match ? { partition: match[1], account: match[2], resource: match[3] } : undefined;
 }
 
 /** The partition and account the aws section's roles are created in, as far as the file says. */
@@ -131,7 +116,7 @@ function awsIdentityProblems(site: IdentitySite, aws: AwsTarget, split: StoredSp
         : 'use { type: aws-pod-identity } (the aws section creates the associations)',
     }];
   }
-  const role = identity.type === 'aws-irsa' ? roleOf(identity.roleArn) : undefined;
+  const role = identity.type === 'aws-irsa' ? parseRoleArn(identity.roleArn) : undefined;
   // Not a role ARN: the side's own check says so.
   if (!role) return [];
   const partition = home.partition ?? role.partition;

@@ -1,5 +1,6 @@
 import { Findings, quote } from './errors';
-import { readerServiceAccountName } from './naming';
+import { readerServiceAccountName, writerServiceAccountName } from './naming';
+import type { ResolvedSplit } from './split';
 
 /** A Kubernetes namespace: a DNS label. */
 export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -74,4 +75,32 @@ export function checkServiceAccounts(accounts: unknown, key: string, findings: F
     }
     seen.add(id);
   });
+}
+
+/** A Kubernetes ServiceAccount a cloud identity trusts. */
+export interface Grantee {
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** Who else a cloud side's reader identity trusts: reader namespaces, and applications' own ServiceAccounts. */
+export interface ReaderGrantees {
+  /** @default - the split's namespace */
+  readonly readerNamespaces?: readonly string[];
+  /** @default - none */
+  readonly readerServiceAccounts?: readonly { readonly namespace: string; readonly name: string }[];
+}
+
+/**
+ * The ServiceAccounts each tier's identity trusts: the writer's in the split's namespace (writers
+ * and the archiver), the reader's in every reader namespace, and the applications' own.
+ */
+export function tierGrantees(split: Pick<ResolvedSplit, 'name' | 'namespace'>, grantees: ReaderGrantees): { readonly writers: Grantee[]; readonly readers: Grantee[] } {
+  return {
+    writers: [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }],
+    readers: [
+      ...(grantees.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
+      ...(grantees.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
+    ],
+  };
 }

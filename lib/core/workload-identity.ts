@@ -51,7 +51,13 @@ export function awsRoleArn(account: string, splitName: string, region: string, t
   return `arn:${partition}:iam::${account}:role/${awsRoleName(splitName, region, tier)}`;
 }
 
-const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const IAM_ROLE_ARN = /^arn:(aws[a-z-]*):iam::(\d{12}):role\/([\w+=,.@/-]{1,512})$/;
+
+/** The parts of an IAM role ARN (`resource` is what follows `role/`, path included); undefined for anything else. */
+export function parseRoleArn(arn: unknown): { readonly partition: string; readonly account: string; readonly resource: string } | undefined {
+  const match = typeof arn === 'string' ? IAM_ROLE_ARN.exec(arn) : null;
+  return match ? { partition: match[1], account: match[2], resource: match[3] } : undefined;
+}
 const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\.iam\.gserviceaccount\.com$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDENTITY_TYPES = ['aws-irsa', 'aws-pod-identity', 'gke-workload-identity', 'azure-workload-identity'];
@@ -113,7 +119,7 @@ export function checkWorkloadIdentity(identity: WorkloadIdentity | undefined, pa
     findings.problem(`${path}.type`, `${quote(identity?.type)} is not an identity type`, `use one of ${IDENTITY_TYPES.map((t) => `'${t}'`).join(', ')}`);
     return;
   }
-  if (identity.type === 'aws-irsa' && !late(identity.roleArn) && !IAM_ROLE_ARN.test(String(identity.roleArn))) {
+  if (identity.type === 'aws-irsa' && !late(identity.roleArn) && !parseRoleArn(identity.roleArn)) {
     findings.problem(`${path}.roleArn`, `${quote(identity.roleArn)} is not an IAM role ARN`, "use 'arn:aws:iam::<account>:role/<name>' (see awsRoleArn)");
   }
   if (identity.type === 'gke-workload-identity' && identity.googleServiceAccountEmail !== undefined
@@ -132,12 +138,6 @@ export function checkWorkloadIdentity(identity: WorkloadIdentity | undefined, pa
       findings.problem(`${path}.tenantId`, `${quote(identity.tenantId)} is not a tenant id`, 'use the GUID of the Entra tenant, or leave it out for the cluster default');
     }
   }
-}
-
-/** The role a tier's IRSA identity names, as `role/<resource>` of its ARN; undefined for anything else. */
-function irsaRoleResource(identity: WorkloadIdentity | undefined): string | undefined {
-  if (identity?.type !== 'aws-irsa' || typeof identity.roleArn !== 'string') return undefined;
-  return /^arn:aws[a-z-]*:iam::\d{12}:role\/(.+)$/.exec(identity.roleArn)?.[1];
 }
 
 /** What makes two identities one: the role, the managed identity's client id, the Google service account. */
@@ -161,7 +161,7 @@ export function checkNotOtherTiersIdentity(
   if (!identity || !IDENTITY_TYPES.includes(identity.type)) return;
   const otherTier: IdentityTier = tier === 'writer' ? 'reader' : 'writer';
   const access = otherTier === 'writer' ? 'read-write' : 'read-only';
-  const resource = findings.isLateBound(identity) ? undefined : irsaRoleResource(identity);
+  const resource = identity.type === 'aws-irsa' && !findings.isLateBound(identity) ? parseRoleArn(identity.roleArn)?.resource : undefined;
   if (resource !== undefined && split.store?.cloud === 'aws' && resource === awsRoleName(split.name, split.store.region, otherTier)) {
     findings.problem(
       `${path}.roleArn`,

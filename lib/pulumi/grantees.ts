@@ -1,6 +1,5 @@
 import {
-  checkLiteralValues, checkNamespaces, checkServiceAccounts, grantedReaders, Findings, readerServiceAccountName, ResolvedSplit, SplitSpec, splitNameOf, SynthesizedSplit,
-  writerServiceAccountName,
+  checkLiteralValues, checkNamespaces, checkServiceAccounts, grantedReaders, Findings, SplitSpec, splitNameOf, SynthesizedSplit,
 } from '../core';
 import { OUTPUT_IN_NAME } from './checks';
 
@@ -30,11 +29,8 @@ export interface ReaderGranteeArgs {
   readonly readerServiceAccounts?: KubernetesServiceAccountRef[];
 }
 
-/** A Kubernetes ServiceAccount a cloud identity trusts. */
-export interface Grantee {
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
+// Whom each tier's identity trusts is the core's (the command line compares the Kubernetes side with it too).
+export { Grantee, tierGrantees } from '../core';
 
 /** Reader namespaces and ServiceAccounts: plain (they name resources and principals), valid, each once. */
 export function checkReaderGrantees(args: ReaderGranteeArgs, synthesized: SynthesizedSplit | undefined, own: Findings): void {
@@ -42,18 +38,4 @@ export function checkReaderGrantees(args: ReaderGranteeArgs, synthesized: Synthe
   checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
   if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
   checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(args.split), args.readerNamespaces ?? [synthesized?.split.namespace]));
-}
-
-/**
- * The ServiceAccounts each tier's identity trusts: the writer's in the split's namespace (writers
- * and the archiver), the reader's in every reader namespace, and the applications' own.
- */
-export function tierGrantees(split: ResolvedSplit, args: ReaderGranteeArgs): { readonly writers: Grantee[]; readonly readers: Grantee[] } {
-  return {
-    writers: [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }],
-    readers: [
-      ...(args.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
-      ...(args.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
-    ],
-  };
 }
