@@ -39,10 +39,20 @@ export function readerDatasetForm(
     findings.problem(
       `${path}.from`,
       `${quote(dataset.from)}: ${named(image.edition)} ${formatVersion(image.version)} reader with ${named(store.cloud)} store builds the ${quote(dataset.connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`,
-      `set '${path}.readers' to 'delegated' to query it on the writer cluster, or use an 's3://' source (e.g. a parquet export); with an S3 store and an image that ships file_format: snapshot (Spice trunk after 2.1, no release yet), set 'image.snapshotFileFormat: true' and readers read the snapshots directly`,
+      unrestorableSourceFix(path, store),
     );
   }
   return image.capabilities.snapshotRefreshMode ? 'snapshot-refresh' : 'restored-source';
+}
+
+function unrestorableSourceFix(path: string, store: ResolvedSnapshotStore): string {
+  const delegate = `set '${path}.readers' to 'delegated' to query it on the writer cluster`;
+  const onlyS3 = 'only an s3:// source is known to register from the restored file without credentials';
+  if (store.cloud === 'gcp') {
+    return `${delegate}, or read it from an s3:// source (${onlyS3}): GCS serves its buckets at the S3-compatible endpoint https://storage.googleapis.com with HMAC keys (s3_endpoint, s3_auth: 'key')`;
+  }
+  if (store.cloud === 'azure') return `${delegate} (${onlyS3}, which Azure storage does not offer)`;
+  return `${delegate}, or use an 's3://' source (e.g. a parquet export); with an image that ships file_format: snapshot (Spice trunk after 2.1, no release yet), set 'image.snapshotFileFormat: true' and readers read the snapshots directly`;
 }
 
 /** Warns about reader settings that the chosen image and store do not honour as users expect. */

@@ -18,6 +18,7 @@ import {
 } from './tiers';
 import { checkUpgrade, UpgradeSpec } from './upgrade-check';
 import { NAMESPACE_NAME } from './kubernetes-names';
+import { checkAbfsSourcesAuth, checkS3SourcesOffAws } from './source-auth';
 import { checkSpiceCloudSplit, isSpiceCloudWriter, refuseSpiceCloudWriter, SpiceCloudWriterTierSpec } from './spice-cloud';
 
 /** The one description of a read/write split that every adapter maps. */
@@ -220,22 +221,6 @@ function warnQuietDatasets(datasets: readonly ResolvedDataset[], findings: Findi
   );
 }
 
-/**
- * Off AWS, the writer has no AWS role for its pods: an `s3://` source should say how it is read
- * (`s3_auth: 'key'` with keys, or `'public'`); spiced's own default differs between releases.
- */
-function checkS3SourcesOffAws(datasets: readonly ResolvedDataset[], store: ResolvedSnapshotStore | undefined, findings: Findings): void {
-  if (!store || store.cloud === 'aws') return;
-  datasets.forEach((dataset, i) => {
-    if (dataset.connector !== 's3' || dataset.params.s3_auth !== undefined || 's3_key' in dataset.secretParams) return;
-    findings.warn(
-      's3-source-auth-unset',
-      `datasets[${i}].params.s3_auth`,
-      `is not set for ${quote(dataset.from)}: on ${store.cloud.toUpperCase()} the writer has no AWS role, and spiced's default differs between releases (public or the AWS credential chain); set s3_auth: 'public' for a public bucket, or 'key' with s3_key and s3_secret in secretParams`,
-    );
-  });
-}
-
 function planReaderForms(
   datasets: readonly ResolvedDataset[],
   image: ResolvedSpiceImage,
@@ -263,6 +248,7 @@ export const SPLIT_WARNING_IDS = [
   'bootstrap-setting-moot',
   'large-reader-disk',
   's3-source-auth-unset',
+  'abfs-source-auth-unset',
   'writer-volume-unsized',
 ] as const;
 
@@ -300,6 +286,7 @@ function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit |
   checkReaderStore(image, store, readerForms, spec.reader?.bootstrapOnFailure !== undefined, findings);
   warnQuietDatasets(datasets, findings);
   checkS3SourcesOffAws(datasets, store, findings);
+  checkAbfsSourcesAuth(datasets, findings);
   // A Spice Cloud app's volumes are sized in Spice Cloud.
   const writer = { ...writerSettings, storageSize: own ? writerStorageSize(own.writer?.storageSize, datasets, findings, own.upgradeFrom !== undefined) : '0' };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings), localDiskGiven: spec.reader?.localDisk !== undefined };

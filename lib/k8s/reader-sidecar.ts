@@ -78,6 +78,7 @@ export interface SpiceReaderSidecarOptions {
   readonly createServiceAccount?: boolean;
   /**
    * Keep a ServiceAccount the workload already names (bind the read-only identity to it yourself).
+   * The reader ServiceAccount is still rendered unless `createServiceAccount` is false.
    *
    * @default false - a workload with another ServiceAccount is an error
    */

@@ -75,3 +75,30 @@ describe('S3 sources off AWS', () => {
     expect(result.warnings.map((w) => [w.id, w.path])).toContainEqual(['s3-source-auth-unset', 'datasets[0].params.s3_auth']);
   });
 });
+
+describe('Azure storage (abfs://) sources, which no adapter can grant the writer', () => {
+  const onAzure = (params: Record<string, string>, secretParams = {}) => synthesizeSplit(awsSplit({
+    image: ENTERPRISE_2,
+    store: { cloud: 'azure', account: 'acmesnaps', container: 'snaps', region: 'westeurope' },
+    datasets: [{ name: 'events', from: 'abfs://lake/events/', readers: 'delegated', params: { file_format: 'parquet', abfs_account: 'acmelake', ...params }, secretParams }],
+  }));
+
+  it('are warned about without credentials params: the connector would fall back to the nodes\' managed identity', () => {
+    const warning = onAzure({}).warnings.find((w) => w.id === 'abfs-source-auth-unset');
+    expect(warning?.path).toBe('datasets[0].params');
+    expect(warning?.message).toContain("abfs_federated_token_file: '/var/run/secrets/azure/tokens/azure-identity-token'");
+    expect(warning?.message).toContain('Storage Blob Data Reader');
+  });
+
+  it('are not warned about once the writer authenticates, and what it gives reaches the writer Spicepod only', () => {
+    const federated = onAzure(
+      { abfs_federated_token_file: '/var/run/secrets/azure/tokens/azure-identity-token' },
+      { abfs_client_id: { secretName: 'lake-reader', key: 'client-id' }, abfs_tenant_id: { secretName: 'lake-reader', key: 'tenant-id' } },
+    );
+    expect(federated.warnings.map((w) => w.id)).not.toContain('abfs-source-auth-unset');
+    const writer = parse(spicepodToYaml(federated.writer.snapshotOwner.spicepod)).datasets[0];
+    expect(writer.params).toMatchObject({ abfs_federated_token_file: '/var/run/secrets/azure/tokens/azure-identity-token', abfs_client_id: '${secrets:EVENTS_ABFS_CLIENT_ID}' });
+    expect(JSON.stringify(parse(spicepodToYaml(federated.reader.spicepod)))).not.toContain('abfs_');
+    expect(onAzure({ abfs_skip_signature: 'true' }).warnings.map((w) => w.id)).not.toContain('abfs-source-auth-unset');
+  });
+});

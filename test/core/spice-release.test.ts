@@ -81,6 +81,20 @@ describe('file_format: snapshot, which no release ships', () => {
     expect(problem.fix).toMatch(/'delegated'.*'s3:\/\/' source.*'image.snapshotFileFormat: true'/);
     expect(rendered(awsSplit({ image: ENTERPRISE_FILE_FORMAT, datasets: [stock] })).reader.datasets[0].from).toBe('s3://shop-snapshots/shop/refresh/');
   });
+
+  it("refuses a reader copy of a GCS or Azure source on those clouds, with a fix that fits the cloud (delegating; GCS's S3 endpoint)", () => {
+    const onGcp = problemAt(awsSplit({
+      image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' }, datasets: [{ name: 'prices', from: 'gs://pricing/prices/', params: { file_format: 'parquet' } }],
+    }), 'datasets[0].from');
+    expect(onGcp.message).toMatch(/^"gs:\/\/pricing\/prices\/": an Enterprise 2.0.1 reader with a GCP store builds the "gs" connector/);
+    expect(onGcp.fix).toBe("set 'datasets[0].readers' to 'delegated' to query it on the writer cluster, or read it from an s3:// source (only an s3:// source is known to register from the restored file without credentials): GCS serves its buckets at the S3-compatible endpoint https://storage.googleapis.com with HMAC keys (s3_endpoint, s3_auth: 'key')");
+    const onAzure = problemAt(awsSplit({
+      image: ENTERPRISE_2, store: { cloud: 'azure', account: 'shopsnaps', container: 'snaps', region: 'westeurope' },
+      datasets: [{ name: 'events', from: 'abfs://lake/events/', params: { file_format: 'parquet', abfs_account: 'acmelake' } }],
+    }), 'datasets[0].from');
+    expect(onAzure.fix).toBe("set 'datasets[0].readers' to 'delegated' to query it on the writer cluster (only an s3:// source is known to register from the restored file without credentials, which Azure storage does not offer)");
+    expect(onAzure.fix).not.toContain('snapshotFileFormat');
+  });
 });
 
 describe('the release floor: 1.11.0, the first that parses the snapshot keys writers carry', () => {
