@@ -132,7 +132,7 @@ export class ReadWriteSplitAws extends Construct {
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
-    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), props.readerNamespaces ?? [synthesized?.split.namespace]));
+    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), props.readerNamespaces ?? [synthesized?.split.namespace], synthesized?.split.namespace));
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized?.split.store) {
       const { name, store: { region } } = synthesized.split;

@@ -41,11 +41,21 @@ export interface GrantedServiceAccounts {
   readonly namespaces: readonly unknown[];
   /** What the account is, for the message: e.g. 'the reader ServiceAccount of a reader namespace'. */
   readonly what: string;
+  /** The other tier's ServiceAccount, which must not be listed either; undefined when its namespace is not known. */
+  readonly otherTier?: { readonly account: string; readonly namespace: string; readonly what: string };
 }
 
-/** The reader ServiceAccount of each reader namespace: what `readerServiceAccounts` must not list again. */
-export function grantedReaders(splitName: string, namespaces: readonly unknown[]): GrantedServiceAccounts {
-  return { account: readerServiceAccountName(splitName), namespaces, what: 'the reader ServiceAccount of a reader namespace' };
+/**
+ * The reader ServiceAccount of each reader namespace, and the writers' ServiceAccount in the
+ * split's namespace: what `readerServiceAccounts` must not list.
+ */
+export function grantedReaders(splitName: string, namespaces: readonly unknown[], splitNamespace?: string): GrantedServiceAccounts {
+  return {
+    account: readerServiceAccountName(splitName),
+    namespaces,
+    what: 'the reader ServiceAccount of a reader namespace',
+    ...(splitNamespace === undefined ? {} : { otherTier: { account: writerServiceAccountName(splitName), namespace: splitNamespace, what: "the writers' (and the archiver's) ServiceAccount" } }),
+  };
 }
 
 /**
@@ -72,6 +82,8 @@ export function checkServiceAccounts(accounts: unknown, key: string, findings: F
       findings.problem(path, `${quote(id)} is listed twice`, 'list each ServiceAccount once');
     } else if (granted && account?.name === granted.account && granted.namespaces.includes(account?.namespace)) {
       findings.problem(path, `${quote(id)} is ${granted.what}, which is granted already`, `remove it from ${key}`);
+    } else if (granted?.otherTier && account?.name === granted.otherTier.account && account?.namespace === granted.otherTier.namespace) {
+      findings.problem(path, `${quote(id)} is ${granted.otherTier.what}: it would hold the readers' identity too`, `remove it from ${key}: the writers have their own identity`);
     }
     seen.add(id);
   });

@@ -1,4 +1,5 @@
 import { Findings, quote } from './errors';
+import { gcpServiceAccountId } from './naming';
 
 /**
  * The cloud identity a Kubernetes ServiceAccount is bound to. The cloud adapters produce these
@@ -140,6 +141,12 @@ export function checkWorkloadIdentity(identity: WorkloadIdentity | undefined, pa
   }
 }
 
+/** The account id of a GKE identity's Google service account (before the '@'); undefined without a literal email. */
+function gsaLocalPart(identity: WorkloadIdentity, findings: Findings): string | undefined {
+  if (identity.type !== 'gke-workload-identity' || typeof identity.googleServiceAccountEmail !== 'string' || findings.isLateBound(identity.googleServiceAccountEmail)) return undefined;
+  return identity.googleServiceAccountEmail.split('@')[0];
+}
+
 /** What makes two identities one: the role, the managed identity's client id, the Google service account. */
 function sameIdentity(a: WorkloadIdentity, b: WorkloadIdentity): boolean {
   if (a.type === 'aws-irsa' && b.type === 'aws-irsa') return a.roleArn === b.roleArn;
@@ -151,8 +158,8 @@ function sameIdentity(a: WorkloadIdentity, b: WorkloadIdentity): boolean {
 /**
  * A tier's identity must not be the other tier's: the other's is trusted by the other tier's
  * ServiceAccount only, and readers must never hold the writers' read-write one. Checked against
- * the other tier's identity when known, and an IRSA role against the library's deterministic role
- * names (`awsRoleName`). Late-bound values are skipped.
+ * the other tier's identity when known, and an IRSA role or a Google service account against the
+ * library's deterministic names (`awsRoleName`, `gcpServiceAccountId`). Late-bound values are skipped.
  */
 export function checkNotOtherTiersIdentity(
   identity: WorkloadIdentity | undefined, tier: IdentityTier, split: { readonly name: string; readonly store?: { readonly cloud: string; readonly region: string } },
@@ -167,6 +174,13 @@ export function checkNotOtherTiersIdentity(
       `${path}.roleArn`,
       `names the ${otherTier} role ${resource} (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s could not assume it`,
       `use the ${tier} role, ${quote(String((identity as { roleArn: string }).roleArn).replace(/role\/.+$/, `role/${awsRoleName(split.name, split.store.region, tier)}`))}`,
+    );
+  } else if (gsaLocalPart(identity, findings) === gcpServiceAccountId(split.name, otherTier) && split.store?.cloud === 'gcp') {
+    const email = String((identity as { googleServiceAccountEmail: string }).googleServiceAccountEmail);
+    findings.problem(
+      `${path}.googleServiceAccountEmail`,
+      `names the ${otherTier}s' Google service account ${quote(email)} (${access}, which only the ${otherTier}s' ServiceAccounts may impersonate): the ${tier}s could not use it`,
+      `use the ${tier}s' one, ${quote(email.replace(/^[^@]+/, gcpServiceAccountId(split.name, tier)))}`,
     );
   } else if (other && !findings.isLateBound(identity) && !findings.isLateBound(other) && sameIdentity(identity, other)) {
     findings.problem(

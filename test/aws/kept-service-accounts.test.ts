@@ -52,14 +52,16 @@ describe('reader ServiceAccounts of applications', () => {
     ]);
   });
 
-  it("refuse the reader's own ServiceAccount of a reader namespace: EKS holds one association per ServiceAccount", () => {
+  it("refuse the reader's own ServiceAccount of a reader namespace (EKS holds one association per ServiceAccount), and the writers'", () => {
     const error = thrown(() => awsStack({
       cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'prod' } },
       readerNamespaces: ['shop', 'store'],
-      readerServiceAccounts: [{ namespace: 'store', name: 'shop-reader' }, { namespace: 'other', name: 'shop-reader' }],
+      readerServiceAccounts: [{ namespace: 'store', name: 'shop-reader' }, { namespace: 'other', name: 'shop-reader' }, { namespace: 'shop', name: 'shop-writer' }, { namespace: 'other', name: 'shop-writer' }],
     }, new App()));
     expect(error.problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`)).toEqual([
       'props.readerServiceAccounts[0]: "store/shop-reader" is the reader ServiceAccount of a reader namespace, which is granted already; remove it from readerServiceAccounts',
+      // The writers' ServiceAccount (the split's namespace is shop) would hold the reader role as well.
+      "props.readerServiceAccounts[2]: \"shop/shop-writer\" is the writers' (and the archiver's) ServiceAccount: it would hold the readers' identity too; remove it from readerServiceAccounts: the writers have their own identity",
     ]);
   });
 

@@ -91,12 +91,13 @@ describe('bad input', () => {
       split: catalog,
       cluster: CLUSTER,
       privateGoogleAccessManagedElsewhere: true,
-      readerServiceAccounts: [{ namespace: 'shop', name: 'api' }, { namespace: 'shop', name: 'api' }, { namespace: 'storefront', name: 'catalog-reader' }],
+      readerServiceAccounts: [{ namespace: 'shop', name: 'api' }, { namespace: 'shop', name: 'api' }, { namespace: 'storefront', name: 'catalog-reader' }, { namespace: 'storefront', name: 'catalog-writer' }],
       impersonateServiceAccounts: 'yes' as unknown as boolean,
     });
     expect(problems).toEqual([
       expect.stringMatching(/^args\.readerServiceAccounts\[1\]: "shop\/api" is listed twice/),
       expect.stringMatching(/^args\.readerServiceAccounts\[2\]: "storefront\/catalog-reader" is the reader ServiceAccount of a reader namespace/),
+      expect.stringMatching(/^args\.readerServiceAccounts\[3\]: "storefront\/catalog-writer" is the writers' \(and the archiver's\) ServiceAccount/),
       expect.stringMatching(/^args\.impersonateServiceAccounts: "yes" is not a boolean/),
     ]);
   });

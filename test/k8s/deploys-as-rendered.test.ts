@@ -123,6 +123,22 @@ describe('identities that reach the pod', () => {
     expect(() => split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'pod-identity', { identity: { type: 'aws-pod-identity' } })).not.toThrow();
   });
 
+  it("refuse the other tier's Google service account by the library's name for it, even when the writers use direct principals", () => {
+    const gcp = awsSplit({ store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' }, datasets: [{ name: 'orders', from: 's3://lake/orders/', params: { s3_auth: 'public' } }] });
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: gcp, writerIdentity: { type: 'gke-workload-identity' } });
+    const apps = new Chart(app, 'apps', { namespace: 'shop' });
+    const email = (id: string) => `${id}@acme-prod.iam.gserviceaccount.com`;
+    expect(thrown(() => split.readerSidecar(apps, 'writer-gsa', { identity: { type: 'gke-workload-identity', googleServiceAccountEmail: email('shop-spice-writer') } })).problems).toContainEqual({
+      path: 'props.identity.googleServiceAccountEmail',
+      message: `names the writers' Google service account "${email('shop-spice-writer')}" (read-write, which only the writers' ServiceAccounts may impersonate): the readers could not use it`,
+      fix: `use the readers' one, "${email('shop-spice-reader')}"`,
+    });
+    expect(thrown(() => new ReadWriteSplitChart(Testing.app(), 'shop', { split: gcp, writerIdentity: { type: 'gke-workload-identity', googleServiceAccountEmail: email('shop-spice-reader') } })).problems)
+      .toContainEqual(expect.objectContaining({ path: 'props.writerIdentity.googleServiceAccountEmail', fix: `use the writers' one, "${email('shop-spice-writer')}"` }));
+    expect(() => split.readerSidecar(apps, 'reader-gsa', { identity: { type: 'gke-workload-identity', googleServiceAccountEmail: email('shop-spice-reader') } })).not.toThrow();
+  });
+
   it('refuse a tier without an identity on an Azure store with a Spice 2.x image (Workload Identity only), not with 1.x (the nodes\' identity)', () => {
     const azure = (image?: typeof ENTERPRISE_2) => awsSplit({
       store: { cloud: 'azure', account: 'acmeshop', container: 'spice', region: 'westeurope' },
