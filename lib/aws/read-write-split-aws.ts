@@ -1,7 +1,7 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { awsRoleName, checkLiteralValues, checkNamespaces, checkServiceAccounts, grantedReaders, checkSplit, Findings, formatWarning, quote, readerServiceAccountName, refuseSpiceCloudWriter, splitNameOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { awsRoleName, checkLiteralValues, checkNamespaces, checkReaderNamespacesAgree, checkServiceAccounts, grantedReaders, trustedReaderNamespaces, checkSplit, Findings, formatWarning, quote, readerServiceAccountName, refuseSpiceCloudWriter, splitNameOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
 import { cdkFindings, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts, TOKEN_IN_DESCRIPTION } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { checkRoleTrustLength, EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
@@ -48,9 +48,11 @@ export interface ReadWriteSplitAwsProps {
    */
   readonly exemptPrincipalArns?: readonly string[];
   /**
-   * Namespaces of the applications that run reader sidecars.
+   * Namespaces of the applications that run reader sidecars. Better said once in the description
+   * (`split.reader.namespaces`), which the Kubernetes side reads too; when both are given they must
+   * agree.
    *
-   * @default - the split's namespace
+   * @default - the description's `reader.namespaces`, else the split's namespace
    */
   readonly readerNamespaces?: readonly string[];
   /**
@@ -132,7 +134,9 @@ export class ReadWriteSplitAws extends Construct {
     checkCluster(props.cluster, store?.region, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
-    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), props.readerNamespaces ?? [synthesized?.split.namespace], synthesized?.split.namespace));
+    checkReaderNamespacesAgree(props.readerNamespaces, synthesized?.split, 'readerNamespaces', own);
+    const readerNamespaces = synthesized ? trustedReaderNamespaces(synthesized.split, props.readerNamespaces) : props.readerNamespaces ?? [undefined];
+    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), readerNamespaces, synthesized?.split.namespace));
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized?.split.store) {
       const { name, store: { region } } = synthesized.split;
@@ -140,9 +144,8 @@ export class ReadWriteSplitAws extends Construct {
     }
     if (props.vpc) claimVpcEndpoint(this, props.vpc, this.node.path, own);
     if (synthesized?.split.store && !findings.problems.some((problem) => /^props\.(cluster|reader)/.test(problem.path))) {
-      const { name, namespace, store: { region } } = synthesized.split;
-      const namespaces = props.readerNamespaces ?? [namespace];
-      checkRoleTrustLength(props.cluster.trust, namespaces, readerServiceAccountName(name), props.readerServiceAccounts ?? [], awsRoleName(name, region, 'reader'), own, { namespaces: 'readerNamespaces', serviceAccounts: 'readerServiceAccounts' });
+      const { name, store: { region } } = synthesized.split;
+      checkRoleTrustLength(props.cluster.trust, trustedReaderNamespaces(synthesized.split, props.readerNamespaces), readerServiceAccountName(name), props.readerServiceAccounts ?? [], awsRoleName(name, region, 'reader'), own, { namespaces: 'readerNamespaces', serviceAccounts: 'readerServiceAccounts' });
     }
     findings.throwIfProblems(splitNameOf(props.split), this.node.path);
     // checkSplit returns a split whenever it reports no problem.
@@ -162,7 +165,7 @@ export class ReadWriteSplitAws extends Construct {
       synthesized: this.synthesized, tier: 'writer', bucket, trust, namespaces: [split.namespace], sourceAccess: props.sourceAccess,
     });
     this.reader = new SpiceWorkloadRole(this, 'Reader', {
-      synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: props.readerNamespaces ?? [split.namespace], extraServiceAccounts: props.readerServiceAccounts,
+      synthesized: this.synthesized, tier: 'reader', bucket, trust, namespaces: trustedReaderNamespaces(split, props.readerNamespaces), extraServiceAccounts: props.readerServiceAccounts,
     });
     new CfnOutput(this, 'BucketName', { value: bucket.bucketName, description: 'Snapshot bucket' });
     new CfnOutput(this, 'WriterRoleArn', { value: this.writer.role.roleArn, description: 'Role of the writer cluster and the archiver' });

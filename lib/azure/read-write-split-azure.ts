@@ -153,7 +153,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
       checkNodeIdentity(args.nodeIdentity, workloadIdentity, own);
       checkAccountSku(args.accountSku, own);
       checkReaderGrantees(args, synthesized, own);
-      if (workloadIdentity) checkCredentialCount((args.readerNamespaces?.length ?? 1) + (Array.isArray(args.readerServiceAccounts) ? args.readerServiceAccounts.length : 0), own);
+      if (workloadIdentity) checkCredentialCount((args.readerNamespaces?.length ?? synthesized?.split.reader.namespaces?.length ?? 1) + (Array.isArray(args.readerServiceAccounts) ? args.readerServiceAccounts.length : 0), own);
       checkBooleans(args as unknown as Record<string, unknown>, ['privateEndpointManagedElsewhere', 'protect'], own);
     }
     findings.throwIfProblems(splitNameOf(args?.split), name);

@@ -4,6 +4,7 @@ import type { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Findings, ValidationProblem } from '../core/errors';
 import { checkSplit } from '../core/synthesize';
+import { checkWorkloadIdentity } from '../core/workload-identity';
 import { ApplicationManifest, describedSplit, KubernetesTarget, SplitFile } from './split-file';
 
 type KubernetesWorkloads = KubernetesTarget['workloads'];
@@ -150,8 +151,12 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
     // When only the chart's props are wrong, the applications' sidecars are still checked (from
     // the description alone), so that every problem is reported at once.
     const synthesized = checkSplit(describedSplit(file), new Findings());
-    const apps = synthesized ? built((chart, options, workload) => new SpiceReaderSidecar(chart, 'reader', { ...options, synthesized }).addToManifest(workload)) : undefined;
-    return { charts: [], readers: apps?.readers, problems: [...chartProblems, ...problems, ...(apps?.problems ?? [])] };
+    // Without a valid description there is no sidecar to add: what an application's entry holds on
+    // its own (its manifest and workload, its identity's shape) is still checked.
+    const apps = built(synthesized
+      ? (chart, options, workload) => new SpiceReaderSidecar(chart, 'reader', { ...options, synthesized }).addToManifest(workload)
+      : (_chart, options) => checkAppAlone(options));
+    return { charts: [], readers: synthesized ? apps.readers : undefined, problems: [...chartProblems, ...problems, ...apps.problems] };
   }
   const taken = new Set<string>();
   // With a Spice Cloud writer the split's chart holds the readers' monitoring at most: without it, only the applications' charts are written.
@@ -160,6 +165,13 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const withSidecars = built((chart, options, workload) => split.readerSidecar(chart, 'reader', options).addToManifest(workload));
   const charts = [...own, ...withSidecars.charts.map(({ chart, manifest }) => ({ chart, file: `${uniqueName(basename(manifest, extname(manifest)), taken)}.yaml` }))];
   return { app, charts, readers: withSidecars.readers, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems] };
+}
+
+/** What an application's entry holds that needs no description: its identity's shape. */
+function checkAppAlone(options: ReaderOptions): void {
+  const findings = new Findings();
+  checkWorkloadIdentity(options.identity, 'props.identity', findings);
+  findings.throwIfProblems('split', 'app');
 }
 
 /** What the applications' charts are built in. */

@@ -41,7 +41,7 @@ export const SPLIT_OBJECT_KEYS: Readonly<Record<string, readonly string[]>> = {
   'writer': [
     'replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'tls', 'flightClientCertificate', 'spiceCloud', 'apiKey',
   ] satisfies (keyof WriterTierSpec | keyof SpiceCloudWriterTierSpec)[],
-  'reader': ['bootstrapOnFailure', 'allowSourceAccess', 'snapshotCheckInterval', 'resources', 'localDisk'] satisfies (keyof ReaderTierSpec)[],
+  'reader': ['bootstrapOnFailure', 'allowSourceAccess', 'snapshotCheckInterval', 'resources', 'localDisk', 'namespaces'] satisfies (keyof ReaderTierSpec)[],
   'retention': ['refreshSnapshots', 'dailyArchive', 'abortIncompleteUploads'] satisfies (keyof RetentionSpec)[],
   'writer.resources': RESOURCES,
   'writer.resources.cpu': RANGE,

@@ -95,9 +95,33 @@ export interface Grantee {
   readonly serviceAccount: string;
 }
 
+/**
+ * The namespaces whose reader ServiceAccount a cloud side trusts: its own `readerNamespaces`, else
+ * the description's `reader.namespaces`, else the split's namespace.
+ */
+export function trustedReaderNamespaces(split: Pick<ResolvedSplit, 'namespace' | 'reader'>, given?: readonly string[]): readonly string[] {
+  return given ?? split.reader.namespaces ?? [split.namespace];
+}
+
+/**
+ * A side's own list of reader namespaces (a cloud component's or the chart's `readerNamespaces`)
+ * must hold what the description's `reader.namespaces` holds when both are given: the description
+ * is what the other side reads.
+ */
+export function checkReaderNamespacesAgree(given: unknown, split: Pick<ResolvedSplit, 'reader'> | undefined, key: string, findings: Findings): void {
+  const described = split?.reader.namespaces;
+  if (described === undefined || !Array.isArray(given) || findings.isLateBound(given) || given.some((namespace) => findings.isLateBound(namespace))) return;
+  if (given.length === described.length && given.every((namespace) => described.includes(namespace))) return;
+  findings.problem(
+    key,
+    `is ${given.join(', ') || '(none)'}, but the description's reader.namespaces is ${described.join(', ')}: the other side reads the description, so the two would disagree on where readers run`,
+    `leave ${key} out (the description's reader.namespaces is used), or change reader.namespaces`,
+  );
+}
+
 /** Who else a cloud side's reader identity trusts: reader namespaces, and applications' own ServiceAccounts. */
 export interface ReaderGrantees {
-  /** @default - the split's namespace */
+  /** @default - the description's `reader.namespaces`, else the split's namespace */
   readonly readerNamespaces?: readonly string[];
   /** @default - none */
   readonly readerServiceAccounts?: readonly { readonly namespace: string; readonly name: string }[];
@@ -107,11 +131,11 @@ export interface ReaderGrantees {
  * The ServiceAccounts each tier's identity trusts: the writer's in the split's namespace (writers
  * and the archiver), the reader's in every reader namespace, and the applications' own.
  */
-export function tierGrantees(split: Pick<ResolvedSplit, 'name' | 'namespace'>, grantees: ReaderGrantees): { readonly writers: Grantee[]; readonly readers: Grantee[] } {
+export function tierGrantees(split: Pick<ResolvedSplit, 'name' | 'namespace' | 'reader'>, grantees: ReaderGrantees): { readonly writers: Grantee[]; readonly readers: Grantee[] } {
   return {
     writers: [{ namespace: split.namespace, serviceAccount: writerServiceAccountName(split.name) }],
     readers: [
-      ...(grantees.readerNamespaces ?? [split.namespace]).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
+      ...trustedReaderNamespaces(split, grantees.readerNamespaces).map((namespace) => ({ namespace, serviceAccount: readerServiceAccountName(split.name) })),
       ...(grantees.readerServiceAccounts ?? []).map((account) => ({ namespace: account.namespace, serviceAccount: account.name })),
     ],
   };

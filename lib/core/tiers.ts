@@ -2,6 +2,7 @@ import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
 import { checkFlightTls, FlightTlsSpec } from './flight-tls';
+import { checkNamespaces } from './kubernetes-names';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
 import { checkSecretRef, SecretRef } from './secret-ref';
@@ -138,6 +139,15 @@ export interface ReaderTierSpec {
    * @default - twice the accelerated datasets' expectedSize, at least 10Gi (1Gi when no dataset is accelerated: nothing is restored)
    */
   readonly localDisk?: string;
+  /**
+   * The Kubernetes namespaces the reader sidecars run in, said once for both sides: the cloud
+   * components trust the reader ServiceAccount of each (their `readerNamespaces` default), the
+   * chart's writers admit readers from these only, and a sidecar in another namespace is refused
+   * at synth instead of being denied every restore after deploy.
+   *
+   * @default - each side's own: the cloud components trust the split's namespace, the writers admit readers of any namespace
+   */
+  readonly namespaces?: readonly string[];
 }
 
 /** Defaults from the seed's sizing table. */
@@ -274,6 +284,8 @@ export interface ResolvedReaderSettings {
   readonly allowSourceAccess: boolean;
   readonly snapshotCheckInterval?: string;
   readonly resources: ResolvedResources;
+  /** `reader.namespaces`, when given. */
+  readonly namespaces?: readonly string[];
 }
 
 /** Checks the reader tier and applies defaults. */
@@ -293,10 +305,12 @@ export function resolveReaderSettings(spec: ReaderTierSpec | undefined, findings
   if (interval !== undefined && parseDurationSeconds(interval) === undefined) {
     findings.problem('reader.snapshotCheckInterval', `${quote(interval)} is not a duration`, "use e.g. '30s' or '1m'");
   }
+  if (spec?.namespaces !== undefined) checkNamespaces(spec.namespaces, 'reader.namespaces', findings, 'no reader could run anywhere: leave it out to decide it per side');
   return {
     bootstrapOnFailure,
     allowSourceAccess,
     snapshotCheckInterval: interval,
     resources: resolveResources(spec?.resources, READER_RESOURCES, 'reader.resources', findings),
+    ...(spec?.namespaces === undefined ? {} : { namespaces: spec.namespaces }),
   };
 }

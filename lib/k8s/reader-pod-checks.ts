@@ -171,17 +171,35 @@ export interface AdmittedReader {
   readonly admitted?: readonly string[];
   readonly namespace?: string;
   readonly datasets?: readonly string[];
+  /** The pod keeps a ServiceAccount of its own, which the cloud side trusts by name (`readerServiceAccounts`), in any namespace. */
+  readonly keepsServiceAccount?: boolean;
 }
 
-/** A delegating reader must run where the writers' NetworkPolicy admits readers (one that delegates nothing never dials them). */
+/**
+ * A sidecar must run where the description says readers run (`reader.namespaces`): the cloud side
+ * trusts the reader ServiceAccount there only, and the writers admit readers from there only. And
+ * a delegating reader must run where the writers' NetworkPolicy admits readers (one that delegates
+ * nothing never dials them).
+ */
 export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSplit, findings: Findings): void {
   const { admitted, namespace, datasets } = reader;
+  const described = split.reader.namespaces;
+  const outside = (list: readonly string[]) => namespace === undefined || !list.includes(namespace);
+  if (described !== undefined && !reader.keepsServiceAccount && outside(described)) {
+    const trusted = split.store ? "the cloud side trusts the reader ServiceAccount there only, so every restore would be denied" : 'the description says readers run there only';
+    findings.problem(
+      'namespace',
+      `is ${namespace ?? '(none)'}, but the description's reader.namespaces is ${described.join(', ')}: ${trusted}`,
+      `add ${namespace ?? "the workload's namespace"} to the description's reader.namespaces (and deploy the cloud side again), or run the application in one of those`,
+    );
+    return;
+  }
   if (admitted === undefined) return;
   const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated' && (datasets === undefined || datasets.includes(dataset.name)));
-  if (!delegates || (namespace !== undefined && admitted.includes(namespace))) return;
+  if (!delegates || !outside(admitted)) return;
   findings.problem(
     'namespace',
-    `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (the chart's readerNamespaces): every delegated query would be blocked`,
-    `add ${namespace ?? "the workload's namespace"} to the chart's readerNamespaces, or run the application in one of those`,
+    `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (readerNamespaces): every delegated query would be blocked`,
+    `add ${namespace ?? "the workload's namespace"} to readerNamespaces (the chart's, or the description's reader.namespaces), or run the application in one of those`,
   );
 }

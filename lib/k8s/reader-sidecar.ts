@@ -77,8 +77,8 @@ export interface SpiceReaderSidecarOptions {
    */
   readonly createServiceAccount?: boolean;
   /**
-   * Keep a ServiceAccount the workload already names (bind the read-only identity to it yourself).
-   * The reader ServiceAccount is still rendered unless `createServiceAccount` is false.
+   * Keep a ServiceAccount the workload already names (bind the read-only identity to it yourself);
+   * the reader ServiceAccount is still rendered unless `createServiceAccount` is false.
    *
    * @default false - a workload with another ServiceAccount is an error
    */
@@ -138,8 +138,8 @@ export interface SpiceReaderSidecarProps extends SpiceReaderSidecarOptions {
    */
   readonly writerIdentity?: WorkloadIdentity;
   /**
-   * The namespaces the writers admit readers from (the chart's `readerNamespaces`): a delegating
-   * reader in another could not reach them, and is refused. `readerSidecar()` passes it.
+   * The namespaces the writers admit readers from (`readerNamespaces`): a delegating reader in
+   * another could not reach them, and is refused. `readerSidecar()` passes it.
    *
    * @default - any namespace
    */
@@ -202,7 +202,7 @@ export class SpiceReaderSidecar extends Construct {
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     checkNotOtherTiersIdentity(props.identity, 'reader', split, props.writerIdentity, 'identity', own);
-    checkAdmittedNamespace({ admitted: props.admittedNamespaces, namespace: props.namespace ?? Chart.of(this).namespace, datasets: props.datasets }, split, own);
+    checkAdmittedNamespace({ admitted: props.admittedNamespaces, namespace: props.namespace ?? Chart.of(this).namespace, datasets: props.datasets, keepsServiceAccount: props.keepWorkloadServiceAccount }, split, own);
     portProblems(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);

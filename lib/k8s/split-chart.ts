@@ -123,7 +123,7 @@ export class ReadWriteSplitChart extends Chart {
     this.clusterApiKey = props.clusterApiKey;
     this.flightClientCertificate = props.flightClientCertificate;
     this.writerIdentity = props.writerIdentity;
-    this.readerNamespaces = props.readerNamespaces;
+    this.readerNamespaces = props.readerNamespaces ?? split.reader.namespaces;
     if (split.writer.spiceCloud) {
       // Only the readers' monitoring: the app itself is watched in Spice Cloud.
       if (props.observability) {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
+  checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkReaderNamespacesAgree, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
@@ -44,9 +44,11 @@ export interface WriterClusterOptions {
    * Namespaces whose reader pods may reach the writers' Flight port. Without it, a pod labelled a
    * reader of the split in any namespace may (the cluster API key still authenticates each query,
    * and reads every dataset the writers serve); with it, the writers' NetworkPolicy admits readers
-   * of these namespaces only, and `readerSidecar()` refuses a workload in another.
+   * of these namespaces only, and `readerSidecar()` refuses a workload in another. Better said once
+   * in the description (`split.reader.namespaces`), which the cloud side reads too; when both are
+   * given they must agree.
    *
-   * @default - reader pods of the split in any namespace
+   * @default - the description's `reader.namespaces`, else reader pods of the split in any namespace
    */
   readonly readerNamespaces?: readonly string[];
   /**
@@ -126,6 +128,7 @@ export function checkWriterClusterOptions(
   }
   checkMonitoringNamespace(options.monitoringNamespace, findings);
   if (options.readerNamespaces !== undefined) checkNamespaces(options.readerNamespaces, 'readerNamespaces', findings, 'no reader could reach the writers: leave it out to admit readers of any namespace');
+  checkReaderNamespacesAgree(options.readerNamespaces, synthesized?.split, 'readerNamespaces', findings);
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
@@ -194,7 +197,7 @@ export class SpiceWriterCluster extends Construct {
     if (archiver) {
       this.archiver = new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity, settings: props.pods });
     }
-    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces });
+    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces ?? split.reader.namespaces });
     // The archiver and the writers' scrapes trust this CA; readers get their own copy.
     flightCaConfigMap(this, split, split.namespace);
     if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);

@@ -1,5 +1,6 @@
 import {
-  checkLiteralValues, checkNamespaces, checkServiceAccounts, grantedReaders, Findings, SplitSpec, splitNameOf, SynthesizedSplit,
+  checkLiteralValues, checkNamespaces, checkReaderNamespacesAgree, checkServiceAccounts, grantedReaders, Findings, SplitSpec, splitNameOf, SynthesizedSplit,
+  trustedReaderNamespaces,
 } from '../core';
 import { OUTPUT_IN_NAME } from './checks';
 
@@ -15,9 +16,11 @@ export interface ReaderGranteeArgs {
   readonly split: SplitSpec;
   /**
    * Namespaces of the applications that run reader sidecars: the reader identity trusts the
-   * split's reader ServiceAccount in each.
+   * split's reader ServiceAccount in each. Better said once in the description
+   * (`split.reader.namespaces`), which the Kubernetes side reads too; when both are given they must
+   * agree.
    *
-   * @default - the split's namespace
+   * @default - the description's `reader.namespaces`, else the split's namespace
    */
   readonly readerNamespaces?: string[];
   /**
@@ -37,5 +40,7 @@ export function checkReaderGrantees(args: ReaderGranteeArgs, synthesized: Synthe
   checkLiteralValues(args.readerNamespaces, 'readerNamespaces', own, OUTPUT_IN_NAME);
   checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
   if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
-  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(args.split), args.readerNamespaces ?? [synthesized?.split.namespace], synthesized?.split.namespace));
+  checkReaderNamespacesAgree(args.readerNamespaces, synthesized?.split, 'readerNamespaces', own);
+  const namespaces = synthesized ? trustedReaderNamespaces(synthesized.split, args.readerNamespaces) : args.readerNamespaces ?? [undefined];
+  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(args.split), namespaces, synthesized?.split.namespace));
 }

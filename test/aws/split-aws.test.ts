@@ -191,6 +191,25 @@ describe('the writer and reader roles', () => {
   });
 });
 
+describe("the description's reader.namespaces", () => {
+  const podIdentity = { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'prod' } } as const;
+
+  it('are the namespaces the reader role trusts, without readerNamespaces saying them again', () => {
+    const { template } = awsStack({ split: awsSplit({ reader: { namespaces: ['web', 'api'] } }), cluster: podIdentity });
+    const reader = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: READER } }))[0] as any;
+    expect(reader.Properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals['aws:RequestTag/kubernetes-namespace']).toEqual(['web', 'api']);
+    const associations = Object.values(template.findResources('AWS::EKS::PodIdentityAssociation')).map((r: any) => `${r.Properties.Namespace}/${r.Properties.ServiceAccount}`);
+    expect(associations.sort()).toEqual(['api/shop-reader', 'shop/shop-writer', 'web/shop-reader']);
+  });
+
+  it('refuse readerNamespaces that differ from them, and accept the same namespaces in any order', () => {
+    const split = awsSplit({ reader: { namespaces: ['web', 'api'] } });
+    expect(() => awsStack({ split, cluster: podIdentity, readerNamespaces: ['web'] }))
+      .toThrow("props.readerNamespaces: is web, but the description's reader.namespaces is web, api: the other side reads the description, so the two would disagree on where readers run; leave readerNamespaces out (the description's reader.namespaces is used), or change reader.namespaces");
+    expect(() => awsStack({ split, cluster: podIdentity, readerNamespaces: ['api', 'web'] })).not.toThrow();
+  });
+});
+
 describe('bad input', () => {
   it('refuses a cluster in another region than the bucket', () => {
     expect(() => awsStack({ cluster: { region: 'us-east-1', trust: { type: 'aws-pod-identity', clusterName: 'c' } } }))

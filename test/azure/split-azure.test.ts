@@ -195,6 +195,12 @@ describe('identities on Spice 2.x (AKS Workload Identity)', () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it("federates the reader ServiceAccount of the description's reader.namespaces when readerNamespaces is left out", async () => {
+    const { resources } = await deploy({ split: { ...telemetry, reader: { ...telemetry.reader, namespaces: ['devices', 'billing'] } } }, 'described');
+    const readerSubjects = ofType(resources, T.credential).filter((c) => c.inputs.resourceName === 'telemetry-spice-reader').map((c) => c.inputs.subject);
+    expect(readerSubjects.sort()).toEqual(['system:serviceaccount:billing:telemetry-reader', 'system:serviceaccount:devices:telemetry-reader']);
+  });
+
   it('names each credential apart, even for ServiceAccounts whose names read alike', async () => {
     const { resources } = await deploy({
       readerNamespaces: ['shop'],

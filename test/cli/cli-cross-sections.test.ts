@@ -98,6 +98,27 @@ describe('read-write-split validate compares the kubernetes section with the clo
     expect(readdirSync(dir)).toEqual(['api.yaml', 'split.yaml']);
   });
 
+  it("holds both sections to the description's reader.namespaces: an app elsewhere, and an aws.readerNamespaces that differs", () => {
+    const file = withApp(description, { identity: description.kubernetes.apps[0].identity, datasets: ['orders'] });
+    file.split = { ...file.split, reader: { ...file.split.reader, namespaces: ['web'] } };
+    file.aws = { ...file.aws, readerNamespaces: ['shop'] };
+    expect(problemsOf(project(file))).toEqual([
+      {
+        path: 'kubernetes.apps[0].namespace',
+        message: "is shop, but the description's reader.namespaces is web: the cloud side trusts the reader ServiceAccount there only, so every restore would be denied",
+        fix: "add shop to the description's reader.namespaces (and deploy the cloud side again), or run the application in one of those",
+      },
+      {
+        path: 'aws.readerNamespaces',
+        message: "is shop, but the description's reader.namespaces is web: the other side reads the description, so the two would disagree on where readers run",
+        fix: "leave readerNamespaces out (the description's reader.namespaces is used), or change reader.namespaces",
+      },
+    ]);
+    // Said once, in the description, both sections follow it.
+    const { readerNamespaces: _given, ...aws } = file.aws;
+    expect(problemsOf(project({ ...file, split: { ...file.split, reader: { ...file.split.reader, namespaces: ['shop'] } }, aws }))).toEqual([]);
+  });
+
   it('refuses IRSA identities when the aws section trusts EKS Pod Identity', () => {
     const file = withApp(description, { identity: description.kubernetes.apps[0].identity, datasets: ['orders'] });
     file.aws = { ...file.aws, cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: 'shop' } } };
@@ -196,7 +217,10 @@ describe('read-write-split validate compares the kubernetes section with the clo
   });
 
   it("refuses an application in a namespace the azure section gives no federated credential, and a reader given the writers' client id", () => {
-    const telemetry = example('telemetry.split.yaml');
+    // The example says where readers run in its description; here the azure section says it, as a program of its own would.
+    const example_ = example('telemetry.split.yaml');
+    const { namespaces: _described, ...reader } = example_.split.reader;
+    const telemetry = { ...example_, split: { ...example_.split, reader }, azure: { ...example_.azure, readerNamespaces: ['devices'] } };
     const readerClientId = '0b7d2c4e-1f3a-4c5b-9d8e-7a6b5c4d3e2f';
     const file = withApp(telemetry, { identity: { type: 'azure-workload-identity', clientId: readerClientId }, datasets: ['device_models'] });
     expect(problemsOf(project(file))).toEqual([{

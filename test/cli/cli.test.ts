@@ -189,6 +189,21 @@ describe('read-write-split validate, when the chart\'s props are wrong', () => {
     const paths = JSON.parse(result.stdout).problems.map((p: { path: string }) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['kubernetes.nodeSpread', 'kubernetes.apps[0].datasets[0]']));
   });
+
+  it("still checks an application's own entry when the description is wrong too: its identity, its manifest", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-desc-'));
+    const file = join(dir, 'orders.split.yaml');
+    const legacyApi = join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml');
+    const apps = [
+      { ...description.kubernetes.apps[0], manifest: legacyApi, identity: { type: 'aws-irsa', roleArn: 'orders-reader' } },
+      { manifest: join(dir, 'missing.yaml') },
+    ];
+    writeFileSync(file, stringify({ split: { ...description.split, image: { ...description.split.image, tag: '1.10.2' } }, kubernetes: { ...description.kubernetes, apps } }));
+    const result = cli('validate', file, '--format', 'json');
+    expect(result.status, result.output).toBe(1);
+    const paths = JSON.parse(result.stdout).problems.map((p: { path: string }) => p.path);
+    expect(paths).toEqual(expect.arrayContaining(['split.image.tag', 'kubernetes.apps[0].identity.roleArn', 'kubernetes.apps[1].manifest']));
+  });
 });
 
 describe('read-write-split on a split whose writer is a Spice Cloud app', () => {

@@ -63,6 +63,20 @@ describe('the grants name exactly the ServiceAccounts the Kubernetes side render
     }
   });
 
+  it("the description's reader.namespaces: the component grants those namespaces' readers, and the chart refuses a reader elsewhere", async () => {
+    const described = { ...catalog, reader: { ...catalog.reader, namespaces: ['shop'] } };
+    const component = new ReadWriteSplitGcp('catalog-described', { split: described, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true });
+    await registeredSince();
+    expect(subjectsOf(await valueOf(component.readerMembers))).toEqual(['shop/catalog-reader']);
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'catalog', { split: described, writerIdentity: component.identities.writer });
+    expect(() => split.readerSidecar(new Chart(app, 'shop', { namespace: 'shop' }), 'reader', { identity: component.identities.reader })).not.toThrow();
+    expect(() => split.readerSidecar(new Chart(app, 'reports', { namespace: 'reports' }), 'reader', { identity: component.identities.reader }))
+      .toThrow("props.namespace: is reports, but the description's reader.namespaces is shop: the cloud side trusts the reader ServiceAccount there only");
+    expect(() => new ReadWriteSplitGcp('catalog-disagrees', { split: described, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true, readerNamespaces: ['shop', 'reports'] }))
+      .toThrow("readerNamespaces: is shop, reports, but the description's reader.namespaces is shop");
+  });
+
   it('the example manifests in out/k8s/ run catalog\'s writers as the ServiceAccount the writer grant names', async () => {
     const file = join(ROOT, 'out', 'k8s', 'catalog.k8s.yaml');
     // npm run synth writes it; the rendering above covers the same chart when it has not run.

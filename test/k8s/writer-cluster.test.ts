@@ -190,8 +190,8 @@ describe('the writer cluster', () => {
     expect(() => split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'reader', { identity })).not.toThrow();
     expect(thrown(() => split.readerSidecar(new Chart(app, 'batch', { namespace: 'batch' }), 'reader', { identity })).problems).toEqual([{
       path: 'props.namespace',
-      message: "is batch, but the writers admit readers from web, api only (the chart's readerNamespaces): every delegated query would be blocked",
-      fix: "add batch to the chart's readerNamespaces, or run the application in one of those",
+      message: 'is batch, but the writers admit readers from web, api only (readerNamespaces): every delegated query would be blocked',
+      fix: "add batch to readerNamespaces (the chart's, or the description's reader.namespaces), or run the application in one of those",
     }]);
     // A reader that delegates nothing never dials the writers.
     expect(() => split.readerSidecar(new Chart(app, 'reports', { namespace: 'reports' }), 'reader', { identity, datasets: ['orders'] })).not.toThrow();

@@ -1,0 +1,71 @@
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { describe, expect, it } from 'vitest';
+import { ReadWriteSplitChart } from '../../lib/k8s';
+import { awsSplit } from '../support/splits';
+import { find, K8sObject } from '../support/k8s';
+import { thrown } from '../support/errors';
+
+// awsSplit: split "shop" in namespace shop, datasets orders (readers restore it) and order_history (delegated).
+const described = (namespaces: unknown) => awsSplit({ reader: { namespaces: namespaces as string[] } });
+const identity = { type: 'aws-pod-identity' } as const;
+const appSecurity = { user: 10001, group: 10001 };
+
+function splitChart(namespaces: unknown, props: Partial<ConstructorParameters<typeof ReadWriteSplitChart>[2]> = {}) {
+  const app = Testing.app();
+  return { app, split: new ReadWriteSplitChart(app, 'shop', { split: described(namespaces), writerIdentity: identity, ...props }) };
+}
+
+describe("the description's reader.namespaces, read by the Kubernetes side", () => {
+  it("admit only those namespaces' readers to the writers' Flight port, without the chart saying it again", () => {
+    const { split } = splitChart(['web', 'api']);
+    expect(find(Testing.synth(split) as K8sObject[], 'NetworkPolicy', 'shop-writer').spec.ingress[0].from[0]).toEqual({
+      namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['web', 'api'] }] },
+      podSelector: { matchLabels: { 'read-write-split.io/reader-of': 'shop' } },
+    });
+  });
+
+  it('refuse a sidecar in another namespace, even one that delegates nothing: the cloud side would not trust its ServiceAccount', () => {
+    const { app, split } = splitChart(['web']);
+    expect(() => split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'reader', { identity })).not.toThrow();
+    const problems = thrown(() => split.readerSidecar(new Chart(app, 'reports', { namespace: 'reports' }), 'reader', { identity, datasets: ['orders'] })).problems;
+    // One problem, not a second one about the writers' NetworkPolicy.
+    expect(problems).toEqual([{
+      path: 'props.namespace',
+      message: "is reports, but the description's reader.namespaces is web: the cloud side trusts the reader ServiceAccount there only, so every restore would be denied",
+      fix: "add reports to the description's reader.namespaces (and deploy the cloud side again), or run the application in one of those",
+    }]);
+  });
+
+  it('let a workload keep a ServiceAccount of its own elsewhere (trusted by name on the cloud side), unless it delegates', () => {
+    const { app, split } = splitChart(['web']);
+    const ops = new Chart(app, 'ops', { namespace: 'ops' });
+    const sa = new kplus.ServiceAccount(ops, 'sa', { metadata: { name: 'batch' } });
+    const batch = new kplus.Deployment(ops, 'batch', { serviceAccount: sa, containers: [{ image: 'ghcr.io/acme/batch:1', portNumber: 8080, securityContext: appSecurity }] });
+    expect(() => split.readerSidecar(ops, 'reader', { identity, datasets: ['orders'], keepWorkloadServiceAccount: true }).addTo(batch)).not.toThrow();
+    expect(thrown(() => split.readerSidecar(ops, 'delegating', { identity, keepWorkloadServiceAccount: true })).problems.map((p) => p.message)).toEqual([
+      'is ops, but the writers admit readers from web only (readerNamespaces): every delegated query would be blocked',
+    ]);
+  });
+
+  it("refuse the chart's own readerNamespaces when they differ from the description's, and take them when they agree", () => {
+    expect(thrown(() => splitChart(['web', 'api'], { readerNamespaces: ['web'] })).problems).toEqual([{
+      path: 'props.readerNamespaces',
+      message: "is web, but the description's reader.namespaces is web, api: the other side reads the description, so the two would disagree on where readers run",
+      fix: "leave readerNamespaces out (the description's reader.namespaces is used), or change reader.namespaces",
+    }]);
+    expect(() => splitChart(['web', 'api'], { readerNamespaces: ['api', 'web'] })).not.toThrow();
+  });
+
+  it('refuse a list that names no namespace, or names one twice or wrongly, at the description', () => {
+    expect(thrown(() => splitChart([])).problems).toContainEqual({
+      path: 'split.reader.namespaces',
+      message: 'is empty: no reader could run anywhere: leave it out to decide it per side',
+      fix: "list the namespaces of the workloads, e.g. ['shop']",
+    });
+    expect(thrown(() => splitChart(['web', 'Web', 'web'])).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'split.reader.namespaces[1]: "Web" is not a Kubernetes namespace',
+      'split.reader.namespaces[2]: "web" is already reader.namespaces[0]',
+    ]);
+  });
+});
