@@ -14,13 +14,13 @@ export const HEADROOM = 2;
 /** DuckDB compaction makes snapshots 30-60% smaller (the seed); the estimate assumes the worst, 30%. */
 const COMPACTED = 0.7;
 
-/** Sum of the expected sizes, or undefined when any is unknown. */
-function totalSize(datasets: readonly ResolvedDataset[]): number | undefined {
+/**
+ * The bytes of the datasets whose size is known: a floor when some are unknown (a dataset of
+ * unknown size must not make the others' sizes count for nothing).
+ */
+function knownSize(datasets: readonly ResolvedDataset[]): number {
   let total = 0;
-  for (const dataset of datasets) {
-    if (dataset.expectedSizeBytes === undefined) return undefined;
-    total += dataset.expectedSizeBytes;
-  }
+  for (const dataset of datasets) total += dataset.expectedSizeBytes ?? 0;
   return total;
 }
 
@@ -31,7 +31,7 @@ function givenSize(given: string, path: string, findings: Findings): string {
 }
 
 function derivedSize(datasets: readonly ResolvedDataset[], floor: number): string {
-  return toGibibytes(Math.max(floor, (totalSize(datasets) ?? 0) * HEADROOM));
+  return toGibibytes(Math.max(floor, knownSize(datasets) * HEADROOM));
 }
 
 /** The reader's disk derived from the datasets it restores: twice their size, at least the floor (a smaller one when it restores nothing). */
@@ -61,7 +61,7 @@ export interface WriterStorageDerivation {
 /** Derives the writer volume: every file-backed dataset lives there, plus an upload's copies. */
 export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): WriterStorageDerivation {
   const files = datasets.filter((d) => d.engineFile);
-  const filesBytes = totalSize(files) ?? 0;
+  const filesBytes = knownSize(files);
   const largestBytes = Math.max(0, ...files.map((d) => d.expectedSizeBytes ?? 0));
   const rules: [number, WriterStorageBasis][] = [
     [MIN_WRITER_STORAGE, 'floor'],
@@ -80,7 +80,7 @@ export function deriveWriterStorage(datasets: readonly ResolvedDataset[]): Write
 export function archiverDisk(readerLocalDisk: string, datasets: readonly ResolvedDataset[]): string {
   const archived = datasets.filter((d) => d.readers === 'accelerated' && d.engineFile);
   const largest = Math.max(0, ...archived.map((d) => d.expectedSizeBytes ?? 0));
-  const upload = (totalSize(archived) ?? 0) + UPLOAD_COPIES * largest;
+  const upload = knownSize(archived) + UPLOAD_COPIES * largest;
   return upload > (parseQuantity(readerLocalDisk) ?? 0) ? toGibibytes(upload) : readerLocalDisk;
 }
 

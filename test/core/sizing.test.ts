@@ -30,6 +30,24 @@ describe('tier sizing', () => {
     expect(sizing.writer?.storageSize).toBe('44Gi');
   });
 
+  it('counts the sizes it knows when a dataset has none: the unsized one is warned about, never the reason to size the rest at the floor', () => {
+    const { sizing, warnings } = synthesizeSplit(awsSplit({
+      datasets: [
+        { name: 'orders', from: 's3://lake/orders/', expectedSize: '8Gi' },
+        { name: 'items', from: 's3://lake/items/', expectedSize: '1Gi' },
+        { name: 'history', from: 's3://lake/history/', readers: 'delegated', expectedSize: '8Gi' },
+        { name: 'returns', from: 's3://lake/returns/' },
+      ],
+    }));
+    // Readers restore orders, items and returns: twice the 9Gi known, not the 10Gi floor.
+    expect(sizing.reader.localDisk).toBe('18Gi');
+    // 17Gi of known files, twice (the headroom rule beats 17Gi + two copies of 8Gi = 33Gi): 34Gi, not the 20Gi floor.
+    expect(sizing.writer?.storageSize).toBe('34Gi');
+    expect(warnings.find((w) => w.id === 'writer-volume-unsized')?.message).toBe(
+      "is derived as 34Gi, leaving out returns (no expectedSize), whose files live on the same volume; a StatefulSet's volume claim template cannot change once deployed, so set writer.storageSize, or expectedSize on it",
+    );
+  });
+
   it('gives a reader that restores nothing (every dataset delegated) 1Gi of local disk, not the 10Gi floor for acceleration files', () => {
     const delegated = synthesizeSplit(awsSplit({
       writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' },
