@@ -106,6 +106,8 @@ project.package.addField('exports', {
     ]),
   ),
   './package.json': './package.json',
+  // The command line's description file schema, for editors and validators (`require.resolve`).
+  './schemas/split-file.schema.json': './schemas/split-file.schema.json',
 });
 // TypeScript's node10 resolution (`"module": "commonjs"`, common in older CDK apps) ignores
 // `exports`: typesVersions maps each subpath to its declarations there.

@@ -87,8 +87,8 @@ function writerStorage(split: ResolvedSplit, items: readonly Indexed[]): WriterS
   const derivation = deriveWriterStorage(split.datasets);
   const size = known(quantity(split.writer.storageSize));
   const leftOut = items.filter(({ dataset }) => dataset.engineFile && dataset.expectedSizeBytes === undefined).map(sizeCause);
-  // sizing.ts counts the files' total as 0 while any size is missing.
-  const files = leftOut.length > 0 ? 'total (0 while sizes are missing)' : formatBytes(derivation.filesBytes);
+  // sizing.ts counts the sizes it knows: the total is a floor while any is missing.
+  const files = leftOut.length > 0 ? `known ${formatBytes(derivation.filesBytes)}` : formatBytes(derivation.filesBytes);
   const words: Record<WriterStorageBasis, string> = {
     'floor': `the ${formatBytes(derivation.bytes)} floor`,
     'files-headroom': `the file-backed datasets' ${files} x ${HEADROOM}, for a second copy while a snapshot downloads or compacts`,

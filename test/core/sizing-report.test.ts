@@ -117,16 +117,16 @@ describe('unknown sizes', () => {
     expect(unsized.writer.storage.explanation).toBe('the 20Gi floor; leaves out events, history (no expectedSize)');
   });
 
-  it('says when the writer volume derivation counts the files as 0 because a size is missing', () => {
+  it('says when the writer volume derivation counts only the sizes it knows because one is missing', () => {
     const storage = report({
       datasets: [
         { name: 'orders', from: 's3://lake/orders/', expectedSize: '15Gi' },
         { name: 'events', from: 's3://lake/events/' },
       ],
     }).writer.storage;
-    expect(storage).toMatchObject({ basis: 'upload-copies', size: { human: '30Gi' }, derived: { bytes: 30 * GI }, leftOut: [events] });
+    expect(storage).toMatchObject({ basis: 'upload-copies', size: { human: '45Gi' }, derived: { bytes: 45 * GI }, leftOut: [events] });
     expect(storage.explanation).toBe(
-      "the file-backed datasets' total (0 while sizes are missing) plus a temporary and a compacted copy of the largest (15Gi) while it uploads; leaves out events (no expectedSize)",
+      "the file-backed datasets' known 15Gi plus a temporary and a compacted copy of the largest (15Gi) while it uploads; leaves out events (no expectedSize)",
     );
   });
 

@@ -308,7 +308,7 @@ describe('warnings for valid but risky choices', () => {
     expect(resolveSplit(awsSplit({ datasets })).warnings.filter((w) => w.id === 'writer-volume-unsized')).toEqual([{
       id: 'writer-volume-unsized',
       path: 'writer.storageSize',
-      message: "is derived as 60Gi, leaving out events (no expectedSize), whose files live on the same volume; a StatefulSet's volume claim template cannot change once deployed, so set writer.storageSize, or expectedSize on it",
+      message: "is derived as 90Gi, leaving out events (no expectedSize), whose files live on the same volume; a StatefulSet's volume claim template cannot change once deployed, so set writer.storageSize, or expectedSize on it",
     }]);
     const quiet = (extra: Partial<SplitSpec>) => resolveSplit(awsSplit({ datasets, ...extra })).warnings.map((w) => w.id);
     expect(quiet({ writer: { storageSize: '200Gi' } })).not.toContain('writer-volume-unsized');

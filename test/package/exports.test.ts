@@ -17,6 +17,14 @@ describe('the compiled package under plain Node', () => {
     },
   );
 
+  it("resolves the description file's JSON Schema (an export), which a program can read", () => {
+    const result = node(`
+      const file = require.resolve('read-write-split/schemas/split-file.schema.json');
+      const schema = JSON.parse(require('node:fs').readFileSync(file, 'utf8'));
+      console.log(require('node:path').relative(process.cwd(), file), schema.$ref.replace('#/definitions/', '') in schema.definitions);`);
+    expect(result.stdout.trim(), result.output).toBe('schemas/split-file.schema.json true');
+  });
+
   it('import() of the core works from ESM with named exports', () => {
     const result = run(process.execPath, ['--input-type=module', '-e', `
       import { synthesizeSplit, SplitValidationError } from 'read-write-split';
