@@ -84,12 +84,19 @@ function trustProblems(reader: SplitReader, section: ReaderGrantees, cloud: stri
   const kept = isKept(reader, split);
   const fix = kept
     ? `add { namespace: ${reader.namespace}, name: ${reader.serviceAccount} } to ${cloud}.readerServiceAccounts`
-    : section.readerNamespaces ? `add ${reader.namespace} to ${cloud}.readerNamespaces` : `set ${cloud}.readerNamespaces: [${split.namespace}, ${reader.namespace}] (without it, only the split's namespace is trusted)`;
+    : readerNamespacesFix(reader.namespace, section, cloud, split);
   return [{
     path: `${reader.at}.${kept || reader.namespaceFrom === 'manifest' ? 'manifest' : 'namespace'}`,
     message: `runs its pod as ServiceAccount ${runsAs}, which the ${cloud} section does not trust as a reader (it trusts ${trusted.join(', ')}): every restore would be denied`,
     fix,
   }];
+}
+
+/** Where to add a namespace the cloud section does not trust: its own list, or the description's, or a list to start. */
+function readerNamespacesFix(namespace: string, section: ReaderGrantees, cloud: string, split: StoredSplit): string {
+  if (section.readerNamespaces) return `add ${namespace} to ${cloud}.readerNamespaces`;
+  if (split.reader.namespaces) return `add ${namespace} to split.reader.namespaces`;
+  return `set split.reader.namespaces: [${[...new Set([split.namespace, namespace])].join(', ')}] (without it, the ${cloud} section trusts only the split's namespace)`;
 }
 
 /** The partition and account the aws section's roles are created in, as far as the file says. */

@@ -105,17 +105,19 @@ export function trustedReaderNamespaces(split: Pick<ResolvedSplit, 'namespace' |
 
 /**
  * A side's own list of reader namespaces (a cloud component's or the chart's `readerNamespaces`)
- * must hold what the description's `reader.namespaces` holds when both are given: the description
- * is what the other side reads.
+ * must be the description's `reader.namespaces` when both are given: the description is what the
+ * other side reads.
  */
 export function checkReaderNamespacesAgree(given: unknown, split: Pick<ResolvedSplit, 'reader'> | undefined, key: string, findings: Findings): void {
   const described = split?.reader.namespaces;
   if (described === undefined || !Array.isArray(given) || findings.isLateBound(given) || given.some((namespace) => findings.isLateBound(namespace))) return;
-  if (given.length === described.length && given.every((namespace) => described.includes(namespace))) return;
+  // The same list in the same order: AWS numbers Pod Identity associations by position, so a list
+  // that moves from here to the description must keep its order.
+  if (given.length === described.length && given.every((namespace, i) => described[i] === namespace)) return;
   findings.problem(
     key,
     `is ${given.join(', ') || '(none)'}, but the description's reader.namespaces is ${described.join(', ')}: the other side reads the description, so the two would disagree on where readers run`,
-    `leave ${key} out (the description's reader.namespaces is used), or change reader.namespaces`,
+    `leave ${key} out (the description's reader.namespaces is used), or make the two the same list, in the same order`,
   );
 }
 

@@ -39,20 +39,26 @@ export function readerDatasetForm(
     findings.problem(
       `${path}.from`,
       `${quote(dataset.from)}: ${named(image.edition)} ${formatVersion(image.version)} reader with ${named(store.cloud)} store builds the ${quote(dataset.connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`,
-      unrestorableSourceFix(path, store),
+      unrestorableSourceFix(path, store, dataset.connector),
     );
   }
   return image.capabilities.snapshotRefreshMode ? 'snapshot-refresh' : 'restored-source';
 }
 
-function unrestorableSourceFix(path: string, store: ResolvedSnapshotStore): string {
+const AZURE_STORAGE_CONNECTORS = new Set(['abfs', 'abfss', 'az', 'adl', 'azure']);
+
+/** The fix for a reader dataset whose source connector would be contacted: by the source's kind, then the store's. */
+function unrestorableSourceFix(path: string, store: ResolvedSnapshotStore, connector: string): string {
   const delegate = `set '${path}.readers' to 'delegated' to query it on the writer cluster`;
   const onlyS3 = 'only an s3:// source is known to register from the restored file without credentials';
-  if (store.cloud === 'gcp') {
+  if (connector === 'gs') {
     return `${delegate}, or read it from an s3:// source (${onlyS3}): GCS serves its buckets at the S3-compatible endpoint https://storage.googleapis.com with HMAC keys (s3_endpoint, s3_auth: 'key')`;
   }
-  if (store.cloud === 'azure') return `${delegate} (${onlyS3}, which Azure storage does not offer)`;
-  return `${delegate}, or use an 's3://' source (e.g. a parquet export); with an image that ships file_format: snapshot (Spice trunk after 2.1, no release yet), set 'image.snapshotFileFormat: true' and readers read the snapshots directly`;
+  if (AZURE_STORAGE_CONNECTORS.has(connector)) return `${delegate} (${onlyS3}, which Azure storage does not offer)`;
+  const fileFormat = store.cloud === 'aws'
+    ? "; with an image that ships file_format: snapshot (Spice trunk after 2.1, no release yet), set 'image.snapshotFileFormat: true' and readers read the snapshots directly"
+    : '';
+  return `${delegate}, or use an 's3://' source (e.g. a parquet export)${fileFormat}`;
 }
 
 /** Warns about reader settings that the chosen image and store do not honour as users expect. */

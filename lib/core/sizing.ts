@@ -52,7 +52,7 @@ export type WriterStorageBasis = 'floor' | 'files-headroom' | 'upload-copies';
 export interface WriterStorageDerivation {
   readonly bytes: number;
   readonly basis: WriterStorageBasis;
-  /** Total of the file-backed datasets' expected sizes; 0 when any is unknown. */
+  /** Total of the file-backed datasets' known expected sizes (a floor when some are unknown). */
   readonly filesBytes: number;
   /** Largest known expected size of a file-backed dataset. */
   readonly largestBytes: number;

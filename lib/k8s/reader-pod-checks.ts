@@ -168,6 +168,7 @@ export function sidecarProblems(pod: AppPodShape, footprint: SidecarFootprint, w
 
 /** Where a sidecar runs, and what it reads, against the namespaces the writers admit readers from (the chart's `readerNamespaces`). */
 export interface AdmittedReader {
+  /** @default - the description's `reader.namespaces` (the writers' default), unless the writer is a Spice Cloud app */
   readonly admitted?: readonly string[];
   readonly namespace?: string;
   readonly datasets?: readonly string[];
@@ -175,31 +176,47 @@ export interface AdmittedReader {
   readonly keepsServiceAccount?: boolean;
 }
 
+const addNamespaceTo = (namespace: string | undefined, list: string) =>
+  namespace === undefined ? `give the sidecar a namespace (its 'namespace' prop, or its chart's) in ${list}` : `add ${namespace} to ${list}`;
+
 /**
- * A sidecar must run where the description says readers run (`reader.namespaces`): the cloud side
- * trusts the reader ServiceAccount there only, and the writers admit readers from there only. And
- * a delegating reader must run where the writers' NetworkPolicy admits readers (one that delegates
+ * A pod that runs as the reader ServiceAccount must run where the description says readers run
+ * (`reader.namespaces`): the cloud side trusts that ServiceAccount there only. Undefined when it
+ * does, or when the description does not say.
+ */
+export function describedNamespaceProblem(namespace: string | undefined, split: ResolvedSplit): ValidationProblem | undefined {
+  const described = split.reader.namespaces;
+  if (described === undefined || (namespace !== undefined && described.includes(namespace))) return undefined;
+  const [trusted, redeploy] = split.store
+    ? ['the cloud side trusts the reader ServiceAccount there only, so every restore would be denied', ' (and deploy the cloud side again)']
+    : ['the description says readers run there only', ''];
+  return {
+    path: 'namespace',
+    message: `is ${namespace ?? '(none)'}, but the description's reader.namespaces is ${described.join(', ')}: ${trusted}`,
+    fix: `${addNamespaceTo(namespace, "the description's reader.namespaces")}${redeploy}, or run the application in one of those`,
+  };
+}
+
+/**
+ * A sidecar must run where the description says readers run, unless its pod keeps a ServiceAccount
+ * of its own (checked again when it joins a workload: one that names none runs as the reader's).
+ * A delegating reader must run where the writers' NetworkPolicy admits readers (one that delegates
  * nothing never dials them).
  */
 export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSplit, findings: Findings): void {
-  const { admitted, namespace, datasets } = reader;
-  const described = split.reader.namespaces;
-  const outside = (list: readonly string[]) => namespace === undefined || !list.includes(namespace);
-  if (described !== undefined && !reader.keepsServiceAccount && outside(described)) {
-    const trusted = split.store ? "the cloud side trusts the reader ServiceAccount there only, so every restore would be denied" : 'the description says readers run there only';
-    findings.problem(
-      'namespace',
-      `is ${namespace ?? '(none)'}, but the description's reader.namespaces is ${described.join(', ')}: ${trusted}`,
-      `add ${namespace ?? "the workload's namespace"} to the description's reader.namespaces (and deploy the cloud side again), or run the application in one of those`,
-    );
+  const { namespace, datasets } = reader;
+  const described = reader.keepsServiceAccount ? undefined : describedNamespaceProblem(namespace, split);
+  if (described) {
+    findings.problem(described.path, described.message, described.fix);
     return;
   }
+  const admitted = reader.admitted ?? (split.writer.spiceCloud ? undefined : split.reader.namespaces);
   if (admitted === undefined) return;
   const delegates = split.datasets.some((dataset) => dataset.readers === 'delegated' && (datasets === undefined || datasets.includes(dataset.name)));
-  if (!delegates || !outside(admitted)) return;
+  if (!delegates || (namespace !== undefined && admitted.includes(namespace))) return;
   findings.problem(
     'namespace',
     `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (readerNamespaces): every delegated query would be blocked`,
-    `add ${namespace ?? "the workload's namespace"} to readerNamespaces (the chart's, or the description's reader.namespaces), or run the application in one of those`,
+    `${addNamespaceTo(namespace, "readerNamespaces (the chart's, or the description's reader.namespaces)")}, or run the application in one of those`,
   );
 }

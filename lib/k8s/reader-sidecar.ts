@@ -10,7 +10,7 @@ import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { AppPort, checkAdmittedNamespace, describedNamespaceProblem, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
 import { perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -312,10 +312,12 @@ export class SpiceReaderSidecar extends Construct {
       if (this.props.keepWorkloadServiceAccount && ownServiceAccount && cloud !== undefined) {
         const kept = { chart: Chart.of(object), name: ownServiceAccount, namespace, where };
         problems.push(...bindKeptServiceAccount(kept, this.props.identity && this.identity, cloud));
-      } else if (this.props.keepWorkloadServiceAccount && cloud !== undefined) {
-        // Nothing to keep: the pod runs as the reader ServiceAccount, which needs the identity.
+      } else if (this.props.keepWorkloadServiceAccount) {
+        // Nothing to keep: the pod runs as the reader ServiceAccount, which needs the identity and a trusted namespace.
         const findings = new Findings();
-        checkIdentityForStore(this.props.identity, identityStoreOf(this.props.synthesized.split), 'reader', 'props.identity', findings);
+        if (cloud !== undefined) checkIdentityForStore(this.props.identity, identityStoreOf(this.props.synthesized.split), 'reader', 'props.identity', findings);
+        const outside = describedNamespaceProblem(this.namespace, this.props.synthesized.split);
+        if (outside) findings.problem(`props.${outside.path}`, outside.message, outside.fix);
         problems.push(...findings.problems.map((problem) => ({ ...problem, message: `${problem.message} (${where} names no ServiceAccount of its own to keep)` })));
       }
       if (Chart.of(object) !== Chart.of(this)) {

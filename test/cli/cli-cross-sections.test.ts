@@ -111,7 +111,7 @@ describe('read-write-split validate compares the kubernetes section with the clo
       {
         path: 'aws.readerNamespaces',
         message: "is shop, but the description's reader.namespaces is web: the other side reads the description, so the two would disagree on where readers run",
-        fix: "leave readerNamespaces out (the description's reader.namespaces is used), or change reader.namespaces",
+        fix: "leave readerNamespaces out (the description's reader.namespaces is used), or make the two the same list, in the same order",
       },
     ]);
     // Said once, in the description, both sections follow it.
@@ -206,7 +206,7 @@ describe('read-write-split validate compares the kubernetes section with the clo
       {
         path: 'kubernetes.apps[0].manifest',
         message: 'runs its pod as ServiceAccount shop/catalog-reader, which the gcp section does not trust as a reader (it trusts storefront/catalog-reader): every restore would be denied',
-        fix: "set gcp.readerNamespaces: [storefront, shop] (without it, only the split's namespace is trusted)",
+        fix: "set split.reader.namespaces: [storefront, shop] (without it, the gcp section trusts only the split's namespace)",
       },
       {
         path: 'kubernetes.apps[0].identity.googleServiceAccountEmail',

@@ -94,6 +94,9 @@ describe('file_format: snapshot, which no release ships', () => {
     }), 'datasets[0].from');
     expect(onAzure.fix).toBe("set 'datasets[0].readers' to 'delegated' to query it on the writer cluster (only an s3:// source is known to register from the restored file without credentials, which Azure storage does not offer)");
     expect(onAzure.fix).not.toContain('snapshotFileFormat');
+    // A database source on a GCP store: the general advice, not GCS's endpoint.
+    const database = problemAt(awsSplit({ image: ENTERPRISE_2, store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' }, datasets: [stock] }), 'datasets[0].from');
+    expect(database.fix).toBe("set 'datasets[0].readers' to 'delegated' to query it on the writer cluster, or use an 's3://' source (e.g. a parquet export)");
   });
 });
 

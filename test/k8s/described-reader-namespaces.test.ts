@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it } from 'vitest';
-import { ReadWriteSplitChart } from '../../lib/k8s';
+import { synthesizeSplit } from '../../lib';
+import { ReadWriteSplitChart, SpiceReaderSidecar } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { find, K8sObject } from '../support/k8s';
 import { thrown } from '../support/errors';
@@ -48,13 +49,31 @@ describe("the description's reader.namespaces, read by the Kubernetes side", () 
     ]);
   });
 
-  it("refuse the chart's own readerNamespaces when they differ from the description's, and take them when they agree", () => {
+  it('refuse a workload elsewhere that was to keep its ServiceAccount but names none: its pod runs as the reader ServiceAccount', () => {
+    const { app, split } = splitChart(['web']);
+    const ops = new Chart(app, 'ops', { namespace: 'ops' });
+    const batch = new kplus.Deployment(ops, 'batch', { containers: [{ image: 'ghcr.io/acme/batch:1', portNumber: 8080, securityContext: appSecurity }] });
+    const sidecar = split.readerSidecar(ops, 'reader', { identity, datasets: ['orders'], keepWorkloadServiceAccount: true });
+    expect(thrown(() => sidecar.addTo(batch)).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "props.namespace: is ops, but the description's reader.namespaces is web: the cloud side trusts the reader ServiceAccount there only, so every restore would be denied (ops/batch names no ServiceAccount of its own to keep)",
+    ]);
+  });
+
+  it('hold a sidecar built without the chart to the writers\' default too: a delegating one elsewhere is refused', () => {
+    const synthesized = synthesizeSplit(described(['web']));
+    const ops = new Chart(Testing.app(), 'ops', { namespace: 'ops' });
+    expect(thrown(() => new SpiceReaderSidecar(ops, 'reader', { synthesized, identity, keepWorkloadServiceAccount: true })).problems.map((p) => p.message)).toEqual([
+      'is ops, but the writers admit readers from web only (readerNamespaces): every delegated query would be blocked',
+    ]);
+  });
+
+  it("refuse the chart's own readerNamespaces when they differ from the description's, and take them when they are the same", () => {
     expect(thrown(() => splitChart(['web', 'api'], { readerNamespaces: ['web'] })).problems).toEqual([{
       path: 'props.readerNamespaces',
       message: "is web, but the description's reader.namespaces is web, api: the other side reads the description, so the two would disagree on where readers run",
-      fix: "leave readerNamespaces out (the description's reader.namespaces is used), or change reader.namespaces",
+      fix: "leave readerNamespaces out (the description's reader.namespaces is used), or make the two the same list, in the same order",
     }]);
-    expect(() => splitChart(['web', 'api'], { readerNamespaces: ['api', 'web'] })).not.toThrow();
+    expect(() => splitChart(['web', 'api'], { readerNamespaces: ['web', 'api'] })).not.toThrow();
   });
 
   it('refuse a list that names no namespace, or names one twice or wrongly, at the description', () => {
