@@ -118,7 +118,8 @@ project.package.addField('typesVersions', {
 // package.json, README.md and LICENSE). An allow-list, so that new folders stay out by default.
 // The description file's schema too: editors read it from node_modules (docs/cli.md).
 // The docs ship too: the README links to them, and users read them offline beside the code.
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json', 'docs/*.md']);
+// The command line's example files ship too: the README links one, and `validate` runs on them as installed.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json', 'docs/*.md', 'examples/cli/*.split.yaml', 'examples/cli/manifests/*.yaml']);
 project.package.addField('bin', { 'read-write-split': 'dist/cli/main.js' });
 // projen ignores `dist` for jsii's artifacts; here dist/ is the libdir, so that line only contradicts
 // the `!/dist/**` lines above it (the `files` allow-list decides what ships either way).

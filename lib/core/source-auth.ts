@@ -36,14 +36,18 @@ const AKS_WORKLOAD_IDENTITY_TOKEN = '/var/run/secrets/azure/tokens/azure-identit
  * adapter can grant on an Azure storage account it does not know the resource of: an `abfs://`
  * source without credentials params would be read with the nodes' managed identity, if any.
  */
-export function checkAbfsSourcesAuth(datasets: readonly ResolvedDataset[], findings: Findings): void {
+export function checkAbfsSourcesAuth(datasets: readonly ResolvedDataset[], store: ResolvedSnapshotStore | undefined, findings: Findings): void {
+  // Only writers on AKS (an Azure store) carry a Workload Identity token to read with.
+  const workloadIdentity = store?.cloud === 'azure'
+    ? `with AKS Workload Identity give abfs_federated_token_file: '${AKS_WORKLOAD_IDENTITY_TOKEN}' with the writer identity's client and tenant ids as secretParams abfs_client_id and abfs_tenant_id, and grant that identity Storage Blob Data Reader on the account; or `
+    : '';
   datasets.forEach((dataset, i) => {
     if (dataset.connector !== 'abfs' && dataset.connector !== 'abfss') return;
     if (ABFS_AUTH_PARAMS.some((param) => dataset.params[param] !== undefined || param in dataset.secretParams)) return;
     findings.warn(
       'abfs-source-auth-unset',
       `datasets[${i}].params`,
-      `give no credentials for ${quote(dataset.from)}: no adapter of this library grants access to a source storage account, and spiced's abfs connector without them falls back to a managed identity through IMDS (on AKS the nodes' identity, which every pod on them shares); with AKS Workload Identity give abfs_federated_token_file: '${AKS_WORKLOAD_IDENTITY_TOKEN}' with the writer identity's client and tenant ids as secretParams abfs_client_id and abfs_tenant_id, and grant that identity Storage Blob Data Reader on the account; or a service principal's abfs_client_id, abfs_tenant_id and abfs_client_secret in secretParams; or abfs_skip_signature: 'true' for a public container`,
+      `give no credentials for ${quote(dataset.from)}: no adapter of this library grants access to a source storage account, and spiced's abfs connector without them falls back to a managed identity through IMDS (on AKS the nodes' identity, which every pod on them shares); ${workloadIdentity}give a service principal's abfs_client_id, abfs_tenant_id and abfs_client_secret in secretParams (Storage Blob Data Reader on the account), or abfs_skip_signature: 'true' for a public container`,
     );
   });
 }

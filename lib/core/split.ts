@@ -286,7 +286,7 @@ function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit |
   checkReaderStore(image, store, readerForms, spec.reader?.bootstrapOnFailure !== undefined, findings);
   warnQuietDatasets(datasets, findings);
   checkS3SourcesOffAws(datasets, store, findings);
-  checkAbfsSourcesAuth(datasets, findings);
+  checkAbfsSourcesAuth(datasets, store, findings);
   // A Spice Cloud app's volumes are sized in Spice Cloud.
   const writer = { ...writerSettings, storageSize: own ? writerStorageSize(own.writer?.storageSize, datasets, findings, own.upgradeFrom !== undefined) : '0' };
   const reader = { ...readerSettings, localDisk: readerLocalDisk(spec.reader?.localDisk, datasets, findings), localDiskGiven: spec.reader?.localDisk !== undefined };

@@ -176,8 +176,9 @@ export interface AdmittedReader {
   readonly keepsServiceAccount?: boolean;
 }
 
-const addNamespaceTo = (namespace: string | undefined, list: string) =>
-  namespace === undefined ? `give the sidecar a namespace (its 'namespace' prop, or its chart's) in ${list}` : `add ${namespace} to ${list}`;
+const addNamespaceTo = (namespace: string | undefined, list: string) => (namespace === undefined
+  ? `give the sidecar the namespace its workload runs in (its 'namespace' prop, or its chart's), one of ${list}`
+  : `add ${namespace} to ${list}`);
 
 /**
  * A pod that runs as the reader ServiceAccount must run where the description says readers run
@@ -188,7 +189,7 @@ export function describedNamespaceProblem(namespace: string | undefined, split: 
   const described = split.reader.namespaces;
   if (described === undefined || (namespace !== undefined && described.includes(namespace))) return undefined;
   const [trusted, redeploy] = split.store
-    ? ['the cloud side trusts the reader ServiceAccount there only, so every restore would be denied', ' (and deploy the cloud side again)']
+    ? ['the cloud side trusts the reader ServiceAccount there only, so every restore would be denied', namespace === undefined ? '' : ' (and deploy the cloud side again)']
     : ['the description says readers run there only', ''];
   return {
     path: 'namespace',

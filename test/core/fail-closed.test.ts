@@ -101,4 +101,15 @@ describe('Azure storage (abfs://) sources, which no adapter can grant the writer
     expect(JSON.stringify(parse(spicepodToYaml(federated.reader.spicepod)))).not.toContain('abfs_');
     expect(onAzure({ abfs_skip_signature: 'true' }).warnings.map((w) => w.id)).not.toContain('abfs-source-auth-unset');
   });
+
+  it('are warned about off Azure without the AKS Workload Identity advice, which only writers on AKS could follow', () => {
+    const onGcp = synthesizeSplit(awsSplit({
+      image: ENTERPRISE_2,
+      store: { cloud: 'gcp', bucket: 'shop-snaps', region: 'europe-west4' },
+      datasets: [{ name: 'events', from: 'abfs://lake/events/', readers: 'delegated', params: { file_format: 'parquet', abfs_account: 'acmelake' } }],
+    }));
+    const message = onGcp.warnings.find((w) => w.id === 'abfs-source-auth-unset')?.message;
+    expect(message).toContain("give a service principal's abfs_client_id, abfs_tenant_id and abfs_client_secret in secretParams");
+    expect(message).not.toContain('abfs_federated_token_file');
+  });
 });

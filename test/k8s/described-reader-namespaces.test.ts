@@ -38,6 +38,13 @@ describe("the description's reader.namespaces, read by the Kubernetes side", () 
     }]);
   });
 
+  it('say to give the sidecar its namespace when it has none (a chart without one)', () => {
+    const { app, split } = splitChart(['web']);
+    expect(thrown(() => split.readerSidecar(new Chart(app, 'nowhere'), 'reader', { identity })).problems.map((p) => p.fix)).toEqual([
+      "give the sidecar the namespace its workload runs in (its 'namespace' prop, or its chart's), one of the description's reader.namespaces, or run the application in one of those",
+    ]);
+  });
+
   it('let a workload keep a ServiceAccount of its own elsewhere (trusted by name on the cloud side), unless it delegates', () => {
     const { app, split } = splitChart(['web']);
     const ops = new Chart(app, 'ops', { namespace: 'ops' });

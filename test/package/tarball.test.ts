@@ -26,17 +26,21 @@ describe('the published tarball', () => {
     paths = pack().files.map((file) => file.path);
   });
 
-  it('ships only the compiled JavaScript, its declarations, the description file\'s schema, the docs, package.json, README.md and LICENSE', () => {
+  it('ships only the compiled JavaScript, its declarations, the description file\'s schema, the docs, the command line\'s example files, package.json, README.md and LICENSE', () => {
     const shipped = ['package.json', 'README.md', 'LICENSE', 'schemas/split-file.schema.json'];
-    const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path) || /^docs\/[^/]+\.md$/.test(path);
+    const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path) || /^docs\/[^/]+\.md$/.test(path)
+      || /^examples\/cli\/([^/]+\.split|manifests\/[^/]+)\.yaml$/.test(path);
     expect(paths.filter((path) => !allowed(path))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
   });
 
-  it('ships every document the README links to in docs/', () => {
-    const linked = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#]+\.md)/g)].map((match) => match[1]);
+  it('ships every document the README links to in docs/, and the command line example it links to', () => {
+    const linked = [...readFileSync(join(ROOT, 'README.md'), 'utf8').matchAll(/\]\((docs\/[^)#]+\.md|examples\/cli\/[^)#]+\.yaml)/g)].map((match) => match[1]);
     expect(linked.length).toBeGreaterThan(5);
+    expect(linked).toContain('examples/cli/orders.split.yaml');
     expect(paths).toEqual(expect.arrayContaining(linked));
+    // Each example's application manifest ships with it: validate reads it.
+    expect(paths).toContain('examples/cli/manifests/legacy-api.yaml');
   });
 
   it('ships the entry point and declarations of the root and of every subpath', () => {
@@ -48,7 +52,8 @@ describe('the published tarball', () => {
     expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
     expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
     const tooling = ['.ci/', 'bench/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
-    expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)) && path !== 'schemas/split-file.schema.json')).toEqual([]);
+    const allowed = (path: string) => path === 'schemas/split-file.schema.json' || path.startsWith('examples/cli/');
+    expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)) && !allowed(path))).toEqual([]);
   });
 
   it('ships JavaScript without inline (or any) source maps', () => {
