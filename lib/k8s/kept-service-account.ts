@@ -1,6 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { ValidationProblem } from '../core/errors';
+import { checkIdentityForStore, identityStoreOf, ResolvedSplit, WorkloadIdentity } from '../core';
+import { Findings, ValidationProblem } from '../core/errors';
 import { IdentityBinding } from './identity';
+import { describedNamespaceProblem } from './reader-pod-checks';
 
 /** A ServiceAccount a workload keeps (`keepWorkloadServiceAccount`), and where it runs. */
 export interface KeptServiceAccount {
@@ -73,4 +75,17 @@ export function bindKeptServiceAccount(kept: KeptServiceAccount, identity: Ident
   }
   for (const [key, value] of annotations) serviceAccount.metadata.addAnnotation(key, value);
   return [];
+}
+
+/**
+ * A workload asked to keep its ServiceAccount that names none: its pod runs as the reader
+ * ServiceAccount, which needs the identity (where there is a store) and a namespace the
+ * description's `reader.namespaces` holds.
+ */
+export function nothingToKeepProblems(identity: WorkloadIdentity | undefined, split: ResolvedSplit, namespace: string | undefined, where: string): ValidationProblem[] {
+  const findings = new Findings();
+  if (split.store) checkIdentityForStore(identity, identityStoreOf(split), 'reader', 'props.identity', findings);
+  const outside = describedNamespaceProblem(namespace, split);
+  if (outside) findings.problem(`props.${outside.path}`, outside.message, outside.fix);
+  return findings.problems.map((problem) => ({ ...problem, message: `${problem.message} (${where} names no ServiceAccount of its own to keep)` }));
 }

@@ -10,7 +10,7 @@ import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, checkAdmittedNamespace, describedNamespaceProblem, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
 import { perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -21,7 +21,7 @@ import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICE_HOME_ENV, SpiceContainerMo
 import { SpicepodConfigMap } from './spicepod-config-map';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
-import { bindKeptServiceAccount } from './kept-service-account';
+import { bindKeptServiceAccount, nothingToKeepProblems } from './kept-service-account';
 import { FlightCertificateIssuer, flightCaConfigMap, NO_TLS, TlsMounts } from './flight-tls';
 import { checkFlightClientIssuer, dialerTlsMounts, flightClientCertificate } from './flight-client-certificate';
 import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
@@ -313,12 +313,7 @@ export class SpiceReaderSidecar extends Construct {
         const kept = { chart: Chart.of(object), name: ownServiceAccount, namespace, where };
         problems.push(...bindKeptServiceAccount(kept, this.props.identity && this.identity, cloud));
       } else if (this.props.keepWorkloadServiceAccount) {
-        // Nothing to keep: the pod runs as the reader ServiceAccount, which needs the identity and a trusted namespace.
-        const findings = new Findings();
-        if (cloud !== undefined) checkIdentityForStore(this.props.identity, identityStoreOf(this.props.synthesized.split), 'reader', 'props.identity', findings);
-        const outside = describedNamespaceProblem(this.namespace, this.props.synthesized.split);
-        if (outside) findings.problem(`props.${outside.path}`, outside.message, outside.fix);
-        problems.push(...findings.problems.map((problem) => ({ ...problem, message: `${problem.message} (${where} names no ServiceAccount of its own to keep)` })));
+        problems.push(...nothingToKeepProblems(this.props.identity, this.props.synthesized.split, this.namespace, where));
       }
       if (Chart.of(object) !== Chart.of(this)) {
         problems.push({
