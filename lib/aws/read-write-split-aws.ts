@@ -135,8 +135,7 @@ export class ReadWriteSplitAws extends Construct {
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
     checkReaderNamespacesAgree(props.readerNamespaces, synthesized?.split, 'readerNamespaces', own);
-    const readerNamespaces = synthesized ? trustedReaderNamespaces(synthesized.split, props.readerNamespaces) : props.readerNamespaces ?? [undefined];
-    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), readerNamespaces, synthesized?.split.namespace));
+    checkServiceAccounts(props.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(props.split), props.readerNamespaces, synthesized?.split));
     checkSourceAccess(props.sourceAccess, props.split?.datasets, { props: own, datasets: findings.under('split.datasets') });
     if (synthesized?.split.store) {
       const { name, store: { region } } = synthesized.split;

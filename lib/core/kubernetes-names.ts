@@ -49,12 +49,12 @@ export interface GrantedServiceAccounts {
  * The reader ServiceAccount of each reader namespace, and the writers' ServiceAccount in the
  * split's namespace: what `readerServiceAccounts` must not list.
  */
-export function grantedReaders(splitName: string, namespaces: readonly unknown[], splitNamespace?: string): GrantedServiceAccounts {
+export function grantedReaders(splitName: string, given: readonly unknown[] | undefined, split?: Pick<ResolvedSplit, 'namespace' | 'reader'>): GrantedServiceAccounts {
   return {
     account: readerServiceAccountName(splitName),
-    namespaces,
+    namespaces: split ? trustedReaderNamespaces(split, given as readonly string[] | undefined) : given ?? [],
     what: 'the reader ServiceAccount of a reader namespace',
-    ...(splitNamespace === undefined ? {} : { otherTier: { account: writerServiceAccountName(splitName), namespace: splitNamespace, what: "the writers' (and the archiver's) ServiceAccount" } }),
+    ...(split === undefined ? {} : { otherTier: { account: writerServiceAccountName(splitName), namespace: split.namespace, what: "the writers' (and the archiver's) ServiceAccount" } }),
   };
 }
 

@@ -2,6 +2,7 @@ import { ResolvedDataset } from './dataset';
 import { DISPLAY_NAMES, Findings, named, quote } from './errors';
 import { formatVersion, ResolvedSpiceImage } from './spice-image';
 import { ResolvedSnapshotStore } from './snapshot-store';
+import { AZURE_STORAGE_CONNECTORS } from './source-auth';
 import { ResolvedReaderSettings } from './tiers';
 
 /**
@@ -44,8 +45,6 @@ export function readerDatasetForm(
   }
   return image.capabilities.snapshotRefreshMode ? 'snapshot-refresh' : 'restored-source';
 }
-
-const AZURE_STORAGE_CONNECTORS = new Set(['abfs', 'abfss', 'az', 'adl', 'azure']);
 
 /** The fix for a reader dataset whose source connector would be contacted: by the source's kind, then the store's. */
 function unrestorableSourceFix(path: string, store: ResolvedSnapshotStore, connector: string): string {

@@ -36,13 +36,16 @@ const AKS_WORKLOAD_IDENTITY_TOKEN = '/var/run/secrets/azure/tokens/azure-identit
  * adapter can grant on an Azure storage account it does not know the resource of: an `abfs://`
  * source without credentials params would be read with the nodes' managed identity, if any.
  */
+/** spiced's connectors for Azure storage (`abfs://`, `abfss://`, and the other Azure URL schemes). */
+export const AZURE_STORAGE_CONNECTORS: ReadonlySet<string> = new Set(['abfs', 'abfss', 'az', 'adl', 'azure']);
+
 export function checkAbfsSourcesAuth(datasets: readonly ResolvedDataset[], store: ResolvedSnapshotStore | undefined, findings: Findings): void {
   // Only writers on AKS (an Azure store) carry a Workload Identity token to read with.
   const workloadIdentity = store?.cloud === 'azure'
     ? `with AKS Workload Identity give abfs_federated_token_file: '${AKS_WORKLOAD_IDENTITY_TOKEN}' with the writer identity's client and tenant ids as secretParams abfs_client_id and abfs_tenant_id, and grant that identity Storage Blob Data Reader on the account; or `
     : '';
   datasets.forEach((dataset, i) => {
-    if (dataset.connector !== 'abfs' && dataset.connector !== 'abfss') return;
+    if (!AZURE_STORAGE_CONNECTORS.has(dataset.connector)) return;
     if (ABFS_AUTH_PARAMS.some((param) => dataset.params[param] !== undefined || param in dataset.secretParams)) return;
     findings.warn(
       'abfs-source-auth-unset',

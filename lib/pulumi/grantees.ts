@@ -1,6 +1,5 @@
 import {
   checkLiteralValues, checkNamespaces, checkReaderNamespacesAgree, checkServiceAccounts, grantedReaders, Findings, SplitSpec, splitNameOf, SynthesizedSplit,
-  trustedReaderNamespaces,
 } from '../core';
 import { OUTPUT_IN_NAME } from './checks';
 
@@ -41,6 +40,5 @@ export function checkReaderGrantees(args: ReaderGranteeArgs, synthesized: Synthe
   checkLiteralValues(args.readerServiceAccounts, 'readerServiceAccounts', own, OUTPUT_IN_NAME);
   if (args.readerNamespaces !== undefined) checkNamespaces(args.readerNamespaces, 'readerNamespaces', own);
   checkReaderNamespacesAgree(args.readerNamespaces, synthesized?.split, 'readerNamespaces', own);
-  const namespaces = synthesized ? trustedReaderNamespaces(synthesized.split, args.readerNamespaces) : args.readerNamespaces ?? [undefined];
-  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(args.split), namespaces, synthesized?.split.namespace));
+  checkServiceAccounts(args.readerServiceAccounts, 'readerServiceAccounts', own, grantedReaders(splitNameOf(args.split), args.readerNamespaces, synthesized?.split));
 }
