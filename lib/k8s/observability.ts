@@ -7,7 +7,7 @@ import { HelmWriterRelease } from './helm-writer-release';
 import { LABELS, tierLabels } from './labels';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 import { manifest } from './manifest';
-import { perSynthCall } from './per-synth';
+import { addLibraryValidation, perSynthCall } from './per-synth';
 import { SpicepodSetWriter } from './spicepod-set-writer';
 import { SpiceWriterCluster } from './writer-cluster';
 
@@ -73,7 +73,7 @@ export class SplitObservability extends Construct {
       // workloads) may run pods that do not name the metrics port: checked once per app synth call.
       if ((props.writerWorkloads ?? 'statefulsets') === 'statefulsets') {
         const check = () => writersWithoutNamedMetrics(this, split, props.writerWorkloads).map(formatProblem);
-        this.node.addValidation({ validate: perSynthCall(this, check) });
+        addLibraryValidation(this, perSynthCall(this, check));
       }
     }
     manifest(this, 'Reader', 'monitoring.coreos.com/v1', 'PodMonitor', { name: readerName, namespace, labels }, {

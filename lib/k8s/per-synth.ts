@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct, IValidation, Node } from 'constructs';
 
 /**
  * A value computed at most once per turn of the event loop: `perSynthCall`'s fallback outside an
@@ -25,6 +25,8 @@ function oncePerSynth<T>(compute: () => T): () => T {
 interface SynthCalls {
   running: number;
   call: number;
+  /** Whether the app held no validation but the library's, as found in a call. */
+  onlyLibraryValidations?: { readonly call: number; readonly value: boolean };
 }
 
 const synthCalls = new WeakMap<App, SynthCalls>();
@@ -99,5 +101,77 @@ export class RenderHandOff<T> {
 
   public clear(): void {
     this.handed = undefined;
+  }
+}
+
+/** The validations the library adds: each reads the app and changes nothing in it. */
+const libraryValidations = new WeakSet<IValidation>();
+
+/** Adds a validation of the library's own: one that reads the app and changes nothing in it. */
+export function addLibraryValidation(scope: IConstruct, validate: () => string[]): void {
+  const validation: IValidation = { validate };
+  libraryValidations.add(validation);
+  scope.node.addValidation(validation);
+}
+
+/**
+ * A node's validations. constructs keeps them in a field of its own (`_validations`, made on the
+ * first one): `validationsOf` is trusted only if a probe finds it so when this module loads, and
+ * answers undefined otherwise (then the app is taken to hold validations of its users).
+ */
+const readValidations = (node: Node): unknown => (node as unknown as { _validations?: unknown })._validations;
+const VALIDATIONS_READABLE = (() => {
+  const probe = new Construct(undefined as never, 'probe');
+  const bare = readValidations(probe.node);
+  const validation: IValidation = { validate: () => [] };
+  probe.node.addValidation(validation);
+  const held = readValidations(probe.node);
+  return (bare === undefined || (Array.isArray(bare) && bare.length === 0)) && Array.isArray(held) && held.length === 1 && held[0] === validation;
+})();
+
+function validationsOf(node: Node): readonly IValidation[] | undefined {
+  if (!VALIDATIONS_READABLE) return undefined;
+  return (readValidations(node) as IValidation[] | undefined) ?? [];
+}
+
+/** Whether every validation of the app is the library's, found once per synth call. */
+function onlyLibraryValidations(scope: IConstruct, calls: SynthCalls): boolean {
+  if (calls.onlyLibraryValidations?.call !== calls.call) {
+    const value = scope.node.root.node.findAll().every((c) => validationsOf(c.node)?.every((v) => libraryValidations.has(v)) ?? false);
+    calls.onlyLibraryValidations = { call: calls.call, value };
+  }
+  return calls.onlyLibraryValidations.value;
+}
+
+/**
+ * A workload's rendering made for its checks in an app synth call, and taken by its output in the
+ * same call when nothing can have changed the workload in between: inside a synth call, only
+ * validations run before the output (cdk8s runs every validation of the app again before each
+ * chart it renders), so the checks' rendering is reused only while the app holds no validation but
+ * the library's, which change nothing. Otherwise, and outside an app synth call (`Testing.synth`,
+ * `chart.toJson()`, after which the user's code may change the workload), the output renders
+ * afresh.
+ */
+export class CheckedRendering<T> {
+  private readonly calls?: SynthCalls;
+  private kept?: { readonly call: number; readonly value: T };
+
+  constructor(private readonly scope: IConstruct, private readonly render: () => T) {
+    this.calls = synthCallsOf(scope);
+  }
+
+  /** A rendering for the checks, kept for the output of the same synth call. */
+  public forChecks(): T {
+    const value = this.render();
+    this.kept = this.calls !== undefined && this.calls.running > 0 ? { call: this.calls.call, value } : undefined;
+    return value;
+  }
+
+  /** The checks' rendering of this synth call when nothing can have changed the workload since; else afresh. */
+  public forOutput(): T {
+    const { kept, calls } = this;
+    this.kept = undefined;
+    const current = kept !== undefined && calls !== undefined && calls.running > 0 && kept.call === calls.call;
+    return current && onlyLibraryValidations(this.scope, calls) ? kept.value : this.render();
   }
 }

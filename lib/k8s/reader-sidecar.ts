@@ -11,7 +11,7 @@ import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
 import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
-import { perSynthCall, RenderHandOff } from './per-synth';
+import { addLibraryValidation, CheckedRendering, perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
 import { readerNetworkPolicy } from './reader-network-policy';
@@ -330,7 +330,7 @@ export class SpiceReaderSidecar extends Construct {
 
     const name = object.name;
     const rendered = new RenderHandOff<ReturnType<ApiObject['toJson']>>();
-    object.node.addValidation({ validate: () => (rendered.clear(), []) });
+    addLibraryValidation(object, () => (rendered.clear(), []));
     const config = new SpicepodConfigMap(this, `${name}-Spicepod`, {
       name: readerObjectsName(name),
       namespace: this.namespace,
@@ -356,17 +356,16 @@ export class SpiceReaderSidecar extends Construct {
     if (this.delegates && this.props.flightClientCertificate) flightClientCertificate(this, split, this.namespace, this.props.flightClientCertificate);
     if (this.delegates && this.props.clusterApiKey) clusterApiKeyExternalSecret(this, split, this.namespace, this.props.clusterApiKey);
     const additions = this.additions(config);
+    // Checked once per app synth call (cdk8s validates the app before each chart it renders), and
+    // afresh in the next; the output takes the checks' rendering when nothing can have changed it.
+    const renderings = new CheckedRendering(object, render);
     object.toJson = () => {
-      const json = rendered.give(render());
+      const json = rendered.give(checkAt === 'at-synth' ? renderings.forOutput() : render());
       return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
     };
     if (checkAt === 'at-synth') {
-      // Checked once per app synth call (cdk8s validates the app before each chart it renders), and
-      // afresh in the next. The output renders for itself: a validation running after this one
-      // (a pre-synth hook) may still change the workload.
-      const check = () => this.podProblems(render(), where, namespace).map(formatProblem);
-      const problems = perSynthCall(object, check);
-      object.node.addValidation({ validate: problems });
+      const check = () => this.podProblems(renderings.forChecks(), where, namespace).map(formatProblem);
+      addLibraryValidation(object, perSynthCall(object, check));
     }
     return { spicepodConfigMap: config.apiObject, networkPolicy };
   }

@@ -35,6 +35,30 @@ describe('bad input at synth time', () => {
     expect(find(yamlDocs((chart.node.root as App).synthYaml()), 'Deployment', 'web').metadata.labels).toMatchObject({ team: 'payments' });
   });
 
+  // Without a validation of the user's, the output takes the rendering the checks made in the same synth call.
+  it('synthesizes the same workload whether or not the app holds a validation of its own', () => {
+    const build = (withOwnValidation: boolean) => {
+      const chart = appChart();
+      const web = restrictedApp(chart);
+      sidecar(chart).addTo(web);
+      web.addContainer({ name: 'admin', image: 'admin:1', portNumber: 8443, securityContext: { user: 10001 } });
+      if (withOwnValidation) chart.node.addValidation({ validate: () => [] });
+      return (chart.node.root as App).synthYaml();
+    };
+    const reused = build(false);
+    expect(podSpec(yamlDocs(reused), 'Deployment', 'web').initContainers.map((c: K8sObject) => c.name)).toEqual(['spice-reader']);
+    expect(reused).toBe(build(true));
+  });
+
+  it('renders the workload afresh for a chart synthesized again after a change, in the same turn', () => {
+    const chart = appChart();
+    const web = restrictedApp(chart);
+    sidecar(chart).addTo(web);
+    expect(podSpec(Testing.synth(chart), 'Deployment', 'web').containers.map((c: K8sObject) => c.name)).toEqual(['web']);
+    web.addContainer({ name: 'admin', image: 'admin:1', portNumber: 8443, securityContext: { user: 10001 } });
+    expect(podSpec(Testing.synth(chart), 'Deployment', 'web').containers.map((c: K8sObject) => c.name)).toEqual(['web', 'admin']);
+  });
+
   // app.synthYaml() and app.synth() (what `cdk8s synth` runs) check the workload once per call.
   it('checks and renders the workload afresh in each app synth call, even one of the same turn', () => {
     const chart = appChart();
