@@ -168,6 +168,14 @@ function checkExemptPrincipals(arns: unknown, parent: Findings): void {
   }
   arns.forEach((arn, i) => {
     if (parent.isLateBound(arn) || (typeof arn === 'string' && IAM_PRINCIPAL_ARN.test(arn))) return;
+    if (typeof arn === 'string' && /^arn:[\w-]+:iam::\d{12}:(role|user)\/[*?]/.test(arn)) {
+      parent.problem(
+        `exemptPrincipalArns[${i}]`,
+        `${quote(arn)} starts its name with a wildcard, so the bucket policy would exempt every ${arn.includes(':role/') ? 'role' : 'user'} of the account from the private path`,
+        "name the break-glass principals, or give a literal start, e.g. 'arn:aws:iam::111122223333:role/cdk-*'",
+      );
+      return;
+    }
     parent.problem(
       `exemptPrincipalArns[${i}]`,
       `${quote(arn)} is not an IAM principal ARN, so the bucket policy would exempt no one`,
@@ -217,6 +225,10 @@ export function checkTrust(trust: EksTrust | undefined, key: string, parent: Fin
 /** The private path to the bucket: an endpoint, or an explicit choice to go without. */
 export function checkNetwork(props: { vpc?: unknown; vpcEndpointId?: unknown; allowAccessOutsideVpc?: boolean }, parent: Findings): void {
   const { vpcEndpointId } = props;
+  const vpc = props.vpc as { addGatewayEndpoint?: unknown } | undefined;
+  if (vpc !== undefined && (typeof vpc !== 'object' || vpc === null || typeof vpc.addGatewayEndpoint !== 'function')) {
+    parent.problem('vpc', `${quote(props.vpc)} is not a VPC construct, so no S3 gateway endpoint can be added to it`, 'pass an ec2.IVpc (ec2.Vpc.fromVpcAttributes or ec2.Vpc.fromLookup), or vpcEndpointId with the id of an existing S3 gateway endpoint');
+  }
   if (props.vpc !== undefined && vpcEndpointId !== undefined) {
     parent.problem('vpcEndpointId', 'is set together with vpc', 'give vpc (a new gateway endpoint) or vpcEndpointId (an existing one), not both');
   } else if (props.vpc === undefined && vpcEndpointId === undefined && !props.allowAccessOutsideVpc) {

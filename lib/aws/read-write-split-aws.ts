@@ -100,6 +100,21 @@ function checkCluster(cluster: EksClusterRef | undefined, storeRegion: string | 
     own.problem('cluster.region', `${cluster.region} is not the store's region ${storeRegion}`, 'keep the snapshot bucket in the region of the cluster that reads it');
   }
   checkTrust(cluster.trust, 'cluster.trust', own);
+  checkOidcProviderRegion(cluster, own);
+}
+
+/** An EKS cluster's OIDC provider names the cluster's region: one of another never matches its tokens. */
+function checkOidcProviderRegion(cluster: EksClusterRef, own: Findings): void {
+  const arn = cluster.trust?.type === 'aws-irsa' ? cluster.trust.oidcProviderArn : undefined;
+  if (typeof arn !== 'string' || own.isLateBound(arn) || typeof cluster.region !== 'string' || own.isLateBound(cluster.region)) return;
+  const region = /:oidc-provider\/oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(arn)?.[1];
+  if (region !== undefined && region !== cluster.region) {
+    own.problem(
+      'cluster.trust.oidcProviderArn',
+      `is the OIDC provider of a cluster in ${region}, but the cluster is in ${cluster.region}: the roles would trust tokens no pod of the cluster holds`,
+      "give the provider of the cluster that runs both tiers (its issuer URL: aws eks describe-cluster --query cluster.identity.oidc.issuer)",
+    );
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { describedSplit, SplitFile } from './split-file';
+import { AwsTarget, describedSplit, SplitFile } from './split-file';
 import { optionalModule } from './optional-module';
 import { ValidationProblem } from '../core/errors';
 import { problemsOf } from './thrown-problems';
@@ -37,7 +37,8 @@ export function buildAws(file: SplitFile): AwsBuild {
   if (!file.aws) {
     return { nag: false, problems: [{ path: 'aws', message: 'is missing, but the aws target was asked for', fix: 'add aws: { cluster: { region, trust }, vpcEndpointId } (docs/cli.md)' }] };
   }
-  const { account, stackName, ...props } = file.aws;
+  // A file cannot hold a VPC construct: its `vpc` key is reported as unknown, and not passed on.
+  const { account, stackName, vpc: _construct, ...props } = file.aws as AwsTarget & { vpc?: unknown };
   const stackProblems = checkStack(account, stackName);
   const app = new cdk.App();
   const nag = cdkNag();
@@ -47,7 +48,7 @@ export function buildAws(file: SplitFile): AwsBuild {
     const stack = new cdk.Stack(app, stackProblems.length === 0 ? stackName ?? defaultStackName(file) : 'Stack', { env: { account: stackProblems.length === 0 ? account : undefined, region } });
     new ReadWriteSplitAws(stack, 'Split', { ...props, split: describedSplit(file) });
   } catch (error) {
-    return { nag: nag !== undefined, problems: [...stackProblems, ...problemsOf(error, { props: 'aws' })] };
+    return { nag: nag !== undefined, problems: [...stackProblems, ...problemsOf(error, { props: 'aws' }).map(forFiles)] };
   }
   return { app: stackProblems.length === 0 ? app : undefined, nag: nag !== undefined, problems: stackProblems };
 }
@@ -62,4 +63,14 @@ function checkStack(account: unknown, stackName: unknown): ValidationProblem[] {
     problems.push({ path: 'aws.stackName', message: `${JSON.stringify(stackName)} is not a stack name`, fix: 'use letters, digits and -, starting with a letter (at most 128)' });
   }
   return problems;
+}
+
+/** The construct asks for its `vpc` or a `vpcEndpointId`; a file can give only the endpoint's id. */
+function forFiles(problem: ValidationProblem): ValidationProblem {
+  if (problem.path !== 'aws.vpc' || !problem.message.startsWith('is missing')) return problem;
+  return {
+    path: 'aws.vpcEndpointId',
+    message: problem.message,
+    fix: "give the id of the cluster VPC's S3 gateway endpoint (a file cannot create one: create it with the AWS CLI or console, or use the ReadWriteSplitAws construct with its vpc), or set allowAccessOutsideVpc: true to accept that",
+  };
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -109,6 +110,11 @@ export function checkCertificateIssuer(issuer: FlightCertificateIssuer, path: st
 export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer: FlightCertificateIssuer): ApiObject {
   const service = writerServiceName(split.name);
   const host = writerServiceHost(split.name, split.namespace);
+  const names = [service, `${service}.${split.namespace}`, `${service}.${split.namespace}.svc`, host];
+  // A custom endpoint (a load balancer in front of the writers) is the name readers verify.
+  const endpoint = endpointHost(split.writer.flightEndpoint);
+  const ip = endpoint !== undefined && isIP(endpoint) !== 0;
+  if (endpoint !== undefined && !ip && !names.includes(endpoint)) names.push(endpoint);
   return manifest(scope, 'FlightCertificate', 'cert-manager.io/v1', 'Certificate', {
     name: `${service}-tls`,
     namespace: split.namespace,
@@ -116,10 +122,17 @@ export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer
   }, {
     spec: {
       secretName: split.writer.tls!.secretName,
-      dnsNames: [service, `${service}.${split.namespace}`, `${service}.${split.namespace}.svc`, host],
+      dnsNames: names,
+      ...(ip ? { ipAddresses: [endpoint] } : {}),
       usages: ['server auth'],
       privateKey: { ...ROTATED_EC_KEY },
       issuerRef: issuerRef(issuer),
     },
   });
+}
+
+/** The host of a Flight endpoint URL (brackets of an IPv6 address dropped). */
+function endpointHost(endpoint: string): string | undefined {
+  const host = /^[a-z+]+:\/\/(\[[^\]]+\]|[^/:]+)/i.exec(endpoint)?.[1];
+  return host?.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }

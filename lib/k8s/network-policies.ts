@@ -15,10 +15,10 @@ const tcp = (port: number) => ({ protocol: 'TCP', port });
  * Ingress rules for the split's own pods: the writers' Flight port accepts only pods that run a
  * reader of this split (in any namespace, or in `readerNamespaces`) and the archiver (nothing of the split dials their HTTP
  * port: kubelet probes are not subject to NetworkPolicies, and operators use port-forward); metrics only the monitoring
- * namespace; the archiver accepts nothing but metrics scrapes.
+ * namespace; the archiver (when the split keeps a daily archive) accepts nothing but metrics scrapes.
  */
 export class SplitNetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, props: { split: ResolvedSplit; monitoringNamespace: string; readerNamespaces?: readonly string[] }) {
+  constructor(scope: Construct, id: string, props: { split: ResolvedSplit; monitoringNamespace: string; readerNamespaces?: readonly string[]; archiver: boolean }) {
     super(scope, id);
     const { split, monitoringNamespace } = props;
     const readers = { namespaceSelector: namespacesSelector(props.readerNamespaces), podSelector: { matchLabels: { [LABELS.readerOf]: split.name } } };
@@ -28,10 +28,11 @@ export class SplitNetworkPolicies extends Construct {
       spec: {
         podSelector: { matchLabels: tierLabels(split.name, 'writer') },
         policyTypes: ['Ingress'],
-        ingress: [{ from: [readers, archiver], ports: [tcp(DEFAULT_PORTS.flight)] }, metrics],
+        ingress: [{ from: props.archiver ? [readers, archiver] : [readers], ports: [tcp(DEFAULT_PORTS.flight)] }, metrics],
       },
     });
-    manifest(this, 'Archiver', 'networking.k8s.io/v1', 'NetworkPolicy', { name: archiverName(split.name), namespace: split.namespace }, {
+    // A split that keeps no daily archive runs no archiver.
+    if (props.archiver) manifest(this, 'Archiver', 'networking.k8s.io/v1', 'NetworkPolicy', { name: archiverName(split.name), namespace: split.namespace }, {
       spec: { podSelector: { matchLabels: tierLabels(split.name, 'archiver') }, policyTypes: ['Ingress'], ingress: [metrics] },
     });
   }

@@ -197,7 +197,7 @@ export class SpiceWriterCluster extends Construct {
     if (archiver) {
       this.archiver = new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity, settings: props.pods });
     }
-    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces ?? split.reader.namespaces });
+    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces ?? split.reader.namespaces, archiver: archiver !== undefined });
     // The archiver and the writers' scrapes trust this CA; readers get their own copy.
     flightCaConfigMap(this, split, split.namespace);
     if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ReadWriteSplitAws, ReadWriteSplitAwsProps, SpiceSnapshotBucket, SpiceWorkloadRole } from '../../lib/aws';
 import { ReadWriteSplitError, SplitValidationError } from '../../lib/core/errors';
 import { synthesizeSplit } from '../../lib/core/synthesize';
-import { awsStack, OIDC_ARN } from '../support/aws';
+import { awsStack, OIDC_ARN, oidcArnIn } from '../support/aws';
 import { awsSplit } from '../support/splits';
 import { thrown } from '../support/errors';
 
@@ -19,7 +19,7 @@ describe('one error for everything wrong with ReadWriteSplitAws', () => {
     const stack = new Stack(new App(), 'Shop', { env: { region: 'us-east-1' } });
     const error = thrown(() => new ReadWriteSplitAws(stack, 'Shop', {
       split: awsSplit({ retention: { refreshSnapshots: '12h' } }),
-      cluster: { region: 'us-west-2', trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+      cluster: { region: 'us-west-2', trust: { type: 'aws-irsa', oidcProviderArn: oidcArnIn('us-west-2') } },
       allowAccessOutsideVpc: true,
     }));
     expect(error).toBeInstanceOf(ReadWriteSplitError);
@@ -63,6 +63,24 @@ describe('one error for everything wrong with ReadWriteSplitAws', () => {
     expect(irsa.message).toContain('props.cluster.trust.oidcProviderArn: "arn:aws:iam::111122223333:role/eks" is not an IAM OIDC provider ARN');
     const pods = refused({ cluster: { region: 'eu-west-1', trust: { type: 'aws-pod-identity', clusterName: '' } } });
     expect(pods.message).toContain('props.cluster.trust.clusterName: is empty');
+  });
+
+  it('refuses the OIDC provider of a cluster in another region: its tokens would never match', () => {
+    const arn = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/ABCDEF0123456789';
+    const error = refused({ cluster: { region: 'eu-west-1', trust: { type: 'aws-irsa', oidcProviderArn: arn } } });
+    expect(paths(error)).toEqual(['props.cluster.trust.oidcProviderArn']);
+    expect(error.message).toContain('props.cluster.trust.oidcProviderArn: is the OIDC provider of a cluster in us-east-1, but the cluster is in eu-west-1');
+  });
+
+  it('refuses an exempt principal whose name starts with a wildcard: it would exempt the whole account', () => {
+    const error = refused({ exemptPrincipalArns: ['arn:aws:iam::111122223333:role/*', 'arn:aws:iam::111122223333:role/cdk-*'] });
+    expect(paths(error)).toEqual(['props.exemptPrincipalArns[0]']);
+    expect(error.message).toContain('"arn:aws:iam::111122223333:role/*" starts its name with a wildcard, so the bucket policy would exempt every role of the account');
+  });
+
+  it('refuses a vpc that is not a VPC construct, naming it (JavaScript callers and description files)', () => {
+    const error = refused({ vpc: 'vpc-0a1b2c3d' as never });
+    expect(error.message).toContain('props.vpc: "vpc-0a1b2c3d" is not a VPC construct, so no S3 gateway endpoint can be added to it');
   });
 
   it('names the new trust types when given the old ones', () => {
@@ -185,7 +203,7 @@ describe('values that would deploy but never work', () => {
       const stack = new Stack(app, id, { env: { account: '111122223333', region } });
       new ReadWriteSplitAws(stack, 'Split', {
         split: awsSplit({ name, store: { cloud: 'aws', bucket: `${name}-snapshots`, region } }),
-        cluster: { region, trust: { type: 'aws-irsa', oidcProviderArn: OIDC_ARN } },
+        cluster: { region, trust: { type: 'aws-irsa', oidcProviderArn: oidcArnIn(region) } },
         vpc: ec2.Vpc.fromLookup(stack, 'Vpc', { tags: { team: name } }),
       });
     }

@@ -81,6 +81,8 @@ describe('the command line on files that go wrong', () => {
       [(f) => { f.kubernetes.writerIdentity = { typ: 'aws-irsa', roleArn: f.kubernetes.writerIdentity.roleArn }; }, /kubernetes\.writerIdentity\.typ: is not a key of this description; did you mean 'type'\?/],
       [(f) => { f.split.datasets[0].from = 'https://user:s3cr3t@example.com/orders.parquet'; }, /split\.datasets\[0\]\.from: carries a user and password in its URL, which would reach every reader; /],
       [(f) => { f.kubernetes.apps[0] = { ...f.kubernetes.apps[0], manifest: 'a/api.yaml', datasets: ['orders', 'nope'] }; }, /:\d+:\d+ kubernetes\.apps\[0\]\.datasets\[1\]: "nope" is not a dataset of the split; use one of orders, order_history\n/],
+      // A file cannot hold the construct's VPC: its id is an unknown key, and the endpoint's id is what is missing.
+      [(f) => { f.aws.vpc = 'vpc-0a1b2c3d'; delete f.aws.vpcEndpointId; }, /aws\.vpcEndpointId: is missing: .*a file cannot create one.*\n.*aws\.vpc: is not a key of this description; /],
     ];
     for (const [edit, message] of cases) {
       const result = cli('validate', write(dir, edit));

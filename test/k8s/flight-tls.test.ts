@@ -78,6 +78,20 @@ describe('TLS between the tiers (Kubernetes)', () => {
     expect(find(docs, 'Certificate', 'shop-writer-tls').spec.dnsNames).toContain(readerHost);
   });
 
+  it('names a custom endpoint in the Certificate too: readers verify the name they dial', () => {
+    const certificateFor = (flightEndpoint: string) => {
+      const split = awsSplit({ image: ENTERPRISE_2, writer: { tls: TLS, flightEndpoint } });
+      const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split, writerIdentity: WRITER_IRSA, flightCertificate: { name: 'spice-ca' } }));
+      return find(docs, 'Certificate', 'shop-writer-tls').spec;
+    };
+    const named = certificateFor('https://Flight.Shop.Internal:50051');
+    expect(named.dnsNames).toEqual(['shop-writer', 'shop-writer.shop', 'shop-writer.shop.svc', 'shop-writer.shop.svc.cluster.local', 'flight.shop.internal']);
+    expect(named.ipAddresses).toBeUndefined();
+    const byAddress = certificateFor('grpc+tls://10.20.0.50:50051');
+    expect(byAddress.dnsNames).toHaveLength(4);
+    expect(byAddress.ipAddresses).toEqual(['10.20.0.50']);
+  });
+
   it('scrapes the writers over HTTPS with the split CA', () => {
     const monitored = synth({ observability: {} });
     expect(find(monitored, 'PodMonitor', 'shop-writer').spec.podMetricsEndpoints[0]).toMatchObject({

@@ -179,6 +179,14 @@ describe('the writer cluster', () => {
     expect(JSON.stringify(find(custom, 'NetworkPolicy', 'shop-writer').spec)).toContain('"kubernetes.io/metadata.name":"observability"');
   });
 
+  it('runs no archiver without a daily archive, and renders no NetworkPolicy or admission for one', () => {
+    const noArchive = synth({ split: awsSplit({ writer: { replicas: 4 }, retention: { refreshSnapshots: '48h', dailyArchive: 'none' } }) });
+    expect(noArchive.filter((d) => d.metadata.name === 'shop-archiver')).toEqual([]);
+    expect(find(noArchive, 'NetworkPolicy', 'shop-writer').spec.ingress[0].from).toEqual([
+      { namespaceSelector: {}, podSelector: { matchLabels: { 'read-write-split.io/reader-of': 'shop' } } },
+    ]);
+  });
+
   it('admits readers of the listed namespaces only with readerNamespaces, and refuses a delegating reader elsewhere', () => {
     const app = Testing.app();
     const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-pod-identity' }, readerNamespaces: ['web', 'api'] });

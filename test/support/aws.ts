@@ -6,6 +6,8 @@ import { awsSplit } from './splits';
 
 export const OIDC_ARN = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789';
 export const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789';
+/** The OIDC provider ARN of a cluster in `region`. */
+export const oidcArnIn = (region: string) => OIDC_ARN.replace('eu-west-1', region);
 
 /** A stack in eu-west-1 with the AWS side of the shop split, and its template. */
 export function awsStack(props: Partial<ReadWriteSplitAwsProps> = {}, app = new App()) {
