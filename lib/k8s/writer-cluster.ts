@@ -8,7 +8,7 @@ import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
 import { tierLabels } from './labels';
 import { manifest } from './manifest';
-import { SplitNetworkPolicies } from './network-policies';
+import { checkExternalReaderCidrs, SplitNetworkPolicies } from './network-policies';
 import { checkPodSettings, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
@@ -51,6 +51,16 @@ export interface WriterClusterOptions {
    * @default - the description's `reader.namespaces`, else reader pods of the split in any namespace
    */
   readonly readerNamespaces?: readonly string[];
+  /**
+   * Address ranges of readers outside the cluster (a Cloud Run service's subnet, ECS tasks'
+   * subnets, hosts behind a VPN) that the writers' NetworkPolicy admits to the Flight port, beside
+   * the reader pods. They dial `split.writer.flightEndpoint`: an internal load balancer in front of
+   * the writers' Flight port that keeps the client's address (a Service of type LoadBalancer with
+   * `externalTrafficPolicy: Local`), since a NetworkPolicy sees the address the packet arrives from.
+   *
+   * @default - none: only reader pods in the cluster reach the writers
+   */
+  readonly externalReaderCidrs?: readonly string[];
   /**
    * Pod settings of the writers and the archiver: image pull secrets, node placement, priority,
    * extra env, pod labels and annotations, and the writers' update strategy.
@@ -129,6 +139,7 @@ export function checkWriterClusterOptions(
   checkMonitoringNamespace(options.monitoringNamespace, findings);
   if (options.readerNamespaces !== undefined) checkNamespaces(options.readerNamespaces, 'readerNamespaces', findings, 'no reader could reach the writers: leave it out to admit readers of any namespace');
   checkReaderNamespacesAgree(options.readerNamespaces, synthesized?.split, 'readerNamespaces', findings);
+  if (options.externalReaderCidrs !== undefined) checkExternalReaderCidrs(options.externalReaderCidrs, findings);
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
@@ -197,7 +208,7 @@ export class SpiceWriterCluster extends Construct {
     if (archiver) {
       this.archiver = new Archiver(this, 'Archiver', { split, spicepod: archiver, serviceAccountName: this.serviceAccountName, identity, settings: props.pods });
     }
-    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces ?? split.reader.namespaces, archiver: archiver !== undefined });
+    new SplitNetworkPolicies(this, 'NetworkPolicies', { split, monitoringNamespace: props.monitoringNamespace ?? 'monitoring', readerNamespaces: props.readerNamespaces ?? split.reader.namespaces, externalReaderCidrs: props.externalReaderCidrs, archiver: archiver !== undefined });
     // The archiver and the writers' scrapes trust this CA; readers get their own copy.
     flightCaConfigMap(this, split, split.namespace);
     if (props.flightCertificate) flightCertificate(this, split, props.flightCertificate);

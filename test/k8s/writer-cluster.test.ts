@@ -179,6 +179,28 @@ describe('the writer cluster', () => {
     expect(JSON.stringify(find(custom, 'NetworkPolicy', 'shop-writer').spec)).toContain('"kubernetes.io/metadata.name":"observability"');
   });
 
+  it('admits readers outside the cluster by address to the Flight port, with externalReaderCidrs', () => {
+    const external = synth({ externalReaderCidrs: ['10.20.0.0/24', 'fd00:20::/64'] });
+    const flight = find(external, 'NetworkPolicy', 'shop-writer').spec.ingress[0];
+    expect(flight.from).toEqual([
+      { namespaceSelector: {}, podSelector: { matchLabels: { 'read-write-split.io/reader-of': 'shop' } } },
+      { ipBlock: { cidr: '10.20.0.0/24' } },
+      { ipBlock: { cidr: 'fd00:20::/64' } },
+      { podSelector: { matchLabels: { 'read-write-split.io/split': 'shop', 'read-write-split.io/tier': 'archiver' } } },
+    ]);
+    expect(flight.ports).toEqual([{ protocol: 'TCP', port: 50051 }]);
+  });
+
+  it('refuses external reader ranges that are no ranges, carry host bits, or admit every address', () => {
+    const error = thrown(() => synth({ externalReaderCidrs: ['10.20.0.5', '10.20.0.5/24', '0.0.0.0/0'] }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'props.externalReaderCidrs[0]: "10.20.0.5" is not a CIDR block',
+      'props.externalReaderCidrs[1]: "10.20.0.5/24" has address bits set beyond its /24 prefix',
+      'props.externalReaderCidrs[2]: "0.0.0.0/0" is every address: anything that reaches the load balancer could dial the writers\' Flight port',
+    ]);
+    expect(thrown(() => synth({ externalReaderCidrs: [] })).message).toContain('props.externalReaderCidrs: [] is not a list of address ranges');
+  });
+
   it('runs no archiver without a daily archive, and renders no NetworkPolicy or admission for one', () => {
     const noArchive = synth({ split: awsSplit({ writer: { replicas: 4 }, retention: { refreshSnapshots: '48h', dailyArchive: 'none' } }) });
     expect(noArchive.filter((d) => d.metadata.name === 'shop-archiver')).toEqual([]);
