@@ -76,7 +76,8 @@ function days(value: unknown, path: string, findings: Findings): number | undefi
 
 /** Checks retention and converts it to whole days. */
 export function resolveRetention(spec: RetentionSpec | undefined, findings: Findings): ResolvedRetention {
-  const refreshDays = days(spec?.refreshSnapshots ?? '72h', 'retention.refreshSnapshots', findings) ?? MAX_REFRESH_DAYS;
+  const refreshGiven = days(spec?.refreshSnapshots ?? '72h', 'retention.refreshSnapshots', findings);
+  const refreshDays = refreshGiven ?? MAX_REFRESH_DAYS;
   if (refreshDays > MAX_REFRESH_DAYS) {
     findings.problem(
       'retention.refreshSnapshots',
@@ -90,10 +91,11 @@ export function resolveRetention(spec: RetentionSpec | undefined, findings: Find
     findings.problem('retention.dailyArchive', 'false is not a duration', "use 'none' to keep no archive");
   } else if (archiveSpec !== NO_ARCHIVE) {
     archiveDays = days(archiveSpec, 'retention.dailyArchive', findings);
-    if (archiveDays !== undefined && (archiveDays <= refreshDays || archiveDays > MAX_ARCHIVE_DAYS)) {
+    // Compared with the refresh snapshots only when they are known: a refresh value refused above is not 72h.
+    if (archiveDays !== undefined && ((refreshGiven !== undefined && archiveDays <= refreshDays) || archiveDays > MAX_ARCHIVE_DAYS)) {
       findings.problem(
         'retention.dailyArchive',
-        `${quote(archiveSpec)} must be longer than the refresh snapshots (${refreshDays}d) and at most ${MAX_ARCHIVE_DAYS}d`,
+        `${quote(archiveSpec)} must be ${refreshGiven !== undefined ? `longer than the refresh snapshots (${refreshDays}d) and ` : ''}at most ${MAX_ARCHIVE_DAYS}d`,
         `use e.g. '30d', or '${NO_ARCHIVE}' to keep no archive`,
       );
     }

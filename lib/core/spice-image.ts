@@ -175,7 +175,8 @@ function snapshotsCompiledIn(spec: SpiceImageSpec, edition: SpiceEdition, versio
 export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Findings, usesSnapshots = true): ResolvedSpiceImage {
   const given = spec ?? {};
   const edition = given.edition ?? 'oss';
-  if (edition !== 'oss' && edition !== 'enterprise') {
+  const editionKnown = edition === 'oss' || edition === 'enterprise';
+  if (!editionKnown) {
     findings.problem('image.edition', `${quote(edition)} is not an edition`, "use 'oss' or 'enterprise'");
   }
   const defaults = edition === 'oss' ? DEFAULT_OSS_IMAGE : undefined;
@@ -194,7 +195,8 @@ export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Fi
   }
   const resolvedVersion = version ?? { major: 0, minor: 0, patch: 0 };
   const capabilities = capabilitiesOf(given, edition, resolvedVersion);
-  const supported = version !== undefined && checkSnapshotSupport(given, edition, version, versionPath, usesSnapshots, findings);
+  // An edition refused above is reported once: what its image lacks would follow from a guess.
+  const supported = version !== undefined && editionKnown && checkSnapshotSupport(given, edition, version, versionPath, usesSnapshots, findings);
   if (version) checkSnapshotFileFormat(given, version, findings);
   if (supported && usesSnapshots && capabilities.snapshots && !capabilities.snapshotRefreshMode) {
     findings.warn(

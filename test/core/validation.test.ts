@@ -102,6 +102,22 @@ describe('bad input', () => {
   });
 });
 
+describe('follow-on problems', () => {
+  it('does not compare the archive with refresh snapshots it could not read', () => {
+    const error = validationError(awsSplit({ retention: { refreshSnapshots: '36h', dailyArchive: '2d' } }));
+    expect(error.problems.map((p) => p.path)).toEqual(['retention.refreshSnapshots']);
+    const tooLong = validationError(awsSplit({ retention: { refreshSnapshots: '36h', dailyArchive: '4000d' } }));
+    expect(tooLong.problems.map((p) => p.message)).toEqual(['"36h" is not a whole number of days; S3, GCS and Azure lifecycle rules count whole days only', '"4000d" must be at most 3650d']);
+  });
+});
+
+describe('a mistyped edition', () => {
+  it('is reported once, without what an OSS image would lack', () => {
+    const error = validationError(awsSplit({ image: { edition: 'enterprize' as never, repository: 'example.com/spiceai-enterprise', tag: '2.0.1-enterprise' } }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual(['image.edition: "enterprize" is not an edition']);
+  });
+});
+
 describe('image capabilities', () => {
   const forms = (image: SplitSpec['image'], cloud: 'aws' | 'gcp' = 'gcp') => {
     const store = cloud === 'aws' ? awsSplit().store : { cloud, bucket: 'shop-snaps', region: 'europe-west4' } as const;
