@@ -108,6 +108,8 @@ project.package.addField('exports', {
   './package.json': './package.json',
   // The command line's description file schema, for editors and validators (`require.resolve`).
   './schemas/split-file.schema.json': './schemas/split-file.schema.json',
+  // The Spice Helm chart's values as its templates read them (the chart ships no schema of its own).
+  './schemas/spice-helm-values.schema.json': './schemas/spice-helm-values.schema.json',
 });
 // TypeScript's node10 resolution (`"module": "commonjs"`, common in older CDK apps) ignores
 // `exports`: typesVersions maps each subpath to its declarations there.
@@ -119,7 +121,8 @@ project.package.addField('typesVersions', {
 // The description file's schema too: editors read it from node_modules (docs/cli.md).
 // The docs ship too: the README links to them, and users read them offline beside the code.
 // The command line's example files ship too: the README links one, and `validate` runs on them as installed.
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json', 'docs/*.md', 'examples/cli/*.split.yaml', 'examples/cli/manifests/*.yaml']);
+// So does the Helm values schema that docs/writer-targets.md checks the writers' values against.
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json', 'schemas/spice-helm-values.schema.json', 'docs/*.md', 'examples/cli/*.split.yaml', 'examples/cli/manifests/*.yaml']);
 project.package.addField('bin', { 'read-write-split': 'dist/cli/main.js' });
 // projen ignores `dist` for jsii's artifacts; here dist/ is the libdir, so that line only contradicts
 // the `!/dist/**` lines above it (the `files` allow-list decides what ships either way).

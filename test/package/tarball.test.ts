@@ -5,6 +5,8 @@ import { ROOT, run } from '../support/run';
 
 /** What `npm pack` would publish, from the compiled dist/ (built by `npm test` first). */
 const SUBPATHS = ['k8s', 'aws', 'gcp', 'azure', 'compose'];
+/** The schemas users read from the installed package: the description file's, and the Helm values' the docs check against. */
+const SHIPPED_SCHEMAS = ['schemas/split-file.schema.json', 'schemas/spice-helm-values.schema.json'];
 
 interface PackResult {
   files: { path: string; size: number }[];
@@ -26,12 +28,12 @@ describe('the published tarball', () => {
     paths = pack().files.map((file) => file.path);
   });
 
-  it('ships only the compiled JavaScript, its declarations, the description file\'s schema, the docs, the command line\'s example files, package.json, README.md and LICENSE', () => {
-    const shipped = ['package.json', 'README.md', 'LICENSE', 'schemas/split-file.schema.json'];
+  it('ships only the compiled JavaScript, its declarations, the description file\'s and Helm values\' schemas, the docs, the command line\'s example files, package.json, README.md and LICENSE', () => {
+    const shipped = ['package.json', 'README.md', 'LICENSE', ...SHIPPED_SCHEMAS];
     const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path) || /^docs\/[^/]+\.md$/.test(path)
       || /^examples\/cli\/([^/]+\.split|manifests\/[^/]+)\.yaml$/.test(path);
     expect(paths.filter((path) => !allowed(path))).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
+    expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', ...SHIPPED_SCHEMAS]));
   });
 
   it('ships every document the README links to in docs/, and the command line example it links to', () => {
@@ -52,7 +54,7 @@ describe('the published tarball', () => {
     expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
     expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
     const tooling = ['.ci/', 'bench/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
-    const allowed = (path: string) => path === 'schemas/split-file.schema.json' || path.startsWith('examples/cli/');
+    const allowed = (path: string) => SHIPPED_SCHEMAS.includes(path) || path.startsWith('examples/cli/');
     expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)) && !allowed(path))).toEqual([]);
   });
 
@@ -76,7 +78,7 @@ describe('the published tarball', () => {
 
   it('maps every subpath export for node10 resolution in typesVersions, and nothing else', () => {
     const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    const exported = Object.keys(manifest.exports).filter((key) => !['.', './package.json', './schemas/split-file.schema.json'].includes(key));
+    const exported = Object.keys(manifest.exports).filter((key) => !['.', './package.json', ...SHIPPED_SCHEMAS.map((schema) => `./${schema}`)].includes(key));
     expect(exported).toEqual(SUBPATHS.map((subpath) => `./${subpath}`));
     expect(manifest.typesVersions).toEqual({
       '*': Object.fromEntries(SUBPATHS.map((subpath) => [subpath, [manifest.exports[`./${subpath}`].types.replace(/^\.\//, '')]])),
