@@ -24,6 +24,8 @@ export function benchSplit(datasets: number, cloud: keyof typeof BENCH_STORES = 
     store: BENCH_STORES[cloud],
     writer: { storageSize: '100Gi' },
     reader: { localDisk: '40Gi' },
+    // The apps' namespaces are given to each cloud component as its readerNamespaces.
+    acknowledgedWarnings: ['reader-namespace-undescribed'],
     datasets: Array.from({ length: datasets }, (_, i): DatasetSpec => ({
       name: `table_${i}`,
       from: `s3://lake/table_${i}/`,

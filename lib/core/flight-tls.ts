@@ -69,3 +69,28 @@ export function checkFlightTls(
   }
   return tls;
 }
+
+/** The host of an `http://` endpoint; undefined for any other scheme. */
+const PLAINTEXT_HOST = /^http:\/\/(\[[^\]]+\]|[^/:]+)/i;
+
+/**
+ * Whether a host is a cluster Service name: one label (a Service of the caller's namespace), or a
+ * name under `.svc` (`<service>.<namespace>.svc`, `.svc.cluster.local` or another cluster domain).
+ */
+const isClusterServiceHost = (host: string) => (!host.includes('.') && !host.startsWith('[')) || /\.svc(\.|$)/i.test(host);
+
+/**
+ * Warns of a custom plaintext endpoint outside the cluster's Services (a load balancer, an
+ * address): whoever dials it sends the cluster API key unencrypted across that network, where the
+ * writers' NetworkPolicies keep the default in-cluster endpoint private to the split's pods.
+ */
+export function warnPlaintextEndpoint(customEndpoint: string | undefined, findings: Findings): void {
+  const host = customEndpoint === undefined ? undefined : PLAINTEXT_HOST.exec(customEndpoint)?.[1];
+  if (host === undefined || isClusterServiceHost(host)) return;
+  findings.warn(
+    'plaintext-flight-endpoint',
+    'writer.flightEndpoint',
+    `${quote(customEndpoint)} is plaintext outside the cluster's Services: delegating readers and the archiver send the cluster API key to ${host} unencrypted; ` +
+      "use an 'https://' or 'grpc+tls://' endpoint (writer.tls, or a load balancer that terminates TLS), or acknowledge this on a network you trust",
+  );
+}

@@ -130,6 +130,8 @@ export interface ResolvedSplit {
   readonly reader: ResolvedReader;
   /** Valid but risky choices, for adapters to surface at synth time. */
   readonly warnings: readonly SplitWarning[];
+  /** The warnings the description acknowledges (`acknowledgedWarnings`), for those an adapter raises. */
+  readonly acknowledgedWarnings: ReadonlySet<string>;
 }
 
 /** A split whose writers publish snapshots to a store: every split but one whose writer is a Spice Cloud app. */
@@ -250,6 +252,8 @@ export const SPLIT_WARNING_IDS = [
   's3-source-auth-unset',
   'abfs-source-auth-unset',
   'writer-volume-unsized',
+  'plaintext-flight-endpoint',
+  'reader-namespace-undescribed',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {
@@ -297,7 +301,7 @@ function resolveChecked(spec: AnySplitSpec, findings: Findings): ResolvedSplit |
   if (own) checkUpgrade(own, locked, findings);
   const warnings = findings.warnings.filter((warning) => !quiet.has(warning.id));
   if (findings.problems.length > 0 || (!store && !spiceCloud)) return undefined;
-  return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings };
+  return { name, namespace, image, store, datasets, readerForms, retention, writer, reader, warnings, acknowledgedWarnings: quiet };
 }
 
 /** The split's name for messages, even when it is missing or invalid. */

@@ -1,7 +1,7 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
-import { checkFlightTls, FlightTlsSpec } from './flight-tls';
+import { checkFlightTls, FlightTlsSpec, warnPlaintextEndpoint } from './flight-tls';
 import { checkNamespaces } from './kubernetes-names';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
@@ -239,6 +239,7 @@ export function resolveWriterSettings(
       "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'",
     );
   }
+  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, findings);
   const flightClientCertificate = checkFlightClientCertificate(spec?.flightClientCertificate, image, tls, flightEndpoint, findings);
   return {
     replicas,

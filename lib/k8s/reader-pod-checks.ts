@@ -1,4 +1,4 @@
-import { Findings, NAMESPACE_NAME, ResolvedSplit, ValidationProblem } from '../core';
+import { Findings, NAMESPACE_NAME, ResolvedSplit, SplitWarning, ValidationProblem } from '../core';
 import { SpicePorts } from './spice-container';
 
 /** Name of the reader sidecar container. */
@@ -220,4 +220,21 @@ export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSp
     `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (readerNamespaces): every delegated query would be blocked`,
     `${addNamespaceTo(namespace, "readerNamespaces (the chart's, or the description's reader.namespaces)")}, or run the application in one of those`,
   );
+}
+
+/**
+ * A sidecar outside the split's namespace while the description names no reader namespaces: the
+ * cloud side trusts the reader ServiceAccount of the split's namespace only, unless it was given
+ * `readerNamespaces` of its own, which the chart cannot see. So a warning, not a problem.
+ */
+export function undescribedNamespaceWarning(namespace: string | undefined, split: ResolvedSplit, keepsServiceAccount: boolean | undefined): SplitWarning | undefined {
+  const id = 'reader-namespace-undescribed';
+  const described = split.reader.namespaces !== undefined || namespace === undefined || namespace === split.namespace;
+  if (described || !split.store || keepsServiceAccount || split.acknowledgedWarnings.has(id)) return undefined;
+  return {
+    id,
+    path: 'props.namespace',
+    message: `is ${namespace}, but the description names no reader.namespaces: a cloud side without readerNamespaces of its own trusts the reader ServiceAccount in ${split.namespace} only, and would deny this reader every restore; ` +
+      `list ${namespace} in the description's reader.namespaces (both sides read it), or acknowledge this when the cloud side's readerNamespaces lists it`,
+  };
 }

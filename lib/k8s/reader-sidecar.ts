@@ -10,7 +10,7 @@ import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf } from './reader-pod-checks';
+import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf, undescribedNamespaceWarning } from './reader-pod-checks';
 import { addLibraryValidation, CheckedRendering, perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -21,6 +21,7 @@ import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME, SPICE_HOME_ENV, SpiceContainerMo
 import { SpicepodConfigMap } from './spicepod-config-map';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
+import { reportWarnings } from './warnings';
 import { bindKeptServiceAccount, nothingToKeepProblems } from './kept-service-account';
 import { FlightCertificateIssuer, flightCaConfigMap, NO_TLS, TlsMounts } from './flight-tls';
 import { checkFlightClientIssuer, dialerTlsMounts, flightClientCertificate } from './flight-client-certificate';
@@ -216,6 +217,8 @@ export class SpiceReaderSidecar extends Construct {
     this.spicepod = readerSpicepodFor(props.synthesized, props.datasets);
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
+    const undescribed = undescribedNamespaceWarning(this.namespace, split, props.keepWorkloadServiceAccount);
+    if (undescribed) reportWarnings(this, split, [undescribed]);
     this.identity = identityBinding(props.identity);
     this.native = (props.mode ?? 'native') === 'native';
     if (props.createServiceAccount ?? true) {
@@ -358,12 +361,13 @@ export class SpiceReaderSidecar extends Construct {
     const additions = this.additions(config);
     // Checked once per app synth call (cdk8s validates the app before each chart it renders), and
     // afresh in the next; the output takes the checks' rendering when nothing can have changed it.
-    const renderings = new CheckedRendering(object, render);
+    // A manifest checked at once renders afresh each time: nothing is kept for it.
+    const renderings = checkAt === 'at-synth' ? new CheckedRendering(object, render) : undefined;
     object.toJson = () => {
-      const json = rendered.give(checkAt === 'at-synth' ? renderings.forOutput() : render());
+      const json = rendered.give(renderings ? renderings.forOutput() : render());
       return { ...json, spec: { ...json.spec, template: withReaderSidecar(json.spec?.template ?? {}, additions) } };
     };
-    if (checkAt === 'at-synth') {
+    if (renderings) {
       const check = () => this.podProblems(renderings.forChecks(), where, namespace).map(formatProblem);
       addLibraryValidation(object, perSynthCall(object, check));
     }

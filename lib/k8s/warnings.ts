@@ -4,7 +4,7 @@ import { formatWarning, SplitWarning } from '../core/errors';
 /** Metadata type under which warnings are recorded on the construct that raised them. */
 export const WARNING_METADATA = 'read-write-split:warning';
 
-/** Warnings already printed in an app, by `<namespace>/<split>/<id>`: a split's warning shows once per app. */
+/** Warnings already printed in an app, by `<namespace>/<split>/<id>/<message>`: a split's warning shows once per app. */
 const printed = new WeakMap<IConstruct, Set<string>>();
 
 /**
@@ -17,7 +17,7 @@ export function reportWarnings(scope: Construct, split: { readonly name: string;
   printed.set(scope.node.root, seen);
   for (const warning of warnings) {
     scope.node.addMetadata(WARNING_METADATA, warning);
-    const key = `${split.namespace}/${split.name}/${warning.id}`;
+    const key = `${split.namespace}/${split.name}/${warning.id}/${warning.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     console.warn(`[Warning at ${scope.node.path}] ${formatWarning(warning)} [ack: ${warning.id}]`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SplitSpec, synthesizeSplit } from '../../lib/core';
+import { SplitSpec, synthesizeSplit, validateSplit } from '../../lib/core';
 import { TEST_FLIGHT_CA } from '../support/flight-ca';
 import { awsSplit, ENTERPRISE_2, problemAt } from '../support/splits';
 import { expectValidSpicepod } from '../support/spicepod-schema';
@@ -71,5 +71,33 @@ describe('TLS between the tiers (writer.tls)', () => {
     expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: mixed } } }), 'writer.tls.caCertificate').message).toBe('holds something other than PEM certificates');
     expect(problem.fix).toMatch(/never its key/);
     expect(problemAt(tlsSplit({ writer: { tls: { ...TLS, caCertificate: 42 as never } } }), 'writer.tls.caCertificate').message).toBe('42 is not a PEM certificate');
+  });
+});
+
+describe('a plaintext writer endpoint outside the cluster', () => {
+  const plaintextWarnings = (flightEndpoint: string, overrides: Partial<SplitSpec> = {}) =>
+    validateSplit(awsSplit({ writer: { flightEndpoint }, ...overrides })).warnings.filter((w) => w.id === 'plaintext-flight-endpoint');
+
+  it('warns that the cluster API key crosses unencrypted to a load balancer or an address', () => {
+    for (const [endpoint, host] of [
+      ['http://shop-writers.internal.example.com:50051', 'shop-writers.internal.example.com'],
+      ['http://10.20.0.7:50051', '10.20.0.7'],
+      ['http://[fd00::7]:50051', '[fd00::7]'],
+    ]) {
+      const [warning] = plaintextWarnings(endpoint);
+      expect(warning.path).toBe('writer.flightEndpoint');
+      expect(warning.message).toBe(
+        `"${endpoint}" is plaintext outside the cluster's Services: delegating readers and the archiver send the cluster API key to ${host} unencrypted; ` +
+          "use an 'https://' or 'grpc+tls://' endpoint (writer.tls, or a load balancer that terminates TLS), or acknowledge this on a network you trust",
+      );
+    }
+  });
+
+  it('keeps quiet for a cluster Service, a TLS endpoint, the default, and once acknowledged', () => {
+    for (const endpoint of ['http://shop-writer:50051', 'http://shop-writer.shop.svc:50051', 'http://shop-writer.shop.svc.cluster.local:50051', 'https://flight.shop.example:443', 'grpc+tls://flight.shop.example:443']) {
+      expect(plaintextWarnings(endpoint)).toEqual([]);
+    }
+    expect(validateSplit(awsSplit()).warnings.filter((w) => w.id === 'plaintext-flight-endpoint')).toEqual([]);
+    expect(plaintextWarnings('http://10.20.0.7:50051', { acknowledgedWarnings: ['plaintext-flight-endpoint'] })).toEqual([]);
   });
 });

@@ -1,11 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { synthesizeSplit } from '../../lib';
-import { ReadWriteSplitChart, SpiceReaderSidecar } from '../../lib/k8s';
+import { ReadWriteSplitChart, SpiceReaderSidecar, WARNING_METADATA } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { find, K8sObject } from '../support/k8s';
 import { thrown } from '../support/errors';
+import { INSIGHTS } from '../spice-cloud/support';
 
 // awsSplit: split "shop" in namespace shop, datasets orders (readers restore it) and order_history (delegated).
 const described = (namespaces: unknown) => awsSplit({ reader: { namespaces: namespaces as string[] } });
@@ -93,5 +94,48 @@ describe("the description's reader.namespaces, read by the Kubernetes side", () 
       'split.reader.namespaces[1]: "Web" is not a Kubernetes namespace',
       'split.reader.namespaces[2]: "web" is already reader.namespaces[0]',
     ]);
+  });
+});
+
+describe('a sidecar outside the split\'s namespace when the description names no reader.namespaces', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const undescribedWarnings = (sidecar: SpiceReaderSidecar) =>
+    sidecar.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data).filter((w) => w.id === 'reader-namespace-undescribed');
+
+  it('warns, once per namespace, that a cloud side trusting the default would deny it every restore', () => {
+    const printed = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: identity });
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    const first = split.readerSidecar(web, 'reader', { identity });
+    split.readerSidecar(web, 'second', { identity });
+    split.readerSidecar(new Chart(app, 'api', { namespace: 'api' }), 'reader', { identity });
+    expect(undescribedWarnings(first)).toEqual([{
+      id: 'reader-namespace-undescribed',
+      path: 'props.namespace',
+      message: 'is web, but the description names no reader.namespaces: a cloud side without readerNamespaces of its own trusts the reader ServiceAccount in shop only, and would deny this reader every restore; ' +
+        "list web in the description's reader.namespaces (both sides read it), or acknowledge this when the cloud side's readerNamespaces lists it",
+    }]);
+    const lines = printed.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('[ack: reader-namespace-undescribed]'));
+    expect(lines.map((line) => line.slice(0, line.indexOf(': is ') + 8))).toEqual(['[Warning at web/reader] props.namespace: is web', '[Warning at api/reader] props.namespace: is api']);
+  });
+
+  it("keeps quiet in the split's namespace, in a described one, for a ServiceAccount kept, once acknowledged, and for a Spice Cloud writer", () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const quiet = (spec: ReturnType<typeof awsSplit> | typeof INSIGHTS, namespace: string, options: { keepWorkloadServiceAccount?: boolean } = {}) => {
+      const app = Testing.app();
+      const split = new ReadWriteSplitChart(app, 'shop', { split: spec, ...('store' in spec ? { writerIdentity: identity } : {}) });
+      const readerIdentity = 'store' in spec ? { identity } : {};
+      return undescribedWarnings(split.readerSidecar(new Chart(app, 'app', { namespace }), 'reader', { ...readerIdentity, datasets: [spec.datasets[0].name], ...options }));
+    };
+    expect(quiet(awsSplit(), 'shop')).toEqual([]);
+    expect(quiet(described(['web']), 'web')).toEqual([]);
+    expect(quiet(awsSplit(), 'ops', { keepWorkloadServiceAccount: true })).toEqual([]);
+    expect(quiet(awsSplit({ acknowledgedWarnings: ['reader-namespace-undescribed'] }), 'web')).toEqual([]);
+    expect(quiet(INSIGHTS, 'web')).toEqual([]);
+    expect(quiet(awsSplit(), 'web')).toHaveLength(1);
   });
 });
