@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, run } from '../support/run';
 
@@ -28,10 +28,10 @@ describe('the published tarball', () => {
     paths = pack().files.map((file) => file.path);
   });
 
-  it('ships only the compiled JavaScript, its declarations, the description file\'s and Helm values\' schemas, the docs, the command line\'s example files, package.json, README.md and LICENSE', () => {
+  it('ships only the compiled JavaScript, its declarations, the description file\'s and Helm values\' schemas, the docs, the examples, package.json, README.md and LICENSE', () => {
     const shipped = ['package.json', 'README.md', 'LICENSE', ...SHIPPED_SCHEMAS];
     const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path) || /^docs\/[^/]+\.md$/.test(path)
-      || /^examples\/cli\/([^/]+\.split|manifests\/[^/]+)\.yaml$/.test(path);
+      || /^examples\/.+\.(ts|yaml|json)$/.test(path);
     expect(paths.filter((path) => !allowed(path))).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', ...SHIPPED_SCHEMAS]));
   });
@@ -45,16 +45,34 @@ describe('the published tarball', () => {
     expect(paths).toContain('examples/cli/manifests/legacy-api.yaml');
   });
 
+  it('ships every example file the docs link to or name, with the files each imports', () => {
+    const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((file) => `docs/${file}`)];
+    const named = docs.flatMap((doc) => {
+      const text = readFileSync(join(ROOT, doc), 'utf8');
+      const links = [...text.matchAll(/\]\(([^)#\s]+)/g)].map((match) => posix.normalize(posix.join(posix.dirname(doc), match[1])));
+      const quoted = [...text.matchAll(/`(examples\/[^`\s<>*]+\.(?:ts|yaml|json))`/g)].map((match) => match[1]);
+      return [...links, ...quoted].filter((path) => path.startsWith('examples/'));
+    });
+    expect(named).toEqual(expect.arrayContaining(['examples/k8s/main.ts', 'examples/aws/app.ts', 'examples/gcp/index.ts', 'examples/azure/index.ts']));
+    expect([...new Set(named)].filter((path) => !paths.some((shipped) => shipped === path || shipped.startsWith(`${path.replace(/\/$/, '')}/`)))).toEqual([]);
+    const imported = paths.filter((path) => path.startsWith('examples/') && path.endsWith('.ts')).flatMap((path) => {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      return [...text.matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((match) => posix.normalize(posix.join(posix.dirname(path), match[1])));
+    });
+    expect(imported.length).toBeGreaterThan(5);
+    expect(imported.filter((path) => !paths.includes(`${path}.ts`) && !paths.includes(`${path}/index.ts`))).toEqual([]);
+  });
+
   it('ships the entry point and declarations of the root and of every subpath', () => {
     const entries = ['dist/index.js', 'dist/index.d.ts', ...SUBPATHS.flatMap((subpath) => [`dist/${subpath}/index.js`, `dist/${subpath}/index.d.ts`])];
     expect(paths).toEqual(expect.arrayContaining(entries));
   });
 
-  it('ships no source maps, no TypeScript sources and none of the repository tooling', () => {
+  it('ships no source maps, no TypeScript sources but the examples, and none of the repository tooling', () => {
     expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
-    expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path))).toEqual([]);
-    const tooling = ['.ci/', 'bench/', 'examples/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
-    const allowed = (path: string) => SHIPPED_SCHEMAS.includes(path) || path.startsWith('examples/cli/');
+    expect(paths.filter((path) => /\.[cm]?tsx?$/.test(path) && !/\.d\.[cm]?ts$/.test(path) && !path.startsWith('examples/'))).toEqual([]);
+    const tooling = ['.ci/', 'bench/', 'lib/', 'out/', 'schemas/', 'test/', 'test-results/', '.projen/'];
+    const allowed = (path: string) => SHIPPED_SCHEMAS.includes(path);
     expect(paths.filter((path) => tooling.some((folder) => path.startsWith(folder)) && !allowed(path))).toEqual([]);
   });
 
