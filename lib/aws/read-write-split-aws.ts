@@ -1,7 +1,7 @@
 import { Annotations, CfnOutput } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { awsRoleName, checkLiteralValues, checkNamespaces, checkReaderNamespacesAgree, checkServiceAccounts, grantedReaders, trustedReaderNamespaces, checkSplit, Findings, formatWarning, quote, readerServiceAccountName, refuseSpiceCloudWriter, splitNameOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { awsRoleName, checkLiteralValues, checkNamespaces, checkReaderNamespacesAgree, checkServiceAccounts, grantedReaders, trustedReaderNamespaces, checkSplit, Findings, formatWarning, quote, readerServiceAccountName, refuseSpiceCloudWriter, splitNameOf, writerShapeOf, SplitSpec, SynthesizedSplit, WorkloadIdentity } from '../core';
 import { cdkFindings, checkNetwork, checkRoleNames, checkSnapshotBucket, checkSourceAccess, checkTrust, claimVpcEndpoint, StoreFacts, TOKEN_IN_DESCRIPTION } from './checks';
 import { SpiceSnapshotBucket, SpiceSnapshotBucketProps } from './snapshot-bucket';
 import { checkRoleTrustLength, EksTrust, KubernetesServiceAccountRef, SpiceWorkloadRole } from './workload-role';
@@ -141,7 +141,7 @@ export class ReadWriteSplitAws extends Construct {
     const findings = cdkFindings();
     checkLiteralValues(props.split, '', findings.under('split'), TOKEN_IN_DESCRIPTION);
     const synthesized = checkSplit(props.split, findings.under('split'));
-    refuseSpiceCloudWriter(synthesized?.split, 'ReadWriteSplitAws', findings.under('split'));
+    refuseSpiceCloudWriter(writerShapeOf(synthesized?.split, props.split), 'ReadWriteSplitAws', findings.under('split'));
     const store = synthesized?.split.store ?? storeOf(props.split, findings);
     const own = findings.under('props');
     const bucketOptions = { ...props.bucket, exemptPrincipalArns: props.exemptPrincipalArns };

@@ -1,6 +1,6 @@
 import type * as inputs from '@pulumi/azure-native/types/input';
 import { Findings, quote, ReaderInstance, readerInstance, splitNameOf, SplitWarning, SynthesizedSplit } from '../core';
-import { checkReaderInstance } from '../core/reader-instance-checks';
+import { checkReaderInstance, crossRegionWarning } from '../core/reader-instance-checks';
 import { pulumiFindings } from '../pulumi/checks';
 import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { ContainerRegistryRef, SpiceReaderContainerAppArgs } from './container-app-args';
@@ -176,5 +176,8 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
   }
   findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(args.split), name);
   const allocation = (a: { cpu: number; memory: number }): ContainerAppAllocation => ({ cpu: a.cpu / 100, memory: `${a.memory / 100}Gi` });
-  return { synthesized: synthesized!, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: spiceCloud ? findings.warnings : [] };
+  // Given in any of Azure's spellings ('West Europe'), compared in the store's.
+  const location = typeof args.location === 'string' ? normalizedLocation(args.location) : undefined;
+  const region = crossRegionWarning(synthesized!, location, 'args.location');
+  return { synthesized: synthesized!, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : [])] };
 }

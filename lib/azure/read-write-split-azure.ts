@@ -7,7 +7,7 @@ import { BlobContainer, BlobServiceProperties, ManagementPolicy, StorageAccount 
 import * as pulumi from '@pulumi/pulumi';
 import {
   accessPlan, azureBlobReadCondition, azureFederatedCredentialName, azureIdentityName, AzureRoleCondition, formatWarning, IdentityTier,
-  kubernetesServiceAccountSubject, quote, refuseSpiceCloudWriter, SplitIdentities, splitNameOf, SplitSpec, storedSplit, SynthesizedSplit,
+  kubernetesServiceAccountSubject, quote, refuseSpiceCloudWriter, writerShapeOf, SplitIdentities, splitNameOf, SplitSpec, storedSplit, SynthesizedSplit,
 } from '../core';
 import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
 import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
@@ -137,9 +137,9 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, resourceGroupName, cluster, privateEndpoint }");
-    } else if (synthesized?.split.writer.spiceCloud) {
+    } else if (writerShapeOf(synthesized?.split, args.split)?.writer.spiceCloud) {
       // The rest is about the store and its identities, which a Spice Cloud split has none of.
-      refuseSpiceCloudWriter(synthesized.split, 'ReadWriteSplitAzure', findings.under('split'));
+      refuseSpiceCloudWriter(writerShapeOf(synthesized?.split, args.split), 'ReadWriteSplitAzure', findings.under('split'));
     } else {
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'azure') {

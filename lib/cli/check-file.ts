@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem } from '../core';
+import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem, writerShapeOf } from '../core';
 import { AwsBuild, buildAws } from './aws-target';
 import { crossSectionProblems } from './cross-section-checks';
 import { buildKubernetes, KubernetesBuild } from './kubernetes-target';
@@ -58,15 +58,30 @@ export interface SideBuilds {
   readonly azure?: PulumiPlan;
 }
 
+/** A cloud section of a split whose writer is a Spice Cloud app: refused at the section, nothing built. */
+function spiceCloudSection(cloud: 'aws' | 'gcp' | 'azure') {
+  return {
+    nag: false,
+    problems: [{
+      path: cloud,
+      message: "is set, but the writer is a Spice Cloud app (split.writer.spiceCloud): the split has no snapshot store or writer cluster, so no cloud side (readers of the app need no cloud identity)",
+      fix: `remove the ${cloud} section: readers of the app need only its API key`,
+    }],
+  };
+}
+
 /** Builds each side the file describes (or `targets` asks for) with its construct. */
 async function buildSides(file: SplitFile, source: YamlSource, targets: readonly Target[], described: boolean): Promise<SideBuilds> {
   const wanted = (target: Target, section: unknown) => targets.includes(target) || (described && section !== undefined);
-  requireFrameworks((['k8s', 'aws', 'gcp', 'azure'] as const).filter((side) => wanted(side, side === 'k8s' ? file.kubernetes : file[side])));
+  const spiceCloud = writerShapeOf(undefined, file.split)?.writer.spiceCloud !== undefined;
+  const cloud = (side: 'aws' | 'gcp' | 'azure') => wanted(side, file[side]) && !spiceCloud;
+  requireFrameworks((['k8s', 'aws', 'gcp', 'azure'] as const).filter((side) => (side === 'k8s' ? wanted(side, file.kubernetes) : cloud(side))));
+  const refused = (side: 'aws' | 'gcp' | 'azure') => (wanted(side, file[side]) && spiceCloud ? spiceCloudSection(side) : undefined);
   return {
     k8s: wanted('k8s', file.kubernetes) ? buildKubernetes(file, dirname(source.path)) : undefined,
-    aws: wanted('aws', file.aws) ? buildAws(file) : undefined,
-    gcp: wanted('gcp', file.gcp) ? await planPulumi(file, 'gcp') : undefined,
-    azure: wanted('azure', file.azure) ? await planPulumi(file, 'azure') : undefined,
+    aws: cloud('aws') ? buildAws(file) : refused('aws'),
+    gcp: cloud('gcp') ? await planPulumi(file, 'gcp') : refused('gcp'),
+    azure: cloud('azure') ? await planPulumi(file, 'azure') : refused('azure'),
   };
 }
 

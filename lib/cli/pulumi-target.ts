@@ -35,16 +35,28 @@ let pulumi: typeof Pulumi | undefined;
 /** Azure's computed GUIDs (client, principal, tenant ids) and subscription: known only once deployed. */
 const UNKNOWN_GUID = '00000000-0000-0000-0000-000000000000';
 
+/** The ARM provider path of the Azure resources whose ids a plan shows as scopes; others keep the Pulumi type. */
+const ARM_PATHS: Record<string, (inputs: Record<string, any>) => string> = {
+  'azure-native:storage:StorageAccount': (i) => `Microsoft.Storage/storageAccounts/${i.accountName}`,
+  'azure-native:storage:BlobContainer': (i) => `Microsoft.Storage/storageAccounts/${i.accountName}/blobServices/default/containers/${i.containerName}`,
+  'azure-native:managedidentity:UserAssignedIdentity': (i) => `Microsoft.ManagedIdentity/userAssignedIdentities/${i.resourceName}`,
+  'azure-native:network:PrivateEndpoint': (i) => `Microsoft.Network/privateEndpoints/${i.privateEndpointName}`,
+  'azure-native:privatedns:PrivateZone': (i) => `Microsoft.Network/privateDnsZones/${i.privateZoneName}`,
+};
+
 /**
  * What the cloud would answer for a resource, as placeholders the components accept: Azure ids in
- * ARM's shape (the components derive subscriptions and scopes from them) with the zero GUID,
- * GCP ids as `<id of NAME>`.
+ * ARM's shape under the zero-GUID subscription (the components derive subscriptions and scopes
+ * from them), an identity's ids named after it (`<principalId of NAME>`, so a plan shows which
+ * identity gets which role), GCP ids as `<id of NAME>`.
  */
 function answer(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, unknown> } {
   if (!type.startsWith('azure-native:')) return { id: `<id of ${name}>`, state: { ...inputs, name: inputs.name ?? name } };
-  const id = `/subscriptions/${UNKNOWN_GUID}/resourceGroups/${inputs.resourceGroupName ?? 'unknown'}/providers/${type.split(':').slice(1).join('/')}/${name}`;
+  const path = ARM_PATHS[type]?.(inputs) ?? `${type.split(':').slice(1).join('/')}/${name}`;
+  const id = `/subscriptions/${UNKNOWN_GUID}/resourceGroups/${inputs.resourceGroupName ?? 'unknown'}/providers/${path}`;
   const known = inputs.accountName ?? inputs.containerName ?? inputs.resourceName ?? inputs.privateZoneName ?? inputs.privateEndpointName ?? name;
-  return { id, state: { ...inputs, id, name: known, principalId: UNKNOWN_GUID, clientId: UNKNOWN_GUID, tenantId: UNKNOWN_GUID } };
+  const computed = (key: string) => `<${key} of ${known}>`;
+  return { id, state: { ...inputs, id, name: known, principalId: computed('principalId'), clientId: computed('clientId'), tenantId: computed('tenantId') } };
 }
 
 /**

@@ -103,9 +103,10 @@ export function checkStoreCredentials(synthesized: SynthesizedSplit, findings: F
  * The cluster API key, when the reader delegates: the model's variable, required from the
  * developer's shell. Compose stops with the message when it is unset; its value is never in the file.
  */
-export function secretEnvironment(instance: ReaderInstance): Record<string, string> {
+export function secretEnvironment(instance: ReaderInstance, spiceCloud: boolean): Record<string, string> {
+  const key = spiceCloud ? `the API key of the ${instance.splitName} Spice Cloud app` : `a reader API key of the ${instance.splitName} writer cluster`;
   return Object.fromEntries(instance.secretEnv.map((binding) => [
     binding.envVar,
-    requiredVariable(binding.envVar, `export ${binding.envVar} (a reader API key of the ${instance.splitName} writer cluster, from Secret ${binding.secret.secretName}/${binding.secret.key})`),
+    requiredVariable(binding.envVar, `export ${binding.envVar} (${key}, from Secret ${binding.secret.secretName}/${binding.secret.key})`),
   ]));
 }

@@ -1,4 +1,4 @@
-import { Findings, quote } from './errors';
+import { Findings, quote, SplitWarning } from './errors';
 import { defaultFlightEndpoint, SPICE_PORTS } from './naming';
 import { checkReaderDatasets } from './reader-spicepod';
 import { SynthesizedSplit } from './synthesize';
@@ -146,4 +146,20 @@ export function checkReaderDisk(diskBytes: number, limitBytes: number, limit: st
     const gib = (bytes: number) => `${Math.ceil((bytes / 2 ** 30) * 10) / 10} GiB`;
     findings.problem('split.reader.localDisk', `needs ${gib(diskBytes)} with HOME and scratch, more than ${limit} (${gib(limitBytes)})`, fix);
   }
+}
+
+/**
+ * A reader off Kubernetes in another region than its snapshots: it works where the store admits
+ * it, but every restore crosses regions (slower starts, inter-region transfer). A warning the
+ * description can acknowledge; none for a Spice Cloud split (no store) or a region not given as text.
+ */
+export function crossRegionWarning(synthesized: SynthesizedSplit, location: unknown, path: string): SplitWarning | undefined {
+  const id = 'reader-cross-region';
+  const store = synthesized.split.store;
+  if (!store || typeof location !== 'string' || location === store.region || synthesized.split.acknowledgedWarnings.has(id)) return undefined;
+  return {
+    id,
+    path,
+    message: `is ${location}, but the split's snapshots are in ${store.region}: every restore crosses regions (slower starts, inter-region transfer charges); run the reader in ${store.region}, or acknowledge this`,
+  };
 }

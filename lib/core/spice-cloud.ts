@@ -150,8 +150,21 @@ export function checkSpiceCloudDataset(spec: DatasetSpec, connector: string, pat
   }
 }
 
+/** A split's writer, enough to tell a Spice Cloud app: as resolved, or as written when the description has problems. */
+export type WriterShape = { readonly writer: { readonly spiceCloud?: unknown } };
+
+/**
+ * The writer as resolved or, when the description did not resolve, as written: a component tells a
+ * Spice Cloud split even then, and reports what it would refuse beside the description's problems.
+ */
+export function writerShapeOf(resolved: WriterShape | undefined, spec: unknown): WriterShape | undefined {
+  if (resolved) return resolved;
+  const writer = typeof spec === 'object' && spec !== null ? (spec as { writer?: unknown }).writer : undefined;
+  return typeof writer === 'object' && writer !== null ? { writer } : undefined;
+}
+
 /** Refuses a Spice Cloud split in a component built on the snapshot store (`findings` rooted at the description). */
-export function refuseSpiceCloudWriter(split: { readonly writer: { readonly spiceCloud?: unknown } } | undefined, component: string, findings: Findings): void {
+export function refuseSpiceCloudWriter(split: WriterShape | undefined, component: string, findings: Findings): void {
   if (!split?.writer.spiceCloud) return;
   findings.problem(
     'writer.spiceCloud',

@@ -254,6 +254,7 @@ export const SPLIT_WARNING_IDS = [
   'writer-volume-unsized',
   'plaintext-flight-endpoint',
   'reader-namespace-undescribed',
+  'reader-cross-region',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {

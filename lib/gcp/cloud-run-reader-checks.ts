@@ -1,7 +1,7 @@
 import {
   checkReaderDisk, Findings, parseQuantity, splitNameOf, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
 } from '../core';
-import { checkReaderInstance, delegatedDatasets } from '../core/reader-instance-checks';
+import { checkReaderInstance, crossRegionWarning, delegatedDatasets } from '../core/reader-instance-checks';
 import { isKnownAtDeploy, pulumiFindings } from '../pulumi/checks';
 import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
@@ -220,7 +220,8 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
       const instance = readerInstance(synthesized, 'cloud-run', options);
       if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);
       findings.throwIfProblems(synthesized.split.name, componentName);
-      return { synthesized, instance, serviceName, image: instance.image, warnings: spiceCloud ? findings.warnings : [] };
+      const region = GCP_REGION.test(String(loose.location)) ? crossRegionWarning(synthesized, loose.location, 'args.location') : undefined;
+      return { synthesized, instance, serviceName, image: instance.image, warnings: [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : [])] };
     }
   }
   // A Spice Cloud split's reader delegates every dataset, known even when its description has problems.

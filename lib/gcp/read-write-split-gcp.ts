@@ -8,7 +8,7 @@ import { BucketIAMMember } from '@pulumi/gcp/storage/bucketIAMMember';
 import * as pulumi from '@pulumi/pulumi';
 import {
   accessPlan, formatWarning, gcpServiceAccountEmail, gcpServiceAccountId, gcsPrefixCondition, gcsWriterSources, gkeWorkloadIdentityUser, gkeWorkloadPrincipal,
-  IamCondition, IdentityTier, quote, refuseSpiceCloudWriter, splitNameOf, SplitSpec, storedSplit, SynthesizedSplit, WorkloadIdentity,
+  IamCondition, IdentityTier, quote, refuseSpiceCloudWriter, writerShapeOf, splitNameOf, SplitSpec, storedSplit, SynthesizedSplit, WorkloadIdentity,
 } from '../core';
 import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
 import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
@@ -139,15 +139,16 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     const own = findings.under('args');
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");
-    } else if (synthesized?.split.writer.spiceCloud) {
+    } else if (writerShapeOf(synthesized?.split, args.split)?.writer.spiceCloud) {
       // The rest is about the store and its identities, which a Spice Cloud split has none of.
-      refuseSpiceCloudWriter(synthesized.split, 'ReadWriteSplitGcp', findings.under('split'));
+      refuseSpiceCloudWriter(writerShapeOf(synthesized?.split, args.split), 'ReadWriteSplitGcp', findings.under('split'));
     } else {
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'gcp') {
         findings.problem('split.store.cloud', `${quote(store.cloud)} is not 'gcp': this component creates a GCS bucket`, "set store.cloud to 'gcp', or use the adapter of the store's cloud");
       }
-      checkCluster(args.cluster, store?.region ?? storeRegionOf(args.split, findings), own);
+      // A store of another cloud has a region of that cloud: comparing it would only follow from the problem above.
+      checkCluster(args.cluster, store?.cloud === 'gcp' ? store.region : storeRegionOf(args.split, findings), own);
       checkNetwork(args, args.cluster?.region, own);
       checkReaderGrantees(args, synthesized, own);
       if (args.grantSourceAccess !== false) checkGcsSources(args.split?.datasets, args.split?.store?.cloud === 'gcp' ? args.split.store.bucket : undefined, findings.under('split.datasets'));

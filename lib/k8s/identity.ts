@@ -13,6 +13,13 @@ export interface IdentityBinding {
    * it; GKE uses the metadata server, and pods without an identity need no token at all.
    */
   readonly automountServiceAccountToken: boolean;
+  /**
+   * The pod annotation that keeps the identity's token out of the containers it names, separated
+   * by `;` (AKS Workload Identity: `azure.workload.identity/skip-containers`).
+   *
+   * @default - none: the reference documents no such annotation for the identity
+   */
+  readonly skipContainersAnnotation?: string;
 }
 
 /** The annotations, labels and token setting one identity needs. */
@@ -36,6 +43,7 @@ export function identityBinding(identity: WorkloadIdentity | undefined): Identit
         },
         podLabels: { 'azure.workload.identity/use': 'true' },
         automountServiceAccountToken: true,
+        skipContainersAnnotation: 'azure.workload.identity/skip-containers',
       };
     default:
       return { serviceAccountAnnotations: {}, podLabels: {}, automountServiceAccountToken: false };

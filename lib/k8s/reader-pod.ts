@@ -19,6 +19,8 @@ export interface ReaderPodAdditions {
   readonly identityMountsToken: boolean;
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations: Readonly<Record<string, string>>;
+  /** The identity's annotation that keeps its token out of the application's containers (`IdentityBinding.skipContainersAnnotation`). */
+  readonly skipContainersAnnotation?: string;
   /** Secrets to pull the spiced image with, added to the pod's own. */
   readonly imagePullSecrets: readonly string[];
 }
@@ -39,6 +41,19 @@ function automountToken(own: boolean | undefined, identityNeedsIt: boolean, keep
 }
 
 /**
+ * The application's containers, listed in the identity's skip annotation (beside any it names
+ * already): the reader's token is the sidecar's, also on a ServiceAccount the workload keeps (the
+ * sidecar refuses one that carries an identity of the application's own).
+ */
+function skipContainers(spec: Json, existing: unknown, annotation: string | undefined): Json {
+  if (annotation === undefined) return {};
+  const own = [...((spec.initContainers as Json[] | undefined) ?? []), ...((spec.containers as Json[] | undefined) ?? [])].map((c) => String(c.name));
+  const given = typeof existing === 'string' ? existing.split(';').filter((name) => name !== '') : [];
+  const names = [...new Set([...given, ...own])];
+  return names.length > 0 ? { [annotation]: names.join(';') } : {};
+}
+
+/**
  * The application's pod template with the reader sidecar in it: the one place both attach paths
  * (cdk8s-plus workloads and existing manifests) build the pod, so both render the same pod.
  */
@@ -55,7 +70,11 @@ export function withReaderSidecar(template: Json, add: ReaderPodAdditions): Json
     metadata: {
       ...metadata,
       labels: { ...(metadata.labels as Json | undefined), ...add.labels },
-      annotations: { ...(metadata.annotations as Json | undefined), ...add.annotations },
+      annotations: {
+        ...(metadata.annotations as Json | undefined),
+        ...add.annotations,
+        ...skipContainers(spec, (metadata.annotations as Json | undefined)?.[add.skipContainersAnnotation ?? ''], add.skipContainersAnnotation),
+      },
     },
     spec: {
       ...spec,

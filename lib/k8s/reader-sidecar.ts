@@ -395,6 +395,7 @@ export class SpiceReaderSidecar extends Construct {
       identityMountsToken: this.identity.automountServiceAccountToken,
       labels: { [LABELS.readerOf]: this.props.synthesized.split.name, ...this.identity.podLabels },
       annotations: { [SPICEPOD_CHECKSUM_ANNOTATION]: config.checksum },
+      skipContainersAnnotation: this.identity.skipContainersAnnotation,
       imagePullSecrets: this.props.imagePullSecrets ?? [],
     };
   }

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AnySplitSpec, checkSplit, NAMESPACE_NAME, spiceCloudRefusal, splitNameOf, SynthesizedSplit, WorkloadIdentity } from '../core';
+import { AnySplitSpec, checkSplit, NAMESPACE_NAME, spiceCloudRefusal, splitNameOf, SynthesizedSplit, WorkloadIdentity, writerShapeOf } from '../core';
 import { Findings, quote } from '../core/errors';
 import { manifest } from './manifest';
 import { RESTRICTED_NAMESPACE_LABELS } from './pod-security';
@@ -79,7 +79,7 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
       'leave it out',
     );
   }
-  if (synthesized?.split.writer.spiceCloud) {
+  if (writerShapeOf(synthesized?.split, props.split)?.writer.spiceCloud) {
     checkSpiceCloudChartProps(props, findings);
     checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', findings);
     return;

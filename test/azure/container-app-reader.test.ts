@@ -1,6 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SplitSpec } from '../../lib';
 import { ReadWriteSplitAzure, SpiceReaderContainerApp, SpiceReaderContainerAppArgs } from '../../lib/azure';
 import { azureBlobReadCondition, ownershipFixCommand, readerInstance, storedSplit, synthesizeSplit } from '../../lib/core';
@@ -264,6 +264,26 @@ describe('the Container App', () => {
     const small = await deploy({ cpu: 1, memory: '2Gi', readerResources: { cpu: 0.75, memory: '1.5Gi' } }, smallSplit);
     expect(small.container('spice-reader').resources).toEqual({ cpu: 0.75, memory: '1.5Gi' });
     expect(small.container('api').resources).toEqual({ cpu: 0.25, memory: '0.5Gi' });
+  });
+});
+
+describe('the Container App in another region than its snapshots', () => {
+  it('warns that every restore crosses regions, in any spelling of the location, unless acknowledged', async () => {
+    const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const crossing = () => warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[ack: reader-cross-region]'));
+    try {
+      await deploy({ location: 'North Europe' });
+      expect(crossing()).toEqual([
+        "args.location: is northeurope, but the split's snapshots are in westeurope: every restore crosses regions (slower starts, inter-region transfer charges); run the reader in westeurope, or acknowledge this [ack: reader-cross-region]",
+      ]);
+      warned.mockClear();
+      await deploy({ location: 'West Europe' });
+      await deploy();
+      await deploy({ location: 'northeurope' }, derivedSplit(devices, { acknowledgedWarnings: ['reader-cross-region'] }));
+      expect(crossing()).toEqual([]);
+    } finally {
+      warned.mockRestore();
+    }
   });
 });
 

@@ -241,4 +241,18 @@ describe('read-write-split validate compares the kubernetes section with the clo
     const nodes = { ...file, split: { ...file.split, image: { edition: 'oss', repository: 'spiceai/spiceai', tag: '1.11.5' } }, azure: { ...file.azure, cluster: { location: 'westeurope' }, nodeIdentity: { principalId: '7f3e2d1c-0b9a-4c8d-9e7f-6a5b4c3d2e1f' } } };
     expect(problemsOf(project(nodes))).toEqual([]);
   });
+
+  it('refuses a cloud section of a Spice Cloud split at the section, and says so beside a store given to it', () => {
+    const insights = example('insights.split.yaml');
+    const gcp = { cluster: { region: 'us-east1', project: 'acme', projectNumber: '123456789012' }, subnetwork: { name: 'gke-nodes' } };
+    const section = {
+      path: 'gcp',
+      message: 'is set, but the writer is a Spice Cloud app (split.writer.spiceCloud): the split has no snapshot store or writer cluster, so no cloud side (readers of the app need no cloud identity)',
+      fix: 'remove the gcp section: readers of the app need only its API key',
+    };
+    const apps = insights.kubernetes.apps.map((app: Record<string, unknown>) => ({ ...app, manifest: 'api.yaml' }));
+    expect(problemsOf(project({ ...insights, kubernetes: { ...insights.kubernetes, apps }, gcp }))).toEqual([section]);
+    const withStore = { ...insights, split: { ...insights.split, store: { cloud: 'gcp', bucket: 'acme-insights', region: 'us-east1' } }, kubernetes: { ...insights.kubernetes, apps, writerIdentity: { type: 'gke-workload-identity' } }, gcp };
+    expect(problemsOf(project(withStore)).map((p) => p.path)).toEqual(['split.store', 'kubernetes.writerIdentity', 'gcp']);
+  });
 });

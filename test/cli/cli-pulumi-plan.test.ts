@@ -48,6 +48,17 @@ describe('read-write-split synth for GCP and Azure: the plan of the Pulumi compo
     expect(reader.condition).toContain('telemetry/refresh/');
   });
 
+  it('shows which identity gets which role, on the container by its ARM id', () => {
+    const plan = planOf('telemetry.split.yaml', 'azure');
+    const container = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/telemetry-snapshots/providers/Microsoft.Storage/storageAccounts/acmetelemetry/blobServices/default/containers/spice-snapshots';
+    const assignments = plan.resources.filter((r) => r.type === 'azure-native:authorization:RoleAssignment').map((r) => [r.name, r.inputs.principalId, r.inputs.scope, r.inputs.roleDefinitionId.split('/').pop()]);
+    expect(assignments).toEqual([
+      // Storage Blob Data Contributor, and Storage Blob Data Reader.
+      ['telemetry-writer-blob-data', '<principalId of telemetry-spice-writer>', container, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'],
+      ['telemetry-reader-blob-data', '<principalId of telemetry-spice-reader>', container, '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'],
+    ]);
+  });
+
   it('reports the component\'s own problems at the file\'s paths and lines', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rws-cli-plan-'));
     const text = readFileSync(join(ROOT, 'examples', 'cli', 'catalog.split.yaml'), 'utf8').replace('region: europe-west4, project', 'region: us-east1, project');

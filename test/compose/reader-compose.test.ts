@@ -156,6 +156,19 @@ describe("the developer's own credentials", () => {
     });
   });
 
+  it('a reader of delegated datasets only restores nothing: no store credential, and its notes say so', () => {
+    const { result, services } = generated(awsSplit({ store: GCS, image: ENTERPRISE_2, writer: { flightEndpoint: WRITERS } }), { datasets: ['history'] });
+    const reader = services['spice-reader'];
+    expect(Object.keys(reader.environment).filter((name) => /^(AWS|GOOGLE|AZURE)_/.test(name))).toEqual([]);
+    expect(reader.volumes.filter((volume: Service) => volume.type === 'bind')).toEqual([]);
+    expect(result.notes).toContain('Snapshots: none restored (gs://shop-snapshots/shop/refresh/ is not read): every dataset of this reader is queried on the writers.');
+    expect(result.notes.filter((line) => line.includes('--volumes'))).toEqual([]);
+    // A reader that restores keeps both.
+    const restoring = generated(awsSplit({ store: GCS, image: ENTERPRISE_2, writer: { flightEndpoint: WRITERS } }), { datasets: ['orders', 'history'] });
+    expect(restoring.services['spice-reader'].environment.GOOGLE_APPLICATION_CREDENTIALS).toBe(GCP_CREDENTIALS_PATH);
+    expect(restoring.result.notes.filter((line) => line.includes('--volumes'))).toHaveLength(1);
+  });
+
   it('Azure (Spice 2.x): passes the AZURE_* variables through by name', () => {
     const { text, services } = generated(awsSplit({ store: ADLS, image: ENTERPRISE_2 }), { datasets: ['orders'] });
     expect(services['spice-reader'].environment).toMatchObject({ AZURE_STORAGE_TOKEN: null, AZURE_CLIENT_ID: null, AZURE_TENANT_ID: null, AZURE_CLIENT_SECRET: null });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import * as pulumi from '@pulumi/pulumi';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import type { SplitSpec } from '../../lib';
 import { accessPlan, gcsPrefixCondition, readerDiskBytes, renderReaderSpicepod, spicepodToYaml, storedSplit, synthesizeSplit } from '../../lib/core';
@@ -164,6 +165,25 @@ describe('SpiceReaderCloudRun beside an application', () => {
     expect(ofType(resources, 'gcp:serviceaccount/account:Account')).toEqual([]);
     expect(ofType(resources, 'gcp:storage/bucketIAMMember:BucketIAMMember')[0].inputs.member).toBe(`serviceAccount:${email}`);
     expect(serviceOf(resources)).toMatchObject({ name: 'storefront-eu', ingress: 'INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER', template: { serviceAccount: email, scaling: { minInstanceCount: 2 } } });
+  });
+});
+
+describe('SpiceReaderCloudRun in another region than its snapshots', () => {
+  it('warns that every restore crosses regions, unless the description acknowledges it', async () => {
+    const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      await deploy({ location: 'us-central1' });
+      const crossing = warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[ack: reader-cross-region]'));
+      expect(crossing).toEqual([
+        "args.location: is us-central1, but the split's snapshots are in europe-west4: every restore crosses regions (slower starts, inter-region transfer charges); run the reader in europe-west4, or acknowledge this [ack: reader-cross-region]",
+      ]);
+      warned.mockClear();
+      await deploy();
+      await deploy({ location: 'us-central1' }, derivedSplit(catalog, { acknowledgedWarnings: [...(catalog.acknowledgedWarnings ?? []), 'reader-cross-region'] }));
+      expect(warned.mock.calls.filter(([message]) => String(message).includes('reader-cross-region'))).toEqual([]);
+    } finally {
+      warned.mockRestore();
+    }
   });
 });
 

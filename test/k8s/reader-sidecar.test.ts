@@ -158,6 +158,36 @@ describe('the reader sidecar in other shapes', () => {
     expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' });
   });
 
+  it("keeps the reader's Azure token out of the application's containers (AKS skip-containers), beside those the pod skips already", () => {
+    const azure = { synthesized: onStore({ cloud: 'azure', account: 'shopsnaps', container: 'snaps', region: 'westeurope' }), identity: { type: 'azure-workload-identity', clientId: '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' } } as const;
+    const secure = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
+    const annotationsOf = (podAnnotations?: Record<string, string>) => {
+      const chart = appChart();
+      const app = new kplus.Deployment(chart, 'web', {
+        metadata: { name: 'web' },
+        podMetadata: { annotations: podAnnotations },
+        initContainers: [{ name: 'migrate', image: 'web:1', securityContext: secure }],
+        containers: [{ name: 'web', image: 'web:1', portNumber: 8080, securityContext: secure }, { name: 'worker', image: 'worker:1', securityContext: secure }],
+      });
+      sidecar(chart, azure).addTo(app);
+      return find(Testing.synth(chart), 'Deployment', 'web').spec.template.metadata.annotations;
+    };
+    expect(annotationsOf()['azure.workload.identity/skip-containers']).toBe('migrate;web;worker');
+    expect(annotationsOf({ 'azure.workload.identity/skip-containers': 'worker;istio-proxy' })['azure.workload.identity/skip-containers']).toBe('worker;istio-proxy;migrate;web');
+    // A ServiceAccount the workload keeps carries the reader's client id: its containers are skipped too.
+    const kept = appChart();
+    const own = new kplus.ServiceAccount(kept, 'sa', { metadata: { name: 'web-sa' } });
+    const keptApp = new kplus.Deployment(kept, 'kept-web', { metadata: { name: 'kept-web' }, serviceAccount: own, containers: [{ name: 'web', image: 'web:1', portNumber: 8080, securityContext: secure }] });
+    sidecar(kept, { ...azure, keepWorkloadServiceAccount: true }).addTo(keptApp);
+    const keptDocs = Testing.synth(kept);
+    expect(find(keptDocs, 'ServiceAccount', 'web-sa').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' });
+    expect(find(keptDocs, 'Deployment', 'kept-web').spec.template.metadata.annotations['azure.workload.identity/skip-containers']).toBe('web');
+    // Not on other clouds: the reference documents no such annotation for them.
+    const chart = appChart();
+    sidecar(chart).addTo(restrictedApp(chart));
+    expect(Object.keys(find(Testing.synth(chart), 'Deployment', 'web').spec.template.metadata.annotations)).toEqual(['read-write-split.io/spicepod-checksum']);
+  });
+
   it('binds GKE workload identity without a token mount', () => {
     const chart = appChart();
     sidecar(chart, { synthesized: onStore(GCS), identity: { type: 'gke-workload-identity', googleServiceAccountEmail: 'shop-reader@acme-prod.iam.gserviceaccount.com' } }).addTo(restrictedApp(chart));

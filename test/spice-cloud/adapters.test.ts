@@ -125,6 +125,32 @@ describe('components built on the snapshot store refuse a Spice Cloud split, and
 
 });
 
+describe('a Spice Cloud split that also names a store: every component says what it refuses beside the description\'s problem', () => {
+  const WITH_STORE = { ...INSIGHTS, store: { cloud: 'aws', bucket: 'insights-snapshots', region: 'us-west-2' } } as unknown as SplitSpec;
+  const storeProblem = /^split\.store: is set, but the writer is a Spice Cloud app/;
+
+  it('the chart, its writer cluster\'s props', () => {
+    const problems = componentProblems(() => new ReadWriteSplitChart(Testing.app(), 'insights', { split: WITH_STORE, writerIdentity: { type: 'aws-pod-identity' } }), 'insights');
+    expect(problems).toEqual([expect.stringMatching(storeProblem), expect.stringMatching(/^props\.writerIdentity: configures the writer cluster/)]);
+  });
+
+  it('AWS, GCP and Azure, the component itself', () => {
+    const stack = new Stack(new CdkApp(), 'Insights', { env: { account: '111122223333', region: 'us-west-2' } });
+    const aws = componentProblems(() => new ReadWriteSplitAws(stack, 'Split', {
+      split: WITH_STORE, cluster: { region: 'us-west-2', trust: { type: 'aws-pod-identity', clusterName: 'prod' } }, vpcEndpointId: 'vpce-0123456789abcdef0',
+    }), 'Insights/Split');
+    expect(aws).toEqual(expect.arrayContaining([expect.stringMatching(storeProblem), expect.stringMatching(refusal('ReadWriteSplitAws'))]));
+    const gcp = componentProblems(() => new ReadWriteSplitGcp('insights', {
+      split: WITH_STORE, cluster: { region: 'us-west1', project: 'acme', projectNumber: '123456789012' }, privateGoogleAccessManagedElsewhere: true,
+    }), 'insights');
+    expect(gcp).toEqual([expect.stringMatching(storeProblem), expect.stringMatching(refusal('ReadWriteSplitGcp'))]);
+    const azure = componentProblems(() => new ReadWriteSplitAzure('insights', {
+      split: WITH_STORE, resourceGroupName: 'insights', cluster: { location: 'westeurope', oidcIssuerUrl: 'https://westeurope.oic.prod-aks.azure.com/00000000-0000-0000-0000-000000000000/11111111-1111-1111-1111-111111111111/' }, privateEndpointManagedElsewhere: true,
+    }), 'insights');
+    expect(azure).toEqual([expect.stringMatching(storeProblem), expect.stringMatching(refusal('ReadWriteSplitAzure'))]);
+  });
+});
+
 describe('the laptop reader of a Spice Cloud split (Docker Compose)', () => {
   it('holds the app\'s API key from the shell and no cloud credential, and its notes say where the data is', () => {
     const { compose, files, notes } = readerCompose(synthesizeSplit(INSIGHTS));
@@ -135,5 +161,8 @@ describe('the laptop reader of a Spice Cloud split (Docker Compose)', () => {
     expect(parse(files['spicepod.yaml']).datasets[0].params.spiceai_endpoint).toBe('https://us-west-2-prod-aws-flight.spiceai.io');
     expect(notes).toContain('Writer: the Spice Cloud app at https://us-west-2-prod-aws-flight.spiceai.io; nothing is restored, every dataset is queried there.');
     expect(notes).toContain("export SPICE_CLUSTER_API_KEY=<the Spice Cloud app's API key> (Secret insights-spice-cloud/api-key)");
+    // Nothing restored: no volume to drop, and the shell's prompt names the app, not a writer cluster.
+    expect(notes.filter((line) => line.includes('--volumes'))).toEqual([]);
+    expect((reader.environment as Record<string, unknown> | undefined)?.SPICE_CLUSTER_API_KEY).toBe('${SPICE_CLUSTER_API_KEY:?export SPICE_CLUSTER_API_KEY (the API key of the insights Spice Cloud app, from Secret insights-spice-cloud/api-key)}');
   });
 });
