@@ -169,9 +169,14 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const impersonate = args.impersonateServiceAccounts ?? false;
 
-    // Private Google Access: checked at deploy time. Only the bucket waits for the check; every
-    // other resource depends on the bucket, so a failed check creates nothing and fails once.
-    const checked = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
+    // Private Google Access, and a project number known only then: checked at deploy time. Only
+    // the bucket waits for the checks; every other resource depends on the bucket, so a failed
+    // check creates nothing. The principals take the number the check passed.
+    const checkedAccess = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
+    const checkedNumber = impersonate || typeof projectNumber === 'string' ? undefined : pulumi.output(projectNumber).apply((number) => this.projectNumber(number));
+    const pending: (Promise<unknown> | pulumi.Output<unknown> | undefined)[] = [checkedAccess, checkedNumber];
+    const checks = pending.filter((check) => check !== undefined);
+    const checked = checks.length > 1 ? pulumi.all(checks) : checks[0];
 
     this.bucket = new Bucket(`${name}-snapshots`, {
       name: afterCheck(checked, split.store.bucket),
@@ -211,9 +216,9 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       members = { writer: [writerMember(writers[0])], reader: [readerMember] };
     } else {
       // A project number given as a string was checked above: its principals are plain strings, with no Output to wait for.
-      const principal = (grantee: Grantee): pulumi.Input<string> => (typeof projectNumber === 'string'
-        ? gkeWorkloadPrincipal(projectNumber, project, grantee.namespace, grantee.serviceAccount)
-        : pulumi.output(projectNumber).apply((number) => gkeWorkloadPrincipal(this.projectNumber(number), project, grantee.namespace, grantee.serviceAccount)));
+      const principal = (grantee: Grantee): pulumi.Input<string> => (checkedNumber === undefined
+        ? gkeWorkloadPrincipal(projectNumber as string, project, grantee.namespace, grantee.serviceAccount)
+        : checkedNumber.apply((number) => gkeWorkloadPrincipal(number, project, grantee.namespace, grantee.serviceAccount)));
       writerMember = principal;
       this.identities = { writer: { type: 'gke-workload-identity' }, reader: { type: 'gke-workload-identity' } };
       // Named after the ServiceAccount, not its place in a list: adding one never replaces another.
