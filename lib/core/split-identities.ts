@@ -1,4 +1,5 @@
 import { Findings, quote, ReadWriteSplitError, ROOT_PATH, ValidationProblem } from './errors';
+import { rememberIdentityTier } from './identity-tiers';
 import { checkWorkloadIdentity, WorkloadIdentity } from './workload-identity';
 
 /**
@@ -52,6 +53,9 @@ export function parseSplitIdentities(document: unknown, source: string, output?:
   }
   if (findings.problems.length > 0) throw invalid(findings.problems);
   const identities = value as Record<string, WorkloadIdentity | null | undefined>;
+  // Each remembers its tier: the one passed for the other tier is refused (a client id tells nothing).
+  rememberIdentityTier(identities.writer ?? undefined, 'writer');
+  rememberIdentityTier(identities.reader ?? undefined, 'reader');
   return { writer: identities.writer ?? undefined, reader: identities.reader ?? undefined };
 }
 

@@ -1,4 +1,5 @@
 import { Findings, quote } from './errors';
+import { tierReadAs } from './identity-tiers';
 import { gcpServiceAccountId } from './naming';
 
 /**
@@ -181,6 +182,12 @@ export function checkNotOtherTiersIdentity(
       `${path}.googleServiceAccountEmail`,
       `names the ${otherTier}s' Google service account ${quote(email)} (${access}, which only the ${otherTier}s' ServiceAccounts may impersonate): the ${tier}s could not use it`,
       `use the ${tier}s' one, ${quote(email.replace(/^[^@]+/, gcpServiceAccountId(split.name, tier)))}`,
+    );
+  } else if (tierReadAs(identity) === otherTier) {
+    findings.problem(
+      path,
+      `is the identity read as identities.${otherTier} (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s would get no access${tier === 'reader' ? ', or read-write if it trusted them' : ''}`,
+      `give the ${tier}s identities.${tier}`,
     );
   } else if (other && !findings.isLateBound(identity) && !findings.isLateBound(other) && sameIdentity(identity, other)) {
     findings.problem(

@@ -31,7 +31,11 @@ export function checkCluster(cluster: unknown, storeRegion: string | undefined, 
     );
   }
   if (!at.isLateBound(c.projectNumber) && (typeof c.projectNumber !== 'string' || !PROJECT_NUMBER.test(c.projectNumber))) {
-    at.problem('cluster.projectNumber', `${quote(c.projectNumber)} is not a project number`, "give the project's number (digits), e.g. organizations.getProjectOutput({ projectId }).number");
+    at.problem(
+      'cluster.projectNumber',
+      `${quote(c.projectNumber)} is not a project number`,
+      `give the project's number (digits): \`gcloud projects describe ${typeof c.project === 'string' && PROJECT_ID.test(c.project) ? c.project : '<project>'} --format='value(projectNumber)'\`, or in a program organizations.getProjectOutput({ projectId }).number`,
+    );
   }
 }
 

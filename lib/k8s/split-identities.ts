@@ -8,7 +8,8 @@ export type { SplitIdentities } from '../core';
  * wrote: the whole document with `output` naming the entry (`export const telemetryIdentities =
  * split.identities` in the program), or one output's value (`pulumi stack output
  * telemetryIdentities --json`) without it. Pass the result's `writer` as the chart's
- * `writerIdentity` and its `reader` to `readerSidecar(...)`.
+ * `writerIdentity` and its `reader` to `readerSidecar(...)`: each remembers its tier, and the one
+ * passed for the other tier is refused (an Azure client id says nothing of its tier).
  *
  * @throws ReadWriteSplitError when the file is missing, is not JSON or holds no valid identities
  */

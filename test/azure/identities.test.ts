@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSplitIdentities, ReadWriteSplitError } from '../../lib';
-import { readSplitIdentities } from '../../lib/k8s';
+import { Chart, Testing } from 'cdk8s';
+import { ReadWriteSplitChart, readSplitIdentities } from '../../lib/k8s';
+import { telemetry } from '../../examples/splits/telemetry';
 import { MOCK_TENANT } from '../../examples/azure/mock-cloud';
-import { thrown } from '../support/errors';
+import { componentProblems, thrown } from '../support/errors';
 
 const WRITER = { type: 'azure-workload-identity', clientId: '85912b4d-b3fd-4193-8d9e-72bc37fcb6c8', tenantId: MOCK_TENANT } as const;
 const READER = { type: 'azure-workload-identity', clientId: '13ced50c-3db9-4d2b-8333-c13aec64a8bb', tenantId: MOCK_TENANT } as const;
@@ -93,5 +95,23 @@ describe('readSplitIdentities', () => {
     expect(problem.path).toBe(path);
     expect(problem.message).toMatch(/^is not JSON \(.+\)$/);
     expect(problem.fix).toBe('write it with `pulumi stack output --json > <file>` (the --json flag matters)');
+  });
+});
+
+describe('identities read from a stack output remember their tier', () => {
+  it("refuse the readers' identity given to the writers, and the writers' to a reader: a client id says nothing of its tier", () => {
+    const ids = parseSplitIdentities(STACK_OUTPUTS, 'outputs.json', 'telemetryIdentities');
+    expect(componentProblems(() => new ReadWriteSplitChart(Testing.app(), 'telemetry', { split: telemetry, writerIdentity: ids.reader }), 'telemetry')).toEqual([
+      "props.writerIdentity: is the identity read as identities.reader (read-only, trusted by the readers' ServiceAccount only): the writers would get no access; give the writers identities.writer",
+    ]);
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'telemetry', { split: telemetry, writerIdentity: ids.writer });
+    const web = new Chart(app, 'web', { namespace: 'telemetry' });
+    expect(componentProblems(() => split.readerSidecar(web, 'reader', { identity: ids.writer }), 'web/reader')).toEqual([
+      "props.identity: is the identity read as identities.writer (read-write, trusted by the writers' ServiceAccount only): the readers would get no access, or read-write if it trusted them; give the readers identities.reader",
+    ]);
+    expect(() => split.readerSidecar(web, 'right', { identity: ids.reader })).not.toThrow();
+    // The same values written by hand carry no tier: nothing to go by but the other tier's identity.
+    expect(() => new ReadWriteSplitChart(Testing.app(), 'telemetry', { split: telemetry, writerIdentity: { ...READER } })).not.toThrow();
   });
 });

@@ -43,6 +43,8 @@ describe('bad input', () => {
     expect(problems.join('\n')).toMatch(/"36h" is not a whole number of days/);
     expect(problems.join('\n')).toMatch(/europe-west4 is not the store's region us-central1/);
     expect(problems.join('\n')).toMatch(/"Acme_Catalog" is not a Google Cloud project id/);
+    // The fix works from a description file too, where no program can look the number up.
+    expect(problems.find((p) => p.startsWith('args.cluster.projectNumber'))).toContain("give the project's number (digits): `gcloud projects describe <project> --format='value(projectNumber)'`, or in a program");
     expect(problems.join('\n')).toMatch(/"Shop!" is not a Kubernetes namespace/);
     expect(problems.join('\n')).toMatch(/"API_client" is not a ServiceAccount name/);
     expect(await registeredSince()).toEqual([]);
