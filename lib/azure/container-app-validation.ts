@@ -178,6 +178,6 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
   const allocation = (a: { cpu: number; memory: number }): ContainerAppAllocation => ({ cpu: a.cpu / 100, memory: `${a.memory / 100}Gi` });
   // Given in any of Azure's spellings ('West Europe'), compared in the store's.
   const location = typeof args.location === 'string' ? normalizedLocation(args.location) : undefined;
-  const region = crossRegionWarning(synthesized!, location, 'args.location');
+  const region = crossRegionWarning(synthesized!, args.datasets, location, 'args.location');
   return { synthesized: synthesized!, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : [])] };
 }

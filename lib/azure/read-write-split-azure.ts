@@ -139,7 +139,7 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, resourceGroupName, cluster, privateEndpoint }");
     } else if (writerShapeOf(synthesized?.split, args.split)?.writer.spiceCloud) {
       // The rest is about the store and its identities, which a Spice Cloud split has none of.
-      refuseSpiceCloudWriter(writerShapeOf(synthesized?.split, args.split), 'ReadWriteSplitAzure', findings.under('split'));
+      refuseSpiceCloudWriter({ writer: { spiceCloud: true } }, 'ReadWriteSplitAzure', findings.under('split'));
     } else {
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'azure') {

@@ -58,14 +58,14 @@ export interface SideBuilds {
   readonly azure?: PulumiPlan;
 }
 
-/** A cloud section of a split whose writer is a Spice Cloud app: refused at the section, nothing built. */
-function spiceCloudSection(cloud: 'aws' | 'gcp' | 'azure') {
+/** A cloud side of a split whose writer is a Spice Cloud app (a section, or `--target`): refused, nothing built. */
+function spiceCloudSection(cloud: 'aws' | 'gcp' | 'azure', given: boolean) {
   return {
     nag: false,
     problems: [{
       path: cloud,
-      message: "is set, but the writer is a Spice Cloud app (split.writer.spiceCloud): the split has no snapshot store or writer cluster, so no cloud side (readers of the app need no cloud identity)",
-      fix: `remove the ${cloud} section: readers of the app need only its API key`,
+      message: `${given ? 'is set' : 'was asked for (--target)'}, but the writer is a Spice Cloud app (split.writer.spiceCloud): the split has no snapshot store or writer cluster, so no cloud side (readers of the app need no cloud identity)`,
+      fix: given ? `remove the ${cloud} section: readers of the app need only its API key` : `leave ${cloud} out of --target: readers of the app need only its API key`,
     }],
   };
 }
@@ -73,10 +73,10 @@ function spiceCloudSection(cloud: 'aws' | 'gcp' | 'azure') {
 /** Builds each side the file describes (or `targets` asks for) with its construct. */
 async function buildSides(file: SplitFile, source: YamlSource, targets: readonly Target[], described: boolean): Promise<SideBuilds> {
   const wanted = (target: Target, section: unknown) => targets.includes(target) || (described && section !== undefined);
-  const spiceCloud = writerShapeOf(undefined, file.split)?.writer.spiceCloud !== undefined;
+  const spiceCloud = Boolean(writerShapeOf(undefined, file.split)?.writer.spiceCloud);
   const cloud = (side: 'aws' | 'gcp' | 'azure') => wanted(side, file[side]) && !spiceCloud;
   requireFrameworks((['k8s', 'aws', 'gcp', 'azure'] as const).filter((side) => (side === 'k8s' ? wanted(side, file.kubernetes) : cloud(side))));
-  const refused = (side: 'aws' | 'gcp' | 'azure') => (wanted(side, file[side]) && spiceCloud ? spiceCloudSection(side) : undefined);
+  const refused = (side: 'aws' | 'gcp' | 'azure') => (wanted(side, file[side]) && spiceCloud ? spiceCloudSection(side, file[side] !== undefined) : undefined);
   return {
     k8s: wanted('k8s', file.kubernetes) ? buildKubernetes(file, dirname(source.path)) : undefined,
     aws: cloud('aws') ? buildAws(file) : refused('aws'),

@@ -32,7 +32,7 @@ const azureArgs = (file: SplitFile, azure: AzureTarget): ReadWriteSplitAzureArgs
 const registered: PlannedResource[] = [];
 let pulumi: typeof Pulumi | undefined;
 
-/** Azure's computed GUIDs (client, principal, tenant ids) and subscription: known only once deployed. */
+/** Azure's subscription, known only once deployed: the placeholder in every resource id. */
 const UNKNOWN_GUID = '00000000-0000-0000-0000-000000000000';
 
 /** The ARM provider path of the Azure resources whose ids a plan shows as scopes; others keep the Pulumi type. */
@@ -54,7 +54,8 @@ function answer(type: string, name: string, inputs: Record<string, any>): { id: 
   if (!type.startsWith('azure-native:')) return { id: `<id of ${name}>`, state: { ...inputs, name: inputs.name ?? name } };
   const path = ARM_PATHS[type]?.(inputs) ?? `${type.split(':').slice(1).join('/')}/${name}`;
   const id = `/subscriptions/${UNKNOWN_GUID}/resourceGroups/${inputs.resourceGroupName ?? 'unknown'}/providers/${path}`;
-  const known = inputs.accountName ?? inputs.containerName ?? inputs.resourceName ?? inputs.privateZoneName ?? inputs.privateEndpointName ?? name;
+  // A container's inputs name its account too: the container's own name comes first.
+  const known = inputs.containerName ?? inputs.accountName ?? inputs.resourceName ?? inputs.privateZoneName ?? inputs.privateEndpointName ?? name;
   const computed = (key: string) => `<${key} of ${known}>`;
   return { id, state: { ...inputs, id, name: known, principalId: computed('principalId'), clientId: computed('clientId'), tenantId: computed('tenantId') } };
 }

@@ -74,19 +74,23 @@ export function checkFlightTls(
 const PLAINTEXT_HOST = /^http:\/\/(\[[^\]]+\]|[^/:]+)/i;
 
 /**
- * Whether a host is a cluster Service name: one label (a Service of the caller's namespace), or a
- * name under `.svc` (`<service>.<namespace>.svc`, `.svc.cluster.local` or another cluster domain).
+ * Whether a host is a cluster Service name: one label (a Service of the caller's namespace),
+ * `<service>.<namespace>` of the writers' namespace, or a name ending in `.svc` or `.svc.cluster.local`.
  */
-const isClusterServiceHost = (host: string) => (!host.includes('.') && !host.startsWith('[')) || /\.svc(\.|$)/i.test(host);
+function isClusterServiceHost(host: string, namespace: string): boolean {
+  const labels = host.toLowerCase().split('.');
+  if (host.startsWith('[')) return false;
+  return labels.length === 1 || (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/i.test(host);
+}
 
 /**
  * Warns of a custom plaintext endpoint outside the cluster's Services (a load balancer, an
  * address): whoever dials it sends the cluster API key unencrypted across that network, where the
  * writers' NetworkPolicies keep the default in-cluster endpoint private to the split's pods.
  */
-export function warnPlaintextEndpoint(customEndpoint: string | undefined, findings: Findings): void {
+export function warnPlaintextEndpoint(customEndpoint: string | undefined, namespace: string, findings: Findings): void {
   const host = customEndpoint === undefined ? undefined : PLAINTEXT_HOST.exec(customEndpoint)?.[1];
-  if (host === undefined || isClusterServiceHost(host)) return;
+  if (host === undefined || isClusterServiceHost(host, namespace)) return;
   findings.warn(
     'plaintext-flight-endpoint',
     'writer.flightEndpoint',

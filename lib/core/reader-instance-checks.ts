@@ -148,15 +148,22 @@ export function checkReaderDisk(diskBytes: number, limitBytes: number, limit: st
   }
 }
 
+/** Whether a reader of these datasets (all by default) restores any from snapshots: one of them is accelerated. */
+export function readerRestores(split: { readonly datasets: readonly { readonly name: string; readonly readers: string }[] }, datasets: readonly string[] | undefined): boolean {
+  return split.datasets.some((dataset) => dataset.readers === 'accelerated' && (datasets === undefined || datasets.includes(dataset.name)));
+}
+
 /**
  * A reader off Kubernetes in another region than its snapshots: it works where the store admits
  * it, but every restore crosses regions (slower starts, inter-region transfer). A warning the
- * description can acknowledge; none for a Spice Cloud split (no store) or a region not given as text.
+ * description can acknowledge; none for a reader that restores nothing (a Spice Cloud split, delegated
+ * datasets only) or a region not given as text.
  */
-export function crossRegionWarning(synthesized: SynthesizedSplit, location: unknown, path: string): SplitWarning | undefined {
+export function crossRegionWarning(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined, location: unknown, path: string): SplitWarning | undefined {
   const id = 'reader-cross-region';
   const store = synthesized.split.store;
-  if (!store || typeof location !== 'string' || location === store.region || synthesized.split.acknowledgedWarnings.has(id)) return undefined;
+  const moot = !store || !readerRestores(synthesized.split, datasets) || synthesized.split.acknowledgedWarnings.has(id);
+  if (moot || typeof location !== 'string' || location === store.region) return undefined;
   return {
     id,
     path,

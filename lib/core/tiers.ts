@@ -239,7 +239,7 @@ export function resolveWriterSettings(
       "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'",
     );
   }
-  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, findings);
+  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, namespace, findings);
   const flightClientCertificate = checkFlightClientCertificate(spec?.flightClientCertificate, image, tls, flightEndpoint, findings);
   return {
     replicas,

@@ -5,7 +5,7 @@ import { checkPrivatePath } from '../pulumi/checks';
 
 /** Google Cloud project ids: 6-30 lowercase letters, digits and '-', a letter first, no '-' last. */
 export const PROJECT_ID = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
-const PROJECT_NUMBER = /^[1-9]\d{0,19}$/;
+export const PROJECT_NUMBER = /^[1-9]\d{0,19}$/;
 /** Words Google Cloud refuses in project ids. */
 export const RESERVED_PROJECT_WORDS = /google|ssl|undefined|null/;
 export const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;

@@ -220,7 +220,7 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
       const instance = readerInstance(synthesized, 'cloud-run', options);
       if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);
       findings.throwIfProblems(synthesized.split.name, componentName);
-      const region = GCP_REGION.test(String(loose.location)) ? crossRegionWarning(synthesized, loose.location, 'args.location') : undefined;
+      const region = GCP_REGION.test(String(loose.location)) ? crossRegionWarning(synthesized, validDatasets, loose.location, 'args.location') : undefined;
       return { synthesized, instance, serviceName, image: instance.image, warnings: [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : [])] };
     }
   }

@@ -12,7 +12,7 @@ import {
 } from '../core';
 import { checkBooleans, checkPulumiDescription, pulumiFindings, storeRegionOf } from '../pulumi/checks';
 import { checkReaderGrantees, Grantee, ReaderGranteeArgs, tierGrantees } from '../pulumi/grantees';
-import { checkCluster, checkGcsSources, checkNetwork } from './checks';
+import { checkCluster, checkGcsSources, checkNetwork, PROJECT_NUMBER } from './checks';
 import { lifecycleRules } from './lifecycle-rules';
 
 export type { KubernetesServiceAccountRef } from '../pulumi/grantees';
@@ -141,7 +141,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");
     } else if (writerShapeOf(synthesized?.split, args.split)?.writer.spiceCloud) {
       // The rest is about the store and its identities, which a Spice Cloud split has none of.
-      refuseSpiceCloudWriter(writerShapeOf(synthesized?.split, args.split), 'ReadWriteSplitGcp', findings.under('split'));
+      refuseSpiceCloudWriter({ writer: { spiceCloud: true } }, 'ReadWriteSplitGcp', findings.under('split'));
     } else {
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'gcp') {
@@ -174,9 +174,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     // check creates nothing. The principals take the number the check passed.
     const checkedAccess = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
     const checkedNumber = impersonate || typeof projectNumber === 'string' ? undefined : pulumi.output(projectNumber).apply((number) => this.projectNumber(number));
-    const pending: (Promise<unknown> | pulumi.Output<unknown> | undefined)[] = [checkedAccess, checkedNumber];
-    const checks = pending.filter((check) => check !== undefined);
-    const checked = checks.length > 1 ? pulumi.all(checks) : checks[0];
+    const checked = checkedAccess && checkedNumber ? pulumi.all([checkedAccess, checkedNumber]) : checkedAccess ?? checkedNumber;
 
     this.bucket = new Bucket(`${name}-snapshots`, {
       name: afterCheck(checked, split.store.bucket),
@@ -285,7 +283,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
 
   /** A project number known only at deploy time, checked then: a principal of project `undefined` would grant no one. */
   private projectNumber(value: unknown): string {
-    if (typeof value === 'string' && /^[1-9]\d{0,19}$/.test(value)) return value;
+    if (typeof value === 'string' && PROJECT_NUMBER.test(value)) return value;
     throw new pulumi.ResourceError(`args.cluster.projectNumber: ${quote(value)} is not a project number; give the project's number (digits), e.g. organizations.getProjectOutput({ projectId }).number`, this, true);
   }
 

@@ -1,4 +1,4 @@
-import { Findings, NAMESPACE_NAME, ResolvedSplit, SplitWarning, ValidationProblem } from '../core';
+import { Findings, NAMESPACE_NAME, quote, ResolvedSplit, SplitWarning, ValidationProblem } from '../core';
 import { SpicePorts } from './spice-container';
 
 /** Name of the reader sidecar container. */
@@ -225,16 +225,32 @@ export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSp
 /**
  * A sidecar outside the split's namespace while the description names no reader namespaces: the
  * cloud side trusts the reader ServiceAccount of the split's namespace only, unless it was given
- * `readerNamespaces` of its own, which the chart cannot see. So a warning, not a problem.
+ * `readerNamespaces` of its own, which the chart cannot see. So a warning, not a problem. None for
+ * a reader that restores nothing, or reads Azure with the nodes' identity (Spice 1.x).
  */
-export function undescribedNamespaceWarning(namespace: string | undefined, split: ResolvedSplit, keepsServiceAccount: boolean | undefined): SplitWarning | undefined {
+export function undescribedNamespaceWarning(reader: { readonly namespace?: string; readonly restores: boolean; readonly keepsServiceAccount?: boolean }, split: ResolvedSplit): SplitWarning | undefined {
   const id = 'reader-namespace-undescribed';
+  const { namespace, restores, keepsServiceAccount } = reader;
   const described = split.reader.namespaces !== undefined || namespace === undefined || namespace === split.namespace;
-  if (described || !split.store || keepsServiceAccount || split.acknowledgedWarnings.has(id)) return undefined;
+  const federated = split.store !== undefined && (split.store.cloud !== 'azure' || split.image.capabilities.objectStoreCredentials);
+  if (described || !federated || !restores || keepsServiceAccount || split.acknowledgedWarnings.has(id)) return undefined;
   return {
     id,
     path: 'props.namespace',
     message: `is ${namespace}, but the description names no reader.namespaces: a cloud side without readerNamespaces of its own trusts the reader ServiceAccount in ${split.namespace} only, and would deny this reader every restore; ` +
       `list ${namespace} in the description's reader.namespaces (both sides read it), or acknowledge this when the cloud side's readerNamespaces lists it`,
   };
+}
+
+/** The sidecar's ports and mode, as given. */
+export function checkSidecarPorts(props: { readonly metricsPort?: number; readonly appPorts?: readonly (number | AppPort)[]; readonly mode?: string }, findings: Findings): void {
+  const valid = (port: unknown) => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
+  if (props.metricsPort !== undefined && !valid(props.metricsPort)) findings.problem('metricsPort', `${quote(props.metricsPort)} is not a port`, 'use a number from 1 to 65535');
+  props.appPorts?.forEach((port, i) => {
+    const number = typeof port === 'object' && port !== null ? port.port : port;
+    if (!valid(number)) findings.problem(`appPorts[${i}]${number === port ? '' : '.port'}`, `${quote(number)} is not a port`, 'use a number from 1 to 65535');
+    const protocol = typeof port === 'object' && port !== null ? port.protocol : undefined;
+    if (protocol !== undefined && !isPortProtocol(protocol)) findings.problem(`appPorts[${i}].protocol`, `${quote(protocol)} is not a port protocol`, "use 'TCP', 'UDP' or 'SCTP'");
+  });
+  if (props.mode !== undefined && !['native', 'classic'].includes(props.mode)) findings.problem('mode', `${quote(props.mode)} is not a sidecar mode`, "use 'native' or 'classic'");
 }

@@ -42,12 +42,13 @@ function automountToken(own: boolean | undefined, identityNeedsIt: boolean, keep
 
 /**
  * The application's containers, listed in the identity's skip annotation (beside any it names
- * already): the reader's token is the sidecar's, also on a ServiceAccount the workload keeps (the
- * sidecar refuses one that carries an identity of the application's own).
+ * already): on the reader ServiceAccount, the reader's token is the sidecar's. A ServiceAccount the
+ * workload keeps may carry the application's own identity, shared with the reader: left as it is.
  */
-function skipContainers(spec: Json, existing: unknown, annotation: string | undefined): Json {
-  if (annotation === undefined) return {};
+function skipContainers(spec: Json, annotations: Json | undefined, annotation: string | undefined, keeps: boolean): Json {
+  if (annotation === undefined || keeps) return {};
   const own = [...((spec.initContainers as Json[] | undefined) ?? []), ...((spec.containers as Json[] | undefined) ?? [])].map((c) => String(c.name));
+  const existing = annotations?.[annotation];
   const given = typeof existing === 'string' ? existing.split(';').filter((name) => name !== '') : [];
   const names = [...new Set([...given, ...own])];
   return names.length > 0 ? { [annotation]: names.join(';') } : {};
@@ -73,7 +74,7 @@ export function withReaderSidecar(template: Json, add: ReaderPodAdditions): Json
       annotations: {
         ...(metadata.annotations as Json | undefined),
         ...add.annotations,
-        ...skipContainers(spec, (metadata.annotations as Json | undefined)?.[add.skipContainersAnnotation ?? ''], add.skipContainersAnnotation),
+        ...skipContainers(spec, metadata.annotations as Json | undefined, add.skipContainersAnnotation, keeps),
       },
     },
     spec: {

@@ -5,12 +5,12 @@ import {
   checkIdentityForStore, checkNotOtherTiersIdentity, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerLocalDiskFor, readerObjectsName, readerServiceAccountName, SynthesizedSplit,
   TierSpicepod,
 } from '../core';
-import { Findings, formatProblem, quote, ValidationProblem } from '../core/errors';
+import { Findings, formatProblem, ValidationProblem } from '../core/errors';
 import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, checkAdmittedNamespace, isPortProtocol, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf, undescribedNamespaceWarning } from './reader-pod-checks';
+import { AppPort, checkAdmittedNamespace, checkSidecarPorts, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf, undescribedNamespaceWarning } from './reader-pod-checks';
 import { addLibraryValidation, CheckedRendering, perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -162,18 +162,6 @@ export interface ReaderAttachment {
   readonly networkPolicy: ApiObject;
 }
 
-function portProblems(props: SpiceReaderSidecarOptions, findings: Findings): void {
-  const valid = (port: unknown) => Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536;
-  if (props.metricsPort !== undefined && !valid(props.metricsPort)) findings.problem('metricsPort', `${quote(props.metricsPort)} is not a port`, 'use a number from 1 to 65535');
-  props.appPorts?.forEach((port, i) => {
-    const number = typeof port === 'object' && port !== null ? port.port : port;
-    if (!valid(number)) findings.problem(`appPorts[${i}]${number === port ? '' : '.port'}`, `${quote(number)} is not a port`, 'use a number from 1 to 65535');
-    const protocol = typeof port === 'object' && port !== null ? port.protocol : undefined;
-    if (protocol !== undefined && !isPortProtocol(protocol)) findings.problem(`appPorts[${i}].protocol`, `${quote(protocol)} is not a port protocol`, "use 'TCP', 'UDP' or 'SCTP'");
-  });
-  if (props.mode !== undefined && !['native', 'classic'].includes(props.mode)) findings.problem('mode', `${quote(props.mode)} is not a sidecar mode`, "use 'native' or 'classic'");
-}
-
 /**
  * The reader sidecar of a split, added to application workloads with `addTo` (cdk8s-plus) or
  * `addToManifest` (an existing manifest brought in with `Include`). Both paths build the pod the
@@ -204,7 +192,7 @@ export class SpiceReaderSidecar extends Construct {
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     checkNotOtherTiersIdentity(props.identity, 'reader', split, props.writerIdentity, 'identity', own);
     checkAdmittedNamespace({ admitted: props.admittedNamespaces, namespace: props.namespace ?? Chart.of(this).namespace, datasets: props.datasets, keepsServiceAccount: props.keepWorkloadServiceAccount }, split, own);
-    portProblems(props, own);
+    checkSidecarPorts(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
     checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', own);
@@ -217,8 +205,8 @@ export class SpiceReaderSidecar extends Construct {
     this.spicepod = readerSpicepodFor(props.synthesized, props.datasets);
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
-    const undescribed = undescribedNamespaceWarning(this.namespace, split, props.keepWorkloadServiceAccount);
-    if (undescribed) reportWarnings(this, split, [undescribed]);
+    const restores = this.spicepod.spicepod.snapshots !== undefined;
+    reportWarnings(this, split, [undescribedNamespaceWarning({ namespace: this.namespace, restores, keepsServiceAccount: props.keepWorkloadServiceAccount }, split)].filter((w) => w !== undefined));
     this.identity = identityBinding(props.identity);
     this.native = (props.mode ?? 'native') === 'native';
     if (props.createServiceAccount ?? true) {

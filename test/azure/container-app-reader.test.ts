@@ -280,6 +280,8 @@ describe('the Container App in another region than its snapshots', () => {
       await deploy({ location: 'West Europe' });
       await deploy();
       await deploy({ location: 'northeurope' }, derivedSplit(devices, { acknowledgedWarnings: ['reader-cross-region'] }));
+      // A reader of delegated datasets only restores nothing: no restore crosses regions.
+      await deploy({ location: 'northeurope', datasets: ['device_state'], clusterApiKey: { secretUrl: KEY_URL } }, delegating);
       expect(crossing()).toEqual([]);
     } finally {
       warned.mockRestore();

@@ -254,5 +254,10 @@ describe('read-write-split validate compares the kubernetes section with the clo
     expect(problemsOf(project({ ...insights, kubernetes: { ...insights.kubernetes, apps }, gcp }))).toEqual([section]);
     const withStore = { ...insights, split: { ...insights.split, store: { cloud: 'gcp', bucket: 'acme-insights', region: 'us-east1' } }, kubernetes: { ...insights.kubernetes, apps, writerIdentity: { type: 'gke-workload-identity' } }, gcp };
     expect(problemsOf(project(withStore)).map((p) => p.path)).toEqual(['split.store', 'kubernetes.writerIdentity', 'gcp']);
+    // Asked for on the command line, with no section: said as asked.
+    const asked = cli('validate', join(project({ ...insights, kubernetes: { ...insights.kubernetes, apps } }), 'split.yaml'), '--target', 'spicepods,aws', '--format', 'json');
+    expect(JSON.parse(asked.stdout).problems.map((p: Record<string, string>) => `${p.path}: ${p.message.split(',')[0]}; ${p.fix}`)).toEqual([
+      'aws: was asked for (--target); leave aws out of --target: readers of the app need only its API key',
+    ]);
   });
 });

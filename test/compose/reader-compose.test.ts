@@ -163,6 +163,8 @@ describe("the developer's own credentials", () => {
     expect(reader.volumes.filter((volume: Service) => volume.type === 'bind')).toEqual([]);
     expect(result.notes).toContain('Snapshots: none restored (gs://shop-snapshots/shop/refresh/ is not read): every dataset of this reader is queried on the writers.');
     expect(result.notes.filter((line) => line.includes('--volumes'))).toEqual([]);
+    // Nor is a Spice 1.x reader of GCS refused for a metadata server it would never use.
+    expect(() => readerCompose(synthesizeSplit(awsSplit({ store: GCS, writer: { flightEndpoint: WRITERS } })), { datasets: ['history'] })).not.toThrow();
     // A reader that restores keeps both.
     const restoring = generated(awsSplit({ store: GCS, image: ENTERPRISE_2, writer: { flightEndpoint: WRITERS } }), { datasets: ['orders', 'history'] });
     expect(restoring.services['spice-reader'].environment.GOOGLE_APPLICATION_CREDENTIALS).toBe(GCP_CREDENTIALS_PATH);

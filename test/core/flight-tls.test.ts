@@ -83,6 +83,9 @@ describe('a plaintext writer endpoint outside the cluster', () => {
       ['http://shop-writers.internal.example.com:50051', 'shop-writers.internal.example.com'],
       ['http://10.20.0.7:50051', '10.20.0.7'],
       ['http://[fd00::7]:50051', '[fd00::7]'],
+      // Not a Service name: another namespace's pair is a domain, and .svc must end the name.
+      ['http://writers.corp:50051', 'writers.corp'],
+      ['http://flight.svc.example.com:50051', 'flight.svc.example.com'],
     ]) {
       const [warning] = plaintextWarnings(endpoint);
       expect(warning.path).toBe('writer.flightEndpoint');
@@ -94,7 +97,7 @@ describe('a plaintext writer endpoint outside the cluster', () => {
   });
 
   it('keeps quiet for a cluster Service, a TLS endpoint, the default, and once acknowledged', () => {
-    for (const endpoint of ['http://shop-writer:50051', 'http://shop-writer.shop.svc:50051', 'http://shop-writer.shop.svc.cluster.local:50051', 'https://flight.shop.example:443', 'grpc+tls://flight.shop.example:443']) {
+    for (const endpoint of ['http://shop-writer:50051', 'http://shop-writer.shop:50051', 'http://shop-writer.shop.svc:50051', 'http://shop-writer.shop.svc.cluster.local:50051', 'https://flight.shop.example:443', 'grpc+tls://flight.shop.example:443']) {
       expect(plaintextWarnings(endpoint)).toEqual([]);
     }
     expect(validateSplit(awsSplit()).warnings.filter((w) => w.id === 'plaintext-flight-endpoint')).toEqual([]);

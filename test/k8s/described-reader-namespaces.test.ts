@@ -125,7 +125,7 @@ describe('a sidecar outside the split\'s namespace when the description names no
 
   it("keeps quiet in the split's namespace, in a described one, for a ServiceAccount kept, once acknowledged, and for a Spice Cloud writer", () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const quiet = (spec: ReturnType<typeof awsSplit> | typeof INSIGHTS, namespace: string, options: { keepWorkloadServiceAccount?: boolean } = {}) => {
+    const quiet = (spec: ReturnType<typeof awsSplit> | typeof INSIGHTS, namespace: string, options: { keepWorkloadServiceAccount?: boolean; datasets?: string[] } = {}) => {
       const app = Testing.app();
       const split = new ReadWriteSplitChart(app, 'shop', { split: spec, ...('store' in spec ? { writerIdentity: identity } : {}) });
       const readerIdentity = 'store' in spec ? { identity } : {};
@@ -136,6 +136,10 @@ describe('a sidecar outside the split\'s namespace when the description names no
     expect(quiet(awsSplit(), 'ops', { keepWorkloadServiceAccount: true })).toEqual([]);
     expect(quiet(awsSplit({ acknowledgedWarnings: ['reader-namespace-undescribed'] }), 'web')).toEqual([]);
     expect(quiet(INSIGHTS, 'web')).toEqual([]);
+    // A reader that restores nothing needs no trust; Azure on Spice 1.x reads with the nodes' identity.
+    expect(quiet(awsSplit(), 'web', { datasets: ['history'] })).toEqual([]);
+    const nodes = new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit({ store: { cloud: 'azure', account: 'shopsnaps', container: 'snaps', region: 'westeurope' }, datasets: [{ name: 'orders', from: 's3://lake/orders/', params: { s3_auth: 'public' } }] }) });
+    expect(undescribedWarnings(nodes.readerSidecar(new Chart(nodes.node.scope!, 'app', { namespace: 'web' }), 'reader'))).toEqual([]);
     expect(quiet(awsSplit(), 'web')).toHaveLength(1);
   });
 });

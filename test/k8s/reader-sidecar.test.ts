@@ -158,7 +158,7 @@ describe('the reader sidecar in other shapes', () => {
     expect(find(docs, 'ServiceAccount', 'shop-reader').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' });
   });
 
-  it("keeps the reader's Azure token out of the application's containers (AKS skip-containers), beside those the pod skips already", () => {
+  it("keeps the reader's Azure token out of the application's containers (AKS skip-containers), beside those the pod skips already, unless it keeps its ServiceAccount", () => {
     const azure = { synthesized: onStore({ cloud: 'azure', account: 'shopsnaps', container: 'snaps', region: 'westeurope' }), identity: { type: 'azure-workload-identity', clientId: '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' } } as const;
     const secure = { user: 10001, capabilities: { drop: [kplus.Capability.ALL] }, seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT } };
     const annotationsOf = (podAnnotations?: Record<string, string>) => {
@@ -174,14 +174,14 @@ describe('the reader sidecar in other shapes', () => {
     };
     expect(annotationsOf()['azure.workload.identity/skip-containers']).toBe('migrate;web;worker');
     expect(annotationsOf({ 'azure.workload.identity/skip-containers': 'worker;istio-proxy' })['azure.workload.identity/skip-containers']).toBe('worker;istio-proxy;migrate;web');
-    // A ServiceAccount the workload keeps carries the reader's client id: its containers are skipped too.
+    // A ServiceAccount the workload keeps may carry the application's own identity, shared with the reader: its containers keep it.
     const kept = appChart();
     const own = new kplus.ServiceAccount(kept, 'sa', { metadata: { name: 'web-sa' } });
     const keptApp = new kplus.Deployment(kept, 'kept-web', { metadata: { name: 'kept-web' }, serviceAccount: own, containers: [{ name: 'web', image: 'web:1', portNumber: 8080, securityContext: secure }] });
     sidecar(kept, { ...azure, keepWorkloadServiceAccount: true }).addTo(keptApp);
     const keptDocs = Testing.synth(kept);
     expect(find(keptDocs, 'ServiceAccount', 'web-sa').metadata.annotations).toEqual({ 'azure.workload.identity/client-id': '6f1c2b3a-0d4e-4f5a-9b8c-7d6e5f4a3b2c' });
-    expect(find(keptDocs, 'Deployment', 'kept-web').spec.template.metadata.annotations['azure.workload.identity/skip-containers']).toBe('web');
+    expect(find(keptDocs, 'Deployment', 'kept-web').spec.template.metadata.annotations['azure.workload.identity/skip-containers']).toBeUndefined();
     // Not on other clouds: the reference documents no such annotation for them.
     const chart = appChart();
     sidecar(chart).addTo(restrictedApp(chart));
