@@ -135,11 +135,13 @@ export class ReadWriteSplitAzure extends pulumi.ComponentResource {
     const findings = pulumiFindings();
     const synthesized = checkPulumiDescription(args?.split, findings);
     const own = findings.under('args');
+    // A Spice Cloud writer is told apart even when the description has problems.
+    const written = writerShapeOf(synthesized?.split, args?.split);
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, resourceGroupName, cluster, privateEndpoint }");
-    } else if (writerShapeOf(synthesized?.split, args.split)?.writer.spiceCloud) {
+    } else if (written?.writer.spiceCloud) {
       // The rest is about the store and its identities, which a Spice Cloud split has none of.
-      refuseSpiceCloudWriter({ writer: { spiceCloud: true } }, 'ReadWriteSplitAzure', findings.under('split'));
+      refuseSpiceCloudWriter(written, 'ReadWriteSplitAzure', findings.under('split'));
     } else {
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'azure') {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Findings, quote } from './errors';
 import { checkSecretName } from './secret-ref';
 import { formatVersion, ResolvedSpiceImage } from './spice-image';
@@ -70,17 +71,20 @@ export function checkFlightTls(
   return tls;
 }
 
-/** The host of an `http://` endpoint; undefined for any other scheme. */
-const PLAINTEXT_HOST = /^http:\/\/(\[[^\]]+\]|[^/:]+)/i;
+/** A Flight endpoint's scheme and host (lowercase; an IPv6 address without its brackets); undefined if it names none. */
+export function flightEndpointParts(endpoint: string): { readonly scheme: string; readonly host: string } | undefined {
+  const match = /^([a-z+]+):\/\/(\[[^\]]+\]|[^/:]+)/i.exec(endpoint);
+  return match ? { scheme: match[1].toLowerCase(), host: match[2].replace(/^\[(.*)\]$/, '$1').toLowerCase() } : undefined;
+}
 
 /**
  * Whether a host is a cluster Service name: one label (a Service of the caller's namespace),
  * `<service>.<namespace>` of the writers' namespace, or a name ending in `.svc` or `.svc.cluster.local`.
  */
 function isClusterServiceHost(host: string, namespace: string): boolean {
-  const labels = host.toLowerCase().split('.');
-  if (host.startsWith('[')) return false;
-  return labels.length === 1 || (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/i.test(host);
+  const labels = host.split('.');
+  if (isIP(host) !== 0) return false;
+  return labels.length === 1 || (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(host);
 }
 
 /**
@@ -89,8 +93,9 @@ function isClusterServiceHost(host: string, namespace: string): boolean {
  * writers' NetworkPolicies keep the default in-cluster endpoint private to the split's pods.
  */
 export function warnPlaintextEndpoint(customEndpoint: string | undefined, namespace: string, findings: Findings): void {
-  const host = customEndpoint === undefined ? undefined : PLAINTEXT_HOST.exec(customEndpoint)?.[1];
-  if (host === undefined || isClusterServiceHost(host, namespace)) return;
+  const parts = customEndpoint === undefined ? undefined : flightEndpointParts(customEndpoint);
+  if (parts?.scheme !== 'http' || isClusterServiceHost(parts.host, namespace)) return;
+  const host = isIP(parts.host) === 6 ? `[${parts.host}]` : parts.host;
   findings.warn(
     'plaintext-flight-endpoint',
     'writer.flightEndpoint',

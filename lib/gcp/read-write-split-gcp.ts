@@ -137,11 +137,13 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     const findings = pulumiFindings();
     const synthesized = checkPulumiDescription(args?.split, findings);
     const own = findings.under('args');
+    // A Spice Cloud writer is told apart even when the description has problems.
+    const written = writerShapeOf(synthesized?.split, args?.split);
     if (!args || typeof args !== 'object') {
       own.problem('(split)', `${quote(args)} is not the component's args`, "give { split, cluster, subnetwork }");
-    } else if (writerShapeOf(synthesized?.split, args.split)?.writer.spiceCloud) {
+    } else if (written?.writer.spiceCloud) {
       // The rest is about the store and its identities, which a Spice Cloud split has none of.
-      refuseSpiceCloudWriter({ writer: { spiceCloud: true } }, 'ReadWriteSplitGcp', findings.under('split'));
+      refuseSpiceCloudWriter(written, 'ReadWriteSplitGcp', findings.under('split'));
     } else {
       const store = synthesized?.split.store;
       if (store && store.cloud !== 'gcp') {

@@ -5,6 +5,7 @@ import {
   FLIGHT_CA_DIR, FLIGHT_CA_KEY, FLIGHT_TLS_DIR, flightCaConfigMapName, NAMESPACE_NAME, ResolvedSplit, TLS_SECRET_KEYS, writerServiceHost, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
+import { flightEndpointParts } from '../core/flight-tls';
 import { LABELS } from './labels';
 import { Json, manifest } from './manifest';
 import { firstInNamespace } from './once-per-namespace';
@@ -112,7 +113,7 @@ export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer
   const host = writerServiceHost(split.name, split.namespace);
   const names = [service, `${service}.${split.namespace}`, `${service}.${split.namespace}.svc`, host];
   // A custom endpoint (a load balancer in front of the writers) is the name readers verify.
-  const endpoint = endpointHost(split.writer.flightEndpoint);
+  const endpoint = flightEndpointParts(split.writer.flightEndpoint)?.host;
   const ip = endpoint !== undefined && isIP(endpoint) !== 0;
   if (endpoint !== undefined && !ip && !names.includes(endpoint)) names.push(endpoint);
   return manifest(scope, 'FlightCertificate', 'cert-manager.io/v1', 'Certificate', {
@@ -129,10 +130,4 @@ export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer
       issuerRef: issuerRef(issuer),
     },
   });
-}
-
-/** The host of a Flight endpoint URL (brackets of an IPv6 address dropped). */
-function endpointHost(endpoint: string): string | undefined {
-  const host = /^[a-z+]+:\/\/(\[[^\]]+\]|[^/:]+)/i.exec(endpoint)?.[1];
-  return host?.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }

@@ -22,6 +22,7 @@ import { SpicepodConfigMap } from './spicepod-config-map';
 import { configMapVolume, emptyDirVolume, TMP_SIZE } from './spice-volumes';
 import { readerServiceAccount } from './reader-service-account';
 import { reportWarnings } from './warnings';
+import { readerRestores } from '../core/reader-instance-checks';
 import { bindKeptServiceAccount, nothingToKeepProblems } from './kept-service-account';
 import { FlightCertificateIssuer, flightCaConfigMap, NO_TLS, TlsMounts } from './flight-tls';
 import { checkFlightClientIssuer, dialerTlsMounts, flightClientCertificate } from './flight-client-certificate';
@@ -205,7 +206,7 @@ export class SpiceReaderSidecar extends Construct {
     this.spicepod = readerSpicepodFor(props.synthesized, props.datasets);
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
-    const restores = this.spicepod.spicepod.snapshots !== undefined;
+    const restores = readerRestores(split, props.datasets);
     reportWarnings(this, split, [undescribedNamespaceWarning({ namespace: this.namespace, restores, keepsServiceAccount: props.keepWorkloadServiceAccount }, split)].filter((w) => w !== undefined));
     this.identity = identityBinding(props.identity);
     this.native = (props.mode ?? 'native') === 'native';
