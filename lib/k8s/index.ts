@@ -5,6 +5,7 @@ export { SpiceWriterCluster } from './writer-cluster';
 export type { SpiceWriterClusterProps, WriterClusterOptions } from './writer-cluster';
 export type { FlightCertificateIssuer } from './flight-tls';
 export type { ClusterApiKeyExternalSecret } from './cluster-api-key';
+export type { FlightLoadBalancer, FlightLoadBalancerCloud } from './flight-load-balancer';
 // The writer cluster's parts, as types of its escape hatches (`chart.writer.owner.apiObject`, ...).
 export type { WriterStatefulSet } from './writer-statefulset';
 export type { WriterRoleWorkload, WriterWorkloads } from './writer-workloads';

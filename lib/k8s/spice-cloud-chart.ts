@@ -3,7 +3,7 @@ import type { ReadWriteSplitChartProps } from './split-chart';
 import { checkMonitoringNamespace } from './writer-cluster';
 
 /** Chart props that configure the writer cluster or its Namespace: neither exists with a Spice Cloud writer. */
-const WRITER_SIDE_PROPS = ['writerIdentity', 'nodeSpread', 'flightCertificate', 'flightClientCertificate', 'workloads', 'argoCdSyncWave', 'readerNamespaces'] as const;
+const WRITER_SIDE_PROPS = ['writerIdentity', 'nodeSpread', 'flightCertificate', 'flightClientCertificate', 'workloads', 'argoCdSyncWave', 'readerNamespaces', 'externalReaderCidrs', 'flightLoadBalancer'] as const;
 /** Pod settings readers take from the chart: their image pull Secrets. */
 const READER_POD_SETTINGS = new Set(['imagePullSecrets']);
 

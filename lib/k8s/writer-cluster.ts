@@ -17,6 +17,7 @@ import { checkWriterWorkloads, WriterRoleWorkload, writerRoleWorkload, WriterWor
 import { checkCertificateIssuer, FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
 import { checkFlightClientIssuer, flightClientCertificate } from './flight-client-certificate';
 import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
+import { checkFlightLoadBalancer, FlightLoadBalancer, flightLoadBalancerService } from './flight-load-balancer';
 
 /** The writer-side settings a chart and a standalone writer cluster share. */
 export interface WriterClusterOptions {
@@ -61,6 +62,16 @@ export interface WriterClusterOptions {
    * @default - none: only reader pods in the cluster reach the writers
    */
   readonly externalReaderCidrs?: readonly string[];
+  /**
+   * An internal load balancer in front of the writers' Flight port for the readers of
+   * `externalReaderCidrs` (which it requires): a Service `<split>-writer-flight` of type
+   * LoadBalancer, internal on `cloud`'s network, that accepts those ranges only and keeps the
+   * client's address. Point `split.writer.flightEndpoint` at its address (a private DNS name for
+   * it, which `writer.tls`'s certificate then names).
+   *
+   * @default - none: bring your own in front of the writers' Flight port
+   */
+  readonly flightLoadBalancer?: FlightLoadBalancer;
   /**
    * Pod settings of the writers and the archiver: image pull secrets, node placement, priority,
    * extra env, pod labels and annotations, and the writers' update strategy.
@@ -140,6 +151,7 @@ export function checkWriterClusterOptions(
   if (options.readerNamespaces !== undefined) checkNamespaces(options.readerNamespaces, 'readerNamespaces', findings, 'no reader could reach the writers: leave it out to admit readers of any namespace');
   checkReaderNamespacesAgree(options.readerNamespaces, synthesized?.split, 'readerNamespaces', findings);
   if (options.externalReaderCidrs !== undefined) checkExternalReaderCidrs(options.externalReaderCidrs, findings);
+  if (options.flightLoadBalancer !== undefined) checkFlightLoadBalancer(options.flightLoadBalancer, options.externalReaderCidrs, findings);
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);
@@ -168,6 +180,8 @@ export class SpiceWriterCluster extends Construct {
   public readonly serviceAccount: ApiObject;
   public readonly service: ApiObject;
   public readonly budget: ApiObject;
+  /** The internal load balancer of the writers' Flight port; undefined without `flightLoadBalancer`. */
+  public readonly flightLoadBalancer?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SpiceWriterClusterProps) {
     super(scope, id);
@@ -202,6 +216,9 @@ export class SpiceWriterCluster extends Construct {
         ],
       },
     });
+    if (props.flightLoadBalancer && props.externalReaderCidrs) {
+      this.flightLoadBalancer = flightLoadBalancerService(this, split, props.flightLoadBalancer, props.externalReaderCidrs, labels, byName);
+    }
     this.budget = manifest(this, 'Budget', 'policy/v1', 'PodDisruptionBudget', { name: writerServiceName(split.name), namespace: split.namespace, labels }, {
       spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
     });

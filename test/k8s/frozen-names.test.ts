@@ -43,4 +43,13 @@ describe('frozen stateful identities of the writer cluster', () => {
       },
     ]);
   });
+
+  it('keep the name of the Flight load balancer, whose address readers outside the cluster dial', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const chart = new ReadWriteSplitChart(Testing.app(), 'shop', {
+      split: awsSplit(), writerIdentity: WRITER_IRSA, externalReaderCidrs: ['10.20.0.0/24'], flightLoadBalancer: { cloud: 'aws' },
+    });
+    const balancers = (Testing.synth(chart) as K8sObject[]).filter((d) => d.spec?.type === 'LoadBalancer');
+    expect(balancers.map((b) => `${b.metadata.namespace}/${b.metadata.name}`)).toEqual(['shop/shop-writer-flight']);
+  });
 });

@@ -35,7 +35,7 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
       'SpiceWriterCluster', 'SplitObservability', 'WARNING_METADATA', 'readSplitIdentities',
     ],
     types: [
-      'AppPort', 'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'HelmWriterReleaseNames', 'HelmWriterReleaseProps', 'HelmWriterWorkloads', 'NodeSpread',
+      'AppPort', 'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'FlightLoadBalancer', 'FlightLoadBalancerCloud', 'HelmWriterReleaseNames', 'HelmWriterReleaseProps', 'HelmWriterWorkloads', 'NodeSpread',
       'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderEgressDns', 'ReaderEgressOptions', 'ReaderEgressPeer', 'ReaderEgressPort', 'ReaderEgressRule', 'ReaderRestartScheduleProps',
       'SidecarMode', 'SpiceChartValues', 'SpiceEnvVar', 'SpicePodSettings', 'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps',
       'SpicepodConfigMap', 'SpicepodSetUpdateStrategy', 'SpicepodSetWriter', 'SpicepodSetWriterProps', 'SpicepodSetWriterWorkloads', 'SplitIdentities', 'SplitObservabilityOptions',

@@ -66,9 +66,11 @@ describe('the Kubernetes side of a Spice Cloud split', () => {
   it('refuses the writer cluster\'s props on the chart, and has no writer cluster to hand out', () => {
     const problems = componentProblems(() => new ReadWriteSplitChart(Testing.app(), 'insights', {
       split: INSIGHTS, writerIdentity: { type: 'aws-pod-identity' }, workloads: { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' }, pods: { imagePullSecrets: ['pull'], nodeSelector: { pool: 'spice' } },
-      readerNamespaces: ['bi'],
+      readerNamespaces: ['bi'], externalReaderCidrs: ['10.20.0.0/24'], flightLoadBalancer: { cloud: 'aws' },
     }), 'insights');
-    expect(problems.map((p) => p.split(':')[0])).toEqual(['props.writerIdentity', 'props.workloads', 'props.readerNamespaces', 'props.pods.nodeSelector']);
+    expect(problems.map((p) => p.split(':')[0])).toEqual([
+      'props.writerIdentity', 'props.workloads', 'props.readerNamespaces', 'props.externalReaderCidrs', 'props.flightLoadBalancer', 'props.pods.nodeSelector',
+    ]);
     const chart = new ReadWriteSplitChart(Testing.app(), 'insights', { split: INSIGHTS, pods: { imagePullSecrets: ['pull'] } });
     expect(thrown(() => chart.writer).problems.map(formatProblem)[0]).toMatch(refusal('ReadWriteSplitChart.writer'));
   });

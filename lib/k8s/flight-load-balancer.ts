@@ -1,0 +1,105 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ResolvedSplit, writerServiceName } from '../core';
+import { Findings, quote } from '../core/errors';
+import { manifest } from './manifest';
+import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
+
+/** The clouds whose internal load balancer the writers' Flight port can sit behind. */
+export type FlightLoadBalancerCloud = 'aws' | 'gcp' | 'azure';
+
+/**
+ * An internal load balancer in front of the writers' Flight port, for readers outside the cluster
+ * (ECS, Cloud Run, Container Apps, hosts behind a VPN).
+ */
+export interface FlightLoadBalancer {
+  /**
+   * Whose internal load balancer: `'aws'` an internal Network Load Balancer of the AWS Load
+   * Balancer Controller (v2.2 or later) with instance targets, `'gcp'` GKE's internal passthrough
+   * Network Load Balancer, `'azure'` AKS's internal load balancer.
+   */
+  readonly cloud: FlightLoadBalancerCloud;
+  /**
+   * More annotations for the cloud's load balancer controller (a subnet, a static address), added
+   * to the library's. The library's own (which make it internal) cannot be overridden.
+   *
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/**
+ * The annotations that make each cloud's load balancer internal (and, on AWS, hand the Service to
+ * the AWS Load Balancer Controller as an NLB whose targets are the nodes: with
+ * `externalTrafficPolicy: Local` the packet keeps the reader's address, which the writers'
+ * NetworkPolicy admits by `externalReaderCidrs`).
+ * Sources: kubernetes-sigs.github.io/aws-load-balancer-controller guide/service/annotations and
+ * nlb; cloud.google.com/kubernetes-engine/docs/concepts/service-load-balancer-parameters;
+ * learn.microsoft.com/azure/aks/internal-lb.
+ */
+const INTERNAL_ANNOTATIONS: Record<FlightLoadBalancerCloud, Record<string, string>> = {
+  aws: {
+    'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+    'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance',
+    'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+  },
+  gcp: { 'networking.gke.io/load-balancer-type': 'Internal' },
+  azure: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' },
+};
+
+const CLOUDS = Object.keys(INTERNAL_ANNOTATIONS);
+
+/** The Service's name: the writer Service's, for Flight from outside the cluster. */
+export function flightLoadBalancerName(splitName: string): string {
+  return `${writerServiceName(splitName)}-flight`;
+}
+
+/** A Kubernetes annotation key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
+const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/** Checks the load balancer's options; paths are rooted where `findings` is. */
+export function checkFlightLoadBalancer(balancer: FlightLoadBalancer, externalReaderCidrs: readonly string[] | undefined, findings: Findings): void {
+  if (!CLOUDS.includes(balancer?.cloud)) {
+    findings.problem('flightLoadBalancer.cloud', `${quote(balancer?.cloud)} is not a cloud of an internal load balancer`, `use one of ${CLOUDS.map((cloud) => `'${cloud}'`).join(', ')}`);
+  }
+  if (externalReaderCidrs === undefined) {
+    findings.problem(
+      'flightLoadBalancer',
+      "is given without externalReaderCidrs: the writers' NetworkPolicy would admit nothing that comes through it",
+      "list the readers' subnets in externalReaderCidrs (a Cloud Run service's subnet, the ECS tasks' subnets, the VPN's range)",
+    );
+  }
+  const own = INTERNAL_ANNOTATIONS[balancer?.cloud] ?? {};
+  for (const [key, value] of Object.entries(balancer?.annotations ?? {})) {
+    const path = `flightLoadBalancer.annotations[${quote(key)}]`;
+    if (!ANNOTATION_KEY.test(key)) findings.problem(path, 'is not an annotation key', "use a name of at most 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/'");
+    else if (typeof value !== 'string') findings.problem(path, `${quote(value)} is not a string`, 'quote it: annotation values are strings');
+    else if (key in own && own[key] !== value) findings.problem(path, `${quote(value)} would replace the library's ${quote(own[key])}, which keeps the load balancer internal`, 'leave it out');
+  }
+}
+
+/**
+ * The Service of type LoadBalancer: internal on the cloud's network, the writers' Flight port only,
+ * accepting `externalReaderCidrs` only (`loadBalancerSourceRanges`, which each cloud applies to
+ * its firewall or security groups), and keeping the client's address (`externalTrafficPolicy:
+ * Local`) since the writers' NetworkPolicy admits readers outside the cluster by address.
+ */
+export function flightLoadBalancerService(
+  scope: Construct,
+  split: ResolvedSplit,
+  balancer: FlightLoadBalancer,
+  sourceRanges: readonly string[],
+  selector: Record<string, string>,
+  portByName: boolean,
+): ApiObject {
+  const annotations = { ...balancer.annotations, ...INTERNAL_ANNOTATIONS[balancer.cloud] };
+  return manifest(scope, 'FlightLoadBalancer', 'v1', 'Service', { name: flightLoadBalancerName(split.name), namespace: split.namespace, labels: selector, annotations }, {
+    spec: {
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: [...sourceRanges],
+      selector,
+      ports: [{ name: 'flight', port: DEFAULT_PORTS.flight, targetPort: portByName ? PORT_NAMES.flight : DEFAULT_PORTS.flight, protocol: 'TCP' }],
+    },
+  });
+}

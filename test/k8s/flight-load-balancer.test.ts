@@ -1,0 +1,89 @@
+import { Testing } from 'cdk8s';
+import { describe, expect, it, vi } from 'vitest';
+import { ReadWriteSplitChart } from '../../lib/k8s';
+import { awsSplit } from '../support/splits';
+import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
+import { thrown } from '../support/errors';
+
+type ChartProps = ConstructorParameters<typeof ReadWriteSplitChart>[2];
+
+const READERS = ['10.20.0.0/24', '10.21.0.0/24'];
+
+function synth(props: Partial<ChartProps> = {}) {
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const chart = new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit({ writer: { replicas: 3 } }), writerIdentity: WRITER_IRSA, ...props });
+  return Testing.synth(chart) as K8sObject[];
+}
+
+/** Whether a pod template's labels match a Service's selector. */
+const selects = (service: K8sObject, template: K8sObject) => Object.entries(service.spec.selector).every(([key, value]) => template.metadata.labels[key] === value);
+
+describe('the internal load balancer of the writers\' Flight port (flightLoadBalancer)', () => {
+  it('is rendered only when asked for', () => {
+    expect(synth({ externalReaderCidrs: READERS }).filter((d) => d.spec?.type === 'LoadBalancer')).toEqual([]);
+  });
+
+  it('puts every writer behind an internal load balancer that admits the external readers only and keeps their address', async () => {
+    const docs = synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws' } });
+    await expectValidManifests(docs);
+    const balancer = find(docs, 'Service', 'shop-writer-flight');
+    expect(balancer.metadata.namespace).toBe('shop');
+    expect(balancer.metadata.annotations).toEqual({
+      'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+      'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'instance',
+      'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internal',
+    });
+    expect(balancer.spec).toEqual({
+      type: 'LoadBalancer',
+      externalTrafficPolicy: 'Local',
+      loadBalancerSourceRanges: READERS,
+      selector: find(docs, 'Service', 'shop-writer').spec.selector,
+      ports: [{ name: 'flight', port: 50051, targetPort: 'spice-flight', protocol: 'TCP' }],
+    });
+    const writers = docs.filter((d) => d.kind === 'StatefulSet');
+    expect(writers.map((w) => [w.metadata.name, selects(balancer, w.spec.template)])).toEqual([['shop-writer-owner', true], ['shop-writer-replica', true]]);
+    expect(selects(balancer, find(docs, 'Deployment', 'shop-archiver').spec.template)).toBe(false);
+    // The port it names in the writers' pods is the one their NetworkPolicy opens to the same ranges.
+    for (const writer of writers) {
+      const named = writer.spec.template.spec.containers.flatMap((c: K8sObject) => c.ports ?? []).find((p: K8sObject) => p.name === 'spice-flight');
+      expect(named.containerPort).toBe(50051);
+    }
+    const ingress = find(docs, 'NetworkPolicy', 'shop-writer').spec.ingress[0];
+    expect(ingress.ports).toEqual([{ protocol: 'TCP', port: 50051 }]);
+    expect(ingress.from).toEqual(expect.arrayContaining(READERS.map((cidr) => ({ ipBlock: { cidr } }))));
+  });
+
+  it('is internal on GKE and AKS by their own annotations, with the user\'s beside them', () => {
+    const gcp = find(synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'gcp', annotations: { 'networking.gke.io/internal-load-balancer-allow-global-access': 'true' } } }), 'Service', 'shop-writer-flight');
+    expect(gcp.metadata.annotations).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal', 'networking.gke.io/internal-load-balancer-allow-global-access': 'true' });
+    const azure = find(synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'azure', annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': 'readers' } } }), 'Service', 'shop-writer-flight');
+    expect(azure.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': 'readers' });
+  });
+
+  it('reaches Helm-run writers by port number, as the writer Service does', () => {
+    const docs = synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'gcp' }, workloads: { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' } });
+    expect(find(docs, 'Service', 'shop-writer-flight').spec.ports).toEqual([{ name: 'flight', port: 50051, targetPort: 50051, protocol: 'TCP' }]);
+    expect(find(docs, 'Service', 'shop-writer-flight').spec.selector).toEqual(find(docs, 'Service', 'shop-writer').spec.selector);
+  });
+
+  it('refuses, all at once, a load balancer nothing may pass, an unknown cloud and annotations that would make it public or that Kubernetes rejects', () => {
+    const error = thrown(() => synth({
+      flightLoadBalancer: {
+        cloud: 'ibm' as never,
+        annotations: { 'bad key!': 'x', 'networking.gke.io/internal-load-balancer-subnet': 7 as never },
+      },
+    }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'props.flightLoadBalancer.cloud: "ibm" is not a cloud of an internal load balancer',
+      "props.flightLoadBalancer: is given without externalReaderCidrs: the writers' NetworkPolicy would admit nothing that comes through it",
+      'props.flightLoadBalancer.annotations["bad key!"]: is not an annotation key',
+      'props.flightLoadBalancer.annotations["networking.gke.io/internal-load-balancer-subnet"]: 7 is not a string',
+    ]);
+    const publicAws = thrown(() => synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' } } }));
+    expect(publicAws.problems).toEqual([{
+      path: 'props.flightLoadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]',
+      message: '"internet-facing" would replace the library\'s "internal", which keeps the load balancer internal',
+      fix: 'leave it out',
+    }]);
+  });
+});
