@@ -122,7 +122,7 @@ project.package.addField('typesVersions', {
 // The docs ship too: the README links to them, and users read them offline beside the code.
 // The command line's example files ship too: the README links one, and `validate` runs on them as installed.
 // So does the Helm values schema that docs/writer-targets.md checks the writers' values against.
-project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json', 'schemas/spice-helm-values.schema.json', 'docs/*.md', 'examples/**/*.ts', 'examples/**/*.yaml', 'examples/**/*.json',
+project.package.addField('files', ['dist/**/*.js', 'dist/**/*.d.ts', 'schemas/split-file.schema.json', 'schemas/spice-helm-values.schema.json', 'schemas/spicepodset-v2.schema.json', 'schemas/README.md', 'docs/*.md', 'examples/**/*.ts', 'examples/**/*.yaml', 'examples/**/*.json',
   // What running an example leaves beside it (cdk synth, cdk8s synth, an install) is not published.
   '!examples/**/cdk.out/**', '!examples/**/dist/**', '!examples/**/imports/**', '!examples/**/node_modules/**']);
 project.package.addField('bin', { 'read-write-split': 'dist/cli/main.js' });

@@ -1,4 +1,5 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { checkReaderDisk, Findings, quote, readerDiskBytes, ReaderInstance, SynthesizedSplit } from '../core';
 import { checkReaderInstance } from '../core/reader-instance-checks';
@@ -123,7 +124,7 @@ function checkTaskSize(instance: ReaderInstance, app: ecs.ContainerDefinitionOpt
   const reader = fargateReaderSize(instance);
   if (Token.isUnresolved(task.memoryLimitMiB) || Token.isUnresolved(task.cpu)) return;
   if (reader.memoryLimitMiB > task.memoryLimitMiB) {
-    own.problem('memoryLimitMiB', `${task.memoryLimitMiB} MiB is less than the reader's memory limit (${instance.resources.memory.limit}, ${reader.memoryLimitMiB} MiB)`, `give the task at least ${reader.memoryLimitMiB} MiB more than the application needs, or lower split.reader.resources.memory.limit`);
+    own.problem('memoryLimitMiB', `${task.memoryLimitMiB} MiB is less than the reader's memory limit (${instance.resources.memory.limit}, ${reader.memoryLimitMiB} MiB)`, `give the task at least ${reader.memoryLimitMiB} MiB plus what the application needs, or lower split.reader.resources.memory.limit`);
   }
   const appMemory = app?.memoryReservationMiB ?? app?.memoryLimitMiB ?? 0;
   if (reader.memoryReservationMiB + appMemory > task.memoryLimitMiB) {
@@ -131,7 +132,7 @@ function checkTaskSize(instance: ReaderInstance, app: ecs.ContainerDefinitionOpt
   }
   const appCpu = app?.cpu ?? 0;
   if (reader.cpu + appCpu > task.cpu) {
-    own.problem('cpu', `${task.cpu} CPU units are less than the reader's request (${instance.resources.cpu.request}, ${reader.cpu} units) and the application's (${appCpu}) together`, 'give the task more CPU, e.g. 2048');
+    own.problem('cpu', `${task.cpu} CPU units are less than the reader's request (${instance.resources.cpu.request}, ${reader.cpu} units) and the application's (${appCpu}) together`, 'give the task more CPU: a Fargate size (256, 512, 1024, 2048, 4096, 8192 or 16384 units), with memory in its range');
   }
 }
 
@@ -142,14 +143,49 @@ function checkTaskSize(instance: ReaderInstance, app: ecs.ContainerDefinitionOpt
  */
 export function endpointVpcProblems(taskDefinition: ecs.TaskDefinition, splitVpc: { readonly vpcId: string } | undefined, splitPath: string): string[] {
   if (!splitVpc || Token.isUnresolved(splitVpc.vpcId)) return [];
-  return taskDefinition.node.root.node.findAll()
-    .filter((c): c is ecs.BaseService => c instanceof ecs.BaseService && c.taskDefinition === taskDefinition)
+  return servicesOf(taskDefinition)
     .filter((service) => {
       const vpcId = service.cluster.vpc.vpcId;
       return service.cluster.vpc !== splitVpc && !Token.isUnresolved(vpcId) && vpcId !== splitVpc.vpcId;
     })
     .map((service) => `${service.node.path}: runs the Spice reader in ${service.cluster.vpc.vpcId}, but the snapshot bucket of ${splitPath} denies data access outside `
       + `the S3 gateway endpoint of ${splitVpc.vpcId}; run the service in a cluster of ${splitVpc.vpcId}, in subnets whose route tables have the endpoint`);
+}
+
+/** The services of the app that run this task definition. */
+function servicesOf(taskDefinition: ecs.TaskDefinition): ecs.BaseService[] {
+  return taskDefinition.node.root.node.findAll().filter((c): c is ecs.BaseService => c instanceof ecs.BaseService && c.taskDefinition === taskDefinition);
+}
+
+/** A literal id (an imported VPC's): a token of a construct is compared by the construct, not here. */
+const literal = (value: unknown): value is string => typeof value === 'string' && !Token.isUnresolved(value);
+
+/**
+ * At synthesis: a service of the endpoint's VPC must run in subnets whose route tables have the
+ * endpoint, or S3 is reached another way (a NAT gateway, public addresses) and the bucket denies
+ * every restore. The split's endpoint routes every subnet of the VPC object it was given; a
+ * service whose VPC object (the same VPC imported again, with more subnets) names a subnet whose
+ * route table is not among them is refused. Known only for literal subnet and route table ids.
+ */
+export function endpointSubnetProblems(taskDefinition: ecs.TaskDefinition, splitVpc: ec2.IVpc | undefined, splitPath: string): string[] {
+  if (!splitVpc || !literal(splitVpc.vpcId)) return [];
+  const routed = new Set(subnetsOf(splitVpc).map((subnet) => subnet.routeTable?.routeTableId));
+  return servicesOf(taskDefinition)
+    .filter((service) => service.cluster.vpc !== splitVpc && service.cluster.vpc.vpcId === splitVpc.vpcId)
+    .flatMap((service) => {
+      const configuration = Stack.of(service).resolve((service.node.defaultChild as ecs.CfnService).networkConfiguration);
+      const ids: unknown[] = configuration?.awsvpcConfiguration?.subnets ?? [];
+      const unrouted = subnetsOf(service.cluster.vpc)
+        .filter((subnet) => literal(subnet.subnetId) && ids.includes(subnet.subnetId))
+        .filter((subnet) => literal(subnet.routeTable?.routeTableId) && !routed.has(subnet.routeTable.routeTableId));
+      return unrouted.length === 0 ? [] : [`${service.node.path}: runs the Spice reader in ${unrouted.map((subnet) => `${subnet.subnetId} (route table ${subnet.routeTable.routeTableId})`).join(', ')}, `
+        + `whose route tables lack the S3 gateway endpoint of ${splitPath} (it routes ${[...routed].join(', ')}): the bucket denies data access that does not come through it; `
+        + 'run the service in subnets whose route tables have the endpoint, or give the split a VPC object that lists these subnets'];
+    });
+}
+
+function subnetsOf(vpc: ec2.IVpc): ec2.ISubnet[] {
+  return [...vpc.privateSubnets, ...vpc.publicSubnets, ...vpc.isolatedSubnets];
 }
 
 /** The split's gateway endpoint serves its own region: a task elsewhere never reaches the bucket. */

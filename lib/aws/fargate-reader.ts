@@ -11,7 +11,7 @@ import {
 } from '../core';
 import { cdkFindings, TOKEN_IN_DESCRIPTION } from './checks';
 import { acknowledgeEcrToken, containerImage } from './container-image';
-import { appPortsOf, checkClusterApiKey, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
+import { appPortsOf, checkClusterApiKey, checkFargateReaderFit, checkFargateReaderModel, checkFargateReaderProps, checkTaskRegion, endpointSubnetProblems, endpointVpcProblems, FARGATE_EPHEMERAL_GIB } from './fargate-reader-checks';
 import {
   FARGATE_READER_NAMES, fileDirs, initOptions, initScript, spicedOptions, waitOptions, writableVolumeName,
 } from './fargate-reader-containers';
@@ -39,7 +39,8 @@ export interface SpiceReaderFargateTaskProps {
   /**
    * The AWS side of the split, in the same CDK app: the reader restores from its snapshot bucket,
    * which denies data access outside the split's S3 gateway endpoint, so the task must run in that
-   * endpoint's VPC (checked at synthesis for the app's ECS services when the split was given `vpc`).
+   * endpoint's VPC, in subnets it routes (checked at synthesis for the app's ECS services when
+   * the split was given `vpc`; route tables when their ids are literal).
    *
    * Or, when the writer is a Spice Cloud app, the split's description (`SpiceCloudSplitSpec`):
    * the reader restores nothing and delegates every dataset to the app over TLS, with the app's
@@ -199,7 +200,7 @@ export class SpiceReaderFargateTask extends Construct {
       // Deployed after the split's bucket, wherever each lives.
       this.node.addDependency(props.split.snapshots);
       const { vpc, node: { path: splitPath } } = props.split;
-      this.node.addValidation({ validate: () => endpointVpcProblems(this.taskDefinition, vpc, splitPath) });
+      this.node.addValidation({ validate: () => [...endpointVpcProblems(this.taskDefinition, vpc, splitPath), ...endpointSubnetProblems(this.taskDefinition, vpc, splitPath)] });
     }
   }
 

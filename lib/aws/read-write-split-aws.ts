@@ -146,7 +146,7 @@ export class ReadWriteSplitAws extends Construct {
     const own = findings.under('props');
     const bucketOptions = { ...props.bucket, exemptPrincipalArns: props.exemptPrincipalArns };
     checkSnapshotBucket(this, { ...bucketOptions, splitName: splitNameOf(props.split), store }, { store: findings.under('split.store'), options: own.under('bucket'), exempt: own });
-    checkCluster(props.cluster, store?.region, own);
+    checkCluster(props.cluster, store?.cloud === 'aws' ? store.region : undefined, own);
     checkNetwork(props, own);
     if (props.readerNamespaces !== undefined) checkNamespaces(props.readerNamespaces, 'readerNamespaces', own, 'no ServiceAccount could assume the role');
     checkReaderNamespacesAgree(props.readerNamespaces, synthesized?.split, 'readerNamespaces', own);

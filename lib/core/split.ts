@@ -255,6 +255,8 @@ export const SPLIT_WARNING_IDS = [
   'plaintext-flight-endpoint',
   'reader-namespace-undescribed',
   'reader-cross-region',
+  'spicepodset-owner-rollout',
+  'spicepodset-node-spread',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {

@@ -69,12 +69,16 @@ export interface HelmWriterCheckContext {
 export function checkHelmWriterWorkloads(workloads: HelmWriterWorkloads, findings: Findings, context: HelmWriterCheckContext = {}): void {
   const version = parseChartVersion(workloads.chartVersion);
   const minimum = SPICE_HELM_CHART.minimumVersion;
-  if (!version) {
+  if (workloads.chartVersion === undefined) {
+    findings.problem('chartVersion', "is missing: the values are written for the chart's version", `give the Spice chart's SemVer version you install, e.g. '${SPICE_HELM_CHART.updateStrategyVersion}'`);
+  } else if (!version) {
     findings.problem('chartVersion', `${quote(workloads.chartVersion)} is not a chart version`, `give the Spice chart's SemVer version you install, e.g. '${SPICE_HELM_CHART.updateStrategyVersion}'`);
   } else if (!chartVersionAtLeast(version, minimum)) {
     findings.problem('chartVersion', `${quote(workloads.chartVersion)} is older than chart ${minimum}, whose probes are values (older charts hard-code them)`, `use chart ${minimum} or later (${SPICE_HELM_CHART.updateStrategyVersion}+ to render updateStrategy)`);
   }
-  if (workloads.podSecurity !== 'baseline') {
+  if (workloads.podSecurity === undefined) {
+    findings.problem('podSecurity', "is missing: the Namespace must enforce what the chart's pods meet, and their securityContext has no seccomp profile and drops no capabilities", "set podSecurity: 'baseline' (the Namespace then enforces baseline), or use type 'statefulsets' for the restricted standard");
+  } else if (workloads.podSecurity !== 'baseline') {
     findings.problem('podSecurity', `${quote(workloads.podSecurity)} is not what the chart's pods meet: its securityContext has no seccomp profile and drops no capabilities`, "set podSecurity: 'baseline' (the Namespace then enforces baseline), or use type 'statefulsets' for the restricted standard");
   }
   const names = workloads.releaseNames ?? {};

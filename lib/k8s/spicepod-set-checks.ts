@@ -119,15 +119,16 @@ function checkSplitForOperator(workloads: SpicepodSetWriterWorkloads, synthesize
   }
   // The operator expresses rollouts as parallel, suffixed StatefulSets (spicepodset.md): whether a
   // RollingOrdered rollout of a one-pod set ever overlaps the old and the new pod is not documented.
-  findings.warn(
+  const warn = (id: string, message: string) => {
+    if (!split.acknowledgedWarnings.has(id)) findings.warn(id, 'type', message);
+  };
+  warn(
     'spicepodset-owner-rollout',
-    'type',
     "the operator rolls a SpicepodSet out as \"parallel, suffixed StatefulSets\": that a RollingOrdered rollout of the one-pod snapshot owner never runs the old and the new owner together (two uploaders) is not documented, nor whether the new one keeps the volume; watch the first rollout (kubectl get statefulsets,pods -l read-write-split.io/role=snapshot-owner)",
   );
   if (split.writer.replicas > 1) {
-    findings.warn(
+    warn(
       'spicepodset-node-spread',
-      'type',
       "the SpicepodSet has no topology spread: nodeSpread is not applied, and two writers may share a node (a node loss then takes both); the PodDisruptionBudget still limits voluntary evictions to one writer at a time",
     );
   }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { SynthesizedSplit } from '../core';
+import { unknownKeyFix } from '../core/description-keys';
 import { Findings, quote } from '../core/errors';
 import { WriterPodSettings } from './pod-settings';
 import { HelmWriterRelease, HelmWriterWorkloads, checkHelmWriterWorkloads } from './helm-writer-release';
@@ -35,6 +36,7 @@ export interface WriterWorkloadsCheckContext {
 /** Checks the `workloads` option; paths are rooted where `findings` is. */
 export function checkWriterWorkloads(workloads: WriterWorkloads | undefined, findings: Findings, context: WriterWorkloadsCheckContext = {}): void {
   if (workloads === undefined) return;
+  checkWorkloadsKeys(workloads, findings);
   switch (workloads?.type) {
     case 'statefulsets':
       return;
@@ -44,6 +46,27 @@ export function checkWriterWorkloads(workloads: WriterWorkloads | undefined, fin
       return checkSpicepodSetWriterWorkloads(workloads, findings.under('workloads'), { synthesized: context.synthesized, pods: { settings: context.pods, findings: findings.under('pods') } });
     default:
       findings.problem('workloads.type', `${quote((workloads as { type?: unknown } | undefined)?.type)} is not a writer workload`, "use 'statefulsets', 'helm' or 'spicepodset'");
+  }
+}
+
+/** The options of each kind of writer workload. */
+const WORKLOADS_KEYS: Readonly<Record<string, readonly string[]>> = {
+  statefulsets: ['type'],
+  helm: ['type', 'chartVersion', 'podSecurity', 'releaseNames'],
+  spicepodset: ['type', 'updateStrategy', 'ownerUpdateStrategy', 'crdFile', 'kubernetesVersion'],
+};
+
+/** Keys refused with a reason of their own by the kind's checks. */
+const REFUSED_BY_OWN_CHECKS: Readonly<Record<string, readonly string[]>> = { spicepodset: ['standbyVersion'] };
+
+/** Keys of another kind of workload (a Helm chart version for the operator's): from JavaScript or a spread, they would be ignored. */
+function checkWorkloadsKeys(workloads: WriterWorkloads, findings: Findings): void {
+  const known = WORKLOADS_KEYS[workloads?.type];
+  if (!known || typeof workloads !== 'object') return;
+  for (const key of Object.keys(workloads)) {
+    if (known.includes(key) || REFUSED_BY_OWN_CHECKS[workloads.type]?.includes(key)) continue;
+    const options = known.filter((name) => name !== 'type');
+    findings.problem(`workloads.${key}`, `is not an option of ${quote(workloads.type)} writers`, options.length > 0 ? unknownKeyFix(key, options) : 'remove it: they take no options');
   }
 }
 

@@ -250,6 +250,25 @@ describe('the VPC of the services that run the task', () => {
     new ecs.FargateService(stack, 'Service', { cluster: clusterIn(stack, 'vpc-0123456789abcdef0'), taskDefinition: create().taskDefinition });
     expect(() => app.synth()).not.toThrow();
   });
+
+  it("must run in subnets routed through the split's gateway endpoint: public subnets of the same VPC reach S3 another way", () => {
+    const withPublic = (stack: any) => new ecs.Cluster(stack, 'Cluster', {
+      vpc: ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
+        vpcId: 'vpc-0123456789abcdef0', availabilityZones: ['eu-west-1a'],
+        privateSubnetIds: ['subnet-0123'], privateSubnetRouteTableIds: ['rtb-0123'],
+        publicSubnetIds: ['subnet-0456'], publicSubnetRouteTableIds: ['rtb-0456'],
+      }),
+    });
+    const publicRun = readerTask({ ownStack: true });
+    new ecs.FargateService(publicRun.stack, 'Public', {
+      cluster: withPublic(publicRun.stack), taskDefinition: publicRun.create().taskDefinition, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, assignPublicIp: true,
+    });
+    expect(() => publicRun.app.synth()).toThrow(/Storefront\/Public: runs the Spice reader in subnet-0456 \(route table rtb-0456\), whose route tables lack the S3 gateway endpoint of Shop\/Shop \(it routes rtb-0123\)/);
+    // The private subnets, which the split's VPC lists, are routed through it.
+    const privateRun = readerTask({ ownStack: true });
+    new ecs.FargateService(privateRun.stack, 'Private', { cluster: withPublic(privateRun.stack), taskDefinition: privateRun.create().taskDefinition });
+    expect(() => privateRun.app.synth()).not.toThrow();
+  });
 });
 
 describe('the problems of a Fargate reader, all at once', () => {
@@ -309,8 +328,8 @@ describe('the problems of a Fargate reader, all at once', () => {
 
   it("refuses a task smaller than the reader, and a stack outside the store's region", () => {
     expect(componentProblems(readerTask({ task: { cpu: 512, memoryLimitMiB: 2048, app: { image: ecs.ContainerImage.fromRegistry('x'), cpu: 256 } } }).create, WHERE)).toEqual([
-      "props.memoryLimitMiB: 2048 MiB is less than the reader's memory limit (4Gi, 4096 MiB); give the task at least 4096 MiB more than the application needs, or lower split.reader.resources.memory.limit",
-      "props.cpu: 512 CPU units are less than the reader's request (500m, 512 units) and the application's (256) together; give the task more CPU, e.g. 2048",
+      "props.memoryLimitMiB: 2048 MiB is less than the reader's memory limit (4Gi, 4096 MiB); give the task at least 4096 MiB plus what the application needs, or lower split.reader.resources.memory.limit",
+      "props.cpu: 512 CPU units are less than the reader's request (500m, 512 units) and the application's (256) together; give the task more CPU: a Fargate size (256, 512, 1024, 2048, 4096, 8192 or 16384 units), with memory in its range",
     ]);
     expect(componentProblems(readerTask({ region: 'us-east-1' }).create, 'Storefront/Storefront')).toEqual([
       "props.split: keeps its snapshots in eu-west-1, but this task's stack deploys to us-east-1: the bucket admits data requests only through the split's S3 gateway endpoint, in a VPC of eu-west-1; deploy this stack to 'eu-west-1'",

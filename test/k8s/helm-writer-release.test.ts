@@ -247,6 +247,22 @@ describe('Helm workloads that cannot be rendered', () => {
     ]);
   });
 
+  it('says what is missing, and names a misspelt option or one of another kind of writers (from JavaScript or a file, TypeScript aside)', () => {
+    expect(problems({ workloads: { type: 'helm', chartversion: '2.2.0' } as never })).toEqual([
+      "props.workloads.chartversion: is not an option of \"helm\" writers; did you mean 'chartVersion'?",
+      "props.workloads.chartVersion: is missing: the values are written for the chart's version; give the Spice chart's SemVer version you install, e.g. '2.2.0'",
+      "props.workloads.podSecurity: is missing: the Namespace must enforce what the chart's pods meet, and their securityContext has no seccomp profile and drops no capabilities; set podSecurity: 'baseline' (the Namespace then enforces baseline), or use type 'statefulsets' for the restricted standard",
+    ]);
+    // A Helm option given to the operator's writers would leave the Namespace at restricted, silently.
+    expect(problems({ workloads: { type: 'spicepodset', podSecurity: 'baseline', chartVersion: '2.2.0' } as never }).slice(0, 2)).toEqual([
+      "props.workloads.podSecurity: is not an option of \"spicepodset\" writers; use one of 'updateStrategy', 'ownerUpdateStrategy', 'crdFile', 'kubernetesVersion'",
+      "props.workloads.chartVersion: is not an option of \"spicepodset\" writers; use one of 'updateStrategy', 'ownerUpdateStrategy', 'crdFile', 'kubernetesVersion'",
+    ]);
+    expect(problems({ workloads: { type: 'statefulsets', chartVersion: '2.2.0' } as never })).toEqual([
+      'props.workloads.chartVersion: is not an option of "statefulsets" writers; remove it: they take no options',
+    ]);
+  });
+
   it('refuses charts older than 2.1.0, and pods.updateStrategy before 2.2.0', () => {
     expect(problems({ workloads: { ...HELM, chartVersion: '2.0.5' } })).toEqual([
       'props.workloads.chartVersion: "2.0.5" is older than chart 2.1.0, whose probes are values (older charts hard-code them); use chart 2.1.0 or later (2.2.0+ to render updateStrategy)',

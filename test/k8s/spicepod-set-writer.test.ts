@@ -208,9 +208,11 @@ describe('writer roles as SpicepodSets', () => {
     ]);
   });
 
-  it('warns that nodeSpread cannot be applied', () => {
-    const chart = chartOf();
-    expect(chart.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data.id)).toEqual(expect.arrayContaining(['spicepodset-node-spread', 'spicepodset-owner-rollout']));
+  it('warns that nodeSpread cannot be applied, and of the owner\'s rollout, until acknowledged', () => {
+    const warned = (chart: ReadWriteSplitChart) => chart.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data.id);
+    expect(warned(chartOf())).toEqual(expect.arrayContaining(['spicepodset-node-spread', 'spicepodset-owner-rollout']));
+    const acknowledged = chartOf({}, shop({ acknowledgedWarnings: ['spicepodset-node-spread', 'spicepodset-owner-rollout'] }));
+    expect(warned(acknowledged).filter((id) => id.startsWith('spicepodset-'))).toEqual([]);
   });
 
   it('validates every rendered object against a given CRD file', () => {

@@ -29,7 +29,7 @@ const ASSUMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     writerIdentity: "import('read-write-split/k8s').WorkloadIdentity",
   },
   'docs/off-kubernetes.md': {
-    stack: STACK, cluster: "import('aws-cdk-lib/aws-ecs').ICluster",
+    stack: STACK, vpc: "import('aws-cdk-lib/aws-ec2').IVpc",
     insights: "import('read-write-split').SpiceCloudSplitSpec", catalog: SPEC,
     ordersAws: "import('read-write-split/aws').ReadWriteSplitAws", catalogGcp: "import('read-write-split/gcp').ReadWriteSplitGcp",
     telemetryAzure: "import('read-write-split/azure').ReadWriteSplitAzure",
