@@ -39,7 +39,7 @@ export const SPLIT_OBJECT_KEYS: Readonly<Record<string, readonly string[]>> = {
   'image': ['edition', 'repository', 'tag', 'digest', 'version', 'snapshotsFeature', 'snapshotFileFormat'] satisfies (keyof SpiceImageSpec)[],
   'store': ['cloud', 'region', 'prefix', 'bucket', 'account', 'container'] satisfies (keyof SnapshotStoreSpec)[],
   'writer': [
-    'replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'tls', 'flightClientCertificate', 'spiceCloud', 'apiKey',
+    'replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'externalFlightEndpoint', 'tls', 'flightClientCertificate', 'spiceCloud', 'apiKey',
   ] satisfies (keyof WriterTierSpec | keyof SpiceCloudWriterTierSpec)[],
   'reader': ['bootstrapOnFailure', 'allowSourceAccess', 'snapshotCheckInterval', 'resources', 'localDisk', 'namespaces'] satisfies (keyof ReaderTierSpec)[],
   'retention': ['refreshSnapshots', 'dailyArchive', 'abortIncompleteUploads'] satisfies (keyof RetentionSpec)[],

@@ -81,7 +81,7 @@ export function flightEndpointParts(endpoint: string): { readonly scheme: string
  * Whether a host is a cluster Service name: one label (a Service of the caller's namespace),
  * `<service>.<namespace>` of the writers' namespace, or a name ending in `.svc` or `.svc.cluster.local`.
  */
-function isClusterServiceHost(host: string, namespace: string): boolean {
+export function isClusterServiceHost(host: string, namespace: string): boolean {
   const labels = host.split('.');
   if (isIP(host) !== 0) return false;
   return labels.length === 1 || (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(host);
@@ -92,14 +92,14 @@ function isClusterServiceHost(host: string, namespace: string): boolean {
  * address): whoever dials it sends the cluster API key unencrypted across that network, where the
  * writers' NetworkPolicies keep the default in-cluster endpoint private to the split's pods.
  */
-export function warnPlaintextEndpoint(customEndpoint: string | undefined, namespace: string, findings: Findings): void {
+export function warnPlaintextEndpoint(customEndpoint: string | undefined, namespace: string, path: string, findings: Findings): void {
   const parts = customEndpoint === undefined ? undefined : flightEndpointParts(customEndpoint);
   if (parts?.scheme !== 'http' || isClusterServiceHost(parts.host, namespace)) return;
   const host = isIP(parts.host) === 6 ? `[${parts.host}]` : parts.host;
   findings.warn(
     'plaintext-flight-endpoint',
-    'writer.flightEndpoint',
-    `${quote(customEndpoint)} is plaintext outside the cluster's Services: delegating readers and the archiver send the cluster API key to ${host} unencrypted; ` +
+    path,
+    `${quote(customEndpoint)} is plaintext outside the cluster's Services: ${path.endsWith('externalFlightEndpoint') ? 'delegating readers outside the cluster send' : 'delegating readers and the archiver send'} the cluster API key to ${host} unencrypted; ` +
       "use an 'https://' or 'grpc+tls://' endpoint (writer.tls, or a load balancer that terminates TLS), or acknowledge this on a network you trust",
   );
 }

@@ -96,11 +96,11 @@ function checkDelegation(synthesized: SynthesizedSplit, datasets: readonly strin
   const delegated = delegatedDatasets(synthesized, datasets);
   if (delegated.length === 0) return;
   const inCluster = defaultFlightEndpoint(split.name, split.namespace, split.writer.tls !== undefined);
-  if (split.writer.flightEndpoint === inCluster) {
+  if (split.writer.externalFlightEndpoint === inCluster) {
     findings.problem(
-      'split.writer.flightEndpoint',
-      `is the writers' in-cluster address ${quote(inCluster)}, which a reader on ${title} cannot resolve, so its delegated datasets (${delegated.join(', ')}) would never load`,
-      "set writer.flightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051), or give this reader accelerated datasets only (datasets)",
+      'split.writer.externalFlightEndpoint',
+      `is (as writer.flightEndpoint) the writers' in-cluster address ${quote(inCluster)}, which a reader on ${title} cannot resolve, so its delegated datasets (${delegated.join(', ')}) would never load`,
+      "set writer.externalFlightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051: the chart's flightLoadBalancer renders one), or give this reader accelerated datasets only (datasets)",
     );
   }
   if (split.writer.flightClientCertificate) {

@@ -12,6 +12,7 @@ import {
 } from './spiced-process';
 import { spicepodToYaml, TierSpicepod } from './spicepod';
 import { SynthesizedSplit } from './synthesize';
+import type { ResolvedSplit } from './split';
 import { ResolvedResources } from './tiers';
 
 export { ReaderPlatform } from './reader-instance-checks';
@@ -130,6 +131,12 @@ function readerFiles(synthesized: SynthesizedSplit, yaml: string, delegates: boo
   return files;
 }
 
+/** The split as a reader outside the cluster sees it: the writers at their external endpoint. */
+function offClusterView(split: ResolvedSplit): ResolvedSplit {
+  const { writer } = split;
+  return writer.externalFlightEndpoint === writer.flightEndpoint ? split : { ...split, writer: { ...writer, flightEndpoint: writer.externalFlightEndpoint } };
+}
+
 /**
  * The reader of a split beside an application on `platform`, checked for it: every problem (a
  * dataset readers cannot see, a port the application takes, a writer endpoint the platform cannot
@@ -143,7 +150,8 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
   checkReaderInstance(synthesized, platform, options, findings);
   findings.throwIfProblems(split.name, where);
 
-  const spicepod = options.datasets === undefined ? synthesized.reader : renderReaderSpicepod(split, { datasets: options.datasets });
+  const external = split.writer.externalFlightEndpoint !== split.writer.flightEndpoint;
+  const spicepod = options.datasets === undefined && !external ? synthesized.reader : renderReaderSpicepod(offClusterView(split), { datasets: options.datasets });
   const yaml = spicepodToYaml(spicepod.spicepod);
   const delegates = spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
   const ports = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: options.metricsPort ?? SPICE_PORTS.metrics };

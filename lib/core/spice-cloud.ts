@@ -93,7 +93,7 @@ export function spiceCloudParams(cloud: ResolvedSpiceCloud, image: ResolvedSpice
 }
 
 /** Writer settings that configure a cluster this split does not have. */
-const CLUSTER_WRITER_FIELDS = ['replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'tls', 'flightClientCertificate'] as const;
+const CLUSTER_WRITER_FIELDS = ['replicas', 'resources', 'storageSize', 'storageClass', 'acceptedApiKeys', 'flightEndpoint', 'externalFlightEndpoint', 'tls', 'flightClientCertificate'] as const;
 /** Reader settings about snapshots, which a Spice Cloud split has none of. */
 const SNAPSHOT_READER_FIELDS = ['bootstrapOnFailure', 'snapshotCheckInterval', 'allowSourceAccess'] as const;
 /** Dataset settings that configure the writer's acceleration: the Cloud app's own Spicepod holds them. */

@@ -1,7 +1,7 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
-import { checkFlightTls, FlightTlsSpec, warnPlaintextEndpoint } from './flight-tls';
+import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterServiceHost, warnPlaintextEndpoint } from './flight-tls';
 import { checkNamespaces } from './kubernetes-names';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
@@ -80,6 +80,15 @@ export interface WriterTierSpec {
    * @default - `http://<split>-writer.<namespace>.svc.cluster.local:50051`
    */
   readonly flightEndpoint?: string;
+  /**
+   * The Flight endpoint readers outside the cluster dial (ECS, Cloud Run, Container Apps,
+   * Compose): an internal load balancer in front of the writers' Flight port (the chart's
+   * `flightLoadBalancer`), while readers in the cluster and the archiver keep dialing
+   * `flightEndpoint`. With `tls`, the writers' certificate names its host too.
+   *
+   * @default - `flightEndpoint`
+   */
+  readonly externalFlightEndpoint?: string;
   /**
    * TLS on the writers' endpoints: readers and the archiver dial `https://` and trust the given CA
    * only. Needs a Spice 2.x image.
@@ -202,6 +211,8 @@ export interface ResolvedWriterSettings {
   /** Keys the writers accept besides `apiKey` (a rotation in progress). */
   readonly acceptedApiKeys: readonly SecretRef[];
   readonly flightEndpoint: string;
+  /** What readers outside the cluster dial: `flightEndpoint` unless the description gives another. */
+  readonly externalFlightEndpoint: string;
   /** TLS on the writers' endpoints; undefined for plaintext. */
   readonly tls?: FlightTlsSpec;
   /** The client certificate readers and the archiver present; undefined for none. */
@@ -211,6 +222,21 @@ export interface ResolvedWriterSettings {
 }
 
 const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
+const FLIGHT_ENDPOINT_FIX = "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'";
+
+/** The endpoint of readers outside the cluster: a Flight endpoint they can resolve, encrypted when the writers serve TLS. */
+function checkExternalFlightEndpoint(endpoint: unknown, tls: boolean, namespace: string, findings: Findings): void {
+  const path = 'writer.externalFlightEndpoint';
+  if (typeof endpoint !== 'string' || !FLIGHT_ENDPOINT.test(endpoint)) {
+    findings.problem(path, `${quote(endpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`, FLIGHT_ENDPOINT_FIX);
+  } else if (isClusterServiceHost(flightEndpointParts(endpoint)!.host, namespace)) {
+    findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out");
+  } else if (tls && /^http:\/\//.test(endpoint)) {
+    findings.problem(path, `${quote(endpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://'");
+  } else if (!tls) {
+    warnPlaintextEndpoint(endpoint, namespace, path, findings);
+  }
+}
 
 /** Checks the writer tier and applies defaults. */
 export function resolveWriterSettings(
@@ -236,10 +262,11 @@ export function resolveWriterSettings(
     findings.problem(
       'writer.flightEndpoint',
       `${quote(flightEndpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`,
-      "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'",
+      FLIGHT_ENDPOINT_FIX,
     );
   }
-  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, namespace, findings);
+  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, namespace, 'writer.flightEndpoint', findings);
+  if (spec?.externalFlightEndpoint !== undefined) checkExternalFlightEndpoint(spec.externalFlightEndpoint, tls !== undefined, namespace, findings);
   const flightClientCertificate = checkFlightClientCertificate(spec?.flightClientCertificate, image, tls, flightEndpoint, findings);
   return {
     replicas,
@@ -248,6 +275,7 @@ export function resolveWriterSettings(
     apiKey,
     acceptedApiKeys,
     flightEndpoint,
+    externalFlightEndpoint: spec?.externalFlightEndpoint ?? flightEndpoint,
     tls,
     flightClientCertificate,
   };
@@ -258,7 +286,7 @@ function resolveSpiceCloudWriter(spec: SpiceCloudWriterTierSpec, splitName: stri
   const spiceCloud = resolveSpiceCloud(spec.spiceCloud, findings);
   const apiKey = spec.apiKey ?? { secretName: defaultApiKeySecretName(splitName), key: 'api-key' };
   checkSecretRef(apiKey, 'writer.apiKey', findings);
-  return { replicas: 0, resources: WRITER_RESOURCES, apiKey, acceptedApiKeys: [], flightEndpoint: spiceCloud.endpoint, spiceCloud };
+  return { replicas: 0, resources: WRITER_RESOURCES, apiKey, acceptedApiKeys: [], flightEndpoint: spiceCloud.endpoint, externalFlightEndpoint: spiceCloud.endpoint, spiceCloud };
 }
 
 const sameSecret = (a: SecretRef, b: SecretRef) => a?.secretName === b?.secretName && a?.key === b?.key;

@@ -113,9 +113,13 @@ export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer
   const host = writerServiceHost(split.name, split.namespace);
   const names = [service, `${service}.${split.namespace}`, `${service}.${split.namespace}.svc`, host];
   // A custom endpoint (a load balancer in front of the writers) is the name readers verify.
-  const endpoint = flightEndpointParts(split.writer.flightEndpoint)?.host;
-  const ip = endpoint !== undefined && isIP(endpoint) !== 0;
-  if (endpoint !== undefined && !ip && !names.includes(endpoint)) names.push(endpoint);
+  const hosts = [split.writer.flightEndpoint, split.writer.externalFlightEndpoint].map((endpoint) => flightEndpointParts(endpoint)?.host);
+  const addresses: string[] = [];
+  for (const host of hosts) {
+    if (host === undefined) continue;
+    const list = isIP(host) !== 0 ? addresses : names;
+    if (!list.includes(host)) list.push(host);
+  }
   return manifest(scope, 'FlightCertificate', 'cert-manager.io/v1', 'Certificate', {
     name: `${service}-tls`,
     namespace: split.namespace,
@@ -124,7 +128,7 @@ export function flightCertificate(scope: Construct, split: ResolvedSplit, issuer
     spec: {
       secretName: split.writer.tls!.secretName,
       dnsNames: names,
-      ...(ip ? { ipAddresses: [endpoint] } : {}),
+      ...(addresses.length > 0 ? { ipAddresses: addresses } : {}),
       usages: ['server auth'],
       privateKey: { ...ROTATED_EC_KEY },
       issuerRef: issuerRef(issuer),

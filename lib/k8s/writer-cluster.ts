@@ -55,7 +55,7 @@ export interface WriterClusterOptions {
   /**
    * Address ranges of readers outside the cluster (a Cloud Run service's subnet, ECS tasks'
    * subnets, hosts behind a VPN) that the writers' NetworkPolicy admits to the Flight port, beside
-   * the reader pods. They dial `split.writer.flightEndpoint`: an internal load balancer in front of
+   * the reader pods. They dial `split.writer.externalFlightEndpoint`: an internal load balancer in front of
    * the writers' Flight port that keeps the client's address (a Service of type LoadBalancer with
    * `externalTrafficPolicy: Local`), since a NetworkPolicy sees the address the packet arrives from.
    *
@@ -66,8 +66,9 @@ export interface WriterClusterOptions {
    * An internal load balancer in front of the writers' Flight port for the readers of
    * `externalReaderCidrs` (which it requires): a Service `<split>-writer-flight` of type
    * LoadBalancer, internal on `cloud`'s network, that accepts those ranges only and keeps the
-   * client's address. Point `split.writer.flightEndpoint` at its address (a private DNS name for
-   * it, which `writer.tls`'s certificate then names).
+   * client's address. Give its address as `split.writer.externalFlightEndpoint` (a private DNS
+   * name for it, which `writer.tls`'s certificate then names): readers off Kubernetes dial it,
+   * readers in the cluster keep the writer Service.
    *
    * @default - none: bring your own in front of the writers' Flight port
    */

@@ -303,7 +303,7 @@ describe('the problems of a Fargate reader, all at once', () => {
 
   it("refuses the writers' in-cluster address for a delegating reader, and a writer-only dataset", () => {
     expect(componentProblems(readerTask({ split: { split: awsSplit() } }).create, WHERE)).toEqual([
-      expect.stringMatching(/^props\.split\.writer\.flightEndpoint: is the writers' in-cluster address "http:\/\/shop-writer\.shop\.svc\.cluster\.local:50051", which a reader on ECS Fargate cannot resolve/),
+      expect.stringMatching(/^props\.split\.writer\.externalFlightEndpoint: is \(as writer\.flightEndpoint\) the writers' in-cluster address "http:\/\/shop-writer\.shop\.svc\.cluster\.local:50051", which a reader on ECS Fargate cannot resolve/),
     ]);
     expect(componentProblems(readerTask({ task: { datasets: ['customers'] } }).create, WHERE)).toEqual([
       expect.stringMatching(/^props\.datasets\[0\]: "customers" is writer-only/),

@@ -363,7 +363,7 @@ describe('bad input', () => {
 
   it("refuses delegation to the writers' in-cluster address, which Container Apps cannot resolve", async () => {
     expect(await problemsOf({ datasets: undefined })).toEqual([
-      expect.stringMatching(/^args\.split\.writer\.flightEndpoint: is the writers' in-cluster address "http:\/\/devices-writer\.devices\.svc\.cluster\.local:50051", which a reader on Azure Container Apps cannot resolve/),
+      expect.stringMatching(/^args\.split\.writer\.externalFlightEndpoint: is \(as writer\.flightEndpoint\) the writers' in-cluster address "http:\/\/devices-writer\.devices\.svc\.cluster\.local:50051", which a reader on Azure Container Apps cannot resolve/),
     ]);
   });
 

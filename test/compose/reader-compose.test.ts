@@ -191,7 +191,7 @@ describe('what cannot work on a laptop is refused', () => {
   it("delegation to the writers' in-cluster address", () => {
     const problems = problemsOf(() => readerCompose(inCluster));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^split\.writer\.flightEndpoint: is the writers' in-cluster address .* which a reader on Docker Compose cannot resolve/);
+    expect(problems[0]).toMatch(/^split\.writer\.externalFlightEndpoint: is \(as writer\.flightEndpoint\) the writers' in-cluster address .* which a reader on Docker Compose cannot resolve/);
   });
 
   it('every problem of the options at once, each at its property', () => {

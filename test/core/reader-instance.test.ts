@@ -27,6 +27,32 @@ describe('the reader beside an application off Kubernetes', () => {
     expect(reader.spicepodYaml).toContain('http://shop-writers.internal.example.com:50051');
   });
 
+  it('dials the external endpoint off Kubernetes, while the sidecars and the archiver keep the in-cluster one', () => {
+    const external = 'https://shop-writers.internal.example.com:50051';
+    const split = synthesizeSplit(awsSplit({ image: ENTERPRISE_2, writer: { tls: { secretName: 'shop-writer-tls', caCertificate: CA }, externalFlightEndpoint: external } }));
+    const endpointsOf = (yaml: string) => parse(yaml).datasets.filter((d: any) => d.params?.spiceai_endpoint).map((d: any) => d.params.spiceai_endpoint);
+    const inCluster = 'https://shop-writer.shop.svc.cluster.local:50051';
+    expect(endpointsOf(readerInstance(split, 'ecs-fargate').spicepodYaml)).toEqual([external]);
+    expect(endpointsOf(readerInstance(split, 'compose', { datasets: ['history'] }).spicepodYaml)).toEqual([external]);
+    expectValidSpicepod(parse(readerInstance(split, 'ecs-fargate').spicepodYaml));
+    expect(endpointsOf(spicepodToYaml(split.reader.spicepod))).toEqual([inCluster]);
+    expect(endpointsOf(spicepodToYaml(split.archiver!.spicepod))).toEqual([inCluster]);
+  });
+
+  it('refuses an external endpoint nothing off the cluster resolves, or plaintext beside TLS, and warns of plaintext outside it', () => {
+    const problems = (writer: object) => problemsOf(() => synthesizeSplit(awsSplit({ image: ENTERPRISE_2, writer })));
+    expect(problems({ externalFlightEndpoint: 'http://shop-writer.shop.svc:50051' })).toEqual([
+      "writer.externalFlightEndpoint: \"http://shop-writer.shop.svc:50051\" is a cluster Service name, which readers outside the cluster cannot resolve; give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out",
+    ]);
+    expect(problems({ externalFlightEndpoint: 'grpc://writers.internal:50051' })[0]).toMatch(/^writer\.externalFlightEndpoint: "grpc:\/\/writers\.internal:50051" is not a Flight endpoint spiced accepts/);
+    expect(problems({ tls: { secretName: 'shop-writer-tls', caCertificate: CA }, externalFlightEndpoint: 'http://writers.internal:50051' })).toEqual([
+      "writer.externalFlightEndpoint: \"http://writers.internal:50051\" is plaintext, but the writers serve TLS (writer.tls); use 'https://' or 'grpc+tls://'",
+    ]);
+    const plaintext = synthesizeSplit(awsSplit({ writer: { externalFlightEndpoint: 'http://10.20.0.9:50051' } }));
+    expect(plaintext.warnings.map((w) => `${w.id} ${w.path}`)).toContain('plaintext-flight-endpoint writer.externalFlightEndpoint');
+    expect(plaintext.warnings.find((w) => w.path === 'writer.externalFlightEndpoint')!.message).toContain('delegating readers outside the cluster send the cluster API key to 10.20.0.9 unencrypted');
+  });
+
   it('listens on loopback where nothing outside the task probes it, and on the instance elsewhere', () => {
     expect(readerInstance(behindBalancer, 'ecs-fargate').args.slice(0, 6)).toEqual(['--http', '127.0.0.1:8090', '--flight', '127.0.0.1:50051', '--metrics', '127.0.0.1:9090']);
     expect(readerInstance(accelerated, 'compose', { datasets: ['orders'] }).args.slice(0, 6)).toEqual(['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '127.0.0.1:9090']);
@@ -60,8 +86,8 @@ describe('the reader beside an application off Kubernetes', () => {
       'split.store.cloud: "aws" is not the cloud of Cloud Run (gcp): the reader\'s identity there reaches no aws bucket; run this reader where the aws store is, or keep it a Kubernetes sidecar',
     ]);
     expect(problemsOf(() => readerInstance(accelerated, 'ecs-fargate'))).toEqual([
-      "split.writer.flightEndpoint: is the writers' in-cluster address \"http://shop-writer.shop.svc.cluster.local:50051\", which a reader on ECS Fargate cannot resolve, so its delegated datasets (history) would never load; "
-        + "set writer.flightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051), or give this reader accelerated datasets only (datasets)",
+      "split.writer.externalFlightEndpoint: is (as writer.flightEndpoint) the writers' in-cluster address \"http://shop-writer.shop.svc.cluster.local:50051\", which a reader on ECS Fargate cannot resolve, so its delegated datasets (history) would never load; "
+        + "set writer.externalFlightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051: the chart's flightLoadBalancer renders one), or give this reader accelerated datasets only (datasets)",
     ]);
     expect(problemsOf(() => readerInstance(accelerated, 'compose', { datasets: ['customers'] }))).toEqual([
       'datasets[0]: "customers" is writer-only: no reader Spicepod holds it; set its \'readers\' to \'accelerated\' or \'delegated\', or drop it here',

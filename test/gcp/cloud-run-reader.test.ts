@@ -247,7 +247,7 @@ describe('SpiceReaderCloudRun refuses bad input', () => {
 
   it("refuses a reader that delegates with the writers' in-cluster address, and a key it would not use", async () => {
     expect(await problemsOf({ clusterApiKey: API_KEY, vpcAccess: VPC })).toEqual([
-      expect.stringMatching(/^split\.writer\.flightEndpoint: is the writers' in-cluster address .* a reader on Cloud Run cannot resolve/),
+      expect.stringMatching(/^split\.writer\.externalFlightEndpoint: is \(as writer\.flightEndpoint\) the writers' in-cluster address .* a reader on Cloud Run cannot resolve/),
     ]);
     expect(await problemsOf({ datasets: ['products'], clusterApiKey: API_KEY })).toEqual([
       'args.clusterApiKey: is given, but the reader delegates no dataset, so it would hold a key it never uses; leave it out',

@@ -92,6 +92,18 @@ describe('TLS between the tiers (Kubernetes)', () => {
     expect(byAddress.ipAddresses).toEqual(['10.20.0.50']);
   });
 
+  it('names the external endpoint too, beside the in-cluster Service the sidecars keep dialing', () => {
+    const certificateFor = (externalFlightEndpoint: string) => {
+      const split = awsSplit({ image: ENTERPRISE_2, writer: { tls: TLS, externalFlightEndpoint } });
+      const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split, writerIdentity: WRITER_IRSA, flightCertificate: { name: 'spice-ca' } }));
+      return find(docs, 'Certificate', 'shop-writer-tls').spec;
+    };
+    expect(certificateFor('https://flight.shop.internal:50051').dnsNames).toEqual(['shop-writer', 'shop-writer.shop', 'shop-writer.shop.svc', 'shop-writer.shop.svc.cluster.local', 'flight.shop.internal']);
+    const byAddress = certificateFor('grpc+tls://10.20.0.50:50051');
+    expect(byAddress.dnsNames).toHaveLength(4);
+    expect(byAddress.ipAddresses).toEqual(['10.20.0.50']);
+  });
+
   it('scrapes the writers over HTTPS with the split CA', () => {
     const monitored = synth({ observability: {} });
     expect(find(monitored, 'PodMonitor', 'shop-writer').spec.podMetricsEndpoints[0]).toMatchObject({

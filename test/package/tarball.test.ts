@@ -5,8 +5,11 @@ import { ROOT, run } from '../support/run';
 
 /** What `npm pack` would publish, from the compiled dist/ (built by `npm test` first). */
 const SUBPATHS = ['k8s', 'aws', 'gcp', 'azure', 'compose'];
-/** The schemas users read from the installed package: the description file's, and the Helm values' the docs check against. */
-const SHIPPED_SCHEMAS = ['schemas/split-file.schema.json', 'schemas/spice-helm-values.schema.json'];
+/**
+ * The schemas users read from the installed package: the description file's, the Helm values' and
+ * the SpicepodSet's the docs check against, and the README that gives their sources.
+ */
+const SHIPPED_SCHEMAS = ['schemas/split-file.schema.json', 'schemas/spice-helm-values.schema.json', 'schemas/spicepodset-v2.schema.json', 'schemas/README.md'];
 
 interface PackResult {
   files: { path: string; size: number }[];
@@ -28,7 +31,7 @@ describe('the published tarball', () => {
     paths = pack().files.map((file) => file.path);
   });
 
-  it('ships only the compiled JavaScript, its declarations, the description file\'s and Helm values\' schemas, the docs, the examples, package.json, README.md and LICENSE', () => {
+  it('ships only the compiled JavaScript, its declarations, the schemas the docs cite, the docs, the examples, package.json, README.md and LICENSE', () => {
     const shipped = ['package.json', 'README.md', 'LICENSE', ...SHIPPED_SCHEMAS];
     const allowed = (path: string) => shipped.includes(path) || /^dist\/.+\.js$/.test(path) || /^dist\/.+\.d\.ts$/.test(path) || /^docs\/[^/]+\.md$/.test(path)
       || /^examples\/.+\.(ts|yaml|json)$/.test(path);
