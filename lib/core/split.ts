@@ -257,6 +257,7 @@ export const SPLIT_WARNING_IDS = [
   'reader-cross-region',
   'spicepodset-owner-rollout',
   'spicepodset-node-spread',
+  'spicepodset-pod-security',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {

@@ -37,6 +37,9 @@ function topologySpread(spread: NonNullable<SpicePodOptions['spread']>): Json[] 
   ];
 }
 
+/** How long a stopping spiced pod is given before it is killed. */
+export const SPICED_TERMINATION_GRACE_SECONDS = 60;
+
 /** A restricted pod template running one spiced container. */
 export function spicePodTemplate(options: SpicePodOptions): Json {
   return {
@@ -49,7 +52,7 @@ export function spicePodTemplate(options: SpicePodOptions): Json {
       serviceAccountName: options.serviceAccountName,
       automountServiceAccountToken: options.identity.automountServiceAccountToken,
       securityContext: restrictedPodSecurity(),
-      terminationGracePeriodSeconds: 60,
+      terminationGracePeriodSeconds: SPICED_TERMINATION_GRACE_SECONDS,
       ...(options.spread ? { topologySpreadConstraints: topologySpread(options.spread) } : {}),
       containers: [toContainerManifest(options.container)],
       volumes: [...options.volumes],

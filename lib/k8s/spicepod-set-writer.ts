@@ -7,7 +7,7 @@ import { Json, manifest } from './manifest';
 import { WriterPodSettings } from './pod-settings';
 import { cpuQuantity, memoryQuantity } from './quantities';
 import { PROBES } from './spice-container';
-import { DATA_VOLUME } from './spice-pod';
+import { DATA_VOLUME, SPICED_TERMINATION_GRACE_SECONDS } from './spice-pod';
 import { crdErrorLines, loadSpicepodSetCrd, SPICEPODSET } from './spicepod-set-crd';
 import type { WriterStatefulSetOptions } from './writer-statefulset';
 
@@ -207,6 +207,7 @@ function spicepodSetSpec(props: SpicepodSetWriterProps, labels: Record<string, s
     },
     updateStrategy: updateStrategy(props),
     probes: { liveness: probe('liveness'), readiness: probe('readiness') },
+    terminationGracePeriodSeconds: SPICED_TERMINATION_GRACE_SECONDS,
     ...(settings?.tolerations?.length ? { tolerations: settings.tolerations.map((toleration) => ({ ...toleration })) } : {}),
     ...(nodeAffinity ? { nodeAffinity } : {}),
     // Propagated by the operator to everything it creates: the library's Service, PodDisruptionBudget

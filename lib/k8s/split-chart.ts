@@ -85,6 +85,14 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
     return;
   }
   checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings, 'writerIdentity');
+  if (props.workloads?.type === 'spicepodset' && (props.createNamespace ?? true) && !synthesized?.split.acknowledgedWarnings.has('spicepodset-pod-security')) {
+    findings.warn(
+      'spicepodset-pod-security',
+      'workloads.type',
+      "the Namespace enforces the restricted Pod Security Standard, which the operator's pods are not documented to meet (a SpicepodSet sets no securityContext): if they do not, the API server rejects them and the writers never start; "
+        + 'check once in a test namespace (docs/writer-targets.md, Known gaps), or set createNamespace: false and own the Namespace at baseline',
+    );
+  }
   if (props.argoCdSyncWave !== undefined && !Number.isInteger(props.argoCdSyncWave)) {
     findings.problem('argoCdSyncWave', `${quote(props.argoCdSyncWave)} is not a sync wave`, 'use a whole number, e.g. -1');
   }

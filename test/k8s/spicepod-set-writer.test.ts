@@ -22,8 +22,12 @@ const SCHEMA = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', 's
 const validateDocumented = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
 
 /** The fields the library renders in `spec` (issue #16): a subset of the documented ones. */
-// The issue's list, and spiced's three ports (documented too: `http.port`, `flight.port`, `metrics.port`).
-const RENDERED_FIELDS = ['replicas', 'spicepod', 'image', 'http', 'flight', 'metrics', 'volumeClaimTemplates', 'serviceAccount', 'env', 'resources', 'updateStrategy', 'probes', 'tolerations', 'nodeAffinity', 'labels', 'annotations'];
+// The issue's list, spiced's three ports and the grace period (documented too: `http.port`, `flight.port`,
+// `metrics.port`, `terminationGracePeriodSeconds`).
+const RENDERED_FIELDS = [
+  'replicas', 'spicepod', 'image', 'http', 'flight', 'metrics', 'volumeClaimTemplates', 'serviceAccount', 'env', 'resources', 'updateStrategy', 'probes',
+  'terminationGracePeriodSeconds', 'tolerations', 'nodeAffinity', 'labels', 'annotations',
+];
 
 const shop = (overrides: Partial<SplitSpec> = {}): SplitSpec => awsSplit({ image: ENTERPRISE_2, writer: { replicas: 3, storageClass: 'gp3', storageSize: '40Gi' }, ...overrides });
 
@@ -96,6 +100,10 @@ describe('writer roles as SpicepodSets', () => {
     expect(owner.spec.serviceAccount).toEqual({ enabled: true, create: false, name: 'shop-writer' });
     expect(owner.spec.resources).toEqual(expect.objectContaining({ requests: expect.any(Object), limits: expect.any(Object) }));
     expect(owner.spec.probes).toEqual({ liveness: { periodSeconds: 10, failureThreshold: 3 }, readiness: { periodSeconds: 5, failureThreshold: 3 } });
+    // The library's StatefulSets' grace period, not Kubernetes' 30s.
+    const statefulSet = find(Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split: shop(), writerIdentity: WRITER_IRSA })) as K8sObject[], 'StatefulSet', 'shop-writer-owner');
+    expect(owner.spec.terminationGracePeriodSeconds).toBe(statefulSet.spec.template.spec.terminationGracePeriodSeconds);
+    expect(owner.spec.terminationGracePeriodSeconds).toBe(60);
     // The writer Spicepod keeps its acceleration files where the operator mounts the `data` claim.
     const files = owner.spec.spicepod.datasets.flatMap((d: K8sObject) => Object.values(d.acceleration?.params ?? {}));
     expect(files.length).toBeGreaterThan(0);
@@ -208,11 +216,13 @@ describe('writer roles as SpicepodSets', () => {
     ]);
   });
 
-  it('warns that nodeSpread cannot be applied, and of the owner\'s rollout, until acknowledged', () => {
-    const warned = (chart: ReadWriteSplitChart) => chart.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data.id);
-    expect(warned(chartOf())).toEqual(expect.arrayContaining(['spicepodset-node-spread', 'spicepodset-owner-rollout']));
-    const acknowledged = chartOf({}, shop({ acknowledgedWarnings: ['spicepodset-node-spread', 'spicepodset-owner-rollout'] }));
-    expect(warned(acknowledged).filter((id) => id.startsWith('spicepodset-'))).toEqual([]);
+  it('warns that nodeSpread cannot be applied, of the owner\'s rollout and of the restricted Namespace, until acknowledged', () => {
+    const warned = (chart: ReadWriteSplitChart) => chart.node.metadata.filter((entry) => entry.type === WARNING_METADATA).map((entry) => entry.data.id).filter((id: string) => id.startsWith('spicepodset-'));
+    expect(warned(chartOf()).sort()).toEqual(['spicepodset-node-spread', 'spicepodset-owner-rollout', 'spicepodset-pod-security']);
+    const acknowledged = chartOf({}, shop({ acknowledgedWarnings: ['spicepodset-node-spread', 'spicepodset-owner-rollout', 'spicepodset-pod-security'] }));
+    expect(warned(acknowledged)).toEqual([]);
+    // A Namespace of the user's own enforces what they chose.
+    expect(warned(chartOf({ createNamespace: false }))).not.toContain('spicepodset-pod-security');
   });
 
   it('validates every rendered object against a given CRD file', () => {
