@@ -37,7 +37,9 @@ export const readerMembers = catalogGcp.readerMembers;
  * The storefront on Cloud Run, with a reader sidecar that restores the catalog's snapshots. The
  * catalog delegates `reviews` to the writers at their in-cluster address, which Cloud Run cannot
  * resolve, so this reader serves the accelerated `products` only: it needs no cluster API key and
- * no VPC egress. Its revision runs as its own service account, which reads the refresh snapshots
+ * no VPC egress. (To delegate from Cloud Run, give the description a `writer.externalFlightEndpoint`
+ * behind the chart's `flightLoadBalancer`, and this reader `vpcAccess` and `clusterApiKey`: see
+ * docs/off-kubernetes.md.) Its revision runs as its own service account, which reads the refresh snapshots
  * and nothing else.
  */
 export const storefront = new SpiceReaderCloudRun('storefront', {

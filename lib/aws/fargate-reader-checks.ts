@@ -164,24 +164,37 @@ const literal = (value: unknown): value is string => typeof value === 'string' &
  * At synthesis: a service of the endpoint's VPC must run in subnets whose route tables have the
  * endpoint, or S3 is reached another way (a NAT gateway, public addresses) and the bucket denies
  * every restore. The split's endpoint routes every subnet of the VPC object it was given; a
- * service whose VPC object (the same VPC imported again, with more subnets) names a subnet whose
- * route table is not among them is refused. Known only for literal subnet and route table ids.
+ * service in a subnet whose route table is not among them (a subnet the split's VPC object does
+ * not list: imported again with more subnets, or given to the service by id) is refused. Known
+ * for subnets of the app whose subnet and route table ids are literal.
  */
 export function endpointSubnetProblems(taskDefinition: ecs.TaskDefinition, splitVpc: ec2.IVpc | undefined, splitPath: string): string[] {
   if (!splitVpc || !literal(splitVpc.vpcId)) return [];
   const routed = new Set(subnetsOf(splitVpc).map((subnet) => subnet.routeTable?.routeTableId));
+  // Route tables known only at deploy time cannot be compared.
+  if (![...routed].every(literal)) return [];
+  const routeTables = literalRouteTables(taskDefinition);
   return servicesOf(taskDefinition)
-    .filter((service) => service.cluster.vpc !== splitVpc && service.cluster.vpc.vpcId === splitVpc.vpcId)
+    .filter((service) => service.cluster.vpc === splitVpc || service.cluster.vpc.vpcId === splitVpc.vpcId)
     .flatMap((service) => {
       const configuration = Stack.of(service).resolve((service.node.defaultChild as ecs.CfnService).networkConfiguration);
       const ids: unknown[] = configuration?.awsvpcConfiguration?.subnets ?? [];
-      const unrouted = subnetsOf(service.cluster.vpc)
-        .filter((subnet) => literal(subnet.subnetId) && ids.includes(subnet.subnetId))
-        .filter((subnet) => literal(subnet.routeTable?.routeTableId) && !routed.has(subnet.routeTable.routeTableId));
-      return unrouted.length === 0 ? [] : [`${service.node.path}: runs the Spice reader in ${unrouted.map((subnet) => `${subnet.subnetId} (route table ${subnet.routeTable.routeTableId})`).join(', ')}, `
+      const unrouted = ids.filter(literal).filter((id) => routeTables.has(id) && !routed.has(routeTables.get(id)!));
+      return unrouted.length === 0 ? [] : [`${service.node.path}: runs the Spice reader in ${unrouted.map((id) => `${id} (route table ${routeTables.get(id)})`).join(', ')}, `
         + `whose route tables lack the S3 gateway endpoint of ${splitPath} (it routes ${[...routed].join(', ')}): the bucket denies data access that does not come through it; `
         + 'run the service in subnets whose route tables have the endpoint, or give the split a VPC object that lists these subnets'];
     });
+}
+
+/** The subnets of the app with literal ids (imported ones), by id: their route tables. */
+function literalRouteTables(scope: ecs.TaskDefinition): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const construct of scope.node.root.node.findAll()) {
+    const subnet = construct as Partial<ec2.ISubnet>;
+    const table = subnet.routeTable?.routeTableId;
+    if (literal(subnet.subnetId) && literal(table)) found.set(subnet.subnetId, table);
+  }
+  return found;
 }
 
 function subnetsOf(vpc: ec2.IVpc): ec2.ISubnet[] {

@@ -78,13 +78,19 @@ export function flightEndpointParts(endpoint: string): { readonly scheme: string
 }
 
 /**
- * Whether a host is a cluster Service name: one label (a Service of the caller's namespace),
- * `<service>.<namespace>` of the writers' namespace, or a name ending in `.svc` or `.svc.cluster.local`.
+ * Whether a host resolves only inside the cluster: a name ending in `.svc` or `.svc.cluster.local`,
+ * or `<service>.<namespace>` of the writers' namespace. A one-label name may be a sibling on
+ * another network (a Compose service, a VPN's search domain), so it is not counted.
  */
-export function isClusterServiceHost(host: string, namespace: string): boolean {
+export function isClusterOnlyHost(host: string, namespace: string): boolean {
   const labels = host.split('.');
   if (isIP(host) !== 0) return false;
-  return labels.length === 1 || (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(host);
+  return (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(host);
+}
+
+/** Whether a host is a cluster Service name: one label (a Service of the caller's namespace), or a name only the cluster resolves. */
+function isClusterServiceHost(host: string, namespace: string): boolean {
+  return (isIP(host) === 0 && !host.includes('.')) || isClusterOnlyHost(host, namespace);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Findings, quote, SplitWarning } from './errors';
-import { defaultFlightEndpoint, SPICE_PORTS } from './naming';
+import { SPICE_PORTS } from './naming';
+import { flightEndpointParts, isClusterOnlyHost } from './flight-tls';
 import { checkReaderDatasets } from './reader-spicepod';
 import { SynthesizedSplit } from './synthesize';
 
@@ -95,11 +96,13 @@ function checkDelegation(synthesized: SynthesizedSplit, datasets: readonly strin
   const { split } = synthesized;
   const delegated = delegatedDatasets(synthesized, datasets);
   if (delegated.length === 0) return;
-  const inCluster = defaultFlightEndpoint(split.name, split.namespace, split.writer.tls !== undefined);
-  if (split.writer.externalFlightEndpoint === inCluster) {
+  const endpoint = split.writer.externalFlightEndpoint;
+  const host = flightEndpointParts(endpoint)?.host;
+  if (host !== undefined && isClusterOnlyHost(host, split.namespace)) {
+    const given = endpoint === split.writer.flightEndpoint ? ' (as writer.flightEndpoint)' : '';
     findings.problem(
       'split.writer.externalFlightEndpoint',
-      `is (as writer.flightEndpoint) the writers' in-cluster address ${quote(inCluster)}, which a reader on ${title} cannot resolve, so its delegated datasets (${delegated.join(', ')}) would never load`,
+      `is${given} the writers' in-cluster address ${quote(endpoint)}, which a reader on ${title} cannot resolve, so its delegated datasets (${delegated.join(', ')}) would never load`,
       "set writer.externalFlightEndpoint to an address the platform reaches (an internal load balancer in front of the writers' Flight port 50051: the chart's flightLoadBalancer renders one), or give this reader accelerated datasets only (datasets)",
     );
   }

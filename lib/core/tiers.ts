@@ -1,7 +1,7 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
-import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterServiceHost, warnPlaintextEndpoint } from './flight-tls';
+import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterOnlyHost, warnPlaintextEndpoint } from './flight-tls';
 import { checkNamespaces } from './kubernetes-names';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
@@ -84,7 +84,8 @@ export interface WriterTierSpec {
    * The Flight endpoint readers outside the cluster dial (ECS, Cloud Run, Container Apps,
    * Compose): an internal load balancer in front of the writers' Flight port (the chart's
    * `flightLoadBalancer`), while readers in the cluster and the archiver keep dialing
-   * `flightEndpoint`. With `tls`, the writers' certificate names its host too.
+   * `flightEndpoint`. With `tls`, the writers' certificate must name its host too (the chart's
+   * `flightCertificate` does).
    *
    * @default - `flightEndpoint`
    */
@@ -225,15 +226,15 @@ const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
 const FLIGHT_ENDPOINT_FIX = "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'";
 
 /** The endpoint of readers outside the cluster: a Flight endpoint they can resolve, encrypted when the writers serve TLS. */
-function checkExternalFlightEndpoint(endpoint: unknown, tls: boolean, namespace: string, findings: Findings): void {
+function checkExternalFlightEndpoint(endpoint: unknown, flightEndpoint: string, tls: boolean, namespace: string, findings: Findings): void {
   const path = 'writer.externalFlightEndpoint';
   if (typeof endpoint !== 'string' || !FLIGHT_ENDPOINT.test(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`, FLIGHT_ENDPOINT_FIX);
-  } else if (isClusterServiceHost(flightEndpointParts(endpoint)!.host, namespace)) {
+  } else if (isClusterOnlyHost(flightEndpointParts(endpoint)!.host, namespace)) {
     findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out");
   } else if (tls && /^http:\/\//.test(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://'");
-  } else if (!tls) {
+  } else if (!tls && endpoint !== flightEndpoint) {
     warnPlaintextEndpoint(endpoint, namespace, path, findings);
   }
 }
@@ -266,7 +267,7 @@ export function resolveWriterSettings(
     );
   }
   if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, namespace, 'writer.flightEndpoint', findings);
-  if (spec?.externalFlightEndpoint !== undefined) checkExternalFlightEndpoint(spec.externalFlightEndpoint, tls !== undefined, namespace, findings);
+  if (spec?.externalFlightEndpoint !== undefined) checkExternalFlightEndpoint(spec.externalFlightEndpoint, flightEndpoint, tls !== undefined, namespace, findings);
   const flightClientCertificate = checkFlightClientCertificate(spec?.flightClientCertificate, image, tls, flightEndpoint, findings);
   return {
     replicas,

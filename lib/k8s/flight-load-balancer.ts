@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ResolvedSplit, writerServiceName } from '../core';
 import { Findings, quote } from '../core/errors';
+import { parseCidr } from './cidr';
 import { manifest } from './manifest';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 
@@ -49,6 +50,16 @@ const INTERNAL_ANNOTATIONS: Record<FlightLoadBalancerCloud, Record<string, strin
 
 const CLOUDS = Object.keys(INTERNAL_ANNOTATIONS);
 
+/** Why each of the library's annotations stays as it is. */
+const KEPT_BECAUSE: Readonly<Record<string, string>> = {
+  'service.beta.kubernetes.io/aws-load-balancer-type': 'which hands the Service to the AWS Load Balancer Controller (the in-tree controller makes a Classic ELB, which does not keep the client\'s address)',
+  'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': "whose targets keep the client's address (ip targets do not, by default), which the writers' NetworkPolicy admits readers by",
+};
+const KEEPS_INTERNAL = 'which keeps the load balancer internal';
+
+/** The AWS Load Balancer Controller's address type: IPv6 source ranges need a dual-stack load balancer. */
+const AWS_IP_ADDRESS_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-ip-address-type';
+
 /** The Service's name: the writer Service's, for Flight from outside the cluster. */
 export function flightLoadBalancerName(splitName: string): string {
   return `${writerServiceName(splitName)}-flight`;
@@ -57,10 +68,31 @@ export function flightLoadBalancerName(splitName: string): string {
 /** A Kubernetes annotation key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
 const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
+/**
+ * The cloud whose clusters alone have a writer identity (EKS Pod Identity's agent, GKE's metadata
+ * server): its load balancer controller reads that cloud's annotations only. IRSA and Azure
+ * Workload Identity are webhooks that any cluster may run, so they tell no cloud.
+ */
+const IDENTITY_CLOUDS: Readonly<Record<string, FlightLoadBalancerCloud>> = { 'aws-pod-identity': 'aws', 'gke-workload-identity': 'gcp' };
+
 /** Checks the load balancer's options; paths are rooted where `findings` is. */
-export function checkFlightLoadBalancer(balancer: FlightLoadBalancer, externalReaderCidrs: readonly string[] | undefined, findings: Findings): void {
+export function checkFlightLoadBalancer(
+  balancer: FlightLoadBalancer,
+  externalReaderCidrs: readonly string[] | undefined,
+  writerIdentity: { readonly type?: unknown } | undefined,
+  findings: Findings,
+  identityPath = 'identity',
+): void {
   if (!CLOUDS.includes(balancer?.cloud)) {
     findings.problem('flightLoadBalancer.cloud', `${quote(balancer?.cloud)} is not a cloud of an internal load balancer`, `use one of ${CLOUDS.map((cloud) => `'${cloud}'`).join(', ')}`);
+  }
+  const clusterCloud = IDENTITY_CLOUDS[String(writerIdentity?.type)];
+  if (clusterCloud !== undefined && CLOUDS.includes(balancer?.cloud) && balancer.cloud !== clusterCloud) {
+    findings.problem(
+      'flightLoadBalancer.cloud',
+      `is ${quote(balancer.cloud)}, but the writers run on ${clusterCloud} (${identityPath} is ${quote(writerIdentity!.type)}): its controller ignores ${balancer.cloud}'s annotations and would make the load balancer public`,
+      `use cloud: '${clusterCloud}'`,
+    );
   }
   if (externalReaderCidrs === undefined) {
     findings.problem(
@@ -74,7 +106,15 @@ export function checkFlightLoadBalancer(balancer: FlightLoadBalancer, externalRe
     const path = `flightLoadBalancer.annotations[${quote(key)}]`;
     if (!ANNOTATION_KEY.test(key)) findings.problem(path, 'is not an annotation key', "use a name of at most 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/'");
     else if (typeof value !== 'string') findings.problem(path, `${quote(value)} is not a string`, 'quote it: annotation values are strings');
-    else if (key in own && own[key] !== value) findings.problem(path, `${quote(value)} would replace the library's ${quote(own[key])}, which keeps the load balancer internal`, 'leave it out');
+    else if (key in own && own[key] !== value) findings.problem(path, `${quote(value)} would replace the library's ${quote(own[key])}, ${KEPT_BECAUSE[key] ?? KEEPS_INTERNAL}`, 'leave it out');
+  }
+  const ipv6 = (externalReaderCidrs ?? []).filter((cidr) => parseCidr(cidr)?.family === 6);
+  if (balancer?.cloud === 'aws' && ipv6.length > 0 && balancer.annotations?.[AWS_IP_ADDRESS_TYPE] !== 'dualstack') {
+    findings.problem(
+      'flightLoadBalancer',
+      `would accept IPv6 ranges (${ipv6.join(', ')} of externalReaderCidrs), which the AWS Load Balancer Controller refuses for an IPv4 load balancer: the Service would never get an address`,
+      `give annotations { '${AWS_IP_ADDRESS_TYPE}': 'dualstack' } (in dual-stack subnets), or list IPv4 ranges only`,
+    );
   }
 }
 

@@ -152,7 +152,15 @@ export function checkWriterClusterOptions(
   if (options.readerNamespaces !== undefined) checkNamespaces(options.readerNamespaces, 'readerNamespaces', findings, 'no reader could reach the writers: leave it out to admit readers of any namespace');
   checkReaderNamespacesAgree(options.readerNamespaces, synthesized?.split, 'readerNamespaces', findings);
   if (options.externalReaderCidrs !== undefined) checkExternalReaderCidrs(options.externalReaderCidrs, findings);
-  if (options.flightLoadBalancer !== undefined) checkFlightLoadBalancer(options.flightLoadBalancer, options.externalReaderCidrs, findings);
+  if (options.flightLoadBalancer !== undefined) checkFlightLoadBalancer(options.flightLoadBalancer, options.externalReaderCidrs, options.identity, findings, identityPath);
+  const external = synthesized?.split.writer;
+  if (external && external.externalFlightEndpoint !== external.flightEndpoint && options.externalReaderCidrs === undefined) {
+    findings.problem(
+      'externalReaderCidrs',
+      `is missing, but readers outside the cluster dial ${quote(external.externalFlightEndpoint)} (split.writer.externalFlightEndpoint): the writers' NetworkPolicy admits reader pods of the cluster only, and would drop them`,
+      "list the readers' address ranges (a Cloud Run service's subnet, the ECS tasks' subnets, the VPN's range), and keep their address on the way in (flightLoadBalancer)",
+    );
+  }
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);

@@ -64,7 +64,8 @@ function checkWorkloadsKeys(workloads: WriterWorkloads, findings: Findings): voi
   const known = WORKLOADS_KEYS[workloads?.type];
   if (!known || typeof workloads !== 'object') return;
   for (const key of Object.keys(workloads)) {
-    if (known.includes(key) || REFUSED_BY_OWN_CHECKS[workloads.type]?.includes(key)) continue;
+    // A conditional spread leaves a key whose value is undefined: nothing is set.
+    if (known.includes(key) || REFUSED_BY_OWN_CHECKS[workloads.type]?.includes(key) || (workloads as unknown as Record<string, unknown>)[key] === undefined) continue;
     const options = known.filter((name) => name !== 'type');
     findings.problem(`workloads.${key}`, `is not an option of ${quote(workloads.type)} writers`, options.length > 0 ? unknownKeyFix(key, options) : 'remove it: they take no options');
   }

@@ -264,6 +264,14 @@ describe('the VPC of the services that run the task', () => {
       cluster: withPublic(publicRun.stack), taskDefinition: publicRun.create().taskDefinition, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, assignPublicIp: true,
     });
     expect(() => publicRun.app.synth()).toThrow(/Storefront\/Public: runs the Spice reader in subnet-0456 \(route table rtb-0456\), whose route tables lack the S3 gateway endpoint of Shop\/Shop \(it routes rtb-0123\)/);
+    // A subnet given to the service by id, beside the split's own VPC object, is looked up too.
+    const byId = readerTask({ ownStack: true });
+    const splitVpc = byId.split.construct.vpc!;
+    const foreign = ec2.Subnet.fromSubnetAttributes(byId.stack, 'Foreign', { subnetId: 'subnet-0999', routeTableId: 'rtb-0999' });
+    new ecs.FargateService(byId.stack, 'ById', {
+      cluster: new ecs.Cluster(byId.stack, 'SplitVpcCluster', { vpc: splitVpc }), taskDefinition: byId.create().taskDefinition, vpcSubnets: { subnets: [foreign] },
+    });
+    expect(() => byId.app.synth()).toThrow(/Storefront\/ById: runs the Spice reader in subnet-0999 \(route table rtb-0999\), whose route tables lack the S3 gateway endpoint/);
     // The private subnets, which the split's VPC lists, are routed through it.
     const privateRun = readerTask({ ownStack: true });
     new ecs.FargateService(privateRun.stack, 'Private', { cluster: withPublic(privateRun.stack), taskDefinition: privateRun.create().taskDefinition });

@@ -66,6 +66,36 @@ describe('the internal load balancer of the writers\' Flight port (flightLoadBal
     expect(find(docs, 'Service', 'shop-writer-flight').spec.selector).toEqual(find(docs, 'Service', 'shop-writer').spec.selector);
   });
 
+  it('refuses IPv6 reader ranges on an IPv4 AWS load balancer, and ip targets, which do not keep the reader\'s address', () => {
+    const v6 = ['10.20.0.0/24', 'fd00:20::/64'];
+    const error = thrown(() => synth({ externalReaderCidrs: v6, flightLoadBalancer: { cloud: 'aws', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip' } } }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'props.flightLoadBalancer.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"]: "ip" would replace the library\'s "instance", whose targets keep the client\'s address (ip targets do not, by default), which the writers\' NetworkPolicy admits readers by',
+      'props.flightLoadBalancer: would accept IPv6 ranges (fd00:20::/64 of externalReaderCidrs), which the AWS Load Balancer Controller refuses for an IPv4 load balancer: the Service would never get an address',
+    ]);
+    const dualStack = find(synth({ externalReaderCidrs: v6, flightLoadBalancer: { cloud: 'aws', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-ip-address-type': 'dualstack' } } }), 'Service', 'shop-writer-flight');
+    expect(dualStack.spec.loadBalancerSourceRanges).toEqual(v6);
+    // GKE and AKS take IPv6 ranges as they are.
+    expect(() => synth({ externalReaderCidrs: v6, flightLoadBalancer: { cloud: 'azure' } })).not.toThrow();
+  });
+
+  it('refuses a load balancer of another cloud than the cluster its writers\' identity runs on: that controller would make it public', () => {
+    const gcsSplit = awsSplit({ store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, writer: { replicas: 3 } });
+    const error = thrown(() => synth({ split: gcsSplit, writerIdentity: { type: 'gke-workload-identity' }, externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws' } }));
+    expect(error.problems.map((p) => `${p.path}: ${p.message}; ${p.fix}`)).toEqual([
+      'props.flightLoadBalancer.cloud: is "aws", but the writers run on gcp (writerIdentity is "gke-workload-identity"): its controller ignores aws\'s annotations and would make the load balancer public; use cloud: \'gcp\'',
+    ]);
+    expect(find(synth({ split: gcsSplit, writerIdentity: { type: 'gke-workload-identity' }, externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'gcp' } }), 'Service', 'shop-writer-flight').spec.type).toBe('LoadBalancer');
+  });
+
+  it('asks for the external readers\' ranges when the description gives them an endpoint of their own: the NetworkPolicy would drop them', () => {
+    const split = awsSplit({ writer: { replicas: 3, externalFlightEndpoint: 'http://shop-flight.internal.example:50051' } });
+    const error = thrown(() => synth({ split }));
+    expect(error.problems.map((p) => p.path)).toEqual(['props.externalReaderCidrs']);
+    expect(error.problems[0].message).toBe("is missing, but readers outside the cluster dial \"http://shop-flight.internal.example:50051\" (split.writer.externalFlightEndpoint): the writers' NetworkPolicy admits reader pods of the cluster only, and would drop them");
+    expect(() => synth({ split, externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws' } })).not.toThrow();
+  });
+
   it('refuses, all at once, a load balancer nothing may pass, an unknown cloud and annotations that would make it public or that Kubernetes rejects', () => {
     const error = thrown(() => synth({
       flightLoadBalancer: {

@@ -95,7 +95,7 @@ describe('TLS between the tiers (Kubernetes)', () => {
   it('names the external endpoint too, beside the in-cluster Service the sidecars keep dialing', () => {
     const certificateFor = (externalFlightEndpoint: string) => {
       const split = awsSplit({ image: ENTERPRISE_2, writer: { tls: TLS, externalFlightEndpoint } });
-      const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split, writerIdentity: WRITER_IRSA, flightCertificate: { name: 'spice-ca' } }));
+      const docs = Testing.synth(new ReadWriteSplitChart(Testing.app(), 'shop', { split, writerIdentity: WRITER_IRSA, flightCertificate: { name: 'spice-ca' }, externalReaderCidrs: ['10.20.0.0/24'] }));
       return find(docs, 'Certificate', 'shop-writer-tls').spec;
     };
     expect(certificateFor('https://flight.shop.internal:50051').dnsNames).toEqual(['shop-writer', 'shop-writer.shop', 'shop-writer.shop.svc', 'shop-writer.shop.svc.cluster.local', 'flight.shop.internal']);

@@ -261,6 +261,8 @@ describe('Helm workloads that cannot be rendered', () => {
     expect(problems({ workloads: { type: 'statefulsets', chartVersion: '2.2.0' } as never })).toEqual([
       'props.workloads.chartVersion: is not an option of "statefulsets" writers; remove it: they take no options',
     ]);
+    // A conditional spread's key left undefined sets nothing.
+    expect(() => chartOf({ workloads: { type: 'statefulsets', chartVersion: undefined } as never })).not.toThrow();
   });
 
   it('refuses charts older than 2.1.0, and pods.updateStrategy before 2.2.0', () => {
