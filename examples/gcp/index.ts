@@ -34,13 +34,13 @@ export const writerMembers = catalogGcp.writerMembers;
 export const readerMembers = catalogGcp.readerMembers;
 
 /**
- * The storefront on Cloud Run, with a reader sidecar that restores the catalog's snapshots. The
- * catalog delegates `reviews` to the writers at their in-cluster address, which Cloud Run cannot
- * resolve, so this reader serves the accelerated `products` only: it needs no cluster API key and
- * no VPC egress. (To delegate from Cloud Run, give the description a `writer.externalFlightEndpoint`
- * behind the chart's `flightLoadBalancer`, and this reader `vpcAccess` and `clusterApiKey`: see
- * docs/off-kubernetes.md.) Its revision runs as its own service account, which reads the refresh snapshots
- * and nothing else.
+ * The storefront on Cloud Run, with a reader sidecar that restores the catalog's snapshots. It
+ * serves the accelerated `products` only: it needs no cluster API key and no VPC egress. To serve
+ * `reviews` too, which the catalog delegates to the writers, add it to `datasets` with `vpcAccess`
+ * (the Direct VPC egress subnet the chart's `externalReaderCidrs` lists) and `clusterApiKey`: it
+ * then dials the description's `writer.externalFlightEndpoint`, the chart's `flightLoadBalancer`
+ * (docs/off-kubernetes.md). Its revision runs as its own service account, which reads the refresh
+ * snapshots and nothing else.
  */
 export const storefront = new SpiceReaderCloudRun('storefront', {
   split: catalogGcp,

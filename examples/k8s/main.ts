@@ -37,7 +37,14 @@ const ordersSplit = new ReadWriteSplitChart(app, 'orders', {
 new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } });
 // The Enterprise image lives in AWS Marketplace ECR: GKE and AKS nodes pull it with a Secret of yours.
 const enterprisePull = { imagePullSecrets: ['spice-enterprise-pull'] };
-new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: { type: 'gke-workload-identity' }, pods: enterprisePull });
+new ReadWriteSplitChart(app, 'catalog', {
+  split: catalog,
+  writerIdentity: { type: 'gke-workload-identity' },
+  pods: enterprisePull,
+  // Cloud Run's Direct VPC egress subnet reaches the writers through GKE's internal load balancer.
+  externalReaderCidrs: ['10.40.8.0/24'],
+  flightLoadBalancer: { cloud: 'gcp' },
+});
 // The Azure identities' client ids, from the stack that created them.
 const telemetryIdentities = readSplitIdentities(
   process.env.AZURE_STACK_OUTPUTS ?? join(__dirname, '..', '..', 'out', 'azure', 'stack-outputs.json'),

@@ -15,6 +15,11 @@ export const catalog: SplitSpec = {
     tag: '2.0.1-enterprise',
   },
   store: { cloud: 'gcp', bucket: 'acme-catalog-snapshots', region: 'europe-west4' },
+  // Readers off the cluster (Cloud Run) dial the writers through the chart's internal load
+  // balancer, by a name of the VPC's private DNS zone; readers in GKE keep the in-cluster Service.
+  writer: { externalFlightEndpoint: 'http://catalog-flight.internal.acme.example:50051' },
+  // On a VPC of its own; the cluster API key crosses it in plaintext (no writer.tls here).
+  acknowledgedWarnings: ['plaintext-flight-endpoint'],
   datasets: [
     {
       name: 'products',

@@ -121,6 +121,13 @@ describe('the example cdk8s app (cdk8s synth)', () => {
     expect(owner.snapshots.location).toBe('gs://acme-catalog-snapshots/catalog/refresh/');
   });
 
+  it('puts the catalog writers behind an internal GKE load balancer for Cloud Run, whose subnet alone their NetworkPolicy admits', () => {
+    const balancer = find(docs, 'Service', 'catalog-writer-flight');
+    expect(balancer.metadata.annotations).toEqual({ 'networking.gke.io/load-balancer-type': 'Internal' });
+    expect(balancer.spec).toMatchObject({ type: 'LoadBalancer', externalTrafficPolicy: 'Local', loadBalancerSourceRanges: ['10.40.8.0/24'] });
+    expect(find(docs, 'NetworkPolicy', 'catalog-writer').spec.ingress[0].from).toContainEqual({ ipBlock: { cidr: '10.40.8.0/24' } });
+  });
+
   it('makes no network call to check for upgrades', () => {
     expect(result.output).not.toMatch(/new version/i);
   });
