@@ -6,7 +6,7 @@
  *
  * Writes `<outDir>/catalog.k8s.yaml`: the Namespace, the writers' ServiceAccount, one SpicepodSet
  * per writer role (`catalog-writer-owner`, 1 replica; `catalog-writer-replica`), the Service readers
- * dial, the PodDisruptionBudget, the archiver and the NetworkPolicies. The operator (and its CRDs)
+ * dial and its internal load balancer for readers on Cloud Run, the PodDisruptionBudget, the archiver and the NetworkPolicies. The operator (and its CRDs)
  * must be installed in the cluster. Set SPICEPODSET_CRD to the operator's CRD file
  * (`kubectl get crd spicepodsets.spice.ai -o yaml`) to validate the SpicepodSets against it.
  */
@@ -23,6 +23,9 @@ function main(outDir: string): void {
     writerIdentity: { type: 'gke-workload-identity' },
     // The Enterprise image lives in AWS Marketplace ECR: one pull Secret (a SpicepodSet takes one).
     pods: { imagePullSecrets: ['spice-enterprise-pull'] },
+    // Readers on Cloud Run dial the writers through GKE's internal load balancer (as in examples/k8s).
+    externalReaderCidrs: ['10.40.8.0/24'],
+    flightLoadBalancer: { cloud: 'gcp' },
     workloads: {
       type: 'spicepodset',
       // Query replicas bootstrap from the snapshots: a fresh generation on empty volumes is fine for

@@ -15,6 +15,8 @@ import { installMocks, registeredSince, valueOf } from './support';
 installMocks();
 
 const CLUSTER = { region: 'europe-west4', project: 'acme-catalog', projectNumber: '123456789012' };
+/** Cloud Run's subnet and the load balancer it dials, as the k8s example renders the catalog's writers. */
+const EXTERNAL_READERS = { externalReaderCidrs: ['10.40.8.0/24'], flightLoadBalancer: { cloud: 'gcp' } } as const;
 const APP_IMAGE = { image: 'ghcr.io/acme/web:1', portNumber: 8080, securityContext: { user: 10001, group: 10001 } };
 
 /** `namespace/serviceAccount` of every pod template in the documents. */
@@ -37,7 +39,7 @@ function subjectsOf(members: readonly string[]): string[] {
 /** The writer side of catalog as the k8s example renders it, and two applications running reader sidecars. */
 function renderKubernetes(identity: { writer: WorkloadIdentity; reader: WorkloadIdentity }) {
   const app = Testing.app();
-  const split = new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: identity.writer });
+  const split = new ReadWriteSplitChart(app, 'catalog', { split: catalog, writerIdentity: identity.writer, ...EXTERNAL_READERS });
   const shop = new Chart(app, 'shop', { namespace: 'shop' });
   const web = new kplus.Deployment(shop, 'web', { metadata: { name: 'web' }, containers: [APP_IMAGE] });
   split.readerSidecar(shop, 'catalog-reader', { identity: identity.reader }).addTo(web);
@@ -69,7 +71,7 @@ describe('the grants name exactly the ServiceAccounts the Kubernetes side render
     await registeredSince();
     expect(subjectsOf(await valueOf(component.readerMembers))).toEqual(['shop/catalog-reader']);
     const app = Testing.app();
-    const split = new ReadWriteSplitChart(app, 'catalog', { split: described, writerIdentity: component.identities.writer });
+    const split = new ReadWriteSplitChart(app, 'catalog', { split: described, writerIdentity: component.identities.writer, ...EXTERNAL_READERS });
     expect(() => split.readerSidecar(new Chart(app, 'shop', { namespace: 'shop' }), 'reader', { identity: component.identities.reader })).not.toThrow();
     expect(() => split.readerSidecar(new Chart(app, 'reports', { namespace: 'reports' }), 'reader', { identity: component.identities.reader }))
       .toThrow("props.namespace: is reports, but the description's reader.namespaces is shop: the cloud side trusts the reader ServiceAccount there only");
