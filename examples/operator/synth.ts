@@ -6,8 +6,8 @@
  *
  * Writes `<outDir>/catalog.k8s.yaml`: the Namespace, the writers' ServiceAccount, one SpicepodSet
  * per writer role (`catalog-writer-owner`, 1 replica; `catalog-writer-replica`), the Service readers
- * dial and its internal load balancer for readers on Cloud Run, the PodDisruptionBudget, the archiver and the NetworkPolicies. The operator (and its CRDs)
- * must be installed in the cluster. Set SPICEPODSET_CRD to the operator's CRD file
+ * dial and its internal load balancer for readers on Cloud Run, the PodDisruptionBudget, the
+ * archiver and the NetworkPolicies. The operator (and its CRDs) must be installed in the cluster. Set SPICEPODSET_CRD to the operator's CRD file
  * (`kubectl get crd spicepodsets.spice.ai -o yaml`) to validate the SpicepodSets against it.
  */
 import { rmSync } from 'node:fs';

@@ -179,20 +179,22 @@ export function endpointSubnetProblems(taskDefinition: ecs.TaskDefinition, split
     .flatMap((service) => {
       const configuration = Stack.of(service).resolve((service.node.defaultChild as ecs.CfnService).networkConfiguration);
       const ids: unknown[] = configuration?.awsvpcConfiguration?.subnets ?? [];
-      const unrouted = ids.filter(literal).filter((id) => routeTables.has(id) && !routed.has(routeTables.get(id)!));
-      return unrouted.length === 0 ? [] : [`${service.node.path}: runs the Spice reader in ${unrouted.map((id) => `${id} (route table ${routeTables.get(id)})`).join(', ')}, `
+      const unrouted = ids.filter(literal).filter((id) => routeTables.has(id) && ![...routeTables.get(id)!].some((table) => routed.has(table)));
+      return unrouted.length === 0 ? [] : [`${service.node.path}: runs the Spice reader in ${unrouted.map((id) => `${id} (route table ${[...routeTables.get(id)!].join(', ')})`).join(', ')}, `
         + `whose route tables lack the S3 gateway endpoint of ${splitPath} (it routes ${[...routed].join(', ')}): the bucket denies data access that does not come through it; `
         + 'run the service in subnets whose route tables have the endpoint, or give the split a VPC object that lists these subnets'];
     });
 }
 
-/** The subnets of the app with literal ids (imported ones), by id: their route tables. */
-function literalRouteTables(scope: ecs.TaskDefinition): Map<string, string> {
-  const found = new Map<string, string>();
+/** The subnets of the app with literal ids (imported ones), by id: their route tables (a subnet imported twice may name two). */
+function literalRouteTables(scope: ecs.TaskDefinition): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
   for (const construct of scope.node.root.node.findAll()) {
     const subnet = construct as Partial<ec2.ISubnet>;
     const table = subnet.routeTable?.routeTableId;
-    if (literal(subnet.subnetId) && literal(table)) found.set(subnet.subnetId, table);
+    if (!literal(subnet.subnetId) || !literal(table)) continue;
+    const tables = found.get(subnet.subnetId) ?? new Set<string>();
+    found.set(subnet.subnetId, tables.add(table));
   }
   return found;
 }

@@ -83,9 +83,10 @@ export function flightEndpointParts(endpoint: string): { readonly scheme: string
  * another network (a Compose service, a VPN's search domain), so it is not counted.
  */
 export function isClusterOnlyHost(host: string, namespace: string): boolean {
-  const labels = host.split('.');
   if (isIP(host) !== 0) return false;
-  return (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(host);
+  const name = host.replace(/\.$/, '');
+  const labels = name.split('.');
+  return (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(name);
 }
 
 /** Whether a host is a cluster Service name: one label (a Service of the caller's namespace), or a name only the cluster resolves. */

@@ -52,13 +52,12 @@ const CLOUDS = Object.keys(INTERNAL_ANNOTATIONS);
 
 /** Why each of the library's annotations stays as it is. */
 const KEPT_BECAUSE: Readonly<Record<string, string>> = {
-  'service.beta.kubernetes.io/aws-load-balancer-type': 'which hands the Service to the AWS Load Balancer Controller (the in-tree controller makes a Classic ELB, which does not keep the client\'s address)',
+  'service.beta.kubernetes.io/aws-load-balancer-type': 'which hands the Service to the AWS Load Balancer Controller (the in-tree controller reads neither the scheme nor the target type: it would make an internet-facing Classic ELB)',
   'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': "whose targets keep the client's address (ip targets do not, by default), which the writers' NetworkPolicy admits readers by",
 };
 const KEEPS_INTERNAL = 'which keeps the load balancer internal';
 
-/** The AWS Load Balancer Controller's address type: IPv6 source ranges need a dual-stack load balancer. */
-const AWS_IP_ADDRESS_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-ip-address-type';
+
 
 /** The Service's name: the writer Service's, for Flight from outside the cluster. */
 export function flightLoadBalancerName(splitName: string): string {
@@ -108,12 +107,14 @@ export function checkFlightLoadBalancer(
     else if (typeof value !== 'string') findings.problem(path, `${quote(value)} is not a string`, 'quote it: annotation values are strings');
     else if (key in own && own[key] !== value) findings.problem(path, `${quote(value)} would replace the library's ${quote(own[key])}, ${KEPT_BECAUSE[key] ?? KEEPS_INTERNAL}`, 'leave it out');
   }
+  // The controller refuses IPv6 ranges for an IPv4 load balancer, and a dual-stack one hands IPv6
+  // readers to the IPv4 instance targets from its own address, which the NetworkPolicy does not admit.
   const ipv6 = (externalReaderCidrs ?? []).filter((cidr) => parseCidr(cidr)?.family === 6);
-  if (balancer?.cloud === 'aws' && ipv6.length > 0 && balancer.annotations?.[AWS_IP_ADDRESS_TYPE] !== 'dualstack') {
+  if (balancer?.cloud === 'aws' && ipv6.length > 0) {
     findings.problem(
       'flightLoadBalancer',
-      `would accept IPv6 ranges (${ipv6.join(', ')} of externalReaderCidrs), which the AWS Load Balancer Controller refuses for an IPv4 load balancer: the Service would never get an address`,
-      `give annotations { '${AWS_IP_ADDRESS_TYPE}': 'dualstack' } (in dual-stack subnets), or list IPv4 ranges only`,
+      `would accept IPv6 ranges (${ipv6.join(', ')} of externalReaderCidrs): the AWS Load Balancer Controller refuses them for an IPv4 load balancer, and a dual-stack one passes IPv6 readers to its IPv4 instance targets without their address, which the writers' NetworkPolicy admits them by`,
+      'list IPv4 ranges only for readers behind an AWS load balancer',
     );
   }
 }

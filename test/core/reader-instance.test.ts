@@ -42,6 +42,8 @@ describe('the reader beside an application off Kubernetes', () => {
   it('refuses any name only the cluster resolves for a reader off it, and lets a one-label name through (a Compose sibling, a search domain)', () => {
     const inCluster = synthesizeSplit(awsSplit({ writer: { flightEndpoint: 'http://shop-writer.shop.svc:50051' } }));
     expect(problemsOf(() => readerInstance(inCluster, 'ecs-fargate'))[0]).toMatch(/^split\.writer\.externalFlightEndpoint: is \(as writer\.flightEndpoint\) the writers' in-cluster address "http:\/\/shop-writer\.shop\.svc:50051", which a reader on ECS Fargate cannot resolve/);
+    const trailingDot = synthesizeSplit(awsSplit({ writer: { flightEndpoint: 'http://shop-writer.shop.svc.cluster.local.:50051' } }));
+    expect(problemsOf(() => readerInstance(trailingDot, 'ecs-fargate'))[0]).toMatch(/^split\.writer\.externalFlightEndpoint: is \(as writer\.flightEndpoint\) the writers' in-cluster address/);
     const sibling = synthesizeSplit(awsSplit({ writer: { externalFlightEndpoint: 'http://flight-proxy:50051' } }));
     expect(parse(readerInstance(sibling, 'compose', { datasets: ['history'] }).spicepodYaml).datasets[0].params.spiceai_endpoint).toBe('http://flight-proxy:50051');
   });
