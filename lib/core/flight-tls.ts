@@ -99,14 +99,14 @@ function isClusterServiceHost(host: string, namespace: string): boolean {
  * address): whoever dials it sends the cluster API key unencrypted across that network, where the
  * writers' NetworkPolicies keep the default in-cluster endpoint private to the split's pods.
  */
-export function warnPlaintextEndpoint(customEndpoint: string | undefined, namespace: string, path: string, findings: Findings): void {
+export function warnPlaintextEndpoint(customEndpoint: string | undefined, namespace: string, at: { readonly path: string; readonly dialers: string }, findings: Findings): void {
   const parts = customEndpoint === undefined ? undefined : flightEndpointParts(customEndpoint);
   if (parts?.scheme !== 'http' || isClusterServiceHost(parts.host, namespace)) return;
   const host = isIP(parts.host) === 6 ? `[${parts.host}]` : parts.host;
   findings.warn(
     'plaintext-flight-endpoint',
-    path,
-    `${quote(customEndpoint)} is plaintext outside the cluster's Services: ${path.endsWith('externalFlightEndpoint') ? 'delegating readers outside the cluster send' : 'delegating readers and the archiver send'} the cluster API key to ${host} unencrypted; ` +
+    at.path,
+    `${quote(customEndpoint)} is plaintext outside the cluster's Services: ${at.dialers} send the cluster API key to ${host} unencrypted; ` +
       "use an 'https://' or 'grpc+tls://' endpoint (writer.tls, or a load balancer that terminates TLS), or acknowledge this on a network you trust",
   );
 }

@@ -150,8 +150,8 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
   checkReaderInstance(synthesized, platform, options, findings);
   findings.throwIfProblems(split.name, where);
 
-  const external = split.writer.externalFlightEndpoint !== split.writer.flightEndpoint;
-  const spicepod = options.datasets === undefined && !external ? synthesized.reader : renderReaderSpicepod(offClusterView(split), { datasets: options.datasets });
+  const view = offClusterView(split);
+  const spicepod = options.datasets === undefined && view === split ? synthesized.reader : renderReaderSpicepod(view, { datasets: options.datasets });
   const yaml = spicepodToYaml(spicepod.spicepod);
   const delegates = spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
   const ports = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: options.metricsPort ?? SPICE_PORTS.metrics };

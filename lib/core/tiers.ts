@@ -235,7 +235,7 @@ function checkExternalFlightEndpoint(endpoint: unknown, flightEndpoint: string, 
   } else if (tls && /^http:\/\//.test(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://'");
   } else if (!tls && endpoint !== flightEndpoint) {
-    warnPlaintextEndpoint(endpoint, namespace, path, findings);
+    warnPlaintextEndpoint(endpoint, namespace, { path, dialers: 'delegating readers outside the cluster' }, findings);
   }
 }
 
@@ -266,7 +266,7 @@ export function resolveWriterSettings(
       FLIGHT_ENDPOINT_FIX,
     );
   }
-  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, namespace, 'writer.flightEndpoint', findings);
+  if (spec?.tls === undefined) warnPlaintextEndpoint(spec?.flightEndpoint, namespace, { path: 'writer.flightEndpoint', dialers: 'delegating readers and the archiver' }, findings);
   if (spec?.externalFlightEndpoint !== undefined) checkExternalFlightEndpoint(spec.externalFlightEndpoint, flightEndpoint, tls !== undefined, namespace, findings);
   const flightClientCertificate = checkFlightClientCertificate(spec?.flightClientCertificate, image, tls, flightEndpoint, findings);
   return {

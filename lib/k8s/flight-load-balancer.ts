@@ -4,6 +4,7 @@ import { ResolvedSplit, writerServiceName } from '../core';
 import { Findings, quote } from '../core/errors';
 import { parseCidr } from './cidr';
 import { manifest } from './manifest';
+import { METADATA_KEY } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
 
 /** The clouds whose internal load balancer the writers' Flight port can sit behind. */
@@ -64,9 +65,6 @@ export function flightLoadBalancerName(splitName: string): string {
   return `${writerServiceName(splitName)}-flight`;
 }
 
-/** A Kubernetes annotation key: an optional DNS prefix and `/`, then a name of at most 63 characters. */
-const ANNOTATION_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-
 /**
  * The cloud whose clusters alone have a writer identity (EKS Pod Identity's agent, GKE's metadata
  * server): its load balancer controller reads that cloud's annotations only. IRSA and Azure
@@ -103,7 +101,7 @@ export function checkFlightLoadBalancer(
   const own = INTERNAL_ANNOTATIONS[balancer?.cloud] ?? {};
   for (const [key, value] of Object.entries(balancer?.annotations ?? {})) {
     const path = `flightLoadBalancer.annotations[${quote(key)}]`;
-    if (!ANNOTATION_KEY.test(key)) findings.problem(path, 'is not an annotation key', "use a name of at most 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/'");
+    if (!METADATA_KEY.test(key)) findings.problem(path, 'is not an annotation key', "use a name of at most 63 letters, digits, '-', '_' or '.', optionally after a DNS prefix and '/'");
     else if (typeof value !== 'string') findings.problem(path, `${quote(value)} is not a string`, 'quote it: annotation values are strings');
     else if (key in own && own[key] !== value) findings.problem(path, `${quote(value)} would replace the library's ${quote(own[key])}, ${KEPT_BECAUSE[key] ?? KEEPS_INTERNAL}`, 'leave it out');
   }

@@ -110,7 +110,8 @@ export interface WriterPodSettings extends SpicePodSettings {
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+/** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
+export const METADATA_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
 const LABEL_VALUE = /^([a-zA-Z0-9]([-_.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)?$/;
 const OUR_PREFIX = 'read-write-split.io/';
 
@@ -124,7 +125,7 @@ function checkNames(names: readonly string[] | undefined, path: string, what: st
 export function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, findings: Findings, ours: 'refuse' | 'allow'): void {
   for (const [key, value] of Object.entries(labels ?? {})) {
     const at = `${path}[${quote(key)}]`;
-    if (!LABEL_KEY.test(key)) findings.problem(at, `${quote(key)} is not a label key`, "use e.g. 'team' or 'example.com/team'");
+    if (!METADATA_KEY.test(key)) findings.problem(at, `${quote(key)} is not a label key`, "use e.g. 'team' or 'example.com/team'");
     else if (ours === 'refuse' && key.startsWith(OUR_PREFIX)) findings.problem(at, `${quote(key)} is a label of this library (selectors and NetworkPolicies rely on it)`, 'use a key of your own');
     if (typeof value !== 'string' || !LABEL_VALUE.test(value)) findings.problem(at, `${quote(value)} is not a label value`, "use at most 63 letters, digits, '-', '_' and '.'");
   }

@@ -1,5 +1,6 @@
 import { defaultFlightEndpoint, SynthesizedSplit } from '../core';
 import { Findings, quote } from '../core/errors';
+import { flightEndpointParts } from '../core/flight-tls';
 import type { WriterPodSettings } from './pod-settings';
 import { loadSpicepodSetCrd } from './spicepod-set-crd';
 import type { SpicepodSetUpdateStrategy, SpicepodSetWriterWorkloads } from './spicepod-set-writer';
@@ -83,11 +84,6 @@ function checkKubernetesVersion(version: string | undefined, findings: Findings)
   }
 }
 
-/** The host of a Flight endpoint URL. */
-function hostOf(url: string): string {
-  return /^[a-z+]+:\/\/([^/:\s]+)/.exec(url)?.[1] ?? '';
-}
-
 function checkSplitForOperator(workloads: SpicepodSetWriterWorkloads, synthesized: SynthesizedSplit, findings: Findings): void {
   const { split } = synthesized;
   if (split.writer.tls) {
@@ -105,7 +101,7 @@ function checkSplitForOperator(workloads: SpicepodSetWriterWorkloads, synthesize
     );
   }
   // Readers dial the library's Service over both roles; the operator's per-role Services are not the endpoint.
-  const host = hostOf(split.writer.flightEndpoint);
+  const host = flightEndpointParts(split.writer.flightEndpoint)?.host ?? '';
   const operatorService = new RegExp(`^(spicepod-)?${split.name}-writer-(owner|replica)(\\.|$)`);
   if (operatorService.test(host)) {
     findings.problem(
