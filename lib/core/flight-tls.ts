@@ -78,6 +78,15 @@ export function flightEndpointParts(endpoint: string): { readonly scheme: string
 }
 
 /**
+ * Whether two Flight endpoints name the same address: scheme and host in any case, with a
+ * trailing `/` or without.
+ */
+export function sameFlightEndpoint(a: string, b: string): boolean {
+  const canonical = (endpoint: string) => endpoint.replace(/\/$/, '').replace(/^[^/]*\/\/[^/]*/, (origin) => origin.toLowerCase());
+  return canonical(a) === canonical(b);
+}
+
+/**
  * Whether a host resolves only inside the cluster: a name ending in `.svc` or `.svc.cluster.local`,
  * or `<service>.<namespace>` of the writers' namespace. A one-label name may be a sibling on
  * another network (a Compose service, a VPN's search domain), so it is not counted.

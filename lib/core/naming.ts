@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './digest';
 
 /** Ports spiced listens on in both tiers (the Spice Helm chart's values). */
 export const SPICE_PORTS = { http: 8090, flight: 50051, metrics: 9090 } as const;
@@ -89,7 +89,7 @@ const CRONJOB_NAME_MAX = 52;
 export function readerRestartName(workload: string): string {
   const name = `${workload}-spice-restart`;
   if (name.length <= CRONJOB_NAME_MAX) return name;
-  const hash = createHash('sha256').update(workload).digest('hex').slice(0, 8);
+  const hash = sha256Hex(workload).slice(0, 8);
   return `${workload.slice(0, CRONJOB_NAME_MAX - '-spice-restart'.length - hash.length - 1).replace(/[-.]+$/, '')}-${hash}-spice-restart`;
 }
 
@@ -105,7 +105,7 @@ const GOOGLE_ACCOUNT_ID_MAX = 30;
 export function gcpServiceAccountId(splitName: string, tier: 'writer' | 'reader'): string {
   const name = `${splitName}-spice-${tier}`;
   if (GOOGLE_ACCOUNT_ID.test(name)) return name;
-  const hash = createHash('sha256').update(splitName).digest('hex').slice(0, 6);
+  const hash = sha256Hex(splitName).slice(0, 6);
   const suffix = `-${hash}-${tier}`;
   // Split names start with a letter (the description checks it), so the shortened id does too.
   const head = splitName.slice(0, GOOGLE_ACCOUNT_ID_MAX - suffix.length).replace(/-+$/, '');
@@ -159,7 +159,7 @@ const AZURE_CREDENTIAL_NAME_MAX = 120;
  * `reader`; `api.v1` and `api-v1`): one name per credential on an identity.
  */
 export function azureFederatedCredentialName(namespace: string, serviceAccount: string): string {
-  const hash = createHash('sha256').update(`${namespace}/${serviceAccount}`).digest('hex').slice(0, 8);
+  const hash = sha256Hex(`${namespace}/${serviceAccount}`).slice(0, 8);
   const readable = `${namespace}-${serviceAccount}`.replace(/\./g, '-').slice(0, AZURE_CREDENTIAL_NAME_MAX - hash.length - 1);
   return `${readable}-${hash}`;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './digest';
 import { Findings } from './errors';
 import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { READER_DATA_DIR, SPICE_PORTS } from './naming';
@@ -173,7 +173,7 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
     probes: SPICED_PROBES,
     spicepod,
     spicepodYaml: yaml,
-    spicepodChecksum: createHash('sha256').update(yaml).digest('hex'),
+    spicepodChecksum: sha256Hex(yaml),
     files: readerFiles(synthesized, yaml, delegates),
     writableDirs: [
       { role: 'local', path: READER_DATA_DIR, sizeBytes: localDiskBytes },

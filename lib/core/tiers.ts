@@ -1,7 +1,7 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
-import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterOnlyHost, warnPlaintextEndpoint } from './flight-tls';
+import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterOnlyHost, sameFlightEndpoint, warnPlaintextEndpoint } from './flight-tls';
 import { checkNamespaces } from './kubernetes-names';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
@@ -234,9 +234,15 @@ function checkExternalFlightEndpoint(endpoint: unknown, flightEndpoint: string, 
     findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out");
   } else if (tls && /^http:\/\//.test(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://'");
-  } else if (!tls && endpoint !== flightEndpoint) {
+  } else if (!tls && !sameFlightEndpoint(endpoint, flightEndpoint)) {
     warnPlaintextEndpoint(endpoint, namespace, { path, dialers: 'delegating readers outside the cluster' }, findings);
   }
+}
+
+/** The endpoint readers outside the cluster dial: the cluster's own when both name the same address. */
+function externalFlightEndpointOf(external: string | undefined, flightEndpoint: string): string {
+  // A value of another type is reported by the check; the default stands in for it meanwhile.
+  return typeof external !== 'string' || sameFlightEndpoint(external, flightEndpoint) ? flightEndpoint : external;
 }
 
 /** Checks the writer tier and applies defaults. */
@@ -276,7 +282,7 @@ export function resolveWriterSettings(
     apiKey,
     acceptedApiKeys,
     flightEndpoint,
-    externalFlightEndpoint: spec?.externalFlightEndpoint ?? flightEndpoint,
+    externalFlightEndpoint: externalFlightEndpointOf(spec?.externalFlightEndpoint, flightEndpoint),
     tls,
     flightClientCertificate,
   };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../core/digest';
 import * as pulumi from '@pulumi/pulumi';
 import type { cloudrunv2 } from '@pulumi/gcp/types/input';
 import { parseQuantity, readerDiskBytes, ReaderFile, ReaderInstance, ReaderWritableDir } from '../core';
@@ -67,7 +67,7 @@ export interface FileSecret {
  * and name, so the same service in two regions of a project gets two accounts.
  */
 export function readerAccountId(serviceName: string, location: string): string {
-  const hash = createHash('sha256').update(`${location}/${serviceName}`).digest('hex').slice(0, 6);
+  const hash = sha256Hex(`${location}/${serviceName}`).slice(0, 6);
   const head = serviceName.slice(0, 30 - hash.length - 1).replace(/-+$/, '');
   return `${head}-${hash}`;
 }

@@ -72,6 +72,14 @@ export function strictlyInside(inner: Cidr, outer: Cidr): boolean {
   return network({ ...inner, prefix: outer.prefix }) === network(outer);
 }
 
+const IPV4_MAPPED = { family: 6, address: 0xffff_0000_0000n, prefix: 96 } as const;
+
+/** The IPv4 block an IPv4-mapped IPv6 block (`::ffff:10.0.0.0/104`) stands for; undefined for any other. */
+function ipv4MappedBlock(cidr: Cidr): string | undefined {
+  if (cidr.family !== 6 || cidr.prefix < IPV4_MAPPED.prefix || network({ ...cidr, prefix: IPV4_MAPPED.prefix }) !== IPV4_MAPPED.address) return undefined;
+  return canonicalCidr({ family: 4, address: cidr.address & 0xffff_ffffn, prefix: cidr.prefix - IPV4_MAPPED.prefix });
+}
+
 /**
  * Checks a CIDR block of an egress rule: IPv4 or IPv6 with its prefix length, no bits beyond the
  * prefix, and never every address (`/0`) unless `allowAny` says the user means it. Returns the
@@ -87,6 +95,11 @@ export function checkCidr(value: unknown, path: string, findings: Findings, allo
   }
   if (network(cidr) !== cidr.address) {
     findings.problem(path, `${quote(value)} has address bits set beyond its /${cidr.prefix} prefix`, `write ${quote(canonicalCidr(cidr))}, or a longer prefix for a smaller block`);
+    return undefined;
+  }
+  const ipv4 = ipv4MappedBlock(cidr);
+  if (ipv4) {
+    findings.problem(path, `${quote(value)} is an IPv4-mapped IPv6 block: IPv4 traffic is matched by IPv4 blocks only, and Kubernetes' stricter IP validation (KEP-4858) flags such addresses`, `write ${quote(ipv4)}`);
     return undefined;
   }
   if (cidr.prefix === 0 && !allowAny) {

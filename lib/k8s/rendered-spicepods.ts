@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../core/digest';
 import { renderReaderSpicepod, ResolvedSplit, Spicepod, spicepodToYaml, SynthesizedSplit, TierSpicepod } from '../core';
 
 /**
@@ -26,7 +26,7 @@ export function serializedSpicepod(spicepod: Spicepod): { readonly yaml: string;
   let found = serialized.get(spicepod);
   if (!found) {
     const yaml = spicepodToYaml(spicepod);
-    serialized.set(spicepod, found = { yaml, checksum: createHash('sha256').update(yaml).digest('hex') });
+    serialized.set(spicepod, found = { yaml, checksum: sha256Hex(yaml) });
   }
   return found;
 }

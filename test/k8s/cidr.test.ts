@@ -35,4 +35,13 @@ describe('CIDR blocks of egress rules', () => {
     expect(checkCidr('0.0.0.0/0', 'cidr', findings, false)).toBeUndefined();
     expect(findings.problems.map(formatProblem)).toEqual([expect.stringMatching(/^cidr: "0\.0\.0\.0\/0" is every address/)]);
   });
+
+  it('refuses IPv4-mapped IPv6 blocks with their IPv4 form, and no other IPv6 block', () => {
+    const findings = new Findings();
+    expect(checkCidr('::ffff:10.0.0.0/104', 'a', findings, false)).toBeUndefined();
+    expect(checkCidr('::ffff:0:0/96', 'b', findings, true)).toBeUndefined();
+    expect(checkCidr('::fffe:0:0/96', 'c', findings, false)).toBeDefined();
+    expect(checkCidr('::/64', 'd', findings, false)).toBeDefined();
+    expect(findings.problems.map((p) => [p.path, p.fix])).toEqual([['a', 'write "10.0.0.0/8"'], ['b', 'write "0.0.0.0/0"']]);
+  });
 });

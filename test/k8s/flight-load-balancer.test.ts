@@ -94,6 +94,9 @@ describe('the internal load balancer of the writers\' Flight port (flightLoadBal
     expect(error.problems.map((p) => p.path)).toEqual(['props.externalReaderCidrs']);
     expect(error.problems[0].message).toBe("is missing, but readers outside the cluster dial \"http://shop-flight.internal.example:50051\" (split.writer.externalFlightEndpoint): the writers' NetworkPolicy admits reader pods of the cluster only, and would drop them");
     expect(() => synth({ split, externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws' } })).not.toThrow();
+    // The same address as flightEndpoint, spelled with a capital and a trailing slash, is no endpoint of their own.
+    const same = awsSplit({ writer: { replicas: 3, flightEndpoint: 'http://Shop-Flight.internal.example:50051', externalFlightEndpoint: 'http://shop-flight.internal.example:50051/' } });
+    expect(() => synth({ split: same })).not.toThrow();
   });
 
   it('refuses, all at once, a load balancer nothing may pass, an unknown cloud and annotations that would make it public or that Kubernetes rejects', () => {

@@ -191,13 +191,15 @@ describe('the writer cluster', () => {
     expect(flight.ports).toEqual([{ protocol: 'TCP', port: 50051 }]);
   });
 
-  it('refuses external reader ranges that are no ranges, carry host bits, or admit every address', () => {
-    const error = thrown(() => synth({ externalReaderCidrs: ['10.20.0.5', '10.20.0.5/24', '0.0.0.0/0'] }));
+  it('refuses external reader ranges that are no ranges, carry host bits, admit every address or are IPv4 written as IPv6', () => {
+    const error = thrown(() => synth({ externalReaderCidrs: ['10.20.0.5', '10.20.0.5/24', '0.0.0.0/0', '::ffff:10.40.8.0/120'] }));
     expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'props.externalReaderCidrs[0]: "10.20.0.5" is not a CIDR block',
       'props.externalReaderCidrs[1]: "10.20.0.5/24" has address bits set beyond its /24 prefix',
       'props.externalReaderCidrs[2]: "0.0.0.0/0" is every address: anything that reaches the load balancer could dial the writers\' Flight port',
+      'props.externalReaderCidrs[3]: "::ffff:10.40.8.0/120" is an IPv4-mapped IPv6 block: IPv4 traffic is matched by IPv4 blocks only, and Kubernetes\' stricter IP validation (KEP-4858) flags such addresses',
     ]);
+    expect(error.problems[3].fix).toBe('write "10.40.8.0/24"');
     expect(thrown(() => synth({ externalReaderCidrs: [] })).message).toContain('props.externalReaderCidrs: [] is not a list of address ranges');
   });
 
