@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { checkSplit, Findings, SplitWarning, SynthesizedSplit, ValidationProblem, writerShapeOf } from '../core';
 import { AwsBuild, buildAws } from './aws-target';
+import { buildCompose, ComposeBuild } from './compose-target';
 import { crossSectionProblems } from './cross-section-checks';
 import { buildKubernetes, KubernetesBuild } from './kubernetes-target';
 import { requireFrameworks } from './optional-module';
@@ -20,13 +21,13 @@ export interface LocatedWarning extends SplitWarning, SourcePosition {
 }
 
 /** The sides of a split the file can be checked and synthesized for. */
-export type Target = 'spicepods' | 'k8s' | 'aws' | 'gcp' | 'azure';
-export const TARGETS: readonly Target[] = ['spicepods', 'k8s', 'aws', 'gcp', 'azure'];
+export type Target = 'spicepods' | 'k8s' | 'aws' | 'gcp' | 'azure' | 'compose';
+export const TARGETS: readonly Target[] = ['spicepods', 'k8s', 'aws', 'gcp', 'azure', 'compose'];
 
-/** The targets a file asks for when `--target` is not given: the Spicepods, Kubernetes, and each cloud it has a section for. */
+/** The targets a file asks for when `--target` is not given: the Spicepods, Kubernetes, and each cloud (and Compose) it has a section for. */
 export function defaultTargets(file: unknown): Target[] {
   const sections = typeof file === 'object' && file !== null ? (file as Record<string, unknown>) : {};
-  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure'] as const).filter((cloud) => sections[cloud] !== undefined)];
+  return ['spicepods', 'k8s', ...(['aws', 'gcp', 'azure', 'compose'] as const).filter((side) => sections[side] !== undefined)];
 }
 
 
@@ -56,6 +57,7 @@ export interface SideBuilds {
   readonly aws?: AwsBuild;
   readonly gcp?: PulumiPlan;
   readonly azure?: PulumiPlan;
+  readonly compose?: ComposeBuild;
 }
 
 /** A cloud side of a split whose writer is a Spice Cloud app (a section, or `--target`): refused, nothing built. */
@@ -71,7 +73,7 @@ function spiceCloudSection(cloud: 'aws' | 'gcp' | 'azure', given: boolean) {
 }
 
 /** Builds each side the file describes (or `targets` asks for) with its construct. */
-async function buildSides(file: SplitFile, source: YamlSource, targets: readonly Target[], described: boolean): Promise<SideBuilds> {
+async function buildSides(file: SplitFile, synthesized: SynthesizedSplit | undefined, source: YamlSource, targets: readonly Target[], described: boolean): Promise<SideBuilds> {
   const wanted = (target: Target, section: unknown) => targets.includes(target) || (described && section !== undefined);
   const spiceCloud = Boolean(writerShapeOf(undefined, file.split)?.writer.spiceCloud);
   const cloud = (side: 'aws' | 'gcp' | 'azure') => wanted(side, file[side]) && !spiceCloud;
@@ -82,6 +84,7 @@ async function buildSides(file: SplitFile, source: YamlSource, targets: readonly
     aws: cloud('aws') ? buildAws(file) : refused('aws'),
     gcp: cloud('gcp') ? await planPulumi(file, 'gcp') : refused('gcp'),
     azure: cloud('azure') ? await planPulumi(file, 'azure') : refused('azure'),
+    compose: wanted('compose', file.compose) ? buildCompose(file, synthesized) : undefined,
   };
 }
 
@@ -106,9 +109,9 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   }
   const value = source.value();
   if (!isObject(value)) {
-    return { problems: [{ file: source.path, ...source.positionOf(''), path: '(file)', message: `${value === null ? 'is empty, so it' : 'holds no mapping, so it'} is not a description file`, fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:)' }], warnings: [] };
+    return { problems: [{ file: source.path, ...source.positionOf(''), path: '(file)', message: `${value === null ? 'is empty, so it' : 'holds no mapping, so it'} is not a description file`, fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:, compose:)' }], warnings: [] };
   }
-  const sections = (['split', 'kubernetes', 'aws', 'gcp', 'azure'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
+  const sections = (['split', 'kubernetes', 'aws', 'gcp', 'azure', 'compose'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
   if (sections.length > 0) {
     const fix = (key: string) => (key === 'split' ? "write the split's description under it: name, namespace, image, store, datasets (docs/split-description.md)" : `write the ${key} section's keys under it (docs/cli.md), or leave it out`);
     return { problems: sections.map((key) => locate({ path: key, message: `${JSON.stringify(value[key])} is not a mapping`, fix: fix(key) })), warnings: [] };
@@ -116,7 +119,7 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
   const file = value as unknown as SplitFile;
   const findings = new Findings();
   const synthesized = checkSplit(describedSplit(file), findings.under('split'));
-  const built = await buildSides(file, source, sides.targets, sides.described);
+  const built = await buildSides(file, synthesized, source, sides.targets, sides.described);
   // The file's schema finds unknown keys at every depth, placed at the key: the description's own report of one is left out.
   const unknown = unknownKeys(value);
   const keyed = new Set(unknown.map(problemKey));

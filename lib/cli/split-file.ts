@@ -6,6 +6,7 @@ import type { ReadWriteSplitAwsProps } from '../aws/read-write-split-aws';
 import type { SnapshotBucketEncryption } from '../aws/snapshot-bucket';
 import type { ReadWriteSplitChartProps } from '../k8s/split-chart';
 import type { SpiceReaderSidecarOptions } from '../k8s/reader-sidecar';
+import type { ReaderComposeOptions } from '../compose/reader-compose';
 
 // The description file of the command line: the same model as the constructs' props, as plain
 // data. schemas/split-file.schema.json is generated from these types (npm run schema), and a test
@@ -149,6 +150,18 @@ export interface AzureTarget extends ReaderGrantees {
   readonly protect?: boolean;
 }
 
+/** A reader on a developer's machine (`readerCompose`'s options), written to `compose/<name>/`. */
+export interface ComposeReader extends ReaderComposeOptions {
+  /** Folder of its `compose.yaml` and the files beside it, under the target's folder: e.g. the application's name. */
+  readonly name: string;
+}
+
+/** Readers with Docker Compose, on developers' machines (`--target compose`). */
+export interface ComposeTarget {
+  /** One Compose file each. */
+  readonly readers: readonly ComposeReader[];
+}
+
 /**
  * The description as a file holds it: one shape for both kinds of split (a schema of one object
  * reports a typo at its place, where a union would report every member's mismatch), named as the
@@ -198,6 +211,12 @@ export interface SplitFile {
    * @default - none
    */
   readonly azure?: AzureTarget;
+  /**
+   * Readers with Docker Compose (`--target compose`): a `compose.yaml` each, as `readerCompose` writes it.
+   *
+   * @default - none
+   */
+  readonly compose?: ComposeTarget;
 }
 
 /**

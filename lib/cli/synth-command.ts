@@ -2,6 +2,8 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, ren
 import { join } from 'node:path';
 import { spicepodToYaml, SynthesizedSplit } from '../core';
 import type { AwsBuild } from './aws-target';
+import type { ComposeBuild } from './compose-target';
+import { composeYaml } from '../compose/compose-yaml';
 import { checkFile, defaultTargets, Target } from './check-file';
 import type { KubernetesBuild } from './kubernetes-target';
 import { optionalModule } from './optional-module';
@@ -66,6 +68,23 @@ function writePulumiPlan(plan: PulumiPlan, cloud: 'gcp' | 'azure', dir: string):
   return { dir, files: ['plan.json'], note: `the resources ${COMPONENTS[cloud]} creates: deploy them with it from a Pulumi program (docs/${cloud}.md)` };
 }
 
+/**
+ * A folder per reader: its `compose.yaml` and the files it mounts, readable by all (spiced runs as
+ * uid 65534 and reads them through bind mounts, whatever the user's umask).
+ */
+function writeCompose(build: ComposeBuild, dir: string): Written {
+  const files: string[] = [];
+  for (const { name, result } of build.readers) {
+    mkdirSync(join(dir, name));
+    for (const [file, content] of [['compose.yaml', composeYaml(result)], ...Object.entries(result.files)]) {
+      writeFileSync(join(dir, name, file), content);
+      chmodSync(join(dir, name, file), 0o644);
+      files.push(`${name}/${file}`);
+    }
+  }
+  return { dir, files, note: 'docker compose up -d in each folder; its header says what to export first' };
+}
+
 const COMPONENTS = { gcp: 'ReadWriteSplitGcp (read-write-split/gcp)', azure: 'ReadWriteSplitAzure (read-write-split/azure)' } as const;
 
 
@@ -107,7 +126,7 @@ async function writeTarget(out: string, target: Target, write: (dir: string) => 
 
 /**
  * `synth FILE --out DIR`: checks the file as `validate` does, then writes each target under DIR
- * (`spicepods/`, `k8s/`, `aws/`, `gcp/`, `azure/`), replacing what a previous run wrote there and
+ * (`spicepods/`, `k8s/`, `aws/`, `gcp/`, `azure/`, `compose/`), replacing what a previous run wrote there and
  * nothing else. One progress line per target; the same file gives the same bytes.
  */
 export async function synthCommand(path: string, options: SynthOptions): Promise<number> {
@@ -126,6 +145,7 @@ export async function synthCommand(path: string, options: SynthOptions): Promise
       if (target === 'spicepods') return writeSpicepods(synthesized, dir);
       if (target === 'k8s') return writeKubernetes(built('k8s', sides.k8s), dir);
       if (target === 'aws') return writeAws(built('aws', sides.aws), dir);
+      if (target === 'compose') return writeCompose(built('compose', sides.compose), dir);
       return writePulumiPlan(built(target, sides[target]), target, dir);
     });
     if (options.format === 'text') process.stdout.write(`${target}: ${written.dir}/ ${written.files.join(', ')}${written.note ? ` (${written.note})` : ''}\n`);

@@ -185,6 +185,7 @@ function notesOf(split: ResolvedSplit, instance: ReaderInstance, credentials: St
       cloud
         ? `Delegated datasets query the Spice Cloud app at ${split.writer.flightEndpoint}: this machine must reach it.`
         : `Delegated datasets query the writers at ${split.writer.externalFlightEndpoint}: this machine must reach it (VPN).`,
+      ...(!cloud && /^http:\/\//i.test(split.writer.externalFlightEndpoint) ? ['It is plaintext: the API key below crosses that network unencrypted (writer.tls would encrypt it).'] : []),
       ...instance.secretEnv.map((binding) => `export ${binding.envVar}=<${cloud ? "the Spice Cloud app's API key" : 'a reader API key of the writer cluster'}> (Secret ${binding.secret.secretName}/${binding.secret.key})`),
     ] : []),
     '',

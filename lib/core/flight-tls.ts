@@ -71,10 +71,22 @@ export function checkFlightTls(
   return tls;
 }
 
-/** A Flight endpoint's scheme and host (lowercase; an IPv6 address without its brackets); undefined if it names none. */
-export function flightEndpointParts(endpoint: string): { readonly scheme: string; readonly host: string } | undefined {
-  const match = /^([a-z+]+):\/\/(\[[^\]]+\]|[^/:]+)/i.exec(endpoint);
-  return match ? { scheme: match[1].toLowerCase(), host: match[2].replace(/^\[(.*)\]$/, '$1').toLowerCase() } : undefined;
+/** The parts of a Flight endpoint this library reads. */
+export interface FlightEndpointParts {
+  /** Lowercase: `http`, `https` or `grpc+tls`. */
+  readonly scheme: string;
+  /** Lowercase; an IPv6 address without its brackets. */
+  readonly host: string;
+  /** The port written in the endpoint; undefined when it gives none. */
+  readonly port?: number;
+}
+
+/** A Flight endpoint's scheme, host and port; undefined if it names no host. */
+export function flightEndpointParts(endpoint: string): FlightEndpointParts | undefined {
+  const match = /^([a-z+]+):\/\/(\[[^\]\s]+\]|[^/:\s]+)(?::(\d+))?/i.exec(endpoint);
+  if (!match) return undefined;
+  const [, scheme, host, port] = match;
+  return { scheme: scheme.toLowerCase(), host: host.replace(/^\[(.*)\]$/, '$1').toLowerCase(), ...(port ? { port: Number(port) } : {}) };
 }
 
 /**

@@ -258,6 +258,7 @@ export const SPLIT_WARNING_IDS = [
   'spicepodset-owner-rollout',
   'spicepodset-node-spread',
   'spicepodset-pod-security',
+  'flight-load-balancer-cloud',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {

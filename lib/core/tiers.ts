@@ -231,7 +231,7 @@ function checkExternalFlightEndpoint(endpoint: unknown, flightEndpoint: string, 
   if (typeof endpoint !== 'string' || !FLIGHT_ENDPOINT.test(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`, FLIGHT_ENDPOINT_FIX);
   } else if (isClusterOnlyHost(flightEndpointParts(endpoint)!.host, namespace)) {
-    findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out");
+    findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out if no reader runs outside the cluster");
   } else if (tls && /^http:\/\//.test(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://'");
   } else if (!tls && !sameFlightEndpoint(endpoint, flightEndpoint)) {

@@ -80,6 +80,12 @@ function ipv4MappedBlock(cidr: Cidr): string | undefined {
   return canonicalCidr({ family: 4, address: cidr.address & 0xffff_ffffn, prefix: cidr.prefix - IPV4_MAPPED.prefix });
 }
 
+/** An address written without its prefix: the block of that one address, or of the range around it. */
+function singleAddressFix(address: string): string {
+  const [single, range] = isIPv4(address) ? [32, 24] : [128, 64];
+  return `write ${quote(`${address}/${single}`)} for this one address, or the range's block with its prefix length (e.g. ${quote(canonicalCidr(parseCidr(`${address}/${range}`)!))})`;
+}
+
 /**
  * Checks a CIDR block of an egress rule: IPv4 or IPv6 with its prefix length, no bits beyond the
  * prefix, and never every address (`/0`) unless `allowAny` says the user means it. Returns the
@@ -89,7 +95,7 @@ export function checkCidr(value: unknown, path: string, findings: Findings, allo
   const cidr = parseCidr(value);
   if (!cidr) {
     const address = typeof value === 'string' && (isIPv4(value) || isIPv6(value));
-    const fix = address ? `write ${quote(`${value}/${isIPv4(value as string) ? 32 : 128}`)} for this one address` : 'write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"';
+    const fix = address ? singleAddressFix(value as string) : 'write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"';
     findings.problem(path, `${quote(value)} is not a CIDR block`, fix);
     return undefined;
   }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ResolvedSplit, writerServiceName } from '../core';
 import { Findings, quote } from '../core/errors';
 import { parseCidr } from './cidr';
+import { writerEndpoint } from './reader-destinations';
 import { manifest } from './manifest';
 import { METADATA_KEY } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES } from './spice-container';
@@ -72,6 +73,38 @@ export function flightLoadBalancerName(splitName: string): string {
  */
 const IDENTITY_CLOUDS: Readonly<Record<string, FlightLoadBalancerCloud>> = { 'aws-pod-identity': 'aws', 'gke-workload-identity': 'gcp' };
 
+/**
+ * Identities any cluster may run, by the cloud whose cluster most likely runs them when the
+ * split's store is on that cloud too.
+ */
+const STORE_IDENTITY_CLOUDS: Readonly<Record<string, FlightLoadBalancerCloud>> = { 'aws-irsa': 'aws', 'azure-workload-identity': 'azure' };
+const CLUSTER_NAMES: Readonly<Record<FlightLoadBalancerCloud, string>> = { aws: 'EKS', gcp: 'GKE', azure: 'AKS' };
+const STORE_NAMES: Readonly<Record<FlightLoadBalancerCloud, string>> = { aws: 'S3', gcp: 'GCS', azure: 'Azure Storage' };
+
+/**
+ * Warns of a load balancer for another cloud than the one the writers' identity and store point
+ * to (IRSA and an S3 store, Azure Workload Identity and an Azure store): that cluster's controller
+ * would ignore its annotations and make it public. A warning, not a refusal: either identity may
+ * run on any cluster.
+ */
+export function warnFlightLoadBalancerCloud(
+  balancer: FlightLoadBalancer,
+  writerIdentity: { readonly type?: unknown } | undefined,
+  split: ResolvedSplit | undefined,
+  findings: Findings,
+  identityPath = 'identity',
+): void {
+  const id = 'flight-load-balancer-cloud';
+  const likely = STORE_IDENTITY_CLOUDS[String(writerIdentity?.type)];
+  if (likely === undefined || split?.store?.cloud !== likely || !CLOUDS.includes(balancer?.cloud) || balancer.cloud === likely || split.acknowledgedWarnings.has(id)) return;
+  findings.warn(
+    id,
+    'flightLoadBalancer.cloud',
+    `is ${quote(balancer.cloud)}, but the writers use ${quote(writerIdentity!.type)} (${identityPath}) and their snapshot store is on ${STORE_NAMES[likely]}, so they likely run on ${CLUSTER_NAMES[likely]}: its controller ignores ${balancer.cloud}'s annotations and would make the load balancer public; `
+      + `use cloud: '${likely}', or acknowledge this warning if the cluster runs on ${CLUSTER_NAMES[balancer.cloud]}`,
+  );
+}
+
 /** Checks the load balancer's options; paths are rooted where `findings` is. */
 export function checkFlightLoadBalancer(
   balancer: FlightLoadBalancer,
@@ -89,13 +122,6 @@ export function checkFlightLoadBalancer(
       'flightLoadBalancer.cloud',
       `is ${quote(balancer.cloud)}, but the writers run on ${clusterCloud} (${identityPath} is ${quote(writerIdentity!.type)}): its controller ignores ${balancer.cloud}'s annotations and would make the load balancer public`,
       `use cloud: '${clusterCloud}'`,
-    );
-  }
-  if (externalReaderCidrs === undefined) {
-    findings.problem(
-      'flightLoadBalancer',
-      "is given without externalReaderCidrs: the writers' NetworkPolicy would admit nothing that comes through it",
-      "list the readers' subnets in externalReaderCidrs (a Cloud Run service's subnet, the ECS tasks' subnets, the VPN's range)",
     );
   }
   const own = INTERNAL_ANNOTATIONS[balancer?.cloud] ?? {};
@@ -117,9 +143,16 @@ export function checkFlightLoadBalancer(
   }
 }
 
+/** The port readers outside the cluster dial: their endpoint's (its scheme's default when it names none), else the writers' Flight port. */
+function listenPort(split: ResolvedSplit): number {
+  const dialed = writerEndpoint(split, split.writer.externalFlightEndpoint);
+  return dialed.inCluster ? DEFAULT_PORTS.flight : dialed.port;
+}
+
 /**
- * The Service of type LoadBalancer: internal on the cloud's network, the writers' Flight port only,
- * accepting `externalReaderCidrs` only (`loadBalancerSourceRanges`, which each cloud applies to
+ * The Service of type LoadBalancer: internal on the cloud's network, listening on the port readers
+ * outside the cluster dial and passing to the writers' Flight port only, accepting
+ * `externalReaderCidrs` only (`loadBalancerSourceRanges`, which each cloud applies to
  * its firewall or security groups), and keeping the client's address (`externalTrafficPolicy:
  * Local`) since the writers' NetworkPolicy admits readers outside the cluster by address.
  */
@@ -138,7 +171,7 @@ export function flightLoadBalancerService(
       externalTrafficPolicy: 'Local',
       loadBalancerSourceRanges: [...sourceRanges],
       selector,
-      ports: [{ name: 'flight', port: DEFAULT_PORTS.flight, targetPort: portByName ? PORT_NAMES.flight : DEFAULT_PORTS.flight, protocol: 'TCP' }],
+      ports: [{ name: 'flight', port: listenPort(split), targetPort: portByName ? PORT_NAMES.flight : DEFAULT_PORTS.flight, protocol: 'TCP' }],
     },
   });
 }

@@ -36,7 +36,7 @@ export function checkExternalReaderCidrs(cidrs: unknown, findings: Findings): vo
       findings.problem(
         `externalReaderCidrs[${i}]`,
         `${quote(value)} is every address: anything that reaches the load balancer could dial the writers' Flight port`,
-        "name the subnets the readers run in (a Cloud Run service's subnet, the ECS tasks' subnets, the VPN's range)",
+        "name the subnets the readers run in (of the ECS tasks, the Cloud Run service or the Container Apps environment; the VPN's pool)",
       );
     }
   });

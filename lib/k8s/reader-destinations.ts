@@ -1,4 +1,5 @@
 import { ResolvedSplit, writerServiceName } from '../core';
+import { flightEndpointParts } from '../core/flight-tls';
 
 /** The endpoint a delegating reader dials: the writer Service in the cluster, or a host outside it. */
 export type WriterEndpoint =
@@ -21,14 +22,13 @@ const DEFAULT_URL_PORTS: Readonly<Record<string, number>> = { 'http': 80, 'https
  * namespace, `.svc` and any cluster domain) are in the cluster: NetworkPolicies see the writer
  * pods behind it. Anything else is a host whose addresses only the user knows.
  */
-export function writerEndpoint(split: ResolvedSplit): WriterEndpoint {
-  const url = split.writer.flightEndpoint;
-  const match = /^([a-z+]+):\/\/([^/:\s]+|\[[^\]\s]+\])(?::(\d+))?/.exec(url);
+export function writerEndpoint(split: ResolvedSplit, url: string = split.writer.flightEndpoint): WriterEndpoint {
+  const parts = flightEndpointParts(url);
   const service = writerServiceName(split.name);
-  const host = match?.[2] ?? '';
+  const host = parts?.host.replace(/\.$/, '') ?? '';
   const inCluster = host === service || host === `${service}.${split.namespace}` || host.startsWith(`${service}.${split.namespace}.svc`);
   if (inCluster) return { inCluster: true };
-  return { inCluster: false, url, port: match?.[3] ? Number(match[3]) : DEFAULT_URL_PORTS[match?.[1] ?? ''] ?? 443 };
+  return { inCluster: false, url, port: parts?.port ?? DEFAULT_URL_PORTS[parts?.scheme ?? ''] ?? 443 };
 }
 
 /** What a reader of `datasets` (every dataset readers see, when undefined) reaches. Unknown names are left out. */

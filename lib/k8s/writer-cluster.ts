@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkReaderNamespacesAgree, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, SynthesizedSplit, writerServiceAccountName, writerServiceName,
+  checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkReaderNamespacesAgree, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, ResolvedSplit, SynthesizedSplit, writerServiceAccountName, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
 import { Archiver } from './archiver';
@@ -17,7 +17,7 @@ import { checkWriterWorkloads, WriterRoleWorkload, writerRoleWorkload, WriterWor
 import { checkCertificateIssuer, FlightCertificateIssuer, flightCaConfigMap, flightCertificate } from './flight-tls';
 import { checkFlightClientIssuer, flightClientCertificate } from './flight-client-certificate';
 import { checkClusterApiKeySource, ClusterApiKeyExternalSecret, clusterApiKeyExternalSecret } from './cluster-api-key';
-import { checkFlightLoadBalancer, FlightLoadBalancer, flightLoadBalancerService } from './flight-load-balancer';
+import { checkFlightLoadBalancer, FlightLoadBalancer, flightLoadBalancerService, warnFlightLoadBalancerCloud } from './flight-load-balancer';
 
 /** The writer-side settings a chart and a standalone writer cluster share. */
 export interface WriterClusterOptions {
@@ -131,6 +131,26 @@ export function checkMonitoringNamespace(namespace: string | undefined, findings
   }
 }
 
+/**
+ * Readers off the cluster without their ranges, asked for once: by the endpoint they dial when the
+ * description gives them one, else by the load balancer nothing could pass.
+ */
+function askExternalReaderCidrs(options: WriterClusterOptions, writer: ResolvedSplit['writer'] | undefined, findings: Findings): void {
+  if (writer && writer.externalFlightEndpoint !== writer.flightEndpoint) {
+    findings.problem(
+      'externalReaderCidrs',
+      `is missing, but readers outside the cluster dial ${quote(writer.externalFlightEndpoint)} (split.writer.externalFlightEndpoint): the writers' NetworkPolicy admits reader pods of the cluster only, and would drop them`,
+      "list the readers' address ranges (the subnets of the ECS tasks, the Cloud Run service or the Container Apps environment, the VPN's pool), and keep their address on the way in (flightLoadBalancer)",
+    );
+  } else if (options.flightLoadBalancer !== undefined) {
+    findings.problem(
+      'flightLoadBalancer',
+      "is given without externalReaderCidrs: the writers' NetworkPolicy would admit nothing that comes through it",
+      "list the readers' address ranges in externalReaderCidrs (the subnets of the ECS tasks, the Cloud Run service or the Container Apps environment, the VPN's pool)",
+    );
+  }
+}
+
 /** Checks the writer-side options; paths are rooted where `findings` is. */
 export function checkWriterClusterOptions(
   options: WriterClusterOptions,
@@ -152,15 +172,11 @@ export function checkWriterClusterOptions(
   if (options.readerNamespaces !== undefined) checkNamespaces(options.readerNamespaces, 'readerNamespaces', findings, 'no reader could reach the writers: leave it out to admit readers of any namespace');
   checkReaderNamespacesAgree(options.readerNamespaces, synthesized?.split, 'readerNamespaces', findings);
   if (options.externalReaderCidrs !== undefined) checkExternalReaderCidrs(options.externalReaderCidrs, findings);
-  if (options.flightLoadBalancer !== undefined) checkFlightLoadBalancer(options.flightLoadBalancer, options.externalReaderCidrs, options.identity, findings, identityPath);
-  const external = synthesized?.split.writer;
-  if (external && external.externalFlightEndpoint !== external.flightEndpoint && options.externalReaderCidrs === undefined) {
-    findings.problem(
-      'externalReaderCidrs',
-      `is missing, but readers outside the cluster dial ${quote(external.externalFlightEndpoint)} (split.writer.externalFlightEndpoint): the writers' NetworkPolicy admits reader pods of the cluster only, and would drop them`,
-      "list the readers' address ranges (a Cloud Run service's subnet, the ECS tasks' subnets, the VPN's range), and keep their address on the way in (flightLoadBalancer)",
-    );
+  if (options.flightLoadBalancer !== undefined) {
+    checkFlightLoadBalancer(options.flightLoadBalancer, options.externalReaderCidrs, options.identity, findings, identityPath);
+    warnFlightLoadBalancerCloud(options.flightLoadBalancer, options.identity, synthesized?.split, findings, identityPath);
   }
+  if (options.externalReaderCidrs === undefined) askExternalReaderCidrs(options, synthesized?.split.writer, findings);
   if (options.flightCertificate !== undefined) checkFlightCertificate(options.flightCertificate, synthesized, findings);
   checkFlightClientIssuer(options.flightClientCertificate, synthesized?.split, 'flightClientCertificate', findings);
   checkClusterApiKeySource(options.clusterApiKey, 'clusterApiKey', findings);

@@ -51,7 +51,7 @@ describe('the reader beside an application off Kubernetes', () => {
   it('refuses an external endpoint nothing off the cluster resolves, or plaintext beside TLS, and warns of plaintext outside it', () => {
     const problems = (writer: object) => problemsOf(() => synthesizeSplit(awsSplit({ image: ENTERPRISE_2, writer })));
     expect(problems({ externalFlightEndpoint: 'http://shop-writer.shop.svc:50051' })).toEqual([
-      "writer.externalFlightEndpoint: \"http://shop-writer.shop.svc:50051\" is a cluster Service name, which readers outside the cluster cannot resolve; give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out",
+      "writer.externalFlightEndpoint: \"http://shop-writer.shop.svc:50051\" is a cluster Service name, which readers outside the cluster cannot resolve; give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out if no reader runs outside the cluster",
     ]);
     expect(problems({ externalFlightEndpoint: 'grpc://writers.internal:50051' })[0]).toMatch(/^writer\.externalFlightEndpoint: "grpc:\/\/writers\.internal:50051" is not a Flight endpoint spiced accepts/);
     expect(problems({ tls: { secretName: 'shop-writer-tls', caCertificate: CA }, externalFlightEndpoint: 'http://writers.internal:50051' })).toEqual([

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { describe, expect, it, vi } from 'vitest';
-import { ReadWriteSplitChart } from '../../lib/k8s';
+import { ReadWriteSplitChart, WARNING_METADATA } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
 import { thrown } from '../support/errors';
@@ -60,6 +60,16 @@ describe('the internal load balancer of the writers\' Flight port (flightLoadBal
     expect(azure.metadata.annotations).toEqual({ 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true', 'service.beta.kubernetes.io/azure-load-balancer-internal-subnet': 'readers' });
   });
 
+  it('listens on the port the readers outside the cluster dial: their endpoint\'s, or its scheme\'s default', () => {
+    const listening = (externalFlightEndpoint: string) => find(
+      synth({ split: awsSplit({ writer: { replicas: 3, externalFlightEndpoint }, acknowledgedWarnings: ['plaintext-flight-endpoint'] }), externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws' } }),
+      'Service', 'shop-writer-flight',
+    ).spec.ports;
+    expect(listening('http://shop-flight.internal.example:8443')).toEqual([{ name: 'flight', port: 8443, targetPort: 'spice-flight', protocol: 'TCP' }]);
+    expect(listening('http://shop-flight.internal.example')[0].port).toBe(80);
+    expect(listening('http://shop-flight.internal.example:50051')[0].port).toBe(50051);
+  });
+
   it('reaches Helm-run writers by port number, as the writer Service does', () => {
     const docs = synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'gcp' }, workloads: { type: 'helm', chartVersion: '2.2.0', podSecurity: 'baseline' } });
     expect(find(docs, 'Service', 'shop-writer-flight').spec.ports).toEqual([{ name: 'flight', port: 50051, targetPort: 50051, protocol: 'TCP' }]);
@@ -88,10 +98,27 @@ describe('the internal load balancer of the writers\' Flight port (flightLoadBal
     expect(find(synth({ split: gcsSplit, writerIdentity: { type: 'gke-workload-identity' }, externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'gcp' } }), 'Service', 'shop-writer-flight').spec.type).toBe('LoadBalancer');
   });
 
+  it('warns, until acknowledged, of a load balancer for another cloud than the one IRSA and an S3 store, or Azure Workload Identity and an Azure store, point to', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warned = (props: Partial<ChartProps>) => new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit({ writer: { replicas: 3 } }), writerIdentity: WRITER_IRSA, externalReaderCidrs: READERS, ...props })
+      .node.metadata.filter((entry) => entry.type === WARNING_METADATA && entry.data.id === 'flight-load-balancer-cloud').map((entry) => entry.data.message);
+    expect(warned({ flightLoadBalancer: { cloud: 'azure' } })).toEqual([
+      "is \"azure\", but the writers use \"aws-irsa\" (writerIdentity) and their snapshot store is on S3, so they likely run on EKS: its controller ignores azure's annotations and would make the load balancer public; use cloud: 'aws', or acknowledge this warning if the cluster runs on AKS",
+    ]);
+    expect(warned({ flightLoadBalancer: { cloud: 'aws' } })).toEqual([]);
+    expect(warned({ split: awsSplit({ writer: { replicas: 3 }, acknowledgedWarnings: ['flight-load-balancer-cloud'] }), flightLoadBalancer: { cloud: 'azure' } })).toEqual([]);
+    const azureStore = awsSplit({ store: { cloud: 'azure', account: 'shopsnapshots', container: 'spice', region: 'westeurope' }, writer: { replicas: 3 } });
+    const azureIdentity = { type: 'azure-workload-identity', clientId: '6f1c2a3b-0000-4000-8000-000000000001' } as const;
+    expect(warned({ split: azureStore, writerIdentity: azureIdentity, flightLoadBalancer: { cloud: 'gcp' } })).toHaveLength(1);
+    expect(warned({ split: azureStore, writerIdentity: azureIdentity, flightLoadBalancer: { cloud: 'azure' } })).toEqual([]);
+  });
+
   it('asks for the external readers\' ranges when the description gives them an endpoint of their own: the NetworkPolicy would drop them', () => {
     const split = awsSplit({ writer: { replicas: 3, externalFlightEndpoint: 'http://shop-flight.internal.example:50051' } });
     const error = thrown(() => synth({ split }));
     expect(error.problems.map((p) => p.path)).toEqual(['props.externalReaderCidrs']);
+    // Asked once, by the endpoint, when the load balancer is given too.
+    expect(thrown(() => synth({ split, flightLoadBalancer: { cloud: 'aws' } })).problems.map((p) => p.path)).toEqual(['props.externalReaderCidrs']);
     expect(error.problems[0].message).toBe("is missing, but readers outside the cluster dial \"http://shop-flight.internal.example:50051\" (split.writer.externalFlightEndpoint): the writers' NetworkPolicy admits reader pods of the cluster only, and would drop them");
     expect(() => synth({ split, externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws' } })).not.toThrow();
     // The same address as flightEndpoint, spelled with a capital and a trailing slash, is no endpoint of their own.
@@ -108,9 +135,9 @@ describe('the internal load balancer of the writers\' Flight port (flightLoadBal
     }));
     expect(error.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'props.flightLoadBalancer.cloud: "ibm" is not a cloud of an internal load balancer',
-      "props.flightLoadBalancer: is given without externalReaderCidrs: the writers' NetworkPolicy would admit nothing that comes through it",
       'props.flightLoadBalancer.annotations["bad key!"]: is not an annotation key',
       'props.flightLoadBalancer.annotations["networking.gke.io/internal-load-balancer-subnet"]: 7 is not a string',
+      "props.flightLoadBalancer: is given without externalReaderCidrs: the writers' NetworkPolicy would admit nothing that comes through it",
     ]);
     const publicAws = thrown(() => synth({ externalReaderCidrs: READERS, flightLoadBalancer: { cloud: 'aws', annotations: { 'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing' } } }));
     expect(publicAws.problems).toEqual([{

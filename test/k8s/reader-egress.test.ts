@@ -166,6 +166,10 @@ describe('a writer endpoint outside the cluster', () => {
   it('treats the writer Service\'s own names as in the cluster, and refuses blocks for it', () => {
     const inCluster = external('http://shop-writer.shop.svc:50051');
     expect(egressOf({ synthesized: inCluster, datasets: ['history'], egress: {} })).toEqual([DNS_RULE, WRITER_RULE]);
+    // DNS names are case-insensitive, and a trailing dot names the same Service.
+    for (const spelling of ['http://Shop-Writer.shop.svc.cluster.local.:50051', 'http://shop-writer.shop.:50051']) {
+      expect(egressOf({ synthesized: external(spelling), datasets: ['history'], egress: {} }), spelling).toEqual([DNS_RULE, WRITER_RULE]);
+    }
     expect(problems({ datasets: ['history'], egress: { writerEndpointCidrs: ['10.30.0.10/32'] } })).toEqual([
       "props.egress.writerEndpointCidrs: is set, but the split's writer.flightEndpoint is the writer Service in the cluster, whose pods the rule selects; leave it out",
     ]);
@@ -193,7 +197,7 @@ describe('bad egress at synth time, every problem at once', () => {
     expect(problems({ egress: { ...AWS_EGRESS, objectStoreCidrs: ['10.0.0.300/8', '10.1.2.3/16', '10.0.0.1', 'fd00::1/8', '10.0.0.0/33', 's3.amazonaws.com'] } })).toEqual([
       'props.egress.objectStoreCidrs[0]: "10.0.0.300/8" is not a CIDR block; write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"',
       'props.egress.objectStoreCidrs[1]: "10.1.2.3/16" has address bits set beyond its /16 prefix; write "10.1.0.0/16", or a longer prefix for a smaller block',
-      'props.egress.objectStoreCidrs[2]: "10.0.0.1" is not a CIDR block; write "10.0.0.1/32" for this one address',
+      'props.egress.objectStoreCidrs[2]: "10.0.0.1" is not a CIDR block; write "10.0.0.1/32" for this one address, or the range\'s block with its prefix length (e.g. "10.0.0.0/24")',
       'props.egress.objectStoreCidrs[3]: "fd00::1/8" has address bits set beyond its /8 prefix; write "fd00::/8", or a longer prefix for a smaller block',
       'props.egress.objectStoreCidrs[4]: "10.0.0.0/33" is not a CIDR block; write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"',
       'props.egress.objectStoreCidrs[5]: "s3.amazonaws.com" is not a CIDR block; write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"',
