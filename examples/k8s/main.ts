@@ -35,7 +35,8 @@ const ordersSplit = new ReadWriteSplitChart(app, 'orders', {
   observability: { labels: { release: 'prometheus' } }, // PodMonitors and alerts (Prometheus Operator)
 });
 new ReadWriteSplitChart(app, 'inventory', { split: inventory, writerIdentity: { type: 'aws-pod-identity' } });
-// The Enterprise image lives in AWS Marketplace ECR: GKE and AKS nodes pull it with a Secret of yours.
+// The Enterprise image lives in AWS Marketplace ECR: GKE and AKS nodes pull it with a Secret of yours,
+// refreshed within 12 hours (e.g. the External Secrets Operator's ECRAuthorizationToken generator).
 const enterprisePull = { imagePullSecrets: ['spice-enterprise-pull'] };
 new ReadWriteSplitChart(app, 'catalog', {
   split: catalog,

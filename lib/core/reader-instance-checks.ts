@@ -1,6 +1,7 @@
 import { Findings, quote, SplitWarning } from './errors';
 import { SPICE_PORTS } from './naming';
 import { flightEndpointParts, isClusterOnlyHost } from './flight-tls';
+import { ECR_REPOSITORY } from './image-reference';
 import { checkReaderDatasets } from './reader-spicepod';
 import { SynthesizedSplit } from './synthesize';
 
@@ -20,8 +21,8 @@ export const READER_PLATFORMS: Readonly<Record<ReaderPlatform, { readonly title:
  * account only, and an ECR token (the Enterprise image's AWS Marketplace registry) lasts 12 hours.
  */
 const UNREACHABLE_REGISTRIES: Readonly<Partial<Record<ReaderPlatform, RegExp>>> = {
-  'cloud-run': /^(\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|[a-z0-9]+\.azurecr\.io)\//,
-  'container-apps': /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//,
+  'cloud-run': new RegExp(`${ECR_REPOSITORY.source}|^[a-z0-9]+\\.azurecr\\.io/`),
+  'container-apps': ECR_REPOSITORY,
 };
 /** An image repository without tag or digest. */
 const REPOSITORY = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)+$/;

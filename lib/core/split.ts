@@ -259,6 +259,7 @@ export const SPLIT_WARNING_IDS = [
   'spicepodset-node-spread',
   'spicepodset-pod-security',
   'flight-load-balancer-cloud',
+  'ecr-pull-secret-expiry',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {

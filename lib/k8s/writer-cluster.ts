@@ -4,6 +4,7 @@ import {
   checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkReaderNamespacesAgree, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, ResolvedSplit, SynthesizedSplit, writerServiceAccountName, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
+import { ECR_REPOSITORY } from '../core/image-reference';
 import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
 import { tierLabels } from './labels';
@@ -183,6 +184,22 @@ export function checkWriterClusterOptions(
   checkWriterWorkloads(options.workloads, findings, { synthesized, pods: options.pods });
   const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
   checkPodSettings(options.pods, reserved, findings.under('pods'));
+  warnExpiringPullSecrets(options.pods, synthesized?.split, findings);
+}
+
+/**
+ * Warns of pull Secrets for an ECR image: ECR's docker credentials last 12 hours, so a Secret made
+ * once stops pulling half a day later (EKS nodes pull ECR with their role, and need none).
+ */
+function warnExpiringPullSecrets(pods: WriterPodSettings | undefined, split: ResolvedSplit | undefined, findings: Findings): void {
+  const id = 'ecr-pull-secret-expiry';
+  if (!pods?.imagePullSecrets?.length || !split || !ECR_REPOSITORY.test(split.image.repository) || split.acknowledgedWarnings.has(id)) return;
+  findings.warn(
+    id,
+    'pods.imagePullSecrets',
+    `pull ${split.image.repository} from Amazon ECR, whose docker credentials last 12 hours: a Secret made once stops pulling half a day later, and pods rescheduled to a node without the image never start; `
+      + "keep it fresh (the External Secrets Operator's ECRAuthorizationToken generator, or a CronJob running aws ecr get-login-password), or mirror the image to your cluster's registry and set split.image.repository",
+  );
 }
 
 /**

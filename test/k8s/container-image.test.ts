@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitError, SplitSpec, SplitValidationError } from '../../lib';
-import { ReaderRestartSchedule, ReadWriteSplitChart } from '../../lib/k8s';
+import { ReaderRestartSchedule, ReadWriteSplitChart, WARNING_METADATA } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { DIGEST } from '../support/spice-images';
 import { awsSplit } from '../support/splits';
@@ -67,6 +67,20 @@ describe('the spiced container', () => {
       { path: 'split.image.tag', message: '"v1.11.5 ; rm" is not an image tag', fix: "use letters, digits, '_', '.' and '-' (at most 128, not starting with '.' or '-'), e.g. '1.11.5'" },
     ]);
     expect(thrownAny(() => synth({ repository: 'Spice AI/spiced' })).message).toContain('split.image.repository: "Spice AI/spiced" is not an image repository');
+  });
+
+  it('warns, until acknowledged, that a pull Secret for an ECR image expires within 12 hours', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const ecr = { edition: 'enterprise', repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol', tag: '2.0.1-enterprise' } as const;
+    const warned = (image: SplitSpec['image'], pods: { imagePullSecrets?: string[] }, acknowledgedWarnings: string[] = []) => new ReadWriteSplitChart(
+      Testing.app(), 'shop', { split: awsSplit({ image, store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, acknowledgedWarnings }), writerIdentity: { type: 'gke-workload-identity' }, pods },
+    ).node.metadata.filter((entry) => entry.type === WARNING_METADATA && entry.data.id === 'ecr-pull-secret-expiry').map((entry) => `${entry.data.path}: ${entry.data.message}`);
+    expect(warned(ecr, { imagePullSecrets: ['spice-enterprise-pull'] })).toEqual([
+      expect.stringMatching(/^props\.pods\.imagePullSecrets: pull 709825985650\.dkr\.ecr\.us-east-1\.amazonaws\.com\/spice-ai\/spiceai-enterprise-byol from Amazon ECR, whose docker credentials last 12 hours: .*ECRAuthorizationToken generator/),
+    ]);
+    expect(warned(ecr, { imagePullSecrets: ['spice-enterprise-pull'] }, ['ecr-pull-secret-expiry'])).toEqual([]);
+    expect(warned(ecr, {})).toEqual([]);
+    expect(warned({ edition: 'enterprise', repository: 'europe-west4-docker.pkg.dev/acme/spice/spiceai-enterprise', tag: '2.0.1-enterprise' }, { imagePullSecrets: ['mirror-pull'] })).toEqual([]);
   });
 });
 
