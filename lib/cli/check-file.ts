@@ -51,6 +51,13 @@ function distinct(problems: readonly ValidationProblem[]): ValidationProblem[] {
   return [...seen.values()];
 }
 
+/** Warnings found once each (a sidecar per application repeats its own). */
+function distinctWarnings(warnings: readonly SplitWarning[]): SplitWarning[] {
+  const seen = new Map<string, SplitWarning>();
+  for (const warning of warnings) seen.set(`${warning.id}\0${warning.path}\0${warning.message}`, warning);
+  return [...seen.values()];
+}
+
 /** Each side built by its construct: checked here, and what synth writes (each is built once). */
 export interface SideBuilds {
   readonly k8s?: KubernetesBuild;
@@ -128,6 +135,6 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
     ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? []), ...(synthesized ? crossSectionProblems(file, synthesized, built) : [])]).filter((problem) => !keyed.has(problemKey(problem))).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  const warnings = findings.warnings.map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));
+  const warnings = distinctWarnings([...findings.warnings, ...(built.k8s?.warnings ?? [])]).map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));
   return { problems, warnings, checked: problems.length === 0 && synthesized ? { file, synthesized, built } : undefined };
 }

@@ -15,16 +15,25 @@ export interface ComposeBuild {
   readonly problems: readonly ValidationProblem[];
 }
 
-/** A folder name that is the same on every filesystem. */
-const FOLDER_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/**
+ * A folder name that is also the Compose project's name as Compose derives it from the folder
+ * (it drops '.', so `my.app` and `myapp` would share containers and volumes).
+ */
+const FOLDER_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+const isObject = (value: unknown): value is ComposeReader => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function nameProblems(readers: readonly ComposeReader[]): ValidationProblem[] {
   const problems: ValidationProblem[] = [];
   const seen = new Set<string>();
   readers.forEach((reader, i) => {
+    if (!isObject(reader)) {
+      problems.push({ path: `compose.readers[${i}]`, message: `${quote(reader)} is not a reader`, fix: "write its name and options, e.g. { name: 'storefront', datasets: [...] }" });
+      return;
+    }
     const path = `compose.readers[${i}].name`;
     if (typeof reader.name !== 'string' || !FOLDER_NAME.test(reader.name)) {
-      problems.push({ path, message: `${quote(reader.name)} is not a folder name`, fix: "use lowercase letters, digits, '.', '_' and '-' (at most 63), e.g. the application's name" });
+      problems.push({ path, message: `${quote(reader.name)} is not a folder name`, fix: "use lowercase letters, digits, '_' and '-' (at most 63), e.g. the application's name" });
     } else if (seen.has(reader.name)) {
       problems.push({ path, message: `${quote(reader.name)} is the name of an earlier reader: both would be written to compose/${reader.name}/`, fix: 'give each reader a name of its own' });
     }
@@ -48,13 +57,18 @@ export function buildCompose(file: SplitFile, synthesized: SynthesizedSplit | un
   if (section === undefined) {
     return { readers: [], problems: [{ path: 'compose', message: 'is missing, but the compose target was asked for', fix: "add compose: { readers: [{ name: 'storefront', datasets: [...] }] } (docs/cli.md)" }] };
   }
+  if (section.readers === undefined) {
+    return { readers: [], problems: [{ path: 'compose.readers', message: 'is missing', fix: "list one reader or more, e.g. [{ name: 'storefront' }]" }] };
+  }
   if (!Array.isArray(section.readers) || section.readers.length === 0) {
     return { readers: [], problems: [{ path: 'compose.readers', message: `${quote(section.readers)} is not a list of readers`, fix: "list one reader or more, e.g. [{ name: 'storefront' }]" }] };
   }
   const problems = nameProblems(section.readers);
   const readers: BuiltComposeReader[] = [];
   if (synthesized === undefined) return { readers, problems };
-  section.readers.forEach(({ name, ...options }, i) => {
+  section.readers.forEach((reader, i) => {
+    if (!isObject(reader)) return;
+    const { name, ...options } = reader;
     try {
       readers.push({ name, result: readerCompose(synthesized, options) });
     } catch (error) {

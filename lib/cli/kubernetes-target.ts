@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import type { ApiObject, App, Chart } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { Findings, ValidationProblem } from '../core/errors';
+import { Findings, SplitWarning, ValidationProblem } from '../core/errors';
 import { checkSplit } from '../core/synthesize';
 import { checkWorkloadIdentity } from '../core/workload-identity';
 import { ApplicationManifest, describedSplit, KubernetesTarget, SplitFile } from './split-file';
@@ -46,6 +46,8 @@ export interface KubernetesBuild {
   /** The writer roles' Helm values files, with Helm workloads. */
   readonly files?: readonly BuiltFile[];
   readonly problems: readonly ValidationProblem[];
+  /** The warnings the constructs raised of their own props, at the file's paths (the description's are the command's). */
+  readonly warnings?: readonly SplitWarning[];
 }
 
 type Cdk8s = typeof import('cdk8s');
@@ -136,7 +138,7 @@ type ReaderOptions = Omit<ApplicationManifest, 'manifest' | 'workload'>;
 
 function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const cdk8s = optionalModule<Cdk8s>('cdk8s', 'k8s');
-  const { ReadWriteSplitChart, SpiceReaderSidecar } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
+  const { ReadWriteSplitChart, SpiceReaderSidecar, WARNING_METADATA } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
   const app = new cdk8s.App();
   const { apps, ...props } = file.kubernetes ?? {};
   const problems: ValidationProblem[] = [];
@@ -164,7 +166,27 @@ function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const own: BuiltChart[] = cloudWriter && !props.observability ? [] : [{ chart: split, file: `${uniqueName(splitName, taken)}.yaml` }];
   const withSidecars = built((chart, options, workload) => split.readerSidecar(chart, 'reader', options).addToManifest(workload));
   const charts = [...own, ...withSidecars.charts.map(({ chart, manifest }) => ({ chart, file: `${uniqueName(basename(manifest, extname(manifest)), taken)}.yaml` }))];
-  return { app, charts, readers: withSidecars.readers, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems] };
+  return {
+    app, charts, readers: withSidecars.readers, files: cloudWriter ? [] : helmValuesFiles(split, taken), problems: [...problems, ...withSidecars.problems],
+    warnings: constructWarnings(app, splitName, WARNING_METADATA),
+  };
+}
+
+/**
+ * The warnings the chart and the sidecars recorded of their own props (`props.…`), moved to the
+ * file's paths: the chart's under `kubernetes`, a sidecar's under its application's entry.
+ */
+function constructWarnings(app: App, splitName: string, metadataType: string): SplitWarning[] {
+  return app.node.findAll().flatMap((construct) => {
+    const chartId = construct.node.scopes[1]?.node.id;
+    const entry = /-app-(\d+)$/.exec(chartId ?? '')?.[1];
+    const root = chartId === splitName ? 'kubernetes' : entry === undefined ? undefined : `kubernetes.apps[${entry}]`;
+    return construct.node.metadata.flatMap((metadata) => {
+      const warning = metadata.data as SplitWarning;
+      if (metadata.type !== metadataType || root === undefined || !warning.path.startsWith('props.')) return [];
+      return [{ ...warning, path: `${root}.${warning.path.slice('props.'.length)}` }];
+    });
+  });
 }
 
 /** What an application's entry holds that needs no description: its identity's shape. */

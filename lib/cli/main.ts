@@ -35,15 +35,15 @@ export function program(): Command {
     .description('Check a description file: every problem at once, with its line and column (exit 0 valid, 1 invalid, 2 usage or file errors)')
     .argument('<file>', 'description file (YAML)')
     .addOption(format())
-    .option('--target <targets>', `the sides to check, as synth writes them (${TARGETS.join(',')}; default: spicepods,k8s and each cloud the file has a section for)`, targetList)
+    .option('--target <targets>', `the sides to check, as synth writes them (${TARGETS.join(',')}; default: spicepods,k8s and each cloud, and compose, the file has a section for)`, targetList)
     .action(async (file: string, options: { format: OutputFormat; target?: Target[] }) => {
       process.exitCode = await validateCommand(file, options);
     });
   cli.command('synth')
-    .description('Write the Spicepods, the Kubernetes manifests and the CloudFormation template of a description file')
+    .description('Write the Spicepods, the Kubernetes manifests, the CloudFormation template, the Pulumi plans and the Compose readers of a description file')
     .argument('<file>', 'description file (YAML)')
     .requiredOption('--out <dir>', 'directory to write into (each target in its own folder)')
-    .option('--target <targets>', `what to write: ${TARGETS.join(',')} (default: spicepods,k8s, and each cloud the file has a section for)`, targetList)
+    .option('--target <targets>', `what to write: ${TARGETS.join(',')} (default: spicepods,k8s, and each cloud, and compose, the file has a section for)`, targetList)
     .addOption(format())
     .action(async (file: string, options: { out: string; target?: Target[]; format: OutputFormat }) => {
       process.exitCode = await synthCommand(file, options);

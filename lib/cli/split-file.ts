@@ -158,7 +158,11 @@ export interface ComposeReader extends ReaderComposeOptions {
 
 /** Readers with Docker Compose, on developers' machines (`--target compose`). */
 export interface ComposeTarget {
-  /** One Compose file each. */
+  /**
+   * One Compose file each. Each publishes the reader on 127.0.0.1:8090 and :50051: run one at a time on a machine.
+   *
+   * @minItems 1
+   */
   readonly readers: readonly ComposeReader[];
 }
 

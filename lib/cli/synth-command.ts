@@ -14,7 +14,7 @@ import { YamlSource } from './yaml-source';
 
 export interface SynthOptions {
   readonly out: string;
-  /** @default - spicepods and k8s, and each cloud the file has a section for */
+  /** @default - spicepods and k8s, and each cloud (and compose) the file has a section for */
   readonly target?: readonly Target[];
   readonly format: OutputFormat;
 }

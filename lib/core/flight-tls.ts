@@ -90,12 +90,22 @@ export function flightEndpointParts(endpoint: string): FlightEndpointParts | und
 }
 
 /**
- * Whether two Flight endpoints name the same address: scheme and host in any case, with a
- * trailing `/` or without.
+ * Whether two Flight endpoints name the same address: scheme and host in any case, a trailing `/`
+ * or dot or none, the scheme's default port written or not.
  */
 export function sameFlightEndpoint(a: string, b: string): boolean {
-  const canonical = (endpoint: string) => endpoint.replace(/\/$/, '').replace(/^[^/]*\/\/[^/]*/, (origin) => origin.toLowerCase());
+  const canonical = (endpoint: string) => {
+    const parts = flightEndpointParts(endpoint);
+    return parts ? `${parts.scheme}://${parts.host.replace(/\.$/, '')}:${flightEndpointPort(parts)}` : endpoint;
+  };
   return canonical(a) === canonical(b);
+}
+
+const SCHEME_PORTS: Readonly<Record<string, number>> = { 'http': 80, 'https': 443, 'grpc+tls': 443 };
+
+/** The port an endpoint is dialed on: the one it names, else its scheme's default. */
+export function flightEndpointPort(parts: FlightEndpointParts): number {
+  return parts.port ?? SCHEME_PORTS[parts.scheme] ?? 443;
 }
 
 /**

@@ -10,8 +10,12 @@ const MAX_REPOSITORY_LENGTH = 255;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
-/** A repository of Amazon ECR (the Enterprise image's AWS Marketplace registry), whose docker credentials last 12 hours. */
-export const ECR_REPOSITORY = /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+/**
+ * A repository of Amazon ECR (the Enterprise image's AWS Marketplace registry), whose docker
+ * credentials last 12 hours: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]/`, or the
+ * dual-stack `<account>.dkr-ecr.<region>.on.aws/`.
+ */
+export const ECR_REPOSITORY = /^\d{12}\.(dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?|dkr-ecr\.[a-z0-9-]+\.on\.aws)\//;
 
 /** A container image reference in parts: `repository[:tag][@digest]`. */
 export interface ImageReferenceParts {

@@ -117,6 +117,10 @@ function readerDatasets(split: ResolvedSplit, names: ReadonlySet<string>): Spice
 export function checkReaderDatasets(split: ResolvedSplit, requested: readonly string[] | undefined, findings: Findings, path = 'reader.datasets'): void {
   if (requested === undefined) return;
   const visible = split.datasets.filter((dataset) => dataset.readers !== 'writer-only');
+  if (!Array.isArray(requested)) {
+    findings.problem(path, `${quote(requested)} is not a list of dataset names`, `list them, e.g. ['${visible[0]?.name ?? 'orders'}'], or leave it out for all`);
+    return;
+  }
   if (requested.length === 0) findings.problem(path, 'is empty', 'name at least one dataset, or leave it out for all');
   requested.forEach((name, i) => {
     const dataset = split.datasets.find((d) => d.name === name);

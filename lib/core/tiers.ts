@@ -222,13 +222,19 @@ export interface ResolvedWriterSettings {
   readonly spiceCloud?: ResolvedSpiceCloud;
 }
 
-const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/[^\s/]+(:\d+)?\/?$/;
+const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/(\[[^\]\s/]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/;
+
+/** A Flight endpoint spiced accepts: a scheme it dials, a host, and a port from 1 to 65535 when one is given. */
+function isFlightEndpoint(endpoint: unknown): endpoint is string {
+  const match = typeof endpoint === 'string' ? FLIGHT_ENDPOINT.exec(endpoint) : null;
+  return match !== null && (match[3] === undefined || (Number(match[3]) >= 1 && Number(match[3]) <= 65535));
+}
 const FLIGHT_ENDPOINT_FIX = "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'";
 
 /** The endpoint of readers outside the cluster: a Flight endpoint they can resolve, encrypted when the writers serve TLS. */
 function checkExternalFlightEndpoint(endpoint: unknown, flightEndpoint: string, tls: boolean, namespace: string, findings: Findings): void {
   const path = 'writer.externalFlightEndpoint';
-  if (typeof endpoint !== 'string' || !FLIGHT_ENDPOINT.test(endpoint)) {
+  if (!isFlightEndpoint(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`, FLIGHT_ENDPOINT_FIX);
   } else if (isClusterOnlyHost(flightEndpointParts(endpoint)!.host, namespace)) {
     findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out if no reader runs outside the cluster");
@@ -265,7 +271,7 @@ export function resolveWriterSettings(
   const acceptedApiKeys = checkAcceptedApiKeys(spec?.acceptedApiKeys, apiKey, findings);
   const tls = checkFlightTls(spec?.tls, image, spec?.flightEndpoint, findings);
   const flightEndpoint = spec?.flightEndpoint ?? defaultFlightEndpoint(splitName, namespace, tls !== undefined);
-  if (!FLIGHT_ENDPOINT.test(flightEndpoint)) {
+  if (!isFlightEndpoint(flightEndpoint)) {
     findings.problem(
       'writer.flightEndpoint',
       `${quote(flightEndpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`,

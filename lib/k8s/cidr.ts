@@ -83,7 +83,10 @@ function ipv4MappedBlock(cidr: Cidr): string | undefined {
 /** An address written without its prefix: the block of that one address, or of the range around it. */
 function singleAddressFix(address: string): string {
   const [single, range] = isIPv4(address) ? [32, 24] : [128, 64];
-  return `write ${quote(`${address}/${single}`)} for this one address, or the range's block with its prefix length (e.g. ${quote(canonicalCidr(parseCidr(`${address}/${range}`)!))})`;
+  const around = parseCidr(`${address}/${range}`);
+  // An address with a zone (fe80::1%eth0) is no block at all: there is no range to suggest.
+  if (!around) return `write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"`;
+  return `write ${quote(`${address}/${single}`)} for this one address, or the range's block with its prefix length (e.g. ${quote(canonicalCidr(around))})`;
 }
 
 /**
@@ -99,13 +102,14 @@ export function checkCidr(value: unknown, path: string, findings: Findings, allo
     findings.problem(path, `${quote(value)} is not a CIDR block`, fix);
     return undefined;
   }
-  if (network(cidr) !== cidr.address) {
-    findings.problem(path, `${quote(value)} has address bits set beyond its /${cidr.prefix} prefix`, `write ${quote(canonicalCidr(cidr))}, or a longer prefix for a smaller block`);
-    return undefined;
-  }
+  // Before the host bits: its fix is the IPv4 block, with them zeroed.
   const ipv4 = ipv4MappedBlock(cidr);
   if (ipv4) {
     findings.problem(path, `${quote(value)} is an IPv4-mapped IPv6 block: IPv4 traffic is matched by IPv4 blocks only, and Kubernetes' stricter IP validation (KEP-4858) flags such addresses`, `write ${quote(ipv4)}`);
+    return undefined;
+  }
+  if (network(cidr) !== cidr.address) {
+    findings.problem(path, `${quote(value)} has address bits set beyond its /${cidr.prefix} prefix`, `write ${quote(canonicalCidr(cidr))}, or a longer prefix for a smaller block`);
     return undefined;
   }
   if (cidr.prefix === 0 && !allowAny) {

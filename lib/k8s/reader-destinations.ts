@@ -1,5 +1,5 @@
 import { ResolvedSplit, writerServiceName } from '../core';
-import { flightEndpointParts } from '../core/flight-tls';
+import { flightEndpointParts, flightEndpointPort } from '../core/flight-tls';
 
 /** The endpoint a delegating reader dials: the writer Service in the cluster, or a host outside it. */
 export type WriterEndpoint =
@@ -15,8 +15,6 @@ export interface ReaderDestinations {
   readonly writer: WriterEndpoint;
 }
 
-const DEFAULT_URL_PORTS: Readonly<Record<string, number>> = { 'http': 80, 'https': 443, 'grpc+tls': 443 };
-
 /**
  * Where `writer.flightEndpoint` points. The writer Service's names (`<split>-writer`, with its
  * namespace, `.svc` and any cluster domain) are in the cluster: NetworkPolicies see the writer
@@ -28,7 +26,7 @@ export function writerEndpoint(split: ResolvedSplit, url: string = split.writer.
   const host = parts?.host.replace(/\.$/, '') ?? '';
   const inCluster = host === service || host === `${service}.${split.namespace}` || host.startsWith(`${service}.${split.namespace}.svc`);
   if (inCluster) return { inCluster: true };
-  return { inCluster: false, url, port: parts?.port ?? DEFAULT_URL_PORTS[parts?.scheme ?? ''] ?? 443 };
+  return { inCluster: false, url, port: parts ? flightEndpointPort(parts) : 443 };
 }
 
 /** What a reader of `datasets` (every dataset readers see, when undefined) reaches. Unknown names are left out. */

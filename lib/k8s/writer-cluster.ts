@@ -197,7 +197,7 @@ function warnExpiringPullSecrets(pods: WriterPodSettings | undefined, split: Res
   findings.warn(
     id,
     'pods.imagePullSecrets',
-    `pull ${split.image.repository} from Amazon ECR, whose docker credentials last 12 hours: a Secret made once stops pulling half a day later, and pods rescheduled to a node without the image never start; `
+    `${quote(pods.imagePullSecrets)} pull ${split.image.repository} from Amazon ECR, whose docker credentials last 12 hours: a Secret made once stops pulling half a day later, and pods rescheduled to a node without the image never start; `
       + "keep it fresh (the External Secrets Operator's ECRAuthorizationToken generator, or a CronJob running aws ecr get-login-password), or mirror the image to your cluster's registry and set split.image.repository",
   );
 }

@@ -100,5 +100,15 @@ describe('read-write-split validate, on a file with Compose readers', () => {
     expect(missing.stderr).toContain("compose: is missing, but the compose target was asked for; add compose: { readers: [{ name: 'storefront', datasets: [...] }] } (docs/cli.md)");
     const empty = cli('validate', described({ ...rest, compose: { readers: [] } }));
     expect(empty.stderr).toContain('compose.readers: [] is not a list of readers');
+    expect(cli('validate', described({ ...rest, compose: {} })).stderr).toContain('compose.readers: is missing; list one reader or more');
+  });
+
+  it('reports an entry that is no reader, and datasets that are no list, instead of failing', () => {
+    const { compose: _, ...rest } = catalogFile();
+    const result = cli('validate', described({ ...rest, compose: { readers: [null, { name: 'laptop', datasets: 'products' }] } }));
+    expect(result.status, result.output).toBe(1);
+    expect(result.stderr).toMatch(/:\d+:\d+ compose\.readers\[0\]: null is not a reader; /);
+    expect(result.stderr).toMatch(/:\d+:\d+ compose\.readers\[1\]\.datasets: "products" is not a list of dataset names; list them, e\.g\. \['products'\]/);
+    expect(result.output).not.toMatch(/internal error|TypeError/);
   });
 });

@@ -178,6 +178,23 @@ describe('read-write-split validate, on a file with a Pulumi section', () => {
   });
 });
 
+describe('read-write-split validate, on the chart\'s own warnings', () => {
+  it('prints each at the line of the prop it is about, once, and not once acknowledged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-chart-warn-'));
+    const file = join(dir, 'catalog.split.yaml');
+    const catalog = parse(readFileSync(join(ROOT, 'examples', 'cli', 'catalog.split.yaml'), 'utf8'));
+    const acknowledgedWarnings = catalog.split.acknowledgedWarnings.filter((id: string) => id !== 'ecr-pull-secret-expiry');
+    const text = stringify({ split: { ...catalog.split, acknowledgedWarnings }, kubernetes: catalog.kubernetes });
+    writeFileSync(file, text);
+    const result = cli('validate', file);
+    expect(result.status, result.output).toBe(0);
+    const line = text.split('\n').findIndex((l) => l.includes('imagePullSecrets')) + 2;
+    const warnings = result.stderr.split('\n').filter((l) => l.includes('warning ecr-pull-secret-expiry'));
+    expect(warnings).toEqual([expect.stringMatching(new RegExp(`^${file}:${line}:\\d+ warning ecr-pull-secret-expiry: kubernetes\\.pods\\.imagePullSecrets: \\["spice-enterprise-pull"\\] pull .* from Amazon ECR, whose docker credentials last 12 hours`))]);
+    expect(cli('validate', join(ROOT, 'examples', 'cli', 'catalog.split.yaml')).stderr).not.toContain('ecr-pull-secret-expiry');
+  });
+});
+
 describe('read-write-split validate, when the chart\'s props are wrong', () => {
   it('still checks the applications\' sidecars: every problem at once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rws-cli-props-'));

@@ -54,6 +54,11 @@ describe('the reader beside an application off Kubernetes', () => {
       "writer.externalFlightEndpoint: \"http://shop-writer.shop.svc:50051\" is a cluster Service name, which readers outside the cluster cannot resolve; give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out if no reader runs outside the cluster",
     ]);
     expect(problems({ externalFlightEndpoint: 'grpc://writers.internal:50051' })[0]).toMatch(/^writer\.externalFlightEndpoint: "grpc:\/\/writers\.internal:50051" is not a Flight endpoint spiced accepts/);
+    // No host, or a port no load balancer listens on, is no endpoint either (for both endpoints).
+    for (const endpoint of ['http://:50051', 'http://writers.internal:0', 'http://writers.internal:99999']) {
+      expect(problems({ externalFlightEndpoint: endpoint }), endpoint).toEqual([expect.stringMatching(/^writer\.externalFlightEndpoint: .* is not a Flight endpoint spiced accepts/)]);
+      expect(problems({ flightEndpoint: endpoint }), endpoint).toEqual([expect.stringMatching(/^writer\.flightEndpoint: .* is not a Flight endpoint spiced accepts/)]);
+    }
     expect(problems({ tls: { secretName: 'shop-writer-tls', caCertificate: CA }, externalFlightEndpoint: 'http://writers.internal:50051' })).toEqual([
       "writer.externalFlightEndpoint: \"http://writers.internal:50051\" is plaintext, but the writers serve TLS (writer.tls); use 'https://' or 'grpc+tls://'",
     ]);

@@ -42,6 +42,18 @@ describe('CIDR blocks of egress rules', () => {
     expect(checkCidr('::ffff:0:0/96', 'b', findings, true)).toBeUndefined();
     expect(checkCidr('::fffe:0:0/96', 'c', findings, false)).toBeDefined();
     expect(checkCidr('::/64', 'd', findings, false)).toBeDefined();
-    expect(findings.problems.map((p) => [p.path, p.fix])).toEqual([['a', 'write "10.0.0.0/8"'], ['b', 'write "0.0.0.0/0"']]);
+    // Host bits set too: the IPv4 block is the fix, not an IPv6 one that is refused next.
+    expect(checkCidr('::ffff:10.40.8.1/120', 'e', findings, false)).toBeUndefined();
+    expect(findings.problems.map((p) => [p.path, p.fix])).toEqual([['a', 'write "10.0.0.0/8"'], ['b', 'write "0.0.0.0/0"'], ['e', 'write "10.40.8.0/24"']]);
+  });
+
+  it('suggests the one address and its range for a bare address, and a block for an address with a zone', () => {
+    const findings = new Findings();
+    checkCidr('10.200.0.7', 'a', findings, false);
+    checkCidr('fe80::1%eth0', 'b', findings, false);
+    expect(findings.problems.map((p) => p.fix)).toEqual([
+      'write "10.200.0.7/32" for this one address, or the range\'s block with its prefix length (e.g. "10.200.0.0/24")',
+      'write an IPv4 or IPv6 block with its prefix length, e.g. "10.0.0.0/16" or "fd00::/8"',
+    ]);
   });
 });

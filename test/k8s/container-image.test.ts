@@ -76,7 +76,7 @@ describe('the spiced container', () => {
       Testing.app(), 'shop', { split: awsSplit({ image, store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, acknowledgedWarnings }), writerIdentity: { type: 'gke-workload-identity' }, pods },
     ).node.metadata.filter((entry) => entry.type === WARNING_METADATA && entry.data.id === 'ecr-pull-secret-expiry').map((entry) => `${entry.data.path}: ${entry.data.message}`);
     expect(warned(ecr, { imagePullSecrets: ['spice-enterprise-pull'] })).toEqual([
-      expect.stringMatching(/^props\.pods\.imagePullSecrets: pull 709825985650\.dkr\.ecr\.us-east-1\.amazonaws\.com\/spice-ai\/spiceai-enterprise-byol from Amazon ECR, whose docker credentials last 12 hours: .*ECRAuthorizationToken generator/),
+      expect.stringMatching(/^props\.pods\.imagePullSecrets: \["spice-enterprise-pull"\] pull 709825985650\.dkr\.ecr\.us-east-1\.amazonaws\.com\/spice-ai\/spiceai-enterprise-byol from Amazon ECR, whose docker credentials last 12 hours: .*ECRAuthorizationToken generator/),
     ]);
     expect(warned(ecr, { imagePullSecrets: ['spice-enterprise-pull'] }, ['ecr-pull-secret-expiry'])).toEqual([]);
     expect(warned(ecr, {})).toEqual([]);

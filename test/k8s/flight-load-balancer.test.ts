@@ -124,6 +124,8 @@ describe('the internal load balancer of the writers\' Flight port (flightLoadBal
     // The same address as flightEndpoint, spelled with a capital and a trailing slash, is no endpoint of their own.
     const same = awsSplit({ writer: { replicas: 3, flightEndpoint: 'http://Shop-Flight.internal.example:50051', externalFlightEndpoint: 'http://shop-flight.internal.example:50051/' } });
     expect(() => synth({ split: same })).not.toThrow();
+    const defaultPort = awsSplit({ writer: { replicas: 3, flightEndpoint: 'https://shop-flight.internal.example', externalFlightEndpoint: 'https://shop-flight.internal.example:443' } });
+    expect(() => synth({ split: defaultPort })).not.toThrow();
   });
 
   it('refuses, all at once, a load balancer nothing may pass, an unknown cloud and annotations that would make it public or that Kubernetes rejects', () => {
