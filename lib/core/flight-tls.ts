@@ -75,7 +75,7 @@ export function checkFlightTls(
 export interface FlightEndpointParts {
   /** Lowercase: `http`, `https` or `grpc+tls`. */
   readonly scheme: string;
-  /** Lowercase; an IPv6 address without its brackets. */
+  /** Lowercase, without a trailing dot (`name.` is `name`); an IPv6 address without its brackets. */
   readonly host: string;
   /** The port written in the endpoint; undefined when it gives none. */
   readonly port?: number;
@@ -86,7 +86,7 @@ export function flightEndpointParts(endpoint: string): FlightEndpointParts | und
   const match = /^([a-z+]+):\/\/(\[[^\]\s]+\]|[^/:\s]+)(?::(\d+))?/i.exec(endpoint);
   if (!match) return undefined;
   const [, scheme, host, port] = match;
-  return { scheme: scheme.toLowerCase(), host: host.replace(/^\[(.*)\]$/, '$1').toLowerCase(), ...(port ? { port: Number(port) } : {}) };
+  return { scheme: scheme.toLowerCase(), host: host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase(), ...(port ? { port: Number(port) } : {}) };
 }
 
 /**
@@ -96,7 +96,7 @@ export function flightEndpointParts(endpoint: string): FlightEndpointParts | und
 export function sameFlightEndpoint(a: string, b: string): boolean {
   const canonical = (endpoint: string) => {
     const parts = flightEndpointParts(endpoint);
-    return parts ? `${parts.scheme}://${parts.host.replace(/\.$/, '')}:${flightEndpointPort(parts)}` : endpoint;
+    return parts ? `${parts.scheme}://${parts.host}:${flightEndpointPort(parts)}` : endpoint;
   };
   return canonical(a) === canonical(b);
 }
@@ -111,13 +111,13 @@ export function flightEndpointPort(parts: FlightEndpointParts): number {
 /**
  * Whether a host resolves only inside the cluster: a name ending in `.svc` or `.svc.cluster.local`,
  * or `<service>.<namespace>` of the writers' namespace. A one-label name may be a sibling on
- * another network (a Compose service, a VPN's search domain), so it is not counted.
+ * another network (a Compose service, a VPN's search domain), so it is not counted. The host is
+ * as `flightEndpointParts` gives it (lowercase, no trailing dot).
  */
 export function isClusterOnlyHost(host: string, namespace: string): boolean {
   if (isIP(host) !== 0) return false;
-  const name = host.replace(/\.$/, '');
-  const labels = name.split('.');
-  return (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(name);
+  const labels = host.split('.');
+  return (labels.length === 2 && labels[1] === namespace) || /\.svc(\.cluster\.local)?$/.test(host);
 }
 
 /** Whether a host is a cluster Service name: one label (a Service of the caller's namespace), or a name only the cluster resolves. */

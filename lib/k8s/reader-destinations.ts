@@ -23,7 +23,7 @@ export interface ReaderDestinations {
 export function writerEndpoint(split: ResolvedSplit, url: string = split.writer.flightEndpoint): WriterEndpoint {
   const parts = flightEndpointParts(url);
   const service = writerServiceName(split.name);
-  const host = parts?.host.replace(/\.$/, '') ?? '';
+  const host = parts?.host ?? '';
   const inCluster = host === service || host === `${service}.${split.namespace}` || host.startsWith(`${service}.${split.namespace}.svc`);
   if (inCluster) return { inCluster: true };
   return { inCluster: false, url, port: parts ? flightEndpointPort(parts) : 443 };
