@@ -1,6 +1,7 @@
 import {
   Findings, ownershipFixCommand, parseQuantity, pinnedImageProblems, quote, READER_HELPER_IMAGES, readerInstance, ReaderFile, ReaderInstance, readyWaitCommand, ResolvedSplit, SynthesizedSplit,
 } from '../core';
+import { isPlaintextFlightEndpoint } from '../core/flight-tls';
 import { checkReaderInstance, readerRestores } from '../core/reader-instance-checks';
 import { AppPorts, appService, checkApp } from './compose-app';
 import { checkStoreCredentials, secretEnvironment, storeCredentials, StoreCredentials } from './compose-credentials';
@@ -185,7 +186,7 @@ function notesOf(split: ResolvedSplit, instance: ReaderInstance, credentials: St
       cloud
         ? `Delegated datasets query the Spice Cloud app at ${split.writer.flightEndpoint}: this machine must reach it.`
         : `Delegated datasets query the writers at ${split.writer.externalFlightEndpoint}: this machine must reach it (VPN).`,
-      ...(!cloud && /^http:\/\//i.test(split.writer.externalFlightEndpoint) ? ['It is plaintext: the API key below crosses that network unencrypted (writer.tls would encrypt it).'] : []),
+      ...(!cloud && isPlaintextFlightEndpoint(split.writer.externalFlightEndpoint) ? ['It is plaintext: the API key below crosses that network unencrypted (writer.tls would encrypt it).'] : []),
       ...instance.secretEnv.map((binding) => `export ${binding.envVar}=<${cloud ? "the Spice Cloud app's API key" : 'a reader API key of the writer cluster'}> (Secret ${binding.secret.secretName}/${binding.secret.key})`),
     ] : []),
     '',

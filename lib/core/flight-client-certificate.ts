@@ -1,5 +1,5 @@
 import { Findings, quote } from './errors';
-import { FLIGHT_CLIENT_DIR, FlightTlsSpec, TLS_SECRET_KEYS } from './flight-tls';
+import { FLIGHT_CLIENT_DIR, FlightTlsSpec, isPlaintextFlightEndpoint, TLS_SECRET_KEYS } from './flight-tls';
 import { checkSecretName } from './secret-ref';
 import { formatVersion, ResolvedSpiceImage } from './spice-image';
 import { SpicepodParams } from './spicepod';
@@ -28,8 +28,6 @@ export interface FlightClientCertificateSpec {
  */
 const FIRST_CLIENT_CERTIFICATE_MAJOR = 2;
 
-const TLS_ENDPOINT = /^(https|grpc\+tls):\/\//;
-
 /**
  * Checks the client certificate against the image and the endpoint readers dial. A plaintext
  * custom endpoint with `writer.tls` is reported by `checkFlightTls` already.
@@ -55,7 +53,7 @@ export function checkFlightClientCertificate(
       `use a Spice 2.x image, or leave ${path} out`,
     );
   }
-  if (!tls && !TLS_ENDPOINT.test(flightEndpoint)) {
+  if (!tls && isPlaintextFlightEndpoint(flightEndpoint)) {
     findings.problem(
       path,
       `is presented only in a TLS handshake, but readers and the archiver dial ${quote(flightEndpoint)} in plaintext`,

@@ -65,7 +65,7 @@ export function checkFlightTls(
       'use a Spice 2.x image, or leave writer.tls out',
     );
   }
-  if (customEndpoint !== undefined && /^http:\/\//.test(customEndpoint)) {
+  if (isPlaintextFlightEndpoint(customEndpoint)) {
     findings.problem('writer.flightEndpoint', `${quote(customEndpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://', or leave it out for the in-cluster https:// endpoint");
   }
   return tls;
@@ -81,17 +81,34 @@ export interface FlightEndpointParts {
   readonly port?: number;
 }
 
-/** A Flight endpoint's scheme, host and port; undefined if it names no host. */
-export function flightEndpointParts(endpoint: string): FlightEndpointParts | undefined {
-  const match = /^([a-z+]+):\/\/(\[[^\]\s]+\]|[^/:\s]+)(?::(\d+))?/i.exec(endpoint);
+/** What spiced dials: a scheme it accepts, a host (a name, an address, an IPv6 address in brackets) and an optional port. */
+const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/(\[[^\]\s/]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/;
+
+/**
+ * A Flight endpoint's scheme, host (lowercase, without brackets or a trailing dot) and port;
+ * undefined for anything that is no Flight endpoint spiced accepts (see `isFlightEndpoint`).
+ */
+export function flightEndpointParts(endpoint: unknown): FlightEndpointParts | undefined {
+  const match = typeof endpoint === 'string' ? FLIGHT_ENDPOINT.exec(endpoint) : null;
   if (!match) return undefined;
   const [, scheme, host, port] = match;
-  return { scheme: scheme.toLowerCase(), host: host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase(), ...(port ? { port: Number(port) } : {}) };
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return undefined;
+  return { scheme, host: host.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase(), ...(port ? { port: Number(port) } : {}) };
+}
+
+/** A Flight endpoint spiced accepts: a scheme it dials, a host, and a port from 1 to 65535 when one is given. */
+export function isFlightEndpoint(endpoint: unknown): endpoint is string {
+  return flightEndpointParts(endpoint) !== undefined;
+}
+
+/** Whether a Flight endpoint is dialed in plaintext (`http://`); false for anything that is no Flight endpoint. */
+export function isPlaintextFlightEndpoint(endpoint: unknown): boolean {
+  return flightEndpointParts(endpoint)?.scheme === 'http';
 }
 
 /**
- * Whether two Flight endpoints name the same address: scheme and host in any case, a trailing `/`
- * or dot or none, the scheme's default port written or not.
+ * Whether two Flight endpoints name the same address: the host in any case, a trailing `/` or dot
+ * or none, the scheme's default port written or not.
  */
 export function sameFlightEndpoint(a: string, b: string): boolean {
   const canonical = (endpoint: string) => {

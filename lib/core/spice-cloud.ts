@@ -1,5 +1,6 @@
 import { DatasetSpec } from './dataset-spec';
 import { Findings, quote, ROOT_PATH } from './errors';
+import { isFlightEndpoint, isPlaintextFlightEndpoint } from './flight-tls';
 import { SecretRef } from './secret-ref';
 import { ResolvedSpiceImage } from './spice-image';
 
@@ -61,8 +62,6 @@ export function spiceCloudFlightEndpoint(region: string): string {
   return `https://${region}-prod-aws-flight.spiceai.io`;
 }
 
-const TLS_ENDPOINT = /^(https|grpc\+tls):\/\/[^\s/:]+(:\d+)?\/?$/;
-
 /** Checks the Spice Cloud writer: exactly one of `region` and `endpoint`. */
 export function resolveSpiceCloud(spec: SpiceCloudWriterSpec, findings: Findings): ResolvedSpiceCloud {
   const at = findings.under('writer.spiceCloud');
@@ -79,7 +78,7 @@ export function resolveSpiceCloud(spec: SpiceCloudWriterSpec, findings: Findings
   if (region !== undefined && !(SPICE_CLOUD_REGIONS as readonly unknown[]).includes(region)) {
     at.problem('region', `${quote(region)} is not a region the spice.ai connector documents`, `use ${SPICE_CLOUD_REGIONS.join(' or ')}, or give the app's Flight endpoint as 'endpoint'`);
   }
-  if (endpoint !== undefined && (typeof endpoint !== 'string' || !TLS_ENDPOINT.test(endpoint))) {
+  if (endpoint !== undefined && (!isFlightEndpoint(endpoint) || isPlaintextFlightEndpoint(endpoint))) {
     at.problem('endpoint', `${quote(endpoint)} is not a TLS Flight endpoint`, "use 'https://host' or 'grpc+tls://host:port': readers send the app's API key over the internet");
   }
   if (typeof endpoint === 'string') return { endpoint };

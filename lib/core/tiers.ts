@@ -1,7 +1,7 @@
 import { parseDurationSeconds } from './duration';
 import { Findings, quote } from './errors';
 import { checkFlightClientCertificate, FlightClientCertificateSpec } from './flight-client-certificate';
-import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterOnlyHost, sameFlightEndpoint, warnPlaintextEndpoint } from './flight-tls';
+import { checkFlightTls, flightEndpointParts, FlightTlsSpec, isClusterOnlyHost, isFlightEndpoint, isPlaintextFlightEndpoint, sameFlightEndpoint, warnPlaintextEndpoint } from './flight-tls';
 import { checkNamespaces } from './kubernetes-names';
 import { defaultApiKeySecretName, defaultFlightEndpoint } from './naming';
 import { parseQuantity } from './quantity';
@@ -222,13 +222,6 @@ export interface ResolvedWriterSettings {
   readonly spiceCloud?: ResolvedSpiceCloud;
 }
 
-const FLIGHT_ENDPOINT = /^(http|https|grpc\+tls):\/\/(\[[^\]\s/]+\]|[^\s/:[\]]+)(?::(\d{1,5}))?\/?$/;
-
-/** A Flight endpoint spiced accepts: a scheme it dials, a host, and a port from 1 to 65535 when one is given. */
-function isFlightEndpoint(endpoint: unknown): endpoint is string {
-  const match = typeof endpoint === 'string' ? FLIGHT_ENDPOINT.exec(endpoint) : null;
-  return match !== null && (match[3] === undefined || (Number(match[3]) >= 1 && Number(match[3]) <= 65535));
-}
 const FLIGHT_ENDPOINT_FIX = "use 'http://host:50051', 'https://host:50051' or 'grpc+tls://host:50051'";
 
 /** The endpoint of readers outside the cluster: a Flight endpoint they can resolve, encrypted when the writers serve TLS. */
@@ -238,7 +231,7 @@ function checkExternalFlightEndpoint(endpoint: unknown, flightEndpoint: string, 
     findings.problem(path, `${quote(endpoint)} is not a Flight endpoint spiced accepts (grpc:// and grpcs:// are rejected)`, FLIGHT_ENDPOINT_FIX);
   } else if (isClusterOnlyHost(flightEndpointParts(endpoint)!.host, namespace)) {
     findings.problem(path, `${quote(endpoint)} is a cluster Service name, which readers outside the cluster cannot resolve`, "give the address of an internal load balancer in front of the writers' Flight port (the chart's flightLoadBalancer renders one), or leave it out if no reader runs outside the cluster");
-  } else if (tls && /^http:\/\//.test(endpoint)) {
+  } else if (tls && isPlaintextFlightEndpoint(endpoint)) {
     findings.problem(path, `${quote(endpoint)} is plaintext, but the writers serve TLS (writer.tls)`, "use 'https://' or 'grpc+tls://'");
   } else if (!tls && !sameFlightEndpoint(endpoint, flightEndpoint)) {
     warnPlaintextEndpoint(endpoint, namespace, { path, dialers: 'delegating readers outside the cluster' }, findings);

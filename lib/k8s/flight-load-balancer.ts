@@ -94,11 +94,10 @@ export function warnFlightLoadBalancerCloud(
   findings: Findings,
   identityPath = 'identity',
 ): void {
-  const id = 'flight-load-balancer-cloud';
   const likely = STORE_IDENTITY_CLOUDS[String(writerIdentity?.type)];
-  if (likely === undefined || split?.store?.cloud !== likely || !CLOUDS.includes(balancer?.cloud) || balancer.cloud === likely || split.acknowledgedWarnings.has(id)) return;
+  if (likely === undefined || split?.store?.cloud !== likely || !CLOUDS.includes(balancer?.cloud) || balancer.cloud === likely) return;
   findings.warn(
-    id,
+    'flight-load-balancer-cloud',
     'flightLoadBalancer.cloud',
     `is ${quote(balancer.cloud)}, but the writers use ${quote(writerIdentity!.type)} (${identityPath}) and their snapshot store is on ${STORE_NAMES[likely]}, so they likely run on ${CLUSTER_NAMES[likely]}: its controller ignores ${balancer.cloud}'s annotations and would make the load balancer public; `
       + `use cloud: '${likely}', or acknowledge this warning if the cluster runs on ${CLUSTER_NAMES[balancer.cloud]}`,

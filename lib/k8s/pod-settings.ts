@@ -1,4 +1,6 @@
 import { Findings, quote } from '../core/errors';
+import { ECR_REPOSITORY } from '../core/image-reference';
+import type { ResolvedSplit } from '../core/split';
 import { SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 
@@ -170,6 +172,20 @@ export function checkPodSettings(settings: WriterPodSettings | undefined, reserv
   if (strategy?.partition !== undefined && (!Number.isInteger(strategy.partition) || strategy.partition < 0 || strategy.type !== 'RollingUpdate')) {
     findings.problem('updateStrategy.partition', `${quote(strategy.partition)} is not a partition of a RollingUpdate`, "use a whole number with type 'RollingUpdate'");
   }
+}
+
+/**
+ * Warns of pull Secrets for an ECR image: ECR's docker credentials last 12 hours, so a Secret made
+ * once stops pulling half a day later (EKS nodes pull ECR with their role, and need none).
+ */
+export function warnExpiringPullSecrets(pods: WriterPodSettings | undefined, split: ResolvedSplit | undefined, findings: Findings): void {
+  if (!pods?.imagePullSecrets?.length || !split || !ECR_REPOSITORY.test(split.image.repository)) return;
+  findings.warn(
+    'ecr-pull-secret-expiry',
+    'pods.imagePullSecrets',
+    `${quote(pods.imagePullSecrets)} pull ${split.image.repository} from Amazon ECR, whose docker credentials last 12 hours: a Secret made once stops pulling half a day later, and pods rescheduled to a node without the image never start; `
+      + "keep it fresh (the External Secrets Operator's ECRAuthorizationToken generator, or a CronJob running aws ecr get-login-password), or mirror the image to your cluster's registry and set split.image.repository",
+  );
 }
 
 /** The pod-level fields of the settings, for a pod spec. */

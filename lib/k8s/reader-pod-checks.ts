@@ -229,13 +229,12 @@ export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSp
  * a reader that restores nothing, or reads Azure with the nodes' identity (Spice 1.x).
  */
 export function undescribedNamespaceWarning(reader: { readonly namespace?: string; readonly restores: boolean; readonly keepsServiceAccount?: boolean }, split: ResolvedSplit): SplitWarning | undefined {
-  const id = 'reader-namespace-undescribed';
   const { namespace, restores, keepsServiceAccount } = reader;
   const described = split.reader.namespaces !== undefined || namespace === undefined || namespace === split.namespace;
   const federated = split.store !== undefined && (split.store.cloud !== 'azure' || split.image.capabilities.objectStoreCredentials);
-  if (described || !federated || !restores || keepsServiceAccount || split.acknowledgedWarnings.has(id)) return undefined;
+  if (described || !federated || !restores || keepsServiceAccount) return undefined;
   return {
-    id,
+    id: 'reader-namespace-undescribed',
     path: 'props.namespace',
     message: `is ${namespace}, but the description names no reader.namespaces: a cloud side without readerNamespaces of its own trusts the reader ServiceAccount in ${split.namespace} only, and would deny this reader every restore; ` +
       `list ${namespace} in the description's reader.namespaces (both sides read it), or acknowledge this when the cloud side's readerNamespaces lists it`,

@@ -115,9 +115,7 @@ function checkSplitForOperator(workloads: SpicepodSetWriterWorkloads, synthesize
   }
   // The operator expresses rollouts as parallel, suffixed StatefulSets (spicepodset.md): whether a
   // RollingOrdered rollout of a one-pod set ever overlaps the old and the new pod is not documented.
-  const warn = (id: string, message: string) => {
-    if (!split.acknowledgedWarnings.has(id)) findings.warn(id, 'type', message);
-  };
+  const warn = (id: string, message: string) => findings.warn(id, 'type', message);
   warn(
     'spicepodset-owner-rollout',
     "the operator rolls a SpicepodSet out as \"parallel, suffixed StatefulSets\": that a RollingOrdered rollout of the one-pod snapshot owner never runs the old and the new owner together (two uploaders) is not documented, nor whether the new one keeps the volume; watch the first rollout (kubectl get statefulsets,pods -l read-write-split.io/role=snapshot-owner)",

@@ -8,7 +8,7 @@ import { SpiceReaderSidecar, SpiceReaderSidecarOptions } from './reader-sidecar'
 import { SplitObservability, SplitObservabilityOptions } from './observability';
 import { reportWarnings } from './warnings';
 import { checkSpiceCloudChartProps } from './spice-cloud-chart';
-import { checkWriterClusterOptions, SpiceWriterCluster, WriterClusterOptions } from './writer-cluster';
+import { checkedWriterClusterProps, checkWriterClusterOptions, SpiceWriterCluster, WriterClusterOptions } from './writer-cluster';
 import { checkClusterApiKeySource, type ClusterApiKeyExternalSecret } from './cluster-api-key';
 import type { FlightCertificateIssuer } from './flight-tls';
 
@@ -85,7 +85,7 @@ function checkChartProps(props: ReadWriteSplitChartProps, synthesized: Synthesiz
     return;
   }
   checkWriterClusterOptions({ ...props, identity: props.writerIdentity }, synthesized, findings, 'writerIdentity');
-  if (props.workloads?.type === 'spicepodset' && (props.createNamespace ?? true) && !synthesized?.split.acknowledgedWarnings.has('spicepodset-pod-security')) {
+  if (props.workloads?.type === 'spicepodset' && (props.createNamespace ?? true)) {
     findings.warn(
       'spicepodset-pod-security',
       'workloads.type',
@@ -148,7 +148,7 @@ export class ReadWriteSplitChart extends Chart {
       // A Namespace is cluster-scoped: the chart's namespace does not apply to it.
       this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
-    this.writerCluster = new SpiceWriterCluster(this, 'Writer', { ...props, identity: props.writerIdentity, synthesized: this.synthesized });
+    this.writerCluster = new SpiceWriterCluster(this, 'Writer', checkedWriterClusterProps({ ...props, identity: props.writerIdentity, synthesized: this.synthesized }));
     if (props.observability) new SplitObservability(this, 'Observability', { ...props.observability, synthesized: this.synthesized, writerWorkloads: props.workloads?.type });
     reportWarnings(this, split, findings.warnings);
     if (props.argoCdSyncWave !== undefined) {

@@ -4,13 +4,13 @@ import {
   checkIdentityForStore, checkNamespaces, checkNotOtherTiersIdentity, checkReaderNamespacesAgree, checkWorkloadIdentity, identityStoreOf, NAMESPACE_NAME, refuseSpiceCloudWriter, ResolvedSplit, SynthesizedSplit, writerServiceAccountName, writerServiceName,
 } from '../core';
 import { Findings, quote } from '../core/errors';
-import { ECR_REPOSITORY } from '../core/image-reference';
 import { Archiver } from './archiver';
 import { identityBinding, WorkloadIdentity } from './identity';
 import { tierLabels } from './labels';
+import { reportWarnings } from './warnings';
 import { manifest } from './manifest';
 import { checkExternalReaderCidrs, SplitNetworkPolicies } from './network-policies';
-import { checkPodSettings, WriterPodSettings } from './pod-settings';
+import { checkPodSettings, warnExpiringPullSecrets, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { throwCrdProblems } from './spicepod-set-writer';
@@ -187,19 +187,13 @@ export function checkWriterClusterOptions(
   warnExpiringPullSecrets(options.pods, synthesized?.split, findings);
 }
 
-/**
- * Warns of pull Secrets for an ECR image: ECR's docker credentials last 12 hours, so a Secret made
- * once stops pulling half a day later (EKS nodes pull ECR with their role, and need none).
- */
-function warnExpiringPullSecrets(pods: WriterPodSettings | undefined, split: ResolvedSplit | undefined, findings: Findings): void {
-  const id = 'ecr-pull-secret-expiry';
-  if (!pods?.imagePullSecrets?.length || !split || !ECR_REPOSITORY.test(split.image.repository) || split.acknowledgedWarnings.has(id)) return;
-  findings.warn(
-    id,
-    'pods.imagePullSecrets',
-    `${quote(pods.imagePullSecrets)} pull ${split.image.repository} from Amazon ECR, whose docker credentials last 12 hours: a Secret made once stops pulling half a day later, and pods rescheduled to a node without the image never start; `
-      + "keep it fresh (the External Secrets Operator's ECRAuthorizationToken generator, or a CronJob running aws ecr get-login-password), or mirror the image to your cluster's registry and set split.image.repository",
-  );
+/** Props the split's chart has checked, with its own, and whose warnings it has reported. */
+const checkedByChart = new WeakSet<SpiceWriterClusterProps>();
+
+/** The writer cluster's props as the split's chart passes them, checked and reported there already. */
+export function checkedWriterClusterProps(props: SpiceWriterClusterProps): SpiceWriterClusterProps {
+  checkedByChart.add(props);
+  return props;
 }
 
 /**
@@ -227,9 +221,12 @@ export class SpiceWriterCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: SpiceWriterClusterProps) {
     super(scope, id);
-    const findings = new Findings();
-    checkWriterClusterOptions(props, props.synthesized, findings.under('props'));
-    findings.throwIfProblems(props.synthesized.split.name, this.node.path);
+    if (!checkedByChart.has(props)) {
+      const findings = new Findings();
+      checkWriterClusterOptions(props, props.synthesized, findings.under('props'));
+      findings.throwIfProblems(props.synthesized.split.name, this.node.path);
+      reportWarnings(this, props.synthesized.split, findings.warnings);
+    }
     const { split, writer, archiver } = props.synthesized;
     this.serviceName = writerServiceName(split.name);
     this.serviceAccountName = writerServiceAccountName(split.name);

@@ -1,8 +1,8 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ReadWriteSplitError, SplitSpec, SplitValidationError } from '../../lib';
-import { ReaderRestartSchedule, ReadWriteSplitChart, WARNING_METADATA } from '../../lib/k8s';
+import { ReadWriteSplitError, SplitSpec, SplitValidationError, synthesizeSplit } from '../../lib';
+import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceWriterCluster, WARNING_METADATA } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { DIGEST } from '../support/spice-images';
 import { awsSplit } from '../support/splits';
@@ -81,6 +81,28 @@ describe('the spiced container', () => {
     expect(warned(ecr, { imagePullSecrets: ['spice-enterprise-pull'] }, ['ecr-pull-secret-expiry'])).toEqual([]);
     expect(warned(ecr, {})).toEqual([]);
     expect(warned({ edition: 'enterprise', repository: 'europe-west4-docker.pkg.dev/acme/spice/spiceai-enterprise', tag: '2.0.1-enterprise' }, { imagePullSecrets: ['mirror-pull'] })).toEqual([]);
+  });
+
+  it('is reported by a writer cluster built on its own, once by the chart, and printed once', () => {
+    const printed = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const ecr = { edition: 'enterprise', repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol', tag: '2.0.1-enterprise' } as const;
+    const split = (acknowledgedWarnings: string[] = []) => awsSplit({ image: ecr, store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, acknowledgedWarnings });
+    const pods = { imagePullSecrets: ['spice-enterprise-pull'] };
+    const recorded = (app: ReturnType<typeof Testing.app>) => app.node.findAll()
+      .flatMap((c) => c.node.metadata.filter((entry) => entry.type === WARNING_METADATA && entry.data.id === 'ecr-pull-secret-expiry').map((entry) => `${c.node.path}: ${entry.data.path}`));
+    const alone = (acknowledged?: string[]) => {
+      const app = Testing.app();
+      new SpiceWriterCluster(new Chart(app, 'shop'), 'Writers', { synthesized: synthesizeSplit(split(acknowledged)), identity: { type: 'gke-workload-identity' }, pods });
+      return app;
+    };
+    expect(recorded(alone())).toEqual(['shop/Writers: props.pods.imagePullSecrets']);
+    const ecrLines = () => printed.mock.calls.map(([line]) => String(line)).filter((line) => line.endsWith('[ack: ecr-pull-secret-expiry]'));
+    expect(ecrLines()).toEqual([expect.stringMatching(/^\[Warning at shop\/Writers\] .*Amazon ECR/)]);
+    expect(recorded(alone(['ecr-pull-secret-expiry']))).toEqual([]);
+    const app = Testing.app();
+    new ReadWriteSplitChart(app, 'shop', { split: split(), writerIdentity: { type: 'gke-workload-identity' }, pods });
+    expect(recorded(app)).toEqual(['shop: props.pods.imagePullSecrets']);
+    expect(ecrLines()).toEqual([expect.stringMatching(/^\[Warning at shop\/Writers\] /), expect.stringMatching(/^\[Warning at shop\] /)]);
   });
 });
 

@@ -120,6 +120,10 @@ describe('a Spice Cloud split refuses, all at once,', () => {
     expect(problemsOf(cloudSplit({ writer: { spiceCloud: { endpoint: 'http://flight.example.com:50051' } } }))).toEqual([
       'writer.spiceCloud.endpoint: "http://flight.example.com:50051" is not a TLS Flight endpoint',
     ]);
+    expect(problemsOf(cloudSplit({ writer: { spiceCloud: { endpoint: 'grpc+tls://flight.example.com:65536' } } }))).toEqual([
+      'writer.spiceCloud.endpoint: "grpc+tls://flight.example.com:65536" is not a TLS Flight endpoint',
+    ]);
+    expect(problemsOf(cloudSplit({ writer: { spiceCloud: { endpoint: 'grpc+tls://[fd00::10]:443' } } }))).toEqual([]);
   });
 
   it('a split of its own kind without a store is still refused: store is required without writer.spiceCloud', () => {
