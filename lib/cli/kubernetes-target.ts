@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { Findings, SplitWarning, ValidationProblem } from '../core/errors';
 import { checkSplit } from '../core/synthesize';
 import { checkWorkloadIdentity } from '../core/workload-identity';
-import { ApplicationManifest, describedSplit, KubernetesTarget, SplitFile } from './split-file';
+import { ApplicationManifest, ApplicationRestartSchedule, describedSplit, KubernetesTarget, SplitFile } from './split-file';
 
 type KubernetesWorkloads = KubernetesTarget['workloads'];
 import { optionalModule } from './optional-module';
@@ -134,17 +134,20 @@ export function buildKubernetes(file: SplitFile, fileDir: string): KubernetesBui
 
 /** Adds the reader sidecar to an application's workload (the split chart's `readerSidecar`, or one built from the description alone). */
 type AddSidecar = (chart: Chart, options: ReaderOptions, workload: ApiObject) => void;
-type ReaderOptions = Omit<ApplicationManifest, 'manifest' | 'workload'>;
+type ReaderOptions = Omit<ApplicationManifest, 'manifest' | 'workload' | 'restartSchedule'>;
 
 function buildCharts(file: SplitFile, fileDir: string): KubernetesBuild {
   const cdk8s = optionalModule<Cdk8s>('cdk8s', 'k8s');
-  const { ReadWriteSplitChart, SpiceReaderSidecar, WARNING_METADATA } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
+  const { ReadWriteSplitChart, ReaderRestartSchedule, SpiceReaderSidecar, WARNING_METADATA } = optionalModule<typeof import('../k8s')>('../k8s', 'k8s');
+  const addRestartSchedule: AddRestartSchedule = (chart, workload, schedule) => {
+    new ReaderRestartSchedule(chart, 'restart', { ...schedule, workload });
+  };
   const app = new cdk8s.App();
   const { apps, ...props } = file.kubernetes ?? {};
   const problems: ValidationProblem[] = [];
   const entries = appEntries(apps, problems);
   const splitName = typeof file.split?.name === 'string' ? file.split.name : 'split';
-  const built = (add: AddSidecar) => buildApps({ cdk8s, app, splitName, fileDir, entries }, add);
+  const built = (add: AddSidecar) => buildApps({ cdk8s, addRestartSchedule, app, splitName, fileDir, entries }, add);
   let split: InstanceType<typeof ReadWriteSplitChart>;
   try {
     split = new ReadWriteSplitChart(app, splitName, { ...props, workloads: withFilePaths(props.workloads, fileDir), split: describedSplit(file) });
@@ -196,9 +199,13 @@ function checkAppAlone(options: ReaderOptions): void {
   findings.throwIfProblems('split', 'app');
 }
 
+/** Rolls an application's workload on a schedule (`ReaderRestartSchedule`). */
+type AddRestartSchedule = (chart: Chart, workload: ApiObject, schedule: ApplicationRestartSchedule) => void;
+
 /** What the applications' charts are built in. */
 interface AppsContext {
   readonly cdk8s: Cdk8s;
+  readonly addRestartSchedule: AddRestartSchedule;
   readonly app: App;
   readonly splitName: string;
   readonly fileDir: string;
@@ -207,7 +214,7 @@ interface AppsContext {
 
 /** One chart per application: its manifest included, the reader sidecar added to its workload. */
 function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Chart; manifest: string }[]; readers: AppReader[]; problems: ValidationProblem[] } {
-  const { cdk8s, app, splitName, fileDir, entries } = context;
+  const { cdk8s, app, splitName, fileDir, entries, addRestartSchedule } = context;
   const charts: { chart: Chart; manifest: string }[] = [];
   const readers: AppReader[] = [];
   const problems: ValidationProblem[] = [];
@@ -220,16 +227,29 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
       problems.push(workload);
       continue;
     }
+    const { manifest: _manifest, workload: _workload, restartSchedule, ...options } = spec;
+    const before = problems.length;
     try {
-      const { manifest: _manifest, workload: _workload, ...options } = spec;
       add(chart, { ...options, namespace: spec.namespace ?? workload.metadata.namespace }, workload);
-      charts.push({ chart, manifest: spec.manifest });
       readers.push({ ...runsAs(workload), at, namespaceFrom: spec.namespace === undefined ? 'manifest' : 'namespace', identity: spec.identity });
     } catch (error) {
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
+    if (restartSchedule !== undefined) problems.push(...restartScheduleProblems(() => addRestartSchedule(chart, workload, restartSchedule), restartSchedule, `${at}.restartSchedule`));
+    if (problems.length === before) charts.push({ chart, manifest: spec.manifest });
   }
   return { charts, readers, problems };
+}
+
+/** The problems of an application's restart schedule: one that is no mapping, or what the schedule refuses. */
+function restartScheduleProblems(add: () => void, schedule: unknown, at: string): ValidationProblem[] {
+  if (!isObject(schedule)) return [{ path: at, message: 'is not a mapping', fix: "give schedule and kubectlImage, e.g. { schedule: '0 */6 * * *', kubectlImage: 'registry.k8s.io/kubectl:v1.31.0' }" }];
+  try {
+    add();
+    return [];
+  } catch (error) {
+    return problemsOf(error, { props: at, other: at });
+  }
 }
 
 /** The namespace and ServiceAccount of a workload's pod, as rendered with the sidecar. */

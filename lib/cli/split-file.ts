@@ -6,6 +6,7 @@ import type { ReadWriteSplitAwsProps } from '../aws/read-write-split-aws';
 import type { SnapshotBucketEncryption } from '../aws/snapshot-bucket';
 import type { ReadWriteSplitChartProps } from '../k8s/split-chart';
 import type { SpiceReaderSidecarOptions } from '../k8s/reader-sidecar';
+import type { ReaderRestartScheduleProps } from '../k8s/reader-restart-schedule';
 import type { ReaderComposeOptions } from '../compose/reader-compose';
 
 // The description file of the command line: the same model as the constructs' props, as plain
@@ -28,7 +29,18 @@ export interface ApplicationManifest extends Omit<SpiceReaderSidecarOptions, 'na
    * @default - the workload's `metadata.namespace`
    */
   readonly namespace?: string;
+  /**
+   * Rolls the application's pods on a schedule (a CronJob written beside it, as
+   * `ReaderRestartSchedule` renders it): how readers that cannot hot-swap snapshots (OSS, Spice
+   * 1.x: the `no-hot-swap` warning) pick up newer ones.
+   *
+   * @default - none: readers keep the snapshot they started with until their pods are replaced
+   */
+  readonly restartSchedule?: ApplicationRestartSchedule;
 }
+
+/** A scheduled rolling restart of an application's pods: its cron schedule and a pinned kubectl image. */
+export type ApplicationRestartSchedule = Omit<ReaderRestartScheduleProps, 'workload' | 'namespace'>;
 
 /**
  * The Kubernetes manifests of both tiers: the writer cluster, and the applications given the reader

@@ -202,7 +202,8 @@ export function resolveSpiceImage(spec: SpiceImageSpec | undefined, findings: Fi
     findings.warn(
       'no-hot-swap',
       'image.tag',
-      `${DISPLAY_NAMES[edition] ?? edition} ${formatVersion(resolvedVersion)} readers cannot hot-swap newer snapshots (Enterprise 2.0.0-rc.5 and later only): a reader picks up a new snapshot only when it restarts with an empty local disk`,
+      `${DISPLAY_NAMES[edition] ?? edition} ${formatVersion(resolvedVersion)} readers cannot hot-swap newer snapshots (Enterprise 2.0.0-rc.5 and later only): a reader picks up a new snapshot only when a new pod or task replaces it (a restarted container keeps its local disk); `
+        + 'roll the readers on a schedule (on Kubernetes ReaderRestartSchedule, or restartSchedule of an application in a description file)',
     );
   }
   return { edition, repository, tag, digest, reference: imageReference({ repository, tag, digest }), version: resolvedVersion, capabilities };

@@ -41,6 +41,7 @@ export class Archiver extends Construct {
     this.name = archiverName(split.name);
     const labels = tierLabels(split.name, 'archiver');
     const tls = dialerTlsMounts(split, DIALER_VOLUMES);
+    const disk = archiverDisk(split.reader.localDisk, split.datasets);
     this.spicepodConfigMap = new SpicepodConfigMap(this, 'Spicepod', {
       name: spicepodConfigMapName(this.name), namespace: split.namespace, labels, spicepod: options.spicepod.spicepod,
     });
@@ -55,8 +56,8 @@ export class Archiver extends Construct {
           checksum: this.spicepodConfigMap.checksum,
           serviceAccountName: options.serviceAccountName,
           identity: options.identity,
-          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings, tls),
-          volumes: [emptyDirVolume(DATA_VOLUME, archiverDisk(split.reader.localDisk, split.datasets)), ...dataTierVolumes(this.spicepodConfigMap.name, tls)],
+          container: dataTierContainer(split, options.spicepod, split.reader.resources, options.settings, tls, disk),
+          volumes: [emptyDirVolume(DATA_VOLUME, disk), ...dataTierVolumes(this.spicepodConfigMap.name, tls)],
           settings: options.settings,
         }),
       },

@@ -18,3 +18,11 @@ export function memoryQuantity(quantity: string): string {
 export function sizeLimit(quantity: string): string {
   return `${Math.ceil(parseQuantity(quantity)! / MI)}Mi`;
 }
+
+/**
+ * The ephemeral storage a container requests for the emptyDir volumes it writes: their size limits
+ * summed, in whole mebibytes. The scheduler places pods by requests and never reads `sizeLimit`.
+ */
+export function ephemeralStorageRequest(sizeLimits: readonly string[]): string {
+  return `${sizeLimits.reduce((sum, size) => sum + Math.ceil(parseQuantity(size)! / MI), 0)}Mi`;
+}

@@ -1,4 +1,5 @@
 import { Findings, NAMESPACE_NAME, quote, ResolvedSplit, SplitWarning, ValidationProblem } from '../core';
+import type { SpiceEnvVar } from './pod-settings';
 import { SpicePorts } from './spice-container';
 
 /** Name of the reader sidecar container. */
@@ -252,4 +253,27 @@ export function checkSidecarPorts(props: { readonly metricsPort?: number; readon
     if (protocol !== undefined && !isPortProtocol(protocol)) findings.problem(`appPorts[${i}].protocol`, `${quote(protocol)} is not a port protocol`, "use 'TCP', 'UDP' or 'SCTP'");
   });
   if (props.mode !== undefined && !['native', 'classic'].includes(props.mode)) findings.problem('mode', `${quote(props.mode)} is not a sidecar mode`, "use 'native' or 'classic'");
+}
+
+/**
+ * Refuses a sidecar variable read from a Secret of the sources' credentials (a dataset's
+ * `secretParams`): readers hold none, and delegate what needs them to the writers.
+ */
+export function checkNoSourceSecrets(env: readonly SpiceEnvVar[] | undefined, split: ResolvedSplit, findings: Findings): void {
+  const sources = new Map<string, string>();
+  for (const dataset of split.datasets) {
+    for (const [param, ref] of Object.entries(dataset.secretParams)) {
+      if (!sources.has(ref.secretName)) sources.set(ref.secretName, `${param} of dataset ${dataset.name}`);
+    }
+  }
+  env?.forEach((variable, i) => {
+    const secret = (variable?.valueFrom?.secretKeyRef as { readonly name?: unknown } | undefined)?.name;
+    const holds = typeof secret === 'string' ? sources.get(secret) : undefined;
+    if (holds === undefined) return;
+    findings.problem(
+      `env[${i}].valueFrom.secretKeyRef.name`,
+      `${quote(secret)} is the Secret of source credentials (${holds}): readers hold no source credentials, and the Secret is in the writers' namespace ${quote(split.namespace)} only`,
+      "remove the variable: a dataset that needs the source is delegated to the writers (readers: 'delegated')",
+    );
+  });
 }

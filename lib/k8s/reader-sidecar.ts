@@ -10,7 +10,7 @@ import { identityBinding, IdentityBinding, WorkloadIdentity } from './identity';
 import { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 import { Json } from './manifest';
 import { checkPodSettings, SpiceEnvVar } from './pod-settings';
-import { AppPort, checkAdmittedNamespace, checkSidecarPorts, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf, undescribedNamespaceWarning } from './reader-pod-checks';
+import { AppPort, checkAdmittedNamespace, checkNoSourceSecrets, checkSidecarPorts, namespaceProblems, SIDECAR_NAME, SidecarFootprint, sidecarProblems, appPortsOf, undescribedNamespaceWarning } from './reader-pod-checks';
 import { addLibraryValidation, CheckedRendering, perSynthCall, RenderHandOff } from './per-synth';
 import { readerSpicepodFor } from './rendered-spicepods';
 import { podShapeOf, withReaderSidecar, WORKLOAD_KINDS } from './reader-pod';
@@ -178,6 +178,8 @@ export class SpiceReaderSidecar extends Construct {
   private readonly namespace?: string;
   private readonly identity: IdentityBinding;
   private readonly model: SpiceContainerModel;
+  /** The size of the volume the reader restores into. */
+  private readonly localDisk: string;
   private readonly native: boolean;
   /** The pod's egress rules; undefined without `egress`. */
   private readonly egressRules?: Json[];
@@ -196,6 +198,7 @@ export class SpiceReaderSidecar extends Construct {
     checkSidecarPorts(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
+    checkNoSourceSecrets(props.env, split, own);
     checkClusterApiKeySource(props.clusterApiKey, 'clusterApiKey', own);
     checkFlightClientIssuer(props.flightClientCertificate, split, 'flightClientCertificate', own);
     const egressPlan = readerEgressPlan(split, props.datasets, props.identity);
@@ -213,6 +216,7 @@ export class SpiceReaderSidecar extends Construct {
     if (props.createServiceAccount ?? true) {
       this.serviceAccount = readerServiceAccount(this, { splitName: split.name, name: this.serviceAccountName, namespace: this.namespace, identity: this.identity });
     }
+    this.localDisk = readerLocalDiskFor(split.reader, split.datasets, props.datasets);
     const ports = { ...DEFAULT_PORTS, metrics: props.metricsPort ?? DEFAULT_PORTS.metrics };
     this.model = {
       name: SIDECAR_NAME,
@@ -229,6 +233,7 @@ export class SpiceReaderSidecar extends Construct {
         ...this.flightTls.mounts,
       ],
       extraEnv: props.env,
+      scratch: [this.localDisk, TMP_SIZE],
     };
   }
 
@@ -373,12 +378,10 @@ export class SpiceReaderSidecar extends Construct {
   }
 
   private additions(config: SpicepodConfigMap) {
-    const { split } = this.props.synthesized;
-    const localDisk = readerLocalDiskFor(split.reader, split.datasets, this.props.datasets);
     return {
       container: toContainerManifest(this.model, this.native),
       native: this.native,
-      volumes: [emptyDirVolume(VOLUMES.local, localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE), ...this.flightTls.volumes],
+      volumes: [emptyDirVolume(VOLUMES.local, this.localDisk), configMapVolume(VOLUMES.spicepod, config.name), emptyDirVolume(VOLUMES.tmp, TMP_SIZE), ...this.flightTls.volumes],
       serviceAccountName: this.serviceAccountName,
       keepWorkloadServiceAccount: this.props.keepWorkloadServiceAccount ?? false,
       identityMountsToken: this.identity.automountServiceAccountToken,

@@ -2,7 +2,7 @@ import { ResolvedResources, SecretEnvBinding, SPICE_PORTS } from '../core';
 import { SPICE_HOME, SPICE_HOME_ENV, SPICED_COMMAND, SPICED_PROBES, spicedListenArgs } from '../core/spiced-process';
 import { restrictedContainerSecurity } from './pod-security';
 import { SpiceEnvVar } from './pod-settings';
-import { cpuQuantity, memoryQuantity } from './quantities';
+import { cpuQuantity, ephemeralStorageRequest, memoryQuantity } from './quantities';
 
 export { SPICE_HOME, SPICE_HOME_ENV, SPICED_COMMAND, SPICEPOD_DIR, SPICEPOD_FILE } from '../core/spiced-process';
 
@@ -34,6 +34,12 @@ export interface SpiceContainerModel {
   readonly extraEnv?: readonly SpiceEnvVar[];
   /** spiced serves TLS on every endpoint (`runtime.tls`): the probes use HTTPS. */
   readonly servesTls?: boolean;
+  /**
+   * The size limits of the emptyDir volumes spiced writes (acceleration files, `/tmp`), requested
+   * as ephemeral storage: without the request the scheduler may place the pod on a node whose disk
+   * cannot hold them, and the kubelet evicts it under disk pressure.
+   */
+  readonly scratch: readonly string[];
 }
 
 /** Container port names: prefixed, so they never clash with an application's `http` or `metrics`. */
@@ -90,7 +96,11 @@ export function toContainerManifest(model: SpiceContainerModel, nativeSidecar = 
       ...(model.extraEnv ?? []).map((variable) => ({ ...variable })),
     ],
     resources: {
-      requests: { cpu: cpuQuantity(model.resources.cpu.request), memory: memoryQuantity(model.resources.memory.request) },
+      requests: {
+        'cpu': cpuQuantity(model.resources.cpu.request),
+        'memory': memoryQuantity(model.resources.memory.request),
+        'ephemeral-storage': ephemeralStorageRequest(model.scratch),
+      },
       limits: { cpu: cpuQuantity(model.resources.cpu.limit), memory: memoryQuantity(model.resources.memory.limit) },
     },
     startupProbe: probe('startup', model.ports.http, model.servesTls),

@@ -66,6 +66,7 @@ export const DATA_VOLUME = 'data';
 /**
  * The spiced container of a pod the library owns (writer or archiver): acceleration files at
  * /data and spiced's home on the `data` volume, the Spicepod read-only, a scratch /tmp.
+ * `emptyDirData` is the size of a `data` volume that is an emptyDir (the archiver's), not a claim.
  */
 export function dataTierContainer(
   split: ResolvedSplit,
@@ -73,6 +74,7 @@ export function dataTierContainer(
   resources: ResolvedResources,
   settings?: SpicePodSettings,
   tls: TlsMounts = { mounts: [], volumes: [], serves: false },
+  emptyDirData?: string,
 ): SpiceContainerModel {
   return {
     name: 'spiced',
@@ -90,6 +92,7 @@ export function dataTierContainer(
     ],
     extraEnv: settings?.env,
     servesTls: tls.serves,
+    scratch: [...(emptyDirData === undefined ? [] : [emptyDirData]), TMP_SIZE],
   };
 }
 

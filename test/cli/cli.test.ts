@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSplit, spicepodToYaml, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitAws } from '../../lib/aws';
 import { importSpicepod, sizingReport } from '../../lib';
-import { ReadWriteSplitChart } from '../../lib/k8s';
+import { ReaderRestartSchedule, ReadWriteSplitChart } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { ROOT, run } from '../support/run';
 import { expectValidSpicepod } from '../support/spicepod-schema';
@@ -115,9 +115,12 @@ describe('read-write-split synth', () => {
     const appChart = new Chart(app, 'legacy-api');
     const [workload] = new Include(appChart, 'manifest', { url: join(ROOT, 'examples', 'cli', apps[0].manifest) }).apiObjects;
     chart.readerSidecar(appChart, 'reader', { identity: apps[0].identity, datasets: apps[0].datasets, namespace: 'shop' }).addToManifest(workload);
+    new ReaderRestartSchedule(appChart, 'restart', { workload, ...apps[0].restartSchedule });
     const appDocs = docsOf(join(out, 'k8s', 'legacy-api.yaml'));
     expect(appDocs).toEqual(Testing.synth(appChart));
     expect(find(appDocs, 'Deployment', 'legacy-api').spec.template.spec.initContainers.map((c: K8sObject) => c.name)).toContain('spice-reader');
+    // The OSS readers restore newer snapshots when their pods roll: the file's restartSchedule.
+    expect(find(appDocs, 'CronJob', 'legacy-api-spice-restart').spec.schedule).toBe('0 */6 * * *');
     await expectValidManifests([...writerDocs, ...appDocs]);
   });
 
@@ -205,6 +208,26 @@ describe('read-write-split validate, when the chart\'s props are wrong', () => {
     expect(result.status, result.output).toBe(1);
     const paths = JSON.parse(result.stdout).problems.map((p: { path: string }) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['kubernetes.nodeSpread', 'kubernetes.apps[0].datasets[0]']));
+  });
+
+  it("checks an application's restart schedule with its sidecar, at the schedule's lines", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-restart-'));
+    const file = join(dir, 'orders.split.yaml');
+    const legacyApi = join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml');
+    const apps = [
+      { ...description.kubernetes.apps[0], manifest: legacyApi, datasets: ['ordres'], restartSchedule: { schedule: 'hourly', kubectlImage: 'bitnami/kubectl:latest' } },
+      { ...description.kubernetes.apps[0], manifest: legacyApi, restartSchedule: '0 * * * *' },
+    ];
+    writeFileSync(file, stringify({ split: description.split, kubernetes: { ...description.kubernetes, apps } }));
+    const result = cli('validate', file, '--format', 'json');
+    expect(result.status, result.output).toBe(1);
+    const problems = JSON.parse(result.stdout).problems.map((p: { path: string; message: string }) => `${p.path}: ${p.message}`);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^kubernetes\.apps\[0\]\.datasets\[0\]: /),
+      'kubernetes.apps[0].restartSchedule.schedule: "hourly" is not a cron schedule',
+      expect.stringMatching(/^kubernetes\.apps\[0\]\.restartSchedule\.kubectlImage: "bitnami\/kubectl:latest" has a floating tag/),
+      'kubernetes.apps[1].restartSchedule: is not a mapping',
+    ]));
   });
 
   it("still checks an application's own entry when the description is wrong too: its identity, its manifest", () => {

@@ -39,6 +39,24 @@ describe('reader pod settings', () => {
     expect(() => reader(chart, { env: [{ name: 'SPICE_CLUSTER_API_KEY', value: 'x' }], metricsPort: 70000 }))
       .toThrow(/at app\/reader \(2 problems\)[\s\S]*props.metricsPort: 70000 is not a port[\s\S]*props.env\[0\].name: "SPICE_CLUSTER_API_KEY" is already set by the library/);
   });
+
+  it('refuse env read from a Secret of source credentials: readers hold none', () => {
+    const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+    const env = [
+      { name: 'RUST_LOG', value: 'info' },
+      { name: 'APP_TOKEN', valueFrom: { secretKeyRef: { name: 'app-token', key: 'token' } } },
+      { name: 'PG_PASSWORD', valueFrom: { secretKeyRef: { name: 'shop-db', key: 'password' } } },
+    ];
+    expect(() => reader(chart, { env })).toThrow(
+      'props.env[2].valueFrom.secretKeyRef.name: "shop-db" is the Secret of source credentials (pg_pass of dataset history): readers hold no source credentials, and the Secret is in the writers\' namespace "shop" only; remove the variable: a dataset that needs the source is delegated to the writers (readers: \'delegated\')',
+    );
+    const docs = (() => {
+      const own = new Chart(Testing.app(), 'app', { namespace: 'shop' });
+      reader(own, { env: env.slice(0, 2) }).addTo(app(own));
+      return Testing.synth(own) as K8sObject[];
+    })();
+    expect(find(docs, 'Deployment', 'web').spec.template.spec.initContainers[0].env.at(-1)).toEqual(env[1]);
+  });
 });
 
 describe('the reader ServiceAccount', () => {

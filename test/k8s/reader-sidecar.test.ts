@@ -39,14 +39,14 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
       image: 'spiceai/spiceai:1.11.5',
       restartPolicy: 'Always',
       args: ['--http', '0.0.0.0:8090', '--flight', '0.0.0.0:50051', '--metrics', '0.0.0.0:9090', '/spicepod/spicepod.yaml'],
-      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2000m', memory: '4096Mi' } },
+      resources: { requests: { 'cpu': '500m', 'memory': '512Mi', 'ephemeral-storage': '11264Mi' }, limits: { cpu: '2000m', memory: '4096Mi' } },
     });
     expect(reader.readinessProbe.httpGet).toMatchObject({ path: '/v1/ready', port: 8090 });
     expect(reader.livenessProbe.httpGet).toMatchObject({ path: '/health', port: 8090 });
     expect(spicepodOf(find(docs, 'ConfigMap', 'web-spice-reader')).name).toBe('shop-reader');
   });
 
-  it('sizes /local for the datasets this application reads: twice what it restores, at least 10Gi, 1Gi when it restores nothing', () => {
+  it('sizes /local for the datasets this application reads: twice what it restores, at least 10Gi, 1Gi when it restores nothing, and requests it with /tmp as ephemeral storage', () => {
     const big = synthesizeSplit(awsSplit({
       writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' },
       datasets: [{ name: 'history', from: 's3://lake/history/', expectedSize: '30Gi' }, { name: 'audit', from: 's3://lake/audit/', readers: 'delegated' }],
@@ -54,9 +54,11 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     const localOf = (datasets?: string[]) => {
       const chart = appChart();
       sidecar(chart, { synthesized: big, datasets }).addTo(restrictedApp(chart));
-      return podSpec(Testing.synth(chart), 'Deployment', 'web').volumes.find((v: K8sObject) => v.name === 'spice-reader-local').emptyDir.sizeLimit;
+      const spec = podSpec(Testing.synth(chart), 'Deployment', 'web');
+      return [spec.volumes.find((v: K8sObject) => v.name === 'spice-reader-local').emptyDir.sizeLimit, spec.initContainers[0].resources.requests['ephemeral-storage']];
     };
-    expect([localOf(), localOf(['history']), localOf(['audit'])]).toEqual(['61440Mi', '61440Mi', '1024Mi']);
+    // The scheduler reads requests, never sizeLimit: the restore and /tmp (1Gi) are requested.
+    expect([localOf(), localOf(['history']), localOf(['audit'])]).toEqual([['61440Mi', '62464Mi'], ['61440Mi', '62464Mi'], ['1024Mi', '2048Mi']]);
   });
 
   it('restores into a size-limited emptyDir at /local, one file per accelerated dataset', () => {

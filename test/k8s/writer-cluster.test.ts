@@ -76,6 +76,8 @@ describe('the writer cluster', () => {
       expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
       const mounts = sts.spec.template.spec.containers[0].volumeMounts;
       expect(mounts).toContainEqual({ name: 'data', mountPath: '/data' });
+      // The claim is no ephemeral storage: only /tmp (1Gi) is requested from the node's disk.
+      expect(sts.spec.template.spec.containers[0].resources.requests['ephemeral-storage']).toBe('1024Mi');
     }
   });
 
@@ -147,11 +149,14 @@ describe('the writer cluster', () => {
     }
   });
 
-  it("gives the archiver the scratch disk an upload of its largest dataset takes, when that is more than the readers' disk", () => {
+  it("gives the archiver the scratch disk an upload of its largest dataset takes, when that is more than the readers' disk, and requests it", () => {
     const archiverDisk = (spec: Parameters<typeof awsSplit>[0]) => {
       const chart = new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit(spec), writerIdentity: { type: 'aws-pod-identity' } });
-      const archiver = find(Testing.synth(chart) as K8sObject[], 'Deployment', 'shop-archiver');
-      return archiver.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'data').emptyDir.sizeLimit;
+      const pod = find(Testing.synth(chart) as K8sObject[], 'Deployment', 'shop-archiver').spec.template.spec;
+      const disk = pod.volumes.find((v: K8sObject) => v.name === 'data').emptyDir.sizeLimit;
+      // The data volume and /tmp (1Gi): the scheduler places pods by requests, never by sizeLimit.
+      expect(pod.containers[0].resources.requests['ephemeral-storage']).toBe(`${Number.parseInt(disk, 10) + 1024}Mi`);
+      return disk;
     };
     const large = { name: 'orders', from: 's3://lake/orders/', params: { file_format: 'parquet' }, expectedSize: '12Gi' };
     // One 12 GiB DuckDB file: readers get twice it (24 GiB); its upload holds it and two copies (36 GiB).
