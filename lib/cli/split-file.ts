@@ -125,7 +125,7 @@ export interface GcpTarget extends ReaderGrantees {
    *
    * @default - none: give privateGoogleAccessManagedElsewhere instead
    */
-  readonly subnetwork?: { readonly name: string; readonly region?: string };
+  readonly subnetwork?: { readonly name: string; readonly region?: string; readonly project?: string };
   /** @default false */
   readonly privateGoogleAccessManagedElsewhere?: boolean;
   /** @default false */

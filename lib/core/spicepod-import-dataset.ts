@@ -173,7 +173,16 @@ function requireCredentials(connector: string, path: string, dataset: ImportedDa
   note(ctx, at, `is not set, and the split refuses a ${connector} source without credentials (the writer logs in at every refresh): the writer reads it from key '${ref.key}' of Secret '${ref.secretName}'; store the password there (empty if the database needs none)`);
 }
 
-function importEngine(raw: PodObject, at: string, dataset: ImportedDataset, ctx: DatasetImportContext): AccelerationEngine | undefined {
+/** What to do to restore a delegated dataset on readers, or why readers could not restore it at all. */
+function restoreAdvice(connector: string, change: string): string {
+  return RESTORABLE_CONNECTORS.has(connector)
+    ? `${change} and readers 'accelerated' to restore it on readers`
+    : `readers could not restore it anyway: ${UNRESTORABLE_WHY(connector)}`;
+}
+
+const UNRESTORABLE_WHY = (connector: string) => `a spiced 1.x reader builds the ${quote(connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`;
+
+function importEngine(raw: PodObject, at: string, connector: string, dataset: ImportedDataset, ctx: DatasetImportContext): AccelerationEngine | undefined {
   // spiced's default engine is arrow; the library's is duckdb, so it is always written out.
   const engine = raw.engine ?? 'arrow';
   if (typeof engine === 'string' && Object.prototype.hasOwnProperty.call(ENGINE_FILES, engine)) {
@@ -181,7 +190,7 @@ function importEngine(raw: PodObject, at: string, dataset: ImportedDataset, ctx:
     return engine as AccelerationEngine;
   }
   const why = typeof engine === 'string' ? UNRENDERED_ENGINES[engine] : undefined;
-  note(ctx, `${at}.engine`, `${quote(engine)} is not an engine this library renders${why ? ` (${why})` : ''}: the writer accelerates the dataset with duckdb (the library's default) and readers query it on the writer, and its acceleration params are not imported; set engine 'duckdb', 'sqlite' or 'turso' and readers 'accelerated' to restore it on readers`);
+  note(ctx, `${at}.engine`, `${quote(engine)} is not an engine this library renders${why ? ` (${why})` : ''}: the writer accelerates the dataset with duckdb (the library's default) and readers query it on the writer, and its acceleration params are not imported; ${restoreAdvice(connector, "set engine 'duckdb', 'sqlite' or 'turso'")}`);
   if (raw.params !== undefined && raw.params !== null) note(ctx, `${at}.params`, `params of the ${quote(engine)} engine, which is not rendered: not imported; give the new engine's params as engineParams`);
   return undefined;
 }
@@ -195,12 +204,12 @@ function placementOf(raw: PodObject, engine: AccelerationEngine | undefined, con
     return 'delegated';
   }
   if (!FILE_MODES.has(String(mode))) {
-    note(ctx, raw.mode === undefined ? at : `${at}.mode`, `${engine} accelerates in memory here (mode ${quote(mode)}): the library accelerates ${engine} into a file on the writer's volume, and readers query the dataset on the writer (readers 'delegated'); set readers 'accelerated' to restore it on readers from snapshots`);
+    note(ctx, raw.mode === undefined ? at : `${at}.mode`, `${engine} accelerates in memory here (mode ${quote(mode)}): the library accelerates ${engine} into a file on the writer's volume, and readers query the dataset on the writer (readers 'delegated'); ${RESTORABLE_CONNECTORS.has(connector) ? "set readers 'accelerated' to restore it on readers from snapshots" : `readers could not restore it anyway: ${UNRESTORABLE_WHY(connector)}`}`);
     return 'delegated';
   }
   if (mode !== 'file') note(ctx, `${at}.mode`, `${quote(mode)} is rendered as 'file': each tier keeps its own file, which readers restore from a snapshot`);
   if (!RESTORABLE_CONNECTORS.has(connector)) {
-    note(ctx, `${path}.from`, `readers could not restore it: a spiced 1.x reader builds the ${quote(connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready; imported as readers 'delegated' (readers query it on the writer); to serve it from readers' own copies, use an s3:// source (e.g. a parquet export), or an image that ships file_format: snapshot (image.snapshotFileFormat)`);
+    note(ctx, `${path}.from`, `readers could not restore it: ${UNRESTORABLE_WHY(connector)}; imported as readers 'delegated' (readers query it on the writer); to serve it from readers' own copies, use an s3:// source (e.g. a parquet export), or an image that ships file_format: snapshot (image.snapshotFileFormat)`);
     return 'delegated';
   }
   return 'accelerated';
@@ -267,7 +276,7 @@ function importAcceleration(raw: unknown, path: string, connector: string, datas
     else note(ctx, at, `is disabled (its other keys are not imported): ${NOW_ACCELERATED}`);
     return;
   }
-  const engine = importEngine(raw, at, dataset, ctx);
+  const engine = importEngine(raw, at, connector, dataset, ctx);
   const readers = placementOf(raw, engine, connector, path, ctx);
   set(dataset, ['readers'], readers, at);
   importRefresh(raw, at, dataset, ctx);

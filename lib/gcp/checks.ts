@@ -19,7 +19,10 @@ export function checkCluster(cluster: unknown, storeRegion: string | undefined, 
     return;
   }
   if (typeof c.region !== 'string' || !GCP_REGION.test(c.region)) {
-    at.problem('cluster.region', at.isLateBound(c.region) ? 'is a Pulumi Output or Promise, but the region must be known to check the bucket against it' : `${quote(c.region)} is not a GCP region`, "write the cluster's region, e.g. 'europe-west4'");
+    // A zonal cluster's location is a zone: its region is the zone without the last segment.
+    const zone = typeof c.region === 'string' ? /^([a-z]+-[a-z]+\d+)-[a-z]$/.exec(c.region)?.[1] : undefined;
+    const fix = zone ? `write the region of zone ${c.region}: '${zone}'` : "write the cluster's region, e.g. 'europe-west4'";
+    at.problem('cluster.region', at.isLateBound(c.region) ? 'is a Pulumi Output or Promise, but the region must be known to check the bucket against it' : `${quote(c.region)} is not a GCP region`, fix);
   } else if (storeRegion !== undefined && c.region !== storeRegion) {
     at.problem('cluster.region', `${c.region} is not the store's region ${storeRegion}`, 'keep the snapshot bucket in the region of the cluster that reads it (split.store.region)');
   }
@@ -41,7 +44,7 @@ export function checkCluster(cluster: unknown, storeRegion: string | undefined, 
 
 /** The private path to Google APIs: a subnetwork to check, or the statement that it is managed elsewhere. */
 export function checkNetwork(
-  args: { subnetwork?: { name?: unknown; region?: unknown }; privateGoogleAccessManagedElsewhere?: unknown },
+  args: { subnetwork?: { name?: unknown; region?: unknown; project?: unknown }; privateGoogleAccessManagedElsewhere?: unknown },
   clusterRegion: unknown,
   at: Findings,
 ): void {
@@ -63,6 +66,9 @@ export function checkNetwork(
   }
   if (!at.isLateBound(subnetwork.name) && (typeof subnetwork.name !== 'string' || !SUBNETWORK_NAME.test(subnetwork.name))) {
     at.problem('subnetwork.name', `${quote(subnetwork.name)} is not a subnetwork name`, "use the subnetwork's name: 1-63 lowercase letters, digits and '-', starting with a letter");
+  }
+  if (subnetwork.project !== undefined && (typeof subnetwork.project !== 'string' || !PROJECT_ID.test(subnetwork.project))) {
+    at.problem('subnetwork.project', `${quote(subnetwork.project)} is not a Google Cloud project id`, "write the id of the subnetwork's project (a Shared VPC's host project), e.g. 'acme-network-host', or leave it out for the cluster's");
   }
   if (subnetwork.region !== undefined && typeof clusterRegion === 'string' && subnetwork.region !== clusterRegion) {
     at.problem('subnetwork.region', `${quote(subnetwork.region)} is not the cluster's region ${clusterRegion}`, "give the subnetwork of the cluster's nodes, or leave region out (it defaults to the cluster's)");

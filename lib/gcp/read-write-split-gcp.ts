@@ -43,6 +43,13 @@ export interface GkeSubnetworkRef {
    * @default - the cluster's region
    */
   readonly region?: string;
+  /**
+   * Project of the subnetwork: the host project when the cluster runs on a Shared VPC (the lookup
+   * needs `compute.subnetworks.get` there).
+   *
+   * @default - the cluster's project
+   */
+  readonly project?: string;
 }
 
 
@@ -290,13 +297,15 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
   }
 
   /** Fails the deployment, with a message that says what to do, when the subnetwork has no Private Google Access. */
-  private checkPrivateGoogleAccess(subnetwork: GkeSubnetworkRef, clusterRegion: string, project: string): Promise<boolean> | pulumi.Output<boolean> {
+  private checkPrivateGoogleAccess(subnetwork: GkeSubnetworkRef, clusterRegion: string, clusterProject: string): Promise<boolean> | pulumi.Output<boolean> {
     const region = subnetwork.region ?? clusterRegion;
+    const hostProject = subnetwork.project ?? clusterProject;
+    const inProject = hostProject === clusterProject ? '' : ` of project ${hostProject}`;
     const checked = (result: { privateIpGoogleAccess?: boolean } | undefined, subnetName: string): boolean => {
       if (result?.privateIpGoogleAccess !== true) {
         throw new pulumi.ResourceError(
-          `args.subnetwork: the subnetwork ${quote(subnetName)} in ${region} has no Private Google Access, so GKE nodes without external addresses cannot reach the snapshot bucket; `
-          + `enable it (gcloud compute networks subnets update ${subnetName} --region ${region} --enable-private-ip-google-access, or privateIpGoogleAccess: true on the Subnetwork), `
+          `args.subnetwork: the subnetwork ${quote(subnetName)}${inProject} in ${region} has no Private Google Access, so GKE nodes without external addresses cannot reach the snapshot bucket; `
+          + `enable it (gcloud compute networks subnets update ${subnetName} --region ${region} --project ${hostProject} --enable-private-ip-google-access, or privateIpGoogleAccess: true on the Subnetwork), `
           + 'or set privateGoogleAccessManagedElsewhere: true instead of subnetwork if the nodes reach Google APIs another way',
           this,
           true,
@@ -306,8 +315,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     };
     const name = subnetwork.name;
     // A plain name (the usual case) is looked up in the promise form: nothing to wait for, and Pulumi makes fewer promises than for an Output.
-    if (typeof name === 'string') return getSubnetwork({ name, region, project }, { parent: this }).then((result) => checked(result, name));
-    const found = getSubnetworkOutput({ name, region, project }, { parent: this });
+    if (typeof name === 'string') return getSubnetwork({ name, region, project: hostProject }, { parent: this }).then((result) => checked(result, name));
+    const found = getSubnetworkOutput({ name, region, project: hostProject }, { parent: this });
     return pulumi.all([found, name]).apply(([result, subnetName]) => checked(result, subnetName));
   }
 }

@@ -219,6 +219,17 @@ describe('importSpicepod: datasets', () => {
     expect(() => resolveSplit(result.description)).not.toThrow();
   });
 
+  it("advises readers 'accelerated' only for a source readers can restore", () => {
+    const result = importSpicepod(podWith(`
+  - { from: 's3://lake/a/', name: a, acceleration: { engine: postgres } }
+  - { from: 'postgres:public.b', name: b, params: { pg_pass: '\${secrets:pg_pass}' }, acceleration: { engine: postgres } }
+  - { from: 'postgres:public.c', name: c, params: { pg_pass: '\${secrets:pg_pass}' }, acceleration: { engine: duckdb } }
+`));
+    expect(reasonAt(result, 'datasets[0].acceleration.engine')).toMatch(/; set engine 'duckdb', 'sqlite' or 'turso' and readers 'accelerated' to restore it on readers$/);
+    expect(reasonAt(result, 'datasets[1].acceleration.engine')).toMatch(/; readers could not restore it anyway: a spiced 1\.x reader builds the "postgres" connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready$/);
+    expect(reasonAt(result, 'datasets[2].acceleration')).toMatch(/\(readers 'delegated'\); readers could not restore it anyway: a spiced 1\.x reader builds the "postgres" connector/);
+  });
+
   it('renames what is not a dataset name and drops what it cannot express', () => {
     const result = importSpicepod(podWith(`
   - { from: 's3://lake/orders/', name: Orders }

@@ -12,8 +12,17 @@ describe('the Private Google Access check', () => {
     expect(result.status, result.output).not.toBe(0);
     expect(result.stderr).toContain(
       'args.subnetwork: the subnetwork "gke-nodes" in europe-west4 has no Private Google Access, so GKE nodes without external addresses cannot reach the snapshot bucket; '
-      + 'enable it (gcloud compute networks subnets update gke-nodes --region europe-west4 --enable-private-ip-google-access',
+      + 'enable it (gcloud compute networks subnets update gke-nodes --region europe-west4 --project acme-catalog --enable-private-ip-google-access',
     );
     expect(result.stdout.trim().split('\n')).toEqual(['registered read-write-split:index:ReadWriteSplitGcp catalog']);
+  });
+
+  it("names a Shared VPC's host project, where the subnetwork was looked up", () => {
+    const result = run(bin('tsx'), ['test/gcp/fixtures/no-private-google-access.ts', 'shared-vpc']);
+    expect(result.status, result.output).not.toBe(0);
+    expect(result.stderr).toContain(
+      'args.subnetwork: the subnetwork "gke-nodes" of project acme-network-host in europe-west4 has no Private Google Access, so GKE nodes without external addresses cannot reach the snapshot bucket; '
+      + 'enable it (gcloud compute networks subnets update gke-nodes --region europe-west4 --project acme-network-host --enable-private-ip-google-access',
+    );
   });
 });

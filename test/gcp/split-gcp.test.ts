@@ -120,6 +120,12 @@ describe('ReadWriteSplitGcp with the direct Workload Identity principal (the def
     expect(invokes).toEqual([{ token: 'gcp:compute/getSubnetwork:getSubnetwork', inputs: { name: 'gke-nodes', region: 'europe-west4', project: 'acme-catalog' } }]);
   });
 
+  it("looks a Shared VPC's subnetwork up in its host project", async () => {
+    invokes.splice(0);
+    await deploy({ subnetwork: { name: 'gke-nodes', project: 'acme-network-host' } });
+    expect(invokes).toEqual([{ token: 'gcp:compute/getSubnetwork:getSubnetwork', inputs: { name: 'gke-nodes', region: 'europe-west4', project: 'acme-network-host' } }]);
+  });
+
   it('looks nothing up when Private Google Access is managed elsewhere', async () => {
     invokes.splice(0);
     const { resources } = await deploy({ subnetwork: undefined, privateGoogleAccessManagedElsewhere: true });

@@ -50,6 +50,12 @@ describe('bad input', () => {
     expect(await registeredSince()).toEqual([]);
   });
 
+  it("takes a zonal cluster's zone for no region, and names the zone's region as the fix", () => {
+    expect(problemsOf({ split: catalog, cluster: { ...CLUSTER, region: 'europe-west4-a' }, privateGoogleAccessManagedElsewhere: true })).toEqual([
+      'args.cluster.region: "europe-west4-a" is not a GCP region; write the region of zone europe-west4-a: \'europe-west4\'',
+    ]);
+  });
+
   it('requires the private path, or the statement that it is managed elsewhere, not both', () => {
     expect(problemsOf({ split: catalog, cluster: CLUSTER })).toEqual([
       expect.stringMatching(/^args\.subnetwork: is missing: .*privateGoogleAccessManagedElsewhere: true/),
@@ -59,6 +65,9 @@ describe('bad input', () => {
     ]);
     expect(problemsOf({ split: catalog, cluster: CLUSTER, subnetwork: { name: 'gke-nodes', region: 'us-east1' } })).toEqual([
       expect.stringMatching(/^args\.subnetwork\.region: "us-east1" is not the cluster's region europe-west4/),
+    ]);
+    expect(problemsOf({ split: catalog, cluster: CLUSTER, subnetwork: { name: 'gke-nodes', project: 'projects/acme-network-host' } })).toEqual([
+      expect.stringMatching(/^args\.subnetwork\.project: "projects\/acme-network-host" is not a Google Cloud project id; write the id of the subnetwork's project/),
     ]);
   });
 
