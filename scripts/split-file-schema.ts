@@ -25,6 +25,8 @@ function describeDefaults(node: unknown): void {
   }
   if (!node || typeof node !== 'object') return;
   const schema = node as Schema;
+  // JSDoc writes `*/` as `*\/` (it would end the comment): editors show the description as written.
+  if (typeof schema.description === 'string') schema.description = schema.description.replaceAll('*\\/', '*/');
   if ('default' in schema && !isValueDefault(schema.default)) {
     const prose = String(schema.default).replace(/^- /, '');
     schema.description = `${schema.description ?? ''}\n\nDefault: ${prose}`.trim();

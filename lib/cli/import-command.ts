@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { Document, isScalar } from 'yaml';
 import { ReadWriteSplitError } from '../core/errors';
 import { importSpicepod, SpicepodImport } from '../core/spicepod-import';
 import { OutputFormat } from './report-problems';
@@ -28,7 +28,12 @@ function descriptionFile(imported: SpicepodImport, from: string, out: string | u
     `# yaml-language-server: $schema=${schema}`,
     `# Imported from ${from} by read-write-split import: check it, add kubernetes.writerIdentity, then run read-write-split validate.`,
   ];
-  return `${header.join('\n')}\n${stringify({ split: imported.description }, { lineWidth: 0 })}`;
+  const document = new Document({ split: imported.description });
+  for (const path of imported.placeholders) {
+    const node = document.getIn(['split', ...path.split('.')], true);
+    if (isScalar(node)) node.comment = ' placeholder, not from the Spicepod: set it before deploying';
+  }
+  return `${header.join('\n')}\n${document.toString({ lineWidth: 0 })}`;
 }
 
 /** What the user still has to do: Secrets to create, what could not be mapped and why. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Target, TARGETS } from './check-file';
 import { importCommand } from './import-command';
+import { lockCommand } from './lock-command';
 import { OutputFormat } from './report-problems';
 import { sizeCommand } from './size-command';
 import { synthCommand } from './synth-command';
@@ -54,6 +55,14 @@ export function program(): Command {
     .addOption(format())
     .action(async (file: string, options: { format: OutputFormat }) => {
       process.exitCode = await sizeCommand(file, options);
+    });
+  cli.command('lock')
+    .description('After a deploy: write the lock of the deployed split into the file (split.upgradeFrom.lock), so that validate and synth refuse changes that break what runs')
+    .argument('<file>', 'description file (YAML)')
+    .option('--stdout', 'print the lock as JSON instead of writing it into the file')
+    .addOption(format())
+    .action(async (file: string, options: { format: OutputFormat; stdout?: boolean }) => {
+      process.exitCode = await lockCommand(file, options);
     });
   cli.command('import')
     .description('Turn a single-tier Spicepod into a split description file: accelerated datasets restored from snapshots, the rest delegated; prints what it could not map')

@@ -46,7 +46,8 @@ export function sizingText(report: SizingReport): string {
     ...writerLines(report),
     ...readerLines(report),
     ...bucketLines(report),
-    ...report.warnings.map((w) => `warning ${w.id}: ${w.path}: ${w.message}; ${w.fix}`),
+    // Advice on the figures, not warnings of the description: acknowledgedWarnings does not take them.
+    ...report.warnings.map((w) => `sizing ${w.id}: ${w.path}: ${w.message}; ${w.fix}`),
     ...report.signals.map((signal) => `watch: ${signal}`),
   ].join('\n');
 }

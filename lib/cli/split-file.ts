@@ -125,7 +125,17 @@ export interface GcpTarget extends ReaderGrantees {
    *
    * @default - none: give privateGoogleAccessManagedElsewhere instead
    */
-  readonly subnetwork?: { readonly name: string; readonly region?: string; readonly project?: string };
+  readonly subnetwork?: {
+    readonly name: string;
+    /** @default - the cluster's region */
+    readonly region?: string;
+    /**
+     * Project of the subnetwork: a Shared VPC's host project.
+     *
+     * @default - the cluster's project
+     */
+    readonly project?: string;
+  };
   /** @default false */
   readonly privateGoogleAccessManagedElsewhere?: boolean;
   /** @default false */
@@ -134,6 +144,18 @@ export interface GcpTarget extends ReaderGrantees {
   readonly grantSourceAccess?: boolean;
   /** @default true */
   readonly protect?: boolean;
+  /**
+   * A Cloud KMS key the bucket encrypts objects with (CMEK), in the bucket's region.
+   *
+   * @default - Google-managed encryption keys
+   */
+  readonly kmsKeyName?: string;
+  /**
+   * The Cloud Storage service agent already holds the key: no grant is made.
+   *
+   * @default false
+   */
+  readonly kmsKeyGrantedElsewhere?: boolean;
 }
 
 /** The Azure side (`ReadWriteSplitAzureArgs` as plain data): written as the plan of the Pulumi component. */

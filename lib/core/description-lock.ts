@@ -66,6 +66,12 @@ export interface LockedStore {
   readonly container?: string;
   /** The folder of the split's snapshots, resolved (the split name by default). */
   readonly prefix: string;
+  /**
+   * The store's region: a bucket or account stays in the region it was created in.
+   *
+   * @default - none: locks written before the region was locked do not compare it
+   */
+  readonly region?: string;
 }
 
 /** What running readers depend on in one dataset. */
@@ -106,8 +112,8 @@ export function lockResolvedSplit(split: LockedParts): DescriptionLock {
     namespace: split.namespace,
     // The resolved store keeps an Azure container in `bucket`.
     store: store.cloud === 'azure'
-      ? { cloud: store.cloud, account: store.account, container: store.bucket, prefix: store.prefix }
-      : { cloud: store.cloud, bucket: store.bucket, prefix: store.prefix },
+      ? { cloud: store.cloud, account: store.account, container: store.bucket, prefix: store.prefix, region: store.region }
+      : { cloud: store.cloud, bucket: store.bucket, prefix: store.prefix, region: store.region },
     datasets: split.datasets.map((dataset) => compact({
       name: dataset.name,
       from: dataset.from,
@@ -188,7 +194,7 @@ function checkStore(store: unknown, findings: Findings): void {
   const names: Record<string, FieldRule> = cloud
     ? Object.fromEntries(STORE_NAME_FIELDS[cloud].map((field) => [field, 'string']))
     : { bucket: 'optional string', account: 'optional string', container: 'optional string' };
-  checkFields(store, { cloud: CLOUDS, ...names, prefix: 'string' }, 'a locked snapshot store', findings);
+  checkFields(store, { cloud: CLOUDS, ...names, prefix: 'string', region: 'optional string' }, 'a locked snapshot store', findings);
 }
 
 function checkDatasets(datasets: unknown, findings: Findings): void {

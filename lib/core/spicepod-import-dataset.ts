@@ -173,14 +173,17 @@ function requireCredentials(connector: string, path: string, dataset: ImportedDa
   note(ctx, at, `is not set, and the split refuses a ${connector} source without credentials (the writer logs in at every refresh): the writer reads it from key '${ref.key}' of Secret '${ref.secretName}'; store the password there (empty if the database needs none)`);
 }
 
-/** What to do to restore a delegated dataset on readers, or why readers could not restore it at all. */
-function restoreAdvice(connector: string, change: string): string {
-  return RESTORABLE_CONNECTORS.has(connector)
-    ? `${change} and readers 'accelerated' to restore it on readers`
-    : `readers could not restore it anyway: ${UNRESTORABLE_WHY(connector)}`;
+/** Why a reader could not restore a dataset of this source: it would build the connector. */
+function unrestorableWhy(connector: string): string {
+  return `a reader builds the ${quote(connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`;
 }
 
-const UNRESTORABLE_WHY = (connector: string) => `a spiced 1.x reader builds the ${quote(connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`;
+/** What to do to restore a delegated dataset on readers, or why readers could not restore it at all. */
+function restoreAdvice(connector: string, change = 'set'): string {
+  return RESTORABLE_CONNECTORS.has(connector)
+    ? `${change === 'set' ? 'set' : `${change} and`} readers 'accelerated' to restore it on readers`
+    : `readers could not restore it anyway: ${unrestorableWhy(connector)} (unless the image ships file_format: snapshot: image.snapshotFileFormat)`;
+}
 
 function importEngine(raw: PodObject, at: string, connector: string, dataset: ImportedDataset, ctx: DatasetImportContext): AccelerationEngine | undefined {
   // spiced's default engine is arrow; the library's is duckdb, so it is always written out.
@@ -204,12 +207,12 @@ function placementOf(raw: PodObject, engine: AccelerationEngine | undefined, con
     return 'delegated';
   }
   if (!FILE_MODES.has(String(mode))) {
-    note(ctx, raw.mode === undefined ? at : `${at}.mode`, `${engine} accelerates in memory here (mode ${quote(mode)}): the library accelerates ${engine} into a file on the writer's volume, and readers query the dataset on the writer (readers 'delegated'); ${RESTORABLE_CONNECTORS.has(connector) ? "set readers 'accelerated' to restore it on readers from snapshots" : `readers could not restore it anyway: ${UNRESTORABLE_WHY(connector)}`}`);
+    note(ctx, raw.mode === undefined ? at : `${at}.mode`, `${engine} accelerates in memory here (mode ${quote(mode)}): the library accelerates ${engine} into a file on the writer's volume, and readers query the dataset on the writer (readers 'delegated'); ${restoreAdvice(connector)}`);
     return 'delegated';
   }
   if (mode !== 'file') note(ctx, `${at}.mode`, `${quote(mode)} is rendered as 'file': each tier keeps its own file, which readers restore from a snapshot`);
   if (!RESTORABLE_CONNECTORS.has(connector)) {
-    note(ctx, `${path}.from`, `readers could not restore it: ${UNRESTORABLE_WHY(connector)}; imported as readers 'delegated' (readers query it on the writer); to serve it from readers' own copies, use an s3:// source (e.g. a parquet export), or an image that ships file_format: snapshot (image.snapshotFileFormat)`);
+    note(ctx, `${path}.from`, `readers could not restore it: ${unrestorableWhy(connector)}; imported as readers 'delegated' (readers query it on the writer); to serve it from readers' own copies, use an s3:// source (e.g. a parquet export), or an image that ships file_format: snapshot (image.snapshotFileFormat)`);
     return 'delegated';
   }
   return 'accelerated';

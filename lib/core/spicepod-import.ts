@@ -57,6 +57,8 @@ export interface SpicepodImport {
   readonly unmapped: readonly ImportNote[];
   /** The keys of the sources Secret the writers read, one per distinct credential. */
   readonly secrets: readonly ImportedSecret[];
+  /** Paths of the description that hold placeholders, not values of the Spicepod (`store.bucket`, `store.region`): set them before deploying. */
+  readonly placeholders: readonly string[];
 }
 
 const SPLIT_NAME_FIX = "use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter";
@@ -82,6 +84,8 @@ interface StoreDraft {
   spec: { -readonly [K in keyof SnapshotStoreSpec]: SnapshotStoreSpec[K] };
   locationPath?: string;
   regionPath?: string;
+  /** The store's parts that are placeholders: the whole store, or its region. */
+  placeholder?: 'store' | 'region';
 }
 
 interface SplitDraft {
@@ -156,7 +160,7 @@ function importDatasets(datasets: readonly unknown[], ctx: DatasetImportContext)
 function placeholderStore(name: string, notes: ImportNote[], path: string, why: string): StoreDraft {
   const spec = { cloud: 'aws' as const, bucket: `${name}-snapshots`, region: PLACEHOLDER_REGIONS.aws };
   notes.push({ path, reason: `${why}: the description holds a placeholder store (S3 bucket ${quote(spec.bucket)} in ${spec.region}); set store to the bucket both tiers share, e.g. { cloud: 'aws', bucket, region }` });
-  return { spec };
+  return { spec, placeholder: 'store' };
 }
 
 /** The store a snapshot location names: `s3://bucket/prefix/`, `gs://bucket/prefix/` or `abfss://container@account.dfs.core.windows.net/prefix/`. */
@@ -201,6 +205,7 @@ function importStore(block: unknown, name: string, notes: ImportNote[]): StoreDr
     store.regionPath = `snapshots.params.${regionKey}`;
   } else {
     spec.region = PLACEHOLDER_REGIONS[spec.cloud];
+    store.placeholder = 'region';
     notes.push({ path: 'snapshots.params', reason: `names no region of the bucket: the description holds the placeholder ${quote(spec.region)}; set store.region to the bucket's region` });
   }
   return store;
@@ -281,6 +286,7 @@ function repairStore(problems: readonly ValidationProblem[], draft: SplitDraft, 
     notes.push({ path: store.locationPath, reason: `its folder is not imported (${because}): the split keeps its snapshots under the folder ${quote(draft.name)}` });
   } else if (problem.path === 'store.region' && store.regionPath) {
     store.spec.region = PLACEHOLDER_REGIONS[store.spec.cloud];
+    store.placeholder = 'region';
     notes.push({ path: store.regionPath, reason: `not imported (${because}): the description holds the placeholder ${quote(store.spec.region)}; set store.region to the bucket's region` });
     store.regionPath = undefined;
   } else {
@@ -347,5 +353,7 @@ export function importSpicepod(spicepod: unknown, options: SpicepodImportOptions
   noteTopLevel(pod, notes);
   const description = settle(draft, datasets.length, notes);
   noteLayout(draft, isPodObject(pod.snapshots) ? pod.snapshots.location : undefined, notes);
-  return { description, unmapped: notes, secrets: secrets.list(description.datasets) };
+  const placeholder = draft.store.placeholder;
+  const placeholders = placeholder === undefined ? [] : placeholder === 'store' ? ['store.bucket', 'store.region'] : ['store.region'];
+  return { description, unmapped: notes, secrets: secrets.list(description.datasets), placeholders };
 }

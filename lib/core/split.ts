@@ -1,4 +1,4 @@
-import { checkDatasetKeys, checkSplitKeys } from './description-keys';
+import { checkDatasetKeys, checkSplitKeys, didYouMean } from './description-keys';
 import { resolveDataset, ResolvedDataset } from './dataset';
 import { DatasetSpec } from './dataset-spec';
 import { lockResolvedSplit } from './description-lock';
@@ -270,7 +270,8 @@ function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<strin
   }
   ids.forEach((id, i) => {
     if (!(SPLIT_WARNING_IDS as readonly string[]).includes(id)) {
-      findings.problem(`acknowledgedWarnings[${i}]`, `${quote(id)} is not a warning of this library`, `use one of ${SPLIT_WARNING_IDS.join(', ')}`);
+      const near = typeof id === 'string' ? didYouMean(id, SPLIT_WARNING_IDS) : undefined;
+      findings.problem(`acknowledgedWarnings[${i}]`, `${quote(id)} is not a warning of this library`, near ? `did you mean '${near}'?` : `use one of ${SPLIT_WARNING_IDS.join(', ')}`);
     }
   });
   return new Set(ids);

@@ -1,6 +1,7 @@
 import { ReaderPlacement } from './dataset-spec';
 import { DescriptionLock, LockedDataset, LockedStore, LockedWriterVolume } from './description-lock';
 import { quote } from './errors';
+import { parseQuantity } from './quantity';
 
 /**
  * A change from the last deployed description that readers still running it (on its snapshots,
@@ -90,13 +91,18 @@ function splitChanges(previous: DescriptionLock, next: DescriptionLock, defaulte
  */
 function writerVolumeChanges(previous: LockedWriterVolume | undefined, next: LockedWriterVolume | undefined, defaulted: DefaultedValues): UpgradeChange[] {
   if (!previous || !next) return [];
-  const refused = 'Kubernetes refuses any change of the writer StatefulSets\' volumeClaimTemplates, so applying the writers would fail (existing volumes keep their size anyway); to grow them, expand each writer PVC (a storage class with allowVolumeExpansion), delete the StatefulSets with --cascade=orphan, then apply';
+  const refused = 'Kubernetes refuses any change of the writer StatefulSets\' volumeClaimTemplates, so applying the writers would fail';
   const changes: UpgradeChange[] = [];
-  if (previous.size !== next.size) {
+  const [was, now] = [parseQuantity(previous.size), parseQuantity(next.size)];
+  // The same quantity written another way ('35840Mi' for '35Gi') is no change: Kubernetes compares values.
+  if (previous.size !== next.size && (was === undefined || now === undefined || was !== now)) {
+    const how = now !== undefined && was !== undefined && now < was
+      ? `volumes cannot shrink: the deployed ones keep ${previous.size}, and only new replicas would get ${next.size}`
+      : 'existing volumes keep their size anyway; to grow them, expand each writer PVC (a storage class with allowVolumeExpansion), delete the StatefulSets with --cascade=orphan, then apply';
     changes.push({
       kind: 'writer-volume',
       path: 'writer.storageSize',
-      message: `${quote(next.size)}${defaulted.storageSize ? ' (derived from the datasets\' expectedSize)' : ''} was ${quote(previous.size)} in the lock: ${refused}`,
+      message: `${quote(next.size)}${defaulted.storageSize ? ' (derived from the datasets\' expectedSize)' : ''} was ${quote(previous.size)} in the lock: ${refused} (${how})`,
       undo: `set writer.storageSize: ${quote(previous.size)}`,
     });
   }
@@ -104,7 +110,7 @@ function writerVolumeChanges(previous: LockedWriterVolume | undefined, next: Loc
     changes.push({
       kind: 'writer-volume',
       path: 'writer.storageClass',
-      message: `${shown(next.storageClass)} was ${shown(previous.storageClass)} in the lock: ${refused}`,
+      message: `${shown(next.storageClass)} was ${shown(previous.storageClass)} in the lock: ${refused} (the deployed volumes keep their class: only new replicas would get the new one)`,
       undo: previous.storageClass === undefined ? 'remove writer.storageClass' : `restore writer.storageClass: ${quote(previous.storageClass)}`,
     });
   }
@@ -114,12 +120,20 @@ function writerVolumeChanges(previous: LockedWriterVolume | undefined, next: Loc
 function storeChanges(previous: LockedStore, next: LockedStore, defaulted: DefaultedValues): UpgradeChange[] {
   // Another cloud differs in every name: the cloud says it all.
   const fields = previous.cloud !== next.cloud ? ['cloud'] as const : (['bucket', 'account', 'container', 'prefix'] as const).filter((field) => previous[field] !== next[field]);
-  return fields.map((field) => ({
+  const moved = fields.map((field): UpgradeChange => ({
     kind: 'store',
     path: `store.${field}`,
     message: `${shown(next[field])}${field === 'prefix' && defaulted.prefix ? SPLIT_NAME_DEFAULT : ''} was ${shown(previous[field])} in the lock: readers would restore from a location that holds no snapshot yet, and the snapshots readers of the previous description restore would no longer be written`,
     undo: `restore store.${field}: ${shown(previous[field])}`,
   }));
+  // A lock written before regions were locked holds none.
+  if (previous.cloud !== next.cloud || previous.region === undefined || previous.region === next.region) return moved;
+  return [...moved, {
+    kind: 'store',
+    path: 'store.region',
+    message: `${shown(next.region)} was ${shown(previous.region)} in the lock: a bucket or account stays in the region it was created in, so both tiers would address the deployed store in the wrong region, and the cloud side would create a store of the same name in the new one (which the cloud refuses while the deployed one exists)`,
+    undo: `restore store.region: ${shown(previous.region)}`,
+  }];
 }
 
 /** What readers do with a dataset of each placement. */

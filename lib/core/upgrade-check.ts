@@ -63,7 +63,10 @@ function checkAllowances(allow: unknown, findings: Findings): { readonly allowan
 
 function fixFor(change: UpgradeChange): string {
   const allowance = describeAllowance({ change: change.kind, dataset: change.dataset });
-  return `${change.undo}; or, if that is planned (readers of the previous description may fail until they are replaced), allow it: upgradeFrom: { lock, allow: [${allowance}] }`;
+  const risk = change.kind === 'writer-volume'
+    ? 'the writer StatefulSets are deleted with --cascade=orphan before applying'
+    : 'readers of the previous description may fail until they are replaced';
+  return `${change.undo}; or, if that is planned (${risk}), allow it: upgradeFrom: { lock, allow: [${allowance}] }`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // One file per resource rather than the service's index: `@pulumi/gcp/storage` would also load its
 // mixins, and through them Cloud Functions.
 import { getSubnetwork, getSubnetworkOutput } from '@pulumi/gcp/compute/getSubnetwork';
+import { checkKmsKey, grantKeyToStorageAgent } from './bucket-encryption';
 import { Account } from '@pulumi/gcp/serviceaccount/account';
 import { IAMMember } from '@pulumi/gcp/serviceaccount/iammember';
 import { Bucket } from '@pulumi/gcp/storage/bucket';
@@ -95,12 +96,35 @@ export interface ReadWriteSplitGcpArgs extends ReaderGranteeArgs {
    * @default true
    */
   readonly protect?: boolean;
+  /**
+   * A Cloud KMS key the bucket encrypts objects with (CMEK, `encryption.defaultKmsKeyName`), in the
+   * bucket's region: `projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>`. The
+   * project's Cloud Storage service agent is granted `roles/cloudkms.cryptoKeyEncrypterDecrypter` on
+   * it before the bucket is created (see `kmsKeyGrantedElsewhere`).
+   *
+   * @default - Google-managed encryption keys
+   */
+  readonly kmsKeyName?: pulumi.Input<string>;
+  /**
+   * States that the Cloud Storage service agent already holds `roles/cloudkms.cryptoKeyEncrypterDecrypter`
+   * on `kmsKeyName` (a key another team manages): no grant is made.
+   *
+   * @default false
+   */
+  readonly kmsKeyGrantedElsewhere?: boolean;
 }
 
 /** `value` once `check` has passed: what waits for it fails with it. */
 function afterCheck<T>(check: Promise<unknown> | pulumi.Output<unknown> | undefined, value: T): pulumi.Input<T> {
   if (check === undefined) return value;
   return pulumi.Output.isInstance(check) ? check.apply(() => value) : check.then(() => value);
+}
+
+/** A key name that resolves once `check` has passed (the key may itself be an Output). */
+function keyAfterChecks(check: Promise<unknown> | pulumi.Output<unknown> | undefined, key: pulumi.Input<string>): pulumi.Input<string> {
+  if (check === undefined) return key;
+  const passed: pulumi.Output<unknown> = pulumi.Output.isInstance(check) ? check : pulumi.output(check as Promise<boolean>);
+  return pulumi.all([passed, key]).apply(([, name]) => name);
 }
 
 /** Role of the writers (and the archiver): create, read, overwrite and delete objects; no IAM or ACLs. */
@@ -161,7 +185,8 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       checkNetwork(args, args.cluster?.region, own);
       checkReaderGrantees(args, synthesized, own);
       if (args.grantSourceAccess !== false) checkGcsSources(args.split?.datasets, args.split?.store?.cloud === 'gcp' ? args.split.store.bucket : undefined, findings.under('split.datasets'));
-      checkBooleans(args as unknown as Record<string, unknown>, ['impersonateServiceAccounts', 'grantSourceAccess', 'protect'], own);
+      checkBooleans(args as unknown as Record<string, unknown>, ['impersonateServiceAccounts', 'grantSourceAccess', 'protect', 'kmsKeyGrantedElsewhere'], own);
+      checkKmsKey(args, args.cluster?.region, own);
     }
     findings.throwIfProblems(splitNameOf(args?.split), name);
 
@@ -182,9 +207,15 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     // the bucket waits for the checks; every other resource depends on the bucket, so a failed
     // check creates nothing. The principals take the number the check passed.
     const checkedAccess = args.subnetwork ? this.checkPrivateGoogleAccess(args.subnetwork, region, project) : undefined;
-    const checkedNumber = impersonate || typeof projectNumber === 'string' ? undefined : pulumi.output(projectNumber).apply((number) => this.projectNumber(number));
+    // The number names the direct principals and the Cloud Storage service agent a key is granted to.
+    const numberUsed = !impersonate || args.kmsKeyName !== undefined;
+    const checkedNumber = !numberUsed || typeof projectNumber === 'string' ? undefined : pulumi.output(projectNumber).apply((number) => this.projectNumber(number));
     const checked = checkedAccess && checkedNumber ? pulumi.all([checkedAccess, checkedNumber]) : checkedAccess ?? checkedNumber;
 
+    // The key's grant waits for the checks too: a failed check changes no one's key.
+    const kmsKeyName = args.kmsKeyName === undefined || args.kmsKeyGrantedElsewhere
+      ? args.kmsKeyName
+      : grantKeyToStorageAgent(`${name}-storage-agent-key`, { kmsKeyName: keyAfterChecks(checked, args.kmsKeyName), projectNumber, retain: protect }, this);
     this.bucket = new Bucket(`${name}-snapshots`, {
       name: afterCheck(checked, split.store.bucket),
       project,
@@ -196,6 +227,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
       softDeletePolicy: { retentionDurationSeconds: 0 },
       lifecycleRules: lifecycleRules(this.synthesized.retention),
       labels: { 'spice-split': split.name },
+      ...(kmsKeyName === undefined ? {} : { encryption: { defaultKmsKeyName: kmsKeyName } }),
       forceDestroy: false,
     }, { parent: this, protect, retainOnDelete: protect });
     this.bucketName = this.bucket.name;

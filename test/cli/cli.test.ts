@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App as CdkApp, Stack } from 'aws-cdk-lib';
@@ -7,7 +7,7 @@ import { parse, stringify } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveSplit, spicepodToYaml, synthesizeSplit } from '../../lib/core';
 import { ReadWriteSplitAws } from '../../lib/aws';
-import { importSpicepod, sizingReport } from '../../lib';
+import { importSpicepod, lockDescription, sizingReport } from '../../lib';
 import { ReaderRestartSchedule, ReadWriteSplitChart } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { ROOT, run } from '../support/run';
@@ -163,6 +163,9 @@ describe('read-write-split size', () => {
     expect(text.status, text.output).toBe(0);
     expect(text.stdout).toMatch(/^split orders\nwriter cluster: 3 replicas \(1 snapshot owner, 2 query replicas\)\n/);
     expect(text.stdout).toContain('delegated to the writers');
+    // Advice on the figures, told apart from the description's warnings (which acknowledgedWarnings takes).
+    expect(text.stdout).toMatch(/^sizing unknown-expected-size: datasets\[2\]\.expectedSize: customers has no expected size/m);
+    expect(text.stdout).not.toMatch(/^warning /m);
     const json = cli('size', EXAMPLE, '--format', 'json');
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(sizingReport(resolveSplit(description.split)))));
   });
@@ -287,6 +290,33 @@ describe('read-write-split on a split whose writer is a Spice Cloud app', () => 
   });
 });
 
+describe('read-write-split lock', () => {
+  it('writes the lock of the deployed split into the file, keeping its comments, so that validate refuses what breaks it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-lock-'));
+    cpSync(join(ROOT, 'examples', 'cli'), dir, { recursive: true });
+    const file = join(dir, 'orders.split.yaml');
+    const result = cli('lock', file);
+    expect(result.status, result.output).toBe(0);
+    expect(result.stderr).toContain(`${file}: wrote the lock of split orders (3 datasets) at split.upgradeFrom.lock`);
+    const written = readFileSync(file, 'utf8');
+    expect(written).toContain('# OSS readers cannot hot-swap snapshots');
+    expect(parse(written).split.upgradeFrom.lock).toEqual(JSON.parse(JSON.stringify(lockDescription(description.split))));
+    expect(cli('validate', file).status).toBe(0);
+    // A new dataset size moves the derived writer volume, which the deployed StatefulSets cannot take.
+    writeFileSync(file, written.replace('expectedSize: 2Gi', 'expectedSize: 40Gi'));
+    const grown = cli('validate', file, '--format', 'json');
+    expect(grown.status).toBe(1);
+    expect(JSON.parse(grown.stdout).problems.map((p: { path: string }) => p.path)).toEqual(['split.writer.storageSize']);
+    // Nothing is written for an invalid description; --stdout prints the lock and leaves the file.
+    expect(cli('lock', file).status).toBe(1);
+    expect(readFileSync(file, 'utf8')).toContain('expectedSize: 40Gi');
+    writeFileSync(file, written);
+    const printed = cli('lock', file, '--stdout');
+    expect(JSON.parse(printed.stdout)).toEqual(parse(written).split.upgradeFrom.lock);
+    expect(readFileSync(file, 'utf8')).toBe(written);
+  });
+});
+
 describe('read-write-split import', () => {
   const SPICEPOD = join('test', 'fixtures', 'import', 'single-tier.spicepod.yaml');
   const imported = () => importSpicepod(parse(readFileSync(join(ROOT, SPICEPOD), 'utf8')));
@@ -310,6 +340,22 @@ describe('read-write-split import', () => {
     expect(withKubernetes.stderr).toMatch(/ kubernetes\.writerIdentity: is missing: the writers would reach the S3 snapshot bucket with no identity/);
     expect(withKubernetes.stderr).toContain(`${out}: 1 problem`);
     expect(result.stderr).toMatch(/^add kubernetes\.writerIdentity: /m);
+  });
+
+  it('marks the placeholders it had to write in the file: a store the Spicepod names no location of', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-import-'));
+    const spicepod = join(dir, 'spicepod.yaml');
+    writeFileSync(spicepod, stringify({ version: 'v1', kind: 'Spicepod', name: 'shop', datasets: [{ from: 's3://lake/orders/', name: 'orders', params: { file_format: 'parquet' }, acceleration: { engine: 'duckdb', mode: 'file' } }] }));
+    const out = join(dir, 'shop.split.yaml');
+    const result = cli('import', spicepod, '--out', out);
+    expect(result.status, result.output).toBe(0);
+    const marked = readFileSync(out, 'utf8').split('\n').filter((line) => line.includes('# placeholder'));
+    expect(marked).toEqual([
+      '    bucket: shop-snapshots # placeholder, not from the Spicepod: set it before deploying',
+      '    region: us-east-1 # placeholder, not from the Spicepod: set it before deploying',
+    ]);
+    expect(cli('import', SPICEPOD, '--out', join(dir, 'located.split.yaml')).status).toBe(0);
+    expect(readFileSync(join(dir, 'located.split.yaml'), 'utf8')).not.toContain('# placeholder');
   });
 
   it('gives the core\'s import as JSON, takes the split\'s name, and exits 1 on a file that is no Spicepod', () => {

@@ -35,7 +35,7 @@ describe('the lock of a description', () => {
       lockVersion: 1,
       name: 'shop',
       namespace: 'shop',
-      store: { cloud: 'aws', bucket: 'shop-snapshots', prefix: 'shop' },
+      store: { cloud: 'aws', bucket: 'shop-snapshots', prefix: 'shop', region: 'eu-west-1' },
       datasets: [
         { name: 'orders', from: 's3://lake/orders/', readers: 'accelerated', engine: 'duckdb' },
         { name: 'history', from: 's3://lake/history/', readers: 'delegated', engine: 'duckdb' },
@@ -43,6 +43,14 @@ describe('the lock of a description', () => {
       ],
       writerVolume: { size: '20Gi' },
     });
+  });
+
+  it('reads a lock written before the region was locked, and does not compare the region with it', () => {
+    const { region: _region, ...store } = lock.store;
+    const older = { ...lock, store };
+    const moved = { ...deployed, store: { ...deployed.store, region: 'eu-central-1' } };
+    expect(problemsOf({ ...moved, upgradeFrom: { lock: older } })).toEqual([]);
+    expect(problemsOf({ ...moved, upgradeFrom: { lock } })).toEqual([expect.stringMatching(/^store\.region: "eu-central-1" was "eu-west-1" in the lock/)]);
   });
 
   it('names an Azure store by account and container, and keeps refresh SQL and time column', () => {
@@ -53,7 +61,7 @@ describe('the lock of a description', () => {
       datasets: [{ ...orders, params: { file_format: 'parquet', s3_auth: 'public' }, refresh: { mode: 'append', sql: 'SELECT * FROM orders' }, timeColumn: 'created_at' }],
     });
     expect(azure.namespace).toBe('team');
-    expect(azure.store).toEqual({ cloud: 'azure', account: 'shopsnaps', container: 'snapshots', prefix: 'spice/shop' });
+    expect(azure.store).toEqual({ cloud: 'azure', account: 'shopsnaps', container: 'snapshots', prefix: 'spice/shop', region: 'westeurope' });
     expect(azure.datasets[0]).toEqual({ name: 'orders', from: 's3://lake/orders/', readers: 'accelerated', engine: 'duckdb', refreshSql: 'SELECT * FROM orders', timeColumn: 'created_at' });
   });
 
@@ -80,6 +88,7 @@ describe('compatible changes', () => {
     ['connector params and snapshot settings', withOrders({ params: { file_format: 'parquet', s3_region: 'eu-west-1' }, snapshots: { creationPolicy: 'always' } })],
     ['replicas, resources and retention', { writer: { replicas: 4, resources: { cpu: { request: '1', limit: '2' } } }, retention: { refreshSnapshots: '48h' } }],
     ['a dataset size when the writers\' volume size is set', { writer: { storageSize: '20Gi' }, datasets: [{ ...orders, expectedSize: '8Gi' }, history, customers] }],
+    ['the writers\' volume size written in another unit', { writer: { storageSize: '20480Mi' } }],
     ['an engine set to its default', withOrders({ engine: 'duckdb' })],
     ['the engine of a delegated dataset: nothing is snapshotted', withHistory({ engine: 'sqlite' })],
     ['anything about a writer-only dataset: no reader serves it', { datasets: [orders, history, { ...customers, from: 'postgres:public.clients', engine: 'arrow', timeColumn: 'ts' }] }],
@@ -96,6 +105,7 @@ const breaking: [string, Partial<SplitSpec>, string, RegExp, UpgradeAllowance][]
   ['namespace', { namespace: 'retail' }, 'namespace', /^"retail" was "shop" in the lock: the writer cluster, its volumes and its Flight endpoint/, { change: 'namespace' }],
   ['bucket', { store: { ...deployed.store, bucket: 'shop-snapshots-v2' } }, 'store.bucket', /^"shop-snapshots-v2" was "shop-snapshots" in the lock: readers would restore from a location that holds no snapshot yet/, { change: 'store' }],
   ['prefix', { store: { ...deployed.store, prefix: 'spice/shop' } }, 'store.prefix', /^"spice\/shop" was "shop" in the lock/, { change: 'store' }],
+  ['region', { store: { ...deployed.store, region: 'eu-central-1' } }, 'store.region', /^"eu-central-1" was "eu-west-1" in the lock: a bucket or account stays in the region it was created in/, { change: 'store' }],
   ['cloud', { store: { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, datasets: [{ ...orders, params: { ...orders.params, s3_auth: 'public' } }, history, customers] }, 'store.cloud', /^"gcp" was "aws" in the lock/, { change: 'store' }],
   ['dataset removal', { datasets: [orders, customers] }, 'datasets', /^no longer have "history" \(datasets\[1\] in the lock, delegated\): readers of the previous description query it on the writers over Flight/, { change: 'dataset-removed', dataset: 'history' }],
   ['dataset rename', { datasets: [{ ...orders, name: 'orders_v2' }, history, customers] }, 'datasets[0].name', /^"orders_v2" was "orders" in the lock \(the same source "s3:\/\/lake\/orders\/"\): readers find snapshots and query the writers by name/, { change: 'dataset-renamed', dataset: 'orders_v2' }],
@@ -108,7 +118,8 @@ const breaking: [string, Partial<SplitSpec>, string, RegExp, UpgradeAllowance][]
   ['delegated to accelerated', withHistory({ readers: 'accelerated' }), 'datasets[1].readers', /readers of this one restore it from snapshots, and cannot start before the snapshot owner has written a snapshot of it/, { change: 'readers', dataset: 'history' }],
   ['writers\' volume size', { writer: { storageSize: '50Gi' } }, 'writer.storageSize', /^"50Gi" was "20Gi" in the lock: Kubernetes refuses any change of the writer StatefulSets' volumeClaimTemplates/, { change: 'writer-volume' }],
   ['writers\' volume size derived from a dataset size', { datasets: [{ ...orders, expectedSize: '40Gi' }, history, customers] }, 'writer.storageSize', /^"\d+Gi" \(derived from the datasets' expectedSize\) was "20Gi" in the lock: .*--cascade=orphan/, { change: 'writer-volume' }],
-  ['writers\' storage class', { writer: { storageClass: 'gp3' } }, 'writer.storageClass', /^"gp3" was unset in the lock: Kubernetes refuses any change/, { change: 'writer-volume' }],
+  ['writers\' volume size made smaller', { writer: { storageSize: '10Gi' } }, 'writer.storageSize', /^"10Gi" was "20Gi" in the lock: .* \(volumes cannot shrink: the deployed ones keep 20Gi, and only new replicas would get 10Gi\)$/, { change: 'writer-volume' }],
+  ['writers\' storage class', { writer: { storageClass: 'gp3' } }, 'writer.storageClass', /^"gp3" was unset in the lock: Kubernetes refuses any change.* \(the deployed volumes keep their class: only new replicas would get the new one\)$/, { change: 'writer-volume' }],
   ['accelerated to writer-only', withOrders({ readers: 'writer-only' }), 'datasets[0].readers', /readers of this one do not serve it, so applications that query it on their reader fail/, { change: 'readers', dataset: 'orders' }],
 ];
 

@@ -107,6 +107,28 @@ describe('ReadWriteSplitGcp with the direct Workload Identity principal (the def
     expect([...now.keys()].filter((name) => !was.has(name)).sort()).toEqual(['catalog-reader-admin/catalog-reader', 'catalog-reader-ops/batch']);
   });
 
+  it('encrypts the bucket with a customer-managed key once the Cloud Storage service agent may use it', async () => {
+    const key = 'projects/acme-security/locations/europe-west4/keyRings/storage/cryptoKeys/spice-snapshots';
+    const { resources } = await deploy({ kmsKeyName: key });
+    const [bucket] = ofType(resources, 'gcp:storage/bucket:Bucket');
+    expect(bucket.inputs.encryption).toEqual({ defaultKmsKeyName: key });
+    expect(ofType(resources, 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember').map((r) => ({ name: r.name, ...r.inputs }))).toEqual([{
+      name: 'catalog-storage-agent-key',
+      cryptoKeyId: key,
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: 'serviceAccount:service-123456789012@gs-project-accounts.iam.gserviceaccount.com',
+    }]);
+    // Kept as the bucket is: without it, GCS could not decrypt the objects already written.
+    expect(ofType(resources, 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember')[0].retainOnDelete).toBe(true);
+    const unprotected = (await deploy({ kmsKeyName: pulumi.output(key), protect: false })).resources;
+    expect(ofType(unprotected, 'gcp:storage/bucket:Bucket')[0].inputs.encryption).toEqual({ defaultKmsKeyName: key });
+    expect(ofType(unprotected, 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember')[0].retainOnDelete).toBe(false);
+    const elsewhere = (await deploy({ kmsKeyName: key, kmsKeyGrantedElsewhere: true })).resources;
+    expect(ofType(elsewhere, 'gcp:storage/bucket:Bucket')[0].inputs.encryption).toEqual({ defaultKmsKeyName: key });
+    expect(ofType(elsewhere, 'gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember')).toEqual([]);
+    expect(ofType((await deploy()).resources, 'gcp:storage/bucket:Bucket')[0].inputs.encryption).toBeUndefined();
+  });
+
   it('with protect: false, neither protects nor retains the bucket', async () => {
     const { resources } = await deploy({ protect: false });
     const [bucket] = ofType(resources, 'gcp:storage/bucket:Bucket');

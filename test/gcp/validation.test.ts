@@ -50,6 +50,22 @@ describe('bad input', () => {
     expect(await registeredSince()).toEqual([]);
   });
 
+  it('refuses a customer-managed key that is no key name, or of another location than the bucket', () => {
+    const base = { split: catalog, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true };
+    expect(problemsOf({ ...base, kmsKeyName: 'spice-snapshots' })).toEqual([
+      expect.stringMatching(/^args\.kmsKeyName: "spice-snapshots" is not a Cloud KMS key name; write the key's resource name, e\.g\. 'projects\//),
+    ]);
+    expect(problemsOf({ ...base, kmsKeyName: 'projects/acme-security/locations/us-central1/keyRings/storage/cryptoKeys/spice' })).toEqual([
+      "args.kmsKeyName: is in location us-central1, but the bucket is in europe-west4: Cloud Storage encrypts a bucket only with a key of the bucket's location; use a key of a key ring in europe-west4",
+    ]);
+    expect(problemsOf({ ...base, kmsKeyGrantedElsewhere: true })).toEqual([
+      'args.kmsKeyGrantedElsewhere: is true, but no kmsKeyName is given; give kmsKeyName, or leave kmsKeyGrantedElsewhere out',
+    ]);
+    expect(problemsOf({ ...base, kmsKeyName: 'projects/123456789012/locations/europe-west4/keyRings/storage/cryptoKeys/spice', kmsKeyGrantedElsewhere: 'yes' as never })).toEqual([
+      expect.stringMatching(/^args\.kmsKeyGrantedElsewhere: "yes" is not a boolean/),
+    ]);
+  });
+
   it("takes a zonal cluster's zone for no region, and names the zone's region as the fix", () => {
     expect(problemsOf({ split: catalog, cluster: { ...CLUSTER, region: 'europe-west4-a' }, privateGoogleAccessManagedElsewhere: true })).toEqual([
       'args.cluster.region: "europe-west4-a" is not a GCP region; write the region of zone europe-west4-a: \'europe-west4\'',

@@ -79,8 +79,9 @@ describe('warnings', () => {
   });
 
   it('refuse an acknowledgement of a warning that does not exist', () => {
-    const error = thrownAny(() => chartOf({ split: awsSplit({ acknowledgedWarnings: ['no-hotswap'] }) }));
-    expect(error.message).toContain('split.acknowledgedWarnings[0]: "no-hotswap" is not a warning of this library');
+    const error = thrownAny(() => chartOf({ split: awsSplit({ acknowledgedWarnings: ['no-hotswap', 'no-such-warning'] }) }));
+    expect(error.message).toContain('split.acknowledgedWarnings[0]: "no-hotswap" is not a warning of this library; did you mean \'no-hot-swap\'?');
+    expect(error.message).toContain('split.acknowledgedWarnings[1]: "no-such-warning" is not a warning of this library; use one of oss-snapshots, no-hot-swap,');
   });
 });
 

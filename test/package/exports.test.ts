@@ -64,7 +64,7 @@ describe('the compiled package under plain Node', () => {
     const gcp = files.filter((file) => file.includes('/node_modules/@pulumi/gcp/')).map((file) => file.replace(/^.*\/node_modules\/@pulumi\/gcp\//, ''));
     expect(gcp).not.toContain('index.js');
     expect(gcp.filter((file) => file.includes('/')).sort()).toEqual([
-      'cloudrunv2/service.js', 'compute/getSubnetwork.js', 'secretmanager/secret.js', 'secretmanager/secretIamMember.js', 'secretmanager/secretVersion.js',
+      'cloudrunv2/service.js', 'compute/getSubnetwork.js', 'kms/cryptoKeyIAMMember.js', 'secretmanager/secret.js', 'secretmanager/secretIamMember.js', 'secretmanager/secretVersion.js',
       'serviceaccount/account.js', 'serviceaccount/iammember.js', 'storage/bucket.js', 'storage/bucketIAMMember.js',
     ]);
   });
