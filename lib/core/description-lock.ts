@@ -1,6 +1,7 @@
 import { ENGINE_FILES, PLACEMENTS } from './dataset';
 import { AccelerationEngine, ReaderPlacement } from './dataset-spec';
 import { Findings, quote, ReadWriteSplitError, ROOT_PATH } from './errors';
+import { parseQuantity } from './quantity';
 import { SnapshotCloud, STORE_NAME_FIELDS } from './snapshot-store';
 import type { ResolvedSplit, StoredSplit } from './split';
 import { compact } from './spicepod';
@@ -178,6 +179,13 @@ function checkFields(value: unknown, fields: Readonly<Record<string, FieldRule>>
   return true;
 }
 
+function checkWriterVolume(volume: unknown, findings: Findings): void {
+  if (!checkFields(volume, WRITER_VOLUME_FIELDS, 'a locked writer volume', findings)) return;
+  if (typeof volume.size === 'string' && volume.size !== '' && parseQuantity(volume.size) === undefined) {
+    findings.problem('size', `${quote(volume.size)} is not a volume size`, REPAIR_LOCK);
+  }
+}
+
 function checkVersion(version: unknown, findings: Findings): void {
   if (version === DESCRIPTION_LOCK_VERSION) return;
   const newer = typeof version === 'number' && version > DESCRIPTION_LOCK_VERSION;
@@ -221,7 +229,7 @@ export function checkDescriptionLock(value: unknown, findings: Findings): value 
   checkVersion(value.lockVersion, findings);
   checkStore(value.store, findings.under('store'));
   checkDatasets(value.datasets, findings.under('datasets'));
-  if (value.writerVolume !== undefined) checkFields(value.writerVolume, WRITER_VOLUME_FIELDS, 'a locked writer volume', findings.under('writerVolume'));
+  if (value.writerVolume !== undefined) checkWriterVolume(value.writerVolume, findings.under('writerVolume'));
   return findings.problems.length === before;
 }
 

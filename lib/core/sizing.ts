@@ -90,10 +90,30 @@ export function archiverDisk(readerLocalDisk: string, datasets: readonly Resolve
  * unknown size, whose advice would change it, is for descriptions not deployed yet.
  */
 export function writerStorageSize(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings, locked = false): string {
-  if (given !== undefined) return givenSize(given, 'writer.storageSize', findings);
+  if (given !== undefined) {
+    const size = givenSize(given, 'writer.storageSize', findings);
+    warnFilesOutgrowVolume(size, deriveWriterStorage(datasets).filesBytes, findings);
+    return size;
+  }
   const size = toGibibytes(deriveWriterStorage(datasets).bytes);
   if (!locked) warnUnsizedFiles(size, datasets, findings);
   return size;
+}
+
+/**
+ * A given volume smaller than the files of the file-backed datasets alone (by their `expectedSize`):
+ * the writers run out of disk. Often a deployed size kept while datasets grew, as an upgrade check
+ * asks for, so the fix is growing the deployed volumes.
+ */
+function warnFilesOutgrowVolume(size: string, filesBytes: number, findings: Findings): void {
+  const bytes = parseQuantity(size);
+  if (bytes === undefined || filesBytes <= bytes) return;
+  findings.warn(
+    'writer-volume-small',
+    'writer.storageSize',
+    `${size} is less than the files of the file-backed datasets (${toGibibytes(filesBytes)} by their expectedSize, before an upload's copies): the writers would run out of disk; `
+      + 'grow the deployed volumes (expand each writer PVC, docs/upgrades.md) and set writer.storageSize to their new size',
+  );
 }
 
 /**

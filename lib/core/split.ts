@@ -252,6 +252,7 @@ export const SPLIT_WARNING_IDS = [
   's3-source-auth-unset',
   'abfs-source-auth-unset',
   'writer-volume-unsized',
+  'writer-volume-small',
   'plaintext-flight-endpoint',
   'reader-namespace-undescribed',
   'reader-cross-region',

@@ -210,8 +210,9 @@ describe('a lock file that is not a lock', () => {
       namespace: '',
       store: { cloud: 'aws', container: 'snaps', prefix: 'shop' },
       datasets: [{ ...lock.datasets[0], readers: 'cached' }, { ...lock.datasets[1], comment: 'hi' }, lock.datasets[0]],
+      writerVolume: { size: 'lots' },
     });
-    expect(error.message).toMatch(/^Invalid description lock \(7 problems\):/);
+    expect(error.message).toMatch(/^Invalid description lock \(8 problems\):/);
     expect(error.problems.map((p) => [p.path, p.message])).toEqual([
       ['shop.lock.json.namespace', '"" is not a non-empty string'],
       ['shop.lock.json.lockVersion', '0 is not a lock version this library reads (1)'],
@@ -220,6 +221,7 @@ describe('a lock file that is not a lock', () => {
       ['shop.lock.json.datasets[0].readers', `"cached" is not one of 'accelerated', 'delegated', 'writer-only'`],
       ['shop.lock.json.datasets[1].comment', 'is not a field of a locked dataset'],
       ['shop.lock.json.datasets[2].name', '"orders" is already the name of datasets[0]'],
+      ['shop.lock.json.writerVolume.size', '"lots" is not a volume size'],
     ]);
     expect(error.problems[1].fix).toBe('restore the lock from version control, or write it again from the last deployed description with writeDescriptionLock(file, spec)');
   });

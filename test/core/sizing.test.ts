@@ -48,6 +48,22 @@ describe('tier sizing', () => {
     );
   });
 
+  it('warns when a given writer volume is smaller than the files of the datasets alone (a deployed size kept while datasets grew)', () => {
+    const datasets = [
+      { name: 'orders', from: 's3://lake/orders/', expectedSize: '30Gi' },
+      { name: 'history', from: 's3://lake/history/', readers: 'delegated' as const, expectedSize: '25Gi' },
+      { name: 'audit', from: 's3://lake/audit/', readers: 'writer-only' as const, engine: 'arrow' as const, expectedSize: '100Gi' },
+    ];
+    const small = (storageSize: string) => synthesizeSplit(awsSplit({ writer: { storageSize }, datasets })).warnings.filter((w) => w.id === 'writer-volume-small');
+    // 55Gi of DuckDB files (the arrow dataset is in memory): 35Gi cannot hold them.
+    expect(small('35Gi')).toEqual([{
+      id: 'writer-volume-small',
+      path: 'writer.storageSize',
+      message: "35Gi is less than the files of the file-backed datasets (55Gi by their expectedSize, before an upload's copies): the writers would run out of disk; grow the deployed volumes (expand each writer PVC, docs/upgrades.md) and set writer.storageSize to their new size",
+    }]);
+    expect(small('55Gi')).toEqual([]);
+  });
+
   it('gives a reader that restores nothing (every dataset delegated) 1Gi of local disk, not the 10Gi floor for acceleration files', () => {
     const delegated = synthesizeSplit(awsSplit({
       writer: { flightEndpoint: 'http://shop-writers.internal.example.com:50051' },
