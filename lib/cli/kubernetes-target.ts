@@ -23,6 +23,8 @@ export interface BuiltChart {
 export interface BuiltFile {
   readonly file: string;
   readonly content: string;
+  /** What the file deploys, as an object whose Secret references `secretsToCreate` reads. */
+  readonly deploys?: unknown;
 }
 
 /** An application whose workload got the reader sidecar: the ServiceAccount its pod runs as, and the identity given. */
@@ -266,7 +268,9 @@ function withFilePaths(workloads: KubernetesWorkloads, fileDir: string): Kuberne
 /** Each writer role's Helm values (`<release>.values.yaml`), when the chart renders the writers as Helm releases. */
 function helmValuesFiles(chart: { readonly writer: { readonly owner: object; readonly replicas?: object } }, taken: Set<string>): BuiltFile[] {
   return [chart.writer.owner, chart.writer.replicas].flatMap((role) => {
-    if (!role || !('valuesYaml' in role) || !('releaseName' in role)) return [];
-    return [{ file: `${uniqueName(`${String(role.releaseName)}.values`, taken)}.yaml`, content: String(role.valuesYaml) }];
+    // Duck-typed: HelmWriterRelease is in read-write-split/k8s, which this module loads only with cdk8s.
+    if (!role || !('valuesYaml' in role) || !('releaseName' in role) || !('values' in role) || !('namespace' in role)) return [];
+    const deploys = { kind: 'HelmRelease', metadata: { name: role.releaseName, namespace: role.namespace }, values: role.values };
+    return [{ file: `${uniqueName(`${String(role.releaseName)}.values`, taken)}.yaml`, content: String(role.valuesYaml), deploys }];
   });
 }

@@ -6,6 +6,7 @@ import type { ComposeBuild } from './compose-target';
 import { composeYaml } from '../compose/compose-yaml';
 import { checkFile, defaultTargets, Target } from './check-file';
 import type { KubernetesBuild } from './kubernetes-target';
+import { SecretToCreate, secretsToCreate } from '../k8s/secrets-to-create';
 import { optionalModule } from './optional-module';
 import type { PulumiPlan } from './pulumi-target';
 import { OutputFormat, printCheck } from './report-problems';
@@ -24,6 +25,8 @@ interface Written {
   readonly dir: string;
   readonly files: readonly string[];
   readonly note?: string;
+  /** Lines printed below the progress line. */
+  readonly details?: readonly string[];
 }
 
 function writeSpicepods(synthesized: SynthesizedSplit, dir: string): Written {
@@ -51,9 +54,33 @@ function built<T extends { readonly problems: readonly { path: string; message: 
 /** Each chart as `cdk8s synth` writes it (the same YAML), under a file name of the build's choosing. */
 function writeKubernetes(build: KubernetesBuild, dir: string): Written {
   const { Yaml } = optionalModule<typeof import('cdk8s')>('cdk8s', 'k8s');
-  for (const { chart, file: name } of build.charts) writeFileSync(join(dir, name), Yaml.stringify(...chart.toJson()));
-  for (const { file: name, content } of build.files ?? []) writeFileSync(join(dir, name), content);
-  return { dir, files: [...build.charts.map((chart) => chart.file), ...(build.files ?? []).map((file) => file.file)] };
+  const deployed: unknown[] = [];
+  for (const { chart, file: name } of build.charts) {
+    const manifests = chart.toJson();
+    deployed.push(...manifests);
+    writeFileSync(join(dir, name), Yaml.stringify(...manifests));
+  }
+  for (const { file: name, content, deploys } of build.files ?? []) {
+    writeFileSync(join(dir, name), content);
+    if (deploys !== undefined) deployed.push(deploys);
+  }
+  return {
+    dir,
+    files: [...build.charts.map((chart) => chart.file), ...(build.files ?? []).map((file) => file.file)],
+    details: secretsToCreateLines(secretsToCreate(deployed)),
+  };
+}
+
+/** The Secrets to create before deploying, one line each: the manifests read them and create none. */
+function secretsToCreateLines(secrets: readonly SecretToCreate[]): string[] {
+  if (secrets.length === 0) return [];
+  return [
+    '  Secrets to create first (read by these manifests, created by none of them; docs/kubernetes.md#secrets-to-create):',
+    ...secrets.map((secret) => {
+      const keys = secret.keys.length > 0 ? `key${secret.keys.length === 1 ? '' : 's'} ${secret.keys.join(', ')}` : 'every key';
+      return `    ${secret.namespace}/${secret.name}: ${keys}${secret.optional ? ' (optional)' : ''}; read by ${secret.readBy.join(', ')}`;
+    }),
+  ];
 }
 
 /** The cloud assembly aws-cdk-lib writes, copied in. */
@@ -148,7 +175,9 @@ export async function synthCommand(path: string, options: SynthOptions): Promise
       if (target === 'compose') return writeCompose(built('compose', sides.compose), dir);
       return writePulumiPlan(built(target, sides[target]), target, dir);
     });
-    if (options.format === 'text') process.stdout.write(`${target}: ${written.dir}/ ${written.files.join(', ')}${written.note ? ` (${written.note})` : ''}\n`);
+    if (options.format !== 'text') continue;
+    process.stdout.write(`${target}: ${written.dir}/ ${written.files.join(', ')}${written.note ? ` (${written.note})` : ''}\n`);
+    for (const line of written.details ?? []) process.stdout.write(`${line}\n`);
   }
   return EXIT.valid;
 }

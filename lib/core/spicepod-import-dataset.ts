@@ -178,10 +178,13 @@ function unrestorableWhy(connector: string): string {
   return `a reader builds the ${quote(connector)} connector, which contacts the source when it registers the dataset and, without credentials, never becomes ready`;
 }
 
-/** What to do to restore a delegated dataset on readers, or why readers could not restore it at all. */
-function restoreAdvice(connector: string, change = 'set'): string {
+/**
+ * What to do to restore a delegated dataset on readers, or why readers could not restore it at
+ * all; `firstChange` is what else must change first, e.g. "set engine 'duckdb'".
+ */
+function restoreAdvice(connector: string, firstChange?: string): string {
   return RESTORABLE_CONNECTORS.has(connector)
-    ? `${change === 'set' ? 'set' : `${change} and`} readers 'accelerated' to restore it on readers`
+    ? `${firstChange === undefined ? 'set' : `${firstChange} and`} readers 'accelerated' to restore it on readers`
     : `readers could not restore it anyway: ${unrestorableWhy(connector)} (unless the image ships file_format: snapshot: image.snapshotFileFormat)`;
 }
 

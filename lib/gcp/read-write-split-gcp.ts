@@ -115,16 +115,11 @@ export interface ReadWriteSplitGcpArgs extends ReaderGranteeArgs {
 }
 
 /** `value` once `check` has passed: what waits for it fails with it. */
-function afterCheck<T>(check: Promise<unknown> | pulumi.Output<unknown> | undefined, value: T): pulumi.Input<T> {
+function afterCheck(check: Promise<unknown> | pulumi.Output<unknown> | undefined, value: pulumi.Input<string>): pulumi.Input<string> {
   if (check === undefined) return value;
+  // A value of its own to wait for (a key name from another resource): both are awaited.
+  if (typeof value !== 'string') return pulumi.all([check, value]).apply(([, resolved]) => resolved);
   return pulumi.Output.isInstance(check) ? check.apply(() => value) : check.then(() => value);
-}
-
-/** A key name that resolves once `check` has passed (the key may itself be an Output). */
-function keyAfterChecks(check: Promise<unknown> | pulumi.Output<unknown> | undefined, key: pulumi.Input<string>): pulumi.Input<string> {
-  if (check === undefined) return key;
-  const passed: pulumi.Output<unknown> = pulumi.Output.isInstance(check) ? check : pulumi.output(check as Promise<boolean>);
-  return pulumi.all([passed, key]).apply(([, name]) => name);
 }
 
 /** Role of the writers (and the archiver): create, read, overwrite and delete objects; no IAM or ACLs. */
@@ -215,7 +210,7 @@ export class ReadWriteSplitGcp extends pulumi.ComponentResource {
     // The key's grant waits for the checks too: a failed check changes no one's key.
     const kmsKeyName = args.kmsKeyName === undefined || args.kmsKeyGrantedElsewhere
       ? args.kmsKeyName
-      : grantKeyToStorageAgent(`${name}-storage-agent-key`, { kmsKeyName: keyAfterChecks(checked, args.kmsKeyName), projectNumber, retain: protect }, this);
+      : grantKeyToStorageAgent(`${name}-storage-agent-key`, { kmsKeyName: afterCheck(checked, args.kmsKeyName), projectNumber, retain: protect }, this);
     this.bucket = new Bucket(`${name}-snapshots`, {
       name: afterCheck(checked, split.store.bucket),
       project,

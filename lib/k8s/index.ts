@@ -35,3 +35,5 @@ export { readSplitIdentities } from './split-identities';
 export type { SplitIdentities } from './split-identities';
 export { LABELS, SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
 export { WARNING_METADATA } from './warnings';
+export { secretsToCreate } from './secrets-to-create';
+export type { SecretToCreate } from './secrets-to-create';

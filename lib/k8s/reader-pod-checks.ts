@@ -260,14 +260,12 @@ export function checkSidecarPorts(props: { readonly metricsPort?: number; readon
  * `secretParams`): readers hold none, and delegate what needs them to the writers.
  */
 export function checkNoSourceSecrets(env: readonly SpiceEnvVar[] | undefined, split: ResolvedSplit, findings: Findings): void {
-  const sources = new Map<string, string>();
-  for (const dataset of split.datasets) {
-    for (const [param, ref] of Object.entries(dataset.secretParams)) {
-      if (!sources.has(ref.secretName)) sources.set(ref.secretName, `${param} of dataset ${dataset.name}`);
-    }
-  }
-  env?.forEach((variable, i) => {
-    const secret = (variable?.valueFrom?.secretKeyRef as { readonly name?: unknown } | undefined)?.name;
+  const secretOf = (variable: SpiceEnvVar | undefined): unknown => (variable?.valueFrom?.secretKeyRef as { readonly name?: unknown } | undefined)?.name;
+  // Most sidecars read no Secret at all: the split's source Secrets are gathered only for one that does.
+  if (!env?.some((variable) => typeof secretOf(variable) === 'string')) return;
+  const sources = sourceSecrets(split);
+  env.forEach((variable, i) => {
+    const secret = secretOf(variable);
     const holds = typeof secret === 'string' ? sources.get(secret) : undefined;
     if (holds === undefined) return;
     findings.problem(
@@ -276,4 +274,15 @@ export function checkNoSourceSecrets(env: readonly SpiceEnvVar[] | undefined, sp
       "remove the variable: a dataset that needs the source is delegated to the writers (readers: 'delegated')",
     );
   });
+}
+
+/** Each Secret of source credentials, with the first param and dataset that reads it. */
+function sourceSecrets(split: ResolvedSplit): Map<string, string> {
+  const sources = new Map<string, string>();
+  for (const dataset of split.datasets) {
+    for (const [param, ref] of Object.entries(dataset.secretParams)) {
+      if (!sources.has(ref.secretName)) sources.set(ref.secretName, `${param} of dataset ${dataset.name}`);
+    }
+  }
+  return sources;
 }

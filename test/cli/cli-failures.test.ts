@@ -100,7 +100,7 @@ describe('the command line on files that go wrong', () => {
     });
     const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
     expect(result.status, result.output).toBe(0);
-    expect(result.stdout).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, api.yaml, api-2.yaml\n`);
+    expect(result.stdout.split('\n')[0]).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, api.yaml, api-2.yaml`);
   });
 
   it("writes each writer role's Helm values beside the manifests with Helm workloads, the same as the construct's", () => {
@@ -112,7 +112,13 @@ describe('the command line on files that go wrong', () => {
     });
     const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
     expect(result.status, result.output).toBe(0);
-    expect(result.stdout).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, orders-writer-owner.values.yaml, orders-writer-replica.values.yaml\n`);
+    const [progress, ...secrets] = result.stdout.trimEnd().split('\n');
+    expect(progress).toBe(`k8s: ${join(dir, 'out', 'k8s')}/ orders.yaml, orders-writer-owner.values.yaml, orders-writer-replica.values.yaml`);
+    // The writers' Secrets are read through the Helm values: they are listed as the releases'.
+    expect(secrets.slice(1)).toEqual([
+      '    shop/orders-cluster-api-key: key api-key; read by Deployment/orders-archiver, HelmRelease/orders-writer-owner, HelmRelease/orders-writer-replica',
+      '    shop/orders-db: keys password, username; read by HelmRelease/orders-writer-owner, HelmRelease/orders-writer-replica',
+    ]);
     const { apps: _apps, ...props } = description.kubernetes;
     const chart = new ReadWriteSplitChart(Testing.app(), 'orders', { ...props, workloads, split: description.split });
     for (const role of [chart.writer.owner, chart.writer.replicas] as HelmWriterRelease[]) {

@@ -92,6 +92,9 @@ describe('read-write-split synth', () => {
     expect(result.stdout.trimEnd().split('\n')).toEqual([
       `spicepods: ${out}/spicepods/ writer.yaml, writer-replica.yaml, reader.yaml, archiver.yaml`,
       `k8s: ${out}/k8s/ orders.yaml, legacy-api.yaml`,
+      '  Secrets to create first (read by these manifests, created by none of them; docs/kubernetes.md#secrets-to-create):',
+      '    shop/orders-cluster-api-key: key api-key; read by Deployment/orders-archiver, StatefulSet/orders-writer-owner, StatefulSet/orders-writer-replica',
+      '    shop/orders-db: keys password, username; read by StatefulSet/orders-writer-owner, StatefulSet/orders-writer-replica',
       `aws: ${out}/aws/ orders-spice-split.template.json, validation-report.json (cdk-nag report: validation-report.json)`,
     ]);
   });
@@ -256,7 +259,13 @@ describe('read-write-split on a split whose writer is a Spice Cloud app', () => 
     const out = mkdtempSync(join(tmpdir(), 'rws-cli-cloud-'));
     const result = cli('synth', CLOUD, '--out', out);
     expect(result.status, result.output).toBe(0);
-    expect(result.stdout.trimEnd().split('\n')).toEqual([`spicepods: ${out}/spicepods/ reader.yaml`, `k8s: ${out}/k8s/ legacy-api.yaml`]);
+    expect(result.stdout.trimEnd().split('\n')).toEqual([
+      `spicepods: ${out}/spicepods/ reader.yaml`,
+      `k8s: ${out}/k8s/ legacy-api.yaml`,
+      '  Secrets to create first (read by these manifests, created by none of them; docs/kubernetes.md#secrets-to-create):',
+      // The Spice Cloud app's key, which the readers present: the only Secret of a split without writers of its own.
+      '    shop/insights-spice-cloud: key api-key; read by Deployment/legacy-api',
+    ]);
     const reader = parse(readFileSync(join(out, 'spicepods', 'reader.yaml'), 'utf8'));
     expectValidSpicepod(reader);
     expect(reader.datasets.map((d: K8sObject) => [d.from, d.params.spiceai_endpoint])).toEqual([

@@ -32,12 +32,12 @@ const PUBLIC_API: Record<string, { values: string[]; types: string[] }> = {
   'k8s/index': {
     values: [
       'HelmWriterRelease', 'LABELS', 'LINK_LOCAL_DNS_RESOLVERS', 'LINK_LOCAL_IDENTITY_ENDPOINTS', 'ReadWriteSplitChart', 'ReaderRestartSchedule', 'SPICEPOD_CHECKSUM_ANNOTATION', 'SPICE_HELM_CHART', 'SpiceReaderSidecar',
-      'SpiceWriterCluster', 'SplitObservability', 'WARNING_METADATA', 'readSplitIdentities',
+      'SpiceWriterCluster', 'SplitObservability', 'WARNING_METADATA', 'readSplitIdentities', 'secretsToCreate',
     ],
     types: [
       'AppPort', 'Archiver', 'ClusterApiKeyExternalSecret', 'EgressEndpoint', 'FlightCertificateIssuer', 'FlightLoadBalancer', 'FlightLoadBalancerCloud', 'HelmWriterReleaseNames', 'HelmWriterReleaseProps', 'HelmWriterWorkloads', 'NodeSpread',
       'ReadWriteSplitChartProps', 'ReaderAttachment', 'ReaderEgressDns', 'ReaderEgressOptions', 'ReaderEgressPeer', 'ReaderEgressPort', 'ReaderEgressRule', 'ReaderRestartScheduleProps',
-      'SidecarMode', 'SpiceChartValues', 'SpiceEnvVar', 'SpicePodSettings', 'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps',
+      'SecretToCreate', 'SidecarMode', 'SpiceChartValues', 'SpiceEnvVar', 'SpicePodSettings', 'SpiceReaderSidecarOptions', 'SpiceReaderSidecarProps', 'SpiceToleration', 'SpiceWriterClusterProps',
       'SpicepodConfigMap', 'SpicepodSetUpdateStrategy', 'SpicepodSetWriter', 'SpicepodSetWriterProps', 'SpicepodSetWriterWorkloads', 'SplitIdentities', 'SplitObservabilityOptions',
       'SplitObservabilityProps', 'WorkloadIdentity', 'WriterClusterOptions', 'WriterPodSettings', 'WriterRoleWorkload', 'WriterStatefulSet', 'WriterUpdateStrategy', 'WriterWorkloads',
     ],

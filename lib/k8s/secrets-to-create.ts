@@ -1,0 +1,135 @@
+/**
+ * A Secret that manifests read and none of them creates: what the user must create (by hand, with
+ * External Secrets, Sealed Secrets, ...) before the pods can start.
+ */
+export interface SecretToCreate {
+  readonly namespace: string;
+  readonly name: string;
+  /** The keys read; empty when a whole Secret is read (`envFrom`, a volume without `items`). */
+  readonly keys: readonly string[];
+  /** True when every reference is `optional: true`: the pods start without it. */
+  readonly optional: boolean;
+  /** The objects that read it, as `Kind/name`. */
+  readonly readBy: readonly string[];
+}
+
+type Json = Record<string, unknown>;
+
+/** What one reference asks of a Secret. */
+interface SecretReference {
+  readonly name: string;
+  readonly key?: string;
+  readonly optional: boolean;
+}
+
+/**
+ * The Secrets that Kubernetes manifests (as `chart.toJson()` gives them, or parsed from
+ * `cdk8s synth`'s YAML) read through pod templates and Helm values (`secretKeyRef`, `envFrom`
+ * `secretRef`, `secret` and projected volumes, `imagePullSecrets`) and that none of them creates
+ * (a `Secret`, an External Secrets `ExternalSecret`, a cert-manager `Certificate`, a
+ * `SealedSecret`). An object without a namespace is in `defaultNamespace`.
+ */
+export function secretsToCreate(manifests: readonly unknown[], defaultNamespace = 'default'): SecretToCreate[] {
+  const created = new Set<string>();
+  const wanted = new Map<string, { namespace: string; name: string; keys: Set<string>; wholeSecret: boolean; optional: boolean; readBy: Set<string> }>();
+  for (const manifest of manifests) {
+    if (!isObject(manifest)) continue;
+    const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
+    const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : defaultNamespace;
+    const createdName = createdSecretName(manifest);
+    if (createdName !== undefined) created.add(`${namespace}/${createdName}`);
+    const reader = `${String(manifest.kind)}/${String(metadata.name)}`;
+    for (const reference of secretReferences(manifest)) {
+      const id = `${namespace}/${reference.name}`;
+      let entry = wanted.get(id);
+      if (!entry) wanted.set(id, entry = { namespace, name: reference.name, keys: new Set(), wholeSecret: false, optional: true, readBy: new Set() });
+      if (reference.key === undefined) entry.wholeSecret = true;
+      else entry.keys.add(reference.key);
+      entry.optional &&= reference.optional;
+      entry.readBy.add(reader);
+    }
+  }
+  return [...wanted].filter(([id]) => !created.has(id)).sort(([a], [b]) => a.localeCompare(b)).map(([, entry]) => ({
+    namespace: entry.namespace,
+    name: entry.name,
+    keys: entry.wholeSecret ? [] : [...entry.keys].sort(),
+    optional: entry.optional,
+    readBy: [...entry.readBy].sort(),
+  }));
+}
+
+/** The Secret an object creates, by the name it will have. */
+function createdSecretName(manifest: Json): string | undefined {
+  const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
+  const spec = isObject(manifest.spec) ? manifest.spec : {};
+  const group = typeof manifest.apiVersion === 'string' ? manifest.apiVersion.split('/')[0] : '';
+  if (manifest.kind === 'Secret' && manifest.apiVersion === 'v1') return stringOr(metadata.name);
+  if (manifest.kind === 'SealedSecret') return stringOr(metadata.name);
+  if (manifest.kind === 'ExternalSecret' && group === 'external-secrets.io') {
+    return stringOr(isObject(spec.target) ? spec.target.name : undefined) ?? stringOr(metadata.name);
+  }
+  if (manifest.kind === 'Certificate' && group === 'cert-manager.io') return stringOr(spec.secretName);
+  return undefined;
+}
+
+/** Every Secret reference anywhere in an object: pod templates, Helm values, a Pod itself. */
+function secretReferences(value: unknown): SecretReference[] {
+  const found: SecretReference[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
+    if (!isObject(node)) return;
+    found.push(...referencesHeldBy(node));
+    for (const child of Object.values(node)) visit(child);
+  };
+  visit(value);
+  return found;
+}
+
+/** The references one object holds directly (its children are visited on their own). */
+function referencesHeldBy(node: Json): SecretReference[] {
+  const references: SecretReference[] = [];
+  // env[].valueFrom.secretKeyRef and envFrom[].secretRef
+  if (isObject(node.secretKeyRef) && typeof node.secretKeyRef.name === 'string') {
+    references.push({ name: node.secretKeyRef.name, key: stringOr(node.secretKeyRef.key), optional: node.secretKeyRef.optional === true });
+  }
+  if (isObject(node.secretRef) && typeof node.secretRef.name === 'string') {
+    references.push({ name: node.secretRef.name, optional: node.secretRef.optional === true });
+  }
+  // volumes[].secret, and a SecretKeySelector elsewhere (a PodMonitor's tlsConfig, basicAuth)
+  if (isObject(node.secret)) {
+    if (typeof node.secret.secretName === 'string') references.push(...volumeReferences(node.secret.secretName, node.secret));
+    else if (typeof node.secret.name === 'string' && typeof node.secret.key === 'string') {
+      references.push({ name: node.secret.name, key: node.secret.key, optional: node.secret.optional === true });
+    }
+  }
+  // volumes[].projected.sources[].secret
+  if (isObject(node.projected) && Array.isArray(node.projected.sources)) {
+    for (const source of node.projected.sources) {
+      if (isObject(source) && isObject(source.secret) && typeof source.secret.name === 'string') references.push(...volumeReferences(source.secret.name, source.secret));
+    }
+  }
+  if (Array.isArray(node.imagePullSecrets)) {
+    for (const pullSecret of node.imagePullSecrets) {
+      const name = typeof pullSecret === 'string' ? pullSecret : isObject(pullSecret) ? stringOr(pullSecret.name) : undefined;
+      if (name !== undefined) references.push({ name, key: '.dockerconfigjson', optional: false });
+    }
+  }
+  return references;
+}
+
+function volumeReferences(name: string, source: Json): SecretReference[] {
+  const optional = source.optional === true;
+  const items = Array.isArray(source.items) ? source.items.filter(isObject).map((item) => stringOr(item.key)).filter((key) => key !== undefined) : [];
+  return items.length > 0 ? items.map((key) => ({ name, key, optional })) : [{ name, optional }];
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
