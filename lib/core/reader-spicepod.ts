@@ -1,4 +1,5 @@
 import { ResolvedDataset } from './dataset';
+import { didYouMean } from './description-keys';
 import { Findings, quote } from './errors';
 import { READER_DATA_DIR } from './naming';
 import { ReaderDatasetForm } from './reader-dataset-form';
@@ -125,7 +126,7 @@ export function checkReaderDatasets(split: ResolvedSplit, requested: readonly st
   requested.forEach((name, i) => {
     const dataset = split.datasets.find((d) => d.name === name);
     if (!dataset) {
-      findings.problem(`${path}[${i}]`, `${quote(name)} is not a dataset of the split`, `use one of ${visible.map((d) => d.name).join(', ')}`);
+      findings.problem(`${path}[${i}]`, `${quote(name)} is not a dataset of the split`, datasetFix(name, visible.map((d) => d.name)));
     } else if (dataset.readers === 'writer-only') {
       findings.problem(`${path}[${i}]`, `${quote(name)} is writer-only: no reader Spicepod holds it`, "set its 'readers' to 'accelerated' or 'delegated', or drop it here");
     }
@@ -169,4 +170,10 @@ export function renderReaderSpicepod(split: ResolvedSplit, options: ReaderSpicep
     }),
     secretEnv,
   };
+}
+
+/** The dataset meant, or the datasets readers can be given. */
+function datasetFix(name: unknown, names: readonly string[]): string {
+  const near = typeof name === 'string' ? didYouMean(name, names) : undefined;
+  return near ? `did you mean '${near}'? (the split's reader datasets: ${names.join(', ')})` : `use one of ${names.join(', ')}`;
 }

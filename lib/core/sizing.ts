@@ -136,10 +136,12 @@ export function readerLocalDisk(given: string | undefined, datasets: readonly Re
   const disk = given === undefined ? derivedReaderDisk(accelerated) : givenSize(given, 'reader.localDisk', findings);
   const bytes = parseQuantity(disk);
   if (bytes !== undefined && bytes > MAX_READER_DISK) {
+    // A derived disk has no line in the description: the message says where it comes from.
+    const what = given === undefined ? `is derived as ${disk} per reader from the expectedSize of the accelerated datasets, which` : `${disk} per reader`;
     findings.warn(
       'large-reader-disk',
       'reader.localDisk',
-      `${disk} per reader is beyond the seed's read-instance shape (10-50Gi): consider delegating the largest datasets`,
+      `${what} is beyond the seed's read-instance shape (10-50Gi): consider delegating the largest datasets (readers: 'delegated'), or giving each application only the datasets it reads`,
     );
   }
   return disk;

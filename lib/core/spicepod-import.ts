@@ -1,6 +1,7 @@
 import { Findings, quote, SplitValidationError, ValidationProblem } from './errors';
 import { resolveSnapshotStore, SnapshotStoreSpec } from './snapshot-store';
-import { checkResolvedSplit, SPLIT_NAME, SplitSpec } from './split';
+import { checkResolvedSplit, SplitSpec } from './split';
+import { SPLIT_NAME, SPLIT_NAME_FIX, splitNameProblem } from './split-name';
 import { DatasetImportContext, importDataset, ImportedDataset, isPodObject, PodObject, SourceSecretKeys } from './spicepod-import-dataset';
 
 /**
@@ -61,7 +62,6 @@ export interface SpicepodImport {
   readonly placeholders: readonly string[];
 }
 
-const SPLIT_NAME_FIX = "use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter";
 /** The root of the Spicepod in problem paths. */
 const POD_ROOT = '(spicepod)';
 const PLACEHOLDER_REGIONS = { aws: 'us-east-1', gcp: 'us-central1', azure: 'eastus' } as const;
@@ -102,7 +102,8 @@ function kindOf(value: unknown): string {
 /** The split name: the option, or the Spicepod's name made one. */
 function splitNameFor(pod: PodObject, options: SpicepodImportOptions, findings: Findings, notes: ImportNote[]): string {
   if (options.name !== undefined) {
-    if (typeof options.name !== 'string' || !SPLIT_NAME.test(options.name)) findings.problem('options.name', `${quote(options.name)} is not a split name`, SPLIT_NAME_FIX);
+    const problem = splitNameProblem(options.name);
+    if (problem !== undefined) findings.problem('options.name', problem, SPLIT_NAME_FIX);
     return String(options.name);
   }
   if (typeof pod.name !== 'string') {

@@ -18,6 +18,7 @@ import {
 } from './tiers';
 import { checkUpgrade, UpgradeSpec } from './upgrade-check';
 import { NAMESPACE_NAME } from './kubernetes-names';
+import { SPLIT_NAME_FIX, splitNameProblem } from './split-name';
 import { checkAbfsSourcesAuth, checkS3SourcesOffAws } from './source-auth';
 import { checkSpiceCloudSplit, isSpiceCloudWriter, refuseSpiceCloudWriter, SpiceCloudWriterTierSpec } from './spice-cloud';
 
@@ -159,18 +160,16 @@ export function spiceCloudRefusal(split: ResolvedSplit, component: string, path 
   return new SplitValidationError(split.name, findings.problems, component);
 }
 
-/** Split names: a DNS label short enough for every name derived from it. */
-export const SPLIT_NAME = /^[a-z]([-a-z0-9]{0,35}[a-z0-9])?$/;
+export { SPLIT_NAME } from './split-name';
 
 /** Placeholder that names derive from while the split name is invalid, so its error is reported once. */
 const PLACEHOLDER_NAME = 'split';
 
 /** Checks the names; returns the name other names derive from. */
 function checkNames(spec: AnySplitSpec, findings: Findings): string {
-  const valid = typeof spec.name === 'string' && SPLIT_NAME.test(spec.name);
-  if (!valid) {
-    findings.problem('name', `${quote(spec.name)} is not a split name`, "use a DNS label of at most 37 characters: lowercase letters, digits and '-', starting with a letter");
-  }
+  const nameProblem = splitNameProblem(spec.name);
+  const valid = nameProblem === undefined;
+  if (!valid) findings.problem('name', nameProblem, SPLIT_NAME_FIX);
   if (spec.namespace !== undefined && (typeof spec.namespace !== 'string' || !NAMESPACE_NAME.test(spec.namespace))) {
     findings.problem('namespace', `${quote(spec.namespace)} is not a Kubernetes namespace`, "use lowercase letters, digits and '-'");
   }
@@ -253,6 +252,9 @@ export const SPLIT_WARNING_IDS = [
   'abfs-source-auth-unset',
   'writer-volume-unsized',
   'writer-volume-small',
+  'store-prefix-left-behind',
+  'irsa-role-of-another-split',
+  'aws-identity-types-differ',
   'plaintext-flight-endpoint',
   'reader-namespace-undescribed',
   'reader-cross-region',

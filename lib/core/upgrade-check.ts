@@ -1,4 +1,4 @@
-import { checkDescriptionLock, DescriptionLock } from './description-lock';
+import { checkDescriptionLock, DescriptionLock, LockedStore } from './description-lock';
 import { Findings, quote, ROOT_PATH } from './errors';
 import type { SplitSpec } from './split';
 import { SPLIT_CHANGE_KINDS, UPGRADE_CHANGE_KINDS, UpgradeChange, upgradeChanges, UpgradeChangeKind } from './upgrade-changes';
@@ -93,6 +93,7 @@ export function checkUpgrade(spec: SplitSpec, current: DescriptionLock | undefin
     const matching = allowances.filter(({ allowance }) => allowance.change === change.kind && allowance.dataset === change.dataset);
     matching.forEach(({ index }) => used.add(index));
     if (matching.length === 0) findings.problem(change.path, change.message, fixFor(change));
+    else if (change.path === 'store.prefix' && sameStore(lock.store, current.store)) warnPrefixLeftBehind(lock.store, findings);
   }
   for (const { allowance, index } of allowances.filter(({ index }) => !used.has(index))) {
     at.problem(
@@ -101,4 +102,24 @@ export function checkUpgrade(spec: SplitSpec, current: DescriptionLock | undefin
       'remove it: once the lock is written again after a deploy, an allowance left behind would let the next such change through unreviewed',
     );
   }
+}
+
+function sameStore(previous: LockedStore, next: LockedStore): boolean {
+  return previous.cloud === next.cloud && previous.bucket === next.bucket && previous.account === next.account && previous.container === next.container;
+}
+
+/**
+ * The lifecycle rules follow the new prefix: what the old one holds is never expired once it has
+ * moved (a store left behind keeps its own rules; a prefix in the same one does not).
+ */
+function warnPrefixLeftBehind(previous: LockedStore, findings: Findings): void {
+  const { bucket, account, container, prefix } = previous;
+  const command = previous.cloud === 'aws' ? `aws s3 rm s3://${bucket}/${prefix}/ --recursive`
+    : previous.cloud === 'gcp' ? `gcloud storage rm --recursive gs://${bucket}/${prefix}/`
+      : `az storage blob delete-batch --account-name ${account} --source ${container} --pattern '${prefix}/*' --auth-mode login`;
+  findings.warn(
+    'store-prefix-left-behind',
+    'store.prefix',
+    `moves the snapshots and the archive out of ${quote(`${prefix}/`)}, where no lifecycle rule expires them any more (the rules follow the new prefix): once no reader of the previous description restores from it, delete them: ${command}`,
+  );
 }

@@ -48,6 +48,20 @@ export function awsRoleName(splitName: string, region: string, tier: IdentityTie
   return `${splitName}-${region}-spice-${tier}`.slice(0, 64);
 }
 
+/**
+ * A role named as the library names another split's or region's roles (`<split>-<region>-spice-<tier>`):
+ * its trust policy names that split's ServiceAccounts, so this split's pods could not assume it.
+ * A warning: a role of that name may have been made to trust this split too.
+ */
+function warnRoleOfAnotherSplit(roleArn: string, resource: string, tier: IdentityTier, split: { readonly name: string; readonly region: string }, path: string, findings: Findings): void {
+  const expected = awsRoleName(split.name, split.region, tier);
+  findings.warn(
+    'irsa-role-of-another-split',
+    path,
+    `names ${resource}, the library's name for a role of another split or region (this split's ${tier} role is ${expected}, in ${split.region}): ReadWriteSplitAws makes each role trust its own split's ServiceAccounts, so the ${tier}s could not assume it; use ${quote(roleArn.replace(/role\/.+$/, `role/${expected}`))}`,
+  );
+}
+
 /** ARN of a tier's role in an account (`aws` partition unless given). */
 export function awsRoleArn(account: string, splitName: string, region: string, tier: IdentityTier, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:role/${awsRoleName(splitName, region, tier)}`;
@@ -176,6 +190,8 @@ export function checkNotOtherTiersIdentity(
       `names the ${otherTier} role ${resource} (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s could not assume it`,
       `use the ${tier} role, ${quote(String((identity as { roleArn: string }).roleArn).replace(/role\/.+$/, `role/${awsRoleName(split.name, split.store.region, tier)}`))}`,
     );
+  } else if (resource !== undefined && split.store?.cloud === 'aws' && /-spice-(writer|reader)$/.test(resource) && resource !== awsRoleName(split.name, split.store.region, tier)) {
+    warnRoleOfAnotherSplit(String((identity as { roleArn: string }).roleArn), resource, tier, { name: split.name, region: split.store.region }, `${path}.roleArn`, findings);
   } else if (gsaLocalPart(identity, findings) === gcpServiceAccountId(split.name, otherTier) && split.store?.cloud === 'gcp') {
     const email = String((identity as { googleServiceAccountEmail: string }).googleServiceAccountEmail);
     findings.problem(
@@ -196,4 +212,15 @@ export function checkNotOtherTiersIdentity(
       `give the ${tier}s the ${tier} identity the cloud side creates (its identities.${tier})`,
     );
   }
+  if (other && isAwsIdentity(identity) && isAwsIdentity(other) && identity.type !== other.type) {
+    findings.warn(
+      'aws-identity-types-differ',
+      `${path}.type`,
+      `is ${quote(identity.type)}, but the ${otherTier}s' is ${quote(other.type)}: ReadWriteSplitAws trusts one kind for both tiers (its cluster.trust), so the tier of the other kind would get no credentials from it; give both tiers the kind of cluster.trust`,
+    );
+  }
+}
+
+function isAwsIdentity(identity: WorkloadIdentity): boolean {
+  return identity.type === 'aws-irsa' || identity.type === 'aws-pod-identity';
 }

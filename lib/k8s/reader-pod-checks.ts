@@ -175,6 +175,8 @@ export interface AdmittedReader {
   readonly datasets?: readonly string[];
   /** The pod keeps a ServiceAccount of its own, which the cloud side trusts by name (`readerServiceAccounts`), in any namespace. */
   readonly keepsServiceAccount?: boolean;
+  /** The namespace is the chart's, not a prop of the sidecar's: messages say so. */
+  readonly namespaceFromChart?: boolean;
 }
 
 const addNamespaceTo = (namespace: string | undefined, list: string) => (namespace === undefined
@@ -186,7 +188,7 @@ const addNamespaceTo = (namespace: string | undefined, list: string) => (namespa
  * (`reader.namespaces`): the cloud side trusts that ServiceAccount there only. Undefined when it
  * does, or when the description does not say.
  */
-export function describedNamespaceProblem(namespace: string | undefined, split: ResolvedSplit): ValidationProblem | undefined {
+export function describedNamespaceProblem(namespace: string | undefined, split: ResolvedSplit, shown = namespace ?? '(none)'): ValidationProblem | undefined {
   const described = split.reader.namespaces;
   if (described === undefined || (namespace !== undefined && described.includes(namespace))) return undefined;
   const [trusted, redeploy] = split.store
@@ -194,7 +196,7 @@ export function describedNamespaceProblem(namespace: string | undefined, split: 
     : ['the description says readers run there only', ''];
   return {
     path: 'namespace',
-    message: `is ${namespace ?? '(none)'}, but the description's reader.namespaces is ${described.join(', ')}: ${trusted}`,
+    message: `is ${shown}, but the description's reader.namespaces is ${described.join(', ')}: ${trusted}`,
     fix: `${addNamespaceTo(namespace, "the description's reader.namespaces")}${redeploy}, or run the application in one of those`,
   };
 }
@@ -207,7 +209,8 @@ export function describedNamespaceProblem(namespace: string | undefined, split: 
  */
 export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSplit, findings: Findings): void {
   const { namespace, datasets } = reader;
-  const described = reader.keepsServiceAccount ? undefined : describedNamespaceProblem(namespace, split);
+  const shown = namespace === undefined ? '(none)' : reader.namespaceFromChart ? `${namespace} (the chart's namespace)` : namespace;
+  const described = reader.keepsServiceAccount ? undefined : describedNamespaceProblem(namespace, split, shown);
   if (described) {
     findings.problem(described.path, described.message, described.fix);
     return;
@@ -218,7 +221,7 @@ export function checkAdmittedNamespace(reader: AdmittedReader, split: ResolvedSp
   if (!delegates || (namespace !== undefined && admitted.includes(namespace))) return;
   findings.problem(
     'namespace',
-    `is ${namespace ?? '(none)'}, but the writers admit readers from ${admitted.join(', ')} only (readerNamespaces): every delegated query would be blocked`,
+    `is ${shown}, but the writers admit readers from ${admitted.join(', ')} only (readerNamespaces): every delegated query would be blocked`,
     `${addNamespaceTo(namespace, "readerNamespaces (the chart's, or the description's reader.namespaces)")}, or run the application in one of those`,
   );
 }

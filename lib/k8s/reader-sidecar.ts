@@ -42,7 +42,9 @@ export interface SpiceReaderSidecarOptions {
   /**
    * Read-only cloud identity bound to the reader ServiceAccount.
    *
-   * @default - none: the ServiceAccount is created without identity annotations
+   * @default - none: the ServiceAccount gets no identity annotations. Only a GCS store (the nodes'
+   * service account) or an Azure store on spiced 1.x (the nodes' identity) takes that: an S3
+   * store, or an Azure store on 2.x, refuses it at synth
    */
   readonly identity?: WorkloadIdentity;
   /**
@@ -194,7 +196,13 @@ export class SpiceReaderSidecar extends Construct {
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
     checkNotOtherTiersIdentity(props.identity, 'reader', split, props.writerIdentity, 'identity', own);
-    checkAdmittedNamespace({ admitted: props.admittedNamespaces, namespace: props.namespace ?? Chart.of(this).namespace, datasets: props.datasets, keepsServiceAccount: props.keepWorkloadServiceAccount }, split, own);
+    checkAdmittedNamespace({
+      admitted: props.admittedNamespaces,
+      namespace: props.namespace ?? Chart.of(this).namespace,
+      namespaceFromChart: props.namespace === undefined,
+      datasets: props.datasets,
+      keepsServiceAccount: props.keepWorkloadServiceAccount,
+    }, split, own);
     checkSidecarPorts(props, own);
     const reserved = [SPICE_HOME_ENV, ...props.synthesized.reader.secretEnv.map((binding) => binding.envVar)];
     checkPodSettings({ imagePullSecrets: props.imagePullSecrets, env: props.env }, reserved, own);
@@ -210,7 +218,8 @@ export class SpiceReaderSidecar extends Construct {
     this.serviceAccountName = readerServiceAccountName(split.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace;
     const restores = readerRestores(split, props.datasets);
-    reportWarnings(this, split, [undescribedNamespaceWarning({ namespace: this.namespace, restores, keepsServiceAccount: props.keepWorkloadServiceAccount }, split)].filter((w) => w !== undefined));
+    const undescribed = undescribedNamespaceWarning({ namespace: this.namespace, restores, keepsServiceAccount: props.keepWorkloadServiceAccount }, split);
+    reportWarnings(this, split, undescribed ? [...findings.warnings, undescribed] : findings.warnings);
     this.identity = identityBinding(props.identity);
     this.native = (props.mode ?? 'native') === 'native';
     if (props.createServiceAccount ?? true) {

@@ -25,7 +25,9 @@ export interface WriterClusterOptions {
   /**
    * Cloud identity of the writers and the archiver: read-write on the snapshot location.
    *
-   * @default - none: the ServiceAccount is created without identity annotations
+   * @default - none: the ServiceAccount gets no identity annotations. Only a GCS store (the nodes'
+   * service account) or an Azure store on spiced 1.x (the nodes' identity) takes that: an S3
+   * store, or an Azure store on 2.x, refuses it at synth
    */
   readonly identity?: WorkloadIdentity;
   /**

@@ -139,6 +139,18 @@ describe.each(breaking)('a breaking change: %s', (_, change, path, message, allo
 });
 
 describe('the upgrade check', () => {
+  it('says where an allowed prefix move leaves objects no lifecycle rule expires, and how to delete them', () => {
+    const moved = validateSplit(upgraded({ store: { ...deployed.store, prefix: 'spice/shop' } }, [{ change: 'store' }]));
+    expect(moved.warnings.filter((w) => w.id === 'store-prefix-left-behind')).toEqual([{
+      id: 'store-prefix-left-behind',
+      path: 'store.prefix',
+      message: 'moves the snapshots and the archive out of "shop/", where no lifecycle rule expires them any more (the rules follow the new prefix): once no reader of the previous description restores from it, delete them: aws s3 rm s3://shop-snapshots/shop/ --recursive',
+    }]);
+    // Another bucket keeps its own rules: nothing is left unexpired.
+    const rehomed = validateSplit(upgraded({ store: { ...deployed.store, bucket: 'shop-snapshots-v2', prefix: 'spice/shop' } }, [{ change: 'store' }]));
+    expect(rehomed.warnings.map((w) => w.id)).not.toContain('store-prefix-left-behind');
+  });
+
   it('reports every change at once, each where it is, split-wide ones first', () => {
     const spec = upgraded({
       namespace: 'retail',

@@ -167,4 +167,9 @@ describe('a reader serving some of the datasets', () => {
     expect(attempt).toThrow(/reader.datasets\[1\]: "invoices" is not a dataset of the split; use one of orders, history/);
     expect(attempt).toThrow(/reader.datasets\[2\]: "customers" is writer-only: no reader Spicepod holds it/);
   });
+
+  it('names the dataset meant by a misspelt one', () => {
+    expect(() => renderReaderSpicepod(split, { datasets: ['order'] }))
+      .toThrow(/reader.datasets\[0\]: "order" is not a dataset of the split; did you mean 'orders'\? \(the split's reader datasets: orders, history\)/);
+  });
 });

@@ -307,7 +307,10 @@ describe('warnings for valid but risky choices', () => {
 
   it('warns when the reader disk goes beyond the seed\'s read-instance shape', () => {
     const { warnings } = resolveSplit(withDataset({ expectedSize: '40Gi' }));
-    expect(warnings).toContainEqual(expect.objectContaining({ path: 'reader.localDisk', message: expect.stringMatching(/80Gi per reader/) }));
+    // Derived: no line of the description holds it, so the message says where it comes from.
+    expect(warnings).toContainEqual(expect.objectContaining({ path: 'reader.localDisk', message: expect.stringMatching(/^is derived as 80Gi per reader from the expectedSize of the accelerated datasets, which is beyond/) }));
+    const given = resolveSplit(awsSplit({ reader: { localDisk: '60Gi' } })).warnings.find((w) => w.id === 'large-reader-disk');
+    expect(given?.message).toMatch(/^60Gi per reader is beyond the seed's read-instance shape \(10-50Gi\)/);
   });
 
   it('says nothing about Enterprise 2.x with three replicas and snapshots on a schedule', () => {

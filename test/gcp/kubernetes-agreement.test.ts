@@ -74,7 +74,7 @@ describe('the grants name exactly the ServiceAccounts the Kubernetes side render
     const split = new ReadWriteSplitChart(app, 'catalog', { split: described, writerIdentity: component.identities.writer, ...EXTERNAL_READERS });
     expect(() => split.readerSidecar(new Chart(app, 'shop', { namespace: 'shop' }), 'reader', { identity: component.identities.reader })).not.toThrow();
     expect(() => split.readerSidecar(new Chart(app, 'reports', { namespace: 'reports' }), 'reader', { identity: component.identities.reader }))
-      .toThrow("props.namespace: is reports, but the description's reader.namespaces is shop: the cloud side trusts the reader ServiceAccount there only");
+      .toThrow("props.namespace: is reports (the chart's namespace), but the description's reader.namespaces is shop: the cloud side trusts the reader ServiceAccount there only");
     expect(() => new ReadWriteSplitGcp('catalog-disagrees', { split: described, cluster: CLUSTER, privateGoogleAccessManagedElsewhere: true, readerNamespaces: ['shop', 'reports'] }))
       .toThrow("readerNamespaces: is shop, reports, but the description's reader.namespaces is shop");
   });

@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { describe, expect, it, vi } from 'vitest';
 import { synthesizeSplit } from '../../lib';
-import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, SpiceReaderSidecarOptions } from '../../lib/k8s';
+import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceReaderSidecar, SpiceReaderSidecarOptions, WARNING_METADATA } from '../../lib/k8s';
 import { awsSplit, ENTERPRISE_2 } from '../support/splits';
 import { expectValidManifests, find, K8sObject, WRITER_IRSA } from '../support/k8s';
 import { thrown } from '../support/errors';
@@ -33,7 +33,7 @@ describe('names Kubernetes accepts', () => {
 
   it('refuse a split name one character longer', () => {
     expect(() => new ReadWriteSplitChart(Testing.app(), 'long', { split: awsSplit({ name: 'a'.repeat(38) }) }))
-      .toThrow(/split.name: "a{38}" is not a split name; use a DNS label of at most 37 characters/);
+      .toThrow(/split.name: "a{38}" is 38 characters long, over a split name's 37 .*; use a DNS label of at most 37 characters/);
   });
 
   it('shorten a restart CronJob name past 52 characters, uniquely', () => {
@@ -94,6 +94,49 @@ describe('identities that reach the pod', () => {
       .toThrow(/props.writerIdentity: is missing: the writers would reach the S3 snapshot bucket with no identity, and every upload would be denied; give \{ type: 'aws-irsa', roleArn: awsRoleArn\(account, split, region, 'writer'\) \} or \{ type: 'aws-pod-identity' \}/);
     const chart = new Chart(Testing.app(), 'app', { namespace: 'shop' });
     expect(() => reader(chart, { identity: undefined })).toThrow(/props.identity: is missing: the readers would reach the S3 snapshot bucket with no identity, and every restore would be denied/);
+  });
+
+  it("warn of a role named as the library names another split's or region's: it trusts that split's ServiceAccounts", () => {
+    const warn = quiet();
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-us-east-1-spice-writer' } });
+    const sidecar = split.readerSidecar(new Chart(app, 'apps', { namespace: 'shop' }), 'reader', { identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/orders-eu-west-1-spice-reader' } });
+    const warnings = [split, sidecar].flatMap((c) => c.node.findAll()).flatMap((c) => c.node.metadata).filter((m) => m.type === WARNING_METADATA).map((m) => m.data);
+    expect(warnings.filter((w) => w.id === 'irsa-role-of-another-split')).toEqual([
+      {
+        id: 'irsa-role-of-another-split',
+        path: 'props.writerIdentity.roleArn',
+        message: "names shop-us-east-1-spice-writer, the library's name for a role of another split or region (this split's writer role is shop-eu-west-1-spice-writer, in eu-west-1): ReadWriteSplitAws makes each role trust its own split's ServiceAccounts, so the writers could not assume it; use \"arn:aws:iam::111122223333:role/shop-eu-west-1-spice-writer\"",
+      },
+      {
+        id: 'irsa-role-of-another-split',
+        path: 'props.identity.roleArn',
+        message: "names orders-eu-west-1-spice-reader, the library's name for a role of another split or region (this split's reader role is shop-eu-west-1-spice-reader, in eu-west-1): ReadWriteSplitAws makes each role trust its own split's ServiceAccounts, so the readers could not assume it; use \"arn:aws:iam::111122223333:role/shop-eu-west-1-spice-reader\"",
+      },
+    ]);
+    expect(warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('[ack: irsa-role-of-another-split]'))).toHaveLength(2);
+    // A role of a name of your own says nothing.
+    const before = warn.mock.calls.length;
+    const own = Testing.app();
+    new ReadWriteSplitChart(own, 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA })
+      .readerSidecar(new Chart(own, 'apps', { namespace: 'shop' }), 'reader', { identity: { type: 'aws-irsa', roleArn: READER_ARN } });
+    expect(warn.mock.calls.slice(before).filter(([line]) => String(line).includes('irsa-role-of-another-split'))).toEqual([]);
+  });
+
+  it('warn when the tiers use different kinds of AWS identity: ReadWriteSplitAws trusts one kind for both', () => {
+    const warn = quiet();
+    const app = Testing.app();
+    const split = new ReadWriteSplitChart(app, 'shop', { split: awsSplit(), writerIdentity: { type: 'aws-pod-identity' } });
+    const sidecar = split.readerSidecar(new Chart(app, 'apps', { namespace: 'shop' }), 'reader', { identity: { type: 'aws-irsa', roleArn: READER_ARN } });
+    expect(sidecar.node.metadata.filter((m) => m.type === WARNING_METADATA).map((m) => m.data)).toContainEqual({
+      id: 'aws-identity-types-differ',
+      path: 'props.identity.type',
+      message: `is "aws-irsa", but the writers' is "aws-pod-identity": ReadWriteSplitAws trusts one kind for both tiers (its cluster.trust), so the tier of the other kind would get no credentials from it; give both tiers the kind of cluster.trust`,
+    });
+    expect(warn.mock.calls.filter(([line]) => String(line).includes('[ack: aws-identity-types-differ]'))).toHaveLength(1);
+    // The same kind on both tiers says nothing.
+    const same = split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'reader', { identity: { type: 'aws-pod-identity' } });
+    expect(same.node.metadata.map((m) => (m.data as { id?: string }).id)).not.toContain('aws-identity-types-differ');
   });
 
   it("refuse the other tier's identity: the other tier's IRSA role by its name, and the writers' own identity for readers", () => {

@@ -34,7 +34,7 @@ describe("the description's reader.namespaces, read by the Kubernetes side", () 
     // One problem, not a second one about the writers' NetworkPolicy.
     expect(problems).toEqual([{
       path: 'props.namespace',
-      message: "is reports, but the description's reader.namespaces is web: the cloud side trusts the reader ServiceAccount there only, so every restore would be denied",
+      message: "is reports (the chart's namespace), but the description's reader.namespaces is web: the cloud side trusts the reader ServiceAccount there only, so every restore would be denied",
       fix: "add reports to the description's reader.namespaces (and deploy the cloud side again), or run the application in one of those",
     }]);
   });
@@ -53,7 +53,7 @@ describe("the description's reader.namespaces, read by the Kubernetes side", () 
     const batch = new kplus.Deployment(ops, 'batch', { serviceAccount: sa, containers: [{ image: 'ghcr.io/acme/batch:1', portNumber: 8080, securityContext: appSecurity }] });
     expect(() => split.readerSidecar(ops, 'reader', { identity, datasets: ['orders'], keepWorkloadServiceAccount: true }).addTo(batch)).not.toThrow();
     expect(thrown(() => split.readerSidecar(ops, 'delegating', { identity, keepWorkloadServiceAccount: true })).problems.map((p) => p.message)).toEqual([
-      'is ops, but the writers admit readers from web only (readerNamespaces): every delegated query would be blocked',
+      "is ops (the chart's namespace), but the writers admit readers from web only (readerNamespaces): every delegated query would be blocked",
     ]);
   });
 
@@ -71,7 +71,7 @@ describe("the description's reader.namespaces, read by the Kubernetes side", () 
     const synthesized = synthesizeSplit(described(['web']));
     const ops = new Chart(Testing.app(), 'ops', { namespace: 'ops' });
     expect(thrown(() => new SpiceReaderSidecar(ops, 'reader', { synthesized, identity, keepWorkloadServiceAccount: true })).problems.map((p) => p.message)).toEqual([
-      'is ops, but the writers admit readers from web only (readerNamespaces): every delegated query would be blocked',
+      "is ops (the chart's namespace), but the writers admit readers from web only (readerNamespaces): every delegated query would be blocked",
     ]);
   });
 

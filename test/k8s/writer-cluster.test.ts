@@ -227,7 +227,7 @@ describe('the writer cluster', () => {
     expect(() => split.readerSidecar(new Chart(app, 'web', { namespace: 'web' }), 'reader', { identity })).not.toThrow();
     expect(thrown(() => split.readerSidecar(new Chart(app, 'batch', { namespace: 'batch' }), 'reader', { identity })).problems).toEqual([{
       path: 'props.namespace',
-      message: 'is batch, but the writers admit readers from web, api only (readerNamespaces): every delegated query would be blocked',
+      message: "is batch (the chart's namespace), but the writers admit readers from web, api only (readerNamespaces): every delegated query would be blocked",
       fix: "add batch to readerNamespaces (the chart's, or the description's reader.namespaces), or run the application in one of those",
     }]);
     // A reader that delegates nothing never dials the writers.
