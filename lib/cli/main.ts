@@ -28,7 +28,7 @@ function packageVersion(): string {
 /** The command line: `read-write-split <command>`. */
 export function program(): Command {
   const cli = new Command('read-write-split')
-    .description('Spice read/write splits from one YAML description: synthesize, validate, size and import.')
+    .description('Spice read/write splits from one YAML description: validate, synthesize, size, lock and import.')
     .version(packageVersion(), '--version', 'print the version of read-write-split')
     .showHelpAfterError()
     .exitOverride();

@@ -67,7 +67,8 @@ function writeKubernetes(build: KubernetesBuild, dir: string): Written {
   return {
     dir,
     files: [...build.charts.map((chart) => chart.file), ...(build.files ?? []).map((file) => file.file)],
-    details: secretsToCreateLines(secretsToCreate(deployed)),
+    // An application manifest without a namespace lands in the one it is applied to.
+    details: secretsToCreateLines(secretsToCreate(deployed, '(the namespace applied to)')),
   };
 }
 
@@ -77,7 +78,8 @@ function secretsToCreateLines(secrets: readonly SecretToCreate[]): string[] {
   return [
     '  Secrets to create first (read by these manifests, created by none of them; docs/kubernetes.md#secrets-to-create):',
     ...secrets.map((secret) => {
-      const keys = secret.keys.length > 0 ? `key${secret.keys.length === 1 ? '' : 's'} ${secret.keys.join(', ')}` : 'every key';
+      const keys = secret.type === 'kubernetes.io/dockerconfigjson' ? 'an image pull Secret (kubectl create secret docker-registry)'
+        : secret.keys.length > 0 ? `key${secret.keys.length === 1 ? '' : 's'} ${secret.keys.join(', ')}` : 'every key';
       return `    ${secret.namespace}/${secret.name}: ${keys}${secret.optional ? ' (optional)' : ''}; read by ${secret.readBy.join(', ')}`;
     }),
   ];

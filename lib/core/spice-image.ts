@@ -312,7 +312,7 @@ function checkSnapshotSupport(
   if (!snapshotsCompiledIn(spec, edition, version)) {
     findings.problem(
       'image.edition',
-      `the OSS ${shown} image is built without acceleration snapshots: spiced logs "Acceleration Snapshots are included in the Enterprise distribution" and silently never writes or restores one, so every reader would boot empty`,
+      `the OSS ${shown} image${spec.edition === undefined ? " (edition defaults to 'oss')" : ''} is built without acceleration snapshots: spiced logs "Acceleration Snapshots are included in the Enterprise distribution" and silently never writes or restores one, so every reader would boot empty`,
       "use edition 'enterprise' with an Enterprise image, an OSS 1.x tag such as '1.11.5', or set 'image.snapshotsFeature: true' for an OSS build compiled with the snapshots feature",
     );
     return false;

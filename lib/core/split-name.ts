@@ -10,6 +10,6 @@ export const SPLIT_NAME_FIX = "use a DNS label of at most 37 characters: lowerca
 export function splitNameProblem(name: unknown): string | undefined {
   if (typeof name === 'string' && SPLIT_NAME.test(name)) return undefined;
   // Right but for its length: say so, or the user looks for a bad character.
-  if (typeof name === 'string' && SPLIT_NAME.test(name.slice(0, 37))) return `${quote(name)} is ${name.length} characters long, over a split name's 37 (every name derived from it must fit Kubernetes' and the clouds' limits)`;
+  if (typeof name === 'string' && name.length > 37 && /^[a-z][-a-z0-9]*[a-z0-9]$/.test(name)) return `${quote(name)} is ${name.length} characters long, over a split name's 37 (every name derived from it must fit Kubernetes' and the clouds' limits)`;
   return `${quote(name)} is not a split name`;
 }

@@ -258,11 +258,13 @@ export const SPLIT_WARNING_IDS = [
   'plaintext-flight-endpoint',
   'reader-namespace-undescribed',
   'reader-cross-region',
+  'gke-load-balancer-region',
   'spicepodset-owner-rollout',
   'spicepodset-node-spread',
   'spicepodset-pod-security',
   'flight-load-balancer-cloud',
   'ecr-pull-secret-expiry',
+  'ecr-image-off-eks',
 ] as const;
 
 function acknowledged(spec: AnySplitSpec, findings: Findings): ReadonlySet<string> {

@@ -1,4 +1,5 @@
 import { checkDescriptionLock, DescriptionLock, LockedStore } from './description-lock';
+import { ARCHIVE_FOLDER, REFRESH_FOLDER } from './snapshot-store';
 import { Findings, quote, ROOT_PATH } from './errors';
 import type { SplitSpec } from './split';
 import { SPLIT_CHANGE_KINDS, UPGRADE_CHANGE_KINDS, UpgradeChange, upgradeChanges, UpgradeChangeKind } from './upgrade-changes';
@@ -114,12 +115,15 @@ function sameStore(previous: LockedStore, next: LockedStore): boolean {
  */
 function warnPrefixLeftBehind(previous: LockedStore, findings: Findings): void {
   const { bucket, account, container, prefix } = previous;
-  const command = previous.cloud === 'aws' ? `aws s3 rm s3://${bucket}/${prefix}/ --recursive`
-    : previous.cloud === 'gcp' ? `gcloud storage rm --recursive gs://${bucket}/${prefix}/`
-      : `az storage blob delete-batch --account-name ${account} --source ${container} --pattern '${prefix}/*' --auth-mode login`;
+  // The split's two folders only: the new prefix may lie below the old one (`shop` to `shop/v2`).
+  const folders = [REFRESH_FOLDER, ARCHIVE_FOLDER].map((folder) => `${prefix}/${folder}/`);
+  const commands = folders.map((folder) => (previous.cloud === 'aws' ? `aws s3 rm s3://${bucket}/${folder} --recursive`
+    : previous.cloud === 'gcp' ? `gcloud storage rm --recursive gs://${bucket}/${folder}`
+      : `az storage blob delete-batch --account-name ${account} --source ${container} --pattern '${folder}*' --auth-mode login`));
+  const versions = previous.cloud === 'azure' ? '' : ' (on a versioned bucket, their noncurrent versions too)';
   findings.warn(
     'store-prefix-left-behind',
     'store.prefix',
-    `moves the snapshots and the archive out of ${quote(`${prefix}/`)}, where no lifecycle rule expires them any more (the rules follow the new prefix): once no reader of the previous description restores from it, delete them: ${command}`,
+    `moves the snapshots and the archive out of ${folders.map((folder) => quote(folder)).join(' and ')}, where no lifecycle rule expires them any more (the rules follow the new prefix): once no reader of the previous description restores from them, delete them${versions}: ${commands.join('; ')}`,
   );
 }

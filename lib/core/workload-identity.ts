@@ -48,6 +48,9 @@ export function awsRoleName(splitName: string, region: string, tier: IdentityTie
   return `${splitName}-${region}-spice-${tier}`.slice(0, 64);
 }
 
+/** A role name as `awsRoleName` makes it, `<split>-<region>-spice-<tier>`, at no IAM path. */
+const LIBRARY_ROLE_NAME = /^[a-z][-a-z0-9]*-[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+-spice-(?:writer|reader)$/;
+
 /**
  * A role named as the library names another split's or region's roles (`<split>-<region>-spice-<tier>`):
  * its trust policy names that split's ServiceAccounts, so this split's pods could not assume it.
@@ -190,7 +193,7 @@ export function checkNotOtherTiersIdentity(
       `names the ${otherTier} role ${resource} (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s could not assume it`,
       `use the ${tier} role, ${quote(String((identity as { roleArn: string }).roleArn).replace(/role\/.+$/, `role/${awsRoleName(split.name, split.store.region, tier)}`))}`,
     );
-  } else if (resource !== undefined && split.store?.cloud === 'aws' && /-spice-(writer|reader)$/.test(resource) && resource !== awsRoleName(split.name, split.store.region, tier)) {
+  } else if (resource !== undefined && split.store?.cloud === 'aws' && LIBRARY_ROLE_NAME.test(resource) && resource !== awsRoleName(split.name, split.store.region, tier)) {
     warnRoleOfAnotherSplit(String((identity as { roleArn: string }).roleArn), resource, tier, { name: split.name, region: split.store.region }, `${path}.roleArn`, findings);
   } else if (gsaLocalPart(identity, findings) === gcpServiceAccountId(split.name, otherTier) && split.store?.cloud === 'gcp') {
     const email = String((identity as { googleServiceAccountEmail: string }).googleServiceAccountEmail);

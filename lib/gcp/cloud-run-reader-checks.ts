@@ -220,8 +220,11 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
       const instance = readerInstance(synthesized, 'cloud-run', options);
       if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);
       findings.throwIfProblems(synthesized.split.name, componentName);
-      const region = GCP_REGION.test(String(loose.location)) ? crossRegionWarning(synthesized, validDatasets, loose.location, 'args.location') : undefined;
-      return { synthesized, instance, serviceName, image: instance.image, warnings: [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : [])] };
+      const inRegion = GCP_REGION.test(String(loose.location));
+      const region = inRegion ? crossRegionWarning(synthesized, validDatasets, loose.location, 'args.location') : undefined;
+      const delegation = inRegion && !spiceCloud ? globalAccessWarning(synthesized, validDatasets, String(loose.location)) : undefined;
+      const warnings = [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : []), ...(delegation ? [delegation] : [])];
+      return { synthesized, instance, serviceName, image: instance.image, warnings };
     }
   }
   // A Spice Cloud split's reader delegates every dataset, known even when its description has problems.
@@ -229,4 +232,22 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
   findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(loose.split), componentName);
   // Unreachable: without a split there is a problem to throw.
   throw new Error('unreachable');
+}
+
+/**
+ * A reader that delegates from another region than the writers (in the store's region: the GCP
+ * component keeps them together) dials GKE's internal passthrough load balancer, which takes
+ * clients of its own region only unless global access is on. The chart cannot see the reader's
+ * region, so the reader says it.
+ */
+function globalAccessWarning(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined, location: string): SplitWarning | undefined {
+  const id = 'gke-load-balancer-region';
+  const store = synthesized.split.store;
+  if (!store || location === store.region || synthesized.split.acknowledgedWarnings.has(id) || delegatedDatasets(synthesized, datasets).length === 0) return undefined;
+  return {
+    id,
+    path: 'args.location',
+    message: `is ${location}, but the writers' Flight load balancer is in ${store.region}: a GKE internal passthrough load balancer takes clients of its own region only, so every delegated query would time out; `
+      + `give the chart's flightLoadBalancer the annotation networking.gke.io/internal-load-balancer-allow-global-access: "true", or run the reader in ${store.region}`,
+  };
 }

@@ -188,6 +188,25 @@ export function warnExpiringPullSecrets(pods: WriterPodSettings | undefined, spl
   );
 }
 
+/**
+ * Warns of an ECR image without pull Secrets on a cluster that is not EKS (the writers' identity
+ * or the store says GKE or AKS): EKS nodes pull ECR with their role, other nodes have no AWS
+ * credentials, and every pod would stay in ImagePullBackOff. A warning: a kubelet credential
+ * provider or a registry mirror configured on the nodes would pull it.
+ */
+export function warnEcrOffEks(pods: WriterPodSettings | undefined, split: ResolvedSplit | undefined, identityType: string | undefined, findings: Findings): void {
+  if (pods?.imagePullSecrets?.length || !split?.store || !ECR_REPOSITORY.test(split.image.repository)) return;
+  const cluster = identityType === 'gke-workload-identity' ? 'GKE' : identityType === 'azure-workload-identity' ? 'AKS'
+    : identityType === undefined && split.store.cloud !== 'aws' ? (split.store.cloud === 'gcp' ? 'GKE' : 'AKS') : undefined;
+  if (cluster === undefined) return;
+  findings.warn(
+    'ecr-image-off-eks',
+    'pods.imagePullSecrets',
+    `is not set, but the writers pull ${split.image.repository} from Amazon ECR on ${cluster === 'AKS' ? 'an' : 'a'} ${cluster} cluster, whose nodes hold no AWS credentials: every spiced pod would stay in ImagePullBackOff; `
+      + `mirror the image to the cluster's registry (${cluster === 'GKE' ? 'Artifact Registry' : 'Azure Container Registry'}) and set split.image.repository, or give pods.imagePullSecrets kept fresh (ECR's credentials last 12 hours)`,
+  );
+}
+
 /** The pod-level fields of the settings, for a pod spec. */
 export function podSpecSettings(settings: SpicePodSettings | undefined): Json {
   if (!settings) return {};

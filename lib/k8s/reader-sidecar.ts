@@ -44,7 +44,8 @@ export interface SpiceReaderSidecarOptions {
    *
    * @default - none: the ServiceAccount gets no identity annotations. Only a GCS store (the nodes'
    * service account) or an Azure store on spiced 1.x (the nodes' identity) takes that: an S3
-   * store, or an Azure store on 2.x, refuses it at synth
+   * store, or an Azure store on 2.x, refuses it at synth; a workload that keeps its own ServiceAccount
+   * (`keepWorkloadServiceAccount`) brings its own identity, and a Spice Cloud split's readers take none
    */
   readonly identity?: WorkloadIdentity;
   /**

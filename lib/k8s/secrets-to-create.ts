@@ -5,8 +5,14 @@
 export interface SecretToCreate {
   readonly namespace: string;
   readonly name: string;
-  /** The keys read; empty when a whole Secret is read (`envFrom`, a volume without `items`). */
+  /** The keys read; empty when a whole Secret is read (`envFrom`, a volume without `items`, an image pull Secret). */
   readonly keys: readonly string[];
+  /**
+   * `kubernetes.io/dockerconfigjson` for an image pull Secret (`kubectl create secret docker-registry`).
+   *
+   * @default - any type (an `Opaque` Secret will do)
+   */
+  readonly type?: string;
   /** True when every reference is `optional: true`: the pods start without it. */
   readonly optional: boolean;
   /** The objects that read it, as `Kind/name`. */
@@ -15,11 +21,16 @@ export interface SecretToCreate {
 
 type Json = Record<string, unknown>;
 
+const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
+
 /** What one reference asks of a Secret. */
 interface SecretReference {
   readonly name: string;
   readonly key?: string;
   readonly optional: boolean;
+  /** Set by a reference that names its own namespace (a CSI PersistentVolume's, a cert-manager ClusterIssuer's). */
+  readonly namespace?: string;
+  readonly type?: string;
 }
 
 /**
@@ -31,21 +42,22 @@ interface SecretReference {
  */
 export function secretsToCreate(manifests: readonly unknown[], defaultNamespace = 'default'): SecretToCreate[] {
   const created = new Set<string>();
-  const wanted = new Map<string, { namespace: string; name: string; keys: Set<string>; wholeSecret: boolean; optional: boolean; readBy: Set<string> }>();
+  const wanted = new Map<string, { namespace: string; name: string; keys: Set<string>; wholeSecret: boolean; optional: boolean; type?: string; readBy: Set<string> }>();
   for (const manifest of manifests) {
     if (!isObject(manifest)) continue;
     const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : defaultNamespace;
-    const createdName = createdSecretName(manifest);
-    if (createdName !== undefined) created.add(`${namespace}/${createdName}`);
+    for (const name of createdSecretNames(manifest)) created.add(`${namespace}/${name}`);
     const reader = `${String(manifest.kind)}/${String(metadata.name)}`;
     for (const reference of secretReferences(manifest)) {
-      const id = `${namespace}/${reference.name}`;
+      const inNamespace = reference.namespace ?? namespace;
+      const id = `${inNamespace}/${reference.name}`;
       let entry = wanted.get(id);
-      if (!entry) wanted.set(id, entry = { namespace, name: reference.name, keys: new Set(), wholeSecret: false, optional: true, readBy: new Set() });
+      if (!entry) wanted.set(id, entry = { namespace: inNamespace, name: reference.name, keys: new Set(), wholeSecret: false, optional: true, readBy: new Set() });
       if (reference.key === undefined) entry.wholeSecret = true;
       else entry.keys.add(reference.key);
       entry.optional &&= reference.optional;
+      entry.type ??= reference.type;
       entry.readBy.add(reader);
     }
   }
@@ -53,23 +65,30 @@ export function secretsToCreate(manifests: readonly unknown[], defaultNamespace 
     namespace: entry.namespace,
     name: entry.name,
     keys: entry.wholeSecret ? [] : [...entry.keys].sort(),
+    ...(entry.type === undefined ? {} : { type: entry.type }),
     optional: entry.optional,
     readBy: [...entry.readBy].sort(),
   }));
 }
 
-/** The Secret an object creates, by the name it will have. */
-function createdSecretName(manifest: Json): string | undefined {
+/** The Secrets an object creates, by the names they will have. */
+function createdSecretNames(manifest: Json): string[] {
   const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
   const spec = isObject(manifest.spec) ? manifest.spec : {};
   const group = typeof manifest.apiVersion === 'string' ? manifest.apiVersion.split('/')[0] : '';
-  if (manifest.kind === 'Secret' && manifest.apiVersion === 'v1') return stringOr(metadata.name);
-  if (manifest.kind === 'SealedSecret') return stringOr(metadata.name);
+  const names = (...values: unknown[]) => values.filter((value): value is string => typeof value === 'string');
+  if (manifest.kind === 'Secret' && manifest.apiVersion === 'v1') return names(metadata.name);
+  if (manifest.kind === 'SealedSecret') return names(metadata.name);
   if (manifest.kind === 'ExternalSecret' && group === 'external-secrets.io') {
-    return stringOr(isObject(spec.target) ? spec.target.name : undefined) ?? stringOr(metadata.name);
+    const target = isObject(spec.target) ? spec.target : {};
+    // `Merge` and `None` write into a Secret that must exist already (or write none).
+    if (target.creationPolicy === 'Merge' || target.creationPolicy === 'None') return [];
+    return names(stringOr(target.name) ?? metadata.name);
   }
-  if (manifest.kind === 'Certificate' && group === 'cert-manager.io') return stringOr(spec.secretName);
-  return undefined;
+  if (manifest.kind === 'Certificate' && group === 'cert-manager.io') return names(spec.secretName);
+  // The Secrets Store CSI driver syncs these while a pod mounts the class.
+  if (manifest.kind === 'SecretProviderClass' && Array.isArray(spec.secretObjects)) return names(...spec.secretObjects.filter(isObject).map((object) => object.secretName));
+  return [];
 }
 
 /** Every Secret reference anywhere in an object: pod templates, Helm values, a Pod itself. */
@@ -95,8 +114,10 @@ function referencesHeldBy(node: Json): SecretReference[] {
   if (isObject(node.secretKeyRef) && typeof node.secretKeyRef.name === 'string') {
     references.push({ name: node.secretKeyRef.name, key: stringOr(node.secretKeyRef.key), optional: node.secretKeyRef.optional === true });
   }
-  if (isObject(node.secretRef) && typeof node.secretRef.name === 'string') {
-    references.push({ name: node.secretRef.name, optional: node.secretRef.optional === true });
+  // envFrom[].secretRef, and the `...SecretRef`s of CSI volumes and PersistentVolumes (which may name a namespace)
+  for (const [key, ref] of Object.entries(node)) {
+    if (!/(^s|S)ecretRef$/.test(key) || !isObject(ref) || typeof ref.name !== 'string') continue;
+    references.push({ name: ref.name, key: stringOr(ref.key), optional: ref.optional === true, namespace: stringOr(ref.namespace) });
   }
   // volumes[].secret, and a SecretKeySelector elsewhere (a PodMonitor's tlsConfig, basicAuth)
   if (isObject(node.secret)) {
@@ -111,11 +132,11 @@ function referencesHeldBy(node: Json): SecretReference[] {
       if (isObject(source) && isObject(source.secret) && typeof source.secret.name === 'string') references.push(...volumeReferences(source.secret.name, source.secret));
     }
   }
-  if (Array.isArray(node.imagePullSecrets)) {
-    for (const pullSecret of node.imagePullSecrets) {
-      const name = typeof pullSecret === 'string' ? pullSecret : isObject(pullSecret) ? stringOr(pullSecret.name) : undefined;
-      if (name !== undefined) references.push({ name, key: '.dockerconfigjson', optional: false });
-    }
+  // imagePullSecrets of a pod (or Helm values), and a SpicepodSet's image.pullSecret
+  const pullSecrets = [...(Array.isArray(node.imagePullSecrets) ? node.imagePullSecrets : []), ...(typeof node.pullSecret === 'string' ? [node.pullSecret] : [])];
+  for (const pullSecret of pullSecrets) {
+    const name = typeof pullSecret === 'string' ? pullSecret : isObject(pullSecret) ? stringOr(pullSecret.name) : undefined;
+    if (name !== undefined) references.push({ name, optional: false, type: DOCKER_CONFIG_JSON });
   }
   return references;
 }

@@ -10,7 +10,7 @@ import { tierLabels } from './labels';
 import { reportWarnings } from './warnings';
 import { manifest } from './manifest';
 import { checkExternalReaderCidrs, SplitNetworkPolicies } from './network-policies';
-import { checkPodSettings, warnExpiringPullSecrets, WriterPodSettings } from './pod-settings';
+import { checkPodSettings, warnEcrOffEks, warnExpiringPullSecrets, WriterPodSettings } from './pod-settings';
 import { DEFAULT_PORTS, PORT_NAMES, SPICE_HOME_ENV } from './spice-container';
 import { NodeSpread } from './spice-pod';
 import { throwCrdProblems } from './spicepod-set-writer';
@@ -187,6 +187,7 @@ export function checkWriterClusterOptions(
   const reserved = [SPICE_HOME_ENV, ...(synthesized ? synthesized.writer.snapshotOwner.secretEnv.map((binding) => binding.envVar) : [])];
   checkPodSettings(options.pods, reserved, findings.under('pods'));
   warnExpiringPullSecrets(options.pods, synthesized?.split, findings);
+  warnEcrOffEks(options.pods, synthesized?.split, options.identity?.type, findings);
 }
 
 /** Props the split's chart has checked, with its own, and whose warnings it has reported. */

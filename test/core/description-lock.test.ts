@@ -139,16 +139,28 @@ describe.each(breaking)('a breaking change: %s', (_, change, path, message, allo
 });
 
 describe('the upgrade check', () => {
-  it('says where an allowed prefix move leaves objects no lifecycle rule expires, and how to delete them', () => {
-    const moved = validateSplit(upgraded({ store: { ...deployed.store, prefix: 'spice/shop' } }, [{ change: 'store' }]));
+  it('says where an allowed prefix move leaves objects no lifecycle rule expires, and how to delete only those', () => {
+    // The new prefix below the old one: a command on the whole old prefix would delete the new snapshots too.
+    const moved = validateSplit(upgraded({ store: { ...deployed.store, prefix: 'shop/v2' } }, [{ change: 'store' }]));
     expect(moved.warnings.filter((w) => w.id === 'store-prefix-left-behind')).toEqual([{
       id: 'store-prefix-left-behind',
       path: 'store.prefix',
-      message: 'moves the snapshots and the archive out of "shop/", where no lifecycle rule expires them any more (the rules follow the new prefix): once no reader of the previous description restores from it, delete them: aws s3 rm s3://shop-snapshots/shop/ --recursive',
+      message: 'moves the snapshots and the archive out of "shop/refresh/" and "shop/archive/", where no lifecycle rule expires them any more (the rules follow the new prefix): once no reader of the previous description restores from them, delete them (on a versioned bucket, their noncurrent versions too): aws s3 rm s3://shop-snapshots/shop/refresh/ --recursive; aws s3 rm s3://shop-snapshots/shop/archive/ --recursive',
     }]);
     // Another bucket keeps its own rules: nothing is left unexpired.
     const rehomed = validateSplit(upgraded({ store: { ...deployed.store, bucket: 'shop-snapshots-v2', prefix: 'spice/shop' } }, [{ change: 'store' }]));
     expect(rehomed.warnings.map((w) => w.id)).not.toContain('store-prefix-left-behind');
+  });
+
+  it.each([
+    ['gcp', { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' }, 'gcloud storage rm --recursive gs://shop-snapshots/shop/refresh/; gcloud storage rm --recursive gs://shop-snapshots/shop/archive/'],
+    ['azure', { cloud: 'azure', account: 'shopsnapshots', container: 'spice', region: 'westeurope' }, "az storage blob delete-batch --account-name shopsnapshots --source spice --pattern 'shop/refresh/*' --auth-mode login; az storage blob delete-batch --account-name shopsnapshots --source spice --pattern 'shop/archive/*' --auth-mode login"],
+  ] as const)('gives the delete commands of a %s store', (_, store, commands) => {
+    const onStore = (spec: Partial<SplitSpec>) => ({ ...deployed, ...spec, datasets: [customers] });
+    const storeLock = lockDescription(onStore({ store }));
+    const spec: SplitSpec = { ...onStore({ store: { ...store, prefix: 'shop/v2' } }), upgradeFrom: { lock: storeLock, allow: [{ change: 'store' }] } };
+    const warning = validateSplit(spec).warnings.find((w) => w.id === 'store-prefix-left-behind');
+    expect(warning?.message.endsWith(`delete them${store.cloud === 'azure' ? '' : ' (on a versioned bucket, their noncurrent versions too)'}: ${commands}`), warning?.message).toBe(true);
   });
 
   it('reports every change at once, each where it is, split-wide ones first', () => {

@@ -102,6 +102,18 @@ describe('bad input', () => {
   });
 });
 
+describe('a split name', () => {
+  it.each([
+    ['a'.repeat(38), /^"a{38}" is 38 characters long, over a split name's 37/],
+    [`${'a'.repeat(36)}-b`, /^"a{36}-b" is 38 characters long, over a split name's 37/],
+    // A bad character is what to fix first, whatever the length.
+    [`${'a'.repeat(37)}_x`, /^"a{37}_x" is not a split name$/],
+    ['Shop', /^"Shop" is not a split name$/],
+  ])('%s: says what is wrong with it', (name, message) => {
+    expect(problemAt(awsSplit({ name }), 'name').message).toMatch(message);
+  });
+});
+
 describe('follow-on problems', () => {
   it('does not compare the archive with refresh snapshots it could not read', () => {
     const error = validationError(awsSplit({ retention: { refreshSnapshots: '36h', dailyArchive: '2d' } }));

@@ -215,6 +215,27 @@ describe('SpiceReaderCloudRun delegating to the writers', () => {
   });
 });
 
+describe('SpiceReaderCloudRun delegating from another region', () => {
+  it("warns that GKE's internal load balancer takes its own region's clients only, unless global access is on", async () => {
+    const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const regionWarnings = () => warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[ack: gke-load-balancer-region]'));
+    try {
+      await deploy({ datasets: undefined, clusterApiKey: API_KEY, vpcAccess: VPC, location: 'us-central1' }, BEHIND_BALANCER);
+      expect(regionWarnings()).toEqual([
+        'args.location: is us-central1, but the writers\' Flight load balancer is in europe-west4: a GKE internal passthrough load balancer takes clients of its own region only, so every delegated query would time out; '
+          + 'give the chart\'s flightLoadBalancer the annotation networking.gke.io/internal-load-balancer-allow-global-access: "true", or run the reader in europe-west4 [ack: gke-load-balancer-region]',
+      ]);
+      warned.mockClear();
+      // In the writers' region, or delegating nothing: nothing to say.
+      await deploy({ datasets: undefined, clusterApiKey: API_KEY, vpcAccess: VPC }, BEHIND_BALANCER);
+      await deploy({ location: 'us-central1' });
+      expect(regionWarnings()).toEqual([]);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+});
+
 describe('SpiceReaderCloudRun refuses bad input', () => {
   async function problemsOf(args: Partial<SpiceReaderCloudRunArgs>, spec: SplitSpec = catalog): Promise<string[]> {
     const split = await splitOf(spec);

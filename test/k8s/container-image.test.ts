@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReadWriteSplitError, SplitSpec, SplitValidationError, synthesizeSplit } from '../../lib';
-import { ReaderRestartSchedule, ReadWriteSplitChart, SpiceWriterCluster, WARNING_METADATA } from '../../lib/k8s';
+import { ReaderRestartSchedule, ReadWriteSplitChart, ReadWriteSplitChartProps, SpiceWriterCluster, WARNING_METADATA } from '../../lib/k8s';
 import { expectValidManifests, find, K8sObject } from '../support/k8s';
 import { DIGEST } from '../support/spice-images';
 import { awsSplit } from '../support/splits';
@@ -81,6 +81,24 @@ describe('the spiced container', () => {
     expect(warned(ecr, { imagePullSecrets: ['spice-enterprise-pull'] }, ['ecr-pull-secret-expiry'])).toEqual([]);
     expect(warned(ecr, {})).toEqual([]);
     expect(warned({ edition: 'enterprise', repository: 'europe-west4-docker.pkg.dev/acme/spice/spiceai-enterprise', tag: '2.0.1-enterprise' }, { imagePullSecrets: ['mirror-pull'] })).toEqual([]);
+  });
+
+  it('warns that a cluster other than EKS cannot pull an ECR image without a pull Secret', () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const ecr = { edition: 'enterprise', repository: '709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol', tag: '2.0.1-enterprise' } as const;
+    const gcs = { cloud: 'gcp', bucket: 'shop-snapshots', region: 'europe-west4' } as const;
+    const warned = (props: Partial<ReadWriteSplitChartProps>, split: Partial<SplitSpec> = { store: gcs }) => new ReadWriteSplitChart(Testing.app(), 'shop', { split: awsSplit({ image: ecr, ...split }), ...props })
+      .node.metadata.filter((entry) => entry.type === WARNING_METADATA && entry.data.id === 'ecr-image-off-eks').map((entry) => `${entry.data.path}: ${entry.data.message}`);
+    expect(warned({ writerIdentity: { type: 'gke-workload-identity' } })).toEqual([
+      'props.pods.imagePullSecrets: is not set, but the writers pull 709825985650.dkr.ecr.us-east-1.amazonaws.com/spice-ai/spiceai-enterprise-byol from Amazon ECR on a GKE cluster, whose nodes hold no AWS credentials: every spiced pod would stay in ImagePullBackOff; '
+        + "mirror the image to the cluster's registry (Artifact Registry) and set split.image.repository, or give pods.imagePullSecrets kept fresh (ECR's credentials last 12 hours)",
+    ]);
+    // GKE told by the store alone (the nodes' service account), and AKS by its identity.
+    expect(warned({})).toHaveLength(1);
+    expect(warned({ writerIdentity: { type: 'azure-workload-identity', clientId: '00000000-0000-0000-0000-000000000001' } }, { store: { cloud: 'azure', account: 'shopsnapshots', container: 'spice', region: 'westeurope' } })[0]).toMatch(/from Amazon ECR on an AKS cluster, .*\(Azure Container Registry\)/);
+    // EKS pulls with the nodes' role; a pull Secret given is the other warning's business.
+    expect(warned({ writerIdentity: { type: 'aws-pod-identity' } }, {})).toEqual([]);
+    expect(warned({ writerIdentity: { type: 'gke-workload-identity' }, pods: { imagePullSecrets: ['ecr-pull'] } })).toEqual([]);
   });
 
   it('is reported by a writer cluster built on its own, once by the chart, and printed once', () => {

@@ -115,11 +115,13 @@ describe('identities that reach the pod', () => {
       },
     ]);
     expect(warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('[ack: irsa-role-of-another-split]'))).toHaveLength(2);
-    // A role of a name of your own says nothing.
+    // A role of a name of your own says nothing, even one ending as the library's do, or at an IAM path.
     const before = warn.mock.calls.length;
-    const own = Testing.app();
-    new ReadWriteSplitChart(own, 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA })
-      .readerSidecar(new Chart(own, 'apps', { namespace: 'shop' }), 'reader', { identity: { type: 'aws-irsa', roleArn: READER_ARN } });
+    for (const roleArn of [READER_ARN, 'arn:aws:iam::111122223333:role/myapp-spice-reader', 'arn:aws:iam::111122223333:role/team/orders-eu-west-1-spice-reader']) {
+      const own = Testing.app();
+      new ReadWriteSplitChart(own, 'shop', { split: awsSplit(), writerIdentity: WRITER_IRSA })
+        .readerSidecar(new Chart(own, 'apps', { namespace: 'shop' }), 'reader', { identity: { type: 'aws-irsa', roleArn } });
+    }
     expect(warn.mock.calls.slice(before).filter(([line]) => String(line).includes('irsa-role-of-another-split'))).toEqual([]);
   });
 

@@ -30,14 +30,14 @@ describe('secretsToCreate', () => {
   it('lists what the pods read by hand-made Secrets: the sources on the writers, the cluster API key where it is presented', () => {
     const docs = synth({ pods: { imagePullSecrets: ['spice-pull'] } });
     const secrets = secretsToCreate(docs);
-    expect(secrets.map(({ namespace, name, keys, optional }) => ({ namespace, name, keys, optional }))).toEqual([
+    expect(secrets.map(({ readBy: _, ...secret }) => secret)).toEqual([
       // Every spiced pod pulls the same image; the batch reader reads `orders` from its snapshot and presents no key.
-      { namespace: 'batch', name: 'spice-pull', keys: ['.dockerconfigjson'], optional: false },
+      { namespace: 'batch', name: 'spice-pull', keys: [], type: 'kubernetes.io/dockerconfigjson', optional: false },
       { namespace: 'shop', name: 'shop-cluster-api-key', keys: ['api-key'], optional: false },
       { namespace: 'shop', name: 'shop-db', keys: ['password'], optional: false },
-      { namespace: 'shop', name: 'spice-pull', keys: ['.dockerconfigjson'], optional: false },
+      { namespace: 'shop', name: 'spice-pull', keys: [], type: 'kubernetes.io/dockerconfigjson', optional: false },
       { namespace: 'storefront', name: 'shop-cluster-api-key', keys: ['api-key'], optional: false },
-      { namespace: 'storefront', name: 'spice-pull', keys: ['.dockerconfigjson'], optional: false },
+      { namespace: 'storefront', name: 'spice-pull', keys: [], type: 'kubernetes.io/dockerconfigjson', optional: false },
     ]);
     expect(secrets.find((s) => s.name === 'shop-db')!.readBy).toEqual(['StatefulSet/shop-writer-owner', 'StatefulSet/shop-writer-replica']);
     expect(secrets.find((s) => s.namespace === 'storefront')!.readBy).toEqual(['Deployment/app']);
@@ -50,6 +50,19 @@ describe('secretsToCreate', () => {
     // The pods read the TLS and key Secrets, the ExternalSecrets and Certificates write them: only the source is left.
     expect(namesReadByPods(docs)).toEqual(expect.arrayContaining(['shop-cluster-api-key', 'shop-writer-tls']));
     expect(secretsToCreate(docs).map((s) => `${s.namespace}/${s.name}`)).toEqual(['shop/shop-db']);
+  });
+
+  it('reads CSI references in their own namespace, and counts only what ExternalSecrets and SecretProviderClasses create', () => {
+    const secrets = secretsToCreate([
+      { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv' }, spec: { csi: { driver: 'd', volumeHandle: 'h', nodePublishSecretRef: { name: 'csi-creds', namespace: 'storage' } } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'a' }, spec: {
+        containers: [{ name: 'c', envFrom: [{ secretRef: { name: 'merged' } }, { secretRef: { name: 'owned' } }, { secretRef: { name: 'synced' } }] }],
+      } },
+      { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'merged', namespace: 'a' }, spec: { target: { name: 'merged', creationPolicy: 'Merge' } } },
+      { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'owned', namespace: 'a' }, spec: { target: { creationPolicy: 'Owner' } } },
+      { apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata: { name: 'spc', namespace: 'a' }, spec: { secretObjects: [{ secretName: 'synced', type: 'Opaque' }] } },
+    ]);
+    expect(secrets.map((s) => `${s.namespace}/${s.name}`)).toEqual(['a/merged', 'storage/csi-creds']);
   });
 
   it('reads envFrom, projected and optional references, and matches a created Secret in its own namespace only', () => {
