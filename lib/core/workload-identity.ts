@@ -184,6 +184,7 @@ export function checkNotOtherTiersIdentity(
   other: WorkloadIdentity | undefined, path: string, findings: Findings,
 ): void {
   if (!identity || !IDENTITY_TYPES.includes(identity.type)) return;
+  const problemsBefore = findings.problems.length;
   const otherTier: IdentityTier = tier === 'writer' ? 'reader' : 'writer';
   const access = otherTier === 'writer' ? 'read-write' : 'read-only';
   const resource = identity.type === 'aws-irsa' && !findings.isLateBound(identity) ? parseRoleArn(identity.roleArn)?.resource : undefined;
@@ -193,8 +194,6 @@ export function checkNotOtherTiersIdentity(
       `names the ${otherTier} role ${resource} (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s could not assume it`,
       `use the ${tier} role, ${quote(String((identity as { roleArn: string }).roleArn).replace(/role\/.+$/, `role/${awsRoleName(split.name, split.store.region, tier)}`))}`,
     );
-  } else if (resource !== undefined && split.store?.cloud === 'aws' && LIBRARY_ROLE_NAME.test(resource) && resource !== awsRoleName(split.name, split.store.region, tier)) {
-    warnRoleOfAnotherSplit(String((identity as { roleArn: string }).roleArn), resource, tier, { name: split.name, region: split.store.region }, `${path}.roleArn`, findings);
   } else if (gsaLocalPart(identity, findings) === gcpServiceAccountId(split.name, otherTier) && split.store?.cloud === 'gcp') {
     const email = String((identity as { googleServiceAccountEmail: string }).googleServiceAccountEmail);
     findings.problem(
@@ -214,6 +213,11 @@ export function checkNotOtherTiersIdentity(
       `is the ${otherTier}s' identity too (${access}, trusted by the ${otherTier}s' ServiceAccount only): the ${tier}s would get no access${tier === 'reader' ? ', or read-write if it trusted them' : ''}`,
       `give the ${tier}s the ${tier} identity the cloud side creates (its identities.${tier})`,
     );
+  }
+  // Only when nothing above refused it: the writers' own role, say, is a problem, not this warning.
+  const refused = findings.problems.length > problemsBefore;
+  if (!refused && resource !== undefined && split.store?.cloud === 'aws' && LIBRARY_ROLE_NAME.test(resource) && resource !== awsRoleName(split.name, split.store.region, tier)) {
+    warnRoleOfAnotherSplit(String((identity as { roleArn: string }).roleArn), resource, tier, { name: split.name, region: split.store.region }, `${path}.roleArn`, findings);
   }
   if (other && isAwsIdentity(identity) && isAwsIdentity(other) && identity.type !== other.type) {
     findings.warn(

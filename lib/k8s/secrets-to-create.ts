@@ -35,10 +35,14 @@ interface SecretReference {
 
 /**
  * The Secrets that Kubernetes manifests (as `chart.toJson()` gives them, or parsed from
- * `cdk8s synth`'s YAML) read through pod templates and Helm values (`secretKeyRef`, `envFrom`
- * `secretRef`, `secret` and projected volumes, `imagePullSecrets`) and that none of them creates
- * (a `Secret`, an External Secrets `ExternalSecret`, a cert-manager `Certificate`, a
- * `SealedSecret`). An object without a namespace is in `defaultNamespace`.
+ * `cdk8s synth`'s YAML) read and that none of them creates. Read: `secretKeyRef`, `envFrom`
+ * `secretRef`, secret and projected volumes, CSI `...SecretRef`s (in the namespace they name),
+ * `imagePullSecrets`, a SpicepodSet's `image.pullSecret`, anywhere in an object (pod templates,
+ * Helm values). Created: a `Secret`, an External Secrets `ExternalSecret` that owns its target (not
+ * `creationPolicy: Merge` or `None`), a cert-manager `Certificate`, a `SealedSecret`, a Secrets
+ * Store CSI `SecretProviderClass`'s `secretObjects`. An object without a namespace is counted in
+ * `defaultNamespace`. Writer roles rendered as Helm releases are no object: pass each as
+ * `{ kind: 'HelmRelease', metadata: { name: release.releaseName, namespace: release.namespace }, values: release.values }`.
  */
 export function secretsToCreate(manifests: readonly unknown[], defaultNamespace = 'default'): SecretToCreate[] {
   const created = new Set<string>();

@@ -115,6 +115,9 @@ describe('identities that reach the pod', () => {
       },
     ]);
     expect(warn.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('[ack: irsa-role-of-another-split]'))).toHaveLength(2);
+    // The writers' own role (the chart's writerIdentity) stays a problem for a reader, whatever its name says.
+    const theirs = { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/shop-us-east-1-spice-writer' } as const;
+    expect(thrown(() => split.readerSidecar(new Chart(app, 'same', { namespace: 'shop' }), 'reader', { identity: theirs })).problems.map((p) => p.path)).toEqual(['props.identity']);
     // A role of a name of your own says nothing, even one ending as the library's do, or at an IAM path.
     const before = warn.mock.calls.length;
     for (const roleArn of [READER_ARN, 'arn:aws:iam::111122223333:role/myapp-spice-reader', 'arn:aws:iam::111122223333:role/team/orders-eu-west-1-spice-reader']) {
