@@ -25,8 +25,13 @@ function readerLines({ reader }: SizingReport): string[] {
     'reader sidecar (per application pod):',
     `  cpu ${reader.cpu.request} / ${reader.cpu.limit}, memory ${reader.memory.request.human} / ${reader.memory.limit.human}, local disk ${reader.localDisk.human}`,
     `  restored from snapshots: ${list(reader.accelerated)}; working set ${figure(reader.workingSet)}, disk needed with a new snapshot beside it ${figure(reader.diskNeeded)}`,
-    `  delegated to the writers (${reader.delegated.flightEndpoint}): ${list(reader.delegated.datasets)}`,
+    `  delegated to the writers (${delegationEndpoints(reader.delegated)}): ${list(reader.delegated.datasets)}`,
   ];
+}
+
+/** Where readers dial the writers: in the cluster, and outside it when that is another endpoint. */
+function delegationEndpoints({ flightEndpoint, externalFlightEndpoint }: SizingReport['reader']['delegated']): string {
+  return externalFlightEndpoint === undefined ? flightEndpoint : `in the cluster ${flightEndpoint}, outside it ${externalFlightEndpoint}`;
 }
 
 function bucketLines({ bucket }: SizingReport): string[] {

@@ -93,8 +93,18 @@ export interface ReaderReport {
   readonly workingSet: ByteFigure;
   /** The working set x HEADROOM: a new snapshot downloads beside the current file. */
   readonly diskNeeded: ByteFigure;
-  /** Datasets readers query live on the writer cluster over Arrow Flight. */
-  readonly delegated: { readonly flightEndpoint: string; readonly datasets: readonly string[] };
+  /** Datasets readers query live on the writer cluster over Arrow Flight, and where they dial it. */
+  readonly delegated: {
+    /** The endpoint readers in the cluster dial. */
+    readonly flightEndpoint: string;
+    /**
+     * The endpoint readers outside the cluster dial (`writer.externalFlightEndpoint`).
+     *
+     * @default - none: readers outside the cluster dial `flightEndpoint` too
+     */
+    readonly externalFlightEndpoint?: string;
+    readonly datasets: readonly string[];
+  };
 }
 
 /** One snapshotted dataset in the bucket. */

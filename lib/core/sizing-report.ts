@@ -168,6 +168,7 @@ function readerReport(split: ResolvedSplit, items: readonly Indexed[]): ReaderRe
     diskNeeded: workingSet.known ? known(workingSet.bytes * HEADROOM) : workingSet,
     delegated: {
       flightEndpoint: split.writer.flightEndpoint,
+      ...(split.writer.externalFlightEndpoint === split.writer.flightEndpoint ? {} : { externalFlightEndpoint: split.writer.externalFlightEndpoint }),
       datasets: items.filter(({ dataset }) => dataset.readers === 'delegated').map(({ dataset }) => dataset.name),
     },
   };

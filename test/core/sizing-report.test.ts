@@ -59,6 +59,13 @@ describe('the sizing report of a split with every size known', () => {
     expect(bytesOf(sized.reader.diskNeeded)).toBeCloseTo((4 * GI * 0.7 + 2 * GI) * 2);
   });
 
+  it('names the endpoint readers outside the cluster dial when it is another', () => {
+    const external = 'https://shop-flight.internal.acme.example:50051';
+    const outside = report({ writer: { externalFlightEndpoint: external, tls: undefined } }).reader.delegated;
+    expect(outside).toEqual({ flightEndpoint: 'http://shop-writer.shop.svc.cluster.local:50051', externalFlightEndpoint: external, datasets: ['history'] });
+    expect(report({}).reader.delegated).not.toHaveProperty('externalFlightEndpoint');
+  });
+
   it('reports the bucket: snapshots a day, refresh and archive bytes over retention, each dataset', () => {
     const { bucket } = sized;
     expect(bucket.snapshotsPerDay).toEqual({ known: true, count: 144 + 24 });
