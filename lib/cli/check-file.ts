@@ -9,6 +9,7 @@ import { planPulumi, PulumiPlan } from './pulumi-target';
 import { describedSplit, SplitFile } from './split-file';
 import { unknownKeys } from './unknown-keys';
 import { SourcePosition, YamlSource } from './yaml-source';
+import { isMapping } from '../core/mapping';
 
 /** Something to fix, where it is in which file. */
 export interface LocatedProblem extends ValidationProblem, SourcePosition {
@@ -38,9 +39,6 @@ export interface FileCheck {
   readonly checked?: { readonly file: SplitFile; readonly synthesized: SynthesizedSplit; readonly built: SideBuilds };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const problemKey = (problem: ValidationProblem) => `${problem.path}\0${problem.message}`;
 
@@ -115,10 +113,10 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
     return { problems: syntax.map(({ position, message }) => ({ file: source.path, ...position, path: '(file)', message, fix: 'correct the YAML' })), warnings: [] };
   }
   const value = source.value();
-  if (!isObject(value)) {
+  if (!isMapping(value)) {
     return { problems: [{ file: source.path, ...source.positionOf(''), path: '(file)', message: `${value === null ? 'is empty, so it' : 'holds no mapping, so it'} is not a description file`, fix: 'write a mapping with split: (and kubernetes:, aws:, gcp:, azure:, compose:)' }], warnings: [] };
   }
-  const sections = (['split', 'kubernetes', 'aws', 'gcp', 'azure', 'compose'] as const).filter((key) => value[key] !== undefined && !isObject(value[key]));
+  const sections = (['split', 'kubernetes', 'aws', 'gcp', 'azure', 'compose'] as const).filter((key) => value[key] !== undefined && !isMapping(value[key]));
   if (sections.length > 0) {
     const fix = (key: string) => (key === 'split' ? "write the split's description under it: name, namespace, image, store, datasets (docs/split-description.md)" : `write the ${key} section's keys under it (docs/cli.md), or leave it out`);
     return { problems: sections.map((key) => locate({ path: key, message: `${JSON.stringify(value[key])} is not a mapping`, fix: fix(key) })), warnings: [] };
@@ -135,6 +133,8 @@ export async function checkFile(source: YamlSource, sides: SidesToCheck = { targ
     ...distinct([...findings.problems, ...Object.values(built).flatMap((side) => side?.problems ?? []), ...(synthesized ? crossSectionProblems(file, synthesized, built) : [])]).filter((problem) => !keyed.has(problemKey(problem))).map((problem) => locate(problem)),
   ];
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  const warnings = distinctWarnings([...findings.warnings, ...(built.k8s?.warnings ?? [])]).map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));
+  // A value refused must change anyway: a warning about the same value would only say it twice.
+  const refusedPaths = new Set(problems.map((problem) => problem.path));
+  const warnings = distinctWarnings([...findings.warnings, ...(built.k8s?.warnings ?? [])]).filter((warning) => !refusedPaths.has(warning.path)).map((warning) => ({ file: source.path, ...source.positionOf(warning.path), ...warning }));
   return { problems, warnings, checked: problems.length === 0 && synthesized ? { file, synthesized, built } : undefined };
 }

@@ -10,6 +10,7 @@ import { ApplicationManifest, ApplicationRestartSchedule, describedSplit, Kubern
 type KubernetesWorkloads = KubernetesTarget['workloads'];
 import { optionalModule } from './optional-module';
 import { problemsOf } from './thrown-problems';
+import { isMapping } from '../core/mapping';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
@@ -101,9 +102,6 @@ function uniqueName(wanted: string, taken: Set<string>): string {
   return name;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The apps' entries that can be built: each a mapping with a manifest path (the others are problems). */
 function appEntries(apps: unknown, problems: ValidationProblem[]): [ApplicationManifest, number][] {
@@ -113,8 +111,8 @@ function appEntries(apps: unknown, problems: ValidationProblem[]): [ApplicationM
     return [];
   }
   return apps.flatMap((app, i): [ApplicationManifest, number][] => {
-    if (isObject(app) && typeof app.manifest === 'string') return [[app as unknown as ApplicationManifest, i]];
-    problems.push({ path: `kubernetes.apps[${i}]${isObject(app) ? '.manifest' : ''}`, message: 'names no manifest', fix: 'give manifest: path/to/app.yaml' });
+    if (isMapping(app) && typeof app.manifest === 'string') return [[app as unknown as ApplicationManifest, i]];
+    problems.push({ path: `kubernetes.apps[${i}]${isMapping(app) ? '.manifest' : ''}`, message: 'names no manifest', fix: 'give manifest: path/to/app.yaml' });
     return [];
   });
 }
@@ -245,7 +243,7 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
 
 /** The problems of an application's restart schedule: one that is no mapping, or what the schedule refuses. */
 function restartScheduleProblems(add: () => void, schedule: unknown, at: string): ValidationProblem[] {
-  if (!isObject(schedule)) return [{ path: at, message: 'is not a mapping', fix: "give schedule and kubectlImage, e.g. { schedule: '0 */6 * * *', kubectlImage: 'registry.k8s.io/kubectl:v1.31.0' }" }];
+  if (!isMapping(schedule)) return [{ path: at, message: 'is not a mapping', fix: "give schedule and kubectlImage, e.g. { schedule: '0 */6 * * *', kubectlImage: 'registry.k8s.io/kubectl:v1.31.0' }" }];
   try {
     add();
     return [];

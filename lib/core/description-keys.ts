@@ -11,6 +11,7 @@ import type { SpiceImageSpec } from './spice-image';
 import type { SpiceCloudSplitSpec, SplitSpec } from './split';
 import type { ReaderTierSpec, ResourceRange, ResourcesSpec, WriterTierSpec } from './tiers';
 import type { UpgradeSpec } from './upgrade-check';
+import { isMapping } from './mapping';
 
 // A misspelt key is caught by TypeScript in an object literal, but not in JavaScript, in a spread
 // or in a parsed file: without this check it would be ignored, and its default taken silently.
@@ -94,7 +95,6 @@ function checkKeys(value: object, known: ReadonlySet<string>, prefix: string, fi
   }
 }
 
-const isObject = (value: unknown): value is Readonly<Record<string, unknown>> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * A value where the description holds an object: its keys are checked, and anything but an object
@@ -102,7 +102,7 @@ const isObject = (value: unknown): value is Readonly<Record<string, unknown>> =>
  * absent, as YAML writes a key whose children are all commented out.
  */
 function checkObject(value: unknown, known: ReadonlySet<string>, path: string, findings: Findings): void {
-  if (isObject(value)) {
+  if (isMapping(value)) {
     checkKeys(value, known, `${path}.`, findings);
   } else if (value !== undefined && value !== null && !findings.isLateBound(value)) {
     findings.problem(path, `${quote(value)} is not an object`, `give an object of ${[...known].map((key) => `'${key}'`).join(', ')}`);
@@ -117,7 +117,7 @@ function checkNested(value: Readonly<Record<string, unknown>>, nested: readonly 
 /** The values at `steps` below `value` (a step ending in `[]` takes each item of a list), with their paths; none below a value that is no object. */
 function valuesAt(value: unknown, steps: readonly string[], path: string): { readonly value: unknown; readonly path: string }[] {
   if (steps.length === 0) return [{ value, path }];
-  if (!isObject(value)) return [];
+  if (!isMapping(value)) return [];
   const [step, ...rest] = steps;
   const key = step.endsWith('[]') ? step.slice(0, -2) : step;
   const inner = value[key];
@@ -134,7 +134,7 @@ export function checkSplitKeys(spec: object, findings: Findings): void {
   checkKeys(spec, SPLIT_KEY_SET, '', findings);
   for (const [steps, known, at] of SPLIT_OBJECT_SETS) {
     for (const found of valuesAt(spec, steps, '')) {
-      if (isObject(found.value)) checkKeys(found.value, known, `${found.path}.`, findings);
+      if (isMapping(found.value)) checkKeys(found.value, known, `${found.path}.`, findings);
       else if (!REFUSED_BY_OWN_CHECKS.has(at)) checkObject(found.value, known, found.path, findings);
     }
   }
@@ -145,9 +145,9 @@ export function checkDatasetKeys(dataset: object, path: string, findings: Findin
   checkKeys(dataset, DATASET_KEY_SET, `${path}.`, findings);
   checkNested(dataset as Readonly<Record<string, unknown>>, NESTED_DATASET_SETS, `${path}.`, findings);
   const secrets = (dataset as { readonly secretParams?: unknown }).secretParams;
-  if (!isObject(secrets)) return;
+  if (!isMapping(secrets)) return;
   for (const param in secrets) {
     const ref = secrets[param];
-    if (isObject(ref) && Object.prototype.hasOwnProperty.call(secrets, param)) checkKeys(ref, SECRET_REF_SET, `${path}.secretParams.${param}.`, findings);
+    if (isMapping(ref) && Object.prototype.hasOwnProperty.call(secrets, param)) checkKeys(ref, SECRET_REF_SET, `${path}.secretParams.${param}.`, findings);
   }
 }

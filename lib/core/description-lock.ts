@@ -5,6 +5,7 @@ import { parseQuantity } from './quantity';
 import { SnapshotCloud, STORE_NAME_FIELDS } from './snapshot-store';
 import type { ResolvedSplit, StoredSplit } from './split';
 import { compact } from './spicepod';
+import { isMapping } from './mapping';
 
 /**
  * A description lock: what running readers depend on in the last deployed description of a split,
@@ -150,9 +151,6 @@ const DATASET_FIELDS: Readonly<Record<string, FieldRule>> = {
 };
 const CLOUDS = Object.keys(STORE_NAME_FIELDS) as SnapshotCloud[];
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 function checkField(value: unknown, rule: Exclude<FieldRule, 'apart'>, key: string, findings: Findings): void {
   if (value === undefined) {
@@ -166,7 +164,7 @@ function checkField(value: unknown, rule: Exclude<FieldRule, 'apart'>, key: stri
 
 /** Checks an object's fields against their rules, refusing unknown ones; false when it is no object. */
 function checkFields(value: unknown, fields: Readonly<Record<string, FieldRule>>, what: string, findings: Findings): value is Record<string, unknown> {
-  if (!isRecord(value)) {
+  if (!isMapping(value)) {
     findings.problem(ROOT_PATH, `${quote(value)} is not ${what}`, REPAIR_LOCK);
     return false;
   }
@@ -197,7 +195,7 @@ function checkVersion(version: unknown, findings: Findings): void {
 }
 
 function checkStore(store: unknown, findings: Findings): void {
-  const cloud = isRecord(store) && CLOUDS.includes(store.cloud as SnapshotCloud) ? store.cloud as SnapshotCloud : undefined;
+  const cloud = isMapping(store) && CLOUDS.includes(store.cloud as SnapshotCloud) ? store.cloud as SnapshotCloud : undefined;
   // With an unknown cloud, only the cloud is reported: which names belong is not known.
   const names: Record<string, FieldRule> = cloud
     ? Object.fromEntries(STORE_NAME_FIELDS[cloud].map((field) => [field, 'string']))

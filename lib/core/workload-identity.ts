@@ -1,4 +1,5 @@
 import { Findings, quote } from './errors';
+import { identityCloud } from './identity-cloud';
 import { tierReadAs } from './identity-tiers';
 import { gcpServiceAccountId } from './naming';
 
@@ -81,11 +82,6 @@ const GOOGLE_SERVICE_ACCOUNT = /^[a-z][-a-z0-9]{4,28}[a-z0-9]@[a-z][-a-z0-9.:]*\
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IDENTITY_TYPES = ['aws-irsa', 'aws-pod-identity', 'gke-workload-identity', 'azure-workload-identity'];
 
-/** The cloud each identity type belongs to. */
-const IDENTITY_CLOUDS: Readonly<Record<string, string>> = {
-  'aws-irsa': 'aws', 'aws-pod-identity': 'aws', 'gke-workload-identity': 'gcp', 'azure-workload-identity': 'azure',
-};
-
 /** What a tier's identity must fit: the store's cloud, and whether the image reads it with workload identity; undefined without a store (a Spice Cloud writer). */
 export function identityStoreOf(split: { readonly store?: { readonly cloud: string }; readonly image: { readonly capabilities: { readonly objectStoreCredentials: boolean } } }): { readonly cloud: string; readonly workloadIdentity: boolean } | undefined {
   return split.store && { cloud: split.store.cloud, workloadIdentity: split.image.capabilities.objectStoreCredentials };
@@ -121,9 +117,9 @@ export function checkIdentityForStore(
     );
   }
   if (identity === undefined) return;
-  const identityCloud = IDENTITY_CLOUDS[identity?.type];
-  if (identityCloud !== undefined && identityCloud !== cloud) {
-    findings.problem(`${path}.type`, `${quote(identity.type)} is an identity for ${identityCloud.toUpperCase()}, but the snapshot store is on ${cloud.toUpperCase()}`, `use an identity of the store's cloud`);
+  const ofCloud = identityCloud(identity?.type);
+  if (ofCloud !== undefined && ofCloud !== cloud) {
+    findings.problem(`${path}.type`, `${quote(identity.type)} is an identity for ${ofCloud.toUpperCase()}, but the snapshot store is on ${cloud.toUpperCase()}`, `use an identity of the store's cloud`);
   }
 }
 
@@ -219,7 +215,7 @@ export function checkNotOtherTiersIdentity(
   if (!refused && resource !== undefined && split.store?.cloud === 'aws' && LIBRARY_ROLE_NAME.test(resource) && resource !== awsRoleName(split.name, split.store.region, tier)) {
     warnRoleOfAnotherSplit(String((identity as { roleArn: string }).roleArn), resource, tier, { name: split.name, region: split.store.region }, `${path}.roleArn`, findings);
   }
-  if (other && isAwsIdentity(identity) && isAwsIdentity(other) && identity.type !== other.type) {
+  if (other && identityCloud(identity.type) === 'aws' && identityCloud(other.type) === 'aws' && identity.type !== other.type) {
     findings.warn(
       'aws-identity-types-differ',
       `${path}.type`,
@@ -228,6 +224,3 @@ export function checkNotOtherTiersIdentity(
   }
 }
 
-function isAwsIdentity(identity: WorkloadIdentity): boolean {
-  return identity.type === 'aws-irsa' || identity.type === 'aws-pod-identity';
-}

@@ -1,4 +1,5 @@
 import { Findings, quote } from '../core/errors';
+import { identityCloud } from '../core/identity-cloud';
 import { ECR_REPOSITORY } from '../core/image-reference';
 import type { ResolvedSplit } from '../core/split';
 import { SPICEPOD_CHECKSUM_ANNOTATION } from './labels';
@@ -196,8 +197,9 @@ export function warnExpiringPullSecrets(pods: WriterPodSettings | undefined, spl
  */
 export function warnEcrOffEks(pods: WriterPodSettings | undefined, split: ResolvedSplit | undefined, identityType: string | undefined, findings: Findings): void {
   if (pods?.imagePullSecrets?.length || !split?.store || !ECR_REPOSITORY.test(split.image.repository)) return;
-  const cluster = identityType === 'gke-workload-identity' ? 'GKE' : identityType === 'azure-workload-identity' ? 'AKS'
-    : identityType === undefined && split.store.cloud !== 'aws' ? (split.store.cloud === 'gcp' ? 'GKE' : 'AKS') : undefined;
+  // The writers' identity says the cluster's cloud; without one, the store's cloud is the likeliest.
+  const cloud = identityType === undefined ? split.store.cloud : identityCloud(identityType);
+  const cluster = cloud === 'gcp' ? 'GKE' : cloud === 'azure' ? 'AKS' : undefined;
   if (cluster === undefined) return;
   findings.warn(
     'ecr-image-off-eks',

@@ -1,3 +1,5 @@
+import { isMapping } from '../core/mapping';
+
 /**
  * A Secret that manifests read and none of them creates: what the user must create (by hand, with
  * External Secrets, Sealed Secrets, ...) before the pods can start.
@@ -48,8 +50,8 @@ export function secretsToCreate(manifests: readonly unknown[], defaultNamespace 
   const created = new Set<string>();
   const wanted = new Map<string, { namespace: string; name: string; keys: Set<string>; wholeSecret: boolean; optional: boolean; type?: string; readBy: Set<string> }>();
   for (const manifest of manifests) {
-    if (!isObject(manifest)) continue;
-    const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
+    if (!isMapping(manifest)) continue;
+    const metadata = isMapping(manifest.metadata) ? manifest.metadata : {};
     const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : defaultNamespace;
     for (const name of createdSecretNames(manifest)) created.add(`${namespace}/${name}`);
     const reader = `${String(manifest.kind)}/${String(metadata.name)}`;
@@ -77,21 +79,21 @@ export function secretsToCreate(manifests: readonly unknown[], defaultNamespace 
 
 /** The Secrets an object creates, by the names they will have. */
 function createdSecretNames(manifest: Json): string[] {
-  const metadata = isObject(manifest.metadata) ? manifest.metadata : {};
-  const spec = isObject(manifest.spec) ? manifest.spec : {};
+  const metadata = isMapping(manifest.metadata) ? manifest.metadata : {};
+  const spec = isMapping(manifest.spec) ? manifest.spec : {};
   const group = typeof manifest.apiVersion === 'string' ? manifest.apiVersion.split('/')[0] : '';
   const names = (...values: unknown[]) => values.filter((value): value is string => typeof value === 'string');
   if (manifest.kind === 'Secret' && manifest.apiVersion === 'v1') return names(metadata.name);
   if (manifest.kind === 'SealedSecret') return names(metadata.name);
   if (manifest.kind === 'ExternalSecret' && group === 'external-secrets.io') {
-    const target = isObject(spec.target) ? spec.target : {};
+    const target = isMapping(spec.target) ? spec.target : {};
     // `Merge` and `None` write into a Secret that must exist already (or write none).
     if (target.creationPolicy === 'Merge' || target.creationPolicy === 'None') return [];
     return names(stringOr(target.name) ?? metadata.name);
   }
   if (manifest.kind === 'Certificate' && group === 'cert-manager.io') return names(spec.secretName);
   // The Secrets Store CSI driver syncs these while a pod mounts the class.
-  if (manifest.kind === 'SecretProviderClass' && Array.isArray(spec.secretObjects)) return names(...spec.secretObjects.filter(isObject).map((object) => object.secretName));
+  if (manifest.kind === 'SecretProviderClass' && Array.isArray(spec.secretObjects)) return names(...spec.secretObjects.filter(isMapping).map((object) => object.secretName));
   return [];
 }
 
@@ -103,7 +105,7 @@ function secretReferences(value: unknown): SecretReference[] {
       node.forEach(visit);
       return;
     }
-    if (!isObject(node)) return;
+    if (!isMapping(node)) return;
     found.push(...referencesHeldBy(node));
     for (const child of Object.values(node)) visit(child);
   };
@@ -115,31 +117,31 @@ function secretReferences(value: unknown): SecretReference[] {
 function referencesHeldBy(node: Json): SecretReference[] {
   const references: SecretReference[] = [];
   // env[].valueFrom.secretKeyRef and envFrom[].secretRef
-  if (isObject(node.secretKeyRef) && typeof node.secretKeyRef.name === 'string') {
+  if (isMapping(node.secretKeyRef) && typeof node.secretKeyRef.name === 'string') {
     references.push({ name: node.secretKeyRef.name, key: stringOr(node.secretKeyRef.key), optional: node.secretKeyRef.optional === true });
   }
   // envFrom[].secretRef, and the `...SecretRef`s of CSI volumes and PersistentVolumes (which may name a namespace)
   for (const [key, ref] of Object.entries(node)) {
-    if (!/(^s|S)ecretRef$/.test(key) || !isObject(ref) || typeof ref.name !== 'string') continue;
+    if (!/(^s|S)ecretRef$/.test(key) || !isMapping(ref) || typeof ref.name !== 'string') continue;
     references.push({ name: ref.name, key: stringOr(ref.key), optional: ref.optional === true, namespace: stringOr(ref.namespace) });
   }
   // volumes[].secret, and a SecretKeySelector elsewhere (a PodMonitor's tlsConfig, basicAuth)
-  if (isObject(node.secret)) {
+  if (isMapping(node.secret)) {
     if (typeof node.secret.secretName === 'string') references.push(...volumeReferences(node.secret.secretName, node.secret));
     else if (typeof node.secret.name === 'string' && typeof node.secret.key === 'string') {
       references.push({ name: node.secret.name, key: node.secret.key, optional: node.secret.optional === true });
     }
   }
   // volumes[].projected.sources[].secret
-  if (isObject(node.projected) && Array.isArray(node.projected.sources)) {
+  if (isMapping(node.projected) && Array.isArray(node.projected.sources)) {
     for (const source of node.projected.sources) {
-      if (isObject(source) && isObject(source.secret) && typeof source.secret.name === 'string') references.push(...volumeReferences(source.secret.name, source.secret));
+      if (isMapping(source) && isMapping(source.secret) && typeof source.secret.name === 'string') references.push(...volumeReferences(source.secret.name, source.secret));
     }
   }
   // imagePullSecrets of a pod (or Helm values), and a SpicepodSet's image.pullSecret
   const pullSecrets = [...(Array.isArray(node.imagePullSecrets) ? node.imagePullSecrets : []), ...(typeof node.pullSecret === 'string' ? [node.pullSecret] : [])];
   for (const pullSecret of pullSecrets) {
-    const name = typeof pullSecret === 'string' ? pullSecret : isObject(pullSecret) ? stringOr(pullSecret.name) : undefined;
+    const name = typeof pullSecret === 'string' ? pullSecret : isMapping(pullSecret) ? stringOr(pullSecret.name) : undefined;
     if (name !== undefined) references.push({ name, optional: false, type: DOCKER_CONFIG_JSON });
   }
   return references;
@@ -147,13 +149,10 @@ function referencesHeldBy(node: Json): SecretReference[] {
 
 function volumeReferences(name: string, source: Json): SecretReference[] {
   const optional = source.optional === true;
-  const items = Array.isArray(source.items) ? source.items.filter(isObject).map((item) => stringOr(item.key)).filter((key) => key !== undefined) : [];
+  const items = Array.isArray(source.items) ? source.items.filter(isMapping).map((item) => stringOr(item.key)).filter((key) => key !== undefined) : [];
   return items.length > 0 ? items.map((key) => ({ name, key, optional })) : [{ name, optional }];
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type * as AjvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type * as Yaml from 'yaml';
+import { isMapping } from '../core/mapping';
 
 /** The operator's API group, kind and version this library renders. */
 export const SPICEPODSET = { group: 'spice.ai', kind: 'SpicepodSet', version: 'v2', apiVersion: 'spice.ai/v2' } as const;
@@ -13,7 +14,6 @@ export type SpicepodSetCrd =
 
 type Node = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * An OpenAPI v3 structural schema (as a CRD holds it) as a JSON Schema Ajv compiles, with the API
@@ -23,10 +23,10 @@ const isObject = (value: unknown): value is Node => typeof value === 'object' &&
  */
 export function structuralToJsonSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(structuralToJsonSchema);
-  if (!isObject(schema)) return schema;
+  if (!isMapping(schema)) return schema;
   const out: Node = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === 'properties' && isObject(value)) {
+    if (key === 'properties' && isMapping(value)) {
       out.properties = Object.fromEntries(Object.entries(value).map(([name, sub]) => [name, structuralToJsonSchema(sub)]));
     } else if (['items', 'additionalProperties', 'not'].includes(key) || ['allOf', 'anyOf', 'oneOf'].includes(key)) {
       out[key] = structuralToJsonSchema(value);
@@ -40,7 +40,7 @@ export function structuralToJsonSchema(schema: unknown): unknown {
   }
   if (schema.nullable === true && typeof out.type === 'string') out.type = [out.type, 'null'];
   const preserves = schema['x-kubernetes-preserve-unknown-fields'] === true;
-  if (isObject(out.properties) && out.additionalProperties === undefined && !preserves) out.additionalProperties = false;
+  if (isMapping(out.properties) && out.additionalProperties === undefined && !preserves) out.additionalProperties = false;
   return out;
 }
 
@@ -50,19 +50,19 @@ export function structuralToJsonSchema(schema: unknown): unknown {
  * and checks `metadata` itself.
  */
 function withObjectRoot(schema: Node): Node {
-  if (!isObject(schema.properties)) return schema;
+  if (!isMapping(schema.properties)) return schema;
   return { ...schema, properties: { ...schema.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } } };
 }
 
 /** The `SpicepodSet` `v2` schema in a CRD file's documents, if it holds one. */
 function spicepodSetSchema(documents: readonly unknown[]): Node | undefined {
   for (const doc of documents) {
-    if (!isObject(doc) || doc.kind !== 'CustomResourceDefinition' || !isObject(doc.spec)) continue;
+    if (!isMapping(doc) || doc.kind !== 'CustomResourceDefinition' || !isMapping(doc.spec)) continue;
     const spec = doc.spec;
-    if (spec.group !== SPICEPODSET.group || !isObject(spec.names) || spec.names.kind !== SPICEPODSET.kind || !Array.isArray(spec.versions)) continue;
-    const version = spec.versions.find((v): v is Node => isObject(v) && v.name === SPICEPODSET.version);
-    const schema = isObject(version?.schema) ? version.schema.openAPIV3Schema : undefined;
-    if (isObject(schema)) return schema;
+    if (spec.group !== SPICEPODSET.group || !isMapping(spec.names) || spec.names.kind !== SPICEPODSET.kind || !Array.isArray(spec.versions)) continue;
+    const version = spec.versions.find((v): v is Node => isMapping(v) && v.name === SPICEPODSET.version);
+    const schema = isMapping(version?.schema) ? version.schema.openAPIV3Schema : undefined;
+    if (isMapping(schema)) return schema;
   }
   return undefined;
 }

@@ -103,6 +103,22 @@ describe('read-write-split validate compares the kubernetes section with the clo
     expect(readdirSync(dir)).toEqual(['api.yaml', 'split.yaml']);
   });
 
+  it("says once that a reader role is another region's: the refusal, not also the warning of the same value", () => {
+    const file = withApp(description, { identity: { type: 'aws-irsa', roleArn: 'arn:aws:iam::111122223333:role/orders-us-east-1-spice-reader' }, datasets: ['orders'] });
+    const result = cli('validate', join(project(file), 'split.yaml'), '--format', 'json');
+    const report = JSON.parse(result.stdout);
+    expect(report.problems.map(({ path, message }: Record<string, string>) => ({ path, message }))).toEqual([{
+      path: 'kubernetes.apps[0].identity.roleArn',
+      message: 'names role orders-us-east-1-spice-reader, not orders-eu-west-1-spice-reader: the readers would assume another role than the reader role the aws section creates and grants the bucket to',
+    }]);
+    expect(report.warnings.filter((warning: { path: string }) => warning.path === 'kubernetes.apps[0].identity.roleArn')).toEqual([]);
+    // Without the aws section nothing refuses it: the warning speaks.
+    const { aws: _aws, ...k8sOnly } = file;
+    const alone = JSON.parse(cli('validate', join(project(k8sOnly), 'split.yaml'), '--format', 'json').stdout);
+    expect(alone.problems).toEqual([]);
+    expect(alone.warnings.map((warning: { id: string; path: string }) => `${warning.id} ${warning.path}`)).toContain('irsa-role-of-another-split kubernetes.apps[0].identity.roleArn');
+  });
+
   it("holds both sections to the description's reader.namespaces: an app elsewhere, and an aws.readerNamespaces that differs", () => {
     const file = withApp(description, { identity: description.kubernetes.apps[0].identity, datasets: ['orders'] });
     file.split = { ...file.split, reader: { ...file.split.reader, namespaces: ['web'] } };
