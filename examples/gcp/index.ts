@@ -56,6 +56,8 @@ export const storefront = new SpiceReaderCloudRun('storefront', {
   // The split's image is in a private ECR registry; Cloud Run pulls the same tag from Artifact Registry.
   imageRepository: 'europe-west4-docker.pkg.dev/acme-catalog/spice/spiceai-enterprise-byol',
   datasets: ['products'],
+  // In-memory on Cloud Run and billed as memory: twice products' 500Mi, where the derived floor is 10Gi.
+  localDisk: '2Gi',
 });
 
 export const storefrontUri = storefront.uri;

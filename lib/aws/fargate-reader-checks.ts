@@ -39,7 +39,7 @@ export function appPortsOf(app: ecs.ContainerDefinitionOptions | undefined): { r
 export function checkFargateReaderModel(synthesized: SynthesizedSplit, props: SpiceReaderFargateTaskProps, own: Findings): void {
   const appPorts = appPortsOf(props.app);
   const inner = new Findings();
-  checkReaderInstance(synthesized, 'ecs-fargate', { datasets: props.datasets, appPorts: appPorts.ports, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, inner);
+  checkReaderInstance(synthesized, 'ecs-fargate', { datasets: props.datasets, appPorts: appPorts.ports, metricsPort: props.metricsPort, imageRepository: props.imageRepository, localDisk: props.localDisk }, inner);
   for (const problem of inner.problems) own.problem(propPath(problem.path, appPorts.paths), problem.message, problem.fix);
 }
 
@@ -105,8 +105,9 @@ export function checkFargateReaderFit(instance: ReaderInstance, props: SpiceRead
     readerDiskBytes(instance),
     FARGATE_EPHEMERAL_GIB.max * GIB - allowance,
     `the ${FARGATE_EPHEMERAL_GIB.max} GiB of ephemeral storage a Fargate task may have, less appStorageGiB (${task.appStorageGiB} GiB)`,
-    'give this reader fewer or smaller datasets (datasets, or split.reader.localDisk), or lower appStorageGiB',
+    `give this reader fewer or smaller datasets (datasets), ${props.localDisk === undefined ? 'a localDisk of its own (props.localDisk)' : 'a smaller localDisk'}, or lower appStorageGiB`,
     own,
+    props.localDisk === undefined ? undefined : 'localDisk',
   );
   const fileBytes = readerFileBytes(instance);
   if (fileBytes > READER_FILES_BUDGET_BYTES) {

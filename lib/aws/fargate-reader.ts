@@ -65,6 +65,14 @@ export interface SpiceReaderFargateTaskProps {
    */
   readonly datasets?: readonly string[];
   /**
+   * The reader's local disk: the acceleration files of the datasets it restores, part of the
+   * task's ephemeral storage.
+   *
+   * @default - the description's `reader.localDisk` when given; otherwise twice the expectedSize
+   * of the accelerated datasets this reader restores, at least 10Gi (1Gi when it restores none)
+   */
+  readonly localDisk?: string;
+  /**
    * Port of the reader's Prometheus metrics (on loopback).
    *
    * @default 9090
@@ -99,7 +107,7 @@ export interface SpiceReaderFargateTaskProps {
   readonly memoryLimitMiB?: number;
   /**
    * GiB of ephemeral storage for the application and the container images, beside the reader's
-   * disk (`split.reader.localDisk`, HOME and scratch): the task gets both, at least 21 and at most
+   * disk (`localDisk`, HOME and scratch): the task gets both, at least 21 and at most
    * 200 GiB.
    *
    * @default 20 (what Fargate gives a task by default)
@@ -255,7 +263,8 @@ function checkedInstance(scope: Construct, props: SpiceReaderFargateTaskProps): 
   checkTaskRegion(Stack.of(scope).region, split, own);
   if (findings.problems.length > 0) findings.throwIfProblems(splitName, scope.node.path);
   const appPorts = appPortsOf(props.app).ports;
-  const instance = readerInstance(split, 'ecs-fargate', { datasets: props.datasets, appPorts, metricsPort: props.metricsPort, imageRepository: props.imageRepository }, scope.node.path);
+  const instance = readerInstance(split, 'ecs-fargate', { datasets: props.datasets, appPorts, metricsPort: props.metricsPort, imageRepository: props.imageRepository, localDisk: props.localDisk }, scope.node.path);
+  for (const warning of instance.warnings) Annotations.of(scope).addWarningV2(`@read-write-split/${warning.id}`, formatWarning({ ...warning, path: `props.${warning.path}` }));
   checkFargateReaderFit(instance, props, taskSize(props), own, !(props.split instanceof ReadWriteSplitAws));
   findings.throwIfProblems(splitName, scope.node.path);
   return { instance, synthesized: split };

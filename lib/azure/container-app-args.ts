@@ -90,6 +90,15 @@ export interface SpiceReaderContainerAppArgs {
    */
   readonly datasets?: string[];
   /**
+   * The reader's local disk: the acceleration files of the datasets it restores, part of the
+   * replica's ephemeral storage (1-8 GiB by its vCPU). Container Apps' `EmptyDir` volumes have no
+   * size: the component checks that this disk fits the replica, nothing enforces it at run time.
+   *
+   * @default - the description's `reader.localDisk` when given; otherwise twice the expectedSize
+   * of the accelerated datasets this reader restores, at least 10Gi (1Gi when it restores none)
+   */
+  readonly localDisk?: string;
+  /**
    * Ports the application listens on besides its ingress target and probe ports (which are read
    * from `ingress` and `container.probes`).
    *

@@ -118,19 +118,21 @@ export function ephemeralStorageBytes(totalCpuHundredths: number): number {
 }
 
 /** The reader's disk (acceleration files, HOME, scratch) must fit the replica's ephemeral storage. */
-export function checkContainerAppDisk(instance: ReaderInstance, totalCpuHundredths: number, at: Findings): void {
+export function checkContainerAppDisk(instance: ReaderInstance, totalCpuHundredths: number, ownDisk: boolean, at: Findings): void {
   const limit = ephemeralStorageBytes(totalCpuHundredths);
   const room = Math.floor((limit - (readerDiskBytes(instance) - instance.localDiskBytes)) / 2 ** 20);
   const more = totalCpuHundredths <= 100 ? ', give the replica more vCPU (8 GiB above 1 vCPU)' : '';
   const restores = instance.spicepod.spicepod.datasets.some((dataset) => dataset.acceleration !== undefined);
+  const disk = ownDisk ? 'localDisk' : "this reader's localDisk";
   checkReaderDisk(
     readerDiskBytes(instance),
     limit,
     `the ephemeral storage Container Apps gives a replica of ${totalCpuHundredths / 100} vCPU`,
     restores
-      ? `give this reader fewer accelerated datasets (datasets), set reader.localDisk in the split to at most ${room}Mi (it must still hold twice the accelerated datasets' size)${more}, or keep this reader a Kubernetes sidecar`
-      : `set reader.localDisk in the split to at most ${room}Mi (this reader restores nothing)${more}, or keep this reader a Kubernetes sidecar`,
+      ? `give this reader fewer accelerated datasets (datasets), set ${disk} to at most ${room}Mi (it must still hold twice the accelerated datasets' size)${more}, or keep this reader a Kubernetes sidecar`
+      : `set ${disk} to at most ${room}Mi (this reader restores nothing)${more}, or keep this reader a Kubernetes sidecar`,
     at,
+    ownDisk ? 'args.localDisk' : undefined,
   );
 }
 

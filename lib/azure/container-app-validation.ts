@@ -53,7 +53,7 @@ function checkModel(args: SpiceReaderContainerAppArgs, synthesized: SynthesizedS
   const given = args.appPorts;
   const derived = Array.isArray(given) || given === undefined ? derivedAppPorts(args) : [];
   const appPorts = Array.isArray(given) || given === undefined ? [...(given ?? []), ...derived.map((p) => p.port)] : given;
-  const options = { datasets: args.datasets, appPorts, metricsPort: args.metricsPort, imageRepository: args.imageRepository };
+  const options = { datasets: args.datasets, appPorts, metricsPort: args.metricsPort, imageRepository: args.imageRepository, localDisk: args.localDisk };
   const scratch = new Findings(own.isLateBound);
   checkReaderInstance(synthesized, 'container-apps', options, scratch);
   const userPorts = given?.length ?? 0;
@@ -172,12 +172,13 @@ export function checkArgs(name: string, args: SpiceReaderContainerAppArgs): Chec
     const parts = `app ${app.cpu / 100} vCPU / ${app.memory / 100}Gi, reader ${reader.cpu / 100} vCPU / ${reader.memory / 100}Gi`;
     const dedicated = args.workloadProfileName !== undefined && args.workloadProfileName !== 'Consumption';
     if (!dedicated) checkConsumptionTotal(total, parts, args.environmentType ?? 'workload-profiles', own);
-    if (instance) checkContainerAppDisk(instance, total.cpu, findings);
+    if (instance) checkContainerAppDisk(instance, total.cpu, args.localDisk !== undefined, findings);
   }
   findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(args.split), name);
   const allocation = (a: { cpu: number; memory: number }): ContainerAppAllocation => ({ cpu: a.cpu / 100, memory: `${a.memory / 100}Gi` });
   // Given in any of Azure's spellings ('West Europe'), compared in the store's.
   const location = typeof args.location === 'string' ? normalizedLocation(args.location) : undefined;
   const region = crossRegionWarning(synthesized!, args.datasets, location, 'args.location');
-  return { synthesized: synthesized!, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : [])] };
+  const readerWarnings = instance!.warnings.map((warning) => ({ ...warning, path: `args.${warning.path}` }));
+  return { synthesized: synthesized!, instance: instance!, reader: allocation(reader!), app: allocation(app!), warnings: [...(spiceCloud ? findings.warnings : []), ...readerWarnings, ...(region ? [region] : [])] };
 }

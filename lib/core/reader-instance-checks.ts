@@ -3,6 +3,7 @@ import { SPICE_PORTS } from './naming';
 import { flightEndpointParts, isClusterOnlyHost } from './flight-tls';
 import { ECR_REPOSITORY } from './image-reference';
 import { checkReaderDatasets } from './reader-spicepod';
+import { checkGivenReaderDisk } from './sizing';
 import { SynthesizedSplit } from './synthesize';
 
 /** Where a reader runs beside an application, off Kubernetes. */
@@ -130,11 +131,15 @@ function checkStoreCloud(synthesized: SynthesizedSplit, platform: ReaderPlatform
 export function checkReaderInstance(
   synthesized: SynthesizedSplit,
   platform: ReaderPlatform,
-  options: { readonly datasets?: readonly string[]; readonly appPorts?: readonly number[]; readonly metricsPort?: number; readonly imageRepository?: string },
+  options: { readonly datasets?: readonly string[]; readonly appPorts?: readonly number[]; readonly metricsPort?: number; readonly imageRepository?: string; readonly localDisk?: string },
   findings: Findings,
 ): void {
   const { title } = READER_PLATFORMS[platform] ?? { title: String(platform) };
+  const before = findings.problems.length;
   checkReaderDatasets(synthesized.split, options.datasets, findings, 'datasets');
+  if (options.localDisk !== undefined) {
+    checkGivenReaderDisk(options.localDisk, synthesized.split.datasets, options.datasets, 'localDisk', findings, findings.problems.length === before);
+  }
   checkPorts(options, title, findings);
   checkStoreCloud(synthesized, platform, findings);
   checkImageRepository(synthesized, platform, options.imageRepository, findings);
@@ -145,10 +150,10 @@ export function checkReaderInstance(
  * Refuses a reader whose disk (acceleration files, HOME, scratch) exceeds what the platform gives
  * one instance. `limit` says what the platform allows and why, `fix` what to change.
  */
-export function checkReaderDisk(diskBytes: number, limitBytes: number, limit: string, fix: string, findings: Findings): void {
+export function checkReaderDisk(diskBytes: number, limitBytes: number, limit: string, fix: string, findings: Findings, path = 'split.reader.localDisk'): void {
   if (diskBytes > limitBytes) {
     const gib = (bytes: number) => `${Math.ceil((bytes / 2 ** 30) * 10) / 10} GiB`;
-    findings.problem('split.reader.localDisk', `needs ${gib(diskBytes)} with HOME and scratch, more than ${limit} (${gib(limitBytes)})`, fix);
+    findings.problem(path, `needs ${gib(diskBytes)} with HOME and scratch, more than ${limit} (${gib(limitBytes)})`, fix);
   }
 }
 

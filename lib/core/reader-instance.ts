@@ -1,5 +1,5 @@
 import { sha256Hex } from './digest';
-import { Findings } from './errors';
+import { Findings, SplitWarning } from './errors';
 import { FLIGHT_CA_DIR, FLIGHT_CA_KEY } from './flight-tls';
 import { READER_DATA_DIR, SPICE_PORTS } from './naming';
 import { parseQuantity } from './quantity';
@@ -44,6 +44,14 @@ export interface ReaderInstanceOptions {
    * @default - the split's image repository
    */
   readonly imageRepository?: string;
+  /**
+   * The local disk of this reader: the acceleration files of the datasets it restores (HOME and
+   * scratch come on top). On Cloud Run the disk is memory, billed as memory.
+   *
+   * @default - the description's `reader.localDisk` when given; otherwise twice the expectedSize
+   * of the accelerated datasets this reader restores, at least 10Gi (1Gi when it restores none)
+   */
+  readonly localDisk?: string;
 }
 
 /** A file the reader reads at start (its Spicepod, the writers' CA), delivered by the platform. */
@@ -98,10 +106,12 @@ export interface ReaderInstance {
   readonly writableDirs: readonly ReaderWritableDir[];
   /** The split's reader resources (requests and limits). */
   readonly resources: ResolvedResources;
-  /** Bytes of acceleration files the reader keeps (`reader.localDisk`). */
+  /** Bytes of acceleration files the reader keeps (its `localDisk`, or the description's `reader.localDisk`). */
   readonly localDiskBytes: number;
   /** The reader delegates datasets to the writers over Flight. */
   readonly delegates: boolean;
+  /** What the options would deploy but may not serve (a `localDisk` below its datasets' size), for the platform to report. */
+  readonly warnings: readonly SplitWarning[];
 }
 
 /** Scratch and HOME sizes beside the acceleration files. */
@@ -156,7 +166,7 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
   const delegates = spicepod.secretEnv.some((binding) => binding.purpose === 'cluster-api-key');
   const ports = { http: SPICE_PORTS.http, flight: SPICE_PORTS.flight, metrics: options.metricsPort ?? SPICE_PORTS.metrics };
   const listenHosts = LISTEN_HOSTS[platform];
-  const localDiskBytes = parseQuantity(readerLocalDiskFor(split.reader, split.datasets, options.datasets)) ?? 0;
+  const localDiskBytes = parseQuantity(readerLocalDiskFor(split.reader, split.datasets, options.datasets, options.localDisk)) ?? 0;
   return {
     platform,
     splitName: split.name,
@@ -183,6 +193,7 @@ export function readerInstance(synthesized: SynthesizedSplit, platform: ReaderPl
     resources: split.reader.resources,
     localDiskBytes,
     delegates,
+    warnings: findings.warnings.filter((warning) => !split.acknowledgedWarnings.has(warning.id)),
   };
 }
 

@@ -1,5 +1,5 @@
 import { ResolvedDataset } from './dataset';
-import { parseQuantity, toGibibytes } from './quantity';
+import { formatBytes, parseQuantity, toGibibytes } from './quantity';
 import { bucketEstimate, deriveWriterStorage, HEADROOM, snapshotBytes, snapshotsPerDay, WriterStorageBasis } from './sizing';
 import { ResolvedSplit } from './split';
 import {
@@ -13,14 +13,6 @@ import {
  */
 const READER_PAGING_RATIO = 10;
 
-const UNITS: readonly [string, number][] = [['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]];
-
-/** Renders bytes for people in the largest binary unit, one decimal at most (`2.8Gi`, `512Mi`). */
-function formatBytes(bytes: number): string {
-  const unit = UNITS.find(([, size]) => bytes >= size);
-  if (!unit) return `${Math.round(bytes)}B`;
-  return `${Number((bytes / unit[1]).toFixed(1))}${unit[0]}`;
-}
 
 const known = (bytes: number): KnownBytes => ({ known: true, bytes, human: formatBytes(bytes) });
 

@@ -1,6 +1,6 @@
 import { ResolvedDataset, snapshotIntervalSeconds } from './dataset';
 import { Findings, quote } from './errors';
-import { parseQuantity, toGibibytes } from './quantity';
+import { formatBytes, parseQuantity, toDiskQuantity, toGibibytes } from './quantity';
 import { ResolvedRetention } from './retention';
 
 const GI = 2 ** 30;
@@ -24,9 +24,26 @@ function knownSize(datasets: readonly ResolvedDataset[]): number {
   return total;
 }
 
+const MI = 2 ** 20;
+
+/**
+ * A size given as a disk: a quantity of at least 1Mi. Zero would render an emptyDir without a
+ * limit that the scheduler counts as nothing (and an in-memory volume of 1Mi on Cloud Run).
+ * Reports a problem and returns false otherwise.
+ */
+function checkDiskSize(given: unknown, path: string, findings: Findings, example: string): boolean {
+  const bytes = typeof given === 'string' ? parseQuantity(given) : undefined;
+  if (bytes === undefined) {
+    findings.problem(path, `${quote(given)} is not a size`, `use a Kubernetes quantity, e.g. '${example}'`);
+  } else if (bytes < MI) {
+    findings.problem(path, `${quote(given)} is less than 1Mi`, `give the disk a size, e.g. '${example}'`);
+  }
+  return bytes !== undefined && bytes >= MI;
+}
+
 /** A size the description gives: kept as written, once it is a quantity. */
 function givenSize(given: string, path: string, findings: Findings): string {
-  if (parseQuantity(given) === undefined) findings.problem(path, `${quote(given)} is not a size`, "use a Kubernetes quantity, e.g. '20Gi'");
+  checkDiskSize(given, path, findings, '20Gi');
   return given;
 }
 
@@ -134,17 +151,50 @@ function warnUnsizedFiles(size: string, datasets: readonly ResolvedDataset[], fi
 export function readerLocalDisk(given: string | undefined, datasets: readonly ResolvedDataset[], findings: Findings): string {
   const accelerated = datasets.filter((d) => d.readers === 'accelerated');
   const disk = given === undefined ? derivedReaderDisk(accelerated) : givenSize(given, 'reader.localDisk', findings);
-  const bytes = parseQuantity(disk);
-  if (bytes !== undefined && bytes > MAX_READER_DISK) {
-    // A derived disk has no line in the description: the message says where it comes from.
-    const what = given === undefined ? `is derived as ${disk} per reader from the expectedSize of the accelerated datasets, which` : `${disk} per reader`;
-    findings.warn(
-      'large-reader-disk',
-      'reader.localDisk',
-      `${what} is beyond the seed's read-instance shape (10-50Gi): consider delegating the largest datasets (readers: 'delegated'), or giving each application only the datasets it reads`,
-    );
-  }
+  if (given !== undefined) warnReaderDiskSmall(disk, accelerated, 'reader.localDisk', 'leave it out to derive it', findings);
+  // A derived disk has no line in the description: the message says where it comes from.
+  const what = given === undefined ? `is derived as ${disk} per reader from the expectedSize of the accelerated datasets, which` : `${disk} per reader`;
+  warnLargeReaderDisk(disk, what, 'reader.localDisk', 'giving each application only the datasets it reads', findings);
   return disk;
+}
+
+function warnLargeReaderDisk(disk: string, what: string, path: string, narrower: string, findings: Findings): void {
+  const bytes = parseQuantity(disk);
+  if (bytes === undefined || bytes <= MAX_READER_DISK) return;
+  findings.warn(
+    'large-reader-disk',
+    path,
+    `${what} is beyond the seed's read-instance shape (10-50Gi): consider delegating the largest datasets (readers: 'delegated'), or ${narrower}`,
+  );
+}
+
+/**
+ * A disk given smaller than twice the accelerated datasets it restores (by their expectedSize):
+ * spiced downloads a new snapshot beside the current file, and a restore that fills the disk fails.
+ * A warning: expectedSize is an estimate.
+ */
+function warnReaderDiskSmall(disk: string, accelerated: readonly ResolvedDataset[], path: string, leaveOut: string, findings: Findings): void {
+  const bytes = parseQuantity(disk);
+  const known = knownSize(accelerated);
+  if (bytes === undefined || known * HEADROOM <= bytes) return;
+  findings.warn(
+    'reader-disk-small',
+    path,
+    `${disk} is less than twice the accelerated datasets the reader restores (${formatBytes(known)} by their expectedSize): spiced downloads a new snapshot beside the current file, so restores would fail once the disk fills; `
+      + `raise it to at least ${toDiskQuantity(known * HEADROOM)}, ${leaveOut}, or correct the datasets' expectedSize`,
+  );
+}
+
+/**
+ * A reader's own disk (`localDisk` of one reader): a quantity of at least 1Mi, and (warnings, once
+ * `selected` names the split's datasets) at least twice the known size of the ones it restores,
+ * and within the seed's read-instance shape.
+ */
+export function checkGivenReaderDisk(given: unknown, datasets: readonly ResolvedDataset[], selected: readonly string[] | undefined, path: string, findings: Findings, selectedValid = true): void {
+  if (!checkDiskSize(given, path, findings, '4Gi') || !selectedValid) return;
+  const disk = given as string;
+  warnReaderDiskSmall(disk, datasets.filter((d) => d.readers === 'accelerated' && (selected === undefined || selected.includes(d.name))), path, "leave it out to use the description's reader.localDisk or the derived size", findings);
+  warnLargeReaderDisk(disk, disk, path, 'giving this application only the datasets it reads', findings);
 }
 
 /** Rough storage the bucket holds in steady state, for capacity planning. */
@@ -190,11 +240,15 @@ export function bucketEstimate(datasets: readonly ResolvedDataset[], retention: 
 }
 
 /**
- * The local disk of a reader of `datasets` (every dataset when undefined): `reader.localDisk` when
- * it was given; otherwise derived from the accelerated datasets this reader restores, so a reader
- * of a few small datasets does not carry the disk of the split's largest.
+ * The local disk of a reader of `datasets` (every dataset when undefined): its own `localDisk`
+ * when given, then `reader.localDisk` when the description gives it; otherwise derived from the
+ * accelerated datasets this reader restores, so a reader of a few small datasets does not carry
+ * the disk of the split's largest.
  */
-export function readerLocalDiskFor(reader: { readonly localDisk: string; readonly localDiskGiven?: boolean }, datasets: readonly ResolvedDataset[], selected: readonly string[] | undefined): string {
+export function readerLocalDiskFor(
+  reader: { readonly localDisk: string; readonly localDiskGiven?: boolean }, datasets: readonly ResolvedDataset[], selected: readonly string[] | undefined, own?: string,
+): string {
+  if (own !== undefined) return own;
   if (reader.localDiskGiven !== false || selected === undefined) return reader.localDisk;
   return derivedReaderDisk(datasets.filter((d) => d.readers === 'accelerated' && selected.includes(d.name)));
 }

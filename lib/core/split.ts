@@ -111,7 +111,7 @@ export interface ResolvedReader extends ResolvedReaderSettings {
   /** The local disk of a reader of every dataset: as given, or derived from the accelerated datasets. */
   readonly localDisk: string;
   /**
-   * `reader.localDisk` was given: every reader gets it. Otherwise a reader of some datasets
+   * `reader.localDisk` was given: every reader gets it, unless it gives its own `localDisk`. Otherwise a reader of some datasets
    * (`datasets`) gets the disk its own accelerated datasets need (`readerLocalDiskFor`).
    */
   readonly localDiskGiven: boolean;
@@ -248,6 +248,7 @@ export const SPLIT_WARNING_IDS = [
   'azure-node-identity',
   'bootstrap-setting-moot',
   'large-reader-disk',
+  'reader-disk-small',
   's3-source-auth-unset',
   'abfs-source-auth-unset',
   'writer-volume-unsized',

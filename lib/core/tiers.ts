@@ -143,8 +143,8 @@ export interface ReaderTierSpec {
   readonly resources?: ResourcesSpec;
   /**
    * Size limit of the local disk holding the restored files, as a Kubernetes quantity. When
-   * given, every reader gets it; when derived, a reader of some datasets (`datasets`) gets what
-   * the ones it restores need.
+   * given, every reader gets it unless the reader gives its own `localDisk`; when derived, a
+   * reader of some datasets (`datasets`) gets what the ones it restores need.
    *
    * @default - twice the accelerated datasets' expectedSize, at least 10Gi (1Gi when no dataset is accelerated: nothing is restored)
    */

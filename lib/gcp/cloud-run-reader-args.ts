@@ -62,6 +62,15 @@ export interface SpiceReaderCloudRunArgs {
    */
   readonly datasets?: readonly string[];
   /**
+   * The reader's local disk: the acceleration files of the datasets it restores. Cloud Run keeps
+   * them in an in-memory volume, so the reader's memory limit (and the instance's bill) grows by it:
+   * a reader of a few small datasets can be given less than the derived 10Gi floor.
+   *
+   * @default - the description's `reader.localDisk` when given; otherwise twice the expectedSize
+   * of the accelerated datasets this reader restores, at least 10Gi (1Gi when it restores none)
+   */
+  readonly localDisk?: string;
+  /**
    * Port of the reader's Prometheus metrics.
    *
    * @default 9090

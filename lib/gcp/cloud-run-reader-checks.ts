@@ -45,7 +45,7 @@ function appPorts(app: Loose): number[] | undefined {
 /** The core's paths, as this component's args name them. */
 function argsPath(path: string): string {
   if (path.startsWith('appPorts')) return 'args.app.ports.containerPort';
-  if (path.startsWith('datasets') || path.startsWith('metricsPort') || path.startsWith('imageRepository')) return `args.${path}`;
+  if (['datasets', 'metricsPort', 'imageRepository', 'localDisk'].some((arg) => path.startsWith(arg))) return `args.${path}`;
   return path;
 }
 
@@ -144,7 +144,7 @@ function appLimit(app: Loose, kind: 'cpu' | 'memory', own: Findings): number {
  * The instance must fit Cloud Run's maxima: the reader's in-memory volumes count against its
  * memory, so the acceleration files, HOME and scratch come on top of its memory limit.
  */
-function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findings, own: Findings): void {
+function checkInstanceSize(instance: ReaderInstance, app: Loose, ownDisk: boolean, findings: Findings, own: Findings): void {
   const appMemory = appLimit(app, 'memory', own);
   const appCpu = appLimit(app, 'cpu', own);
   const readerMemory = parseQuantity(instance.resources.memory.limit) ?? 0;
@@ -163,8 +163,9 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
       disk,
       Math.max(0, CLOUD_RUN_MAX.memoryBytes - readerMemory - appMemory),
       `what Cloud Run leaves for the reader's in-memory volumes of an instance's 32 GiB once the reader's memory limit (${gib(readerMemory)}) and the application's (${gib(appMemory)}) are counted`,
-      'lower reader.localDisk or reader.resources.memory.limit, give this reader fewer accelerated datasets (datasets), or keep it a Kubernetes sidecar',
+      `${ownDisk ? 'lower localDisk' : 'give this reader a smaller localDisk'}, lower reader.resources.memory.limit, give this reader fewer accelerated datasets (datasets), or keep it a Kubernetes sidecar`,
       findings,
+      ownDisk ? 'args.localDisk' : undefined,
     );
     // The vCPU Cloud Run ties to that memory would be reported too, with the same fix.
     return;
@@ -174,7 +175,7 @@ function checkInstanceSize(instance: ReaderInstance, app: Loose, findings: Findi
     findings.problem(
       'split.reader.resources.cpu.limit',
       `${quote(instance.resources.cpu.limit)} gives the reader ${cpu} vCPU (Cloud Run's minimum for its ${gib(readerMemoryBytes(instance))} of memory and in-memory volumes, if higher), which with the application's ${appCpu} make ${cpu + appCpu}, more than Cloud Run's ${CLOUD_RUN_MAX.cpu} vCPU per instance`,
-      "lower reader.resources.cpu.limit, reader.localDisk or reader.resources.memory.limit, or the application's cpu limit",
+      `lower reader.resources.cpu.limit, ${ownDisk ? 'localDisk' : "this reader's localDisk"} or reader.resources.memory.limit, or the application's cpu limit`,
     );
   }
 }
@@ -210,7 +211,7 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
   const validDatasets = datasets === undefined || own.problems.every((p) => p.path !== 'args.datasets') ? datasets : undefined;
   if (synthesized) {
     const ports = isObject(loose.app) ? appPorts(loose.app) : undefined;
-    const options = { datasets: validDatasets, appPorts: ports, metricsPort: loose.metricsPort, imageRepository: loose.imageRepository };
+    const options = { datasets: validDatasets, appPorts: ports, metricsPort: loose.metricsPort, imageRepository: loose.imageRepository, localDisk: loose.localDisk };
     const scratch = new Findings(findings.isLateBound);
     checkReaderInstance(synthesized, 'cloud-run', options, scratch);
     for (const problem of scratch.problems) findings.problem(argsPath(problem.path), problem.message, problem.fix);
@@ -218,12 +219,13 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
     if (!scratch.problems.some((problem) => problem.path.startsWith('datasets'))) checkDelegationArgs(loose, delegatedDatasets(synthesized, validDatasets), spiceCloud, own);
     if (scratch.problems.length === 0) {
       const instance = readerInstance(synthesized, 'cloud-run', options);
-      if (isObject(loose.app)) checkInstanceSize(instance, loose.app, findings, own);
+      if (isObject(loose.app)) checkInstanceSize(instance, loose.app, loose.localDisk !== undefined, findings, own);
       findings.throwIfProblems(synthesized.split.name, componentName);
       const inRegion = GCP_REGION.test(String(loose.location));
       const region = inRegion ? crossRegionWarning(synthesized, validDatasets, loose.location, 'args.location') : undefined;
       const delegation = inRegion && !spiceCloud ? globalAccessWarning(synthesized, validDatasets, String(loose.location)) : undefined;
-      const warnings = [...(spiceCloud ? findings.warnings : []), ...(region ? [region] : []), ...(delegation ? [delegation] : [])];
+      const readerWarnings = instance.warnings.map((warning) => ({ ...warning, path: argsPath(warning.path) }));
+      const warnings = [...(spiceCloud ? findings.warnings : []), ...readerWarnings, ...(region ? [region] : []), ...(delegation ? [delegation] : [])];
       return { synthesized, instance, serviceName, image: instance.image, warnings };
     }
   }

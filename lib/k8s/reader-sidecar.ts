@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  checkIdentityForStore, checkNotOtherTiersIdentity, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerLocalDiskFor, readerObjectsName, readerServiceAccountName, SynthesizedSplit,
+  checkGivenReaderDisk, checkIdentityForStore, checkNotOtherTiersIdentity, checkReaderDatasets, identityStoreOf, checkWorkloadIdentity, READER_DATA_DIR, readerLocalDiskFor, readerObjectsName, readerServiceAccountName, SynthesizedSplit,
   TierSpicepod,
 } from '../core';
 import { Findings, formatProblem, ValidationProblem } from '../core/errors';
@@ -54,6 +54,14 @@ export interface SpiceReaderSidecarOptions {
    * @default - every dataset the split gives readers
    */
   readonly datasets?: readonly string[];
+  /**
+   * The size limit of the sidecar's local disk (an `emptyDir` of the pod): the acceleration files
+   * of the datasets it restores.
+   *
+   * @default - the description's `reader.localDisk` when given; otherwise twice the expectedSize
+   * of the accelerated datasets this reader restores, at least 10Gi (1Gi when it restores none)
+   */
+  readonly localDisk?: string;
   /**
    * `native` needs Kubernetes 1.29 or later (SidecarContainers on by default); `classic` runs the
    * reader as a regular container on older clusters (it then does not start before the app).
@@ -192,7 +200,9 @@ export class SpiceReaderSidecar extends Construct {
     const { split } = props.synthesized;
     const findings = new Findings();
     const own = findings.under('props');
+    const datasetProblems = own.problems.length;
     checkReaderDatasets(split, props.datasets, own, 'datasets');
+    if (props.localDisk !== undefined) checkGivenReaderDisk(props.localDisk, split.datasets, props.datasets, 'localDisk', own, own.problems.length === datasetProblems);
     checkWorkloadIdentity(props.identity, 'identity', own);
     // A workload that keeps its own ServiceAccount gets its identity from the user (none for a split without a store).
     if (!props.keepWorkloadServiceAccount || !split.store) checkIdentityForStore(props.identity, identityStoreOf(split), 'reader', 'identity', own);
@@ -226,7 +236,7 @@ export class SpiceReaderSidecar extends Construct {
     if (props.createServiceAccount ?? true) {
       this.serviceAccount = readerServiceAccount(this, { splitName: split.name, name: this.serviceAccountName, namespace: this.namespace, identity: this.identity });
     }
-    this.localDisk = readerLocalDiskFor(split.reader, split.datasets, props.datasets);
+    this.localDisk = readerLocalDiskFor(split.reader, split.datasets, props.datasets, props.localDisk);
     const ports = { ...DEFAULT_PORTS, metrics: props.metricsPort ?? DEFAULT_PORTS.metrics };
     this.model = {
       name: SIDECAR_NAME,

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -103,6 +104,16 @@ describe('the Fargate task of an application beside its Spice reader', () => {
     template.hasResourceProperties('AWS::ECS::TaskDefinition', { EphemeralStorage: { SizeInGiB: 32 } });
     const { template: roomier } = readerTask({ task: { appStorageGiB: 50 } });
     roomier.hasResourceProperties('AWS::ECS::TaskDefinition', { EphemeralStorage: { SizeInGiB: 62 } });
+  });
+
+  it("gives the reader its own localDisk: 30Gi with HOME and scratch makes 32 GiB beside the application's 20", () => {
+    const { template: own, stack } = readerTask({ task: { localDisk: '30Gi' } });
+    own.hasResourceProperties('AWS::ECS::TaskDefinition', { EphemeralStorage: { SizeInGiB: 52 } });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('reader-disk-small'))).toEqual([]);
+    // orders (1Gi) is restored: 512Mi cannot hold it and the next snapshot beside it.
+    const { template: small, stack: smallStack } = readerTask({ task: { localDisk: '512Mi' } });
+    small.hasResourceProperties('AWS::ECS::TaskDefinition', { EphemeralStorage: { SizeInGiB: 22 } });
+    expect(Annotations.fromStack(smallStack).findWarning('/Shop/Storefront', Match.stringLikeRegexp('^props\\.localDisk: 512Mi is less than twice the accelerated datasets the reader restores \\(1Gi by their expectedSize\\).*raise it to at least 2Gi'))).toHaveLength(1);
   });
 
   it('logs every reader container with awslogs by default', () => {
@@ -322,7 +333,13 @@ describe('the problems of a Fargate reader, all at once', () => {
     const { create } = readerTask({ split: { split: { ...delegatingSplit(), reader: { localDisk: '190Gi' } } } });
     expect(componentProblems(create, WHERE)).toEqual([
       'props.split.reader.localDisk: needs 191.3 GiB with HOME and scratch, more than the 200 GiB of ephemeral storage a Fargate task may have, less appStorageGiB (20 GiB) (180 GiB); '
-        + 'give this reader fewer or smaller datasets (datasets, or split.reader.localDisk), or lower appStorageGiB',
+        + 'give this reader fewer or smaller datasets (datasets), a localDisk of its own (props.localDisk), or lower appStorageGiB',
+    ]);
+    expect(componentProblems(readerTask({ task: { localDisk: '190Gi' } }).create, WHERE)).toEqual([
+      expect.stringMatching(/^props\.localDisk: needs 191\.3 GiB with HOME and scratch, more than the 200 GiB/),
+    ]);
+    expect(componentProblems(readerTask({ task: { localDisk: '10 GB' } }).create, WHERE)).toEqual([
+      "props.localDisk: \"10 GB\" is not a size; use a Kubernetes quantity, e.g. '4Gi'",
     ]);
   });
 

@@ -267,6 +267,20 @@ describe('the Container App', () => {
   });
 });
 
+describe("the Container App's own localDisk", () => {
+  it('warns of one smaller than twice the datasets the reader restores, at args.localDisk', async () => {
+    const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      await deploy({ localDisk: '512Mi' });
+      expect(warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[ack: reader-disk-small]'))).toEqual([
+        expect.stringMatching(/^args\.localDisk: 512Mi is less than twice the accelerated datasets the reader restores \(500Mi by their expectedSize\).*raise it to at least 1000Mi/),
+      ]);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+});
+
 describe('the Container App in another region than its snapshots', () => {
   it('warns that every restore crosses regions, in any spelling of the location, unless acknowledged', async () => {
     const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
@@ -316,12 +330,19 @@ describe('bad input', () => {
   it('refuses a reader whose disk exceeds the replica ephemeral storage, with the limit and the fix', async () => {
     const problems = await problemsOf({ cpu: 1, memory: '2Gi', readerResources: { cpu: 0.5, memory: '1Gi' } });
     expect(problems).toEqual([
-      "split.reader.localDisk: needs 5.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU (4 GiB); give this reader fewer accelerated datasets (datasets), set reader.localDisk in the split to at most 2816Mi (it must still hold twice the accelerated datasets' size), give the replica more vCPU (8 GiB above 1 vCPU), or keep this reader a Kubernetes sidecar",
+      "split.reader.localDisk: needs 5.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU (4 GiB); give this reader fewer accelerated datasets (datasets), set this reader's localDisk to at most 2816Mi (it must still hold twice the accelerated datasets' size), give the replica more vCPU (8 GiB above 1 vCPU), or keep this reader a Kubernetes sidecar",
+    ]);
+    // A disk of the reader's own is refused where it is given.
+    expect(await problemsOf({ cpu: 1, memory: '2Gi', readerResources: { cpu: 0.5, memory: '1Gi' }, localDisk: '3Gi' })).toEqual([
+      expect.stringMatching(/^args\.localDisk: needs 4\.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 1 vCPU \(4 GiB\); give this reader fewer accelerated datasets \(datasets\), set localDisk to at most 2816Mi/),
     ]);
     // The default floor of reader.localDisk (10Gi) never fits: 8 GiB is the most a replica gets.
     const defaultDisk = derivedSplit(telemetry, { name: 'fleet', store: { ...telemetry.store, account: 'acmefleet' }, reader: {} });
     const telemetryProblems = await problemsOf({}, defaultDisk);
     expect(telemetryProblems).toEqual([expect.stringMatching(/^split\.reader\.localDisk: needs 11\.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 2\.5 vCPU \(8 GiB\)/)]);
+    // The reader's own localDisk fits it without changing the split's other readers.
+    const { app } = await deploy({ localDisk: '4Gi' }, defaultDisk);
+    expect(app.template.containers.map((c: { name: string }) => c.name)).toContain('spice-reader');
   });
 
   it('refuses CPU and memory that are no Container Apps combination', async () => {

@@ -204,6 +204,35 @@ describe('read-write-split validate, on the chart\'s own warnings', () => {
   });
 });
 
+describe("read-write-split on an application's own localDisk", () => {
+  const withDisk = (localDisk: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-disk-'));
+    const file = join(dir, 'orders.split.yaml');
+    const apps = [{ ...description.kubernetes.apps[0], manifest: join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), localDisk }];
+    writeFileSync(file, stringify({ split: description.split, kubernetes: { ...description.kubernetes, apps } }));
+    return { dir, file };
+  };
+
+  it("sizes the application's sidecar by it, and warns at its line when it is less than twice what the reader restores", () => {
+    const { dir, file } = withDisk('3Gi');
+    const result = cli('synth', file, '--out', join(dir, 'out'), '--target', 'k8s');
+    expect(result.status, result.output).toBe(0);
+    const deployment = find(docsOf(join(dir, 'out', 'k8s', 'legacy-api.yaml')), 'Deployment', 'legacy-api');
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'spice-reader-local', emptyDir: { sizeLimit: '3072Mi' } });
+    expect(result.stderr.split('\n').filter((l) => l.includes('reader-disk-small'))).toEqual([
+      expect.stringMatching(/:\d+:\d+ warning reader-disk-small: kubernetes\.apps\[0\]\.localDisk: 3Gi is less than twice the accelerated datasets the reader restores \(2Gi by their expectedSize\).*raise it to at least 4Gi, leave it out to use the description's reader\.localDisk or the derived size/),
+    ]);
+  });
+
+  it('refuses one that is not a size, at its line', () => {
+    const result = cli('validate', withDisk('plenty').file, '--format', 'json');
+    expect(result.status, result.output).toBe(1);
+    expect(JSON.parse(result.stdout).problems.map(({ path, message }: Record<string, string>) => ({ path, message }))).toEqual([
+      { path: 'kubernetes.apps[0].localDisk', message: '"plenty" is not a size' },
+    ]);
+  });
+});
+
 describe('read-write-split validate, when the chart\'s props are wrong', () => {
   it('still checks the applications\' sidecars: every problem at once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rws-cli-props-'));

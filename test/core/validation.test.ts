@@ -325,6 +325,23 @@ describe('warnings for valid but risky choices', () => {
     expect(given?.message).toMatch(/^60Gi per reader is beyond the seed's read-instance shape \(10-50Gi\)/);
   });
 
+  it('warns when a given reader disk is less than twice the accelerated datasets, and only then', () => {
+    const small = resolveSplit(withDataset({ expectedSize: '6Gi' }, { reader: { localDisk: '8Gi' } })).warnings.filter((w) => w.id === 'reader-disk-small');
+    expect(small).toEqual([{
+      id: 'reader-disk-small',
+      path: 'reader.localDisk',
+      message: "8Gi is less than twice the accelerated datasets the reader restores (6Gi by their expectedSize): spiced downloads a new snapshot beside the current file, so restores would fail once the disk fills; "
+        + "raise it to at least 12Gi, leave it out to derive it, or correct the datasets' expectedSize",
+    }]);
+    expect(resolveSplit(withDataset({ expectedSize: '6Gi' }, { reader: { localDisk: '12Gi' } })).warnings.map((w) => w.id)).not.toContain('reader-disk-small');
+    // Derived, it is twice the datasets (and at least 10Gi): nothing to warn about.
+    expect(resolveSplit(withDataset({ expectedSize: '6Gi' })).warnings.map((w) => w.id)).not.toContain('reader-disk-small');
+  });
+
+  it('refuses a disk of zero: an emptyDir the scheduler counts as nothing', () => {
+    expect(() => resolveSplit(awsSplit({ reader: { localDisk: '0' } }))).toThrow(/reader\.localDisk: "0" is less than 1Mi; give the disk a size, e.g. '20Gi'/);
+  });
+
   it('says nothing about Enterprise 2.x with three replicas and snapshots on a schedule', () => {
     const scheduled = { ...orders, snapshots: { trigger: 'time_interval', threshold: '12h', creationPolicy: 'always' }, expectedSize: '4Gi' } as const;
     expect(resolveSplit(awsSplit({ image: ENTERPRISE_2, datasets: [scheduled] })).warnings).toEqual([]);

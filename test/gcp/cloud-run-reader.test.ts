@@ -168,6 +168,36 @@ describe('SpiceReaderCloudRun beside an application', () => {
   });
 });
 
+describe("SpiceReaderCloudRun with a disk of the reader's own", () => {
+  it('sizes the in-memory volume and the memory limit by localDisk: a reader of one small dataset is not billed the 10Gi floor', async () => {
+    // products is 500Mi: twice that fits in 1Gi, where the derived disk has a 10Gi floor.
+    const { resources, reader } = await deploy({ localDisk: '1Gi' });
+    expect(serviceOf(resources).template.volumes.find((v: { name: string }) => v.name === 'spice-reader-local')).toEqual({ name: 'spice-reader-local', emptyDir: { medium: 'MEMORY', sizeLimit: '1024Mi' } });
+    expect(containerOf(resources, 'spice-reader').resources.limits.memory).toBe(`${4096 + 1024 + 256 + 1024}Mi`);
+    expect(reader.instance.localDiskBytes).toBe(2 ** 30);
+  });
+
+  it('warns of a localDisk smaller than twice its datasets, and refuses one that is not a size, at args.localDisk', async () => {
+    const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      await deploy({ localDisk: '512Mi' });
+      expect(warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[ack: reader-disk-small]'))).toEqual([
+        "args.localDisk: 512Mi is less than twice the accelerated datasets the reader restores (500Mi by their expectedSize): spiced downloads a new snapshot beside the current file, so restores would fail once the disk fills; "
+          + "raise it to at least 1000Mi, leave it out to use the description's reader.localDisk or the derived size, or correct the datasets' expectedSize [ack: reader-disk-small]",
+      ]);
+    } finally {
+      warned.mockRestore();
+    }
+    const split = await splitOf();
+    expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split, project: 'acme-catalog', location: 'europe-west4', app: APP, imageRepository: MIRROR, datasets: ['products'], localDisk: 'plenty' }), 'bad')).toEqual([
+      "args.localDisk: \"plenty\" is not a size; use a Kubernetes quantity, e.g. '4Gi'",
+    ]);
+    // With a dataset that is not the split's, both at once.
+    expect(componentProblems(() => new SpiceReaderCloudRun('bad', { split, project: 'acme-catalog', location: 'europe-west4', app: APP, imageRepository: MIRROR, datasets: ['prodcts'], localDisk: '0' }), 'bad').map((p) => p.split(':')[0])).toEqual(['args.datasets[0]', 'args.localDisk']);
+    expect(await registeredSince()).toEqual([]);
+  });
+});
+
 describe('SpiceReaderCloudRun in another region than its snapshots', () => {
   it('warns that every restore crosses regions, unless the description acknowledges it', async () => {
     const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
@@ -289,7 +319,11 @@ describe('SpiceReaderCloudRun refuses bad input', () => {
   it("refuses an instance over Cloud Run's 32 GiB: the in-memory volumes count against memory", async () => {
     const big = derivedSplit(catalog, { reader: { localDisk: '30Gi' } });
     expect(await problemsOf({ datasets: ['products'] }, big)).toEqual([
-      expect.stringMatching(/^split\.reader\.localDisk: needs 31\.3 GiB with HOME and scratch, more than what Cloud Run leaves for the reader's in-memory volumes .* \(27\.5 GiB\); lower reader\.localDisk/),
+      expect.stringMatching(/^split\.reader\.localDisk: needs 31\.3 GiB with HOME and scratch, more than what Cloud Run leaves for the reader's in-memory volumes .* \(27\.5 GiB\); give this reader a smaller localDisk, lower reader\.resources\.memory\.limit/),
+    ]);
+    // The reader's own disk is where the problem is, and what to lower.
+    expect(await problemsOf({ datasets: ['products'], localDisk: '30Gi' })).toEqual([
+      expect.stringMatching(/^args\.localDisk: needs 31\.3 GiB with HOME and scratch, more than what Cloud Run leaves .*; lower localDisk, lower reader\.resources\.memory\.limit/),
     ]);
     expect(await problemsOf({ datasets: ['products'], app: { ...APP, resources: { limits: { cpu: '6', memory: 'lots' } } } })).toEqual([
       'args.app.resources.limits.memory: "lots" is not a quantity; write bytes with a unit, e.g. \'512Mi\'',

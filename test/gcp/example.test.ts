@@ -45,6 +45,9 @@ describe('examples/gcp', () => {
     const service = resources.find((r) => r.name === 'storefront-service')!.inputs;
     expect(service.template.containers.map((c: { name: string; dependsOns?: string[] }) => [c.name, c.dependsOns])).toEqual([['app', ['spice-reader']], ['spice-reader', undefined]]);
     expect(service.template.containers[1].envs).toEqual([{ name: 'HOME', value: '/app' }]);
+    // Its own 2Gi disk, in memory: the reader's 4Gi, the disk, HOME and scratch, not the 10Gi floor.
+    expect(service.template.volumes.find((v: { name: string }) => v.name === 'spice-reader-local').emptyDir).toEqual({ medium: 'MEMORY', sizeLimit: '2048Mi' });
+    expect(service.template.containers[1].resources.limits.memory).toBe(`${4096 + 2048 + 256 + 1024}Mi`);
     expect(service.ingress).toBe('INGRESS_TRAFFIC_INTERNAL_ONLY');
     expect(member('storefront-snapshots')).toMatchObject({
       role: 'roles/storage.objectViewer',

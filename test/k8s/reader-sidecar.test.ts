@@ -3,7 +3,7 @@ import { ApiObject, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SnapshotStoreSpec, synthesizeSplit } from '../../lib';
-import { ReaderRestartSchedule, SpiceReaderSidecarProps } from '../../lib/k8s';
+import { ReaderRestartSchedule, SpiceReaderSidecarProps, WARNING_METADATA } from '../../lib/k8s';
 import { awsSplit } from '../support/splits';
 import { checksumOf, expectValidManifests, find, K8sObject, restrictedViolations, spicepodOf } from '../support/k8s';
 import { appChart, podSpec, restrictedApp, sidecar } from '../support/reader-apps';
@@ -59,6 +59,27 @@ describe('the reader sidecar on a cdk8s-plus Deployment', () => {
     };
     // The scheduler reads requests, never sizeLimit: the restore and /tmp (1Gi) are requested.
     expect([localOf(), localOf(['history']), localOf(['audit'])]).toEqual([['61440Mi', '62464Mi'], ['61440Mi', '62464Mi'], ['1024Mi', '2048Mi']]);
+  });
+
+  it("takes the sidecar's own localDisk over the sizing, warns when it is less than twice what it restores, and refuses one that is not a size", () => {
+    const big = synthesizeSplit(awsSplit({ datasets: [{ name: 'history', from: 's3://lake/history/', expectedSize: '30Gi' }] }));
+    const build = (localDisk: string) => {
+      const chart = appChart();
+      const reader = sidecar(chart, { synthesized: big, localDisk });
+      reader.addTo(restrictedApp(chart));
+      const spec = podSpec(Testing.synth(chart), 'Deployment', 'web');
+      const warnings = reader.node.metadata.filter((entry) => entry.type === WARNING_METADATA && entry.data.path === 'props.localDisk').map((entry) => `${entry.data.path}: ${entry.data.id}`);
+      return { local: spec.volumes.find((v: K8sObject) => v.name === 'spice-reader-local').emptyDir.sizeLimit, request: spec.initContainers[0].resources.requests['ephemeral-storage'], warnings };
+    };
+    // Twice history's 30Gi fits; beyond the seed's read-instance shape (50Gi), as the description's reader.localDisk is.
+    expect(build('64Gi')).toEqual({ local: '65536Mi', request: '66560Mi', warnings: ['props.localDisk: large-reader-disk'] });
+    expect(build('40Gi')).toEqual({ local: '40960Mi', request: '41984Mi', warnings: ['props.localDisk: reader-disk-small'] });
+    // Every problem at once: a dataset that is not the split's, and a disk of nothing.
+    expect(thrown(() => sidecar(appChart(), { synthesized: big, localDisk: 'big' })).problems).toEqual([{ path: 'props.localDisk', message: '"big" is not a size', fix: "use a Kubernetes quantity, e.g. '4Gi'" }]);
+    expect(thrown(() => sidecar(appChart(), { synthesized: big, datasets: ['histroy'], localDisk: '0' })).problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^props\.datasets\[0\]: /),
+      'props.localDisk: "0" is less than 1Mi',
+    ]);
   });
 
   it('restores into a size-limited emptyDir at /local, one file per accelerated dataset', () => {

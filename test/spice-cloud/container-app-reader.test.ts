@@ -59,7 +59,7 @@ describe('a Container Apps reader of a Spice Cloud split', () => {
     ]);
     // A replica of 0.5 vCPU has 2 GiB of ephemeral storage: 1Gi of /local, HOME and scratch do not fit, and nothing is restored to trim.
     expect(componentProblems(() => new SpiceReaderContainerApp('reporting', args({ cpu: 0.5, memory: '1Gi', readerResources: { cpu: 0.25, memory: '0.5Gi' } })), 'reporting')).toEqual([
-      expect.stringMatching(/^split\.reader\.localDisk: needs 2\.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 0\.5 vCPU \(2 GiB\); set reader\.localDisk in the split to at most \d+Mi \(this reader restores nothing\), give the replica more vCPU/),
+      expect.stringMatching(/^split\.reader\.localDisk: needs 2\.3 GiB with HOME and scratch, more than the ephemeral storage Container Apps gives a replica of 0\.5 vCPU \(2 GiB\); set this reader's localDisk to at most \d+Mi \(this reader restores nothing\), give the replica more vCPU/),
     ]);
     expect(await registeredSince()).toEqual([]);
   });
