@@ -218,6 +218,7 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
   const charts: { chart: Chart; manifest: string }[] = [];
   const readers: AppReader[] = [];
   const problems: ValidationProblem[] = [];
+  const given = new Map<string, string>();
   for (const [spec, i] of entries) {
     const at = `kubernetes.apps[${i}]`;
     const chart = new cdk8s.Chart(app, `${splitName}-app-${i}`, { namespace: spec.namespace });
@@ -227,6 +228,9 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
       problems.push(workload);
       continue;
     }
+    // Refused, and its own options still checked: every problem at once.
+    const twice = givenTwice(workload, spec, at, given);
+    if (twice) problems.push(twice);
     const { manifest: _manifest, workload: _workload, restartSchedule, ...options } = spec;
     const before = problems.length;
     try {
@@ -236,9 +240,28 @@ function buildApps(context: AppsContext, add: AddSidecar): { charts: { chart: Ch
       problems.push(...problemsOf(error, { props: at, other: at }));
     }
     if (restartSchedule !== undefined) problems.push(...restartScheduleProblems(() => addRestartSchedule(chart, workload, restartSchedule), restartSchedule, `${at}.restartSchedule`));
-    if (problems.length === before) charts.push({ chart, manifest: spec.manifest });
+    if (problems.length === before && !twice) charts.push({ chart, manifest: spec.manifest });
   }
   return { charts, readers, problems };
+}
+
+/**
+ * Two entries of one workload would write it twice, each with its own sidecar: the one applied
+ * last would replace the other. Undefined for the first entry of a workload.
+ */
+function givenTwice(workload: ApiObject, spec: ApplicationManifest, at: string, given: Map<string, string>): ValidationProblem | undefined {
+  const namespace = spec.namespace ?? workload.metadata.namespace ?? '(the namespace applied to)';
+  const id = `${workload.kind} ${namespace}/${workload.name}`;
+  const first = given.get(id);
+  if (first === undefined) {
+    given.set(id, at);
+    return undefined;
+  }
+  return {
+    path: `${at}.${spec.workload === undefined ? 'manifest' : 'workload'}`,
+    message: `is the ${id} that ${first} gives the sidecar already: both would be written, and the one applied last would replace the other`,
+    fix: `give each workload one entry, with every dataset it reads in its datasets (remove this one, or merge it into ${first})`,
+  };
 }
 
 /** The problems of an application's restart schedule: one that is no mapping, or what the schedule refuses. */

@@ -1,5 +1,6 @@
 import { sizingReport } from '../core/sizing-report';
 import { ByteFigure, CountFigure, SizingReport } from '../core/sizing-report-model';
+import { ApplicationSize, applicationSizes } from './application-sizes';
 import { checkFile } from './check-file';
 import { OutputFormat, printCheck } from './report-problems';
 import { EXIT } from './usage-error';
@@ -34,23 +35,40 @@ function delegationEndpoints({ flightEndpoint, externalFlightEndpoint }: SizingR
   return externalFlightEndpoint === undefined ? flightEndpoint : `in the cluster ${flightEndpoint}, outside it ${externalFlightEndpoint}`;
 }
 
-function bucketLines({ bucket }: SizingReport): string[] {
-  if (!bucket) return [];
+function diskSource(app: ApplicationSize): string {
+  if (app.localDiskFrom === 'own') return 'its localDisk';
+  if (app.localDiskFrom === 'description') return 'reader.localDisk';
+  return app.restores.length > 0 ? 'twice what it restores, at least 10Gi' : 'it restores nothing';
+}
+
+function applicationLines(applications: readonly ApplicationSize[]): string[] {
+  if (applications.length === 0) return [];
   return [
-    `snapshot bucket: ${figure(bucket.snapshotsPerDay)} snapshots a day`,
-    `  refresh snapshots (${bucket.refresh.days} days): ${figure(bucket.refresh.bytes)}`,
+    'applications (kubernetes.apps), each sidecar:',
+    ...applications.map((app) => `  ${app.application}: restores ${list(app.restores)}, local disk ${app.localDisk} (${diskSource(app)})${app.delegates.length > 0 ? `; delegates ${list(app.delegates)}` : ''}`),
+  ];
+}
+
+function bucketLines({ bucket }: SizingReport, onChange: readonly string[]): string[] {
+  if (!bucket) return [];
+  // The estimate counts every triggered snapshot as written: on_change datasets write fewer.
+  const atMost = onChange.length > 0 ? `at most ${figure(bucket.refresh.bytes)} (${list(onChange)} snapshot only when their data changes)` : figure(bucket.refresh.bytes);
+  return [
+    `snapshot bucket: ${onChange.length > 0 ? 'at most ' : ''}${figure(bucket.snapshotsPerDay)} snapshots a day`,
+    `  refresh snapshots (${bucket.refresh.days} days): ${atMost}`,
     bucket.archive ? `  daily archive (${bucket.archive.days} days): ${figure(bucket.archive.bytes)}` : '  daily archive: none kept',
     ...bucket.datasets.map((d) => `  ${d.name}: ${figure(d.expectedSize)} -> snapshot ${figure(d.snapshotSize)}${d.compaction ? ' (compacted)' : ''}, ${figure(d.snapshotsPerDay)} a day`),
   ];
 }
 
 /** The report for people: one section per tier, then what to watch. */
-export function sizingText(report: SizingReport): string {
+export function sizingText(report: SizingReport, applications: readonly ApplicationSize[] = [], onChange: readonly string[] = []): string {
   return [
     `split ${report.split}`,
     ...writerLines(report),
     ...readerLines(report),
-    ...bucketLines(report),
+    ...applicationLines(applications),
+    ...bucketLines(report, onChange),
     // Advice on the figures, not warnings of the description: acknowledgedWarnings does not take them.
     ...report.warnings.map((w) => `sizing ${w.id}: ${w.path}: ${w.message}; ${w.fix}`),
     ...report.signals.map((signal) => `watch: ${signal}`),
@@ -64,7 +82,11 @@ export async function sizeCommand(path: string, options: { readonly format: Outp
     printCheck(path, check.problems, check.warnings, options.format);
     return EXIT.invalid;
   }
-  const report = sizingReport(check.checked.synthesized.split);
-  process.stdout.write(options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${sizingText(report)}\n`);
+  const { split } = check.checked.synthesized;
+  const report = sizingReport(split);
+  const applications = applicationSizes(check.checked.file, split);
+  const onChange = split.datasets.filter((d) => d.snapshots?.creationPolicy === 'on_change').map((d) => d.name);
+  const json = applications.length > 0 ? { ...report, applications } : report;
+  process.stdout.write(options.format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${sizingText(report, applications, onChange)}\n`);
   return EXIT.valid;
 }

@@ -63,7 +63,8 @@ describe('the command line on files that go wrong', () => {
     mkdirSync(join(dir, 'a'));
     mkdirSync(join(dir, 'b'));
     cpSync(join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), join(dir, 'a', 'api.yaml'));
-    cpSync(join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), join(dir, 'b', 'api.yaml'));
+    // Another application whose manifest has the same file name (one workload given twice is refused).
+    writeFileSync(join(dir, 'b', 'api.yaml'), readFileSync(join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml'), 'utf8').replaceAll('legacy-api', 'reports-api'));
     return dir;
   };
   const write = (dir: string, edit: (file: Record<string, any>) => void) => {

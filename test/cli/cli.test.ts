@@ -169,8 +169,29 @@ describe('read-write-split size', () => {
     // Advice on the figures, told apart from the description's warnings (which acknowledgedWarnings takes).
     expect(text.stdout).toMatch(/^sizing unknown-expected-size: datasets\[2\]\.expectedSize: customers has no expected size/m);
     expect(text.stdout).not.toMatch(/^warning /m);
+    // The file's application reads orders only: its sidecar is sized for that.
+    expect(text.stdout).toContain('applications (kubernetes.apps), each sidecar:\n  manifests/legacy-api.yaml: restores orders, local disk 10Gi (twice what it restores, at least 10Gi)\n');
     const json = cli('size', EXAMPLE, '--format', 'json');
-    expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(sizingReport(resolveSplit(description.split)))));
+    expect(JSON.parse(json.stdout)).toEqual({
+      ...JSON.parse(JSON.stringify(sizingReport(resolveSplit(description.split)))),
+      applications: [{ at: 'kubernetes.apps[0]', application: 'manifests/legacy-api.yaml', restores: ['orders'], delegates: [], localDisk: '10Gi', localDiskFrom: 'derived' }],
+    });
+  });
+
+  it("sizes each application's sidecar as rendered (its own localDisk, its datasets), and says the bucket figures are a ceiling under on_change", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-size-'));
+    const file = join(dir, 'orders.split.yaml');
+    const datasets = description.split.datasets.map((d: Record<string, any>) => (d.name === 'orders' ? { ...d, snapshots: { ...d.snapshots, creationPolicy: 'on_change' } } : d));
+    const manifest = join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml');
+    const reports = join(dir, 'reports.yaml');
+    writeFileSync(reports, readFileSync(manifest, 'utf8').replaceAll('legacy-api', 'reports'));
+    const apps = [{ ...description.kubernetes.apps[0], manifest, localDisk: '6Gi' }, { ...description.kubernetes.apps[0], manifest: reports, datasets: ['order_history'], restartSchedule: undefined }];
+    writeFileSync(file, stringify({ split: { ...description.split, datasets, acknowledgedWarnings: ['on-change-snapshots-expire'] }, kubernetes: { ...description.kubernetes, apps } }));
+    const text = cli('size', file);
+    expect(text.status, text.output).toBe(0);
+    expect(text.stdout).toContain(`applications (kubernetes.apps), each sidecar:\n  ${manifest}: restores orders, local disk 6Gi (its localDisk)\n  ${reports}: restores none, local disk 1Gi (it restores nothing); delegates order_history\n`);
+    expect(cli('validate', file).status).toBe(0);
+    expect(text.stdout).toMatch(/^snapshot bucket: at most 4 snapshots a day\n {2}refresh snapshots \(3 days\): at most 16\.8Gi \(orders snapshot only when their data changes\)$/m);
   });
 });
 
@@ -222,6 +243,21 @@ describe("read-write-split on an application's own localDisk", () => {
     expect(result.stderr.split('\n').filter((l) => l.includes('reader-disk-small'))).toEqual([
       expect.stringMatching(/:\d+:\d+ warning reader-disk-small: kubernetes\.apps\[0\]\.localDisk: 3Gi is less than twice the accelerated datasets the reader restores \(2Gi by their expectedSize\).*raise it to at least 4Gi, leave it out to use the description's reader\.localDisk or the derived size/),
     ]);
+  });
+
+  it('refuses a second entry of the same workload: both files would hold it, with different sidecars', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rws-cli-twice-'));
+    const file = join(dir, 'orders.split.yaml');
+    const manifest = join(ROOT, 'examples', 'cli', 'manifests', 'legacy-api.yaml');
+    const apps = [{ ...description.kubernetes.apps[0], manifest }, { identity: description.kubernetes.apps[0].identity, manifest, datasets: ['order_history'] }];
+    writeFileSync(file, stringify({ split: description.split, kubernetes: { ...description.kubernetes, apps } }));
+    const result = cli('validate', file, '--format', 'json');
+    expect(result.status, result.output).toBe(1);
+    expect(JSON.parse(result.stdout).problems.map(({ path, message, fix }: Record<string, string>) => ({ path, message, fix }))).toEqual([{
+      path: 'kubernetes.apps[1].manifest',
+      message: 'is the Deployment shop/legacy-api that kubernetes.apps[0] gives the sidecar already: both would be written, and the one applied last would replace the other',
+      fix: 'give each workload one entry, with every dataset it reads in its datasets (remove this one, or merge it into kubernetes.apps[0])',
+    }]);
   });
 
   it('refuses one that is not a size, at its line', () => {
