@@ -260,6 +260,7 @@ export const SPLIT_WARNING_IDS = [
   'reader-namespace-undescribed',
   'reader-cross-region',
   'gke-load-balancer-region',
+  'cloud-run-all-traffic-egress',
   'spicepodset-owner-rollout',
   'spicepodset-node-spread',
   'spicepodset-pod-security',

@@ -1,7 +1,7 @@
 import {
   checkReaderDisk, Findings, parseQuantity, splitNameOf, quote, readerDiskBytes, readerInstance, ReaderInstance, ROOT_PATH, SplitWarning, SynthesizedSplit,
 } from '../core';
-import { checkReaderInstance, crossRegionWarning, delegatedDatasets } from '../core/reader-instance-checks';
+import { checkReaderInstance, crossRegionWarning, delegatedDatasets, readerRestores } from '../core/reader-instance-checks';
 import { isKnownAtDeploy, pulumiFindings } from '../pulumi/checks';
 import { pulumiReaderSplit, ReaderSplitComponent } from '../pulumi/reader-split';
 import { GCP_REGION, PROJECT_ID, RESERVED_PROJECT_WORDS } from './checks';
@@ -224,8 +224,9 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
       const inRegion = GCP_REGION.test(String(loose.location));
       const region = inRegion ? crossRegionWarning(synthesized, validDatasets, loose.location, 'args.location') : undefined;
       const delegation = inRegion && !spiceCloud ? globalAccessWarning(synthesized, validDatasets, String(loose.location)) : undefined;
+      const egress = allTrafficEgressWarning(synthesized, validDatasets, loose.vpcAccess, String(loose.location));
       const readerWarnings = instance.warnings.map((warning) => ({ ...warning, path: argsPath(warning.path) }));
-      const warnings = [...(spiceCloud ? findings.warnings : []), ...readerWarnings, ...(region ? [region] : []), ...(delegation ? [delegation] : [])];
+      const warnings = [...(spiceCloud ? findings.warnings : []), ...readerWarnings, ...(region ? [region] : []), ...(delegation ? [delegation] : []), ...(egress ? [egress] : [])];
       return { synthesized, instance, serviceName, image: instance.image, warnings };
     }
   }
@@ -234,6 +235,27 @@ export function checkCloudRunReader(componentName: string, args: SpiceReaderClou
   findings.throwIfProblems(synthesized?.split.name ?? splitNameOf(loose.split), componentName);
   // Unreachable: without a split there is a problem to throw.
   throw new Error('unreachable');
+}
+
+/**
+ * Direct VPC egress of all traffic sends the restores (storage.googleapis.com) through the egress
+ * subnetwork, which reaches Google APIs only with Private Google Access or Cloud NAT. The
+ * component cannot tell which the VPC has (NAT is another resource), so it warns; known only for
+ * plain args (an Output is not read).
+ */
+function allTrafficEgressWarning(synthesized: SynthesizedSplit, datasets: readonly string[] | undefined, vpcAccess: unknown, location: string): SplitWarning | undefined {
+  const id = 'cloud-run-all-traffic-egress';
+  if (!isObject(vpcAccess) || vpcAccess.egress !== 'ALL_TRAFFIC' || !synthesized.split.store || synthesized.split.acknowledgedWarnings.has(id) || !readerRestores(synthesized.split, datasets)) return undefined;
+  const interfaces = Array.isArray(vpcAccess.networkInterfaces) ? vpcAccess.networkInterfaces : [];
+  const subnet = isObject(interfaces[0]) && typeof interfaces[0].subnetwork === 'string' ? interfaces[0].subnetwork : undefined;
+  const through = subnet === undefined ? 'the egress subnetwork' : `the subnetwork ${subnet}`;
+  const enable = subnet === undefined ? '' : ` (gcloud compute networks subnets update ${subnet} --region ${location} --enable-private-ip-google-access)`;
+  return {
+    id,
+    path: 'args.vpcAccess.egress',
+    message: `is 'ALL_TRAFFIC', so the reader downloads its snapshots from storage.googleapis.com through ${through}, which reaches Google APIs only with Private Google Access${enable} or Cloud NAT, or every restore fails; `
+      + "the component cannot check it: make sure one is on, or use 'PRIVATE_RANGES_ONLY' (Google APIs go direct, the writers' internal address still through the VPC)",
+  };
 }
 
 /**

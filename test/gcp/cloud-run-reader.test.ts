@@ -217,6 +217,29 @@ describe('SpiceReaderCloudRun in another region than its snapshots', () => {
   });
 });
 
+describe('SpiceReaderCloudRun with Direct VPC egress of all traffic', () => {
+  it('warns that its restores go through the egress subnetwork, which needs Private Google Access or Cloud NAT, unless acknowledged', async () => {
+    const warned = vi.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    const egress = () => warned.mock.calls.map(([message]) => String(message)).filter((message) => message.includes('[ack: cloud-run-all-traffic-egress]'));
+    try {
+      await deploy({ vpcAccess: { ...VPC, egress: 'ALL_TRAFFIC' } });
+      expect(egress()).toEqual([
+        "args.vpcAccess.egress: is 'ALL_TRAFFIC', so the reader downloads its snapshots from storage.googleapis.com through the subnetwork run-egress, which reaches Google APIs only with Private Google Access "
+          + '(gcloud compute networks subnets update run-egress --region europe-west4 --enable-private-ip-google-access) or Cloud NAT, or every restore fails; '
+          + "the component cannot check it: make sure one is on, or use 'PRIVATE_RANGES_ONLY' (Google APIs go direct, the writers' internal address still through the VPC) [ack: cloud-run-all-traffic-egress]",
+      ]);
+      warned.mockClear();
+      await deploy({ vpcAccess: VPC });
+      await deploy({ vpcAccess: { ...VPC, egress: 'ALL_TRAFFIC' } }, derivedSplit(catalog, { acknowledgedWarnings: [...(catalog.acknowledgedWarnings ?? []), 'cloud-run-all-traffic-egress'] }));
+      // A reader of delegated datasets only restores nothing.
+      await deploy({ vpcAccess: { ...VPC, egress: 'ALL_TRAFFIC' }, datasets: ['reviews'], clusterApiKey: API_KEY }, BEHIND_BALANCER);
+      expect(egress()).toEqual([]);
+    } finally {
+      warned.mockRestore();
+    }
+  });
+});
+
 describe('SpiceReaderCloudRun delegating to the writers', () => {
   it("reads the cluster API key from Secret Manager, mounts the writers' CA, and egresses through the VPC", async () => {
     const { resources, reader } = await deploy({ datasets: undefined, clusterApiKey: API_KEY, vpcAccess: VPC }, BEHIND_BALANCER);
